@@ -1,0 +1,59 @@
+/**
+ * The provisioning bearer interface (Mesh Protocol 1.1, 5.2): what the provisioning
+ * protocol layer (modules/prov/) needs from a bearer. PB-ADV (pb-adv.ts) implements it;
+ * a PB-GATT or PB-Remote bearer would implement the same.
+ *
+ * A bearer carries whole Provisioning PDUs: segmentation, acknowledgement,
+ * retransmission and link timeouts are its business, not the protocol layer's.
+ */
+import type { Bytes } from "../platform.js";
+
+/** Link Close reason (Mesh Protocol 1.1, 5.3.1.3 Table 5.5). */
+export const LinkCloseReason = {
+  Success: 0x00,
+  Timeout: 0x01,
+  Fail: 0x02,
+} as const;
+export type LinkCloseReason = (typeof LinkCloseReason)[keyof typeof LinkCloseReason];
+
+/** Events of one provisioning link, set by the protocol layer. */
+export interface LinkEvents {
+  /** The link is open (provisioner: Link Ack received; device: Link Open received and acked). */
+  opened(link: ProvLink): void;
+  /** A complete, FCS-checked Provisioning PDU arrived (first byte: the PDU type). */
+  received(link: ProvLink, pdu: Bytes): void;
+  /**
+   * The link is closed: by the peer's Link Close (`byPeer` true), by our own close(), or by the bearer
+   * (link establishment timeout or transaction timeout: reason Timeout). Called exactly once per link.
+   */
+  closed(link: ProvLink, reason: LinkCloseReason, byPeer: boolean): void;
+}
+
+/** One open (or opening) provisioning link. */
+export interface ProvLink {
+  /** The 32-bit Link ID. */
+  readonly linkId: number;
+  /** The device UUID (16 bytes) the link was opened to. */
+  readonly uuid: Bytes;
+  /**
+   * Send one Provisioning PDU as one transaction. PDUs are sent in order; a PDU sent while an earlier one
+   * is unacknowledged is queued. `acked` runs when the peer acknowledges this transaction.
+   */
+  send(pdu: Bytes, acked?: () => void): void;
+  /** Close the link: Link Close with `reason` is sent (at least 3 times), then `closed` fires. */
+  close(reason: LinkCloseReason): void;
+}
+
+/** Provisioner side of a bearer. */
+export interface ProvisionerBearer {
+  /** Open a link to the device with this UUID. `events.opened` or `events.closed(Timeout)` follows. */
+  open(uuid: Bytes, events: LinkEvents): ProvLink;
+}
+
+/** Device (provisionee) side of a bearer. */
+export interface DeviceBearer {
+  /** Accept a Link Open addressed to `uuid`; `events(link)` gives the events object for each new link. */
+  listen(uuid: Bytes, events: LinkEvents): void;
+  /** Stop accepting new links (an open link is not affected). */
+  stopListening(): void;
+}
