@@ -52,7 +52,7 @@ export interface ProvisionerBearer {
 
 /** Device (provisionee) side of a bearer. */
 export interface DeviceBearer {
-  /** Accept a Link Open addressed to `uuid`; `events(link)` gives the events object for each new link. */
+  /** Accept Link Opens addressed to `uuid`; `events` receives the events of every link so opened (one at a time). */
   listen(uuid: Bytes, events: LinkEvents): void;
   /** Stop accepting new links (an open link is not affected). */
   stopListening(): void;

@@ -1,0 +1,27 @@
+// The test suites that `npm test` runs, in order. Each suite:
+//   name      short name, printed in the summary
+//   requires  commands that must be on PATH (the suite is skipped, loudly, when one is missing)
+//   install   what to run to get them (printed when skipped)
+//   command   [program, ...args], run from the repository root
+//   counts    "node" (node:test TAP output) or "plain" (the suite prints a line "N passed, N failed")
+// Add a suite by appending an entry; keep each one's own output readable.
+export const suites = [
+  {
+    name: "typecheck",
+    requires: [],
+    command: ["npx", "tsc", "-p", "tsconfig.json", "--noEmit"],
+    counts: "exit",
+  },
+  {
+    name: "typecheck-portable",
+    requires: [],
+    command: ["npx", "tsc", "-p", "tsconfig.modules.json", "--noEmit"],
+    counts: "exit",
+  },
+  {
+    name: "host-tests",
+    requires: [],
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "@host-tests"],
+    counts: "node",
+  },
+];
