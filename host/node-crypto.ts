@@ -1,0 +1,247 @@
+/**
+ * CryptoPrimitives for Node (host simulation and host tests), on node:crypto.
+ *
+ * - aes128: AES-128-ECB of one block (FIPS-197).
+ * - aesCmac: the portable RFC 4493 code of modules/crypto/cmac.ts on that block cipher.
+ * - aesCcmEncrypt/Decrypt: node's aes-128-ccm (OpenSSL), so the portable modules/crypto/ccm.ts has an
+ *   independent implementation to be checked against.
+ * - sha256, hmacSha256: node's hash and HMAC.
+ * - P-256: createECDH('prime256v1'); public keys are X || Y (64 bytes), the Mesh format (5.4.1.3).
+ *
+ * With `{ random }`, every random byte (randomBytes and P-256 private keys) comes from that function, so a
+ * simulation seeded with seededRandom() is reproducible.
+ */
+import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac, randomBytes as nodeRandomBytes } from "node:crypto";
+import type { Cipher } from "node:crypto";
+import { CryptoError } from "../modules/platform.js";
+import type { Bytes, CryptoPrimitives } from "../modules/platform.js";
+import { aesCmac } from "../modules/crypto/cmac.js";
+
+// P-256 domain parameters (FIPS 186-4 D.1.2.3 / SEC 2 secp256r1).
+const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+
+const MAX_RANDOM_LENGTH = 1 << 20;
+
+function toBigInt(b: Bytes, start: number, end: number): bigint {
+  let v = 0n;
+  for (let i = start; i < end; i++) v = (v << 8n) | BigInt(b[i]);
+  return v;
+}
+
+/** A plain Uint8Array copy (node returns Buffers, possibly views into a shared pool). */
+function plain(b: Uint8Array): Bytes {
+  return new Uint8Array(b);
+}
+
+function isBytes(b: unknown): b is Bytes {
+  return b instanceof Uint8Array;
+}
+
+function needBytes(what: string, b: unknown, length?: number): asserts b is Bytes {
+  if (!isBytes(b)) throw new CryptoError(what + " must be a Uint8Array");
+  if (length !== undefined && b.length !== length) throw new CryptoError(what + " must be " + length + " bytes, got " + b.length);
+}
+
+/** True when 1 <= d < n for a 32-byte big-endian scalar. */
+function validScalar(d: Bytes): boolean {
+  const v = toBigInt(d, 0, 32);
+  return v >= 1n && v < N;
+}
+
+/** True when X || Y is a finite point of P-256 (SP 800-56A 5.6.2.3.4 partial validation; cofactor 1). */
+export function isValidP256Point(publicKey: Bytes): boolean {
+  if (!isBytes(publicKey) || publicKey.length !== 64) return false;
+  const x = toBigInt(publicKey, 0, 32);
+  const y = toBigInt(publicKey, 32, 64);
+  // The point at infinity has no affine X || Y encoding; all-zero is rejected here (and is off the curve anyway).
+  if (x === 0n && y === 0n) return false;
+  if (x >= P || y >= P) return false;
+  // y^2 = x^3 - 3x + b (mod p)
+  const lhs = (y * y) % P;
+  const rhs = (((((x * x) % P) * x) % P) - 3n * x + B) % P;
+  return lhs === (rhs + P) % P;
+}
+
+export interface NodeCryptoOptions {
+  /**
+   * Source of ALL randomness (randomBytes and P-256 private keys). Must return exactly n bytes.
+   * Default: node:crypto randomBytes.
+   */
+  random?: (n: number) => Uint8Array;
+}
+
+export class NodeCryptoPrimitives implements CryptoPrimitives {
+  private readonly random: (n: number) => Uint8Array;
+  // One-entry cache of the ECB cipher for the last key (CMAC uses the same key for every block).
+  private lastKey: Bytes | undefined;
+  private lastCipher: Cipher | undefined;
+
+  constructor(options: NodeCryptoOptions = {}) {
+    this.random = options.random ?? ((n) => nodeRandomBytes(n));
+  }
+
+  aes128(key: Bytes, block: Bytes): Bytes {
+    needBytes("aes128: key", key, 16);
+    needBytes("aes128: block", block, 16);
+    let cipher = this.lastCipher;
+    if (!cipher || !this.lastKey || !sameBytes(this.lastKey, key)) {
+      cipher = createCipheriv("aes-128-ecb", key, null);
+      cipher.setAutoPadding(false);
+      this.lastKey = new Uint8Array(key);
+      this.lastCipher = cipher;
+    }
+    // ECB without padding: every 16-byte update yields its 16-byte block at once.
+    return plain(cipher.update(block));
+  }
+
+  aesCmac(key: Bytes, message: Bytes): Bytes {
+    return aesCmac((k, b) => this.aes128(k, b), key, message);
+  }
+
+  aesCcmEncrypt(key: Bytes, nonce: Bytes, plaintext: Bytes, micLength: 4 | 8, aad?: Bytes): Bytes {
+    checkCcm("aesCcmEncrypt", key, nonce, micLength, aad);
+    needBytes("aesCcmEncrypt: plaintext", plaintext);
+    if (plaintext.length > 0xffff) throw new CryptoError("aesCcmEncrypt: plaintext longer than 65535 bytes");
+    try {
+      const c = createCipheriv("aes-128-ccm", key, nonce, { authTagLength: micLength });
+      c.setAAD(aad ?? new Uint8Array(0), { plaintextLength: plaintext.length });
+      const ct = c.update(plaintext);
+      c.final();
+      const out = new Uint8Array(plaintext.length + micLength);
+      out.set(ct, 0);
+      out.set(c.getAuthTag(), plaintext.length);
+      return out;
+    } catch (e) {
+      throw new CryptoError("aesCcmEncrypt: " + (e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  aesCcmDecrypt(key: Bytes, nonce: Bytes, ciphertextAndMic: Bytes, micLength: 4 | 8, aad?: Bytes): Bytes | null {
+    checkCcm("aesCcmDecrypt", key, nonce, micLength, aad);
+    needBytes("aesCcmDecrypt: input", ciphertextAndMic);
+    if (ciphertextAndMic.length < micLength || ciphertextAndMic.length - micLength > 0xffff) return null;
+    const cLength = ciphertextAndMic.length - micLength;
+    try {
+      const d = createDecipheriv("aes-128-ccm", key, nonce, { authTagLength: micLength });
+      d.setAuthTag(ciphertextAndMic.subarray(cLength));
+      d.setAAD(aad ?? new Uint8Array(0), { plaintextLength: cLength });
+      const pt = d.update(ciphertextAndMic.subarray(0, cLength));
+      d.final(); // throws when the MIC does not match (OpenSSL compares in constant time)
+      return plain(pt);
+    } catch {
+      return null;
+    }
+  }
+
+  sha256(message: Bytes): Bytes {
+    needBytes("sha256: message", message);
+    return plain(createHash("sha256").update(message).digest());
+  }
+
+  hmacSha256(key: Bytes, message: Bytes): Bytes {
+    needBytes("hmacSha256: key", key);
+    needBytes("hmacSha256: message", message);
+    return plain(createHmac("sha256", key).update(message).digest());
+  }
+
+  /** The public key X || Y (64 bytes) of a 32-byte private key d (1 <= d < n, else CryptoError). Node-only extra. */
+  p256PublicKey(privateKey: Bytes): Bytes {
+    needBytes("p256PublicKey: privateKey", privateKey, 32);
+    if (!validScalar(privateKey)) throw new CryptoError("p256PublicKey: private key out of range");
+    const ecdh = createECDH("prime256v1");
+    ecdh.setPrivateKey(privateKey);
+    return plain(ecdh.getPublicKey().subarray(1)); // drop the 0x04 uncompressed-point prefix
+  }
+
+  p256GenerateKeyPair(): { privateKey: Bytes; publicKey: Bytes } {
+    // Rejection sampling: draw 32 bytes until 1 <= d < n (fails with probability ~2^-32 per draw).
+    for (;;) {
+      const d = this.randomBytes(32);
+      if (validScalar(d)) return { privateKey: d, publicKey: this.p256PublicKey(d) };
+    }
+  }
+
+  p256ValidatePublicKey(publicKey: Bytes): boolean {
+    return isValidP256Point(publicKey);
+  }
+
+  p256Ecdh(privateKey: Bytes, peerPublicKey: Bytes): Bytes {
+    needBytes("p256Ecdh: privateKey", privateKey, 32);
+    needBytes("p256Ecdh: peerPublicKey", peerPublicKey, 64);
+    if (!validScalar(privateKey)) throw new CryptoError("p256Ecdh: private key out of range");
+    if (!isValidP256Point(peerPublicKey)) throw new CryptoError("p256Ecdh: invalid peer public key");
+    try {
+      const ecdh = createECDH("prime256v1");
+      ecdh.setPrivateKey(privateKey);
+      const peer = new Uint8Array(65);
+      peer[0] = 0x04;
+      peer.set(peerPublicKey, 1);
+      return plain(ecdh.computeSecret(peer));
+    } catch (e) {
+      throw new CryptoError("p256Ecdh: " + (e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  randomBytes(length: number): Bytes {
+    if (!Number.isInteger(length) || length < 0 || length > MAX_RANDOM_LENGTH) {
+      throw new CryptoError("randomBytes: length must be an integer 0.." + MAX_RANDOM_LENGTH);
+    }
+    const r = this.random(length);
+    if (!isBytes(r) || r.length !== length) throw new CryptoError("randomBytes: random source returned the wrong length");
+    return plain(r);
+  }
+}
+
+function sameBytes(a: Bytes, b: Bytes): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function checkCcm(what: string, key: Bytes, nonce: Bytes, micLength: number, aad: Bytes | undefined): void {
+  needBytes(what + ": key", key, 16);
+  needBytes(what + ": nonce", nonce, 13);
+  if (micLength !== 4 && micLength !== 8) throw new CryptoError(what + ": micLength must be 4 or 8");
+  if (aad !== undefined) needBytes(what + ": aad", aad);
+}
+
+/**
+ * A fast deterministic byte source for simulations and tests: xoshiro128** (Blackman and Vigna), its
+ * 128-bit state filled from `seed` by splitmix32. The same seed gives the same bytes on every run.
+ * NOT cryptographically secure: never use it for real keys.
+ */
+export function seededRandom(seed: number): (n: number) => Uint8Array {
+  let sm = seed >>> 0;
+  const splitmix32 = (): number => {
+    sm = (sm + 0x9e3779b9) >>> 0;
+    let z = sm;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let s0 = splitmix32(), s1 = splitmix32(), s2 = splitmix32(), s3 = splitmix32();
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
+  const next = (): number => {
+    const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s1 << 9) >>> 0;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3 >>> 0, 11);
+    s0 >>>= 0; s1 >>>= 0; s2 >>>= 0;
+    return result;
+  };
+  return (n: number): Uint8Array => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const w = next();
+      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (w >>> (8 * j)) & 0xff;
+    }
+    return out;
+  };
+}
