@@ -24,4 +24,11 @@ export const suites = [
     command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "@host-tests"],
     counts: "node",
   },
+  {
+    name: "native-p256",
+    requires: ["cc", "make"],
+    install: "apt-get install gcc make",
+    command: ["make", "-s", "-f", "native/crypto/test/p256.mk", "p256-test"],
+    counts: "plain",
+  },
 ];
