@@ -18,3 +18,24 @@ $(P256_BUILD)/test_p256: $(P256_DIR)/test/test_p256.c $(P256_DIR)/p256.c $(P256_
 $(P256_BUILD)/test_p256_cli: $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)
 	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c
+
+# Cortex-M4 instruction counts, stack and size on QEMU mps2-an386 (a quick stand-in until the
+# shared bench harness in native/bench/ covers P-256).
+P256_M4_CC     ?= arm-none-eabi-gcc
+P256_M4_CFLAGS ?= -mcpu=cortex-m4 -mthumb -O2 -std=c99 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
+P256_M4_DIR    := $(P256_DIR)/test/m4
+
+.PHONY: p256-m4 p256-size
+p256-m4: $(P256_BUILD)/m4/bench_p256.elf
+	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $<
+
+p256-size: $(P256_BUILD)/m4/p256.o
+	arm-none-eabi-size -A $< | awk '/^\.(text|rodata)/ { s += $$2 } END { print "{\"bench\":\"p256\",\"op\":\"code_size\",\"bytes\":" s "}" }'
+
+$(P256_BUILD)/m4/p256.o: $(P256_DIR)/p256.c $(P256_DIR)/p256.h
+	@mkdir -p $(P256_BUILD)/m4
+	$(P256_M4_CC) $(P256_M4_CFLAGS) -c -o $@ $<
+
+$(P256_BUILD)/m4/bench_p256.elf: $(P256_BUILD)/m4/p256.o $(P256_M4_DIR)/bench_p256.c $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/link.ld
+	$(P256_M4_CC) $(P256_M4_CFLAGS) -nostartfiles --specs=nano.specs -T $(P256_M4_DIR)/link.ld -Wl,--gc-sections \
+		-o $@ $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/bench_p256.c $(P256_BUILD)/m4/p256.o
