@@ -9,14 +9,14 @@ import { bytesEqual, concatBytes, utf8Encode } from "./bytes.js";
 
 export { bytesEqual };
 
-/** Provisioning algorithms (Mesh Protocol 1.1, 5.4.1.2 Table 5.19 Algorithms field; 5.4.2.4 Table 5.33). */
+/** Provisioning algorithms (Mesh Protocol 1.1, 5.4.1.2: the Algorithms field of Provisioning Capabilities). */
 export const Algorithm = {
   BTM_ECDH_P256_CMAC_AES128_AES_CCM: 0x00,
   BTM_ECDH_P256_HMAC_SHA256_AES_CCM: 0x01,
 } as const;
 export type Algorithm = (typeof Algorithm)[keyof typeof Algorithm];
 
-/** Length of the Provisioning Invite, Capabilities and Start PDU values and the two public keys (5.4.2.4.1). */
+/** Length of the Provisioning Invite, Capabilities and Start PDU values and the two public keys (5.4.2.4). */
 export const CONFIRMATION_INPUTS_LENGTH = 1 + 11 + 5 + 64 + 64;
 /** Length of the Provisioning Data (5.4.2.5): NetKey 16, Key Index 2, Flags 1, IV Index 4, Unicast Address 2. */
 export const PROVISIONING_DATA_LENGTH = 25;
@@ -25,7 +25,7 @@ export const PROVISIONING_DATA_MIC_LENGTH = 8;
 
 const ZERO16 = new Uint8Array(16);
 const ZERO32 = new Uint8Array(32);
-// Fixed ASCII P parameters of 5.4.2.4 and 5.4.2.5, and the k2/k3/k4 salts' inputs (3.9.2.6-3.9.2.8).
+// Fixed ASCII P parameters of 5.4.2.4 and 5.4.2.5, and the k2/k3/k4 salt inputs (3.9.2).
 const PRCK = utf8Encode("prck");
 const PRCK256 = utf8Encode("prck256");
 const PRSK = utf8Encode("prsk");
@@ -54,13 +54,13 @@ export class MeshCrypto {
 
   // ---- 3.9.2 Mesh security toolbox ----
 
-  /** s1 SALT generation function (3.9.2.1): AES-CMAC with a zero key. */
+  /** s1 SALT generation function (3.9.2): AES-CMAC with a zero key. */
   s1(m: Bytes): Bytes {
     need("s1: M", m);
     return this.primitives.aesCmac(ZERO16, m);
   }
 
-  /** k1 derivation function (3.9.2.2): T = AES-CMAC_SALT(N), k1 = AES-CMAC_T(P). SALT is 16 bytes. */
+  /** k1 derivation function (3.9.2): T = AES-CMAC_SALT(N), k1 = AES-CMAC_T(P). SALT is 16 bytes. */
   k1(n: Bytes, salt: Bytes, p: Bytes): Bytes {
     need("k1: N", n);
     need("k1: SALT", salt, 16);
@@ -70,7 +70,7 @@ export class MeshCrypto {
   }
 
   /**
-   * k2 network key material derivation function (3.9.2.3). N is 16 bytes, P at least 1 byte.
+   * k2 network key material derivation function (3.9.2). N is 16 bytes, P at least 1 byte.
    * Returns NID (7 bits), EncryptionKey and PrivacyKey.
    */
   k2(n: Bytes, p: Bytes): { nid: number; encryptionKey: Bytes; privacyKey: Bytes } {
@@ -86,7 +86,7 @@ export class MeshCrypto {
     return { nid: t1[15] & 0x7f, encryptionKey: t2, privacyKey: t3 };
   }
 
-  /** k3 derivation function (3.9.2.4): the 8-byte Network ID of a 16-byte N. */
+  /** k3 derivation function (3.9.2): the 8-byte Network ID of a 16-byte N. */
   k3(n: Bytes): Bytes {
     need("k3: N", n, 16);
     const salt = (this.saltK3 ??= this.s1(utf8Encode("smk3")));
@@ -94,7 +94,7 @@ export class MeshCrypto {
     return this.primitives.aesCmac(t, concatBytes(utf8Encode("id64"), Uint8Array.of(0x01))).slice(8);
   }
 
-  /** k4 derivation function (3.9.2.5): the 6-bit AID of a 16-byte N. */
+  /** k4 derivation function (3.9.2): the 6-bit AID of a 16-byte N. */
   k4(n: Bytes): number {
     need("k4: N", n, 16);
     const salt = (this.saltK4 ??= this.s1(utf8Encode("smk4")));
@@ -102,13 +102,13 @@ export class MeshCrypto {
     return this.primitives.aesCmac(t, concatBytes(utf8Encode("id6"), Uint8Array.of(0x01)))[15] & 0x3f;
   }
 
-  /** s2 SALT generation function (3.9.2.6): HMAC-SHA-256 with a 32-byte zero key. */
+  /** s2 SALT generation function (3.9.2): HMAC-SHA-256 with a 32-byte zero key. */
   s2(m: Bytes): Bytes {
     need("s2: M", m);
     return this.primitives.hmacSha256(ZERO32, m);
   }
 
-  /** k5 derivation function (3.9.2.7): T = HMAC-SHA-256_SALT(N), k5 = HMAC-SHA-256_T(P). SALT is 32 bytes. */
+  /** k5 derivation function (3.9.2): T = HMAC-SHA-256_SALT(N), k5 = HMAC-SHA-256_T(P). SALT is 32 bytes. */
   k5(n: Bytes, salt: Bytes, p: Bytes): Bytes {
     need("k5: N", n);
     need("k5: SALT", salt, 32);
@@ -119,14 +119,14 @@ export class MeshCrypto {
 
   // ---- 5.4.2.4 Authentication ----
 
-  /** 16 for CMAC, 32 for HMAC: length of AuthValue, Confirmation, Random (5.4.2.4, Table 5.33). */
+  /** 16 for CMAC, 32 for HMAC: length of AuthValue, Confirmation, Random (5.4.2.4). */
   static authValueLength(alg: Algorithm): 16 | 32 {
     checkAlgorithm(alg);
     return alg === Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM ? 16 : 32;
   }
 
   /**
-   * ConfirmationSalt (5.4.2.4.1, 5.4.2.4.2): s1(ConfirmationInputs) for CMAC (16 bytes), s2(ConfirmationInputs)
+   * ConfirmationSalt (5.4.2.4): s1(ConfirmationInputs) for CMAC (16 bytes), s2(ConfirmationInputs)
    * for HMAC (32 bytes). ConfirmationInputs = Invite || Capabilities || Start PDU values || PublicKeyProvisioner
    * || PublicKeyDevice, 145 bytes.
    */
@@ -137,8 +137,8 @@ export class MeshCrypto {
   }
 
   /**
-   * ConfirmationKey: k1(ECDHSecret, ConfirmationSalt, "prck") for CMAC (5.4.2.4.1);
-   * k5(ECDHSecret || AuthValue, ConfirmationSalt, "prck256") for HMAC (5.4.2.4.2).
+   * ConfirmationKey: k1(ECDHSecret, ConfirmationSalt, "prck") for CMAC;
+   * k5(ECDHSecret || AuthValue, ConfirmationSalt, "prck256") for HMAC (5.4.2.4).
    */
   confirmationKey(alg: Algorithm, ecdhSecret: Bytes, confirmationSalt: Bytes, authValue: Bytes): Bytes {
     const len = MeshCrypto.authValueLength(alg);
@@ -151,8 +151,8 @@ export class MeshCrypto {
   }
 
   /**
-   * Confirmation value (Provisioner or Device): AES-CMAC_ConfirmationKey(Random || AuthValue) for CMAC
-   * (5.4.2.4.1); HMAC-SHA-256_ConfirmationKey(Random) for HMAC (5.4.2.4.2, AuthValue is in the key).
+   * Confirmation value (Provisioner or Device): AES-CMAC_ConfirmationKey(Random || AuthValue) for CMAC;
+   * HMAC-SHA-256_ConfirmationKey(Random) for HMAC, where the AuthValue is in the key (5.4.2.4).
    */
   confirmation(alg: Algorithm, confirmationKey: Bytes, random: Bytes, authValue: Bytes): Bytes {
     const len = MeshCrypto.authValueLength(alg);
@@ -170,7 +170,7 @@ export class MeshCrypto {
    * ProvisioningSalt = s1(ConfirmationSalt || RandomProvisioner || RandomDevice);
    * SessionKey = k1(ECDHSecret, ProvisioningSalt, "prsk");
    * SessionNonce = k1(ECDHSecret, ProvisioningSalt, "prsn") mod 2^104 (13 bytes);
-   * DeviceKey = k1(ECDHSecret, ProvisioningSalt, "prdk") (3.9.6.1 / 5.4.2.5).
+   * DeviceKey = k1(ECDHSecret, ProvisioningSalt, "prdk") (5.4.2.5).
    * ConfirmationSalt and the randoms are 16 bytes (CMAC) or 32 bytes (HMAC), all the same length.
    */
   sessionKeys(
