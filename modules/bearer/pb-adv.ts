@@ -174,6 +174,8 @@ class AdvLink implements ProvLink {
   openLastDoneAt = 0;
   openTimer: TimerHandle | undefined;
   establishmentTimer: TimerHandle | undefined;
+  /** The acknowledgment being advertised (not yet gone out), so that repeats do not pile up in the radio. */
+  ackInFlight: { tn: number; done: boolean } | undefined;
 
   constructor(
     private readonly owner: PbAdv,
@@ -380,8 +382,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   }
 
   private sendAck(link: AdvLink, tn: number): void {
+    const pending = link.ackInFlight;
+    if (pending && pending.tn === tn && !pending.done) return; // the same acknowledgment is still on its way out
     const frame = encodePbAdvPdu(link.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
-    this.advertise(frame, this.ackAdv);
+    const entry = { tn, done: false };
+    link.ackInFlight = entry;
+    this.advertise(frame, this.ackAdv, () => {
+      entry.done = true;
+    });
   }
 
   private sendLinkAck(link: AdvLink): void {
