@@ -31,4 +31,11 @@ export const suites = [
     command: ["make", "-s", "-f", "native/crypto/test/p256.mk", "p256-test"],
     counts: "plain",
   },
+  {
+    name: "firmware-host",
+    requires: ["cc"],
+    install: "apt-get install gcc",
+    command: ["node", "tools/nrf52/host-tests.mjs"],
+    counts: "plain",
+  },
 ];
