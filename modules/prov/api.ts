@@ -1,0 +1,272 @@
+/**
+ * The provisioning application API, mirroring Nordic's nRF5 SDK for Mesh nrf_mesh_prov.h:
+ *
+ *   nrf_mesh_prov_init                  -> init(options) / new Provisioning(options)
+ *   nrf_mesh_prov_generate_keys         -> generateKeys()
+ *   nrf_mesh_prov_listen / _listen_stop -> listen(uuid, options) / listenStop()
+ *   nrf_mesh_prov_provision             -> provision(uuid, provisioningData, options)
+ *   nrf_mesh_prov_oob_use               -> oobUse(ctx, { algorithm, publicKey, method, action, size })
+ *   nrf_mesh_prov_auth_data_provide     -> authDataProvide(ctx, data)
+ *   nrf_mesh_prov_pubkey_provide        -> oobPublicKeyProvide(ctx, key) (alias pubkeyProvide)
+ *   nrf_mesh_prov_shared_secret_provide -> sharedSecretProvide(ctx, secret)
+ *   (scanning for unprovisioned beacons) -> scanStart() / scanStop()
+ *   nrf_mesh_prov_evt_t                 -> ProvEvent, delivered to options.onEvent
+ *
+ * The roles are passed in (`roles: { provisionee: provisioneeRole, provisioner: provisionerRole }`), so an
+ * image that does not import provisioner.ts does not contain it; calling a role that is not built in throws
+ * NotSupportedError. This file imports no role at run time.
+ */
+import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
+import type { DeviceBearer, ProvisionerBearer } from "../bearer/bearer.js";
+import { MeshCrypto } from "../crypto/mesh.js";
+import { AlgorithmsBit, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PublicKeyType } from "./pdu.js";
+import type { CapabilitiesFields, ProvisioningData } from "./pdu.js";
+import { NotSupportedError, ProvisioningError } from "./common.js";
+import type {
+  AdvPort,
+  ListenOptions,
+  OobUseParams,
+  OobValue,
+  P256KeyPair,
+  ProvContext,
+  ProvEvent,
+  ProvTestHooks,
+  ProvisionOptions,
+  ProvisioneeController,
+  ProvisioneeRole,
+  ProvisionerController,
+  ProvisionerRole,
+  RoleEnv,
+  Session,
+} from "./common.js";
+
+export { NotSupportedError, ProvisioningError };
+export type { ProvContext, ProvEvent, OobUseParams, OobValue, P256KeyPair, ListenOptions, ProvisionOptions };
+
+export interface ProvisioningRoles {
+  provisionee?: ProvisioneeRole;
+  provisioner?: ProvisionerRole;
+}
+
+export interface ProvisioningOptions {
+  /** The platform's crypto primitives (P-256, AES, CMAC, CCM, HMAC, randomness). */
+  crypto: CryptoPrimitives;
+  clock: Clock;
+  /** The provisioning bearer (modules/bearer/pb-adv.ts PbAdv, or any ProvisionerBearer / DeviceBearer). */
+  pbAdv: ProvisionerBearer | DeviceBearer;
+  /** The advertising bearer for Unprovisioned Device beacons (provisionee) and scanning (provisioner). */
+  advBearer?: AdvPort;
+  /** The roles built into this image. */
+  roles: ProvisioningRoles;
+  /**
+   * Provisionee: the Provisioning Capabilities to offer. Default: 1 element, both algorithms, OOB public key
+   * when `keyPair` is given, no static/output/input OOB.
+   */
+  capabilities?: Partial<CapabilitiesFields>;
+  /** Provisionee: the fixed key pair whose public key the provisioner reads OOB (see generateKeys()). */
+  keyPair?: P256KeyPair;
+  logger?: Logger;
+  /** Simulated ECDH computation time on the Clock, ms (default 0: computed at once). */
+  ecdhComputeMs?: number;
+  /** Offload ECDH to the application: 'ecdh-request' events, answered with sharedSecretProvide(). */
+  ecdhOffload?: boolean;
+  /** Provisioner: report the same unprovisioned UUID again only after this many ms (default 10000). */
+  unprovisionedReportIntervalMs?: number;
+  /** The application's event handler. Exceptions thrown by it are logged, never propagated into the stack. */
+  onEvent: (event: ProvEvent) => void;
+  /** Tests only: fixed key pairs and randoms (the spec's sample data). */
+  testHooks?: ProvTestHooks;
+}
+
+/** Check provisionee capabilities (5.4.1.2 field ranges). Returns a reason or null. */
+export function checkCapabilities(c: CapabilitiesFields, haveKeyPair: boolean): string | null {
+  const int = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
+  if (!int(c.numberOfElements, 0xff) || c.numberOfElements < 1) return "numberOfElements must be 1..255";
+  const algs = AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM;
+  if (!int(c.algorithms, 0xffff) || !(c.algorithms & algs) || c.algorithms & ~algs) return "algorithms must be a non-empty set of the known algorithm bits";
+  if (!int(c.publicKeyType, 1)) return "publicKeyType must be 0 or 1";
+  if (c.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable && !haveKeyPair) return "an OOB public key needs keyPair";
+  if (!int(c.oobType, 3)) return "oobType must use bits 0-1 only";
+  if (!int(c.outputOobSize, MAX_OOB_SIZE) || !int(c.inputOobSize, MAX_OOB_SIZE)) return "OOB sizes must be 0..8";
+  if (!int(c.outputOobAction, (1 << (OutputOobAction.OutputAlphanumeric + 1)) - 1)) return "outputOobAction has RFU bits";
+  if (!int(c.inputOobAction, (1 << (InputOobAction.InputAlphanumeric + 1)) - 1)) return "inputOobAction has RFU bits";
+  if ((c.outputOobSize === 0) !== (c.outputOobAction === 0)) return "outputOobSize and outputOobAction must both be set or both 0";
+  if ((c.inputOobSize === 0) !== (c.inputOobAction === 0)) return "inputOobSize and inputOobAction must both be set or both 0";
+  return null;
+}
+
+function isKeyPair(k: unknown): k is P256KeyPair {
+  const kp = k as P256KeyPair;
+  return !!kp && kp.privateKey instanceof Uint8Array && kp.privateKey.length === 32 && kp.publicKey instanceof Uint8Array && kp.publicKey.length === 64;
+}
+
+export class Provisioning {
+  private readonly contexts = new Map<number, Session>();
+  private readonly provisionee: ProvisioneeController | undefined;
+  private readonly provisioner: ProvisionerController | undefined;
+  private readonly crypto: CryptoPrimitives;
+  private nextContextId = 1;
+
+  constructor(options: ProvisioningOptions) {
+    if (!options || typeof options !== "object") throw new ProvisioningError("invalid-argument", "init: options missing");
+    const { crypto, clock, pbAdv, roles } = options;
+    if (!crypto || !clock || !pbAdv || !roles) throw new ProvisioningError("invalid-argument", "init: crypto, clock, pbAdv and roles are required");
+    if (typeof options.onEvent !== "function") throw new ProvisioningError("invalid-argument", "init: onEvent must be a function");
+    const ecdhComputeMs = options.ecdhComputeMs ?? 0;
+    if (!Number.isFinite(ecdhComputeMs) || ecdhComputeMs < 0) throw new ProvisioningError("invalid-argument", "init: ecdhComputeMs must be >= 0");
+    if (options.keyPair !== undefined && !isKeyPair(options.keyPair)) {
+      throw new ProvisioningError("invalid-argument", "init: keyPair needs a 32-byte privateKey and a 64-byte publicKey");
+    }
+    if (options.keyPair && !crypto.p256ValidatePublicKey(options.keyPair.publicKey)) {
+      throw new ProvisioningError("invalid-argument", "init: keyPair.publicKey is not a valid P-256 point");
+    }
+    this.crypto = crypto;
+    const logger = options.logger;
+    const onEvent = options.onEvent;
+    const contexts = this.contexts;
+    const env: RoleEnv = {
+      primitives: crypto,
+      crypto: new MeshCrypto(crypto),
+      clock,
+      ...(logger ? { logger } : {}),
+      ecdhComputeMs,
+      ecdhOffload: !!options.ecdhOffload,
+      ...(options.testHooks ? { hooks: options.testHooks } : {}),
+      nextId: () => this.nextContextId++,
+      emit: (event) => {
+        try {
+          onEvent(event);
+        } catch (e) {
+          logger?.log("error", "prov", `onEvent(${event.type}) threw: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      },
+      register: (s) => void contexts.set(s.id, s),
+      unregister: (s) => void contexts.delete(s.id),
+    };
+
+    if (roles.provisionee) {
+      const bearer = pbAdv as DeviceBearer;
+      if (typeof bearer.listen !== "function") throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
+      const keyPair = options.keyPair ? { privateKey: options.keyPair.privateKey.slice(), publicKey: options.keyPair.publicKey.slice() } : undefined;
+      const capabilities: CapabilitiesFields = {
+        numberOfElements: 1,
+        algorithms: AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM,
+        publicKeyType: keyPair ? PublicKeyType.PublicKeyOobInformationAvailable : 0,
+        oobType: 0,
+        outputOobSize: 0,
+        outputOobAction: 0,
+        inputOobSize: 0,
+        inputOobAction: 0,
+        ...options.capabilities,
+      };
+      const bad = checkCapabilities(capabilities, !!keyPair);
+      if (bad) throw new ProvisioningError("invalid-argument", "init: capabilities: " + bad);
+      this.provisionee = roles.provisionee.create(env, bearer, options.advBearer, keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities });
+    }
+    if (roles.provisioner) {
+      const bearer = pbAdv as ProvisionerBearer;
+      if (typeof bearer.open !== "function") throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
+      const interval = options.unprovisionedReportIntervalMs;
+      this.provisioner = roles.provisioner.create(env, bearer, options.advBearer, interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {});
+    }
+  }
+
+  private device(): ProvisioneeController {
+    if (!this.provisionee) throw new NotSupportedError("provisionee role");
+    return this.provisionee;
+  }
+
+  private prov(): ProvisionerController {
+    if (!this.provisioner) throw new NotSupportedError("provisioner role");
+    return this.provisioner;
+  }
+
+  private session(ctx: ProvContext, what: string): Session {
+    const s = ctx && typeof ctx === "object" ? this.contexts.get(ctx.id) : undefined;
+    if (!s || s !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
+    return s;
+  }
+
+  /** A new P-256 key pair (nrf_mesh_prov_generate_keys), e.g. for a device's fixed OOB public key. */
+  generateKeys(): P256KeyPair {
+    return this.crypto.p256GenerateKeyPair();
+  }
+
+  // ---- provisionee ----
+
+  /** Start beaconing and accept provisioning links to `uuid` (nrf_mesh_prov_listen). */
+  listen(uuid: Bytes, options: ListenOptions = {}): void {
+    this.device().listen(uuid, options);
+  }
+
+  /** Stop beaconing and accepting links; an open link is not affected (nrf_mesh_prov_listen_stop). */
+  listenStop(): void {
+    this.device().listenStop();
+  }
+
+  get listening(): boolean {
+    return this.provisionee?.listening ?? false;
+  }
+
+  // ---- provisioner ----
+
+  /** Provision the device `uuid` with `data` (nrf_mesh_prov_provision). Returns the link's context. */
+  provision(uuid: Bytes, data: ProvisioningData, options: ProvisionOptions = {}): ProvContext {
+    return this.prov().provision(uuid, data, options);
+  }
+
+  /** Report Unprovisioned Device beacons as 'unprovisioned-received' events. */
+  scanStart(): void {
+    this.prov().scanStart();
+  }
+
+  scanStop(): void {
+    this.prov().scanStop();
+  }
+
+  get scanning(): boolean {
+    return this.provisioner?.scanning ?? false;
+  }
+
+  /** The choice after 'capabilities-received' (nrf_mesh_prov_oob_use). */
+  oobUse(ctx: ProvContext, params: OobUseParams): void {
+    this.prov();
+    this.session(ctx, "oobUse").oobUse(params);
+  }
+
+  /** The device's OOB public key after 'oob-pubkey-request' (nrf_mesh_prov_pubkey_provide). */
+  oobPublicKeyProvide(ctx: ProvContext, publicKey: Bytes): void {
+    this.prov();
+    this.session(ctx, "oobPublicKeyProvide").oobPublicKeyProvide(publicKey);
+  }
+
+  /** Alias of oobPublicKeyProvide, the nRF5 name. */
+  pubkeyProvide(ctx: ProvContext, publicKey: Bytes): void {
+    this.oobPublicKeyProvide(ctx, publicKey);
+  }
+
+  // ---- both ----
+
+  /**
+   * Authentication data after 'static-request' (16 or 32 bytes) or 'input-request' (a number for counts and
+   * numeric actions, a string of '0'-'9','A'-'Z' for alphanumeric ones) (nrf_mesh_prov_auth_data_provide).
+   */
+  authDataProvide(ctx: ProvContext, data: Bytes | OobValue): void {
+    this.session(ctx, "authDataProvide").authDataProvide(data);
+  }
+
+  /** The ECDH shared secret (32 bytes) after 'ecdh-request' (nrf_mesh_prov_shared_secret_provide). */
+  sharedSecretProvide(ctx: ProvContext, secret: Bytes): void {
+    this.session(ctx, "sharedSecretProvide").sharedSecretProvide(secret);
+  }
+
+  /** The contexts of the links that exist now. */
+  activeContexts(): ProvContext[] {
+    return [...this.contexts.values()];
+  }
+}
+
+/** nrf_mesh_prov_init. */
+export function init(options: ProvisioningOptions): Provisioning {
+  return new Provisioning(options);
+}
