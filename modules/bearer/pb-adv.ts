@@ -125,14 +125,17 @@ export interface PbAdvOptions {
 }
 
 /**
- * Default advertising, like Zephyr's PB-ADV: transaction segments and Link Open once per (re)transmission
- * (retransmission is the bearer's job), acknowledgments and Link Ack in 2 events, Link Close in 3; 20 ms apart.
+ * Default advertising: 20 ms apart like Zephyr's PB-ADV, small counts. Unlike Zephyr (segments once, acks
+ * 3 times) segments and Link Open go out in 2 events and acknowledgments in 1: the radio sends one
+ * advertisement after the other, so every extra ack event delays the response queued behind it, while a lost
+ * ack only costs a (fast) retransmission and a re-ack. On the loopback air this halves the time at 0 % loss
+ * and the p95 at 20 % loss (see retransmit.ts). Link Close goes out in 3 events (5.3.2).
  */
 export const PB_ADV_DEFAULTS = {
-  segmentAdv: { count: 1, intervalMs: 20 },
-  ackAdv: { count: 2, intervalMs: 20 },
-  linkOpenAdv: { count: 1, intervalMs: 20 },
-  linkAckAdv: { count: 2, intervalMs: 20 },
+  segmentAdv: { count: 2, intervalMs: 20 },
+  ackAdv: { count: 1, intervalMs: 20 },
+  linkOpenAdv: { count: 2, intervalMs: 20 },
+  linkAckAdv: { count: 1, intervalMs: 20 },
   linkCloseAdv: { count: LINK_CLOSE_MIN_TRANSMISSIONS, intervalMs: 20 },
 } as const;
 
