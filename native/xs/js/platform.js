@@ -1,0 +1,77 @@
+// The platform services of modules/platform.ts, implemented on the XS runtime's natives.
+// Portable code gets them through these objects; nothing here is specific to the host runtime
+// except which natives the build links.
+import { CryptoError } from "../../../modules/platform.js";
+import { softCryptoPrimitives } from "../../../modules/crypto/soft.js";
+import * as native from "./crypto.js";
+import * as timer from "./timer.js";
+import * as console from "./trace.js";
+import * as store from "./storage.js";
+
+// Native errors (TypeError, RangeError, Error) become CryptoError, as CryptoPrimitives specifies.
+function guard(name, f) {
+  return function (...args) {
+    try {
+      return f(...args);
+    } catch (e) {
+      if (e instanceof CryptoError) throw e;
+      throw new CryptoError(e instanceof Error ? e.message : name + ": " + String(e));
+    }
+  };
+}
+
+const features = native.features().split(" ");
+const has = (name) => features.indexOf(name) >= 0;
+
+function missing(name) {
+  return () => {
+    throw new CryptoError(name + ": not available in this build");
+  };
+}
+
+const base = {
+  aes128: guard("aes128", has("aes128") ? native.aes128 : missing("aes128")),
+  sha256: guard("sha256", has("sha256") ? native.sha256 : missing("sha256")),
+  hmacSha256: guard("hmacSha256", has("hmacSha256") ? native.hmacSha256 : missing("hmacSha256")),
+  p256GenerateKeyPair: guard("p256GenerateKeyPair", () => {
+    const pair = native.p256GenerateKeyPair();
+    return { privateKey: pair.slice(0, 32), publicKey: pair.slice(32, 96) };
+  }),
+  p256ValidatePublicKey(publicKey) {
+    // Not a 64-byte Uint8Array: not a valid key (false, as the interface says), without asking C.
+    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 64) return false;
+    return native.p256ValidatePublicKey(publicKey);
+  },
+  p256Ecdh: guard("p256Ecdh", native.p256Ecdh),
+  randomBytes: guard("randomBytes", native.randomBytes),
+};
+if (has("aesCmac")) base.aesCmac = guard("aesCmac", native.aesCmac);
+if (has("aesCcm")) {
+  base.aesCcmEncrypt = guard("aesCcmEncrypt", native.aesCcmEncrypt);
+  base.aesCcmDecrypt = guard("aesCcmDecrypt", native.aesCcmDecrypt);
+}
+
+/** CryptoPrimitives on the natives; AES-CMAC and AES-CCM from modules/crypto when this build lacks them. */
+export const xsCrypto = Object.freeze(softCryptoPrimitives(base));
+
+/** The primitives this build implements in C. */
+export const nativeCryptoFeatures = Object.freeze(features.slice());
+
+/** Clock on the runtime's monotonic clock and run-loop timers. */
+export const xsClock = Object.freeze({
+  now: timer.now,
+  setTimeout: (callback, ms) => timer.setTimeout(callback, ms),
+  clearTimeout: (handle) => timer.clearTimeout(typeof handle === "number" ? handle : undefined),
+});
+
+/** Logger writing "[level] tag: message" lines to stdout. */
+export const xsLogger = Object.freeze({
+  log: (level, tag, message) => console.log(level, tag, message),
+});
+
+/** Storage on the runtime's storage natives (atomic writes). */
+export const xsStorage = Object.freeze({
+  read: (key) => store.read(key),
+  write: (key, value) => store.write(key, value),
+  remove: (key) => store.remove(key),
+});

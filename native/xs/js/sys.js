@@ -1,0 +1,3 @@
+// The process around the app (native/xs/natives/sys_xs.c).
+export function args() @ "xs_sys_args";
+export function exit(status) @ "xs_sys_exit";
