@@ -1,0 +1,367 @@
+/**
+ * PB-ADV link behaviour on the lossy loopback air (virtual time): link establishment, transaction and
+ * Link Close rules of Mesh Protocol 1.1 5.2.1 / 5.3.2 / 5.3.3, several links, loss, duplication, reordering.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { VirtualClock } from "../../host/virtual-clock.js";
+import { AdvBearer } from "../../modules/bearer/adv.js";
+import { decodePbAdvPdu, PbAdv, PbAdvError } from "../../modules/bearer/pb-adv.js";
+import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
+import type { LinkEvents, ProvLink } from "../../modules/bearer/bearer.js";
+import { LinkCloseReason } from "../../modules/bearer/bearer.js";
+import { AD_TYPE } from "../../modules/platform.js";
+import type { Bytes, Logger } from "../../modules/platform.js";
+import { LoopbackAir, prng } from "./loopback.js";
+import type { LoopbackOptions } from "./loopback.js";
+import { runExchange, startExchange } from "./exchange.js";
+import { retransmitPolicies } from "../../modules/bearer/retransmit.js";
+import type { ExchangeResult } from "./exchange.js";
+
+const UUID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
+
+function node(air: LoopbackAir, name: string, options: PbAdvOptions = {}) {
+  const radio = air.radio(name);
+  const adv = new AdvBearer(radio, air.clock);
+  let id = name.charCodeAt(0) * 0x01000193;
+  const pb = new PbAdv(adv, air.clock, { randomU32: () => (id = (id * 1664525 + 1013904223) >>> 0), ...options });
+  return { radio, adv, pb };
+}
+
+function events() {
+  const log: string[] = [];
+  const received: Bytes[] = [];
+  let link: ProvLink | undefined;
+  let closed: { reason: number; byPeer: boolean; at: number } | undefined;
+  let closedCount = 0;
+  const make = (clock: VirtualClock): LinkEvents => ({
+    opened: (l) => {
+      link = l;
+      log.push("opened");
+    },
+    received: (_l, pdu) => {
+      received.push(pdu);
+    },
+    closed: (_l, reason, byPeer) => {
+      closedCount++;
+      closed = { reason, byPeer, at: clock.now() };
+      log.push(`closed ${reason} ${byPeer}`);
+    },
+  });
+  return { log, received, make, link: () => link, closed: () => closed, closedCount: () => closedCount };
+}
+
+/** Decoded PB-ADV events on the air from `from`, of a Generic Provisioning PDU type. */
+function airFrames(air: LoopbackAir, from: string, type?: string) {
+  return air.events
+    .filter((e) => e.from === from && e.adType === AD_TYPE.PB_ADV)
+    .map((e) => ({ time: e.time, d: decodePbAdvPdu(e.data) }))
+    .filter((x) => x.d.ok && (type === undefined || x.d.pdu.type === type))
+    .map((x) => ({ time: x.time, ...(x.d as Extract<typeof x.d, { ok: true }>) }));
+}
+
+test("a provisioning-shaped exchange completes, every PDU delivered once, in order; both ends closed", () => {
+  const r = runExchange({ seed: 5 });
+  assert.equal(r.completed, true);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.provisionerClosed, { reason: LinkCloseReason.Success, byPeer: false });
+  assert.deepEqual(r.deviceClosed, { reason: LinkCloseReason.Success, byPeer: true });
+});
+
+test("exchanges survive loss, duplication and reordering, for every retransmission policy", () => {
+  const conditions: LoopbackOptions[] = [
+    { loss: 0.3 },
+    { loss: 0.1, duplicate: 0.3, reorderMs: 40 },
+    { loss: 0.4, duplicate: 0.2, reorderMs: 15 },
+  ];
+  for (const policy of ["adaptive", "fixed-500ms", "fixed-2s"]) {
+    for (const c of conditions) {
+      for (let seed = 1; seed <= (policy === "adaptive" ? 25 : 5); seed++) {
+        const factory = retransmitPolicies[policy];
+        assert.ok(factory, policy);
+        const r: ExchangeResult = runExchange({ ...c, seed, pbAdv: { retransmit: factory } });
+        const what = `${policy} ${JSON.stringify(c)} seed ${seed}`;
+        assert.equal(r.completed, true, what);
+        assert.deepEqual(r.errors, [], what);
+        assert.equal(r.provisionerClosed?.reason, LinkCloseReason.Success, what);
+      }
+    }
+  }
+});
+
+test("link establishment timeout: Link Open is retransmitted for 60 s, then closed(Timeout) and Link Close sent", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  air.radio("nobody").setReceiver(() => {});
+  const ev = events();
+  const link = p.pb.open(UUID, ev.make(clock));
+  clock.runFor(59_000);
+  assert.equal(ev.closed(), undefined);
+  const opens = airFrames(air, "P", "LinkOpen");
+  assert.ok(opens.length > 50, `Link Open retransmitted (${opens.length} events)`);
+  for (const o of opens) assert.equal(o.linkId, link.linkId);
+  clock.runFor(2_000);
+  assert.deepEqual(ev.closed() && { reason: ev.closed()!.reason, byPeer: ev.closed()!.byPeer }, { reason: LinkCloseReason.Timeout, byPeer: false });
+  assert.ok(ev.closed()!.at >= 60_000 && ev.closed()!.at < 60_200);
+  const closes = airFrames(air, "P", "LinkClose");
+  assert.ok(closes.length >= 3);
+  for (const c of closes) assert.ok(c.pdu.type === "LinkClose" && c.pdu.reason === LinkCloseReason.Timeout);
+  const n = air.events.length;
+  clock.runFor(120_000);
+  assert.equal(air.events.length, n, "silence after the link is closed");
+  assert.equal(p.pb.linkCount, 0);
+  assert.equal(ev.closedCount(), 1);
+  assert.ok(!p.radio.scanning);
+});
+
+test("transaction timeout: no acknowledgment for 30 s closes the link with Timeout, Link Close x3 reaches the device", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  // From now on the device's transaction acknowledgments are lost.
+  air.drop = (from, _to, _t, data) => {
+    const x = decodePbAdvPdu(data);
+    return from.name === "D" && x.ok && x.pdu.type === "TransactionAcknowledgment";
+  };
+  let acked = false;
+  const t0 = clock.now();
+  link.send(Uint8Array.of(0x00, 0x05), () => (acked = true));
+  clock.runFor(29_000);
+  assert.equal(pe.closed(), undefined);
+  assert.equal(de.received.length, 1, "delivered once despite the retransmissions");
+  const starts = airFrames(air, "P", "TransactionStart");
+  assert.ok(starts.length >= 20, `retransmitted (${starts.length} events)`);
+  clock.runFor(2_000);
+  assert.equal(acked, false);
+  assert.equal(pe.closed()?.reason, LinkCloseReason.Timeout);
+  assert.equal(pe.closed()?.byPeer, false);
+  assert.ok(pe.closed()!.at - t0 >= 30_000);
+  const closes = airFrames(air, "P", "LinkClose");
+  assert.ok(closes.length >= 3, "Link Close sent at least 3 times");
+  assert.deepEqual(de.log, ["opened", `closed ${LinkCloseReason.Timeout} true`]);
+  // The device acknowledged each repeat (the acks were lost), it did not deliver it again.
+  assert.ok(airFrames(air, "D", "TransactionAcknowledgment").length >= 2);
+});
+
+test("close(): Link Close in at least 3 advertising events even when configured lower; closed fires once", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P", { linkCloseAdv: { count: 1, intervalMs: 30 } });
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  link.close(LinkCloseReason.Fail);
+  link.close(LinkCloseReason.Success); // ignored: already closing
+  link.send(Uint8Array.of(1)); // ignored
+  clock.runFor(1000);
+  const closes = airFrames(air, "P", "LinkClose");
+  assert.equal(closes.length, 3);
+  assert.ok(closes[2]!.time - closes[0]!.time >= 60);
+  assert.equal(pe.closedCount(), 1);
+  assert.equal(pe.closed()?.reason, LinkCloseReason.Fail);
+  assert.equal(de.closed()?.reason, LinkCloseReason.Fail);
+  assert.equal(de.closed()?.byPeer, true);
+  assert.throws(() => link.close(7 as never), PbAdvError);
+});
+
+test("a lost acknowledgment: the repeated transaction is acknowledged again, not delivered again", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  let dropped = 0;
+  air.drop = (from, _to, _t, data) => {
+    const x = decodePbAdvPdu(data);
+    if (from.name === "D" && x.ok && x.pdu.type === "TransactionAcknowledgment" && dropped < 1) {
+      dropped++;
+      return true;
+    }
+    return false;
+  };
+  const acks: number[] = [];
+  const pdu = Uint8Array.from({ length: 50 }, (_, i) => i);
+  link.send(pdu, () => acks.push(clock.now()));
+  link.send(Uint8Array.of(9, 9, 9), () => acks.push(clock.now()));
+  clock.runFor(5000);
+  assert.equal(acks.length, 2);
+  assert.equal(de.received.length, 2);
+  assert.deepEqual(de.received[0], pdu);
+  assert.deepEqual(de.received[1], Uint8Array.of(9, 9, 9));
+  const ackFrames = airFrames(air, "D", "TransactionAcknowledgment");
+  assert.deepEqual(
+    ackFrames.map((a) => a.transactionNumber),
+    [0x00, 0x00, 0x01],
+    "transaction 0 acknowledged twice (once lost), then transaction 1",
+  );
+  assert.ok(airFrames(air, "P", "TransactionContinuation").length >= 4, "all segments were retransmitted");
+});
+
+test("several links at once on the provisioner side, one device already in a link ignores a second provisioner", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock, { loss: 0.15, seed: 9 });
+  const p = node(air, "P");
+  const devices = [0, 1, 2, 3].map((i) => node(air, `D${i}`));
+  const results: ExchangeResult[] = [];
+  devices.forEach((d, i) => {
+    const uuid = Uint8Array.from(UUID, (b) => b ^ i);
+    startExchange(air, p.pb, d.pb, uuid, 100 + i, (r) => results.push(r));
+  });
+  assert.equal(p.pb.linkCount, 4);
+  assert.equal(new Set(p.radio.advertised.map((a) => decodePbAdvPdu(a.data)).map((x) => (x.ok ? x.linkId : -1))).size, 4);
+  clock.runWhile(() => results.length < 4, 120_000);
+  clock.runFor(1000);
+  assert.equal(results.length, 4);
+  for (const r of results) {
+    assert.equal(r.completed, true);
+    assert.deepEqual(r.errors, []);
+    assert.equal(r.deviceClosed?.reason, LinkCloseReason.Success);
+  }
+  assert.equal(p.pb.linkCount, 0);
+
+  // A device in a link: a second provisioner's Link Open (another Link ID) is ignored; it times out.
+  const clock2 = new VirtualClock();
+  const air2 = new LoopbackAir(clock2);
+  const p1 = node(air2, "P");
+  const p2 = node(air2, "Q");
+  const d = node(air2, "D");
+  const de = events();
+  d.pb.listen(UUID, de.make(clock2));
+  const e1 = events();
+  const e2 = events();
+  p1.pb.open(UUID, e1.make(clock2));
+  clock2.runWhile(() => !e1.link());
+  p2.pb.open(UUID, e2.make(clock2));
+  clock2.runFor(61_000);
+  assert.deepEqual(e1.log, ["opened"]);
+  assert.deepEqual(e2.log, [`closed ${LinkCloseReason.Timeout} false`]);
+  assert.deepEqual(de.log, ["opened"], "the device's link survives the other provisioner's Link Close");
+  assert.equal(de.link()?.linkId, e1.link()?.linkId);
+});
+
+test("Transaction Numbers: provisioner 0x00..0x7F and device 0x80..0xFF, wrapping within their ranges", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  const dl = de.link()!;
+  for (let i = 0; i < 260; i++) {
+    link.send(Uint8Array.of(i & 0xff));
+    dl.send(Uint8Array.of(0xff, i & 0xff));
+  }
+  clock.runWhile(() => pe.received.length < 260 || de.received.length < 260, 600_000);
+  assert.deepEqual(de.received.map((b) => b[0]), Array.from({ length: 260 }, (_, i) => i & 0xff));
+  assert.deepEqual(pe.received.map((b) => b[1]), Array.from({ length: 260 }, (_, i) => i & 0xff));
+  const pTn = [...new Set(airFrames(air, "P", "TransactionStart").map((f) => f.transactionNumber))];
+  const dTn = [...new Set(airFrames(air, "D", "TransactionStart").map((f) => f.transactionNumber))];
+  const seq = (first: number) => Array.from({ length: 128 }, (_, i) => first + i);
+  assert.deepEqual(pTn, seq(0x00));
+  assert.deepEqual(dTn, seq(0x80));
+  // In send order: 0x7F is followed by 0x00 again.
+  const order = airFrames(air, "P", "TransactionStart").map((f) => f.transactionNumber);
+  const i7f = order.indexOf(0x7f);
+  assert.equal(order.slice(i7f).find((t) => t !== 0x7f), 0x00);
+});
+
+test("PDUs sent before the link is open are queued; acked callbacks fire in order", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock, { loss: 0.2, seed: 3 });
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const pe = events();
+  const link = p.pb.open(UUID, pe.make(clock));
+  const acked: number[] = [];
+  for (let i = 0; i < 5; i++) link.send(Uint8Array.from({ length: 10 + 20 * i }, () => i), () => acked.push(i));
+  clock.runWhile(() => acked.length < 5, 60_000);
+  assert.deepEqual(acked, [0, 1, 2, 3, 4]);
+  assert.deepEqual(de.received.map((b) => b.length), [10, 30, 50, 70, 90]);
+  assert.throws(() => link.send(new Uint8Array(0)), PbAdvError);
+  assert.throws(() => p.pb.open(new Uint8Array(15), pe.make(clock)), PbAdvError);
+});
+
+test("garbage, unknown links and throwing callbacks never throw out of the bearer", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const lines: string[] = [];
+  const logger: Logger = { log: (level, tag, m) => lines.push(`${level} ${tag} ${m}`) };
+  const p = node(air, "P", { logger });
+  const d = node(air, "D", { logger });
+  const noisy = air.radio("noise");
+  const throwing: LinkEvents = {
+    opened: () => {
+      throw new Error("opened boom");
+    },
+    received: () => {
+      throw new Error("received boom");
+    },
+    closed: () => {
+      throw new Error("closed boom");
+    },
+  };
+  d.pb.listen(UUID, throwing);
+  const pe = events();
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  const rnd = prng(99);
+  for (let i = 0; i < 20_000; i++) {
+    const b = new Uint8Array(Math.floor(rnd() * 32));
+    for (let k = 0; k < b.length; k++) b[k] = Math.floor(rnd() * 256);
+    if (b.length >= 4 && rnd() < 0.5) {
+      // Aim at the open link half of the time.
+      b[0] = link.linkId >>> 24;
+      b[1] = (link.linkId >>> 16) & 0xff;
+      b[2] = (link.linkId >>> 8) & 0xff;
+      b[3] = link.linkId & 0xff;
+    }
+    if (b.length >= 6 && rnd() < 0.3) b[5] = Math.floor(rnd() * 16);
+    noisy.advertise(AD_TYPE.PB_ADV, b, { count: 1, intervalMs: 0 });
+  }
+  assert.doesNotThrow(() => clock.runFor(60_000));
+  assert.ok(lines.some((l) => l.startsWith("debug pb-adv malformed")));
+  assert.ok(lines.some((l) => l.includes("opened boom")));
+  assert.ok(!lines.some((l) => / (warn|error) pb-adv (?!callback threw)/.test(l)));
+});
+
+test("a device that stops listening ignores Link Open; listening again accepts it", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P", { linkEstablishmentTimeoutMs: 2000 });
+  const d = node(air, "D");
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  d.pb.stopListening();
+  assert.ok(!d.radio.scanning);
+  const pe = events();
+  p.pb.open(UUID, pe.make(clock));
+  clock.runFor(3000);
+  assert.equal(pe.closed()?.reason, LinkCloseReason.Timeout);
+  assert.deepEqual(de.log, []);
+  d.pb.listen(UUID, de.make(clock));
+  const pe2 = events();
+  p.pb.open(UUID, pe2.make(clock));
+  clock.runFor(1000);
+  assert.deepEqual(pe2.log, ["opened"]);
+  assert.deepEqual(de.log, ["opened"]);
+});
+
