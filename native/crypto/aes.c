@@ -101,97 +101,155 @@ static void from_planes(uint8_t b[16], const uint32_t p[8])
  * ShiftRows on the low nibbles of x (row r of column c moves to column c - r), result duplicated
  * into the high nibbles for MixColumns.
  */
-#define SHIFT_ROWS_DUP(x) do { \
-        uint32_t y_ = ((x) & 0x01010101u) | ROR((x) & 0x02020202u, 8) \
-                    | ROR((x) & 0x04040404u, 16) | ROR((x) & 0x08080808u, 24); \
-        (x) = y_ | (y_ << 4); \
-    } while (0)
-
 #define SHIFT_ROWS(x) do { \
-        (x) = ((x) & 0x01010101u) | ROR((x) & 0x02020202u, 8) \
-            | ROR((x) & 0x04040404u, 16) | ROR((x) & 0x08080808u, 24); \
+        uint32_t y_ = (x) & 0x01010101u, t_; \
+        t_ = (x) & 0x02020202u; y_ ^= ROR(t_, 8); \
+        t_ = (x) & 0x04040404u; y_ ^= ROR(t_, 16); \
+        t_ = (x) & 0x08080808u; y_ ^= ROR(t_, 24); \
+        (x) = y_; \
     } while (0)
 
-/*
- * MixColumns on duplicated planes: b = 2t ^ a' ^ (t >> 2) with a' = a >> 1 (row r+1), t = a ^ a'.
- * (2t) is xtime in bitsliced form: plane i takes t(i-1), and t7 is folded into planes 0, 1, 3, 4
- * (x^8 = x^4 + x^3 + x + 1). Valid in the low nibbles.
- */
-#define MIX_COLUMNS(q0, q1, q2, q3, q4, q5, q6, q7) do { \
-        uint32_t t0 = q0 ^ (q0 >> 1), t1 = q1 ^ (q1 >> 1), t2 = q2 ^ (q2 >> 1), t3 = q3 ^ (q3 >> 1); \
-        uint32_t t4 = q4 ^ (q4 >> 1), t5 = q5 ^ (q5 >> 1), t6 = q6 ^ (q6 >> 1), t7 = q7 ^ (q7 >> 1); \
-        q0 = t7 ^ (q0 >> 1) ^ (t0 >> 2); \
-        q1 = t0 ^ t7 ^ (q1 >> 1) ^ (t1 >> 2); \
-        q2 = t1 ^ (q2 >> 1) ^ (t2 >> 2); \
-        q3 = t2 ^ t7 ^ (q3 >> 1) ^ (t3 >> 2); \
-        q4 = t3 ^ t7 ^ (q4 >> 1) ^ (t4 >> 2); \
-        q5 = t4 ^ (q5 >> 1) ^ (t5 >> 2); \
-        q6 = t5 ^ (q6 >> 1) ^ (t6 >> 2); \
-        q7 = t6 ^ (q7 >> 1) ^ (t7 >> 2); \
+#define SHIFT_ROWS_DUP(x) do { \
+        SHIFT_ROWS(x); \
+        (x) |= (x) << 4; \
     } while (0)
 
 /* RotWord(w3) of round key plane k into lanes 28..31 of state plane q: lane 28+r <- row r+1 of column 3. */
 #define KEY_LANES(q, k) (((q) & 0x0FFFFFFFu) | (((k) & 0x0E000000u) << 3) | (((k) & 0x01000000u) << 7))
 
-/* Next round key from the S-box output lanes 28..31 (SubWord(RotWord(w3))) and Rcon. */
+/*
+ * SubBytes on the 8 planes in memory: all 32 lanes go through the S-box circuit, the state's 16 and
+ * the 4 key lanes. A separate function on purpose: the circuit gets all registers to itself.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void sub_bytes(uint32_t q[8])
+{
+    uint32_t u0 = q[0], u1 = q[1], u2 = q[2], u3 = q[3], u4 = q[4], u5 = q[5], u6 = q[6], u7 = q[7];
+    AES_SBOX_CIRCUIT(u0, u1, u2, u3, u4, u5, u6, u7, u0, u1, u2, u3, u4, u5, u6, u7);
+    q[0] = u0; q[1] = u1; q[2] = u2; q[3] = u3; q[4] = u4; q[5] = u5; q[6] = u6; q[7] = u7;
+}
+
+/* Next round key plane from the S-box output lanes 28..31 (SubWord(RotWord(w3))) and Rcon bit i. */
 #define NEXT_KEY(k, s, i, rc) do { \
         (k) ^= ((s) >> 28) ^ (((rc) >> (i)) & 1u); \
         (k) ^= (k) << 8; \
         (k) ^= (k) << 16; \
     } while (0)
 
-#define SBOX8(q0, q1, q2, q3, q4, q5, q6, q7) \
-    AES_SBOX_CIRCUIT(q0, q1, q2, q3, q4, q5, q6, q7, q0, q1, q2, q3, q4, q5, q6, q7)
+/*
+ * The rest of a round after SubBytes, plane by plane: (key schedule step,) ShiftRows, MixColumns,
+ * AddRoundKey (, key lanes for the next SubBytes). MixColumns plane i needs t(i-1) and t7, so
+ * plane 7 is started first and finished last. KEYED is a compile-time constant.
+ */
+#define TAIL_START(KEYED) \
+    uint32_t s7 = q[7], k7 = k[7], a7, t7, tp; \
+    if (KEYED) { NEXT_KEY(k7, s7, 7, rc); kout[7] = k7; } \
+    a7 = s7; SHIFT_ROWS_DUP(a7); \
+    t7 = a7 ^ (a7 >> 1); \
+    tp = t7
+
+#define TAIL_PLANE(KEYED, i, xor7) do { \
+        uint32_t s_ = q[i], k_ = k[i], t_, b_; \
+        if (KEYED) { NEXT_KEY(k_, s_, i, rc); kout[i] = k_; } \
+        SHIFT_ROWS_DUP(s_); \
+        t_ = s_ ^ (s_ >> 1); \
+        b_ = tp ^ (xor7) ^ (s_ >> 1) ^ (t_ >> 2) ^ k_; \
+        q[i] = (KEYED) ? KEY_LANES(b_, k_) : b_; \
+        tp = t_; \
+    } while (0)
+
+#define TAIL_END(KEYED) do { \
+        uint32_t b7 = tp ^ (a7 >> 1) ^ (t7 >> 2) ^ k7; \
+        q[7] = (KEYED) ? KEY_LANES(b7, k7) : b7; \
+    } while (0)
+
+#define TAIL_BODY(KEYED) do { \
+        TAIL_START(KEYED); \
+        TAIL_PLANE(KEYED, 0, 0); \
+        TAIL_PLANE(KEYED, 1, t7); \
+        TAIL_PLANE(KEYED, 2, 0); \
+        TAIL_PLANE(KEYED, 3, t7); \
+        TAIL_PLANE(KEYED, 4, t7); \
+        TAIL_PLANE(KEYED, 5, 0); \
+        TAIL_PLANE(KEYED, 6, 0); \
+        TAIL_END(KEYED); \
+    } while (0)
+
+/* On-the-fly schedule: k (round key r-1, updated in place to round key r), rc = Rcon of round r. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void round_tail_keyed(uint32_t q[8], uint32_t *k, uint32_t rc)
+{
+    uint32_t *kout = k;
+    TAIL_BODY(1);
+}
+
+/* Expanded key: k is round key r. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void round_tail_expanded(uint32_t q[8], const uint32_t *k)
+{
+    uint32_t *kout = 0;  /* unused: KEYED is 0 */
+    const uint32_t rc = 0;
+    (void)kout;
+    (void)rc;
+    TAIL_BODY(0);
+}
+
+/* Last round: ShiftRows and AddRoundKey (advancing the key first with rc when kout != NULL). */
+static void last_round_tail(uint32_t q[8], const uint32_t *k, uint32_t *kout, uint32_t rc)
+{
+    unsigned i;
+    for (i = 0; i < 8; i++) {
+        uint32_t s = q[i], kk = k[i];
+        if (kout) {
+            NEXT_KEY(kk, s, i, rc);
+            kout[i] = kk;
+        }
+        SHIFT_ROWS(s);
+        q[i] = s ^ kk;
+    }
+}
 
 static const uint8_t rcon[10] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36 };
 
 /*
  * The cipher with on-the-fly key expansion. With rk_out != NULL, the 11 round keys are stored too
- * (used by aes128_expand_key, with any state).
+ * (used by aes128_expand_key; out may then be NULL).
  */
 static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16], uint32_t (*rk_out)[8])
 {
-    uint32_t p[8];
-    uint32_t k0, k1, k2, k3, k4, k5, k6, k7;
-    uint32_t q0, q1, q2, q3, q4, q5, q6, q7;
-    unsigned r;
+    uint32_t q[8], k[8];
+    unsigned r, i;
 
-    to_planes(p, key);
-    k0 = p[0]; k1 = p[1]; k2 = p[2]; k3 = p[3]; k4 = p[4]; k5 = p[5]; k6 = p[6]; k7 = p[7];
-    to_planes(p, in);
-    q0 = p[0] ^ k0; q1 = p[1] ^ k1; q2 = p[2] ^ k2; q3 = p[3] ^ k3;
-    q4 = p[4] ^ k4; q5 = p[5] ^ k5; q6 = p[6] ^ k6; q7 = p[7] ^ k7;
-    if (rk_out) {
-        rk_out[0][0] = k0; rk_out[0][1] = k1; rk_out[0][2] = k2; rk_out[0][3] = k3;
-        rk_out[0][4] = k4; rk_out[0][5] = k5; rk_out[0][6] = k6; rk_out[0][7] = k7;
-    }
-    for (r = 0; r < 10; r++) {
-        uint32_t rc = rcon[r];
-        q0 = KEY_LANES(q0, k0); q1 = KEY_LANES(q1, k1); q2 = KEY_LANES(q2, k2); q3 = KEY_LANES(q3, k3);
-        q4 = KEY_LANES(q4, k4); q5 = KEY_LANES(q5, k5); q6 = KEY_LANES(q6, k6); q7 = KEY_LANES(q7, k7);
-        SBOX8(q0, q1, q2, q3, q4, q5, q6, q7);
-        NEXT_KEY(k0, q0, 0, rc); NEXT_KEY(k1, q1, 1, rc); NEXT_KEY(k2, q2, 2, rc); NEXT_KEY(k3, q3, 3, rc);
-        NEXT_KEY(k4, q4, 4, rc); NEXT_KEY(k5, q5, 5, rc); NEXT_KEY(k6, q6, 6, rc); NEXT_KEY(k7, q7, 7, rc);
+    to_planes(k, key);
+    to_planes(q, in);
+    for (i = 0; i < 8; i++) {
+        q[i] = KEY_LANES(q[i] ^ k[i], k[i]);
         if (rk_out) {
-            rk_out[r + 1][0] = k0; rk_out[r + 1][1] = k1; rk_out[r + 1][2] = k2; rk_out[r + 1][3] = k3;
-            rk_out[r + 1][4] = k4; rk_out[r + 1][5] = k5; rk_out[r + 1][6] = k6; rk_out[r + 1][7] = k7;
+            rk_out[0][i] = k[i];
         }
-        if (r == 9) {
-            break;
-        }
-        SHIFT_ROWS_DUP(q0); SHIFT_ROWS_DUP(q1); SHIFT_ROWS_DUP(q2); SHIFT_ROWS_DUP(q3);
-        SHIFT_ROWS_DUP(q4); SHIFT_ROWS_DUP(q5); SHIFT_ROWS_DUP(q6); SHIFT_ROWS_DUP(q7);
-        MIX_COLUMNS(q0, q1, q2, q3, q4, q5, q6, q7);
-        q0 ^= k0; q1 ^= k1; q2 ^= k2; q3 ^= k3; q4 ^= k4; q5 ^= k5; q6 ^= k6; q7 ^= k7;
     }
-    SHIFT_ROWS(q0); SHIFT_ROWS(q1); SHIFT_ROWS(q2); SHIFT_ROWS(q3);
-    SHIFT_ROWS(q4); SHIFT_ROWS(q5); SHIFT_ROWS(q6); SHIFT_ROWS(q7);
-    p[0] = q0 ^ k0; p[1] = q1 ^ k1; p[2] = q2 ^ k2; p[3] = q3 ^ k3;
-    p[4] = q4 ^ k4; p[5] = q5 ^ k5; p[6] = q6 ^ k6; p[7] = q7 ^ k7;
+    for (r = 0; r < 9; r++) {
+        sub_bytes(q);
+        round_tail_keyed(q, k, rcon[r]);
+        if (rk_out) {
+            for (i = 0; i < 8; i++) {
+                rk_out[r + 1][i] = k[i];
+            }
+        }
+    }
+    sub_bytes(q);
+    last_round_tail(q, k, rk_out ? rk_out[10] : k, rcon[9]);
     if (out) {
-        from_planes(out, p);
+        from_planes(out, q);
     }
-    crypto_wipe(p, sizeof p);
+    crypto_wipe(q, sizeof q);
+    crypto_wipe(k, sizeof k);
 }
 
 int aes128_encrypt_sw(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
@@ -215,34 +273,24 @@ int aes128_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
 
 int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
 {
-    uint32_t p[8];
-    uint32_t q0, q1, q2, q3, q4, q5, q6, q7;
-    const uint32_t *k;
-    unsigned r;
+    uint32_t q[8];
+    unsigned r, i;
 
     if (!ks || !in || !out) {
         return CRYPTO_ERR_NULL;
     }
-    to_planes(p, in);
-    k = ks->rk[0];
-    q0 = p[0] ^ k[0]; q1 = p[1] ^ k[1]; q2 = p[2] ^ k[2]; q3 = p[3] ^ k[3];
-    q4 = p[4] ^ k[4]; q5 = p[5] ^ k[5]; q6 = p[6] ^ k[6]; q7 = p[7] ^ k[7];
-    for (r = 1; r < 10; r++) {
-        SBOX8(q0, q1, q2, q3, q4, q5, q6, q7);
-        SHIFT_ROWS_DUP(q0); SHIFT_ROWS_DUP(q1); SHIFT_ROWS_DUP(q2); SHIFT_ROWS_DUP(q3);
-        SHIFT_ROWS_DUP(q4); SHIFT_ROWS_DUP(q5); SHIFT_ROWS_DUP(q6); SHIFT_ROWS_DUP(q7);
-        MIX_COLUMNS(q0, q1, q2, q3, q4, q5, q6, q7);
-        k = ks->rk[r];
-        q0 ^= k[0]; q1 ^= k[1]; q2 ^= k[2]; q3 ^= k[3]; q4 ^= k[4]; q5 ^= k[5]; q6 ^= k[6]; q7 ^= k[7];
+    to_planes(q, in);
+    for (i = 0; i < 8; i++) {
+        q[i] ^= ks->rk[0][i];
     }
-    SBOX8(q0, q1, q2, q3, q4, q5, q6, q7);
-    SHIFT_ROWS(q0); SHIFT_ROWS(q1); SHIFT_ROWS(q2); SHIFT_ROWS(q3);
-    SHIFT_ROWS(q4); SHIFT_ROWS(q5); SHIFT_ROWS(q6); SHIFT_ROWS(q7);
-    k = ks->rk[10];
-    p[0] = q0 ^ k[0]; p[1] = q1 ^ k[1]; p[2] = q2 ^ k[2]; p[3] = q3 ^ k[3];
-    p[4] = q4 ^ k[4]; p[5] = q5 ^ k[5]; p[6] = q6 ^ k[6]; p[7] = q7 ^ k[7];
-    from_planes(out, p);
-    crypto_wipe(p, sizeof p);
+    for (r = 1; r < 10; r++) {
+        sub_bytes(q);
+        round_tail_expanded(q, ks->rk[r]);
+    }
+    sub_bytes(q);
+    last_round_tail(q, ks->rk[10], 0, 0);
+    from_planes(out, q);
+    crypto_wipe(q, sizeof q);
     return CRYPTO_OK;
 }
 

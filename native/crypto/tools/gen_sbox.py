@@ -333,19 +333,140 @@ def build(N, nu, beta, rng, tries=1):
     return circ, outs
 
 
-def emit(circ, outs, note):
-    # Dead-code elimination and renaming to a compact form.
+def live_gates(circ, outs):
+    """Dead-code elimination: the gates the outputs depend on, in circuit order."""
     used = set(outs)
     for (name, op, a, b) in reversed(circ.gates):
         if name in used:
             used.add(a)
             if b:
                 used.add(b)
+    return [g for g in circ.gates if g[0] in used]
+
+
+def spill_cost(order, outs, nregs):
+    """Instructions (gates + loads + stores) to run the gates in this order on a machine with nregs
+    registers, inputs u0..u7 in memory, outputs stored to memory; Belady eviction."""
+    uses = {}
+    for pos, (name, op, a, b) in enumerate(order):
+        for x in (a, b):
+            if x:
+                uses.setdefault(x, []).append(pos)
+    outset = set(outs)
+    inmem = set("u%d" % i for i in range(8))
+    regs = set()
+    cost = 0
+    ptr = {k: 0 for k in uses}
+
+    def next_use(x, pos):
+        lst = uses.get(x, [])
+        i = ptr.get(x, 0)
+        while i < len(lst) and lst[i] < pos:
+            i += 1
+        ptr[x] = i
+        return lst[i] if i < len(lst) else None
+
+    def make_room(pos, keep):
+        nonlocal cost
+        while len(regs) >= nregs:
+            best, bestkey = None, None
+            for x in regs:
+                if x in keep:
+                    continue
+                nu = next_use(x, pos)
+                key = (10 ** 9 if nu is None else nu, x in inmem)
+                if bestkey is None or key > bestkey:
+                    best, bestkey = x, key
+            if next_use(best, pos) is not None and best not in inmem:
+                cost += 1
+                inmem.add(best)
+            regs.discard(best)
+
+    for pos, (name, op, a, b) in enumerate(order):
+        ops = [x for x in (a, b) if x]
+        for x in ops:
+            if x not in regs:
+                make_room(pos, set(ops))
+                cost += 1
+                regs.add(x)
+        # operands whose last use is here free their registers
+        for x in ops:
+            if next_use(x, pos + 1) is None:
+                regs.discard(x)
+        make_room(pos, set())
+        regs.add(name)
+        cost += 1
+        if name in outset:
+            cost += 1
+            inmem.add(name)
+            if next_use(name, pos + 1) is None:
+                regs.discard(name)
+    return cost
+
+
+def greedy_order(gates, outs, rng):
+    """List scheduling: repeatedly run a ready gate that kills the most operands (ties: the most
+    recently produced operands first, then random)."""
+    users = {}
+    for g in gates:
+        for x in (g[2], g[3]):
+            if x:
+                users.setdefault(x, set()).add(g[0])
+    remaining_uses = {k: len(v) for k, v in users.items()}
+    done = set("u%d" % i for i in range(8))
+    birth = {x: -1 for x in done}
+    pending = list(gates)
+    order = []
+    while pending:
+        best, bestkey = None, None
+        for g in pending:
+            ops = [x for x in (g[2], g[3]) if x]
+            if not all(x in done for x in ops):
+                continue
+            kills = sum(1 for x in set(ops) if remaining_uses.get(x, 0) == 1)
+            key = (kills, max(birth[x] for x in ops), rng.random())
+            if bestkey is None or key > bestkey:
+                best, bestkey = g, key
+        pending.remove(best)
+        order.append(best)
+        for x in set(x for x in (best[2], best[3]) if x):
+            remaining_uses[x] -= 1
+        done.add(best[0])
+        birth[best[0]] = len(order)
+    return order
+
+
+def schedule(gates, outs, nregs, rng, iters):
+    """Reorders the gates (respecting dependencies) to reduce register spills: best of many greedy
+    list schedules, then random moves that do not make it worse."""
+    order, best = list(gates), spill_cost(gates, outs, nregs)
+    for _ in range(200):
+        o = greedy_order(gates, outs, rng)
+        c = spill_cost(o, outs, nregs)
+        if c < best:
+            order, best = o, c
+    for it in range(iters):
+        i = rng.randrange(len(order))
+        g = order[i]
+        cand = order[:i] + order[i + 1:]
+        pos = {h[0]: k for k, h in enumerate(cand)}
+        lo = max([pos[x] for x in (g[2], g[3]) if x and x in pos] + [-1]) + 1
+        us = [k for k, h in enumerate(cand) if g[0] in (h[2], h[3])]
+        hi = min(us) if us else len(cand)
+        if hi < lo:
+            continue
+        j = rng.randint(lo, hi)
+        cand.insert(j, g)
+        c = spill_cost(cand, outs, nregs)
+        if c <= best:
+            best, order = c, cand
+    return order, best
+
+
+def emit(circ, outs, note, order):
     lines = []
     cnt = {"xor": 0, "and": 0, "not": 0}
-    for (name, op, a, b) in circ.gates:
-        if name not in used:
-            continue
+    for (name, op, a, b) in order:
         cnt[op] += 1
         if op == "xor":
             lines.append("    const uint32_t %s = %s ^ %s;" % (name, a, b))
@@ -356,6 +477,7 @@ def emit(circ, outs, note):
     total = sum(cnt.values())
     print("/* Generated by native/crypto/tools/gen_sbox.py -- do not edit. */")
     print("/* AES S-box as a Boolean circuit: %d XOR, %d AND, %d NOT (%d gates); %s. */" % (cnt["xor"], cnt["and"], cnt["not"], total, note))
+    print("/* Gates ordered to keep few values live (fewer register spills on a 13-register machine). */")
     print("/* Input: u0..u7 (bit i of every lane); output: s0..s7. Lane-wise, so it is applied to 32 lanes at once. */")
     print("#define AES_SBOX_CIRCUIT(u0, u1, u2, u3, u4, u5, u6, u7, s0, s1, s2, s3, s4, s5, s6, s7) do { \\")
     for ln in lines:
@@ -364,6 +486,9 @@ def emit(circ, outs, note):
         print("    s%d = %s; \\" % (k, outs[k]))
     print("} while (0)")
     return total
+
+
+NREGS = 13
 
 
 def main():
@@ -393,7 +518,12 @@ def main():
         if bestc is None or k < bestc[0]:
             bestc = (k, circ, outs)
     _, circ, outs = bestc
-    emit(circ, outs, "tower N=%d nu=%d, x -> %d" % (N, nu, beta))
+    gates = live_gates(circ, outs)
+    srng = random.Random(7)
+    print("before scheduling: %d instructions" % spill_cost(gates, outs, NREGS), file=sys.stderr)
+    order, cost = schedule(gates, outs, NREGS, srng, 300 if quick else 20000)
+    print("after scheduling: %d instructions" % cost, file=sys.stderr)
+    emit(circ, outs, "tower N=%d nu=%d, x -> %d" % (N, nu, beta), order)
 
 
 if __name__ == "__main__":
