@@ -351,3 +351,56 @@ test("hub.close() says BYE to clients", async () => {
   assert.deepEqual(await c.closed, {});
   assert.throws(() => c.radio.advertise(1, hex("00"), { count: 1, intervalMs: 20 }), /closed/);
 });
+
+test("start(): a free-running virtual hub with only remote radios, time driven by the clients' timers", async () => {
+  const hub = new AirHub({ mode: "virtual", seed: 6, logger: memoryLogger() });
+  const { port } = await hub.listen({});
+  const c1 = await AirClient.connect({ port: port!, name: "c1" });
+  const c2 = await AirClient.connect({ port: port!, name: "c2" });
+  const heard = new Promise<{ time: number; clock: number }>((res) => c2.radio.setReceiver((p) => res({ time: p.time, clock: c2.clock.now() })));
+  let advertisedAt = -1;
+  c1.clock.setTimeout(() => {
+    advertisedAt = c1.clock.now();
+    c1.radio.advertise(1, hex("77"), { count: 50, intervalMs: 20 });
+  }, 1000);
+  const running = hub.start();
+  const got = await heard;
+  hub.stop();
+  await running;
+  assert.equal(advertisedAt, 1000);
+  assert.ok(got.time > 1000 && got.time < 1200, `heard at ${got.time}`);
+  assert.equal(got.clock, got.time);
+  await c1.close();
+  await c2.close();
+  await hub.close();
+});
+
+test("host/air/hub-main.ts: a standalone hub that clients join, closed by SIGTERM", async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", "host/air/hub-main.ts", "--port", "0", "--seed", "3"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+  try {
+    const first = await new Promise<string>((res, rej) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) res(out.split("\n")[0]!);
+      });
+      child.on("exit", () => rej(new Error("hub-main exited early")));
+    });
+    const info = JSON.parse(first) as { listening: { port: number }; mode: string; seed: number };
+    assert.equal(info.mode, "virtual");
+    const a = await AirClient.connect({ port: info.listening.port, name: "a" });
+    const b = await AirClient.connect({ port: info.listening.port, name: "b" });
+    const got = new Promise<number>((res) => b.radio.setReceiver((p) => res(p.time)));
+    a.radio.advertise(0x2b, hex("00"), { count: 20, intervalMs: 20 });
+    assert.ok((await got) > 0);
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0);
+    assert.deepEqual(await a.closed, {});
+    await b.closed;
+  } finally {
+    child.kill();
+  }
+});
