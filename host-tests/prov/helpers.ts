@@ -6,6 +6,13 @@
 import { hexToBytes, bytesToHex } from "../../modules/crypto/bytes.js";
 import type { Bytes, Clock } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
+import { VirtualClock } from "../../host/virtual-clock.js";
+import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
+import { provisioneeRole } from "../../modules/prov/provisionee.js";
+import { provisionerRole } from "../../modules/prov/provisioner.js";
+import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
+import type { OobUseParams } from "../../modules/prov/common.js";
+import { LoopbackAir } from "./loopback.js";
 import type { ProvisioningOptions } from "../../modules/prov/api.js";
 import type { OobValue, ProvContext, ProvEvent } from "../../modules/prov/common.js";
 import type { ProvisioningData } from "../../modules/prov/pdu.js";
@@ -32,6 +39,8 @@ export const SAMPLE = {
     RandDev: hexToBytes("55a2a2bca04cd32ff6f346bd0a0c1a3a"),
     ConfDev: "eeba521c196b52cc2e37aa40329f554e",
     DeviceKey: "0520adad5e0142aa3e325087b4ec16d8",
+    SessionKey: hexToBytes("c80253af86b33dfa450bbdb2a191fea3"),
+    SessionNonce: hexToBytes("da7ddbe78b5f62b81d6847487e"),
     EncData: "d0bd7f4a89a2ff6222af59a90a60ad58acfe3123356f5cec29",
     MIC: "73e0ec50783b10c7",
   },
@@ -157,4 +166,78 @@ export function personHandlers(person: Person, staticOob: (len: number) => Bytes
 
 export function ctxOf(node: Node): ProvContext | undefined {
   return node.prov.activeContexts()[0];
+}
+
+export interface PairOptions {
+  alg?: "cmac" | "hmac";
+  deviceCapabilities?: Partial<CapabilitiesFields>;
+  choice?: OobUseParams;
+  /** Use the 8.17 sample keys and randoms (default true). */
+  sample?: boolean;
+  deviceHandlers?: Handlers;
+  provisionerHandlers?: Handlers;
+  deviceOptions?: Partial<Omit<ProvisioningOptions, "onEvent">>;
+  provisionerOptions?: Partial<Omit<ProvisioningOptions, "onEvent">>;
+}
+
+/**
+ * A device and a provisioner on a loopback bearer, set up as in the 8.17 sample (keys and randoms fixed),
+ * not started. `start()` listens and provisions; `run()` runs until both links closed.
+ */
+export function pair(o: PairOptions = {}) {
+  const alg = o.alg ?? "cmac";
+  const s = SAMPLE[alg];
+  const sample = o.sample ?? true;
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(3) });
+  const device = new Node(
+    "device",
+    {
+      crypto,
+      clock,
+      pbAdv: air.deviceBearer(),
+      roles: { provisionee: provisioneeRole },
+      capabilities: o.deviceCapabilities ?? (alg === "cmac" ? { numberOfElements: 1, algorithms: 0x0001 } : { numberOfElements: 1, algorithms: 0x0003, oobType: 0x01 }),
+      ...(sample ? { testHooks: { keyPair: () => ({ privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }), random: () => s.RandDev } } : {}),
+      ...o.deviceOptions,
+    },
+    { "static-request": (e, n) => n.prov.authDataProvide(e.ctx, SAMPLE.hmac.AuthValue.slice(0, e.length)), ...o.deviceHandlers },
+  );
+  const choice = o.choice ?? (alg === "cmac" ? { algorithm: 0, publicKey: 0, method: 0, action: 0, size: 0 } : { algorithm: 1, publicKey: 0, method: 1, action: 0, size: 0 });
+  const provisioner = new Node(
+    "provisioner",
+    {
+      crypto,
+      clock,
+      pbAdv: air.provisionerBearer(),
+      roles: { provisioner: provisionerRole },
+      ...(sample ? { testHooks: { keyPair: () => ({ privateKey: SAMPLE.PrivProv, publicKey: SAMPLE.PubProv }), random: () => s.RandProv } } : {}),
+      ...o.provisionerOptions,
+    },
+    {
+      "capabilities-received": (e, n) => n.prov.oobUse(e.ctx, choice),
+      "static-request": (e, n) => n.prov.authDataProvide(e.ctx, SAMPLE.hmac.AuthValue.slice(0, e.length)),
+      ...o.provisionerHandlers,
+    },
+  );
+  let data: ProvisioningData = SAMPLE_DATA;
+  return {
+    clock,
+    air,
+    crypto,
+    device,
+    provisioner,
+    setData(d: ProvisioningData) {
+      data = d;
+    },
+    start() {
+      device.prov.listen(SAMPLE.UUID);
+      return provisioner.prov.provision(SAMPLE.UUID, data, { attentionDuration: 0 });
+    },
+    /** Run until both sides' links closed (or `limitMs`). */
+    run(limitMs = 200_000) {
+      clock.runWhile(() => provisioner.of("link-closed").length === 0 || device.of("link-closed").length === 0, limitMs);
+    },
+  };
 }

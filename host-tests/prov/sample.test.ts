@@ -4,58 +4,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { VirtualClock } from "../../host/virtual-clock.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
-import { provisioneeRole } from "../../modules/prov/provisionee.js";
-import { provisionerRole } from "../../modules/prov/provisioner.js";
-import { LoopbackAir } from "./loopback.js";
-import { Node, SAMPLE, SAMPLE_DATA, hex } from "./helpers.js";
+import { SAMPLE, SAMPLE_DATA, hex, pair } from "./helpers.js";
 
 function run(alg: "cmac" | "hmac") {
-  const s = SAMPLE[alg];
-  const clock = new VirtualClock();
-  const air = new LoopbackAir(clock);
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(1) });
-  const device = new Node(
-    "device",
-    {
-      crypto,
-      clock,
-      pbAdv: air.deviceBearer(),
-      roles: { provisionee: provisioneeRole },
-      capabilities:
-        alg === "cmac"
-          ? { numberOfElements: 1, algorithms: 0x0001, oobType: 0 }
-          : { numberOfElements: 1, algorithms: 0x0003, oobType: 0x01 },
-      testHooks: {
-        keyPair: () => ({ privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }),
-        random: () => s.RandDev,
-      },
-    },
-    { "static-request": (e, n) => n.prov.authDataProvide(e.ctx, SAMPLE.hmac.AuthValue) },
-  );
-  const provisioner = new Node(
-    "provisioner",
-    {
-      crypto,
-      clock,
-      pbAdv: air.provisionerBearer(),
-      roles: { provisioner: provisionerRole },
-      testHooks: {
-        keyPair: () => ({ privateKey: SAMPLE.PrivProv, publicKey: SAMPLE.PubProv }),
-        random: () => s.RandProv,
-      },
-    },
-    {
-      "capabilities-received": (e, n) =>
-        n.prov.oobUse(e.ctx, alg === "cmac" ? { algorithm: 0, publicKey: 0, method: 0, action: 0, size: 0 } : { algorithm: 1, publicKey: 0, method: 1, action: 0, size: 0 }),
-      "static-request": (e, n) => n.prov.authDataProvide(e.ctx, SAMPLE.hmac.AuthValue),
-    },
-  );
-  device.prov.listen(SAMPLE.UUID);
-  provisioner.prov.provision(SAMPLE.UUID, SAMPLE_DATA, { attentionDuration: 0 });
-  clock.runWhile(() => provisioner.of("link-closed").length === 0 || device.of("link-closed").length === 0, 120_000);
-  return { air, device, provisioner };
+  const p = pair({ alg });
+  p.start();
+  p.run();
+  return p;
 }
 
 for (const alg of ["cmac", "hmac"] as const) {
