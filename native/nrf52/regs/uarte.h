@@ -1,0 +1,51 @@
+/* UARTE — UART with EasyDMA (nRF52840 PS). UARTE0 and UARTE1: pass the base. */
+#ifndef NRF_UARTE_H
+#define NRF_UARTE_H
+#include "nrf52840.h"
+
+#define UARTE_TASKS_STARTRX(b) NRF_REG(b, 0x000)
+#define UARTE_TASKS_STOPRX(b) NRF_REG(b, 0x004)
+#define UARTE_TASKS_STARTTX(b) NRF_REG(b, 0x008)
+#define UARTE_TASKS_STOPTX(b) NRF_REG(b, 0x00C)
+#define UARTE_TASKS_FLUSHRX(b) NRF_REG(b, 0x02C)
+#define UARTE_EVENTS_CTS(b) NRF_REG(b, 0x100)
+#define UARTE_EVENTS_NCTS(b) NRF_REG(b, 0x104)
+#define UARTE_EVENTS_RXDRDY(b) NRF_REG(b, 0x108)
+#define UARTE_EVENTS_ENDRX(b) NRF_REG(b, 0x110)
+#define UARTE_EVENTS_TXDRDY(b) NRF_REG(b, 0x11C)
+#define UARTE_EVENTS_ENDTX(b) NRF_REG(b, 0x120)
+#define UARTE_EVENTS_ERROR(b) NRF_REG(b, 0x124)
+#define UARTE_EVENTS_RXTO(b) NRF_REG(b, 0x144)
+#define UARTE_EVENTS_RXSTARTED(b) NRF_REG(b, 0x14C)
+#define UARTE_EVENTS_TXSTARTED(b) NRF_REG(b, 0x150)
+#define UARTE_EVENTS_TXSTOPPED(b) NRF_REG(b, 0x158)
+#define UARTE_SHORTS(b) NRF_REG(b, 0x200)
+#define UARTE_INTEN(b) NRF_REG(b, 0x300)
+#define UARTE_INTENSET(b) NRF_REG(b, 0x304)
+#define UARTE_INTENCLR(b) NRF_REG(b, 0x308)
+#define UARTE_ERRORSRC(b) NRF_REG(b, 0x480)
+#define UARTE_ENABLE(b) NRF_REG(b, 0x500)
+#define UARTE_PSEL_RTS(b) NRF_REG(b, 0x508)
+#define UARTE_PSEL_TXD(b) NRF_REG(b, 0x50C)
+#define UARTE_PSEL_CTS(b) NRF_REG(b, 0x510)
+#define UARTE_PSEL_RXD(b) NRF_REG(b, 0x514)
+#define UARTE_BAUDRATE(b) NRF_REG(b, 0x524)
+#define UARTE_RXD_PTR(b) NRF_REG(b, 0x534)
+#define UARTE_RXD_MAXCNT(b) NRF_REG(b, 0x538)
+#define UARTE_RXD_AMOUNT(b) NRF_REG(b, 0x53C)
+#define UARTE_TXD_PTR(b) NRF_REG(b, 0x544)
+#define UARTE_TXD_MAXCNT(b) NRF_REG(b, 0x548)
+#define UARTE_TXD_AMOUNT(b) NRF_REG(b, 0x54C)
+#define UARTE_CONFIG(b) NRF_REG(b, 0x56C)
+
+#define UARTE_ENABLE_ENABLED 8u
+#define UARTE_PSEL_DISCONNECTED (1u << 31)
+#define UARTE_BAUD_115200 0x01D60000u
+#define UARTE_BAUD_1M 0x10000000u
+#define UARTE_SHORTS_ENDRX_STARTRX (1u << 5)
+#define UARTE_INT_ENDRX (1u << 4)
+#define UARTE_INT_ENDTX (1u << 8)
+#define UARTE_INT_ERROR (1u << 9)
+/* EasyDMA can only read RAM: TXD.PTR must point into Data RAM (0x20000000..). */
+
+#endif
