@@ -236,3 +236,20 @@ test("the hub drives a given VirtualClock, shared with in-process devices", () =
   clock.runFor(400);
   assert.ok(times.length > 0 && times.every((t) => t > 1000 && t < 1400));
 });
+
+test("closing a radio during its last event: the event finishes on the air, onDone does not run", () => {
+  const hub = new AirHub({ mode: "virtual", seed: 8 });
+  const a = hub.createRadio("a");
+  const b = hub.createRadio("b");
+  let done = false;
+  let heard = 0;
+  b.setReceiver(() => heard++);
+  a.advertise(1, seqData(1), { count: 1, intervalMs: 20 }, () => (done = true));
+  const clock = hub.virtualClock;
+  // Run to just inside the event (it starts within 10 ms), then close.
+  while (hub.counters.advEvents === 0) clock.step();
+  a.close();
+  clock.runFor(100);
+  assert.equal(done, false);
+  assert.equal(heard, 1);
+});

@@ -670,7 +670,7 @@ export class AirHub {
         this.deliver(tx, r, link, true);
       }
     }
-    if (ev.last && tx === ev.txs[2] && !adv.cancelled && adv.onDone) {
+    if (ev.last && tx === ev.txs[2] && !adv.cancelled && !from.closed && adv.onDone) {
       const done = adv.onDone;
       adv.onDone = undefined;
       this.safely(`onDone of "${from.name}"`, done);
