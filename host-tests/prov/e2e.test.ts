@@ -158,7 +158,7 @@ for (const loss of [0, 0.1, 0.2, 0.3]) {
     for (let i = 0; i < 4; i++) {
       world.addDevice("dev" + i, { capabilities: { algorithms: 0x03, outputOobSize: 6, outputOobAction: 1 << OutputOobAction.OutputNumeric } });
     }
-    world.addProvisioner((caps, i) => ({ algorithm: i % 2, publicKey: 0, method: AuthenticationMethod.OutputOob, action: OutputOobAction.OutputNumeric, size: 6 }));
+    world.addProvisioner((_caps, i) => ({ algorithm: i % 2, publicKey: 0, method: AuthenticationMethod.OutputOob, action: OutputOobAction.OutputNumeric, size: 6 }));
     world.start();
     assert.ok(world.runUntilAllDone(30 * 60_000), "all done");
     checkSuccess(world, loss > 0);

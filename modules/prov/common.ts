@@ -16,7 +16,6 @@ import {
   InputOobAction,
   MAX_OOB_SIZE,
   OutputOobAction,
-  PduType,
   decodePdu,
   encodePdu,
   errorCodeName,
@@ -685,12 +684,6 @@ export function closeReasonName(reason: LinkCloseReason): LinkClosedReason {
   return reason === LinkCloseReason.Success ? "success" : reason === LinkCloseReason.Timeout ? "timeout" : "error";
 }
 
-/** The Confirmation / Random length check shared by both roles. */
-export function hasAuthLength(session: Session, value: Bytes): boolean {
-  return value.length === session.authLength;
-}
-
-export { PduType };
 
 // ---------------------------------------------------------------------------------------------------------
 // Role plug-ins: api.ts takes these, so an image without provisioner.ts does not contain it

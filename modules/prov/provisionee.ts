@@ -140,7 +140,7 @@ class DeviceSession extends Session {
     this.device.sessionEnded(this);
   }
 
-  // ---- Attention Timer (4.2.x Attention Timer state; started by the Invite, 5.4.1.1) ----
+  // ---- Attention Timer: set to the Invite's Attention Duration (5.4.1.1), counts down each second ----
 
   private startAttention(seconds: number): void {
     if (seconds <= 0) return;

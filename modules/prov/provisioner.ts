@@ -456,8 +456,16 @@ class Provisioner implements ProvisionerController {
     }
     const session = new ProvisionerSession(this.env, uuid.slice(), data, options);
     this.env.register(session);
+    // The protocol timer also bounds link establishment (the bearer has its own 60 s timer too).
     session.restartTimer();
-    session.link = this.bearer.open(session.uuid, session.linkEvents());
+    try {
+      session.link = this.bearer.open(session.uuid, session.linkEvents());
+    } catch (e) {
+      session.stopTimer();
+      session.finished = true;
+      this.env.unregister(session);
+      throw new ProvisioningError("invalid-state", "provision: the bearer refused the link: " + (e instanceof Error ? e.message : String(e)));
+    }
     return session;
   }
 
