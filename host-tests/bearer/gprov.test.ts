@@ -197,9 +197,10 @@ test("decoder rejects malformed Generic Provisioning PDUs with typed errors", ()
   assert.equal(decodeErr("0700"), "BadLength");
   assert.equal(decodeErr("0b"), "BadLength");
   assert.equal(decodeErr("0b0000"), "BadLength");
-  assert.equal(decodeErr("0b03"), "ReservedReason");
-  assert.equal(decodeErr("0bff"), "ReservedReason");
+  // 5.3.1.4.3: Link Close is accepted whatever its Reason (0x03..0xFF: "Unrecognized").
   assert.deepEqual(decodeOk(unhex("0b02")), { type: "LinkClose", reason: 2 });
+  assert.deepEqual(decodeOk(unhex("0b03")), { type: "LinkClose", reason: 3 });
+  assert.deepEqual(decodeOk(unhex("0bff")), { type: "LinkClose", reason: 0xff });
   // PB-ADV framing (5.2.1).
   assert.equal(decodePbAdvPdu(unhex("23af585000")).ok, false);
   assert.equal(decodePbAdvPdu(new Uint8Array(30)).ok, false);

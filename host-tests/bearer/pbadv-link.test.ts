@@ -12,7 +12,8 @@ import type { LinkEvents, ProvLink } from "../../modules/bearer/bearer.js";
 import { LinkCloseReason } from "../../modules/bearer/bearer.js";
 import { AD_TYPE } from "../../modules/platform.js";
 import type { Bytes, Logger } from "../../modules/platform.js";
-import { LoopbackAir, prng } from "./loopback.js";
+import { CaptureRadio, hex, LoopbackAir, prng, unhex } from "./loopback.js";
+import { fcs } from "../../modules/bearer/fcs.js";
 import type { LoopbackOptions } from "./loopback.js";
 import { runExchange, startExchange } from "./exchange.js";
 import { retransmitPolicies } from "../../modules/bearer/retransmit.js";
@@ -222,8 +223,8 @@ test("several links at once on the provisioner side, one device already in a lin
     startExchange(air, p.pb, d.pb, uuid, 100 + i, (r) => results.push(r));
   });
   assert.equal(p.pb.linkCount, 4);
-  assert.equal(new Set(p.radio.advertised.map((a) => decodePbAdvPdu(a.data)).map((x) => (x.ok ? x.linkId : -1))).size, 4);
   clock.runWhile(() => results.length < 4, 120_000);
+  assert.equal(new Set(p.radio.advertised.map((a) => decodePbAdvPdu(a.data)).map((x) => (x.ok ? x.linkId : -1))).size, 4);
   clock.runFor(1000);
   assert.equal(results.length, 4);
   for (const r of results) {
@@ -237,7 +238,7 @@ test("several links at once on the provisioner side, one device already in a lin
   const clock2 = new VirtualClock();
   const air2 = new LoopbackAir(clock2);
   const p1 = node(air2, "P");
-  const p2 = node(air2, "Q");
+  const p2 = node(air2, "Q", { linkEstablishmentTimeoutMs: 5000 });
   const d = node(air2, "D");
   const de = events();
   d.pb.listen(UUID, de.make(clock2));
@@ -246,11 +247,41 @@ test("several links at once on the provisioner side, one device already in a lin
   p1.pb.open(UUID, e1.make(clock2));
   clock2.runWhile(() => !e1.link());
   p2.pb.open(UUID, e2.make(clock2));
-  clock2.runFor(61_000);
+  clock2.runFor(6_000);
   assert.deepEqual(e1.log, ["opened"]);
   assert.deepEqual(e2.log, [`closed ${LinkCloseReason.Timeout} false`]);
   assert.deepEqual(de.log, ["opened"], "the device's link survives the other provisioner's Link Close");
   assert.equal(de.link()?.linkId, e1.link()?.linkId);
+});
+
+test("link timer (5.2.1): a link without any Provisioning PDU for 60 s is closed on both sides; a PDU stops it", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  clock.runFor(59_000);
+  assert.deepEqual(pe.log, ["opened"]);
+  assert.deepEqual(de.log, ["opened"]);
+  clock.runFor(2_000);
+  assert.equal(pe.closed()?.reason, LinkCloseReason.Timeout);
+  assert.equal(de.closed()?.reason, LinkCloseReason.Timeout);
+  assert.ok(airFrames(air, "D", "LinkClose").length >= 3);
+  // With Provisioning PDUs both ways the timer is stopped: a slow exchange may last longer than 60 s.
+  const pe2 = events();
+  const link = p.pb.open(UUID, pe2.make(clock));
+  clock.runWhile(() => !pe2.link());
+  link.send(Uint8Array.of(0, 0));
+  clock.runWhile(() => de.received.length < 1);
+  de.link()!.send(Uint8Array.of(1, 2, 3));
+  clock.runFor(120_000);
+  assert.deepEqual(pe2.log, ["opened"]);
+  assert.equal(pe2.received.length, 1);
+  assert.equal(de.closedCount(), 1);
 });
 
 test("Transaction Numbers: provisioner 0x00..0x7F and device 0x80..0xFF, wrapping within their ranges", () => {
@@ -365,3 +396,43 @@ test("a device that stops listening ignores Link Open; listening again accepts i
   assert.deepEqual(de.log, ["opened"]);
 });
 
+
+test("5.3.3 random delay: acknowledgments and transactions go out 20..50 ms after their cause; Link Close with an unrecognized reason is accepted", () => {
+  const clock = new VirtualClock();
+  const radio = new CaptureRadio(clock);
+  const adv = new AdvBearer(radio, clock);
+  const rnd = prng(5);
+  const pb = new PbAdv(adv, clock, { randomU32: () => Math.floor(rnd() * 0x1_0000_0000) });
+  const de = events();
+  pb.listen(UUID, de.make(clock));
+  const linkId = 0x01020304;
+  const frame = (tn: number, gp: string) => unhex("01020304" + tn.toString(16).padStart(2, "0") + gp);
+  const delays: number[] = [];
+  const expectOne = (gpcf: string) => {
+    const t0 = clock.now();
+    const n = radio.sent.length;
+    clock.runFor(60);
+    const s = radio.sent.slice(n).filter((x) => decodePbAdvPdu(x.data).ok);
+    assert.ok(s.length >= 1, gpcf);
+    const first = decodePbAdvPdu(s[0]!.data);
+    assert.ok(first.ok && first.linkId === linkId && first.pdu.type === gpcf, gpcf);
+    delays.push(s[0]!.time - t0);
+  };
+  radio.inject(AD_TYPE.PB_ADV, frame(0, "03" + hex(UUID)));
+  expectOne("LinkAck");
+  for (let tn = 0; tn < 20; tn++) {
+    // A wrong FCS: the transaction is dropped, not acknowledged.
+    const n = radio.sent.length;
+    radio.inject(AD_TYPE.PB_ADV, frame(tn, "000002" + (fcs(Uint8Array.of(0, tn)) ^ 1).toString(16).padStart(2, "0") + "00" + tn.toString(16).padStart(2, "0")));
+    clock.runFor(60);
+    assert.equal(radio.sent.length, n, "no acknowledgment for a bad FCS");
+    const good = Uint8Array.of(0x00, tn);
+    radio.inject(AD_TYPE.PB_ADV, frame(tn, "000002" + fcs(good).toString(16).padStart(2, "0") + hex(good)));
+    expectOne("TransactionAcknowledgment");
+  }
+  assert.equal(de.received.length, 20);
+  for (const d of delays) assert.ok(d >= 20 && d <= 50, `delay ${d}`);
+  assert.ok(Math.max(...delays) - Math.min(...delays) > 10, "delays are random");
+  radio.inject(AD_TYPE.PB_ADV, frame(0, "0b7f"));
+  assert.deepEqual(de.closed() && [de.closed()!.reason, de.closed()!.byPeer], [LinkCloseReason.Fail, true]);
+});

@@ -1,19 +1,18 @@
 /**
  * Generic Provisioning layer (Mesh Protocol 1.1, 5.3): the Generic Provisioning PDU codec (5.3.1),
- * segmentation of a Provisioning PDU into a transaction (5.3.1.1, 5.3.1.3) and its reassembly with the
- * FCS and TotalLength checks (5.3.2 / 5.3.3 Generic Provisioning behavior).
+ * segmentation of a Provisioning PDU into a transaction (5.3.1.1, 5.3.1.3, 5.3.3: every segment but the last
+ * fills the bearer's MTU) and its reassembly with the FCS and TotalLength checks (5.3.3).
  *
  * Octet 0 of every Generic Provisioning PDU: bits 7..2 carry a 6-bit field (SegN, Padding, SegmentIndex
- * or BearerOpcode), bits 1..0 the Generic Provisioning Control Format (GPCF, 5.3.1 Table 5.2).
+ * or BearerOpcode), bits 1..0 the Generic Provisioning Control Format (GPCF, 5.3 Table 5.8).
  *
  * Decoding never throws: it returns `{ ok: true, pdu }` or `{ ok: false, error, message }`.
  * Encoding throws GenericProvError for bad arguments (a programming error of the caller).
  */
 import type { Bytes } from "../platform.js";
-import { LinkCloseReason } from "./bearer.js";
 import { fcs as computeFcs } from "./fcs.js";
 
-/** Generic Provisioning Control Format (5.3.1, Table 5.2). */
+/** Generic Provisioning Control Format (5.3, Table 5.8). */
 export const GPCF = {
   TransactionStart: 0b00,
   TransactionAcknowledgment: 0b01,
@@ -21,7 +20,7 @@ export const GPCF = {
   ProvisioningBearerControl: 0b11,
 } as const;
 
-/** Provisioning Bearer Control opcodes (5.3.1.4, Table 5.4); 0x03..0x3F are RFU. */
+/** Provisioning Bearer Control opcodes (5.3.1.4, Table 5.13); 0x03..0x3F are RFU. */
 export const BearerOpcode = {
   LinkOpen: 0x00,
   LinkAck: 0x01,
@@ -65,7 +64,12 @@ export type TransactionContinuationPdu = {
 };
 export type LinkOpenPdu = { type: "LinkOpen"; uuid: Bytes };
 export type LinkAckPdu = { type: "LinkAck" };
-export type LinkClosePdu = { type: "LinkClose"; reason: LinkCloseReason };
+/**
+ * `reason`: 0x00 Success, 0x01 Timeout, 0x02 Fail; 0x03..0xFF are "Unrecognized" reasons that may be defined in
+ * the future, and a Link Close "shall be accepted and processed regardless of the setting of the Reason field"
+ * (5.3.1.4.3), so any value decodes.
+ */
+export type LinkClosePdu = { type: "LinkClose"; reason: number };
 
 export type GenericProvPdu =
   | TransactionStartPdu
@@ -85,8 +89,6 @@ export type GenericProvErrorCode =
   | "BadPadding"
   /** Provisioning Bearer Control opcode 0x03..0x3F (RFU, 5.3.1.4). */
   | "ReservedOpcode"
-  /** Link Close reason 0x03..0xFF (RFU, 5.3.1.4.3). */
-  | "ReservedReason"
   /** Parameters of the wrong length for the opcode / GPCF. */
   | "BadLength"
   /** A segment without data. */
@@ -178,13 +180,10 @@ export function decodeGenericProvPdu(bytes: Bytes): DecodeResult {
         case BearerOpcode.LinkAck: // 5.3.1.4.2: no parameters.
           if (params.length !== 0) return fail("BadLength", `Link Ack with ${params.length} parameter octets`);
           return { ok: true, pdu: { type: "LinkAck" } };
-        case BearerOpcode.LinkClose: {
-          // 5.3.1.4.3: Reason (1); 0x03..0xFF RFU.
+        case BearerOpcode.LinkClose:
+          // 5.3.1.4.3: Reason (1), any value accepted.
           if (params.length !== 1) return fail("BadLength", `Link Close with ${params.length} parameter octets`);
-          const reason = params[0]!;
-          if (reason > LinkCloseReason.Fail) return fail("ReservedReason", `Link Close reason 0x${reason.toString(16)}`);
-          return { ok: true, pdu: { type: "LinkClose", reason: reason as LinkCloseReason } };
-        }
+          return { ok: true, pdu: { type: "LinkClose", reason: params[0]! } };
         default:
           return fail("ReservedOpcode", `Bearer Opcode 0x${field.toString(16)}`);
       }

@@ -2,24 +2,30 @@
  * PB-ADV, the provisioning bearer over the advertising bearer (Mesh Protocol 1.1, 5.2.1), with the
  * Generic Provisioning layer's link establishment and transaction behaviour (5.3.2, 5.3.3).
  *
- * PB-ADV PDU (5.2.1, AD type 0x29): Link ID (32, big-endian) || Transaction Number (8) || Generic
- * Provisioning PDU (at most 24 octets).
+ * PB-ADV PDU (5.2.1, Table 5.2; AD type «PB-ADV» 0x29): Link ID (32, big-endian) || Transaction Number (8) ||
+ * Generic Provisioning PDU (1..24 octets, the PB-ADV MTU).
  *
  * Rules implemented here, by section:
- * - 5.2.1: the provisioner's Transaction Numbers run 0x00..0x7F, the device's 0x80..0xFF, each starting at
- *   the bottom of its range and wrapping within it; a new Transaction Number for each new transaction.
- *   Provisioning Bearer Control PDUs carry Transaction Number 0.
- * - 5.3.2 link establishment: the provisioner sends Link Open with a random Link ID and the device UUID,
- *   and retransmits it until Link Ack; after 60 s (link establishment timer) without one the link is
- *   closed with reason Timeout. A device that is not in a link answers a Link Open for its UUID with Link
- *   Ack; one with an open link ignores Link Open with another Link ID and re-acknowledges a repeated Link
- *   Open with its own. Link Close ends the link; it is sent at least three times.
- * - 5.3.3 transactions: each Provisioning PDU is one transaction, segmented (Transaction Start up to 20
- *   octets, Transaction Continuation up to 23). The sender retransmits all segments until the Transaction
- *   Acknowledgment; if none arrives within 30 s (transaction timer) the link is closed (Link Close, reason
- *   Timeout). The receiver reassembles segments in any order, ignores duplicates, checks TotalLength and
- *   the FCS, and acknowledges; a repeated, already received transaction is acknowledged again but not
- *   delivered again; older transactions are ignored.
+ * - 5.2.1: the provisioner (PB-ADV Client) numbers its transactions 0x00..0x7F, the device (PB-ADV Server)
+ *   0x80..0xFF, each starting at the bottom of its range and wrapping within it; a new Transaction Number for
+ *   each new Provisioning PDU, the same one for all its segments and retransmissions; an acknowledgment carries
+ *   the acknowledged transaction's number. Provisioning Bearer Control PDUs carry Transaction Number 0, ignored
+ *   on reception. Link timer: 60 s from the opening of the link, on both sides; the device stops it when it
+ *   receives any Provisioning PDU or Link Close (the provisioner here too: see LINK_TIMEOUT_MS); on expiry the
+ *   link is closed (Timeout).
+ * - 5.3.1.4.3: Link Close is repeated at least three times; it is accepted whatever its Reason.
+ * - 5.3.2 link establishment: the provisioner starts the 60 s link establishment timer and sends Link Open
+ *   (random Link ID, Device UUID) until Link Ack; on expiry the link is not open: closed(Timeout), and a Link
+ *   Close is sent in case the device did open it. A device that is not in a link answers a Link Open for its
+ *   UUID with Link Ack. With an open link it ignores every PDU with another Link ID; while it is not yet being
+ *   provisioned (no Provisioning PDU received) it answers a repeated Link Open with its own Link ID again.
+ * - 5.3.3 transactions: every Generic Provisioning PDU is sent after a random delay of 20..50 ms. Each
+ *   Provisioning PDU is one transaction, segmented (Transaction Start up to 20 octets, Transaction Continuation
+ *   up to 23; all segments but the last full). The sender retransmits all segments until the Transaction
+ *   Acknowledgment; the acknowledgment timer (30 s) starts with the first transmission, and on expiry the
+ *   transaction and the link are closed (Link Close, reason Timeout). The receiver reassembles segments in any
+ *   order, ignores duplicates, checks TotalLength and the FCS, and acknowledges; a segment of a transaction
+ *   already acknowledged is acknowledged again and ignored; older transactions are ignored.
  * Several links may be open at once on the provisioner side (demultiplexed by Link ID); packets of unknown
  * links, and malformed packets, are dropped (logged at debug). Nothing here throws on received input.
  */
@@ -47,10 +53,18 @@ export const PB_ADV_HEADER_LENGTH = 5;
 export const PB_ADV_PDU_MAX = PB_ADV_HEADER_LENGTH + GENERIC_PROV_PDU_MAX;
 /** 5.3.2: link establishment timer. */
 export const LINK_ESTABLISHMENT_TIMEOUT_MS = 60_000;
-/** 5.3.3: transaction timer. */
+/**
+ * 5.2.1: link timer, from the opening of the link. The device stops it on the first Provisioning PDU (or Link
+ * Close); the specification names no stop condition for the provisioner on PB-ADV, so it stops the same way
+ * (as on PB-GATT, 5.2.2), which keeps a provisioning run longer than 60 s alive.
+ */
+export const LINK_TIMEOUT_MS = 60_000;
+/** 5.3.3: acknowledgment (transaction) timer. */
 export const TRANSACTION_TIMEOUT_MS = 30_000;
-/** 5.3.2: Link Close is sent at least this many times. */
+/** 5.3.1.4.3: Link Close is sent at least this many times. */
 export const LINK_CLOSE_MIN_TRANSMISSIONS = 3;
+/** 5.3.3: every Generic Provisioning PDU is sent after a random delay of 20..50 ms. */
+export const GENERIC_PDU_DELAY_MS = { min: 20, max: 50 } as const;
 
 /** First Transaction Numbers (5.2.1). */
 export const PROVISIONER_FIRST_TRANSACTION = 0x00;
@@ -89,7 +103,7 @@ export function encodePbAdvPdu(linkId: number, transactionNumber: number, generi
   return out;
 }
 
-/** Raised by PbAdv for bad arguments (wrong UUID length, empty or oversized PDU). */
+/** Raised by PbAdv for bad arguments (wrong UUID length, empty or oversized PDU, unknown close reason). */
 export class PbAdvError extends Error {
   constructor(message: string) {
     super(message);
@@ -98,7 +112,7 @@ export class PbAdvError extends Error {
 }
 
 export interface PbAdvOptions {
-  /** Source of Link IDs (default: Math.random). */
+  /** Source of Link IDs and of the 20..50 ms delays (default: Math.random). */
   randomU32?: () => number;
   /**
    * Retransmission policy: a factory (one policy per link; default retransmitPolicies.adaptive) or one
@@ -114,11 +128,15 @@ export interface PbAdvOptions {
   linkOpenAdv?: AdvertiseOptions;
   /** Advertising of a Link Ack. */
   linkAckAdv?: AdvertiseOptions;
-  /** Advertising of Link Close; the count is raised to at least 3 (5.3.2). */
+  /** Advertising of Link Close; the count is raised to at least 3 (5.3.1.4.3). */
   linkCloseAdv?: AdvertiseOptions;
+  /** 5.3.3 random delay before each Generic Provisioning PDU (default 20..50 ms). */
+  genericPduDelayMs?: { min: number; max: number };
   /** 5.3.2 link establishment timer (default 60 s). */
   linkEstablishmentTimeoutMs?: number;
-  /** 5.3.3 transaction timer (default 30 s). */
+  /** 5.2.1 link timer (default 60 s). */
+  linkTimeoutMs?: number;
+  /** 5.3.3 acknowledgment timer (default 30 s). */
   transactionTimeoutMs?: number;
   /** Largest Provisioning PDU accepted from the peer (default: the format's limit, 1469). */
   maxPduLength?: number;
@@ -128,8 +146,8 @@ export interface PbAdvOptions {
  * Default advertising: 20 ms apart like Zephyr's PB-ADV, small counts. Unlike Zephyr (segments once, acks
  * 3 times) segments and Link Open go out in 2 events and acknowledgments in 1: the radio sends one
  * advertisement after the other, so every extra ack event delays the response queued behind it, while a lost
- * ack only costs a (fast) retransmission and a re-ack. On the loopback air this halves the time at 0 % loss
- * and the p95 at 20 % loss (see retransmit.ts). Link Close goes out in 3 events (5.3.2).
+ * ack only costs a (fast) retransmission and a re-ack. On the loopback air this roughly halves the time at
+ * 0 % loss and the p95 at 20 % loss (see retransmit.ts). Link Close goes out in 3 events (5.3.1.4.3).
  */
 export const PB_ADV_DEFAULTS = {
   segmentAdv: { count: 2, intervalMs: 20 },
@@ -148,16 +166,29 @@ interface Slot {
   done: boolean;
 }
 
+/** One segment's advertisements in the radio: one per pass. */
+interface SegmentSlot {
+  handles: (AdvertiseHandle | undefined)[];
+  pending: number;
+}
+
 interface Transaction {
   tn: number;
   frames: Bytes[];
-  slots: (Slot | undefined)[];
+  slots: (SegmentSlot | undefined)[];
   inFlight: number;
+  started: boolean;
   retransmissions: number;
   lastDoneAt: number;
   retransmitTimer: TimerHandle | undefined;
   timeoutTimer: TimerHandle | undefined;
   acked: (() => void) | undefined;
+}
+
+/** A Generic Provisioning PDU waiting for its 20..50 ms delay (5.3.3); kept in order per link. */
+interface OutboxItem {
+  readyAt: number;
+  run: () => void;
 }
 
 class AdvLink implements ProvLink {
@@ -171,14 +202,19 @@ class AdvLink implements ProvLink {
   readonly reassembler: Reassembler;
   readonly queue: { pdu: Bytes; acked: (() => void) | undefined }[] = [];
   tx: Transaction | undefined;
-  // Link Open (provisioner) state.
+  readonly outbox: OutboxItem[] = [];
+  outboxTimer: TimerHandle | undefined;
+  /** 5.2.1 link timer. */
+  linkTimer: TimerHandle | undefined;
+  /** Provisioner: Link Open state. */
   openSlot: Slot | undefined;
   openRetransmissions = 0;
   openLastDoneAt = 0;
   openTimer: TimerHandle | undefined;
   establishmentTimer: TimerHandle | undefined;
-  /** The acknowledgment being advertised (not yet gone out), so that repeats do not pile up in the radio. */
-  ackInFlight: { tn: number; done: boolean } | undefined;
+  /** Acknowledgment / Link Ack on their way out (delay or radio queue), so that repeats do not pile up. */
+  ackPending: { tn: number; done: boolean } | undefined;
+  linkAckPending: { done: boolean } | undefined;
 
   constructor(
     private readonly owner: PbAdv,
@@ -193,6 +229,11 @@ class AdvLink implements ProvLink {
     this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
     this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
     this.reassembler = new Reassembler(maxPduLength);
+  }
+
+  /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
+  get beingProvisioned(): boolean {
+    return this.rxLast !== -1;
   }
 
   send(pdu: Bytes, acked?: () => void): void {
@@ -216,7 +257,10 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private readonly linkOpenAdv: AdvertiseOptions;
   private readonly linkAckAdv: AdvertiseOptions;
   private readonly linkCloseAdv: AdvertiseOptions;
+  private readonly delayMin: number;
+  private readonly delaySpan: number;
   private readonly establishmentTimeoutMs: number;
+  private readonly linkTimeoutMs: number;
   private readonly transactionTimeoutMs: number;
   private readonly maxPduLength: number;
   private readonly retransmit: RetransmitPolicy | (() => RetransmitPolicy);
@@ -235,7 +279,11 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.linkAckAdv = advOptions(options.linkAckAdv, PB_ADV_DEFAULTS.linkAckAdv);
     const close = advOptions(options.linkCloseAdv, PB_ADV_DEFAULTS.linkCloseAdv);
     this.linkCloseAdv = { count: Math.max(LINK_CLOSE_MIN_TRANSMISSIONS, close.count), intervalMs: close.intervalMs };
+    const d = options.genericPduDelayMs ?? GENERIC_PDU_DELAY_MS;
+    this.delayMin = finiteAtLeast(d.min, 0, GENERIC_PDU_DELAY_MS.min);
+    this.delaySpan = Math.max(0, finiteAtLeast(d.max, 0, GENERIC_PDU_DELAY_MS.max) - this.delayMin);
     this.establishmentTimeoutMs = options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS;
+    this.linkTimeoutMs = options.linkTimeoutMs ?? LINK_TIMEOUT_MS;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
     this.maxPduLength = Math.max(1, Math.min(TOTAL_LENGTH_MAX, Math.floor(options.maxPduLength ?? TOTAL_LENGTH_MAX)));
   }
@@ -263,7 +311,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       this.log("info", `link ${hex32(linkId)}: no Link Ack within ${this.establishmentTimeoutMs} ms`);
       this.closeLink(link, LinkCloseReason.Timeout, false, true);
     });
-    this.sendLinkOpen(link);
+    this.enqueue(link, () => this.sendLinkOpen(link));
     return link;
   }
 
@@ -301,9 +349,34 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.closeLink(link, reason, false, true);
   }
 
+  // ---- the 20..50 ms delay (5.3.3) ----
+
+  private randomDelay(): number {
+    return this.delayMin + ((this.randomU32() >>> 0) / 0x1_0000_0000) * this.delaySpan;
+  }
+
+  /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
+  private enqueue(link: AdvLink, run: () => void): void {
+    link.outbox.push({ readyAt: this.clock.now() + this.randomDelay(), run });
+    this.pumpOutbox(link);
+  }
+
+  private pumpOutbox(link: AdvLink): void {
+    if (link.outboxTimer !== undefined || link.outbox.length === 0) return;
+    const head = link.outbox[0]!;
+    link.outboxTimer = this.timer(Math.max(0, head.readyAt - this.clock.now()), () => {
+      link.outboxTimer = undefined;
+      if (link.outbox[0] !== head) return;
+      link.outbox.shift();
+      if (link.state === "opening" || link.state === "open") head.run();
+      this.pumpOutbox(link);
+    });
+  }
+
   // ---- sending ----
 
   private sendLinkOpen(link: AdvLink): void {
+    if (link.state !== "opening") return;
     const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkOpen", uuid: link.uuid }));
     const slot: Slot = { handle: undefined, done: false };
     link.openSlot = slot;
@@ -335,39 +408,66 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       frames,
       slots: frames.map(() => undefined),
       inFlight: 0,
+      started: false,
       retransmissions: 0,
-      lastDoneAt: this.clock.now(),
+      lastDoneAt: 0,
       retransmitTimer: undefined,
       timeoutTimer: undefined,
       acked,
     };
     link.tx = tx;
     this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
-    // 5.3.3: the transaction timer runs from the first transmission.
-    tx.timeoutTimer = this.timer(this.transactionTimeoutMs, () => {
-      tx.timeoutTimer = undefined;
+    this.enqueue(link, () => {
       if (link.tx !== tx) return;
-      this.log("info", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.transactionTimeoutMs} ms`);
-      this.closeLink(link, LinkCloseReason.Timeout, false, true);
+      tx.started = true;
+      // 5.3.3: the acknowledgment timer starts with the first message of the transaction.
+      tx.timeoutTimer = this.timer(this.transactionTimeoutMs, () => {
+        tx.timeoutTimer = undefined;
+        if (link.tx !== tx) return;
+        this.log("info", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.transactionTimeoutMs} ms`);
+        this.closeLink(link, LinkCloseReason.Timeout, false, true);
+      });
+      this.transmitSegments(link, tx);
     });
-    this.transmitSegments(link, tx);
   }
 
-  /** Advertise every segment of the transaction that is not already queued in the radio. */
+  /**
+   * Advertise every segment of the transaction that is not already queued in the radio. The segments go out
+   * in `segmentAdv.count` passes (A B C, A B C) rather than each in `count` events (A A B B C C): the receiver
+   * has a whole copy after the first pass, and the second pass repairs a loss without waiting for a timeout.
+   */
   private transmitSegments(link: AdvLink, tx: Transaction): void {
+    const passes = this.segmentAdv.count;
+    const once: AdvertiseOptions = { count: 1, intervalMs: this.segmentAdv.intervalMs };
     for (let i = 0; i < tx.frames.length; i++) {
       if (tx.slots[i]) continue;
-      const slot: Slot = { handle: undefined, done: false };
+      const slot: SegmentSlot = { handles: [], pending: passes };
       tx.slots[i] = slot;
       tx.inFlight++;
-      const handle = this.advertise(tx.frames[i]!, this.segmentAdv, () => {
-        slot.done = true;
-        if (link.tx !== tx || tx.slots[i] !== slot) return;
-        tx.slots[i] = undefined;
-        tx.inFlight--;
-        if (tx.inFlight === 0) this.armRetransmit(link, tx);
-      });
-      if (!slot.done) slot.handle = handle;
+    }
+    for (let pass = 0; pass < passes; pass++) {
+      for (let i = 0; i < tx.frames.length; i++) {
+        const slot = tx.slots[i];
+        if (!slot || slot.handles.length > pass) continue;
+        let done = false;
+        const handle = this.advertise(tx.frames[i]!, once, () => {
+          done = true;
+          if (link.tx !== tx || tx.slots[i] !== slot) return;
+          if (--slot.pending > 0) return;
+          tx.slots[i] = undefined;
+          tx.inFlight--;
+          if (tx.inFlight === 0) this.armRetransmit(link, tx);
+        });
+        slot.handles.push(done ? undefined : handle);
+        if (!handle && !done) {
+          // The radio refused it: count it as gone out.
+          if (--slot.pending === 0 && tx.slots[i] === slot) {
+            tx.slots[i] = undefined;
+            tx.inFlight--;
+            if (tx.inFlight === 0) this.armRetransmit(link, tx);
+          }
+        }
+      }
     }
   }
 
@@ -384,20 +484,27 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     });
   }
 
+  /** 5.3.3: Transaction Acknowledgment, after the random delay; not again while the last one is on its way. */
   private sendAck(link: AdvLink, tn: number): void {
-    const pending = link.ackInFlight;
-    if (pending && pending.tn === tn && !pending.done) return; // the same acknowledgment is still on its way out
-    const frame = encodePbAdvPdu(link.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
+    const pending = link.ackPending;
+    if (pending && pending.tn === tn && !pending.done) return;
     const entry = { tn, done: false };
-    link.ackInFlight = entry;
-    this.advertise(frame, this.ackAdv, () => {
-      entry.done = true;
+    link.ackPending = entry;
+    const frame = encodePbAdvPdu(link.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
+    this.enqueue(link, () => {
+      if (!this.advertise(frame, this.ackAdv, () => (entry.done = true))) entry.done = true;
     });
   }
 
   private sendLinkAck(link: AdvLink): void {
+    const pending = link.linkAckPending;
+    if (pending && !pending.done) return;
+    const entry = { done: false };
+    link.linkAckPending = entry;
     const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
-    this.advertise(frame, this.linkAckAdv);
+    this.enqueue(link, () => {
+      if (!this.advertise(frame, this.linkAckAdv, () => (entry.done = true))) entry.done = true;
+    });
   }
 
   private advertise(frame: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle | undefined {
@@ -409,13 +516,32 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
   }
 
+  // ---- timers of the link ----
+
+  /** 5.2.1: the link timer runs from the opening of the link. */
+  private startLinkTimer(link: AdvLink): void {
+    link.linkTimer = this.timer(this.linkTimeoutMs, () => {
+      link.linkTimer = undefined;
+      if (link.state !== "open") return;
+      this.log("info", `link ${hex32(link.linkId)}: link timer expired`);
+      this.closeLink(link, LinkCloseReason.Timeout, false, true);
+    });
+  }
+
+  private stopLinkTimer(link: AdvLink): void {
+    if (link.linkTimer !== undefined) this.clock.clearTimeout(link.linkTimer);
+    link.linkTimer = undefined;
+  }
+
   // ---- closing ----
 
-  private stopTransmissions(link: AdvLink): void {
-    if (link.establishmentTimer !== undefined) this.clock.clearTimeout(link.establishmentTimer);
+  private stopEverything(link: AdvLink): void {
+    for (const t of [link.establishmentTimer, link.openTimer, link.outboxTimer]) if (t !== undefined) this.clock.clearTimeout(t);
     link.establishmentTimer = undefined;
-    if (link.openTimer !== undefined) this.clock.clearTimeout(link.openTimer);
     link.openTimer = undefined;
+    link.outboxTimer = undefined;
+    link.outbox.length = 0;
+    this.stopLinkTimer(link);
     link.openSlot?.handle?.cancel();
     link.openSlot = undefined;
     const tx = link.tx;
@@ -430,18 +556,19 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     if (tx.timeoutTimer !== undefined) this.clock.clearTimeout(tx.timeoutTimer);
     tx.retransmitTimer = undefined;
     tx.timeoutTimer = undefined;
-    for (const slot of tx.slots) slot?.handle?.cancel();
+    for (const slot of tx.slots) if (slot) for (const h of slot.handles) h?.cancel();
     tx.slots.fill(undefined);
     tx.inFlight = 0;
   }
 
   /**
-   * End a link. With `sendClose`, Link Close goes out (at least 3 times, 5.3.2) and `closed` fires once it
-   * has; otherwise `closed` fires at once. The Link ID is forgotten at once: later packets are ignored.
+   * End a link. With `sendClose`, Link Close goes out after the random delay in at least 3 advertising events
+   * (5.3.1.4.3) and `closed` fires once it has; otherwise `closed` fires at once. The Link ID is forgotten at
+   * once: later packets of the link are ignored.
    */
   private closeLink(link: AdvLink, reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
     if (link.state === "closing" || link.state === "closed") return;
-    this.stopTransmissions(link);
+    this.stopEverything(link);
     if (this.links.get(link.linkId) === link) this.links.delete(link.linkId);
     if (this.deviceLink === link) this.deviceLink = undefined;
     this.refreshSubscription();
@@ -457,12 +584,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     link.state = "closing";
     const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
-    let done = false;
-    const handle = this.advertise(frame, this.linkCloseAdv, () => {
-      done = true;
-      finish();
+    this.timer(this.randomDelay(), () => {
+      let done = false;
+      const handle = this.advertise(frame, this.linkCloseAdv, () => {
+        done = true;
+        finish();
+      });
+      if (!handle && !done) finish();
     });
-    if (!handle && !done) finish();
   }
 
   // ---- receiving ----
@@ -496,13 +625,16 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     switch (pdu.type) {
       case "LinkAck":
-        if (link.role !== "provisioner" || link.state !== "opening") return; // repeated Link Ack
+        if (link.role !== "provisioner" || link.state !== "opening") return; // a repeated Link Ack
         this.onLinkAck(link);
         return;
-      case "LinkClose":
-        this.log("debug", `link ${hex32(linkId)}: Link Close, reason ${pdu.reason}`);
-        this.closeLink(link, pdu.reason, true, false);
+      case "LinkClose": {
+        // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
+        const known = pdu.reason <= LinkCloseReason.Fail;
+        this.log("debug", `link ${hex32(linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
+        this.closeLink(link, known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
         return;
+      }
       case "TransactionAcknowledgment":
         this.onTransactionAck(link, tn);
         return;
@@ -517,11 +649,13 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private onLinkOpen(linkId: number, uuid: Bytes): void {
     const current = this.deviceLink;
     if (current) {
-      if (current.linkId === linkId) {
+      if (current.linkId !== linkId) {
+        this.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
+      } else if (current.beingProvisioned) {
+        this.log("debug", `link ${hex32(linkId)}: repeated Link Open ignored: being provisioned`);
+      } else {
         this.log("debug", `link ${hex32(linkId)}: repeated Link Open, Link Ack again`);
         this.sendLinkAck(current);
-      } else {
-        this.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
       }
       return;
     }
@@ -536,21 +670,24 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.deviceLink = link;
     this.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
     this.sendLinkAck(link);
+    this.startLinkTimer(link);
     this.call(() => link.events.opened(link));
   }
 
   /** 5.3.2, provisioner side. */
   private onLinkAck(link: AdvLink): void {
-    const rtt = link.openSlot ? 0 : this.clock.now() - link.openLastDoneAt;
-    if (link.establishmentTimer !== undefined) this.clock.clearTimeout(link.establishmentTimer);
+    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
+    const sample = link.openSlot === undefined;
+    const rtt = this.clock.now() - link.openLastDoneAt;
+    for (const t of [link.establishmentTimer, link.openTimer]) if (t !== undefined) this.clock.clearTimeout(t);
     link.establishmentTimer = undefined;
-    if (link.openTimer !== undefined) this.clock.clearTimeout(link.openTimer);
     link.openTimer = undefined;
     link.openSlot?.handle?.cancel();
     link.openSlot = undefined;
     link.state = "open";
-    link.policy.onAck(rtt, link.openRetransmissions);
+    if (sample) link.policy.onAck(rtt, link.openRetransmissions);
     this.log("debug", `link ${hex32(link.linkId)}: open`);
+    this.startLinkTimer(link);
     this.call(() => link.events.opened(link));
     this.startNextTransaction(link);
   }
@@ -558,14 +695,16 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   /** 5.3.3, sender side. */
   private onTransactionAck(link: AdvLink, tn: number): void {
     const tx = link.tx;
-    if (link.state !== "open" || !tx || tx.tn !== tn) {
+    if (link.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
       this.log("debug", `link ${hex32(link.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
       return;
     }
-    const rtt = tx.inFlight > 0 ? 0 : this.clock.now() - tx.lastDoneAt;
+    // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
+    const sample = tx.inFlight === 0;
+    const rtt = this.clock.now() - tx.lastDoneAt;
     this.finishTransaction(tx);
     link.tx = undefined;
-    link.policy.onAck(rtt, tx.retransmissions);
+    if (sample) link.policy.onAck(rtt, tx.retransmissions);
     if (tx.acked) {
       const acked = tx.acked;
       this.call(acked);
@@ -577,7 +716,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private onSegment(link: AdvLink, tn: number, pdu: GenericProvPdu & { type: "TransactionStart" | "TransactionContinuation" }): void {
     if (link.state !== "open") return;
     if (tn === link.rxLast) {
-      // A segment of the transaction already received: the acknowledgment was lost; acknowledge again.
+      // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
       this.log("debug", `link ${hex32(link.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
       this.sendAck(link, tn);
       return;
@@ -597,6 +736,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       case "complete":
         link.rxLast = tn;
         link.rxNext = nextTransactionNumber(tn);
+        this.stopLinkTimer(link); // 5.2.1: a Provisioning PDU arrived
         this.sendAck(link, tn);
         this.call(() => link.events.received(link, r.pdu));
         return;
@@ -632,6 +772,10 @@ function advOptions(given: AdvertiseOptions | undefined, fallback: AdvertiseOpti
   const count = given && Number.isInteger(given.count) && given.count >= 1 ? given.count : fallback.count;
   const intervalMs = given && Number.isFinite(given.intervalMs) && given.intervalMs >= 0 ? given.intervalMs : fallback.intervalMs;
   return { count, intervalMs };
+}
+
+function finiteAtLeast(v: number, min: number, fallback: number): number {
+  return Number.isFinite(v) && v >= min ? v : fallback;
 }
 
 function equalBytes(a: Bytes, b: Bytes): boolean {

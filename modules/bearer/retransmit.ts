@@ -65,9 +65,10 @@ export interface AdaptiveOptions {
 
 /**
  * Defaults tuned on the loopback air of host-tests/bearer (bench-pbadv.ts: provisioning-shaped exchanges,
- * independent loss per copy): median / p95 to Complete 278 / 304 ms at 0 % loss, 457 / 759 ms at 20 %,
- * 653 / 1496 ms at 30 % (PB_ADV_DEFAULTS advertising; fixed-500ms: 1321 / 2423 ms at 20 %). Round trips on the advertising bearer are ~10-30 ms,
- * so the floor is low; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
+ * independent loss per copy, PB_ADV_DEFAULTS advertising and the 20..50 ms delays of 5.3.3): median / p95 to
+ * Complete 675 / 721 ms at 0 % loss, 968 / 1741 ms at 20 %, 1379 / 3509 ms at 30 % (fixed-500ms: 2121 / 3725 ms
+ * at 20 %; fixed-2s: 6618 / 12852 ms). A round trip on PB-ADV is the peer's 20..50 ms acknowledgment delay plus
+ * an advertising event, so the floor is low; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
  */
 export const ADAPTIVE_DEFAULTS: Required<AdaptiveOptions> = {
   initialRtoMs: 150,
