@@ -80,8 +80,8 @@ function configSource(defines) {
 /**
  * Builds the runtime (if needed) and the app. Returns { dir, modules: [name], xsrun, xsbc, entry, preload, defines }.
  */
-export async function buildApp({ defines = {}, out = APP_DIR, force = false, verbose = false } = {}) {
-  const host = await buildHost({ verbose });
+export async function buildApp({ defines = {}, out = APP_DIR, force = false, verbose = false, quiet = false } = {}) {
+  const host = await buildHost({ verbose, quiet });
   const manifest = loadManifest("host");
   compileTypeScript({ force });
   const allDefines = { ...manifest.defines };

@@ -515,7 +515,7 @@ void xsrReportException(txMachine* the, const char* what)
 {
 	char buffer[1024];
 	txSlot exception = mxException;
-	int printed = 0;
+	volatile int printed = 0;
 	/* the stack (message and frames) when the exception has one, else the exception as a string */
 	if (exception.kind == XS_REFERENCE_KIND) {
 		mxTry(the) {
@@ -567,9 +567,9 @@ static void xsrRunTimer(txMachine* the, xsrRuntime* runtime, xsrTimer* timer)
 {
 	txSlot function = timer->function;
 	if (timer->interval > 0) {
+		/* fixed rate: the next due time follows from the previous one, not from now, so timers keep
+		 * their relative order when the loop runs late */
 		timer->when += timer->interval;
-		if (timer->when < xsrNow())
-			timer->when = xsrNow();
 		xsrTimerInsert(runtime, timer);
 	}
 	else {
