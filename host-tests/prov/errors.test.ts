@@ -198,7 +198,7 @@ test("device: tampered Provisioning Data -> Decryption Failed; bad values -> Inv
 
 test("device: element addresses beyond 0x7FFF -> Cannot Assign Addresses", () => {
   // A real provisioner whose Data is re-encrypted on the way with the last unicast address (white box: the
-  // provisioner's context holds its session key).
+  // provisioner's session object holds its session key).
   const p = pair({ sample: false, deviceCapabilities: { numberOfElements: 2, algorithms: 1 } });
   let ctx: Session | undefined;
   p.air.tamper = (dir, pdu) => {
@@ -209,7 +209,8 @@ test("device: element addresses beyond 0x7FFF -> Cannot Assign Addresses", () =>
     plain[24] = 0xff;
     return concatBytes(Uint8Array.of(7), mc.encryptProvisioningData(ctx.sessionKey!, ctx.sessionNonce!, plain));
   };
-  ctx = p.start() as Session;
+  const handle = p.start();
+  ctx = (p.provisioner.prov as unknown as { contexts: Map<number, Session> }).contexts.get(handle.id);
   p.run();
   assert.deepEqual(p.device.of("failed").map((e) => e.code), [ErrorCode.CannotAssignAddresses]);
   assert.deepEqual(p.provisioner.of("failed").map((e) => [e.code, e.byPeer]), [[ErrorCode.CannotAssignAddresses, true]]);

@@ -183,7 +183,7 @@ export class Provisioning {
 
   private session(ctx: ProvContext, what: string): Session {
     const s = ctx && typeof ctx === "object" ? this.contexts.get(ctx.id) : undefined;
-    if (!s || s !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
+    if (!s || s.ctx !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
     return s;
   }
 
@@ -262,7 +262,7 @@ export class Provisioning {
 
   /** The contexts of the links that exist now. */
   activeContexts(): ProvContext[] {
-    return [...this.contexts.values()];
+    return [...this.contexts.values()].map((s) => s.ctx);
   }
 }
 

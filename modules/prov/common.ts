@@ -337,7 +337,7 @@ export type PduTable<S extends Session> = Readonly<Partial<Record<number, PduRul
  * Unexpected PDU and Invalid Format before any handler runs), the 60 s protocol timer, the ECDH step, the
  * queue of PDUs that arrive while an asynchronous step runs, and the key material.
  */
-export abstract class Session implements ProvContext {
+export abstract class Session {
   readonly id: number;
   abstract readonly role: Role;
   state = "idle";
@@ -379,6 +379,13 @@ export abstract class Session implements ProvContext {
     readonly uuid: Bytes,
   ) {
     this.id = env.nextId();
+  }
+
+  private context: ProvContext | undefined;
+
+  /** The application's handle of this session: id, role and UUID only (frozen). */
+  get ctx(): ProvContext {
+    return (this.context ??= Object.freeze({ id: this.id, role: this.role, uuid: this.uuid.slice() }));
   }
 
   /** The role's PDU table. */
@@ -442,7 +449,7 @@ export abstract class Session implements ProvContext {
   protected linkOpened(link: ProvLink): void {
     this.link = link;
     this.restartTimer();
-    this.env.emit({ type: "link-established", ctx: this });
+    this.env.emit({ type: "link-established", ctx: this.ctx });
   }
 
   private linkClosed(reason: LinkCloseReason, byPeer: boolean): void {
@@ -456,7 +463,7 @@ export abstract class Session implements ProvContext {
     this.ecdhTimer = undefined;
     this.onLinkClosed(reason, byPeer);
     this.env.unregister(this);
-    this.env.emit({ type: "link-closed", ctx: this, reason: closeReasonName(reason), byPeer });
+    this.env.emit({ type: "link-closed", ctx: this.ctx, reason: closeReasonName(reason), byPeer });
     this.wipe();
   }
 
@@ -640,7 +647,7 @@ export abstract class Session implements ProvContext {
     };
     if (this.env.ecdhOffload) {
       this.waitingEcdh = (secret) => this.guard(() => finish(secret));
-      this.env.emit({ type: "ecdh-request", ctx: this, privateKey: keyPair.privateKey, peerPublicKey: peer });
+      this.env.emit({ type: "ecdh-request", ctx: this.ctx, privateKey: keyPair.privateKey, peerPublicKey: peer });
     } else if (this.env.ecdhComputeMs > 0) {
       this.ecdhTimer = this.env.clock.setTimeout(() => {
         this.ecdhTimer = undefined;
@@ -676,7 +683,7 @@ export abstract class Session implements ProvContext {
   /** Report 'failed' to the application. */
   protected reportFailed(code: number, byPeer: boolean, reason: string): void {
     this.log("warn", `failed: ${errorCodeName(code)}${byPeer ? " (from peer)" : ""}: ${reason}`);
-    this.env.emit({ type: "failed", ctx: this, code, byPeer, reason });
+    this.env.emit({ type: "failed", ctx: this.ctx, code, byPeer, reason });
   }
 }
 

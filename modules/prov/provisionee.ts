@@ -146,7 +146,7 @@ class DeviceSession extends Session {
     if (seconds <= 0) return;
     this.attentionOn = true;
     this.attentionRemaining = seconds;
-    this.env.emit({ type: "attention", ctx: this, on: true, remaining: seconds });
+    this.env.emit({ type: "attention", ctx: this.ctx, on: true, remaining: seconds });
     const tick = (): void => {
       this.attentionTimer = undefined;
       this.attentionRemaining--;
@@ -162,7 +162,7 @@ class DeviceSession extends Session {
     this.attentionTimer = undefined;
     this.attentionOn = false;
     this.attentionRemaining = 0;
-    this.env.emit({ type: "attention", ctx: this, on: false, remaining: 0 });
+    this.env.emit({ type: "attention", ctx: this.ctx, on: false, remaining: 0 });
   }
 
   /** Seconds left on the Attention Timer. */
@@ -174,7 +174,7 @@ class DeviceSession extends Session {
 
   onInvite(p: InvitePdu, raw: Bytes): void {
     this.confirmationInputs.setInvite(raw.subarray(1));
-    this.env.emit({ type: "invite-received", ctx: this, attentionDuration: p.attentionDuration });
+    this.env.emit({ type: "invite-received", ctx: this.ctx, attentionDuration: p.attentionDuration });
     if (this.finished) return;
     this.startAttention(p.attentionDuration);
     const caps = this.device.config.capabilities;
@@ -202,7 +202,7 @@ class DeviceSession extends Session {
     this.state = S.WaitPublicKey;
     this.env.emit({
       type: "start-received",
-      ctx: this,
+      ctx: this.ctx,
       start: {
         algorithm: p.algorithm,
         publicKey: p.publicKey,
@@ -235,18 +235,18 @@ class DeviceSession extends Session {
       case AuthenticationMethod.StaticOob:
         this.state = S.WaitStatic;
         this.setBusy(true); // the provisioner's Confirmation may come before the application answers
-        this.env.emit({ type: "static-request", ctx: this, length: this.authLength });
+        this.env.emit({ type: "static-request", ctx: this.ctx, length: this.authLength });
         break;
       case AuthenticationMethod.OutputOob: {
         const value = generateOobValue((n) => this.env.primitives.randomBytes(n), this.method, this.action, this.size);
         this.authValue = authValueFromOob(value, this.authLength);
         this.state = S.WaitConfirmation;
-        this.env.emit({ type: "output-request", ctx: this, method: this.method, action: this.action, size: this.size, value });
+        this.env.emit({ type: "output-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size, value });
         break;
       }
       case AuthenticationMethod.InputOob:
         this.state = S.WaitInput;
-        this.env.emit({ type: "input-request", ctx: this, method: this.method, action: this.action, size: this.size });
+        this.env.emit({ type: "input-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size });
         break;
     }
   }
@@ -330,7 +330,7 @@ class DeviceSession extends Session {
     this.device.provisioned(this);
     this.env.emit({
       type: "complete",
-      ctx: this,
+      ctx: this.ctx,
       deviceKey: this.deviceKey!.slice(),
       data,
       unicastAddress: data.unicastAddress,

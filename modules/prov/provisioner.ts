@@ -256,7 +256,7 @@ class ProvisionerSession extends Session {
     this.capabilities = caps;
     this.confirmationInputs.setCapabilities(raw.subarray(1));
     this.state = S.WaitOobUse;
-    this.env.emit({ type: "capabilities-received", ctx: this, capabilities: { ...caps } });
+    this.env.emit({ type: "capabilities-received", ctx: this.ctx, capabilities: { ...caps } });
     if (this.policy && this.state === S.WaitOobUse) {
       const choice = this.policy(caps);
       if (!choice) return;
@@ -285,7 +285,7 @@ class ProvisionerSession extends Session {
     this.keyPair = this.newKeyPair();
     if (this.oobPublicKey) {
       this.state = S.WaitOobPublicKey;
-      this.env.emit({ type: "oob-pubkey-request", ctx: this });
+      this.env.emit({ type: "oob-pubkey-request", ctx: this.ctx });
     } else {
       this.sendPublicKey();
       this.state = S.WaitPublicKey;
@@ -327,19 +327,19 @@ class ProvisionerSession extends Session {
         break;
       case AuthenticationMethod.StaticOob:
         this.state = S.WaitStatic;
-        this.env.emit({ type: "static-request", ctx: this, length: this.authLength });
+        this.env.emit({ type: "static-request", ctx: this.ctx, length: this.authLength });
         break;
       case AuthenticationMethod.OutputOob:
         // The device outputs a value; the person enters it here.
         this.state = S.WaitAuthInput;
-        this.env.emit({ type: "input-request", ctx: this, method: this.method, action: this.action, size: this.size });
+        this.env.emit({ type: "input-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size });
         break;
       case AuthenticationMethod.InputOob: {
         // We output a value; the person enters it into the device, which then sends Input Complete.
         const value = generateOobValue((n) => this.env.primitives.randomBytes(n), this.method, this.action, this.size);
         this.authValue = authValueFromOob(value, this.authLength);
         this.state = S.WaitInputComplete;
-        this.env.emit({ type: "output-request", ctx: this, method: this.method, action: this.action, size: this.size, value });
+        this.env.emit({ type: "output-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size, value });
         break;
       }
     }
@@ -413,7 +413,7 @@ class ProvisionerSession extends Session {
     this.log("info", `device provisioned at 0x${this.data.unicastAddress.toString(16).padStart(4, "0")}`);
     this.env.emit({
       type: "complete",
-      ctx: this,
+      ctx: this.ctx,
       deviceKey: this.deviceKey!.slice(),
       data: { ...this.data, networkKey: this.data.networkKey.slice(), flags: { ...this.data.flags } },
       unicastAddress: this.data.unicastAddress,
@@ -466,7 +466,7 @@ class Provisioner implements ProvisionerController {
       this.env.unregister(session);
       throw new ProvisioningError("invalid-state", "provision: the bearer refused the link: " + (e instanceof Error ? e.message : String(e)));
     }
-    return session;
+    return session.ctx;
   }
 
   scanStart(): void {
