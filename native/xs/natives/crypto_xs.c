@@ -6,9 +6,9 @@
  * Inputs are copied to C buffers before the result is allocated (the XS heap may move array
  * buffers when it allocates); secrets in C buffers are wiped before returning.
  *
- * Primitives whose C implementation is not in this build (its header is missing) are still defined,
- * so the binding table links, but throw an Error saying so; xs_crypto_features() lists the ones built,
- * and native/xs/js/crypto.js falls back to the portable code (modules/crypto/soft.ts) for the AES modes.
+ * A primitive whose C source is not linked in a build is still defined, so the binding table links, but
+ * throws an Error saying so; xs_crypto_features() lists the ones built, and native/xs/js/platform.js
+ * falls back to the portable code (modules/crypto/soft.ts) for the AES modes.
  */
 #include "xsr.h"
 
@@ -19,8 +19,8 @@
 #include "p256.h"
 /*
  * Adapters to native/crypto's API. A primitive is built natively when its C source is linked (the build
- * defines XSR_NATIVE_<NAME> for every native source, e.g. XSR_NATIVE_AES for native/crypto/aes.c) and
- * its adapter macro below is defined (XSR_CMAC, XSR_CCM_ENCRYPT/DECRYPT, XSR_SHA256, XSR_HMAC_SHA256).
+ * defines XSR_NATIVE_<NAME> for every native source, e.g. XSR_NATIVE_AES for native/crypto/aes.c); the
+ * macros below adapt its API (XSR_CMAC, XSR_CCM_ENCRYPT/DECRYPT, XSR_SHA256, XSR_HMAC_SHA256).
  */
 #if defined(XSR_NATIVE_AES)
 	#include "aes.h"
@@ -28,15 +28,22 @@
 #endif
 #if defined(XSR_NATIVE_CMAC)
 	#include "cmac.h"
+	#define XSR_CMAC(key, message, length, tag) aes_cmac(key, message, length, tag)
 #endif
 #if defined(XSR_NATIVE_CCM)
 	#include "ccm.h"
+	#define XSR_CCM_ENCRYPT(args, out) aes_ccm_encrypt((args)->key, (args)->nonce, (args)->aad, (args)->aadLength, \
+		(args)->data, (args)->dataLength, (size_t)(args)->micLength, out)
+	#define XSR_CCM_DECRYPT(args, out) aes_ccm_decrypt((args)->key, (args)->nonce, (args)->aad, (args)->aadLength, \
+		(args)->data, (args)->dataLength, (size_t)(args)->micLength, out)
 #endif
 #if defined(XSR_NATIVE_SHA256)
 	#include "sha256.h"
+	#define XSR_SHA256(message, length, digest) sha256(message, length, digest)
 #endif
-#if defined(XSR_NATIVE_HMAC)
-	#include "hmac.h"
+#if defined(XSR_NATIVE_HMAC_SHA256)
+	#include "hmac_sha256.h"
+	#define XSR_HMAC_SHA256(key, keyLength, message, length, mac) hmac_sha256(key, keyLength, message, length, mac)
 #endif
 #ifdef XSR_CMAC
 	#define XSR_HAVE_CMAC 1
@@ -56,10 +63,12 @@
 #define XSR_CRYPTO_MAX_MESSAGE 4096
 #define XSR_CRYPTO_MAX_RANDOM (1 << 20)
 
+#if !(defined(XSR_HAVE_AES) && defined(XSR_HAVE_CMAC) && defined(XSR_HAVE_CCM) && defined(XSR_HAVE_SHA256) && defined(XSR_HAVE_HMAC))
 static void notBuilt(xsMachine* the, const char* what)
 {
 	xsUnknownError("%s: the native implementation is not in this build", what);
 }
+#endif
 
 /* Copies a Uint8Array argument of at most `max` bytes into buffer; returns its length. */
 static size_t copyArg(xsMachine* the, int index, const char* what, uint8_t* buffer, size_t max)
