@@ -43,17 +43,17 @@ const BOARDS = {
 
 const COMMON = [
   "native/boards/app_smoke.c", "native/boards/fmt.c", "native/boards/swtimer.c", "native/boards/ident.c",
-  "native/boards/attention.c", "native/nrf52/radio_core.c", "native/storage/store.c", "native/storage/prov_record.c",
+  "native/boards/attention.c", "native/storage/store.c", "native/storage/prov_record.c",
 ];
 const TARGET_SOURCES = {
   nrf52: [
     "native/nrf52/startup.c", "native/nrf52/main.c", "native/nrf52/clock.c", "native/nrf52/rtc.c", "native/nrf52/rng.c",
     "native/nrf52/ficr.c", "native/nrf52/gpio.c", "native/nrf52/uarte.c", "native/nrf52/nvmc.c", "native/nrf52/radio.c",
-    "native/nrf52/hal_nrf52.c", "native/storage/flash_nrf52.c",
+    "native/nrf52/hal_nrf52.c", "native/storage/flash_nrf52.c", "native/nrf52/radio_core.c",
   ],
   mps2: [
-    "native/mps2/startup.c", "native/mps2/hal_mps2.c", "native/mps2/semihost.c", "native/mps2/air_uart.c",
-    "native/storage/flash_ram.c",
+    "native/mps2/startup.c", "native/nrf52/main.c", "native/mps2/hal_mps2.c", "native/mps2/semihost.c",
+    "native/mps2/air_uart.c", "native/storage/flash_ram.c",
   ],
 };
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
