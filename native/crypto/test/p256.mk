@@ -6,8 +6,10 @@ P256_CC    ?= cc
 P256_CFLAGS ?= -std=c99 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
 
 .PHONY: p256-test p256-cli
-p256-test: $(P256_BUILD)/test_p256
+p256-test: $(P256_BUILD)/test_p256 $(P256_BUILD)/test_p256_table $(P256_BUILD)/test_p256_field
 	$(P256_BUILD)/test_p256
+	$(P256_BUILD)/test_p256_table
+	$(P256_BUILD)/test_p256_field
 
 p256-cli: $(P256_BUILD)/test_p256_cli
 
@@ -26,8 +28,9 @@ P256_M4_CFLAGS ?= -mcpu=cortex-m4 -mthumb -O2 -std=c99 -Wall -Wextra -Werror -ff
 P256_M4_DIR    := $(P256_DIR)/test/m4
 
 .PHONY: p256-m4 p256-size
-p256-m4: $(P256_BUILD)/m4/bench_p256.elf
-	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $<
+p256-m4: $(P256_BUILD)/m4/bench_p256.elf $(P256_BUILD)/m4/test_p256_field.elf
+	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $(P256_BUILD)/m4/test_p256_field.elf
+	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $(P256_BUILD)/m4/bench_p256.elf
 
 p256-size: $(P256_BUILD)/m4/p256.o
 	arm-none-eabi-size -A $< | awk '/^\.(text|rodata)/ { s += $$2 } END { print "{\"bench\":\"p256\",\"op\":\"code_size\",\"bytes\":" s "}" }'
@@ -36,6 +39,30 @@ $(P256_BUILD)/m4/p256.o: $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)/m4
 	$(P256_M4_CC) $(P256_M4_CFLAGS) -c -o $@ $<
 
+$(P256_BUILD)/m4/test_p256_field.elf: $(P256_DIR)/test/test_p256_field.c $(P256_DIR)/p256.c $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/link.ld
+	@mkdir -p $(P256_BUILD)/m4
+	$(P256_M4_CC) $(P256_M4_CFLAGS) -nostartfiles --specs=nano.specs -T $(P256_M4_DIR)/link.ld -Wl,--gc-sections \
+		-o $@ $(P256_M4_DIR)/startup.c $(P256_DIR)/test/test_p256_field.c
+
 $(P256_BUILD)/m4/bench_p256.elf: $(P256_BUILD)/m4/p256.o $(P256_M4_DIR)/bench_p256.c $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/link.ld
 	$(P256_M4_CC) $(P256_M4_CFLAGS) -nostartfiles --specs=nano.specs -T $(P256_M4_DIR)/link.ld -Wl,--gc-sections \
 		-o $@ $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/bench_p256.c $(P256_BUILD)/m4/p256.o
+
+# The comb table in p256.c: `p256-table-check` (part of p256-test) recomputes and compares it;
+# `p256-table-update` rewrites the block between the BEGIN/END COMB TABLE markers.
+.PHONY: p256-table-check p256-table-update
+p256-table-check: $(P256_BUILD)/test_p256_table
+	$(P256_BUILD)/test_p256_table
+
+p256-table-update: $(P256_BUILD)/test_p256_table
+	$(P256_BUILD)/test_p256_table --print > $(P256_BUILD)/comb.txt
+	awk -v f=$(P256_BUILD)/comb.txt '/END COMB TABLE/ { while ((getline l < f) > 0) print l; skip = 0 } !skip { print } /BEGIN COMB TABLE/ { skip = 1 }' \
+		$(P256_DIR)/p256.c > $(P256_BUILD)/p256.c.new && mv $(P256_BUILD)/p256.c.new $(P256_DIR)/p256.c
+
+$(P256_BUILD)/test_p256_field: $(P256_DIR)/test/test_p256_field.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
+	@mkdir -p $(P256_BUILD)
+	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_field.c
+
+$(P256_BUILD)/test_p256_table: $(P256_DIR)/test/test_p256_table.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
+	@mkdir -p $(P256_BUILD)
+	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_table.c
