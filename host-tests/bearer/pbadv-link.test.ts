@@ -436,3 +436,26 @@ test("5.3.3 random delay: acknowledgments and transactions go out 20..50 ms afte
   radio.inject(AD_TYPE.PB_ADV, frame(0, "0b7f"));
   assert.deepEqual(de.closed() && [de.closed()!.reason, de.closed()!.byPeer], [LinkCloseReason.Fail, true]);
 });
+
+test("closing from the received callback still acknowledges the PDU before Link Close", () => {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const order: string[] = [];
+  const link = p.pb.open(UUID, {
+    opened: () => {},
+    received: (l) => l.close(LinkCloseReason.Success),
+    closed: () => order.push("provisioner closed"),
+  });
+  clock.runWhile(() => !de.link());
+  de.link()!.send(Uint8Array.of(0x08), () => order.push("device: Complete acknowledged"));
+  clock.runFor(2000);
+  assert.deepEqual(order, ["device: Complete acknowledged", "provisioner closed"]);
+  assert.deepEqual(de.log, ["opened", `closed ${LinkCloseReason.Success} true`]);
+  const fromP = airFrames(air, "P").map((f) => f.pdu.type);
+  assert.deepEqual(fromP.slice(-4), ["TransactionAcknowledgment", "LinkClose", "LinkClose", "LinkClose"]);
+  void link;
+});

@@ -189,6 +189,8 @@ interface Transaction {
 interface OutboxItem {
   readyAt: number;
   run: () => void;
+  /** Acknowledgments still go out when we close the link (before our Link Close). */
+  keepOnClose: boolean;
 }
 
 class AdvLink implements ProvLink {
@@ -356,8 +358,8 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   }
 
   /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
-  private enqueue(link: AdvLink, run: () => void): void {
-    link.outbox.push({ readyAt: this.clock.now() + this.randomDelay(), run });
+  private enqueue(link: AdvLink, run: () => void, keepOnClose = false): void {
+    link.outbox.push({ readyAt: this.clock.now() + this.randomDelay(), run, keepOnClose });
     this.pumpOutbox(link);
   }
 
@@ -368,7 +370,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       link.outboxTimer = undefined;
       if (link.outbox[0] !== head) return;
       link.outbox.shift();
-      if (link.state === "opening" || link.state === "open") head.run();
+      if (link.state === "opening" || link.state === "open" || (link.state === "closing" && head.keepOnClose)) head.run();
       this.pumpOutbox(link);
     });
   }
@@ -491,9 +493,13 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     const entry = { tn, done: false };
     link.ackPending = entry;
     const frame = encodePbAdvPdu(link.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
-    this.enqueue(link, () => {
-      if (!this.advertise(frame, this.ackAdv, () => (entry.done = true))) entry.done = true;
-    });
+    this.enqueue(
+      link,
+      () => {
+        if (!this.advertise(frame, this.ackAdv, () => (entry.done = true))) entry.done = true;
+      },
+      true,
+    );
   }
 
   private sendLinkAck(link: AdvLink): void {
@@ -502,9 +508,13 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     const entry = { done: false };
     link.linkAckPending = entry;
     const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
-    this.enqueue(link, () => {
-      if (!this.advertise(frame, this.linkAckAdv, () => (entry.done = true))) entry.done = true;
-    });
+    this.enqueue(
+      link,
+      () => {
+        if (!this.advertise(frame, this.linkAckAdv, () => (entry.done = true))) entry.done = true;
+      },
+      true,
+    );
   }
 
   private advertise(frame: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle | undefined {
@@ -535,12 +545,18 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
 
   // ---- closing ----
 
-  private stopEverything(link: AdvLink): void {
-    for (const t of [link.establishmentTimer, link.openTimer, link.outboxTimer]) if (t !== undefined) this.clock.clearTimeout(t);
+  /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
+  private stopEverything(link: AdvLink, keepAcks: boolean): void {
+    for (const t of [link.establishmentTimer, link.openTimer]) if (t !== undefined) this.clock.clearTimeout(t);
     link.establishmentTimer = undefined;
     link.openTimer = undefined;
-    link.outboxTimer = undefined;
+    const kept = keepAcks ? link.outbox.filter((item) => item.keepOnClose) : [];
+    if (kept[0] !== link.outbox[0] && link.outboxTimer !== undefined) {
+      this.clock.clearTimeout(link.outboxTimer);
+      link.outboxTimer = undefined;
+    }
     link.outbox.length = 0;
+    link.outbox.push(...kept);
     this.stopLinkTimer(link);
     link.openSlot?.handle?.cancel();
     link.openSlot = undefined;
@@ -562,13 +578,13 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   }
 
   /**
-   * End a link. With `sendClose`, Link Close goes out after the random delay in at least 3 advertising events
-   * (5.3.1.4.3) and `closed` fires once it has; otherwise `closed` fires at once. The Link ID is forgotten at
-   * once: later packets of the link are ignored.
+   * End a link. With `sendClose`, the acknowledgments still pending go out, then Link Close after the random
+   * delay in at least 3 advertising events (5.3.1.4.3), and `closed` fires once it has; otherwise `closed`
+   * fires at once. The Link ID is forgotten at once: later packets of the link are ignored.
    */
   private closeLink(link: AdvLink, reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
     if (link.state === "closing" || link.state === "closed") return;
-    this.stopEverything(link);
+    this.stopEverything(link, sendClose);
     if (this.links.get(link.linkId) === link) this.links.delete(link.linkId);
     if (this.deviceLink === link) this.deviceLink = undefined;
     this.refreshSubscription();
@@ -584,14 +600,18 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     link.state = "closing";
     const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
-    this.timer(this.randomDelay(), () => {
-      let done = false;
-      const handle = this.advertise(frame, this.linkCloseAdv, () => {
-        done = true;
-        finish();
-      });
-      if (!handle && !done) finish();
-    });
+    this.enqueue(
+      link,
+      () => {
+        let done = false;
+        const handle = this.advertise(frame, this.linkCloseAdv, () => {
+          done = true;
+          finish();
+        });
+        if (!handle && !done) finish();
+      },
+      true,
+    );
   }
 
   // ---- receiving ----
