@@ -99,6 +99,10 @@ test("init and API calls check their arguments and the moment", () => {
   assert.throws(() => init({ ...base, pbAdv: air.provisionerBearer(), roles: { provisionee: provisioneeRole } }), isProvError("invalid-argument"));
   assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: {}, ecdhComputeMs: -1 }), isProvError("invalid-argument"));
   assert.throws(() => init(undefined as never), isProvError("invalid-argument"));
+  assert.throws(() => init({ pbAdv: air.deviceBearer(), roles: {}, onEvent: () => {} }), isProvError("invalid-argument"));
+  // crypto, clock and logger from a Platform
+  const fromPlatform = init({ platform: { crypto, clock }, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, onEvent: () => {} });
+  assert.equal(fromPlatform.generateKeys().publicKey.length, 64);
 
   const dev = init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole } });
   assert.throws(() => dev.listen(new Uint8Array(15)), isProvError("invalid-argument"));

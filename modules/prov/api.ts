@@ -16,7 +16,7 @@
  * image that does not import provisioner.ts does not contain it; calling a role that is not built in throws
  * NotSupportedError. This file imports no role at run time.
  */
-import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
+import type { Bytes, Clock, CryptoPrimitives, Logger, Platform } from "../platform.js";
 import type { DeviceBearer, ProvisionerBearer } from "../bearer/bearer.js";
 import { MeshCrypto } from "../crypto/mesh.js";
 import { AlgorithmsBit, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PublicKeyType } from "./pdu.js";
@@ -49,9 +49,12 @@ export interface ProvisioningRoles {
 }
 
 export interface ProvisioningOptions {
-  /** The platform's crypto primitives (P-256, AES, CMAC, CCM, HMAC, randomness). */
-  crypto: CryptoPrimitives;
-  clock: Clock;
+  /** The platform's services: crypto, clock and logger are taken from it unless given on their own. */
+  platform?: Pick<Platform, "crypto" | "clock" | "logger">;
+  /** The platform's crypto primitives (P-256, AES, CMAC, CCM, HMAC, randomness). Required without `platform`. */
+  crypto?: CryptoPrimitives;
+  /** Required without `platform`. */
+  clock?: Clock;
   /** The provisioning bearer (modules/bearer/pb-adv.ts PbAdv, or any ProvisionerBearer / DeviceBearer). */
   pbAdv: ProvisionerBearer | DeviceBearer;
   /** The advertising bearer for Unprovisioned Device beacons (provisionee) and scanning (provisioner). */
@@ -109,8 +112,10 @@ export class Provisioning {
 
   constructor(options: ProvisioningOptions) {
     if (!options || typeof options !== "object") throw new ProvisioningError("invalid-argument", "init: options missing");
-    const { crypto, clock, pbAdv, roles } = options;
-    if (!crypto || !clock || !pbAdv || !roles) throw new ProvisioningError("invalid-argument", "init: crypto, clock, pbAdv and roles are required");
+    const { pbAdv, roles } = options;
+    const crypto = options.crypto ?? options.platform?.crypto;
+    const clock = options.clock ?? options.platform?.clock;
+    if (!crypto || !clock || !pbAdv || !roles) throw new ProvisioningError("invalid-argument", "init: crypto, clock (or platform), pbAdv and roles are required");
     if (typeof options.onEvent !== "function") throw new ProvisioningError("invalid-argument", "init: onEvent must be a function");
     const ecdhComputeMs = options.ecdhComputeMs ?? 0;
     if (!Number.isFinite(ecdhComputeMs) || ecdhComputeMs < 0) throw new ProvisioningError("invalid-argument", "init: ecdhComputeMs must be >= 0");
@@ -121,7 +126,7 @@ export class Provisioning {
       throw new ProvisioningError("invalid-argument", "init: keyPair.publicKey is not a valid P-256 point");
     }
     this.crypto = crypto;
-    const logger = options.logger;
+    const logger = options.logger ?? options.platform?.logger;
     const onEvent = options.onEvent;
     const contexts = this.contexts;
     const env: RoleEnv = {

@@ -324,11 +324,19 @@ export interface RoleEnv {
 // Session: one provisioning link, either role
 // ---------------------------------------------------------------------------------------------------------
 
-/** One row of a role's PDU table: in which states the PDU type is expected, and its handler. */
+/**
+ * One row of a role's PDU table: in which states the PDU type is expected, the exact parameter length when it
+ * depends on the session (Confirmation and Random: 16 or 32 octets by algorithm; the fixed lengths are the
+ * codec's, pdu.ts), and its handler.
+ */
 export interface PduRule<S extends Session> {
   readonly states: readonly string[];
+  readonly length?: (session: S) => number;
   readonly handle: (session: S, pdu: ProvisioningPdu, raw: Bytes) => void;
 }
+
+/** The exact length of Confirmation and Random in a session: the AuthValue length of its algorithm (5.4.1.6). */
+export const AUTH_LENGTH = (session: Session): number => session.authLength;
 
 export type PduTable<S extends Session> = Readonly<Partial<Record<number, PduRule<S>>>>;
 
@@ -552,6 +560,11 @@ export abstract class Session {
     if (!decoded.ok) {
       this.log("warn", "malformed PDU: " + decoded.reason);
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
+      return;
+    }
+    if (rule.length && raw.length - 1 !== rule.length(this)) {
+      this.log("warn", `${pduName(type)} of ${raw.length - 1} octets, ${rule.length(this)} expected`);
+      this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} length does not match the algorithm`);
       return;
     }
     this.log("debug", "received " + pduName(type));

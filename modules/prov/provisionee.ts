@@ -25,6 +25,7 @@ import {
 } from "./pdu.js";
 import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
 import {
+  AUTH_LENGTH,
   ProvisioningError,
   Session,
   authValueFromOob,
@@ -64,8 +65,8 @@ const DEVICE_TABLE: PduTable<DeviceSession> = {
   [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
   [PduType.Start]: { states: [S.WaitStart], handle: (s, p, raw) => s.onStart(p as StartPdu, raw) },
   [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], handle: (s, p) => s.onRandom(p as RandomPdu) },
+  [PduType.Confirmation]: { states: [S.WaitConfirmation], length: AUTH_LENGTH, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
+  [PduType.Random]: { states: [S.WaitRandom], length: AUTH_LENGTH, handle: (s, p) => s.onRandom(p as RandomPdu) },
   [PduType.Data]: { states: [S.WaitData], handle: (s, p) => s.onData(p as DataPdu) },
 };
 
@@ -274,10 +275,6 @@ class DeviceSession extends Session {
   }
 
   onConfirmation(p: ConfirmationPdu): void {
-    if (p.confirmation.length !== this.authLength) {
-      this.protocolError(ErrorCode.InvalidFormat, "Confirmation length does not match the algorithm");
-      return;
-    }
     this.peerConfirmation = p.confirmation;
     const own = this.makeConfirmation();
     // A reflected Confirmation (the provisioner's equal to ours) is refused (5.4.2.4).
@@ -290,10 +287,6 @@ class DeviceSession extends Session {
   }
 
   onRandom(p: RandomPdu): void {
-    if (p.random.length !== this.authLength) {
-      this.protocolError(ErrorCode.InvalidFormat, "Random length does not match the algorithm");
-      return;
-    }
     if (bytesEqual(p.random, this.ownRandom!)) {
       this.protocolError(ErrorCode.ConfirmationFailed, "provisioner's Random equals ours");
       return;

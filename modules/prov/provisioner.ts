@@ -42,6 +42,7 @@ import type {
   StartFields,
 } from "./pdu.js";
 import {
+  AUTH_LENGTH,
   ProvisioningError,
   Session,
   authValueFromOob,
@@ -99,8 +100,8 @@ const PROVISIONER_TABLE: PduTable<ProvisionerSession> = {
   [PduType.Capabilities]: { states: [S.WaitCapabilities], handle: (s, p, raw) => s.onCapabilities(p as CapabilitiesPdu, raw) },
   [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
   [PduType.InputComplete]: { states: [S.WaitInputComplete], handle: (s) => s.onInputComplete() },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], handle: (s, p) => s.onRandom(p as RandomPdu) },
+  [PduType.Confirmation]: { states: [S.WaitConfirmation], length: AUTH_LENGTH, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
+  [PduType.Random]: { states: [S.WaitRandom], length: AUTH_LENGTH, handle: (s, p) => s.onRandom(p as RandomPdu) },
   [PduType.Complete]: { states: [S.WaitComplete], handle: (s) => s.onComplete() },
   [PduType.Failed]: { states: ACTIVE, handle: (s, p) => s.onFailed(p as FailedPdu) },
 };
@@ -373,10 +374,6 @@ class ProvisionerSession extends Session {
   }
 
   onConfirmation(p: ConfirmationPdu): void {
-    if (p.confirmation.length !== this.authLength) {
-      this.protocolError(ErrorCode.InvalidFormat, "Confirmation length does not match the algorithm");
-      return;
-    }
     // A reflected Confirmation (the device's equal to ours) is refused (5.4.2.4).
     if (bytesEqual(p.confirmation, this.ownConfirmation!)) {
       this.protocolError(ErrorCode.ConfirmationFailed, "device's Confirmation equals ours");
@@ -388,10 +385,6 @@ class ProvisionerSession extends Session {
   }
 
   onRandom(p: RandomPdu): void {
-    if (p.random.length !== this.authLength) {
-      this.protocolError(ErrorCode.InvalidFormat, "Random length does not match the algorithm");
-      return;
-    }
     if (bytesEqual(p.random, this.ownRandom!)) {
       this.protocolError(ErrorCode.ConfirmationFailed, "device's Random equals ours");
       return;
