@@ -1,0 +1,122 @@
+/* AES-CMAC (RFC 4493). See cmac.h. */
+#include "cmac.h"
+
+#define CMAC_MAGIC 0x434d4143u
+
+/* Doubling in GF(2^128) (RFC 4493 2.3): out = in << 1, then XOR 0x87 into the last byte when the
+ * top bit of in was set, without a branch. */
+static void dbl(uint8_t out[16], const uint8_t in[16])
+{
+    uint8_t carry = (uint8_t)(0x87 & (0u - (uint32_t)(in[0] >> 7)));
+    unsigned i;
+    for (i = 0; i < 15; i++) {
+        out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
+    }
+    out[15] = (uint8_t)((in[15] << 1) ^ carry);
+}
+
+int aes_cmac_init(aes_cmac_ctx *ctx, const uint8_t key[16])
+{
+    uint8_t l[16];
+    unsigned i;
+    int rc;
+
+    if (!ctx || !key) {
+        return CRYPTO_ERR_NULL;
+    }
+    rc = aes128_ctx_init(&ctx->aes, key);
+    if (rc != CRYPTO_OK) {
+        return rc;
+    }
+    for (i = 0; i < 16; i++) {
+        ctx->x[i] = 0;
+    }
+    /* L = AES-128(K, 0^128); K1 = dbl(L); K2 = dbl(K1). */
+    aes128_ctx_encrypt(&ctx->aes, ctx->x, l);
+    dbl(ctx->k1, l);
+    dbl(ctx->k2, ctx->k1);
+    crypto_wipe(l, sizeof l);
+    ctx->buf_len = 0;
+    ctx->magic = CMAC_MAGIC;
+    return CRYPTO_OK;
+}
+
+int aes_cmac_update(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
+{
+    unsigned i;
+
+    if (!ctx) {
+        return CRYPTO_ERR_NULL;
+    }
+    if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
+        return CRYPTO_ERR_STATE;
+    }
+    if (len == 0) {
+        return CRYPTO_OK;
+    }
+    if (!data) {
+        return CRYPTO_ERR_NULL;
+    }
+    while (len) {
+        if (ctx->buf_len == 16) {
+            /* More data follows, so the buffered block is not the last one: chain it. */
+            for (i = 0; i < 16; i++) {
+                ctx->x[i] ^= ctx->buf[i];
+            }
+            aes128_ctx_encrypt(&ctx->aes, ctx->x, ctx->x);
+            ctx->buf_len = 0;
+        }
+        while (len && ctx->buf_len < 16) {
+            ctx->buf[ctx->buf_len++] = *data++;
+            len--;
+        }
+    }
+    return CRYPTO_OK;
+}
+
+int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
+{
+    unsigned i;
+
+    if (!ctx || !mac) {
+        return CRYPTO_ERR_NULL;
+    }
+    if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
+        return CRYPTO_ERR_STATE;
+    }
+    if (ctx->buf_len == 16) {
+        /* Complete last block: M_last = M_n XOR K1. */
+        for (i = 0; i < 16; i++) {
+            ctx->x[i] ^= ctx->buf[i] ^ ctx->k1[i];
+        }
+    } else {
+        /* Incomplete (or empty message): padding 10..0, M_last = padded XOR K2. */
+        for (i = 0; i < 16; i++) {
+            uint8_t b = (uint8_t)(i < ctx->buf_len ? ctx->buf[i] : (i == ctx->buf_len ? 0x80 : 0));
+            ctx->x[i] ^= b ^ ctx->k2[i];
+        }
+    }
+    aes128_ctx_encrypt(&ctx->aes, ctx->x, mac);
+    aes128_ctx_wipe(&ctx->aes);
+    crypto_wipe(ctx, sizeof *ctx);
+    return CRYPTO_OK;
+}
+
+int aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+{
+    aes_cmac_ctx ctx;
+    int rc;
+
+    if (!key || !mac || (!msg && len)) {
+        return CRYPTO_ERR_NULL;
+    }
+    rc = aes_cmac_init(&ctx, key);
+    if (rc == CRYPTO_OK) {
+        rc = aes_cmac_update(&ctx, msg, len);
+    }
+    if (rc == CRYPTO_OK) {
+        rc = aes_cmac_final(&ctx, mac);
+    }
+    crypto_wipe(&ctx, sizeof ctx);
+    return rc;
+}
