@@ -1,14 +1,17 @@
 /**
  * PB-ADV benchmark on the loopback air: provisioning-shaped exchanges (exchange.ts) per retransmission policy
  * and loss rate; prints one JSON line per (policy, loss): median / p95 time to Complete, failures, air events.
- * Run: npx tsx host-tests/bearer/bench-pbadv.ts [runs]
+ * Run: npx tsx host-tests/bearer/bench-pbadv.ts [runs] [losses, e.g. 0,0.2] [policies] [--hub]
+ * --hub runs on the simulated air of host/air/hub.ts instead of the test loopback.
  */
 import { retransmitPolicies } from "../../modules/bearer/retransmit.js";
 import { runExchange } from "./exchange.js";
 
-const runs = Number(process.argv[2] ?? 200);
-const losses = (process.argv[3] ?? "0,0.1,0.2,0.3").split(",").map(Number);
-const policies = (process.argv[4] ?? Object.keys(retransmitPolicies).join(",")).split(",");
+const hub = process.argv.includes("--hub");
+const args = process.argv.slice(2).filter((a) => a !== "--hub");
+const runs = Number(args[0] ?? 200);
+const losses = (args[1] ?? "0,0.1,0.2,0.3").split(",").map(Number);
+const policies = (args[2] ?? Object.keys(retransmitPolicies).join(",")).split(",");
 
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
@@ -21,7 +24,7 @@ for (const policy of policies) {
     let failures = 0;
     let events = 0;
     for (let seed = 1; seed <= runs; seed++) {
-      const r = runExchange({ loss, seed, pbAdv: { retransmit: retransmitPolicies[policy]! } });
+      const r = runExchange({ loss, seed, hub, pbAdv: { retransmit: retransmitPolicies[policy]! } });
       if (!r.completed || r.errors.length) failures++;
       else times.push(r.timeMs);
       events += r.airEvents;
@@ -30,6 +33,7 @@ for (const policy of policies) {
     console.log(
       JSON.stringify({
         bench: "pb-adv-exchange",
+        air: hub ? "hub" : "loopback",
         policy,
         loss,
         runs,

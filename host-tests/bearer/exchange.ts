@@ -8,7 +8,9 @@ import { AdvBearer } from "../../modules/bearer/adv.js";
 import { PbAdv } from "../../modules/bearer/pb-adv.js";
 import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
 import type { LinkCloseReason, ProvLink } from "../../modules/bearer/bearer.js";
+import type { Radio } from "../../modules/platform.js";
 import { LoopbackAir, prng } from "./loopback.js";
+import { AirHub } from "../../host/air/hub.js";
 import type { LoopbackOptions } from "./loopback.js";
 
 /** Who sends what, in order; the provisioner's Start and Public Key go back to back. */
@@ -46,7 +48,7 @@ export interface Party {
 
 /** Run one provisioning-shaped exchange between a new provisioner and a new device on `air`. */
 export function startExchange(
-  air: LoopbackAir,
+  air: { clock: VirtualClock },
   provisioner: PbAdv,
   device: PbAdv,
   uuid: Uint8Array,
@@ -123,23 +125,45 @@ export function startExchange(
 
 export interface ExchangeOptions extends LoopbackOptions {
   pbAdv?: PbAdvOptions;
+  /** Run on the simulated air (host/air/hub.ts: scanning one channel at a time, half duplex, collisions). */
+  hub?: boolean;
 }
 
 /** A fresh air with one provisioner and one device; runs the exchange to its end (and the Link Close). */
 export function runExchange(options: ExchangeOptions = {}): ExchangeResult {
-  const clock = new VirtualClock();
-  const air = new LoopbackAir(clock, options);
   const seed = options.seed ?? 1;
+  let clock: VirtualClock;
+  let radios: [Radio, Radio];
+  let events: () => number;
+  if (options.hub) {
+    const hub = new AirHub({
+      mode: "virtual",
+      seed,
+      logger: { log() {} },
+      defaultLink: { loss: options.loss ?? 0, duplicate: options.duplicate ?? 0, delayMs: options.reorderMs ?? 0 },
+    });
+    clock = hub.virtualClock;
+    radios = [hub.createRadio("P"), hub.createRadio("D")];
+    events = () => hub.counters.advEvents;
+  } else {
+    clock = new VirtualClock();
+    const air = new LoopbackAir(clock, options);
+    radios = [air.radio("P"), air.radio("D")];
+    events = () => air.events.length;
+  }
   let linkIds = seed * 7919;
-  const prov = new PbAdv(new AdvBearer(air.radio("P"), clock), clock, { ...options.pbAdv, randomU32: () => (linkIds = (linkIds * 1103515245 + 12345) >>> 0) });
-  const dev = new PbAdv(new AdvBearer(air.radio("D"), clock), clock, options.pbAdv);
+  const prov = new PbAdv(new AdvBearer(radios[0], clock), clock, {
+    ...options.pbAdv,
+    randomU32: () => (linkIds = (linkIds * 1103515245 + 12345) >>> 0),
+  });
+  const dev = new PbAdv(new AdvBearer(radios[1], clock), clock, options.pbAdv);
   const uuid = Uint8Array.from({ length: 16 }, (_, i) => (i * 17 + seed) & 0xff);
   let result: ExchangeResult | undefined;
-  startExchange(air, prov, dev, uuid, seed, (r) => (result = r));
+  startExchange({ clock }, prov, dev, uuid, seed, (r) => (result = r));
   clock.runWhile(() => result === undefined, 10 * 60_000);
   // Let the Link Close reach the device.
   clock.runFor(1000);
   result ??= { completed: false, timeMs: clock.now(), provisionerClosed: undefined, deviceClosed: undefined, errors: ["never ended"], airEvents: 0 };
-  result.airEvents = air.events.length;
+  result.airEvents = events();
   return result;
 }

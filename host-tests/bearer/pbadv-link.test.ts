@@ -90,6 +90,21 @@ test("exchanges survive loss, duplication and reordering, for every retransmissi
   }
 });
 
+test("exchanges without the 20..50 ms delays, and on the simulated air of host/air (half duplex, one scan channel at a time)", () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    for (const options of [
+      { loss: 0.2, seed, pbAdv: { genericPduDelayMs: { min: 0, max: 0 } } },
+      { loss: 0.2, seed, hub: true },
+      { loss: 0.1, duplicate: 0.1, reorderMs: 20, seed, hub: true, pbAdv: { genericPduDelayMs: { min: 0, max: 0 } } },
+    ]) {
+      const r = runExchange(options);
+      assert.equal(r.completed, true, JSON.stringify(options));
+      assert.deepEqual(r.errors, []);
+      assert.equal(r.deviceClosed?.reason, LinkCloseReason.Success);
+    }
+  }
+});
+
 test("link establishment timeout: Link Open is retransmitted for 60 s, then closed(Timeout) and Link Close sent", () => {
   const clock = new VirtualClock();
   const air = new LoopbackAir(clock);
