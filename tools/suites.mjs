@@ -38,4 +38,11 @@ export const suites = [
     command: ["node", "tools/nrf52/host-tests.mjs"],
     counts: "plain",
   },
+  {
+    name: "firmware-twin",
+    requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/twin-smoke.ts"],
+    counts: "node",
+  },
 ];
