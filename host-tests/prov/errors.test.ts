@@ -424,3 +424,22 @@ test("wrong static OOB value on one side -> Confirmation Failed on the device", 
   assert.deepEqual(p.device.of("failed").map((e) => e.code), [ErrorCode.ConfirmationFailed]);
   assert.deepEqual(p.provisioner.of("failed").map((e) => [e.code, e.byPeer]), [[ErrorCode.ConfirmationFailed, true]]);
 });
+
+test("device: a flood of PDUs while it computes ECDH -> Out of Resources", () => {
+  const p = pair({ deviceOptions: { ecdhComputeMs: 5000 } });
+  p.device.prov.listen(SAMPLE.UUID);
+  const raw = rawProvisioner(p.air, SAMPLE.UUID);
+  p.clock.runWhile(() => !raw.opened(), 10_000);
+  for (const pdu of [INVITE, START_NO_OOB, PUBKEY_PROV]) {
+    raw.link.send(pdu);
+    p.clock.runFor(100);
+  }
+  for (let i = 0; i < 9; i++) raw.link.send(concatBytes(Uint8Array.of(5), new Uint8Array(16).fill(i)));
+  p.clock.runFor(1000);
+  const failed = raw.received.filter((r) => r[0] === PduType.Failed);
+  assert.deepEqual(failed.map((f) => f[1]), [ErrorCode.OutOfResources]);
+  // The device never used the queued PDUs.
+  p.clock.runFor(10_000);
+  assert.deepEqual(p.device.of("failed").map((e) => e.code), [ErrorCode.OutOfResources]);
+  assert.equal(raw.received.filter((r) => r[0] === PduType.Confirmation).length, 0);
+});

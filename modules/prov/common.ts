@@ -32,6 +32,9 @@ export const PROVISIONING_TIMEOUT_MS = 60_000;
 
 export const LOG_TAG = "prov";
 
+/** PDUs kept while an asynchronous step (ECDH, the application's static OOB) runs. */
+export const MAX_PENDING_PDUS = 8;
+
 // ---------------------------------------------------------------------------------------------------------
 // Errors raised to the application (bad arguments, wrong moment, role not built in)
 // ---------------------------------------------------------------------------------------------------------
@@ -541,6 +544,11 @@ export abstract class Session {
     if (this.finished) return;
     this.restartTimer();
     if (this.busy) {
+      // A well-behaved peer has at most a PDU or two in flight here; a flood is refused.
+      if (this.pending.length >= MAX_PENDING_PDUS) {
+        this.protocolError(ErrorCode.OutOfResources, "too many PDUs while busy");
+        return;
+      }
       this.pending.push(raw);
       return;
     }
