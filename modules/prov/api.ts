@@ -41,6 +41,8 @@ import type {
 } from "./common.js";
 
 export { NotSupportedError, ProvisioningError };
+export { Algorithm, AuthenticationMethod, ErrorCode, InputOobAction, OobType, OutputOobAction, PublicKeyType } from "./pdu.js";
+export type { CapabilitiesFields, ProvisioningData, StartFields } from "./pdu.js";
 export type { ProvContext, ProvEvent, OobUseParams, OobValue, P256KeyPair, ListenOptions, ProvisionOptions };
 
 export interface ProvisioningRoles {
