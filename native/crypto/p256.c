@@ -177,6 +177,147 @@ static uint32_t sub256(uint32_t r[8], const uint32_t a[8], const uint32_t b[8])
     return (uint32_t)(t >> 63);
 }
 
+#ifdef P256_ASM_M4
+void p256_add_m4(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]);
+void p256_sub_m4(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]);
+void p256_select_m4(uint32_t r[8], const uint32_t *base, uint32_t stride, uint32_t count, uint32_t idx);
+__asm__(
+    ".pushsection .text.p256_add_m4,\"ax\",%progbits\n"
+    ".syntax unified\n"
+    ".thumb\n"
+    /* r = a + b mod p: s = a + b (carry c); subtract p when c or s >= p */
+    ".align 2\n"
+    ".global p256_add_m4\n"
+    ".hidden p256_add_m4\n"
+    ".type p256_add_m4, %function\n"
+    ".thumb_func\n"
+    "p256_add_m4:\n"
+    "push {r4-r10, lr}\n"
+    "ldm r1, {r3-r10}\n"
+    "ldm r2!, {r1, r12, lr}\n"
+    "adds r3, r3, r1\n"
+    "adcs r4, r4, r12\n"
+    "adcs r5, r5, lr\n"
+    "ldm r2!, {r1, r12, lr}\n"
+    "adcs r6, r6, r1\n"
+    "adcs r7, r7, r12\n"
+    "adcs r8, r8, lr\n"
+    "ldm r2, {r1, r12}\n"
+    "adcs r9, r9, r1\n"
+    "adcs r10, r10, r12\n"
+    "mov r1, #0\n"
+    "adc r1, r1, #0\n"
+    "mov r12, #-1\n"
+    "subs r2, r3, r12\n"
+    "sbcs r2, r4, r12\n"
+    "sbcs r2, r5, r12\n"
+    "sbcs r2, r6, #0\n"
+    "sbcs r2, r7, #0\n"
+    "sbcs r2, r8, #0\n"
+    "sbcs r2, r9, #1\n"
+    "sbcs r2, r10, r12\n"
+    "adc r1, r1, #0\n"
+    "rsbs r1, r1, #0\n"
+    "lsrs r2, r1, #31\n"
+    "subs r3, r3, r1\n"
+    "sbcs r4, r4, r1\n"
+    "sbcs r5, r5, r1\n"
+    "sbcs r6, r6, #0\n"
+    "sbcs r7, r7, #0\n"
+    "sbcs r8, r8, #0\n"
+    "sbcs r9, r9, r2\n"
+    "sbc r10, r10, r1\n"
+    "stm r0, {r3-r10}\n"
+    "pop {r4-r10, pc}\n"
+    ".size p256_add_m4, .-p256_add_m4\n"
+    /* r = a - b mod p: d = a - b; add p when it borrowed */
+    ".align 2\n"
+    ".global p256_sub_m4\n"
+    ".hidden p256_sub_m4\n"
+    ".type p256_sub_m4, %function\n"
+    ".thumb_func\n"
+    "p256_sub_m4:\n"
+    "push {r4-r10, lr}\n"
+    "ldm r1, {r3-r10}\n"
+    "ldm r2!, {r1, r12, lr}\n"
+    "subs r3, r3, r1\n"
+    "sbcs r4, r4, r12\n"
+    "sbcs r5, r5, lr\n"
+    "ldm r2!, {r1, r12, lr}\n"
+    "sbcs r6, r6, r1\n"
+    "sbcs r7, r7, r12\n"
+    "sbcs r8, r8, lr\n"
+    "ldm r2, {r1, r12}\n"
+    "sbcs r9, r9, r1\n"
+    "sbcs r10, r10, r12\n"
+    "sbc r1, r1, r1\n" /* -borrow */
+    "lsrs r2, r1, #31\n"
+    "adds r3, r3, r1\n"
+    "adcs r4, r4, r1\n"
+    "adcs r5, r5, r1\n"
+    "adcs r6, r6, #0\n"
+    "adcs r7, r7, #0\n"
+    "adcs r8, r8, #0\n"
+    "adcs r9, r9, r2\n"
+    "adc r10, r10, r1\n"
+    "stm r0, {r3-r10}\n"
+    "pop {r4-r10, pc}\n"
+    ".size p256_sub_m4, .-p256_sub_m4\n"
+    /* r = the 8 words at base + idx*stride, reading all count entries: the GE flags
+       (UADD8 of the all-ones/zero mask) make SEL pick the matching entry's words */
+    ".align 2\n"
+    ".global p256_select_m4\n"
+    ".hidden p256_select_m4\n"
+    ".type p256_select_m4, %function\n"
+    ".thumb_func\n"
+    "p256_select_m4:\n"
+    "push {r4-r11, lr}\n"
+    "ldr r12, [sp, #36]\n"
+    "mla r12, r12, r2, r1\n" /* target */
+    "mla r3, r3, r2, r1\n"   /* end */
+    "sub r2, r2, #32\n"
+    "push {r0}\n"
+    "movs r4, #0\n"
+    "movs r5, #0\n"
+    "movs r6, #0\n"
+    "movs r7, #0\n"
+    "mov r8, #0\n"
+    "mov r9, #0\n"
+    "mov r10, #0\n"
+    "mov r11, #0\n"
+    "1:\n"
+    "eor r0, r1, r12\n"
+    "clz r0, r0\n"
+    "lsrs r0, r0, #5\n"
+    "rsbs r0, r0, #0\n"
+    "uadd8 r0, r0, r0\n"
+    "ldm r1!, {r0, lr}\n"
+    "sel r4, r0, r4\n"
+    "sel r5, lr, r5\n"
+    "ldm r1!, {r0, lr}\n"
+    "sel r6, r0, r6\n"
+    "sel r7, lr, r7\n"
+    "ldm r1!, {r0, lr}\n"
+    "sel r8, r0, r8\n"
+    "sel r9, lr, r9\n"
+    "ldm r1!, {r0, lr}\n"
+    "sel r10, r0, r10\n"
+    "sel r11, lr, r11\n"
+    "add r1, r1, r2\n"
+    "cmp r1, r3\n"
+    "bne 1b\n"
+    "pop {r0}\n"
+    "stm r0, {r4-r11}\n"
+    "pop {r4-r11, pc}\n"
+    ".size p256_select_m4, .-p256_select_m4\n"
+    ".popsection\n");
+
+#define fe_add p256_add_m4
+#define fe_sub p256_sub_m4
+#define select8 p256_select_m4
+
+#else
+
 /* r = a + b mod p (a, b < p) */
 static void fe_add(fe r, const fe a, const fe b)
 {
@@ -205,6 +346,20 @@ static void fe_sub(fe r, const fe a, const fe b)
         r[i] = (uint32_t)t;
     }
 }
+
+/* r = the 8 words at base + idx*stride (bytes), reading all count entries */
+static void select8(uint32_t r[8], const uint32_t *base, uint32_t stride, uint32_t count, uint32_t idx)
+{
+    uint32_t i, j;
+    for (j = 0; j < 8; j++) r[j] = 0;
+    for (i = 0; i < count; i++) {
+        uint32_t d = i ^ idx;
+        uint32_t mask = ((d | (0u - d)) >> 31) - 1u;
+        const uint32_t *src = base + i * (stride / 4);
+        for (j = 0; j < 8; j++) r[j] |= src[j] & mask;
+    }
+}
+#endif
 
 /* r = a / 2 mod p */
 static void fe_half(fe r, const fe a)
@@ -718,15 +873,9 @@ static int32_t scalar_digit4(const uint32_t k[8], int i)
 /* r = T[idx] for idx in 0..7, scanning the whole table */
 static void table_select(jpoint *r, const jpoint table[8], uint32_t idx)
 {
-    uint32_t i, j;
-    memset(r, 0, sizeof *r);
-    for (i = 0; i < 8; i++) {
-        uint32_t d = i ^ idx;
-        uint32_t mask = ((d | (0u - d)) >> 31) - 1u;
-        const uint32_t *src = (const uint32_t *)&table[i];
-        uint32_t *dst = (uint32_t *)r;
-        for (j = 0; j < 24; j++) dst[j] |= src[j] & mask;
-    }
+    select8(r->x, table[0].x, sizeof(jpoint), 8, idx);
+    select8(r->y, table[0].y, sizeof(jpoint), 8, idx);
+    select8(r->z, table[0].z, sizeof(jpoint), 8, idx);
 }
 
 /* q = k * (px, py), Montgomery form; k odd-adjusted in place (k in [1, n-1]
@@ -786,18 +935,8 @@ static P256_NOINLINE void ecmult_var(jpoint *q, uint32_t k[8], const fe px, cons
 /* x = T[idx], y = sign ? -T[idx].y : T[idx].y, scanning the whole table */
 static void comb_select(fe x, fe y, uint32_t idx, uint32_t sign)
 {
-    uint32_t i, j;
-    memset(x, 0, sizeof(fe));
-    memset(y, 0, sizeof(fe));
-    for (i = 0; i < 32; i++) {
-        uint32_t d = i ^ idx;
-        uint32_t mask = ((d | (0u - d)) >> 31) - 1u;
-        const uint32_t *src = P256_COMB[i];
-        for (j = 0; j < 8; j++) {
-            x[j] |= src[j] & mask;
-            y[j] |= src[8 + j] & mask;
-        }
-    }
+    select8(x, P256_COMB[0], sizeof P256_COMB[0], 32, idx);
+    select8(y, P256_COMB[0] + 8, sizeof P256_COMB[0], 32, idx);
     fe_cneg(y, sign);
 }
 
