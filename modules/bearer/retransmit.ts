@@ -64,15 +64,18 @@ export interface AdaptiveOptions {
 }
 
 /**
- * Defaults tuned on the loopback air of host-tests/bearer (bench-pbadv.ts: provisioning-shaped exchanges,
- * independent loss per copy, PB_ADV_DEFAULTS advertising and the 20..50 ms delays of 5.3.3): median / p95 to
- * Complete 675 / 721 ms at 0 % loss, 968 / 1741 ms at 20 %, 1379 / 3509 ms at 30 % (fixed-500ms: 2121 / 3725 ms
- * at 20 %; fixed-2s: 6618 / 12852 ms). A round trip on PB-ADV is the peer's 20..50 ms acknowledgment delay plus
- * an advertising event, so the floor is low; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
+ * Defaults tuned with host-tests/bearer/bench-pbadv.ts (provisioning-shaped exchanges of PB-ADV PDUs,
+ * PB_ADV_DEFAULTS advertising, the 20..50 ms delays of 5.3.3), median / p95 to Complete, 300 runs:
+ *   simulated air (host/air hub):  0 %: 689 / 786 ms   20 %: 1019 / 1905 ms   30 %: 1489 / 3056 ms
+ *   test loopback:                 0 %: 671 / 720 ms   20 %:  992 / 1759 ms   30 %: 1413 / 3428 ms
+ *   (fixed-500ms on the hub, 20 %: 2178 / 3773 ms; fixed-2s: 6776 / 14767 ms).
+ * A peer that follows 5.3.3 acknowledges 20..50 ms after the transaction's last segment, plus the radio's
+ * advDelay: hence the 60 ms floor, which (with RTTVAR) keeps spurious retransmissions rare while a loss is
+ * repaired in well under 100 ms; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
  */
 export const ADAPTIVE_DEFAULTS: Required<AdaptiveOptions> = {
   initialRtoMs: 150,
-  minRtoMs: 30,
+  minRtoMs: 60,
   maxRtoMs: 800,
   granularityMs: 10,
   advIntervalsOfSlack: 0,
