@@ -60,7 +60,9 @@ function upToDate(obj, dep, source) {
   if (mtime(source) > t) return false;
   const text = readFileSync(dep, "utf8").replace(/\\\n/g, " ");
   const colon = text.indexOf(": ");
-  const deps = text.slice(colon + 2).split(/\s+/).filter(Boolean);
+  // -MD lists every header (-MMD would drop those reached through the engine's -isystem headers, such as
+  // our platform header xsr_host.h); the C library's are skipped here
+  const deps = text.slice(colon + 2).split(/\s+/).filter((d) => d && !d.startsWith("/usr/"));
   return deps.every((d) => mtime(d) <= t);
 }
 
@@ -83,7 +85,7 @@ async function compileAll(cc, units, verbose, quiet) {
     while (next < todo.length && !failure) {
       const u = todo[next++];
       mkdirSync(join(u.obj, ".."), { recursive: true });
-      const args = [...u.flags, "-MMD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj];
+      const args = [...u.flags, "-MD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj];
       if (!verbose && !quiet) process.stderr.write(`  cc ${u.label}\n`);
       const { code, err } = await run(cc, args, verbose);
       if (err) process.stderr.write(err);
@@ -158,7 +160,7 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
   const ourFlags = [...base, ...engineDefines, ...nativeDefines, "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
   const xsbcFlags = [...base, "-DmxParse=1", "-DmxCompile=1", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
 
-  const tag = (flags) => createHash("sha256").update(cc + "\0" + flags.join("\0")).digest("hex").slice(0, 10);
+  const tag = (flags) => createHash("sha256").update(["deps:MD", cc, ...flags].join("\0")).digest("hex").slice(0, 10);
   const unit = (group, flags, source) => ({
     source,
     flags,

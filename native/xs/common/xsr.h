@@ -110,6 +110,9 @@ typedef struct xsrRuntime {
 	int loadedModules;                /* modules loaded so far */
 	size_t loadedBytecode;            /* their bytecode size (code + symbols + hosts) */
 	double importedAt;                /* xsrNow() when the last top-level import settled */
+	size_t allocationLimit;           /* bytes of chunk and slot blocks the machine may take (0: no limit) */
+	size_t allocated;                 /* bytes of chunk and slot blocks it holds now */
+	size_t allocatedPeak;             /* the most it held */
 } xsrRuntime;
 
 /* The runtime the next machine created gets as its `host` (one runtime per process on the host). */

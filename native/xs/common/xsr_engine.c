@@ -698,11 +698,14 @@ void xsrStatsJSON(txMachine* the, char* buffer, size_t size)
 		"\"slots\":{\"current\":%ld,\"peak\":%ld,\"reserved\":%ld,\"slotSize\":%d},"
 		"\"keys\":{\"used\":%d,\"reserved\":%d},"
 		"\"heapBytes\":{\"current\":%ld,\"peak\":%ld},"
-		"\"modules\":{\"loaded\":%d,\"bytecode\":%ld}}",
+		"\"modules\":{\"loaded\":%d,\"bytecode\":%ld},"
+		"\"blocks\":{\"current\":%ld,\"peak\":%ld,\"limit\":%ld}}",
 		(long)the->currentChunksSize, (long)the->peakChunksSize, (long)the->maximumChunksSize,
 		(long)the->currentHeapCount, (long)the->peakHeapCount, (long)the->maximumHeapCount, (int)sizeof(txSlot),
 		(int)the->keyIndex, (int)the->keyCount,
 		(long)the->currentChunksSize + (long)the->currentHeapCount * (long)sizeof(txSlot),
 		(long)the->peakChunksSize + (long)the->peakHeapCount * (long)sizeof(txSlot),
-		runtime ? runtime->loadedModules : 0, runtime ? (long)runtime->loadedBytecode : 0L);
+		runtime ? runtime->loadedModules : 0, runtime ? (long)runtime->loadedBytecode : 0L,
+		runtime ? (long)runtime->allocated : 0L, runtime ? (long)runtime->allocatedPeak : 0L,
+		runtime ? (long)runtime->allocationLimit : 0L);
 }

@@ -76,10 +76,9 @@
 	void* waiterData; \
 	void* waiterLink;
 
-/* Defaults from xsPlatforms.c that fit the host as they are. */
+/* Defaults from xsPlatforms.c that fit the host as they are. (Chunk and slot allocation are ours: they
+ * count the bytes the machine takes from the C heap and can cap them, to try a device's budget.) */
 #define mxUseDefaultBuildKeys 1
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
 #define mxUseDefaultParseScript 1
 #define mxUseDefaultSharedChunks 1
 

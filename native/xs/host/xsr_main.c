@@ -13,6 +13,8 @@
  *   --storage FILE    the storage file (default: $XSR_STORAGE, else xsr-storage.bin)
  *   --stats           at exit, print one line "xsr-stats {json}" to stderr: times and XS memory counters
  *   --creation K=V    override one creation field (e.g. initialHeapCount=4096)
+ *   --memory-limit N  the machine may take at most N bytes of chunk and slot blocks from the C heap
+ *                     (try a device's budget: past it the engine stops with "not enough memory", exit 3)
  *   --                the rest are the app's arguments (sys.args())
  *
  * Exit status: 0, 1 (uncaught exception or rejection, or sys.exit(1)), 2 (usage), 3 (fatal engine error).
@@ -32,7 +34,8 @@ static void usage(const char* message)
 	if (message)
 		fprintf(stderr, "xsrun: %s\n", message);
 	fprintf(stderr,
-		"usage: xsrun [-I DIR] [--preload NAME] [--source] [--storage FILE] [--stats] [--creation K=V] FILE.xsb | DIR ENTRY [-- ARGS]\n");
+		"usage: xsrun [-I DIR] [--preload NAME] [--source] [--storage FILE] [--stats] [--creation K=V] [--memory-limit N]\n"
+		"             FILE.xsb | DIR ENTRY [-- ARGS]\n");
 	exit(2);
 }
 
@@ -119,6 +122,17 @@ int main(int argc, char** argv)
 				usage("--storage needs a file");
 			runtime.storagePath = argv[i];
 		}
+		else if (!strcmp(arg, "--memory-limit")) {
+			char* end;
+			long limit;
+			if (++i == argc)
+				usage("--memory-limit needs a number of bytes");
+			errno = 0;
+			limit = strtol(argv[i], &end, 10);
+			if (errno || *end || (limit <= 0))
+				usage("--memory-limit needs a positive number of bytes");
+			runtime.allocationLimit = (size_t)limit;
+		}
 		else if (!strcmp(arg, "--creation")) {
 			if ((++i == argc) || (setCreation(&creation, argv[i]) < 0))
 				usage("--creation needs FIELD=VALUE with a creation field and a non-negative integer");
@@ -189,10 +203,14 @@ int main(int argc, char** argv)
 	status = runtime.exitRequested ? runtime.exitStatus : 0;
 	fflush(stdout);
 	if (stats) {
-		char json[1024];
+		/* the engine's counters as the run left them, then after a full collection (what is live) */
+		char json[1024], live[1024];
+		double total = xsrNow() - started;
 		xsrStatsJSON(the, json, sizeof(json));
-		fprintf(stderr, "xsr-stats {\"createMs\":%.3f,\"startupMs\":%.3f,\"totalMs\":%.3f,\"exitStatus\":%d,\"memory\":%s}\n",
-			created - started, imported > 0 ? imported - started : -1.0, xsrNow() - started, status, json);
+		fxCollectGarbage(the);
+		xsrStatsJSON(the, live, sizeof(live));
+		fprintf(stderr, "xsr-stats {\"createMs\":%.3f,\"startupMs\":%.3f,\"totalMs\":%.3f,\"exitStatus\":%d,\"memory\":%s,\"afterGC\":%s}\n",
+			created - started, imported > 0 ? imported - started : -1.0, total, status, json, live);
 	}
 	fxDeleteMachine(the);
 	gxsrRuntime = C_NULL;

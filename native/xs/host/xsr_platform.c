@@ -57,6 +57,64 @@ void fxAbort(txMachine* the, int status)
 	c_exit(exitStatus);
 }
 
+/* ---- memory: the machine's chunk and slot blocks, counted (and capped by xsrun --memory-limit) ---- */
+
+typedef union {
+	size_t size;
+	double align; /* keeps the block after the header aligned for any slot */
+	void* pointer;
+} xsrBlockHeader;
+
+static void* xsrAllocate(txMachine* the, size_t size)
+{
+	xsrRuntime* runtime = the->host;
+	xsrBlockHeader* header;
+	if (runtime && runtime->allocationLimit && (runtime->allocated + size > runtime->allocationLimit))
+		return C_NULL; /* the engine reports "not enough memory" */
+	header = c_malloc(sizeof(xsrBlockHeader) + size);
+	if (!header)
+		return C_NULL;
+	header->size = size;
+	if (runtime) {
+		runtime->allocated += size;
+		if (runtime->allocated > runtime->allocatedPeak)
+			runtime->allocatedPeak = runtime->allocated;
+	}
+	return header + 1;
+}
+
+static void xsrFree(txMachine* the, void* block)
+{
+	xsrRuntime* runtime = the->host;
+	xsrBlockHeader* header;
+	if (!block)
+		return;
+	header = (xsrBlockHeader*)block - 1;
+	if (runtime)
+		runtime->allocated -= header->size;
+	c_free(header);
+}
+
+void* fxAllocateChunks(txMachine* the, txSize size)
+{
+	return xsrAllocate(the, (size_t)size);
+}
+
+void fxFreeChunks(txMachine* the, void* chunks)
+{
+	xsrFree(the, chunks);
+}
+
+txSlot* fxAllocateSlots(txMachine* the, txSize count)
+{
+	return (txSlot*)xsrAllocate(the, (size_t)count * sizeof(txSlot));
+}
+
+void fxFreeSlots(txMachine* the, void* slots)
+{
+	xsrFree(the, slots);
+}
+
 /* ---- clock ---------------------------------------------------------------------------------------- */
 
 double xsrNow(void)
