@@ -879,7 +879,8 @@ static void table_select(jpoint *r, const jpoint table[8], uint32_t idx)
 }
 
 /* q = k * (px, py), Montgomery form; k odd-adjusted in place (k in [1, n-1]
- * on entry; wiped on return). (px, py) must be on the curve (so of order n). */
+ * on entry; wiped on return). (px, py) must be on the curve (so of order n);
+ * they may be q->x, q->y. */
 static P256_NOINLINE void ecmult_var(jpoint *q, uint32_t k[8], const fe px, const fe py)
 {
     jpoint table[8];
@@ -1063,11 +1064,10 @@ int p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void *rng_ct
 int p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub[64])
 {
     uint32_t k[8];
-    fe px, py;
-    jpoint q;
+    jpoint q; /* the peer point in q.x, q.y, then the product */
     int ret;
     if (!secret || !priv || !peer_pub) return P256_ERR_ARG;
-    if (!point_load(px, py, peer_pub)) {
+    if (!point_load(q.x, q.y, peer_pub)) {
         memset(secret, 0, 32);
         return P256_ERR_INVALID_POINT;
     }
@@ -1077,17 +1077,15 @@ int p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub
         memset(secret, 0, 32);
         return P256_ERR_INVALID_SCALAR;
     }
-    ecmult_var(&q, k, px, py);
-    ret = pt_to_affine(px, py, &q);
+    ecmult_var(&q, k, q.x, q.y);
+    ret = pt_to_affine(q.x, q.y, &q);
     if (ret == 0) {
-        fe_from_mont(px, px);
-        fe_to_bytes(secret, px);
+        fe_from_mont(q.x, q.x);
+        fe_to_bytes(secret, q.x);
     } else {
         memset(secret, 0, 32);
         ret = P256_ERR_INVALID_POINT;
     }
     wipe(&q, sizeof q);
-    wipe(px, sizeof px);
-    wipe(py, sizeof py);
     return ret;
 }
