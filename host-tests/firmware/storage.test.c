@@ -179,8 +179,10 @@ static void test_bad_arguments(void) {
     REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
     CHECK_EQ(store_write(&st, "", buf, 1), STORE_ERR_ARG);
     CHECK_EQ(store_write(&st, NULL, buf, 1), STORE_ERR_ARG);
-    CHECK_EQ(store_write(&st, "this-key-is-thirty-three-bytes-xx", buf, 1), STORE_ERR_ARG);
-    CHECK_EQ(store_write(&st, "this-key-is-thirty-two-bytes-xxx", buf, 1), STORE_OK);
+    CHECK_EQ(store_write(&st, "this-key-is-sixty-five-bytes-long-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", buf, 1),
+             STORE_ERR_ARG);
+    CHECK_EQ(store_write(&st, "this-key-is-sixty-four-bytes-long-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", buf, 1),
+             STORE_OK);
     CHECK_EQ(store_write(&st, "a", NULL, 3), STORE_ERR_ARG);
     CHECK_EQ(store_write(&st, "a", big, sizeof big), STORE_ERR_ARG);
     CHECK_EQ(store_write(&st, "a", big, STORE_MAX_VALUE), STORE_OK);

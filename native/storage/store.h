@@ -26,7 +26,7 @@
 
 #include "flash.h"
 
-#define STORE_MAX_KEY 32
+#define STORE_MAX_KEY 64 /* as the XS host runtime's storage (native/xs/natives/host/storage_xs.c) */
 #define STORE_MAX_VALUE 1024
 
 /* Results. Negative values are errors. */
