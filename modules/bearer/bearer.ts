@@ -8,7 +8,7 @@
  */
 import type { Bytes } from "../platform.js";
 
-/** Link Close reason (Mesh Protocol 1.1, 5.3.1.3 Table 5.5). */
+/** Link Close Reason (Mesh Protocol 1.1, 5.3.1.4.3, Table 5.16); reasons 0x03..0xFF are reported as Fail. */
 export const LinkCloseReason = {
   Success: 0x00,
   Timeout: 0x01,
