@@ -1,12 +1,16 @@
 /* Error codes and helpers shared by the crypto module (see crypto_common.h). */
+#include <string.h>
+
 #include "crypto_common.h"
+
+/* memset called through a volatile function pointer: the compiler cannot know the call is memset,
+ * so it cannot drop it as a dead store to memory that is about to go out of scope. */
+static void *(*volatile const wipe_memset)(void *, int, size_t) = memset;
 
 void crypto_wipe(void *p, size_t n)
 {
-    /* Writes through a volatile pointer are observable behaviour, so they are not optimised away. */
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n--) {
-        *v++ = 0;
+    if (p && n) {
+        wipe_memset(p, 0, n);
     }
 }
 
