@@ -181,6 +181,7 @@ static uint32_t sub256(uint32_t r[8], const uint32_t a[8], const uint32_t b[8])
 void p256_add_m4(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]);
 void p256_sub_m4(uint32_t r[8], const uint32_t a[8], const uint32_t b[8]);
 void p256_select_m4(uint32_t r[8], const uint32_t *base, uint32_t stride, uint32_t count, uint32_t idx);
+void p256_mulsmall_m4(uint32_t r[8], const uint32_t a[8], uint32_t k);
 __asm__(
     ".pushsection .text.p256_add_m4,\"ax\",%progbits\n"
     ".syntax unified\n"
@@ -263,6 +264,64 @@ __asm__(
     "stm r0, {r3-r10}\n"
     "pop {r4-r10, pc}\n"
     ".size p256_sub_m4, .-p256_sub_m4\n"
+    /* r = k a mod p, 2 <= k <= 8: UMAAL a_i, c, a_i, k-1 gives k a_i + c in place; the
+       top word t (< 8) folds back as t (2^256 - p) (words t, 0, 0, -t, m, m, m-t, t+m
+       with m = -(t != 0)), then p is subtracted once under a mask */
+    ".align 2\n"
+    ".global p256_mulsmall_m4\n"
+    ".hidden p256_mulsmall_m4\n"
+    ".type p256_mulsmall_m4, %function\n"
+    ".thumb_func\n"
+    "p256_mulsmall_m4:\n"
+    "push {r4-r11, lr}\n"
+    "ldm r1, {r3-r10}\n"
+    "subs r2, r2, #1\n"
+    "movs r1, #0\n"
+    "umaal r3, r1, r3, r2\n"
+    "umaal r4, r1, r4, r2\n"
+    "umaal r5, r1, r5, r2\n"
+    "umaal r6, r1, r6, r2\n"
+    "umaal r7, r1, r7, r2\n"
+    "umaal r8, r1, r8, r2\n"
+    "umaal r9, r1, r9, r2\n"
+    "umaal r10, r1, r10, r2\n"
+    "rsbs r12, r1, #0\n"     /* -t */
+    "asrs r2, r12, #31\n"    /* m */
+    "add lr, r2, r12\n"      /* m - t */
+    "add r11, r1, r2\n"      /* t + m */
+    "adds r3, r3, r1\n"
+    "adcs r4, r4, #0\n"
+    "adcs r5, r5, #0\n"
+    "adcs r6, r6, r12\n"
+    "adcs r7, r7, r2\n"
+    "adcs r8, r8, r2\n"
+    "adcs r9, r9, lr\n"
+    "adcs r10, r10, r11\n"
+    "mov r1, #0\n"
+    "adc r1, r1, #0\n"
+    "mov r12, #-1\n"
+    "subs r2, r3, r12\n"
+    "sbcs r2, r4, r12\n"
+    "sbcs r2, r5, r12\n"
+    "sbcs r2, r6, #0\n"
+    "sbcs r2, r7, #0\n"
+    "sbcs r2, r8, #0\n"
+    "sbcs r2, r9, #1\n"
+    "sbcs r2, r10, r12\n"
+    "adc r1, r1, #0\n"
+    "rsbs r1, r1, #0\n"
+    "lsrs r2, r1, #31\n"
+    "subs r3, r3, r1\n"
+    "sbcs r4, r4, r1\n"
+    "sbcs r5, r5, r1\n"
+    "sbcs r6, r6, #0\n"
+    "sbcs r7, r7, #0\n"
+    "sbcs r8, r8, #0\n"
+    "sbcs r9, r9, r2\n"
+    "sbc r10, r10, r1\n"
+    "stm r0, {r3-r10}\n"
+    "pop {r4-r11, pc}\n"
+    ".size p256_mulsmall_m4, .-p256_mulsmall_m4\n"
     /* r = the 8 words at base + idx*stride, reading all count entries: the GE flags
        (UADD8 of the all-ones/zero mask) make SEL pick the matching entry's words */
     ".align 2\n"
@@ -315,6 +374,7 @@ __asm__(
 #define fe_add p256_add_m4
 #define fe_sub p256_sub_m4
 #define select8 p256_select_m4
+#define fe_mulsmall p256_mulsmall_m4
 
 #else
 
@@ -345,6 +405,16 @@ static void fe_sub(fe r, const fe a, const fe b)
         t = (uint64_t)r[i] + (P256_P[i] & mask) + (t >> 32);
         r[i] = (uint32_t)t;
     }
+}
+
+/* r = k a mod p, 2 <= k <= 8 */
+static void fe_mulsmall(fe r, const fe a, uint32_t k)
+{
+    fe t;
+    uint32_t i;
+    fe_copy(t, a);
+    fe_add(r, a, a);
+    for (i = 2; i < k; i++) fe_add(r, r, t);
 }
 
 /* r = the 8 words at base + idx*stride (bytes), reading all count entries */
@@ -705,23 +775,19 @@ static void pt_double(jpoint *r, const jpoint *a)
     fe_sub(t, a->x, delta);
     fe_add(alpha, a->x, delta);
     fe_mul(alpha, alpha, t);
-    fe_add(t, alpha, alpha);
-    fe_add(alpha, alpha, t);          /* alpha = 3(X-delta)(X+delta) */
+    fe_mulsmall(alpha, alpha, 3);     /* alpha = 3(X-delta)(X+delta) */
     fe_add(t, a->y, a->z);
     fe_sqr(t, t);
     fe_sub(t, t, gamma);
     fe_sub(r->z, t, delta);           /* Z3 = (Y+Z)^2 - gamma - delta */
-    fe_add(beta, beta, beta);
-    fe_add(beta, beta, beta);         /* 4 beta */
+    fe_mulsmall(beta, beta, 4);       /* 4 beta */
     fe_sqr(t, alpha);
     fe_sub(t, t, beta);
     fe_sub(r->x, t, beta);            /* X3 = alpha^2 - 8 beta */
     fe_sub(beta, beta, r->x);
     fe_mul(beta, beta, alpha);
     fe_sqr(gamma, gamma);
-    fe_add(gamma, gamma, gamma);
-    fe_add(gamma, gamma, gamma);
-    fe_add(gamma, gamma, gamma);      /* 8 gamma^2 */
+    fe_mulsmall(gamma, gamma, 8);     /* 8 gamma^2 */
     fe_sub(r->y, beta, gamma);        /* Y3 = alpha(4beta - X3) - 8gamma^2 */
 }
 
@@ -776,8 +842,7 @@ static void pt_add_affine(jpoint *r, const jpoint *a, const fe x2, const fe y2)
     fe_add(m, a->y, s2);              /* m = S1 + S2 */
     fe_sqr(rr, t);
     fe_sqr(z1z1, z1z1);               /* Z1^4 */
-    fe_sub(rr, rr, z1z1);
-    fe_sub(rr, rr, z1z1);
+    fe_mulsmall(z1z1, z1z1, 3);
     fe_sub(rr, rr, z1z1);             /* (U1+U2)^2 + a Z1^4 */
     fe_mul(z1z1, a->x, u2);
     fe_sub(rr, rr, z1z1);             /* rr = U1^2 + U1U2 + U2^2 + a Z1^4 */

@@ -173,6 +173,7 @@ static void micro_bench(void)
     TIME("fe_add", fe_add(r, a, b));
     TIME("fe_sub", fe_sub(r, a, b));
     TIME("fe_half", fe_half(r, a));
+    TIME("fe_mulsmall", fe_mulsmall(r, a, 8));
     TIME("pt_double", pt_double(&t, &p));
     TIME("pt_add", pt_add(&t, &p, &q));
     TIME("pt_add_affine", pt_add_affine(&t, &q, a, b));
@@ -186,7 +187,7 @@ static void micro_bench(void)
 
 int main(void)
 {
-    int i, bad_mul = 0, bad_add = 0, bad_sub = 0, bad_half = 0, bad_inv = 0;
+    int i, bad_small = 0, bad_mul = 0, bad_add = 0, bad_sub = 0, bad_half = 0, bad_inv = 0;
     fe a, b, r1, r2;
     for (i = 0; i < 20000; i++) {
         rnd_fe(a);
@@ -203,6 +204,13 @@ int main(void)
         fe_sub(r1, a, b);
         ref_addsub(r2, a, b, 1);
         bad_sub += memcmp(r1, r2, 32) != 0;
+        {
+            uint32_t k = 2 + (uint32_t)i % 7, j;
+            fe_mulsmall(r1, a, k);
+            memcpy(r2, a, 32);
+            for (j = 1; j < k; j++) ref_addsub(r2, r2, a, 0);
+            bad_small += memcmp(r1, r2, 32) != 0;
+        }
         fe_half(r1, a);
         fe_add(r2, r1, r1);
         bad_half += memcmp(r2, a, 32) != 0;
@@ -217,6 +225,7 @@ int main(void)
     check(bad_add == 0, "fe_add matches the reference");
     check(bad_sub == 0, "fe_sub matches the reference");
     check(bad_half == 0, "fe_half doubles back");
+    check(bad_small == 0, "fe_mulsmall matches repeated additions");
     check(bad_inv == 0, "fe_inv(a) * a == 1");
     /* Montgomery conversions round-trip */
     rnd_fe(a);
