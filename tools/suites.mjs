@@ -32,6 +32,13 @@ export const suites = [
     counts: "plain",
   },
   {
+    name: "native-p256-m4",
+    requires: ["make", "arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["make", "-s", "-f", "native/crypto/test/p256.mk", "p256-m4"],
+    counts: "plain",
+  },
+  {
     name: "firmware-host",
     requires: ["cc"],
     install: "apt-get install gcc",
