@@ -26,11 +26,13 @@ $(P256_BUILD)/test_p256_cli: $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c
 P256_M4_CC     ?= arm-none-eabi-gcc
 P256_M4_CFLAGS ?= -mcpu=cortex-m4 -mthumb -O2 -std=c99 -Wall -Wextra -Werror -ffunction-sections -fdata-sections
 P256_M4_DIR    := $(P256_DIR)/test/m4
+P256_QEMU      ?= qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none -icount shift=0 \
+                  -chardev stdio,id=semi -semihosting-config enable=on,target=native,chardev=semi -kernel
 
 .PHONY: p256-m4 p256-size
 p256-m4: $(P256_BUILD)/m4/bench_p256.elf $(P256_BUILD)/m4/test_p256_field.elf
-	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $(P256_BUILD)/m4/test_p256_field.elf
-	qemu-system-arm -M mps2-an386 -nographic -semihosting -icount shift=0 -kernel $(P256_BUILD)/m4/bench_p256.elf
+	$(P256_QEMU) $(P256_BUILD)/m4/test_p256_field.elf
+	$(P256_QEMU) $(P256_BUILD)/m4/bench_p256.elf
 
 p256-size: $(P256_BUILD)/m4/p256.o
 	arm-none-eabi-size -A $< | awk '/^\.(text|rodata)/ { s += $$2 } END { print "{\"bench\":\"p256\",\"op\":\"code_size\",\"bytes\":" s "}" }'
