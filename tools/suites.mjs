@@ -52,4 +52,18 @@ export const suites = [
     command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/twin-smoke.ts"],
     counts: "node",
   },
+  {
+    name: "native-crypto-host",
+    requires: ["cc", "make"],
+    install: "apt-get install gcc make",
+    command: ["make", "-s", "--no-print-directory", "-C", "native", "host-test"],
+    counts: "plain",
+  },
+  {
+    name: "native-crypto-m4",
+    requires: ["make", "arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["make", "-s", "--no-print-directory", "-C", "native", "m4-test"],
+    counts: "plain",
+  },
 ];

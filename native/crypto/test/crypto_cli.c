@@ -1,6 +1,6 @@
 /*
  * crypto_cli: a line-oriented front end to the native crypto module, for differential tests
- * (host-tests/native-crypto/*.test.ts compare it with node:crypto and @noble/*).
+ * (host-tests/native-crypto/crypto-cli.test.ts compares it with node:crypto and @noble).
  *
  * Reads lines "op arg arg ..." from stdin and writes one line per input line to stdout.
  * Arguments are hex strings ("-" is the empty string) or decimal numbers where noted.
