@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createECDH, randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { p256 } from "@noble/curves/nist.js";
 
 const N = p256.Point.Fn.ORDER;
@@ -16,14 +16,17 @@ const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (
 const big32 = (v: bigint): string => v.toString(16).padStart(64, "0");
 const rnd = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 
+/** Builds into a temporary name and renames, so concurrent runs never execute a half-written binary. */
 function build(): void {
   mkdirSync("build/p256", { recursive: true });
+  const tmp = `${OUT}.${process.pid}.tmp`;
   const r = spawnSync(
     "cc",
-    ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", OUT, "native/crypto/test/test_p256_cli.c", "native/crypto/p256.c"],
+    ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-o", tmp, "native/crypto/test/test_p256_cli.c", "native/crypto/p256.c"],
     { encoding: "utf8" },
   );
   assert.equal(r.status, 0, `cc failed: ${r.stderr}`);
+  renameSync(tmp, OUT);
 }
 
 /** Runs the CLI on the given command lines, returns one output line per command. */

@@ -15,11 +15,11 @@ p256-cli: $(P256_BUILD)/test_p256_cli
 
 $(P256_BUILD)/test_p256: $(P256_DIR)/test/test_p256.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)
-	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256.c $(P256_DIR)/p256.c
+	$(P256_CC) $(P256_CFLAGS) -o $@.tmp.$$$$ $(P256_DIR)/test/test_p256.c $(P256_DIR)/p256.c && mv -f $@.tmp.$$$$ $@
 
 $(P256_BUILD)/test_p256_cli: $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)
-	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c
+	$(P256_CC) $(P256_CFLAGS) -o $@.tmp.$$$$ $(P256_DIR)/test/test_p256_cli.c $(P256_DIR)/p256.c && mv -f $@.tmp.$$$$ $@
 
 # Cortex-M4 instruction counts, stack and size on QEMU mps2-an386 (a quick stand-in until the
 # shared bench harness in native/bench/ covers P-256).
@@ -39,16 +39,16 @@ p256-size: $(P256_BUILD)/m4/p256.o
 
 $(P256_BUILD)/m4/p256.o: $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)/m4
-	$(P256_M4_CC) $(P256_M4_CFLAGS) -c -o $@ $<
+	$(P256_M4_CC) $(P256_M4_CFLAGS) -c -o $@.tmp.$$$$ $< && mv -f $@.tmp.$$$$ $@
 
 $(P256_BUILD)/m4/test_p256_field.elf: $(P256_DIR)/test/test_p256_field.c $(P256_DIR)/p256.c $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/link.ld
 	@mkdir -p $(P256_BUILD)/m4
 	$(P256_M4_CC) $(P256_M4_CFLAGS) -nostartfiles --specs=nano.specs -T $(P256_M4_DIR)/link.ld -Wl,--gc-sections \
-		-o $@ $(P256_M4_DIR)/startup.c $(P256_DIR)/test/test_p256_field.c
+		-o $@.tmp.$$$$ $(P256_M4_DIR)/startup.c $(P256_DIR)/test/test_p256_field.c && mv -f $@.tmp.$$$$ $@
 
 $(P256_BUILD)/m4/bench_p256.elf: $(P256_BUILD)/m4/p256.o $(P256_M4_DIR)/bench_p256.c $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/link.ld
 	$(P256_M4_CC) $(P256_M4_CFLAGS) -nostartfiles --specs=nano.specs -T $(P256_M4_DIR)/link.ld -Wl,--gc-sections \
-		-o $@ $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/bench_p256.c $(P256_BUILD)/m4/p256.o
+		-o $@.tmp.$$$$ $(P256_M4_DIR)/startup.c $(P256_M4_DIR)/bench_p256.c $(P256_BUILD)/m4/p256.o && mv -f $@.tmp.$$$$ $@
 
 # The comb table in p256.c: `p256-table-check` (part of p256-test) recomputes and compares it;
 # `p256-table-update` rewrites the block between the BEGIN/END COMB TABLE markers.
@@ -63,8 +63,8 @@ p256-table-update: $(P256_BUILD)/test_p256_table
 
 $(P256_BUILD)/test_p256_field: $(P256_DIR)/test/test_p256_field.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)
-	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_field.c
+	$(P256_CC) $(P256_CFLAGS) -o $@.tmp.$$$$ $(P256_DIR)/test/test_p256_field.c && mv -f $@.tmp.$$$$ $@
 
 $(P256_BUILD)/test_p256_table: $(P256_DIR)/test/test_p256_table.c $(P256_DIR)/p256.c $(P256_DIR)/p256.h
 	@mkdir -p $(P256_BUILD)
-	$(P256_CC) $(P256_CFLAGS) -o $@ $(P256_DIR)/test/test_p256_table.c
+	$(P256_CC) $(P256_CFLAGS) -o $@.tmp.$$$$ $(P256_DIR)/test/test_p256_table.c && mv -f $@.tmp.$$$$ $@
