@@ -137,7 +137,7 @@ test("twin: on the simulated air hub, beacons out and PB-ADV in (virtual time)",
   let connected!: () => void;
   const joined = new Promise<void>((r) => (connected = r));
   const twin = runTwin([`--flash=${join(dir, "flash.bin")}`, "--air", "--name=twin-air", "--exit-after-ms=3000"],
-    `tcp:127.0.0.1:${port}`, (line) => {
+    `tcp:127.0.0.1:${port},nodelay=on`, (line) => {
       if (line.startsWith("air: connected")) connected();
     });
   await Promise.race([joined, twin.then((r) => Promise.reject(new Error(`twin exited early:\n${r.log}`)))]);

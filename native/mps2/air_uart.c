@@ -405,8 +405,10 @@ int air_connect(const char *name, const uint8_t address[6]) {
     A.is_virtual = reply[1] == 0;
     A.wakes = 1;
     uint64_t now = ms_to_us(get_f64(reply + 2));
-    if (A.is_virtual) twin_set_now_us(now);
-    else twin_set_now_us(now > twin_systick_us() ? now - twin_systick_us() : 0);
+    if (A.is_virtual) {
+        twin_set_now_us(now);
+        SYST_CSR = 0; /* the hub's time is the clock now: no need for SysTick wake-ups */
+    } else twin_set_now_us(now > twin_systick_us() ? now - twin_systick_us() : 0);
     if (!A.next_handle) A.next_handle = 1;
     hal_log("air: connected to the hub (%s mode) as %s at %lu ms\n", A.is_virtual ? "virtual" : "real", name,
             (unsigned long)(now / 1000u));
