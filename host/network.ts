@@ -1,0 +1,453 @@
+/**
+ * A simulated Bluetooth Mesh network on the host: the air hub (host/air), devices running the device
+ * application (main.ts) on Node platform services, a provisioner that scans and provisions each device it
+ * hears, and a person who carries OOB values between them. Used by the simulator command (host/sim.ts), the
+ * demo (host/demo.ts) and the provisioning benchmark (host/bench-prov.ts).
+ */
+import { AirHub } from "./air/hub.js";
+import type { AirEvent, LinkModel } from "./air/hub.js";
+import { NodeCryptoPrimitives, seededRandom } from "./node-crypto.js";
+import { MemoryStorage } from "./storage.js";
+import { DeviceApp } from "../main.js";
+import type { DeviceConfig, DeviceEvent, DeviceKind } from "../main.js";
+import { AdvBearer } from "../modules/bearer/adv.js";
+import { PbAdv } from "../modules/bearer/pb-adv.js";
+import { retransmitPolicies } from "../modules/bearer/retransmit.js";
+import type { Bytes, Clock, Logger } from "../modules/platform.js";
+import { Provisioning } from "../modules/prov/api.js";
+import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
+import { provisionerRole } from "../modules/prov/provisioner.js";
+import { AuthenticationMethod, InputOobAction, OobType, OutputOobAction } from "../modules/prov/pdu.js";
+import type { CapabilitiesFields } from "../modules/prov/pdu.js";
+import { bytesToHex } from "../modules/crypto/bytes.js";
+
+export type OobChoice = "none" | "static" | "output" | "input";
+export type AlgChoice = "cmac" | "hmac";
+
+export const OUTPUT_ACTIONS: Record<string, number> = {
+  blink: OutputOobAction.Blink,
+  beep: OutputOobAction.Beep,
+  vibrate: OutputOobAction.Vibrate,
+  numeric: OutputOobAction.OutputNumeric,
+  alphanumeric: OutputOobAction.OutputAlphanumeric,
+};
+export const INPUT_ACTIONS: Record<string, number> = {
+  push: InputOobAction.Push,
+  twist: InputOobAction.Twist,
+  numeric: InputOobAction.InputNumeric,
+  alphanumeric: InputOobAction.InputAlphanumeric,
+};
+
+export interface NetworkOptions {
+  seed: number;
+  /** Virtual time (deterministic, default) or real time. */
+  mode?: "virtual" | "real";
+  /** Default link model between every pair of radios. */
+  link?: Partial<LinkModel>;
+  pcapPath?: string;
+  /** Simulated ECDH computation time per side, ms (default 30: a software P-256 on a 64 MHz Cortex-M4). */
+  ecdhComputeMs?: number;
+  /** PB-ADV retransmission policy name (retransmitPolicies; default "adaptive"). */
+  policy?: string;
+  /** How long the simulated person takes to read and enter an OOB value, ms (default 300). */
+  personDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface SimDeviceOptions {
+  name: string;
+  kind?: DeviceKind;
+  /** Capabilities beyond the kind's defaults (e.g. other OOB actions). */
+  capabilities?: Partial<CapabilitiesFields>;
+  /** Offer a static OOB value (32 bytes; the first 16 with CMAC). */
+  staticOob?: boolean;
+  /** Offer an OOB public key. */
+  oobPublicKey?: boolean;
+  beaconIntervalMs?: number;
+  /** A device that has a radio and beacons but never answers a link (tests timeouts). */
+  silent?: boolean;
+}
+
+/** What the simulator reports per device (one JSON line each with --json). */
+export interface DeviceResult {
+  name: string;
+  kind: string;
+  uuid: string;
+  provisioned: boolean;
+  address: number | null;
+  /** Simulated ms from the provisioner's first Link Open for this device to its Complete. */
+  durationMs: number | null;
+  closeReason: string | null;
+  failureCode: number | null;
+  failureReason: string | null;
+}
+
+/** One simulated device: the device application with LED and button, or a silent radio. */
+export class SimDevice {
+  readonly events: { time: number; event: DeviceEvent }[] = [];
+  readonly ledLog: { time: number; on: boolean }[] = [];
+  app: DeviceApp | undefined;
+  private buttonHandler: (() => void) | undefined;
+  ledOn = false;
+
+  constructor(
+    readonly name: string,
+    readonly kind: DeviceKind,
+    readonly uuid: Bytes,
+    readonly staticOob: Bytes | undefined,
+    readonly publicKey: Bytes | undefined,
+  ) {}
+
+  /** The board's button, pressed by the simulated person. */
+  pressButton(): void {
+    this.buttonHandler?.();
+  }
+
+  io(clock: Clock) {
+    return {
+      setLed: (on: boolean) => {
+        if (on !== this.ledOn) this.ledLog.push({ time: clock.now(), on });
+        this.ledOn = on;
+      },
+      onButton: (handler: () => void) => {
+        this.buttonHandler = handler;
+      },
+    };
+  }
+}
+
+/** A person between a device and the provisioner: what one side shows, the other side gets after a delay. */
+class Person {
+  private readonly shown = new Map<string, OobValue>();
+  private readonly waiting = new Map<string, (v: OobValue) => void>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly delayMs: number,
+  ) {}
+
+  show(uuid: Bytes, value: OobValue): void {
+    const k = bytesToHex(uuid);
+    const w = this.waiting.get(k);
+    if (w) {
+      this.waiting.delete(k);
+      this.clock.setTimeout(() => w(value), this.delayMs);
+    } else this.shown.set(k, value);
+  }
+
+  enter(uuid: Bytes, answer: (v: OobValue) => void): void {
+    const k = bytesToHex(uuid);
+    const v = this.shown.get(k);
+    if (v !== undefined) {
+      this.shown.delete(k);
+      this.clock.setTimeout(() => answer(v), this.delayMs);
+    } else this.waiting.set(k, answer);
+  }
+}
+
+export interface ProvisionerOptions {
+  oob?: OobChoice;
+  alg?: AlgChoice;
+  /** Output/Input OOB action name (OUTPUT_ACTIONS / INPUT_ACTIONS); default: the first the device offers. */
+  action?: string;
+  /** Output/Input OOB size (default: the device's). */
+  size?: number;
+  /** Use the device's OOB public key when it offers one. */
+  oobPublicKey?: boolean;
+  firstAddress?: number;
+  ivIndex?: number;
+  attentionDuration?: number;
+  /** Provision only these UUIDs (default: every device of this network). */
+  onEvent?: (event: ProvEvent, time: number) => void;
+}
+
+interface Track {
+  device: SimDevice;
+  linkOpenAt: number | undefined;
+  completeAt: number | undefined;
+  ctx: ProvContext | undefined;
+  address: number | null;
+  closeReason: string | null;
+  failureCode: number | null;
+  failureReason: string | null;
+}
+
+export class SimNetwork {
+  readonly hub: AirHub;
+  readonly crypto: NodeCryptoPrimitives;
+  readonly devices: SimDevice[] = [];
+  readonly storages = new Map<string, MemoryStorage>();
+  provisioner: Provisioning | undefined;
+  private readonly person: Person;
+  private readonly tracks = new Map<string, Track>();
+  private readonly random: (n: number) => Uint8Array;
+  private stopObserving: (() => void) | undefined;
+
+  constructor(readonly options: NetworkOptions) {
+    this.hub = new AirHub({
+      mode: options.mode ?? "virtual",
+      seed: options.seed,
+      ...(options.link ? { defaultLink: options.link } : {}),
+      ...(options.pcapPath ? { pcapPath: options.pcapPath } : {}),
+      logger: options.logger ?? { log() {} },
+    });
+    this.random = seededRandom(options.seed);
+    this.crypto = new NodeCryptoPrimitives({ random: this.random });
+    this.person = new Person(this.hub.clock, options.personDelayMs ?? 300);
+    if (options.policy && !retransmitPolicies[options.policy]) {
+      throw new RangeError(`unknown retransmission policy "${options.policy}" (have: ${Object.keys(retransmitPolicies).join(", ")})`);
+    }
+  }
+
+  get clock(): Clock {
+    return this.hub.clock;
+  }
+
+  private pbAdvOptions() {
+    const policy = retransmitPolicies[this.options.policy ?? "adaptive"]!;
+    const rnd = this.random;
+    return {
+      retransmit: policy,
+      randomU32: () => {
+        const b = rnd(4);
+        return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+      },
+    };
+  }
+
+  /** Add a device running the device application (or a silent radio). Not started until start(). */
+  addDevice(o: SimDeviceOptions): SimDevice {
+    const uuid = this.random(16);
+    const staticOob = o.staticOob ? this.random(32) : undefined;
+    const keyPair = o.oobPublicKey ? this.crypto.p256GenerateKeyPair() : undefined;
+    const device = new SimDevice(o.name, o.kind ?? "light", uuid, staticOob, keyPair?.publicKey);
+    const radio = this.hub.createRadio(o.name);
+    this.devices.push(device);
+    this.tracks.set(bytesToHex(uuid), { device, linkOpenAt: undefined, completeAt: undefined, ctx: undefined, address: null, closeReason: null, failureCode: null, failureReason: null });
+    if (o.silent) {
+      // Beacons, never answers: a device whose stack hangs.
+      const adv = new AdvBearer(radio, this.hub.clock);
+      const beacon = new Uint8Array(19);
+      beacon.set(uuid, 1);
+      const tick = (): void => {
+        adv.send(0x2b, beacon, { count: 1, intervalMs: 20 });
+        this.hub.clock.setTimeout(tick, o.beaconIntervalMs ?? 1000);
+      };
+      this.hub.clock.setTimeout(tick, 0);
+      return device;
+    }
+    const storage = new MemoryStorage();
+    this.storages.set(o.name, storage);
+    const config: DeviceConfig = {
+      kind: device.kind,
+      uuid,
+      ...(staticOob ? { staticOob } : {}),
+      ...(keyPair ? { oobKeyPair: keyPair } : {}),
+      ...(o.capabilities ? { capabilities: o.capabilities } : {}),
+      beaconIntervalMs: o.beaconIntervalMs ?? 1000,
+      ecdhComputeMs: this.options.ecdhComputeMs ?? 30,
+      pbAdv: this.pbAdvOptions(),
+    };
+    const app = new DeviceApp(
+      { crypto: this.crypto, clock: this.hub.clock, radio, storage, ...(this.options.logger ? { logger: this.options.logger } : {}) },
+      device.io(this.hub.clock),
+      config,
+    );
+    device.app = app;
+    app.onEvent = (e) => {
+      device.events.push({ time: this.hub.clock.now(), event: e });
+      this.devicePerson(device, e);
+    };
+    return device;
+  }
+
+  /** The person reads what the device outputs, and enters what the provisioner shows. */
+  private devicePerson(device: SimDevice, e: DeviceEvent): void {
+    if (e.type === "output-request") this.person.show(device.uuid, e.value);
+    if (e.type === "input-request") {
+      this.person.enter(device.uuid, (v) => {
+        if (e.action === InputOobAction.Push && typeof v === "number") {
+          for (let i = 0; i < v; i++) this.hub.clock.setTimeout(() => device.pressButton(), i * 150);
+        } else device.app?.enterInput(v);
+      });
+    }
+  }
+
+  /** The provisioner: scans, and provisions every device of this network it hears, once. */
+  addProvisioner(o: ProvisionerOptions = {}): Provisioning {
+    const radio = this.hub.createRadio("provisioner");
+    const adv = new AdvBearer(radio, this.hub.clock);
+    const pbAdv = new PbAdv(adv, this.hub.clock, this.pbAdvOptions());
+    const netKey = this.random(16);
+    let nextAddress = o.firstAddress ?? 0x0100;
+    const started = new Set<string>();
+    const clock = this.hub.clock;
+    const prov: Provisioning = new Provisioning({
+      crypto: this.crypto,
+      clock,
+      pbAdv,
+      advBearer: adv,
+      roles: { provisioner: provisionerRole },
+      ecdhComputeMs: this.options.ecdhComputeMs ?? 30,
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+      onEvent: (e) => {
+        this.provisionerEvent(prov, e, o, () => {
+          const a = nextAddress;
+          nextAddress += 1;
+          return a;
+        }, netKey, started);
+        o.onEvent?.(e, clock.now());
+      },
+    });
+    this.provisioner = prov;
+    this.stopObserving = this.hub.observe((ev) => this.observe(ev));
+    return prov;
+  }
+
+  /** The provisioner's first Link Open to each device, seen on the air (PB-ADV Link Open: GPCF 0b11, opcode 0x00). */
+  private observe(ev: AirEvent): void {
+    if (ev.type !== "tx" || ev.from !== "provisioner" || ev.adType !== 0x29 || ev.data.length !== 22 || ev.data[5] !== 0x03) return;
+    const t = this.tracks.get(bytesToHex(ev.data.subarray(6, 22)));
+    if (t && t.linkOpenAt === undefined) t.linkOpenAt = ev.start;
+  }
+
+  private provisionerEvent(prov: Provisioning, e: ProvEvent, o: ProvisionerOptions, allocate: () => number, netKey: Bytes, started: Set<string>): void {
+    const track = "ctx" in e ? this.tracks.get(bytesToHex(e.ctx.uuid)) : undefined;
+    switch (e.type) {
+      case "unprovisioned-received": {
+        const k = bytesToHex(e.uuid);
+        const t = this.tracks.get(k);
+        if (!t || started.has(k)) return;
+        started.add(k);
+        const address = allocate();
+        t.address = address;
+        t.ctx = prov.provision(
+          e.uuid,
+          { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: o.ivIndex ?? 0, unicastAddress: address },
+          { attentionDuration: o.attentionDuration ?? 0 },
+        );
+        return;
+      }
+      case "capabilities-received":
+        prov.oobUse(e.ctx, chooseOob(e.capabilities, o));
+        return;
+      case "oob-pubkey-request":
+        if (track?.device.publicKey) prov.oobPublicKeyProvide(e.ctx, track.device.publicKey);
+        return;
+      case "static-request":
+        if (track?.device.staticOob) prov.authDataProvide(e.ctx, track.device.staticOob.subarray(0, e.length));
+        return;
+      case "output-request":
+        // Input OOB: the provisioner shows the value; the person enters it into the device.
+        this.person.show(e.ctx.uuid, e.value);
+        return;
+      case "input-request":
+        // Output OOB: the person reads the device's output and types it into the provisioner.
+        this.person.enter(e.ctx.uuid, (v) => {
+          if (prov.activeContexts().includes(e.ctx)) prov.authDataProvide(e.ctx, v);
+        });
+        return;
+      case "complete":
+        if (track) {
+          track.completeAt = this.hub.clock.now();
+          track.address = e.unicastAddress;
+        }
+        return;
+      case "failed":
+        if (track && track.failureCode === null) {
+          track.failureCode = e.code;
+          track.failureReason = e.reason;
+        }
+        return;
+      case "link-closed":
+        if (track) track.closeReason = e.reason;
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Start every device and the provisioner's scanning. */
+  start(): void {
+    for (const d of this.devices) d.app?.start();
+    this.provisioner?.scanStart();
+  }
+
+  /** True when every device's provisioning has ended (its link closed after completion or failure). */
+  allDone(): boolean {
+    for (const t of this.tracks.values()) if (t.closeReason === null) return false;
+    return true;
+  }
+
+  /** Run (virtual time) until every device is done or `limitMs` of simulated time has passed. */
+  async run(limitMs = 10 * 60_000): Promise<boolean> {
+    return this.hub.runWhile(() => !this.allDone(), limitMs);
+  }
+
+  results(): DeviceResult[] {
+    return [...this.tracks.values()].map((t) => ({
+      name: t.device.name,
+      kind: t.device.kind,
+      uuid: bytesToHex(t.device.uuid),
+      provisioned: t.completeAt !== undefined,
+      address: t.address,
+      durationMs: t.completeAt !== undefined && t.linkOpenAt !== undefined ? Math.round((t.completeAt - t.linkOpenAt) * 1000) / 1000 : null,
+      closeReason: t.closeReason,
+      failureCode: t.failureCode,
+      failureReason: t.failureReason,
+    }));
+  }
+
+  close(): void {
+    this.stopObserving?.();
+    this.hub.stop();
+  }
+}
+
+/** The provisioner's choice of Start fields for a device's capabilities (5.4.1.3), from the command line's wishes. */
+export function chooseOob(caps: CapabilitiesFields, o: ProvisionerOptions): OobUseParams {
+  const hmacOffered = (caps.algorithms & 0x0002) !== 0;
+  const algorithm = o.alg === "hmac" ? 1 : o.alg === "cmac" ? 0 : hmacOffered ? 1 : 0;
+  const publicKey = o.oobPublicKey && caps.publicKeyType & 1 ? 1 : 0;
+  const lowest = (bits: number): number => {
+    for (let i = 0; i < 16; i++) if (bits & (1 << i)) return i;
+    return 0;
+  };
+  switch (o.oob ?? "none") {
+    case "static":
+      return { algorithm, publicKey, method: AuthenticationMethod.StaticOob, action: 0, size: 0 };
+    case "output": {
+      const action = o.action !== undefined ? OUTPUT_ACTIONS[o.action]! : lowest(caps.outputOobAction);
+      return { algorithm, publicKey, method: AuthenticationMethod.OutputOob, action, size: o.size ?? caps.outputOobSize };
+    }
+    case "input": {
+      const action = o.action !== undefined ? INPUT_ACTIONS[o.action]! : lowest(caps.inputOobAction);
+      return { algorithm, publicKey, method: AuthenticationMethod.InputOob, action, size: o.size ?? caps.inputOobSize };
+    }
+    default:
+      return { algorithm, publicKey, method: AuthenticationMethod.NoOob, action: 0, size: 0 };
+  }
+}
+
+/** The device capabilities a simulated device needs for the provisioner's OOB wishes. */
+export function capabilitiesFor(o: ProvisionerOptions): Partial<CapabilitiesFields> {
+  const caps: Partial<CapabilitiesFields> = { algorithms: 0x0003 };
+  if (o.oob === "output") {
+    const action = o.action !== undefined ? OUTPUT_ACTIONS[o.action] : OutputOobAction.Blink;
+    if (action === undefined) throw new RangeError(`unknown output action "${o.action}" (have: ${Object.keys(OUTPUT_ACTIONS).join(", ")})`);
+    caps.outputOobAction = 1 << action;
+    caps.outputOobSize = o.size ?? (action <= OutputOobAction.Vibrate ? 1 : 6);
+    caps.inputOobAction = 0;
+    caps.inputOobSize = 0;
+  }
+  if (o.oob === "input") {
+    const action = o.action !== undefined ? INPUT_ACTIONS[o.action] : InputOobAction.Push;
+    if (action === undefined) throw new RangeError(`unknown input action "${o.action}" (have: ${Object.keys(INPUT_ACTIONS).join(", ")})`);
+    caps.inputOobAction = 1 << action;
+    caps.inputOobSize = o.size ?? (action <= InputOobAction.Twist ? 1 : 6);
+    caps.outputOobAction = 0;
+    caps.outputOobSize = 0;
+  }
+  if (o.oob === "static") caps.oobType = OobType.StaticOobInformationAvailable;
+  return caps;
+}
