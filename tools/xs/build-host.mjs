@@ -133,15 +133,19 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   const manifest = loadManifest("host");
   const dir = hostDir({ sanitize });
-  const genDir = join(dir, "gen");
+  const genDir = join(ROOT, "build", "xs", "gen", "host"); // the same for the normal and sanitized builds
   const hosts = generated(manifest, genDir);
 
-  // The engine reads bytecode operands at any alignment, by design (XS targets allow unaligned 16- and
-  // 32-bit loads, and so does the Cortex-M4): UBSan's alignment check is off for the sanitized build.
-  const opt = sanitize
-    ? ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize=alignment"]
-    : ["-O2"];
-  const base = [...opt, "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_host.h"'];
+  // --sanitize instruments our files (platform layer, natives, native/crypto) with ASan and UBSan; the
+  // engine's objects are the normal build's (shared, not instrumented: it is not our code, and that halves
+  // the build). UBSan's alignment check is off: the engine's macros read bytecode operands at any
+  // alignment, by design (XS's targets allow unaligned 16- and 32-bit loads; so does the Cortex-M4).
+  const normalOpt = ["-O2"];
+  const sanitizeOpt = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined", "-fno-sanitize=alignment"];
+  const opt = sanitize ? sanitizeOpt : normalOpt;
+  const common = ["-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_host.h"'];
+  const base = [...normalOpt, ...common];
+  const ourBase = [...opt, ...common];
   const includes = [
     "-I", join(ROOT, "native/xs/host"),
     "-I", join(ROOT, "native/xs/common"),
@@ -157,7 +161,7 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
   const nativeDefines = manifest.natives.map((f) => `-DXSR_NATIVE_${basename(f).replace(/\.c$/, "").replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}=1`);
   const engineFlags = [...base, ...engineDefines, "-w", ...includes];
   const parserFlags = [...base, "-DmxParse=1", "-DmxCompile=1", "-w", ...includes];
-  const ourFlags = [...base, ...engineDefines, ...nativeDefines, "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
+  const ourFlags = [...ourBase, ...engineDefines, ...nativeDefines, "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
   const xsbcFlags = [...base, "-DmxParse=1", "-DmxCompile=1", "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
 
   const tag = (flags) => createHash("sha256").update(["deps:MD", cc, ...flags].join("\0")).digest("hex").slice(0, 10);
@@ -165,7 +169,8 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
     source,
     flags,
     label: source.startsWith(ROOT) ? source.slice(ROOT.length + 1) : source,
-    obj: join(dir, "obj", `${group}-${tag(flags)}`, basename(source).replace(/\.c$/, ".o")),
+    // objects are shared by the normal and sanitized builds (the flags' hash names the directory)
+    obj: join(ROOT, "build", "xs", "obj", `${group}-${tag(flags)}`, basename(source).replace(/\.c$/, ".o")),
   });
   const { readdirSync } = await import("node:fs");
   const engineSources = readdirSync(join(SRC_DIR, "sources"))
@@ -189,11 +194,11 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
     ...PARSER_SOURCES.map((s) => unit("parser", parserFlags, join(SRC_DIR, "sources", s))),
     unit("xsbc", xsbcFlags, join(ROOT, "native/xs/host/xsbc.c")),
   ];
-  const compiled = await compileAll(cc, [...runUnits, ...bcUnits], verbose, quiet);
+  await compileAll(cc, [...runUnits, ...bcUnits], verbose, quiet);
 
   const link = async (out, units) => {
     const objs = units.map((u) => u.obj);
-    if (!compiled && existsSync(out) && objs.every((o) => mtime(o) <= mtime(out))) return;
+    if (existsSync(out) && objs.every((o) => mtime(o) <= mtime(out))) return;
     const args = [...opt, ...objs, "-o", out + ".tmp", "-lm", "-lpthread"];
     if (!verbose && !quiet) process.stderr.write(`  ld ${out.slice(ROOT.length + 1)}\n`);
     const { code, err } = await run(cc, args, verbose);
@@ -201,6 +206,7 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
     if (code !== 0) throw new Error(`linking ${out} failed`);
     renameSync(out + ".tmp", out);
   };
+  mkdirSync(dir, { recursive: true });
   const xsrun = join(dir, "xsrun");
   const xsbc = join(dir, "xsbc");
   await link(xsrun, runUnits);

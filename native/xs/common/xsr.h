@@ -61,6 +61,10 @@ uint8_t* xsrNewBytes(xsMachine* the, size_t length);
  * RNG peripheral). Returns 0, or -1 on failure. The signature is p256.h's p256_rng_fn. */
 int xsrRandomBytes(void* context, uint8_t* out, size_t length);
 
+/* The app's arguments (xsrun: those after `--`; a device: none). Defined by the runtime's main. */
+extern int gxsrArgc;
+extern char** gxsrArgv;
+
 /* ---- run loop ------------------------------------------------------------------------------- */
 
 /* Monotonic milliseconds since the runtime started (fractional). */

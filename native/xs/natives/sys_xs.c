@@ -4,9 +4,6 @@
  */
 #include "xsr.h"
 
-extern int gxsrArgc;
-extern char** gxsrArgv;
-
 /* xs_sys_args() -> string[] */
 void xs_sys_args(xsMachine* the)
 {

@@ -204,7 +204,9 @@ void xs_storage_read(xsMachine* the)
 	xsrCheckArgc(the, 1, "storage.read");
 	storageKey(the, &xsArg(0), key);
 	path = storagePath(the);
-	if ((storageLoad(path, &file) < 0) || (find.key = key, find.found = 0, storageWalk(&file, storageFindVisit, &find) < 0)) {
+	find.key = key;
+	find.found = 0;
+	if ((storageLoad(path, &file) < 0) || (storageWalk(&file, storageFindVisit, &find) < 0)) {
 		free(file.data);
 		xsUnknownError("storage: %s is unreadable or corrupt", path);
 	}
