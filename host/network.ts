@@ -398,9 +398,10 @@ export class SimNetwork {
     }));
   }
 
-  close(): void {
+  /** Stop observing, flush the capture and close the hub. */
+  async close(): Promise<void> {
     this.stopObserving?.();
-    this.hub.stop();
+    await this.hub.close();
   }
 }
 

@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const limitMs = num(values.limit, "limit", 600, 1, 86_400) * 1000;
   await net.run(limitMs);
   const results = net.results();
-  net.close();
+  await net.close();
 
   if (json) {
     for (const r of results) process.stdout.write(JSON.stringify(r) + "\n");

@@ -171,8 +171,33 @@ export class PcapWriter {
     if (this.buffered >= 65536) this.flush();
   }
 
+  /**
+   * Keep every copy of a segment of a multi-segment PB-ADV transaction. Off by default: Wireshark reassembles
+   * PB-ADV transactions keyed by Link ID and Transaction Number only, so the second copy of a segment (the same
+   * event on the next channel, or a retransmission) is reported as a malformed overlapping fragment. With this
+   * off, the first copy of each segment is written and later identical copies are counted in `repeatsSkipped`.
+   */
+  keepRepeatedSegments = false;
+  /** Copies of already-written PB-ADV segments left out (see keepRepeatedSegments). */
+  repeatsSkipped = 0;
+  private readonly segmentsSeen = new Set<string>();
+
   /** One ADV_NONCONN_IND carrying one AD structure, sent on `advChannel` at `timeMs`. */
   writeAdv(timeMs: number, advChannel: number, advA: Bytes, adType: number, data: Bytes, signalDbm = -50): void {
+    if (!this.keepRepeatedSegments && adType === 0x29 && data.length >= 6) {
+      // Generic Provisioning PDU after Link ID (4) and Transaction Number (1): GPCF in the low 2 bits.
+      const gpcf = data[5]! & 0x03;
+      const multiSegment = (gpcf === 0 && data[5]! >> 2 !== 0) || gpcf === 2;
+      if (multiSegment) {
+        let key = "";
+        for (let i = 0; i < data.length; i++) key += String.fromCharCode(data[i]!);
+        if (this.segmentsSeen.has(key)) {
+          this.repeatsSkipped++;
+          return;
+        }
+        this.segmentsSeen.add(key);
+      }
+    }
     const ll = buildAdvNonconnInd(advA, adType, data);
     const rec = new Uint8Array(10 + ll.length);
     rec.set(blePseudoHeader(advChannel, signalDbm, DEFAULT_FLAGS), 0);
