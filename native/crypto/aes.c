@@ -217,11 +217,8 @@ static void last_round_tail(uint32_t q[8], const uint32_t *k, uint32_t *kout, ui
 
 static const uint8_t rcon[10] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36 };
 
-/*
- * The cipher with on-the-fly key expansion. With rk_out != NULL, the 11 round keys are stored too
- * (used by aes128_expand_key; out may then be NULL).
- */
-static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16], uint32_t (*rk_out)[8])
+/* The cipher with on-the-fly key expansion. */
+static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
     uint32_t q[8], k[8];
     unsigned r, i;
@@ -230,23 +227,43 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
     to_planes(q, in);
     for (i = 0; i < 8; i++) {
         q[i] = KEY_LANES(q[i] ^ k[i], k[i]);
-        if (rk_out) {
-            rk_out[0][i] = k[i];
-        }
     }
     for (r = 0; r < 9; r++) {
         sub_bytes(q);
         round_tail_keyed(q, k, rcon[r]);
-        if (rk_out) {
-            for (i = 0; i < 8; i++) {
-                rk_out[r + 1][i] = k[i];
-            }
-        }
     }
     sub_bytes(q);
-    last_round_tail(q, k, rk_out ? rk_out[10] : k, rcon[9]);
-    if (out) {
-        from_planes(out, q);
+    last_round_tail(q, k, k, rcon[9]);
+    from_planes(out, q);
+    crypto_wipe(q, sizeof q);
+    crypto_wipe(k, sizeof k);
+}
+
+/*
+ * Key expansion alone: each round runs the S-box circuit on the 4 key lanes only (the other lanes
+ * are zero and their outputs ignored), then the same key step as the cipher.
+ */
+static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
+{
+    uint32_t q[8], k[8];
+    unsigned r, i;
+
+    to_planes(k, key);
+    for (i = 0; i < 8; i++) {
+        rk[0][i] = k[i];
+    }
+    for (r = 0; r < 10; r++) {
+        uint32_t rc = rcon[r];
+        for (i = 0; i < 8; i++) {
+            q[i] = KEY_LANES(0u, k[i]);
+        }
+        sub_bytes(q);
+        for (i = 0; i < 8; i++) {
+            uint32_t kk = k[i];
+            NEXT_KEY(kk, q[i], i, rc);
+            k[i] = kk;
+            rk[r + 1][i] = kk;
+        }
     }
     crypto_wipe(q, sizeof q);
     crypto_wipe(k, sizeof k);
@@ -257,17 +274,16 @@ int aes128_encrypt_sw(const uint8_t key[16], const uint8_t in[16], uint8_t out[1
     if (!key || !in || !out) {
         return CRYPTO_ERR_NULL;
     }
-    encrypt_otf(key, in, out, 0);
+    encrypt_otf(key, in, out);
     return CRYPTO_OK;
 }
 
 int aes128_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
 {
-    static const uint8_t zero[16] = { 0 };
     if (!ks || !key) {
         return CRYPTO_ERR_NULL;
     }
-    encrypt_otf(key, zero, 0, ks->rk);
+    expand_key(key, ks->rk);
     return CRYPTO_OK;
 }
 
@@ -304,7 +320,7 @@ int aes128_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
         return CRYPTO_OK;
     }
 #endif
-    encrypt_otf(key, in, out, 0);
+    encrypt_otf(key, in, out);
     return CRYPTO_OK;
 }
 

@@ -9,6 +9,12 @@
 #include "ccm.h"
 #include "aes.h"
 
+/* Decryption keeps plaintexts up to this size on the stack during the MIC check (one pass);
+ * longer ones are decrypted a second time after the check. Mesh PDUs are far shorter. */
+#ifndef CCM_KEEP_BYTES
+#define CCM_KEEP_BYTES 64
+#endif
+
 /* CBC-MAC state: chaining value x, position in the current block. */
 typedef struct {
     const aes128_ctx *aes;
@@ -88,10 +94,11 @@ static void ctr_crypt(const aes128_ctx *aes, const uint8_t nonce[13], const uint
 /*
  * The CBC-MAC tag T (16 bytes, before truncation) over B0, the AAD and the plaintext. With
  * decrypt != 0, data is the ciphertext and each block is decrypted into a stack buffer on the way
- * (nothing is written to the caller's output).
+ * (nothing is written to the caller's output); with keep != NULL the plaintext is also kept there
+ * (len bytes), so a short message needs no second decryption pass.
  */
 static void ccm_tag(const aes128_ctx *aes, const uint8_t nonce[13], const uint8_t *aad, size_t aad_len,
-                    const uint8_t *data, size_t len, int decrypt, size_t mic_len, uint8_t tag[16])
+                    const uint8_t *data, size_t len, int decrypt, uint8_t *keep, size_t mic_len, uint8_t tag[16])
 {
     cbc_mac m;
     uint8_t hdr[6];
@@ -136,6 +143,9 @@ static void ccm_tag(const aes128_ctx *aes, const uint8_t nonce[13], const uint8_
             aes128_ctx_encrypt(aes, ctr, p);
             for (k = 0; k < chunk; k++) {
                 p[k] ^= data[off + k];
+                if (keep) {
+                    keep[off + k] = p[k];
+                }
             }
             mac_bytes(&m, p, chunk);
             off += chunk;
@@ -167,7 +177,7 @@ int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
     }
     aes128_ctx_init(&aes, key);
     /* Tag over the plaintext first: out may alias pt. */
-    ccm_tag(&aes, nonce, aad, aad_len, pt, pt_len, 0, mic_len, tag);
+    ccm_tag(&aes, nonce, aad, aad_len, pt, pt_len, 0, 0, mic_len, tag);
     ctr_crypt(&aes, nonce, pt, pt_len, out);
     ctr_block(a, nonce, 0);
     aes128_ctx_encrypt(&aes, a, s0);
@@ -187,8 +197,9 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
 {
     aes128_ctx aes;
     uint8_t tag[16], a[16], s0[16];
+    uint8_t keep[CCM_KEEP_BYTES];
     size_t pt_len, i;
-    int ok;
+    int ok, short_msg;
     int rc = check_args(key, nonce, aad, aad_len, in, in_len, mic_len, out);
 
     if (rc != CRYPTO_OK) {
@@ -202,18 +213,24 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
         return CRYPTO_ERR_LENGTH;
     }
     aes128_ctx_init(&aes, key);
-    /* Pass 1: the tag of the decrypted payload, decrypted only into a stack buffer. */
-    ccm_tag(&aes, nonce, aad, aad_len, in, pt_len, 1, mic_len, tag);
+    /* Pass 1: the tag of the decrypted payload, decrypted only into stack buffers. */
+    short_msg = pt_len <= sizeof keep;
+    ccm_tag(&aes, nonce, aad, aad_len, in, pt_len, 1, short_msg ? keep : 0, mic_len, tag);
     ctr_block(a, nonce, 0);
     aes128_ctx_encrypt(&aes, a, s0);
     for (i = 0; i < mic_len; i++) {
         tag[i] ^= s0[i];
     }
     ok = crypto_ct_equal(tag, in + pt_len, mic_len);
-    /* Pass 2, only with a valid MIC: the plaintext into out. */
-    if (ok) {
+    /* Only with a valid MIC: the plaintext into out (kept from pass 1, or decrypted again). */
+    if (ok && short_msg) {
+        for (i = 0; i < pt_len; i++) {
+            out[i] = keep[i];
+        }
+    } else if (ok) {
         ctr_crypt(&aes, nonce, in, pt_len, out);
     }
+    crypto_wipe(keep, short_msg ? pt_len : 0);
     crypto_wipe(tag, sizeof tag);
     crypto_wipe(s0, sizeof s0);
     aes128_ctx_wipe(&aes);

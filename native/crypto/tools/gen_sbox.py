@@ -229,7 +229,7 @@ def linear_stage(circ, basis, target_tts, rng, tries=1):
     return [names[where[t]] for t in tvecs]
 
 
-def build(N, nu, beta, rng, tries=1):
+def build(N, nu, beta, rng, tries=1, recompute=False, structured=False):
     T = Tower(N, nu)
     # Isomorphism: AES bit i (coefficient of x^i) maps to beta^i in the tower.
     cols = [T.pow256(beta, i) for i in range(8)]
@@ -275,9 +275,16 @@ def build(N, nu, beta, rng, tries=1):
     def lin_d(k):
         return lambda x: (T.m16(nu, T.m16(tw[x] >> 4, tw[x] >> 4)) ^ T.m16(tw[x] & 15, tw[x] & 15)) >> k & 1
     ld = [lin_d(k) for k in (3, 2, 1, 0)]
-    top_tts = [tt_of(f) for f in fh + fl + fs + ld]
-    top = linear_stage(circ, ["u%d" % i for i in range(8)], top_tts, rng, tries)
-    Fh, Fl, Fs, L = top[0:9], top[9:18], top[18:27], top[27:31]
+    if recompute:
+        # Stage A's operands only; stage C's are computed again from the inputs after the inversion
+        # (more XORs, but far fewer values live across the inversion: fewer register spills).
+        top = linear_stage(circ, ["u%d" % i for i in range(8)], [tt_of(f) for f in fh + fl + ld], rng, tries)
+        Fh, Fl, L = top[0:9], top[9:18], top[18:22]
+        Fs = None
+    else:
+        top_tts = [tt_of(f) for f in fh + fl + fs + ld]
+        top = linear_stage(circ, ["u%d" % i for i in range(8)], top_tts, rng, tries)
+        Fh, Fl, Fs, L = top[0:9], top[9:18], top[18:27], top[27:31]
 
     # Stage A: xh*xl, 9 ANDs; D = products + L
     zA = [circ.new("and", Fh[k], Fl[k]) for k in range(9)]
@@ -317,9 +324,23 @@ def build(N, nu, beta, rng, tries=1):
     fe = forms16(ebits)
     E = linear_stage(circ, r, [tt_of(f) for f in fe], rng, tries)
     # Stage C: out_h = xh*e, out_l = (xh+xl)*e
+    if recompute:
+        again = linear_stage(circ, ["u%d" % i for i in range(8)], [tt_of(f) for f in fh + fs], rng, tries)
+        Fh, Fs = again[0:9], again[9:18]
     zC = [circ.new("and", Fh[k], E[k]) for k in range(9)] + [circ.new("and", Fs[k], E[k]) for k in range(9)]
     s_tts = [tt_of(lambda x, k=k: ((SBOX[x] ^ 0x63) >> k) & 1) for k in range(8)]
-    S = linear_stage(circ, zC, s_tts, rng, tries)
+    if structured:
+        # The two GF(16) products first (9 products -> 4 bits each), then the 8x8 output map:
+        # fewer values live at once than one linear program over all 18 products.
+        def tinv(x):
+            t = tw[x]
+            return next((y for y in range(256) if T.m256(y, t) == 1), 0)
+        inv_t = [tinv(x) for x in range(256)]
+        oh = linear_stage(circ, zC[0:9], [tt_of(lambda x, k=k: (inv_t[x] >> k) & 1) for k in (7, 6, 5, 4)], rng, tries)
+        ol = linear_stage(circ, zC[9:18], [tt_of(lambda x, k=k: (inv_t[x] >> k) & 1) for k in (3, 2, 1, 0)], rng, tries)
+        S = linear_stage(circ, oh + ol, s_tts, rng, tries)
+    else:
+        S = linear_stage(circ, zC, s_tts, rng, tries)
     outs = []
     for k in range(8):
         if (0x63 >> k) & 1:
