@@ -21,7 +21,8 @@ import { AuthenticationMethod, InputOobAction, OobType, OutputOobAction } from "
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
 import { bytesToHex } from "../modules/crypto/bytes.js";
 
-export type OobChoice = "none" | "static" | "output" | "input";
+/** "auto": the strongest method the device offers (output, input, static, none). */
+export type OobChoice = "none" | "static" | "output" | "input" | "auto";
 export type AlgChoice = "cmac" | "hmac";
 
 export const OUTPUT_ACTIONS: Record<string, number> = {
@@ -86,6 +87,10 @@ export interface DeviceResult {
 export class SimDevice {
   readonly events: { time: number; event: DeviceEvent }[] = [];
   readonly ledLog: { time: number; on: boolean }[] = [];
+  /** Called on each application event (the demo prints them). */
+  onEvent: ((event: DeviceEvent, time: number) => void) | undefined;
+  /** Called on each LED change (the demo prints them). */
+  onLed: ((on: boolean) => void) | undefined;
   app: DeviceApp | undefined;
   private buttonHandler: (() => void) | undefined;
   ledOn = false;
@@ -106,8 +111,10 @@ export class SimDevice {
   io(clock: Clock) {
     return {
       setLed: (on: boolean) => {
-        if (on !== this.ledOn) this.ledLog.push({ time: clock.now(), on });
+        if (on === this.ledOn) return;
+        this.ledLog.push({ time: clock.now(), on });
         this.ledOn = on;
+        this.onLed?.(on);
       },
       onButton: (handler: () => void) => {
         this.buttonHandler = handler;
@@ -157,7 +164,6 @@ export interface ProvisionerOptions {
   firstAddress?: number;
   ivIndex?: number;
   attentionDuration?: number;
-  /** Provision only these UUIDs (default: every device of this network). */
   onEvent?: (event: ProvEvent, time: number) => void;
 }
 
@@ -257,6 +263,7 @@ export class SimNetwork {
     app.onEvent = (e) => {
       device.events.push({ time: this.hub.clock.now(), event: e });
       this.devicePerson(device, e);
+      device.onEvent?.(e, this.hub.clock.now());
     };
     return device;
   }
@@ -414,7 +421,9 @@ export function chooseOob(caps: CapabilitiesFields, o: ProvisionerOptions): OobU
     for (let i = 0; i < 16; i++) if (bits & (1 << i)) return i;
     return 0;
   };
-  switch (o.oob ?? "none") {
+  let oob = o.oob ?? "none";
+  if (oob === "auto") oob = caps.outputOobAction ? "output" : caps.inputOobAction ? "input" : caps.oobType & OobType.StaticOobInformationAvailable ? "static" : "none";
+  switch (oob) {
     case "static":
       return { algorithm, publicKey, method: AuthenticationMethod.StaticOob, action: 0, size: 0 };
     case "output": {
