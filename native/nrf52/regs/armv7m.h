@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
+#ifndef ARMV7M_REG /* host tests define their own */
 #define ARMV7M_REG(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
+#endif
 
 /* SCB (B3.2.2) */
 #define SCB_CPUID ARMV7M_REG(0xE000ED00u)
@@ -46,7 +48,10 @@
 #define NVIC_ICER(n) ARMV7M_REG(0xE000E180u + 4u * (n))
 #define NVIC_ISPR(n) ARMV7M_REG(0xE000E200u + 4u * (n))
 #define NVIC_ICPR(n) ARMV7M_REG(0xE000E280u + 4u * (n))
-#define NVIC_IPR_BYTE(irq) (*(volatile uint8_t *)(uintptr_t)(0xE000E400u + (uint32_t)(irq)))
+#ifndef ARMV7M_REG8
+#define ARMV7M_REG8(addr) (*(volatile uint8_t *)(uintptr_t)(addr))
+#endif
+#define NVIC_IPR_BYTE(irq) ARMV7M_REG8(0xE000E400u + (uint32_t)(irq))
 
 static inline void nvic_enable(unsigned irq) { NVIC_ISER(irq >> 5) = 1u << (irq & 31u); }
 static inline void nvic_disable(unsigned irq) { NVIC_ICER(irq >> 5) = 1u << (irq & 31u); }
@@ -54,6 +59,7 @@ static inline void nvic_clear_pending(unsigned irq) { NVIC_ICPR(irq >> 5) = 1u <
 /* prio: 0 (highest) .. 7 on the nRF52840 (3 priority bits, held in the top bits of the byte). */
 static inline void nvic_set_priority(unsigned irq, unsigned prio) { NVIC_IPR_BYTE(irq) = (uint8_t)(prio << 5); }
 
+#if defined(__arm__)
 static inline uint32_t irq_save(void) {
     uint32_t primask;
     __asm__ volatile("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
@@ -64,6 +70,15 @@ static inline void cpu_wfe(void) { __asm__ volatile("wfe"); }
 static inline void cpu_wfi(void) { __asm__ volatile("wfi"); }
 static inline void cpu_dsb(void) { __asm__ volatile("dsb 0xF" ::: "memory"); }
 static inline void cpu_isb(void) { __asm__ volatile("isb 0xF" ::: "memory"); }
+
+#else /* host tests compile drivers against fake registers: no-op stand-ins */
+static inline uint32_t irq_save(void) { return 0; }
+static inline void irq_restore(uint32_t primask) { (void)primask; }
+static inline void cpu_wfe(void) {}
+static inline void cpu_wfi(void) {}
+static inline void cpu_dsb(void) {}
+static inline void cpu_isb(void) {}
+#endif
 
 __attribute__((noreturn)) static inline void system_reset(void) {
     cpu_dsb();
