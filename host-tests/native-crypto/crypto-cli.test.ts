@@ -62,6 +62,13 @@ describe(`native crypto CLI against node:crypto and @noble (seed ${SEED.toString
     });
   });
 
+  test("AES-128 two blocks per call (aes128_encrypt2_expanded) == node aes-128-ecb, 300 random pairs", (t) => {
+    if (skip) return t.skip(skip);
+    const cases = Array.from({ length: 300 }, () => ({ key: rnd(16), b0: rnd(16), b1: rnd(16) }));
+    const out = runCli(cases.map(({ key, b0, b1 }) => `aes128_2 ${toHex(key)} ${toHex(b0)} ${toHex(b1)}`));
+    cases.forEach(({ key, b0, b1 }, i) => assert.equal(out[i], nodeAes(key, b0) + nodeAes(key, b1), `key ${toHex(key)}`));
+  });
+
   test("AES-CMAC == @noble/ciphers cmac, 400 random messages (0..200 bytes), one-shot and streamed", (t) => {
     if (skip) return t.skip(skip);
     const cases = Array.from({ length: 400 }, (_, i) => ({ key: rnd(16), msg: rnd(randomLength(i, 200)), chunk: 1 + rndInt(40) }));

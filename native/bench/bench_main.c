@@ -44,7 +44,9 @@ static void op_empty(void) {}
 static void op_aes128_block(void) { aes128_encrypt(key, msg, out); }
 static void op_aes128_block_expanded(void) { aes128_encrypt_expanded(&ks, msg, out); }
 static void op_aes128_expand_key(void) { aes128_expand_key(&ks2, key); }
+static void op_aes128_2blocks_expanded(void) { aes128_encrypt2_expanded(&ks, msg, msg + 16, out, out + 16); }
 static void op_cmac_16(void) { aes_cmac(key, msg, 16, out); }
+static void op_cmac_32(void) { aes_cmac(key, msg, 32, out); }
 static void op_ccm_encrypt_25(void) { aes_ccm_encrypt(key, nonce, 0, 0, msg, 25, 8, out); }
 static void op_ccm_decrypt_25(void) { aes_ccm_decrypt(key, nonce, 0, 0, ct, 33, 8, out); }
 static void op_sha256_block(void) { sha256_update(&sha, msg, 64); }
@@ -89,7 +91,9 @@ static const struct {
     { "aes128_block", "aes", op_aes128_block },
     { "aes128_block_expanded", "aes", op_aes128_block_expanded },
     { "aes128_expand_key", "aes", op_aes128_expand_key },
+    { "aes128_2blocks_expanded", "aes", op_aes128_2blocks_expanded },
     { "cmac_16", "cmac", op_cmac_16 },
+    { "cmac_32", "cmac", op_cmac_32 },
     { "ccm_encrypt_25", "ccm", op_ccm_encrypt_25 },
     { "ccm_decrypt_25", "ccm", op_ccm_decrypt_25 },
     { "sha256_block", "sha256", op_sha256_block },

@@ -241,7 +241,8 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
 
 /*
  * Key expansion alone: each round runs the S-box circuit on the 4 key lanes only (the other lanes
- * are zero and their outputs ignored), then the same key step as the cipher.
+ * are zero and their outputs ignored), then the same key step as the cipher. The stored round keys
+ * are duplicated into the spare nibbles, so they serve one block (low nibbles) or two (both).
  */
 static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
 {
@@ -250,7 +251,7 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
 
     to_planes(k, key);
     for (i = 0; i < 8; i++) {
-        rk[0][i] = k[i];
+        rk[0][i] = k[i] | (k[i] << 4);
     }
     for (r = 0; r < 10; r++) {
         uint32_t rc = rcon[r];
@@ -262,7 +263,7 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
             uint32_t kk = k[i];
             NEXT_KEY(kk, q[i], i, rc);
             k[i] = kk;
-            rk[r + 1][i] = kk;
+            rk[r + 1][i] = kk | (kk << 4);
         }
     }
     crypto_wipe(q, sizeof q);
@@ -310,6 +311,84 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
     return CRYPTO_OK;
 }
 
+/*
+ * Two blocks at once with an expanded key: block 0 in the low nibbles (lanes 8c + r), block 1 in the
+ * spare high nibbles (lanes 8c + 4 + r), so one S-box evaluation serves both. With no spare lanes
+ * left, MixColumns rotates the rows inside each nibble with masks instead of using a duplicate.
+ */
+#define ROT_ROWS1(x) ((((x) >> 1) & 0x77777777u) | (((x) & 0x11111111u) << 3))
+#define ROT_ROWS2(x) ((((x) >> 2) & 0x33333333u) | (((x) & 0x33333333u) << 2))
+
+#define SHIFT_ROWS2(x) do { \
+        uint32_t y_ = (x) & 0x11111111u, t_; \
+        t_ = (x) & 0x22222222u; y_ ^= ROR(t_, 8); \
+        t_ = (x) & 0x44444444u; y_ ^= ROR(t_, 16); \
+        t_ = (x) & 0x88888888u; y_ ^= ROR(t_, 24); \
+        (x) = y_; \
+    } while (0)
+
+#define TAIL2_PLANE(i, xor7) do { \
+        uint32_t a_ = q[i], a1_, t_; \
+        SHIFT_ROWS2(a_); \
+        a1_ = ROT_ROWS1(a_); \
+        t_ = a_ ^ a1_; \
+        q[i] = tp ^ (xor7) ^ a1_ ^ ROT_ROWS2(t_) ^ k[i]; \
+        tp = t_; \
+    } while (0)
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void round_tail2(uint32_t q[8], const uint32_t *k)
+{
+    uint32_t a7 = q[7], a17, t7, tp;
+    SHIFT_ROWS2(a7);
+    a17 = ROT_ROWS1(a7);
+    t7 = a7 ^ a17;
+    tp = t7;
+    TAIL2_PLANE(0, 0);
+    TAIL2_PLANE(1, t7);
+    TAIL2_PLANE(2, 0);
+    TAIL2_PLANE(3, t7);
+    TAIL2_PLANE(4, t7);
+    TAIL2_PLANE(5, 0);
+    TAIL2_PLANE(6, 0);
+    q[7] = tp ^ a17 ^ ROT_ROWS2(t7) ^ k[7];
+}
+
+int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                             uint8_t out0[16], uint8_t out1[16])
+{
+    uint32_t q[8], p[8];
+    unsigned r, i;
+
+    if (!ks || !in0 || !in1 || !out0 || !out1) {
+        return CRYPTO_ERR_NULL;
+    }
+    to_planes(q, in0);
+    to_planes(p, in1);
+    for (i = 0; i < 8; i++) {
+        q[i] = (q[i] | (p[i] << 4)) ^ ks->rk[0][i];
+    }
+    for (r = 1; r < 10; r++) {
+        sub_bytes(q);
+        round_tail2(q, ks->rk[r]);
+    }
+    sub_bytes(q);
+    for (i = 0; i < 8; i++) {
+        uint32_t s = q[i];
+        SHIFT_ROWS2(s);
+        s ^= ks->rk[10][i];
+        q[i] = s & LO;
+        p[i] = (s >> 4) & LO;
+    }
+    from_planes(out0, q);
+    from_planes(out1, p);
+    crypto_wipe(q, sizeof q);
+    crypto_wipe(p, sizeof p);
+    return CRYPTO_OK;
+}
+
 int aes128_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
     if (!key || !in || !out) {
@@ -351,6 +430,26 @@ int aes128_ctx_encrypt(const aes128_ctx *ctx, const uint8_t in[16], uint8_t out[
     return aes128_encrypt(ctx->key, in, out);
 #else
     return aes128_encrypt_expanded(&ctx->ks, in, out);
+#endif
+}
+
+int aes128_ctx_encrypt2(const aes128_ctx *ctx, const uint8_t in0[16], const uint8_t in1[16],
+                        uint8_t out0[16], uint8_t out1[16])
+{
+    int rc;
+    if (!ctx) {
+        return CRYPTO_ERR_NULL;
+    }
+#if defined(CRYPTO_AES_BACKEND_NRF52_ECB)
+    /* The peripheral does one block at a time. out0 must not alias in1. */
+    rc = aes128_encrypt(ctx->key, in0, out0);
+    if (rc == CRYPTO_OK) {
+        rc = aes128_encrypt(ctx->key, in1, out1);
+    }
+    return rc;
+#else
+    (void)rc;
+    return aes128_encrypt2_expanded(&ctx->ks, in0, in1, out0, out1);
 #endif
 }
 

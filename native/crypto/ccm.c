@@ -4,7 +4,17 @@
  * Formatting (SP 800-38C appendix A.2), with q = 15 - 13 = 2:
  *   B0    = flags || N || [Plen]16,  flags = 64*Adata + 8*(t-2)/2 + (q-1)
  *   AAD   = [a]16 || A (0 < a < 2^16 - 2^8), or 0xFFFE || [a]32 || A, zero-padded to a block
- *   Ctr_i = (q-1) || N || [i]16;  MIC = T XOR MSB_t(E(Ctr_0)); payload uses Ctr_1, Ctr_2, ...
+ *   Ctr_i = (q-1) || N || [i]16;  MIC = T XOR MSB_t(E(Ctr_0)); payload block j uses E(Ctr_j)
+ *
+ * The CBC-MAC is a chain, but the counter blocks are independent, so every CBC-MAC step is paired
+ * with one counter block in a single two-block AES call (aes128_ctx_encrypt2): a message of n
+ * payload blocks and nA AAD blocks costs 1 + nA + n calls for both halves.
+ *   Encryption: the CBC step of payload block j runs with Ctr_j (the plaintext block is read before
+ *     the ciphertext block is written, so out may be pt); Ctr_0 runs with B0.
+ *   Decryption: the CBC-MAC needs plaintext block j = C_j XOR E(Ctr_j) first, so the counter blocks
+ *     run one step ahead (Ctr_1 with the step before the first payload block, Ctr_j+1 with block j);
+ *     Ctr_0 takes the first step left free. Plaintext goes to a stack buffer; out is written only
+ *     after the MIC matched (short messages: from that buffer; long: decrypted again).
  */
 #include "ccm.h"
 #include "aes.h"
@@ -15,32 +25,19 @@
 #define CCM_KEEP_BYTES 64
 #endif
 
-/* CBC-MAC state: chaining value x, position in the current block. */
 typedef struct {
     const aes128_ctx *aes;
-    uint8_t x[16];
-    unsigned pos;
-} cbc_mac;
-
-static void mac_bytes(cbc_mac *m, const uint8_t *p, size_t n)
-{
-    while (n--) {
-        m->x[m->pos++] ^= *p++;
-        if (m->pos == 16) {
-            aes128_ctx_encrypt(m->aes, m->x, m->x);
-            m->pos = 0;
-        }
-    }
-}
-
-/* Ends a zero-padded segment (AAD or payload). */
-static void mac_pad(cbc_mac *m)
-{
-    if (m->pos) {
-        aes128_ctx_encrypt(m->aes, m->x, m->x);
-        m->pos = 0;
-    }
-}
+    const uint8_t *nonce;
+    uint8_t hdr[6];        /* AAD length encoding */
+    size_t hdr_len;
+    const uint8_t *aad;
+    size_t aad_len;
+    size_t n_aad;          /* CBC blocks of hdr || aad */
+    size_t n_data;         /* payload blocks */
+    size_t len;            /* payload bytes */
+    size_t mic_len;
+    uint8_t x[16];         /* CBC-MAC chaining value */
+} ccm_state;
 
 static int check_args(const uint8_t *key, const uint8_t *nonce, const uint8_t *aad, size_t aad_len,
                       const uint8_t *data, size_t data_len, size_t mic_len, const uint8_t *out)
@@ -59,8 +56,36 @@ static int check_args(const uint8_t *key, const uint8_t *nonce, const uint8_t *a
     return CRYPTO_OK;
 }
 
+static void setup(ccm_state *st, const aes128_ctx *aes, const uint8_t nonce[13], const uint8_t *aad,
+                  size_t aad_len, size_t len, size_t mic_len)
+{
+    st->aes = aes;
+    st->nonce = nonce;
+    st->aad = aad;
+    st->aad_len = aad_len;
+    st->len = len;
+    st->mic_len = mic_len;
+    st->hdr_len = 0;
+    if (aad_len && aad_len < 0xFF00u) {
+        st->hdr[0] = (uint8_t)(aad_len >> 8);
+        st->hdr[1] = (uint8_t)aad_len;
+        st->hdr_len = 2;
+    } else if (aad_len) {
+        uint32_t a = (uint32_t)aad_len;
+        st->hdr[0] = 0xFF;
+        st->hdr[1] = 0xFE;
+        st->hdr[2] = (uint8_t)(a >> 24);
+        st->hdr[3] = (uint8_t)(a >> 16);
+        st->hdr[4] = (uint8_t)(a >> 8);
+        st->hdr[5] = (uint8_t)a;
+        st->hdr_len = 6;
+    }
+    st->n_aad = aad_len ? (st->hdr_len + aad_len + 15) / 16 : 0;
+    st->n_data = (len + 15) / 16;
+}
+
 /* Counter block Ctr_i. */
-static void ctr_block(uint8_t a[16], const uint8_t nonce[13], unsigned i)
+static void ctr_block(uint8_t a[16], const uint8_t nonce[13], size_t i)
 {
     unsigned k;
     a[0] = 1; /* q - 1 */
@@ -71,92 +96,54 @@ static void ctr_block(uint8_t a[16], const uint8_t nonce[13], unsigned i)
     a[15] = (uint8_t)i;
 }
 
-/* out = in XOR keystream (Ctr_1, Ctr_2, ...); block by block, so out == in is fine. */
-static void ctr_crypt(const aes128_ctx *aes, const uint8_t nonce[13], const uint8_t *in, size_t len, uint8_t *out)
+/*
+ * x XOR (CBC input of step k) into in: B0 (k = 0), a block of hdr || aad (1 <= k <= n_aad), or
+ * payload block k - n_aad given by p (n bytes, zero-padded).
+ */
+static void cbc_input(const ccm_state *st, size_t k, const uint8_t *p, size_t n, uint8_t in[16])
 {
-    uint8_t a[16], s[16];
-    unsigned i = 1;
-    size_t off = 0;
-
-    while (off < len) {
-        size_t n = len - off < 16 ? len - off : 16;
-        size_t k;
-        ctr_block(a, nonce, i++);
-        aes128_ctx_encrypt(aes, a, s);
-        for (k = 0; k < n; k++) {
-            out[off + k] = (uint8_t)(in[off + k] ^ s[k]);
+    unsigned i;
+    if (k == 0) {
+        in[0] = (uint8_t)((st->aad_len ? 64 : 0) + 8 * ((st->mic_len - 2) / 2) + 1);
+        for (i = 0; i < 13; i++) {
+            in[1 + i] = st->nonce[i];
         }
-        off += n;
+        in[14] = (uint8_t)(st->len >> 8);
+        in[15] = (uint8_t)st->len;
+    } else if (k <= st->n_aad) {
+        size_t off = 16 * (k - 1);
+        for (i = 0; i < 16; i++, off++) {
+            uint8_t b = 0;
+            if (off < st->hdr_len) {
+                b = st->hdr[off];
+            } else if (off - st->hdr_len < st->aad_len) {
+                b = st->aad[off - st->hdr_len];
+            }
+            in[i] = b;
+        }
+    } else {
+        for (i = 0; i < 16; i++) {
+            in[i] = (uint8_t)(i < n ? p[i] : 0);
+        }
     }
-    crypto_wipe(s, sizeof s);
+    for (i = 0; i < 16; i++) {
+        in[i] ^= st->x[i];
+    }
 }
 
-/*
- * The CBC-MAC tag T (16 bytes, before truncation) over B0, the AAD and the plaintext. With
- * decrypt != 0, data is the ciphertext and each block is decrypted into a stack buffer on the way
- * (nothing is written to the caller's output); with keep != NULL the plaintext is also kept there
- * (len bytes), so a short message needs no second decryption pass.
- */
-static void ccm_tag(const aes128_ctx *aes, const uint8_t nonce[13], const uint8_t *aad, size_t aad_len,
-                    const uint8_t *data, size_t len, int decrypt, uint8_t *keep, size_t mic_len, uint8_t tag[16])
+/* One CBC-MAC step, with counter block ctr (or none when ctr is NULL) in the same AES call. */
+static void step(ccm_state *st, const uint8_t in[16], const uint8_t *ctr, uint8_t *s)
 {
-    cbc_mac m;
-    uint8_t hdr[6];
-    unsigned i;
-
-    m.aes = aes;
-    m.pos = 0;
-    m.x[0] = (uint8_t)((aad_len ? 64 : 0) + 8 * ((mic_len - 2) / 2) + 1);
-    for (i = 0; i < 13; i++) {
-        m.x[1 + i] = nonce[i];
-    }
-    m.x[14] = (uint8_t)(len >> 8);
-    m.x[15] = (uint8_t)len;
-    aes128_ctx_encrypt(aes, m.x, m.x);
-    if (aad_len) {
-        if (aad_len < 0xFF00u) {
-            hdr[0] = (uint8_t)(aad_len >> 8);
-            hdr[1] = (uint8_t)aad_len;
-            mac_bytes(&m, hdr, 2);
-        } else {
-            uint32_t a = (uint32_t)aad_len;
-            hdr[0] = 0xFF;
-            hdr[1] = 0xFE;
-            hdr[2] = (uint8_t)(a >> 24);
-            hdr[3] = (uint8_t)(a >> 16);
-            hdr[4] = (uint8_t)(a >> 8);
-            hdr[5] = (uint8_t)a;
-            mac_bytes(&m, hdr, 6);
-        }
-        mac_bytes(&m, aad, aad_len);
-        mac_pad(&m);
-    }
-    if (!decrypt) {
-        mac_bytes(&m, data, len);
+    if (ctr) {
+        aes128_ctx_encrypt2(st->aes, in, ctr, st->x, s);
     } else {
-        uint8_t ctr[16], p[16];
-        size_t off = 0, k;
-        unsigned n = 1;
-        while (off < len) {
-            size_t chunk = len - off < 16 ? len - off : 16;
-            ctr_block(ctr, nonce, n++);
-            aes128_ctx_encrypt(aes, ctr, p);
-            for (k = 0; k < chunk; k++) {
-                p[k] ^= data[off + k];
-                if (keep) {
-                    keep[off + k] = p[k];
-                }
-            }
-            mac_bytes(&m, p, chunk);
-            off += chunk;
-        }
-        crypto_wipe(p, sizeof p);
+        aes128_ctx_encrypt(st->aes, in, st->x);
     }
-    mac_pad(&m);
-    for (i = 0; i < 16; i++) {
-        tag[i] = m.x[i];
-    }
-    crypto_wipe(&m, sizeof m);
+}
+
+static size_t min16(size_t a)
+{
+    return a < 16 ? a : 16;
 }
 
 int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
@@ -165,8 +152,9 @@ int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
                     size_t mic_len, uint8_t *out)
 {
     aes128_ctx aes;
-    uint8_t tag[16], a[16], s0[16];
-    size_t i;
+    ccm_state st;
+    uint8_t in[16], a[16], s[16], s0[16];
+    size_t k, steps, i;
     int rc = check_args(key, nonce, aad, aad_len, pt, pt_len, mic_len, out);
 
     if (rc != CRYPTO_OK) {
@@ -176,15 +164,36 @@ int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
         return CRYPTO_ERR_LENGTH;
     }
     aes128_ctx_init(&aes, key);
-    /* Tag over the plaintext first: out may alias pt. */
-    ccm_tag(&aes, nonce, aad, aad_len, pt, pt_len, 0, 0, mic_len, tag);
-    ctr_crypt(&aes, nonce, pt, pt_len, out);
-    ctr_block(a, nonce, 0);
-    aes128_ctx_encrypt(&aes, a, s0);
-    for (i = 0; i < mic_len; i++) {
-        out[pt_len + i] = (uint8_t)(tag[i] ^ s0[i]);
+    setup(&st, &aes, nonce, aad, aad_len, pt_len, mic_len);
+    for (i = 0; i < 16; i++) {
+        st.x[i] = 0;
     }
-    crypto_wipe(tag, sizeof tag);
+    steps = 1 + st.n_aad + st.n_data;
+    for (k = 0; k < steps; k++) {
+        if (k > st.n_aad) {
+            /* payload block j with Ctr_j: read the plaintext, then write the ciphertext */
+            size_t j = k - st.n_aad, off = 16 * (j - 1), n = min16(pt_len - off);
+            cbc_input(&st, k, pt + off, n, in);
+            ctr_block(a, nonce, j);
+            step(&st, in, a, s);
+            for (i = 0; i < n; i++) {
+                out[off + i] = (uint8_t)(pt[off + i] ^ s[i]);
+            }
+        } else if (k == 0) {
+            cbc_input(&st, 0, 0, 0, in);
+            ctr_block(a, nonce, 0);
+            step(&st, in, a, s0);
+        } else {
+            cbc_input(&st, k, 0, 0, in);
+            step(&st, in, 0, 0);
+        }
+    }
+    for (i = 0; i < mic_len; i++) {
+        out[pt_len + i] = (uint8_t)(st.x[i] ^ s0[i]);
+    }
+    crypto_wipe(&st, sizeof st);
+    crypto_wipe(in, sizeof in);
+    crypto_wipe(s, sizeof s);
     crypto_wipe(s0, sizeof s0);
     aes128_ctx_wipe(&aes);
     return CRYPTO_OK;
@@ -196,10 +205,11 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
                     size_t mic_len, uint8_t *out)
 {
     aes128_ctx aes;
-    uint8_t tag[16], a[16], s0[16];
+    ccm_state st;
+    uint8_t blk[16], a[16], s[16], s0[16], p[16], tag[16];
     uint8_t keep[CCM_KEEP_BYTES];
-    size_t pt_len, i;
-    int ok, short_msg;
+    size_t pt_len, k, steps, i, j;
+    int ok, short_msg, have_s0 = 0;
     int rc = check_args(key, nonce, aad, aad_len, in, in_len, mic_len, out);
 
     if (rc != CRYPTO_OK) {
@@ -212,25 +222,86 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
     if (pt_len > AES_CCM_MAX_PAYLOAD) {
         return CRYPTO_ERR_LENGTH;
     }
-    aes128_ctx_init(&aes, key);
-    /* Pass 1: the tag of the decrypted payload, decrypted only into stack buffers. */
     short_msg = pt_len <= sizeof keep;
-    ccm_tag(&aes, nonce, aad, aad_len, in, pt_len, 1, short_msg ? keep : 0, mic_len, tag);
-    ctr_block(a, nonce, 0);
-    aes128_ctx_encrypt(&aes, a, s0);
+    aes128_ctx_init(&aes, key);
+    setup(&st, &aes, nonce, aad, aad_len, pt_len, mic_len);
+    for (i = 0; i < 16; i++) {
+        st.x[i] = 0;
+    }
+    steps = 1 + st.n_aad + st.n_data;
+    for (k = 0; k < steps; k++) {
+        size_t n = 0;
+        const uint8_t *pp = 0;
+        size_t ctr_j = (size_t)-1;
+        if (k > st.n_aad) {
+            /* payload block j: plaintext = ciphertext XOR E(Ctr_j), computed at the previous step */
+            size_t off;
+            j = k - st.n_aad;
+            off = 16 * (j - 1);
+            n = min16(pt_len - off);
+            for (i = 0; i < n; i++) {
+                p[i] = (uint8_t)(in[off + i] ^ s[i]);
+                if (short_msg) {
+                    keep[off + i] = p[i];
+                }
+            }
+            pp = p;
+        }
+        /* The counter block of this step: the next payload block's, else Ctr_0 once. */
+        if (k >= st.n_aad && k - st.n_aad + 1 <= st.n_data) {
+            ctr_j = k - st.n_aad + 1;
+        } else if (!have_s0) {
+            ctr_j = 0;
+        }
+        cbc_input(&st, k, pp, n, blk);
+        if (ctr_j == (size_t)-1) {
+            step(&st, blk, 0, 0);
+        } else {
+            ctr_block(a, nonce, ctr_j);
+            step(&st, blk, a, ctr_j ? s : s0);
+            if (!ctr_j) {
+                have_s0 = 1;
+            }
+        }
+    }
+    if (!have_s0) {
+        ctr_block(a, nonce, 0);
+        aes128_ctx_encrypt(&aes, a, s0);
+    }
     for (i = 0; i < mic_len; i++) {
-        tag[i] ^= s0[i];
+        tag[i] = (uint8_t)(st.x[i] ^ s0[i]);
     }
     ok = crypto_ct_equal(tag, in + pt_len, mic_len);
-    /* Only with a valid MIC: the plaintext into out (kept from pass 1, or decrypted again). */
+    /* Only with a valid MIC: the plaintext into out (kept from the pass above, or decrypted again,
+     * two counter blocks per AES call). */
     if (ok && short_msg) {
         for (i = 0; i < pt_len; i++) {
             out[i] = keep[i];
         }
     } else if (ok) {
-        ctr_crypt(&aes, nonce, in, pt_len, out);
+        for (j = 1; j <= st.n_data; j += 2) {
+            size_t off = 16 * (j - 1), n = min16(pt_len - off);
+            ctr_block(a, nonce, j);
+            if (j + 1 <= st.n_data) {
+                size_t n2 = min16(pt_len - off - 16);
+                ctr_block(blk, nonce, j + 1);
+                aes128_ctx_encrypt2(&aes, a, blk, s, p);
+                for (i = 0; i < n2; i++) {
+                    out[off + 16 + i] = (uint8_t)(in[off + 16 + i] ^ p[i]);
+                }
+            } else {
+                aes128_ctx_encrypt(&aes, a, s);
+            }
+            for (i = 0; i < n; i++) {
+                out[off + i] = (uint8_t)(in[off + i] ^ s[i]);
+            }
+        }
     }
     crypto_wipe(keep, short_msg ? pt_len : 0);
+    crypto_wipe(&st, sizeof st);
+    crypto_wipe(blk, sizeof blk);
+    crypto_wipe(s, sizeof s);
+    crypto_wipe(p, sizeof p);
     crypto_wipe(tag, sizeof tag);
     crypto_wipe(s0, sizeof s0);
     aes128_ctx_wipe(&aes);

@@ -15,9 +15,17 @@ static void dbl(uint8_t out[16], const uint8_t in[16])
     out[15] = (uint8_t)((in[15] << 1) ^ carry);
 }
 
+/* Subkeys from L = AES-128(K, 0^128): K1 = dbl(L); K2 = dbl(K1). */
+static void subkeys(aes_cmac_ctx *ctx, uint8_t l[16])
+{
+    dbl(ctx->k1, l);
+    dbl(ctx->k2, ctx->k1);
+    crypto_wipe(l, 16);
+    ctx->have_subkeys = 1;
+}
+
 int aes_cmac_init(aes_cmac_ctx *ctx, const uint8_t key[16])
 {
-    uint8_t l[16];
     unsigned i;
     int rc;
 
@@ -31,11 +39,9 @@ int aes_cmac_init(aes_cmac_ctx *ctx, const uint8_t key[16])
     for (i = 0; i < 16; i++) {
         ctx->x[i] = 0;
     }
-    /* L = AES-128(K, 0^128); K1 = dbl(L); K2 = dbl(K1). */
-    aes128_ctx_encrypt(&ctx->aes, ctx->x, l);
-    dbl(ctx->k1, l);
-    dbl(ctx->k2, ctx->k1);
-    crypto_wipe(l, sizeof l);
+    /* L is computed together with the first block that is not the last (one two-block AES call),
+     * or at final. */
+    ctx->have_subkeys = 0;
     ctx->buf_len = 0;
     ctx->magic = CMAC_MAGIC;
     return CRYPTO_OK;
@@ -63,7 +69,14 @@ int aes_cmac_update(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
             for (i = 0; i < 16; i++) {
                 ctx->x[i] ^= ctx->buf[i];
             }
-            aes128_ctx_encrypt(&ctx->aes, ctx->x, ctx->x);
+            if (!ctx->have_subkeys) {
+                static const uint8_t zero[16] = { 0 };
+                uint8_t l[16];
+                aes128_ctx_encrypt2(&ctx->aes, ctx->x, zero, ctx->x, l);
+                subkeys(ctx, l);
+            } else {
+                aes128_ctx_encrypt(&ctx->aes, ctx->x, ctx->x);
+            }
             ctx->buf_len = 0;
         }
         while (len && ctx->buf_len < 16) {
@@ -84,6 +97,12 @@ int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
     if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
         return CRYPTO_ERR_STATE;
     }
+    if (!ctx->have_subkeys) {
+        static const uint8_t zero[16] = { 0 };
+        uint8_t l[16];
+        aes128_ctx_encrypt(&ctx->aes, zero, l);
+        subkeys(ctx, l);
+    }
     if (ctx->buf_len == 16) {
         /* Complete last block: M_last = M_n XOR K1. */
         for (i = 0; i < 16; i++) {
@@ -102,14 +121,41 @@ int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
     return CRYPTO_OK;
 }
 
-int aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+/* A message of at most one block: two AES calls with on-the-fly key expansion (cheaper than
+ * expanding the key, and no 352-byte schedule on the stack). */
+static void cmac_one_block(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+{
+    static const uint8_t zero[16] = { 0 };
+    uint8_t l[16], k1[16], k2[16], x[16];
+    unsigned i;
+
+    aes128_encrypt(key, zero, l);
+    dbl(k1, l);
+    dbl(k2, k1);
+    for (i = 0; i < 16; i++) {
+        if (len == 16) {
+            x[i] = (uint8_t)(msg[i] ^ k1[i]);
+        } else {
+            x[i] = (uint8_t)((i < len ? msg[i] : (i == len ? 0x80 : 0)) ^ k2[i]);
+        }
+    }
+    aes128_encrypt(key, x, mac);
+    crypto_wipe(l, sizeof l);
+    crypto_wipe(k1, sizeof k1);
+    crypto_wipe(k2, sizeof k2);
+    crypto_wipe(x, sizeof x);
+}
+
+/* Longer messages: the streaming code (a separate function, so the short path's stack frame does
+ * not carry the context). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int cmac_blocks(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
 {
     aes_cmac_ctx ctx;
     int rc;
 
-    if (!key || !mac || (!msg && len)) {
-        return CRYPTO_ERR_NULL;
-    }
     rc = aes_cmac_init(&ctx, key);
     if (rc == CRYPTO_OK) {
         rc = aes_cmac_update(&ctx, msg, len);
@@ -119,4 +165,16 @@ int aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[
     }
     crypto_wipe(&ctx, sizeof ctx);
     return rc;
+}
+
+int aes_cmac(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+{
+    if (!key || !mac || (!msg && len)) {
+        return CRYPTO_ERR_NULL;
+    }
+    if (len <= 16) {
+        cmac_one_block(key, msg, len, mac);
+        return CRYPTO_OK;
+    }
+    return cmac_blocks(key, msg, len, mac);
 }

@@ -19,6 +19,7 @@ typedef struct {
     uint8_t x[16];           /* CBC chaining value */
     uint8_t buf[16];         /* last, possibly complete, block: kept until final */
     uint32_t buf_len;
+    uint32_t have_subkeys;   /* L is computed with the first chained block, or at final */
     uint32_t magic;
 } aes_cmac_ctx;
 

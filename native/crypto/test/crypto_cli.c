@@ -9,6 +9,7 @@
  *
  *   aes128 KEY BLOCK                   AES-128 (configured backend)
  *   aes128_expanded KEY BLOCK          aes128_expand_key + aes128_encrypt_expanded
+ *   aes128_2 KEY BLOCK0 BLOCK1         aes128_encrypt2_expanded: both ciphertexts, concatenated
  *   cmac KEY MSG                       AES-CMAC, 16 bytes
  *   cmac_stream KEY MSG CHUNK          the same through init/update(CHUNK bytes at a time)/final
  *   ccm_enc KEY NONCE MICLEN AAD PT    ciphertext || MIC
@@ -137,6 +138,18 @@ static void op_aes128_expanded(void)
     aes128_expand_key(&ks, argbuf[0]);
     aes128_encrypt_expanded(&ks, argbuf[1], result);
     print_hex(result, 16);
+}
+
+static void op_aes128_2(void)
+{
+    aes128_key_schedule ks;
+    if (arglen[0] != 16 || arglen[1] != 16 || arglen[2] != 16) {
+        print_err(CRYPTO_ERR_LENGTH);
+        return;
+    }
+    aes128_expand_key(&ks, argbuf[0]);
+    aes128_encrypt2_expanded(&ks, argbuf[1], argbuf[2], result, result + 16);
+    print_hex(result, 32);
 }
 
 static void op_cmac(void)
@@ -340,6 +353,7 @@ static const struct {
 } ops[] = {
     { "aes128", 2, "hh", op_aes128 },
     { "aes128_expanded", 2, "hh", op_aes128_expanded },
+    { "aes128_2", 3, "hhh", op_aes128_2 },
     { "cmac", 2, "hh", op_cmac },
     { "cmac_stream", 3, "hhn", op_cmac_stream },
     { "ccm_enc", 5, "hhnhh", op_ccm_enc },

@@ -366,6 +366,38 @@ static void test_aes(void)
         bad_x += !bytes_eq(out, ref, 16);
     }
     check(bad == 0, "aes128_encrypt == reference on 300 random inputs");
+    /* Two blocks at once, including aliasing of inputs and outputs. */
+    {
+        uint8_t b1[16], o1[16], ref1[16];
+        unsigned bad2 = 0;
+        for (i = 0; i < 200; i++) {
+            rnd_bytes(key, 16);
+            rnd_bytes(pt, 16);
+            rnd_bytes(b1, 16);
+            ref_aes(key, pt, ref);
+            ref_aes(key, b1, ref1);
+            aes128_expand_key(&ks, key);
+            bad2 += aes128_encrypt2_expanded(&ks, pt, b1, out, o1) != CRYPTO_OK;
+            bad2 += !bytes_eq(out, ref, 16) || !bytes_eq(o1, ref1, 16);
+            /* swapped in place: out0 = in1, out1 = in0 */
+            aes128_encrypt2_expanded(&ks, b1, pt, pt, b1);
+            bad2 += !bytes_eq(b1, ref, 16) || !bytes_eq(pt, ref1, 16);
+        }
+        check(bad2 == 0, "aes128_encrypt2_expanded == reference on 200 random pairs (also aliased)");
+        check(aes128_encrypt2_expanded(0, pt, b1, out, o1) == CRYPTO_ERR_NULL, "aes128_encrypt2_expanded NULL ks");
+        check(aes128_encrypt2_expanded(&ks, pt, 0, out, o1) == CRYPTO_ERR_NULL, "aes128_encrypt2_expanded NULL in1");
+        check(aes128_encrypt2_expanded(&ks, pt, b1, out, 0) == CRYPTO_ERR_NULL, "aes128_encrypt2_expanded NULL out1");
+        {
+            aes128_ctx c2;
+            aes128_ctx_init(&c2, key);
+            aes128_ctx_encrypt2(&c2, pt, b1, out, o1);
+            ref_aes(key, pt, ref);
+            ref_aes(key, b1, ref1);
+            check(bytes_eq(out, ref, 16) && bytes_eq(o1, ref1, 16), "aes128_ctx_encrypt2 == reference");
+            check(aes128_ctx_encrypt2(0, pt, b1, out, o1) == CRYPTO_ERR_NULL, "aes128_ctx_encrypt2 NULL ctx");
+            aes128_ctx_wipe(&c2);
+        }
+    }
     check(bad_sw == 0, "aes128_encrypt_sw == reference on 300 random inputs");
     check(bad_x == 0, "aes128_encrypt_expanded == reference on 300 random inputs");
 
