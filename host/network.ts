@@ -8,6 +8,7 @@ import { AirHub } from "./air/hub.js";
 import type { AirEvent, LinkModel } from "./air/hub.js";
 import { NodeCryptoPrimitives, seededRandom } from "./node-crypto.js";
 import { MemoryStorage } from "./storage.js";
+import { Person } from "./person.js";
 import { DeviceApp } from "../main.js";
 import type { DeviceConfig, DeviceEvent, DeviceKind } from "../main.js";
 import { AdvBearer } from "../modules/bearer/adv.js";
@@ -15,7 +16,7 @@ import { PbAdv } from "../modules/bearer/pb-adv.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Bytes, Clock, Logger } from "../modules/platform.js";
 import { Provisioning } from "../modules/prov/api.js";
-import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
+import type { OobUseParams, ProvContext, ProvEvent } from "../modules/prov/api.js";
 import { provisionerRole } from "../modules/prov/provisioner.js";
 import { AuthenticationMethod, InputOobAction, OobType, OutputOobAction } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
@@ -120,35 +121,6 @@ export class SimDevice {
         this.buttonHandler = handler;
       },
     };
-  }
-}
-
-/** A person between a device and the provisioner: what one side shows, the other side gets after a delay. */
-class Person {
-  private readonly shown = new Map<string, OobValue>();
-  private readonly waiting = new Map<string, (v: OobValue) => void>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly delayMs: number,
-  ) {}
-
-  show(uuid: Bytes, value: OobValue): void {
-    const k = bytesToHex(uuid);
-    const w = this.waiting.get(k);
-    if (w) {
-      this.waiting.delete(k);
-      this.clock.setTimeout(() => w(value), this.delayMs);
-    } else this.shown.set(k, value);
-  }
-
-  enter(uuid: Bytes, answer: (v: OobValue) => void): void {
-    const k = bytesToHex(uuid);
-    const v = this.shown.get(k);
-    if (v !== undefined) {
-      this.shown.delete(k);
-      this.clock.setTimeout(() => answer(v), this.delayMs);
-    } else this.waiting.set(k, answer);
   }
 }
 

@@ -3,6 +3,8 @@
  * a Node wrapping one Provisioning instance with scripted event handlers and an event log, and a "person"
  * who carries OOB values from one side's output to the other side's input.
  */
+import { Person } from "../../host/person.js";
+export { Person };
 import { hexToBytes, bytesToHex } from "../../modules/crypto/bytes.js";
 import type { Bytes, Clock } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
@@ -114,40 +116,6 @@ export class Node {
   last<K extends ProvEvent["type"]>(type: K): Extract<ProvEvent, { type: K }> | undefined {
     const all = this.of(type);
     return all[all.length - 1];
-  }
-}
-
-/**
- * A person between a device and a provisioner: what one side outputs (blinks, displays) is entered into the
- * other side after `delayMs`, whichever comes first.
- */
-export class Person {
-  private readonly shown = new Map<string, OobValue>();
-  private readonly waiting = new Map<string, (v: OobValue) => void>();
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly delayMs = 500,
-  ) {}
-
-  /** A value was output for the device `uuid`. */
-  show(uuid: Bytes, value: OobValue): void {
-    const k = hex(uuid);
-    const w = this.waiting.get(k);
-    if (w) {
-      this.waiting.delete(k);
-      this.clock.setTimeout(() => w(value), this.delayMs);
-    } else this.shown.set(k, value);
-  }
-
-  /** The other side wants the value for `uuid`. */
-  enter(uuid: Bytes, answer: (v: OobValue) => void): void {
-    const k = hex(uuid);
-    const v = this.shown.get(k);
-    if (v !== undefined) {
-      this.shown.delete(k);
-      this.clock.setTimeout(() => answer(v), this.delayMs);
-    } else this.waiting.set(k, answer);
   }
 }
 
