@@ -6,7 +6,7 @@
 import { Person } from "../../host/person.js";
 export { Person };
 import { hexToBytes, bytesToHex } from "../../modules/crypto/bytes.js";
-import type { Bytes, Clock } from "../../modules/platform.js";
+import type { Bytes } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
 import { VirtualClock } from "../../host/virtual-clock.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
@@ -16,7 +16,7 @@ import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
 import type { OobUseParams } from "../../modules/prov/common.js";
 import { LoopbackAir } from "./loopback.js";
 import type { ProvisioningOptions } from "../../modules/prov/api.js";
-import type { OobValue, ProvContext, ProvEvent } from "../../modules/prov/common.js";
+import type { ProvContext, ProvEvent } from "../../modules/prov/common.js";
 import type { ProvisioningData } from "../../modules/prov/pdu.js";
 
 /** Mesh Protocol 1.1, 8.17 sample data (from the spec; copied here so a clone of the project has it). */
