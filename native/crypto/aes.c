@@ -124,11 +124,13 @@ static void from_planes(uint8_t b[16], const uint32_t p[8])
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void sub_bytes(uint32_t q[8])
+static void sub_bytes(uint32_t out[8], const uint32_t in[8])
 {
-    uint32_t u0 = q[0], u1 = q[1], u2 = q[2], u3 = q[3], u4 = q[4], u5 = q[5], u6 = q[6], u7 = q[7];
-    AES_SBOX_CIRCUIT(u0, u1, u2, u3, u4, u5, u6, u7, u0, u1, u2, u3, u4, u5, u6, u7);
-    q[0] = u0; q[1] = u1; q[2] = u2; q[3] = u3; q[4] = u4; q[5] = u5; q[6] = u6; q[7] = u7;
+    /* The generated code is register-allocated already: it re-reads inputs and spilled values
+     * through volatile accesses, so the compiler keeps that schedule. */
+    volatile uint32_t spill[AES_SBOX_SPILL_SLOTS];
+    const volatile uint32_t *vin = in;
+    AES_SBOX_BODY(vin, out, spill);
 }
 
 /* Next round key plane from the S-box output lanes 28..31 (SubWord(RotWord(w3))) and Rcon bit i. */
@@ -144,14 +146,14 @@ static void sub_bytes(uint32_t q[8])
  * plane 7 is started first and finished last. KEYED is a compile-time constant.
  */
 #define TAIL_START(KEYED) \
-    uint32_t s7 = q[7], k7 = k[7], a7, t7, tp; \
+    uint32_t s7 = s[7], k7 = k[7], a7, t7, tp; \
     if (KEYED) { NEXT_KEY(k7, s7, 7, rc); kout[7] = k7; } \
     a7 = s7; SHIFT_ROWS_DUP(a7); \
     t7 = a7 ^ (a7 >> 1); \
     tp = t7
 
 #define TAIL_PLANE(KEYED, i, xor7) do { \
-        uint32_t s_ = q[i], k_ = k[i], t_, b_; \
+        uint32_t s_ = s[i], k_ = k[i], t_, b_; \
         if (KEYED) { NEXT_KEY(k_, s_, i, rc); kout[i] = k_; } \
         SHIFT_ROWS_DUP(s_); \
         t_ = s_ ^ (s_ >> 1); \
@@ -181,7 +183,7 @@ static void sub_bytes(uint32_t q[8])
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void round_tail_keyed(uint32_t q[8], uint32_t *k, uint32_t rc)
+static void round_tail_keyed(uint32_t q[8], const uint32_t s[8], uint32_t *k, uint32_t rc)
 {
     uint32_t *kout = k;
     TAIL_BODY(1);
@@ -191,7 +193,7 @@ static void round_tail_keyed(uint32_t q[8], uint32_t *k, uint32_t rc)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void round_tail_expanded(uint32_t q[8], const uint32_t *k)
+static void round_tail_expanded(uint32_t q[8], const uint32_t s[8], const uint32_t *k)
 {
     uint32_t *kout = 0;  /* unused: KEYED is 0 */
     const uint32_t rc = 0;
@@ -201,11 +203,11 @@ static void round_tail_expanded(uint32_t q[8], const uint32_t *k)
 }
 
 /* Last round: ShiftRows and AddRoundKey (advancing the key first with rc when kout != NULL). */
-static void last_round_tail(uint32_t q[8], const uint32_t *k, uint32_t *kout, uint32_t rc)
+static void last_round_tail(uint32_t q[8], const uint32_t s8[8], const uint32_t *k, uint32_t *kout, uint32_t rc)
 {
     unsigned i;
     for (i = 0; i < 8; i++) {
-        uint32_t s = q[i], kk = k[i];
+        uint32_t s = s8[i], kk = k[i];
         if (kout) {
             NEXT_KEY(kk, s, i, rc);
             kout[i] = kk;
@@ -220,7 +222,7 @@ static const uint8_t rcon[10] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80
 /* The cipher with on-the-fly key expansion. */
 static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
-    uint32_t q[8], k[8];
+    uint32_t q[8], s[8], k[8];
     unsigned r, i;
 
     to_planes(k, key);
@@ -229,13 +231,14 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
         q[i] = KEY_LANES(q[i] ^ k[i], k[i]);
     }
     for (r = 0; r < 9; r++) {
-        sub_bytes(q);
-        round_tail_keyed(q, k, rcon[r]);
+        sub_bytes(s, q);
+        round_tail_keyed(q, s, k, rcon[r]);
     }
-    sub_bytes(q);
-    last_round_tail(q, k, k, rcon[9]);
+    sub_bytes(s, q);
+    last_round_tail(q, s, k, k, rcon[9]);
     from_planes(out, q);
     crypto_wipe(q, sizeof q);
+    crypto_wipe(s, sizeof s);
     crypto_wipe(k, sizeof k);
 }
 
@@ -246,7 +249,7 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
  */
 static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
 {
-    uint32_t q[8], k[8];
+    uint32_t q[8], s[8], k[8];
     unsigned r, i;
 
     to_planes(k, key);
@@ -258,15 +261,16 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
         for (i = 0; i < 8; i++) {
             q[i] = KEY_LANES(0u, k[i]);
         }
-        sub_bytes(q);
+        sub_bytes(s, q);
         for (i = 0; i < 8; i++) {
             uint32_t kk = k[i];
-            NEXT_KEY(kk, q[i], i, rc);
+            NEXT_KEY(kk, s[i], i, rc);
             k[i] = kk;
             rk[r + 1][i] = kk | (kk << 4);
         }
     }
     crypto_wipe(q, sizeof q);
+    crypto_wipe(s, sizeof s);
     crypto_wipe(k, sizeof k);
 }
 
@@ -290,7 +294,7 @@ int aes128_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
 
 int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
 {
-    uint32_t q[8];
+    uint32_t q[8], s[8];
     unsigned r, i;
 
     if (!ks || !in || !out) {
@@ -301,13 +305,14 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
         q[i] ^= ks->rk[0][i];
     }
     for (r = 1; r < 10; r++) {
-        sub_bytes(q);
-        round_tail_expanded(q, ks->rk[r]);
+        sub_bytes(s, q);
+        round_tail_expanded(q, s, ks->rk[r]);
     }
-    sub_bytes(q);
-    last_round_tail(q, ks->rk[10], 0, 0);
+    sub_bytes(s, q);
+    last_round_tail(q, s, ks->rk[10], 0, 0);
     from_planes(out, q);
     crypto_wipe(q, sizeof q);
+    crypto_wipe(s, sizeof s);
     return CRYPTO_OK;
 }
 
@@ -328,7 +333,7 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
     } while (0)
 
 #define TAIL2_PLANE(i, xor7) do { \
-        uint32_t a_ = q[i], a1_, t_; \
+        uint32_t a_ = s[i], a1_, t_; \
         SHIFT_ROWS2(a_); \
         a1_ = ROT_ROWS1(a_); \
         t_ = a_ ^ a1_; \
@@ -339,9 +344,9 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void round_tail2(uint32_t q[8], const uint32_t *k)
+static void round_tail2(uint32_t q[8], const uint32_t s[8], const uint32_t *k)
 {
-    uint32_t a7 = q[7], a17, t7, tp;
+    uint32_t a7 = s[7], a17, t7, tp;
     SHIFT_ROWS2(a7);
     a17 = ROT_ROWS1(a7);
     t7 = a7 ^ a17;
@@ -359,7 +364,7 @@ static void round_tail2(uint32_t q[8], const uint32_t *k)
 int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
                              uint8_t out0[16], uint8_t out1[16])
 {
-    uint32_t q[8], p[8];
+    uint32_t q[8], p[8], s8[8];
     unsigned r, i;
 
     if (!ks || !in0 || !in1 || !out0 || !out1) {
@@ -371,12 +376,12 @@ int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16
         q[i] = (q[i] | (p[i] << 4)) ^ ks->rk[0][i];
     }
     for (r = 1; r < 10; r++) {
-        sub_bytes(q);
-        round_tail2(q, ks->rk[r]);
+        sub_bytes(s8, q);
+        round_tail2(q, s8, ks->rk[r]);
     }
-    sub_bytes(q);
+    sub_bytes(s8, q);
     for (i = 0; i < 8; i++) {
-        uint32_t s = q[i];
+        uint32_t s = s8[i];
         SHIFT_ROWS2(s);
         s ^= ks->rk[10][i];
         q[i] = s & LO;
@@ -386,6 +391,7 @@ int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16
     from_planes(out1, p);
     crypto_wipe(q, sizeof q);
     crypto_wipe(p, sizeof p);
+    crypto_wipe(s8, sizeof s8);
     return CRYPTO_OK;
 }
 
