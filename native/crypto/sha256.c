@@ -27,35 +27,39 @@ static const uint32_t K[64] = {
 #define SSIG0(x) (ROR((x), 7) ^ ROR((x), 18) ^ ((x) >> 3))
 #define SSIG1(x) (ROR((x), 17) ^ ROR((x), 19) ^ ((x) >> 10))
 #define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
-/* One round; the caller rotates the roles of a..h. W(i) is the schedule word of this round. */
-#define ROUND(a, b, c, d, e, f, g, h, i, w) do { \
+/*
+ * One round; the caller rotates the roles of a..h. w is the schedule word of this round.
+ * Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the previous round's a ^ b:
+ * xab / xbc alternate between two variables (16 rounds per block keeps them in step).
+ */
+#define ROUND(a, b, c, d, e, f, g, h, i, w, xab, xbc) do { \
         uint32_t t1_ = (h) + BSIG1(e) + CH((e), (f), (g)) + kk[i] + (w); \
+        (xab) = (a) ^ (b); \
         (d) += t1_; \
-        (h) = t1_ + BSIG0(a) + MAJ((a), (b), (c)); \
+        (h) = t1_ + BSIG0(a) + ((b) ^ ((xab) & (xbc))); \
     } while (0)
 
 /* Schedule word for round j + i (j >= 16), in the ring W[0..15]. */
 #define SCHED(i) (W[(i) & 15] += SSIG1(W[((i) + 14) & 15]) + W[((i) + 9) & 15] + SSIG0(W[((i) + 1) & 15]))
 
 #define ROUNDS16(WORD) do { \
-        ROUND(a, b, c, d, e, f, g, h, 0, WORD(0)); \
-        ROUND(h, a, b, c, d, e, f, g, 1, WORD(1)); \
-        ROUND(g, h, a, b, c, d, e, f, 2, WORD(2)); \
-        ROUND(f, g, h, a, b, c, d, e, 3, WORD(3)); \
-        ROUND(e, f, g, h, a, b, c, d, 4, WORD(4)); \
-        ROUND(d, e, f, g, h, a, b, c, 5, WORD(5)); \
-        ROUND(c, d, e, f, g, h, a, b, 6, WORD(6)); \
-        ROUND(b, c, d, e, f, g, h, a, 7, WORD(7)); \
-        ROUND(a, b, c, d, e, f, g, h, 8, WORD(8)); \
-        ROUND(h, a, b, c, d, e, f, g, 9, WORD(9)); \
-        ROUND(g, h, a, b, c, d, e, f, 10, WORD(10)); \
-        ROUND(f, g, h, a, b, c, d, e, 11, WORD(11)); \
-        ROUND(e, f, g, h, a, b, c, d, 12, WORD(12)); \
-        ROUND(d, e, f, g, h, a, b, c, 13, WORD(13)); \
-        ROUND(c, d, e, f, g, h, a, b, 14, WORD(14)); \
-        ROUND(b, c, d, e, f, g, h, a, 15, WORD(15)); \
+        ROUND(a, b, c, d, e, f, g, h, 0, WORD(0), x0, x1); \
+        ROUND(h, a, b, c, d, e, f, g, 1, WORD(1), x1, x0); \
+        ROUND(g, h, a, b, c, d, e, f, 2, WORD(2), x0, x1); \
+        ROUND(f, g, h, a, b, c, d, e, 3, WORD(3), x1, x0); \
+        ROUND(e, f, g, h, a, b, c, d, 4, WORD(4), x0, x1); \
+        ROUND(d, e, f, g, h, a, b, c, 5, WORD(5), x1, x0); \
+        ROUND(c, d, e, f, g, h, a, b, 6, WORD(6), x0, x1); \
+        ROUND(b, c, d, e, f, g, h, a, 7, WORD(7), x1, x0); \
+        ROUND(a, b, c, d, e, f, g, h, 8, WORD(8), x0, x1); \
+        ROUND(h, a, b, c, d, e, f, g, 9, WORD(9), x1, x0); \
+        ROUND(g, h, a, b, c, d, e, f, 10, WORD(10), x0, x1); \
+        ROUND(f, g, h, a, b, c, d, e, 11, WORD(11), x1, x0); \
+        ROUND(e, f, g, h, a, b, c, d, 12, WORD(12), x0, x1); \
+        ROUND(d, e, f, g, h, a, b, c, 13, WORD(13), x1, x0); \
+        ROUND(c, d, e, f, g, h, a, b, 14, WORD(14), x0, x1); \
+        ROUND(b, c, d, e, f, g, h, a, 15, WORD(15), x1, x0); \
     } while (0)
 
 #define WLOAD(i) W[i]
@@ -78,6 +82,7 @@ static void compress(uint32_t state[8], const uint8_t *block)
     uint32_t W[16];
     uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
     uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+    uint32_t x0, x1 = b ^ c;
     const uint32_t *kk = K;
     unsigned i;
 
