@@ -26,6 +26,10 @@
 
 #include "aes_sbox.inc"
 
+/* Stack below the cipher functions used by the S-box pass and the round functions (spilled
+ * intermediate values), cleared before returning. */
+#define AES_BURN_BYTES 128
+
 #define LO 0x0F0F0F0Fu
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
@@ -240,6 +244,7 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
     crypto_wipe(q, sizeof q);
     crypto_wipe(s, sizeof s);
     crypto_wipe(k, sizeof k);
+    crypto_burn_stack(AES_BURN_BYTES);
 }
 
 /*
@@ -272,6 +277,7 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
     crypto_wipe(q, sizeof q);
     crypto_wipe(s, sizeof s);
     crypto_wipe(k, sizeof k);
+    crypto_burn_stack(AES_BURN_BYTES);
 }
 
 int aes128_encrypt_sw(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
@@ -313,6 +319,7 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
     from_planes(out, q);
     crypto_wipe(q, sizeof q);
     crypto_wipe(s, sizeof s);
+    crypto_burn_stack(AES_BURN_BYTES);
     return CRYPTO_OK;
 }
 
@@ -392,6 +399,7 @@ int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16
     crypto_wipe(q, sizeof q);
     crypto_wipe(p, sizeof p);
     crypto_wipe(s8, sizeof s8);
+    crypto_burn_stack(AES_BURN_BYTES);
     return CRYPTO_OK;
 }
 

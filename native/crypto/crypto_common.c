@@ -14,6 +14,30 @@ void crypto_wipe(void *p, size_t n)
     }
 }
 
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void crypto_burn_stack(size_t bytes)
+{
+#if defined(CRYPTO_NO_STACK_BURN)
+    (void)bytes;
+#else
+    volatile uint32_t area[128];
+    size_t words = (bytes + 15) / 16 * 4, i;
+    if (words > 128) {
+        words = 128;
+    }
+    /* From the top of the array down: the part nearest the caller is where its callees lived. */
+    for (i = 128 - words; i < 128; i += 4) {
+        area[i] = 0;
+        area[i + 1] = 0;
+        area[i + 2] = 0;
+        area[i + 3] = 0;
+    }
+    (void)area[127];
+#endif
+}
+
 int crypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
 {
     uint32_t diff = 0;

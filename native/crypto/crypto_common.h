@@ -25,6 +25,14 @@
 /** Overwrites n bytes at p with zeros in a way the compiler does not remove (for secrets). p may be NULL when n is 0. */
 void crypto_wipe(void *p, size_t n);
 
+/**
+ * Overwrites about `bytes` (at most 512) of the stack just below the caller's frame, where the
+ * functions it called kept spilled intermediate values. Called by the keyed operations before they
+ * return; best effort (the stack layout is the compiler's). About 70 Cortex-M4 instructions for the
+ * 128 bytes the AES functions clear; build with -DCRYPTO_NO_STACK_BURN to skip it.
+ */
+void crypto_burn_stack(size_t bytes);
+
 /** Compares n bytes in time independent of the contents: returns 1 when equal, 0 otherwise. */
 int crypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 

@@ -65,6 +65,7 @@ int hmac_sha256_final(hmac_sha256_ctx *ctx, uint8_t mac[32])
     }
     crypto_wipe(inner, sizeof inner);
     crypto_wipe(ctx, sizeof *ctx);
+    crypto_burn_stack(320); /* the compression function's spilled working variables */
     return rc;
 }
 
