@@ -129,6 +129,10 @@ void xsrImportModule(xsMachine* the, const char* name, int* failed);
 /* Runs the promise jobs queued so far (and those they queue), not timers; returns 1 after an exit request. */
 int xsrDrainJobs(xsMachine* the);
 
+/* Prints the pending exception (mxException: its stack, else its string) to stderr after `what` (for natives
+ * that call JavaScript from the run loop and catch what it throws). */
+void xsrReportException(xsMachine* the, const char* what);
+
 /* Writes the machine's memory counters as a JSON object (no newline) into buffer. */
 void xsrStatsJSON(xsMachine* the, char* buffer, size_t size);
 

@@ -1,0 +1,167 @@
+// The XS device entry: builds the Platform from the natives, the board's DeviceIo and the DeviceConfig,
+// and runs the device application (main.ts) on it. The same module runs on the host runtime (a simulated
+// device on the air hub: `xsrun --air 127.0.0.1:PORT --name NAME build/xs/app native/xs/js/device-main`)
+// and on the device.
+//
+// Configuration: the manifest's defines (DEVICE_KIND light|switch, STATIC_OOB hex or "", BEACON_INTERVAL_MS,
+// LOG_LEVEL), overridden on the host by the app's arguments (after `--`):
+//   --kind light|switch  --static-oob HEX  --beacon-interval MS  --capabilities JSON  --policy NAME
+//   --oob-public-key     --log debug|info|warn|error|none  --sync
+//
+// Output, on stdout: one JSON object per line per application event, {"event": type, "time": ms, ...fields},
+// never a secret (no key, no AuthValue, no Output OOB value: that goes to the board's display); plus the
+// log lines "[level] tag: message" and the board's lines (LED, display).
+// --sync (the simulator): after each line the app holds two 1 ms timers, so a hub in virtual time cannot run
+// past the line before the simulator has read it.
+import { DeviceApp } from "../../../main.js";
+import { retransmitPolicies } from "../../../modules/bearer/retransmit.js";
+import { bytesToHex, hexToBytes } from "../../../modules/crypto/bytes.js";
+import { InputOobAction } from "../../../modules/prov/pdu.js";
+import * as board from "./board.js";
+import defines from "./config.js";
+import * as identity from "./identity.js";
+import { xsClock, xsCrypto, xsStorage } from "./platform.js";
+import { radio } from "./radio.js";
+import { args } from "./sys.js";
+import { log, trace } from "./trace.js";
+
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
+
+function parseArgs(list) {
+  const o = {};
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (a === "--oob-public-key" || a === "--sync") o[a.slice(2)] = true;
+    else if (a.startsWith("--") && i + 1 < list.length) o[a.slice(2)] = list[++i];
+    else throw new RangeError(`device-main: unexpected argument "${a}"`);
+  }
+  return o;
+}
+
+const opts = parseArgs(args());
+const kind = String(opts.kind ?? defines.DEVICE_KIND ?? "light");
+if (kind !== "light" && kind !== "switch") throw new RangeError(`device-main: kind must be light or switch, got "${kind}"`);
+const staticHex = String(opts["static-oob"] ?? defines.STATIC_OOB ?? "");
+const beaconIntervalMs = Number(opts["beacon-interval"] ?? defines.BEACON_INTERVAL_MS ?? 1000);
+if (!(beaconIntervalMs >= 20)) throw new RangeError("device-main: beacon interval must be at least 20 ms");
+const logLevel = LEVELS[String(opts.log ?? defines.LOG_LEVEL ?? "info")] ?? 1;
+const sync = opts.sync === true;
+
+const logger = {
+  log(level, tag, message) {
+    if ((LEVELS[level] ?? 0) >= logLevel) log(level, tag, message);
+  },
+};
+
+function emit(object) {
+  trace(JSON.stringify(object) + "\n");
+  if (sync) {
+    xsClock.setTimeout(() => {}, 1);
+    xsClock.setTimeout(() => {}, 2);
+  }
+}
+
+const config = {
+  kind,
+  uuid: identity.uuid(),
+  beaconIntervalMs,
+  ecdhComputeMs: 0, // the ECDH really runs (natively); no simulated delay on the XS runtime
+};
+if (staticHex) config.staticOob = hexToBytes(staticHex);
+if (opts.capabilities) config.capabilities = JSON.parse(opts.capabilities);
+if (opts.policy) {
+  const policy = retransmitPolicies[opts.policy];
+  if (!policy) throw new RangeError(`device-main: unknown retransmission policy "${opts.policy}"`);
+  config.pbAdv = { retransmit: policy };
+}
+let oobPublicKey;
+if (opts["oob-public-key"]) {
+  config.oobKeyPair = xsCrypto.p256GenerateKeyPair();
+  oobPublicKey = bytesToHex(config.oobKeyPair.publicKey); // printed like a QR code on the box: public
+}
+
+const io = {
+  setLed: (on) => board.setLed(!!on),
+  onButton: (handler) => board.onButton(handler),
+};
+
+const app = new DeviceApp({ crypto: xsCrypto, clock: xsClock, radio, storage: xsStorage, logger }, io, config);
+
+// The fields of each event that may be printed: never keys, AuthValue, OOB values or Provisioning Data keys.
+function fields(e) {
+  switch (e.type) {
+    case "link-closed":
+      return { reason: e.reason, byPeer: e.byPeer };
+    case "invite-received":
+      return { attentionDuration: e.attentionDuration };
+    case "attention":
+      return { on: e.on, remaining: e.remaining };
+    case "start-received":
+      return { algorithm: e.start.algorithm, publicKey: e.start.publicKey, method: e.start.authenticationMethod, action: e.start.authenticationAction, size: e.start.authenticationSize };
+    case "output-request":
+    case "input-request":
+      return { method: e.method, action: e.action, size: e.size };
+    case "static-request":
+      return { length: e.length };
+    case "complete":
+      return { address: e.data.unicastAddress, numberOfElements: e.numberOfElements, ivIndex: e.data.ivIndex, keyIndex: e.data.keyIndex };
+    case "failed":
+      return { code: e.code, byPeer: e.byPeer, reason: e.reason };
+    case "restored":
+      return { address: e.record.data.unicastAddress, numberOfElements: e.record.numberOfElements, ivIndex: e.record.data.ivIndex, keyIndex: e.record.data.keyIndex };
+    case "storage-error":
+      return { reason: e.reason };
+    default:
+      return {};
+  }
+}
+
+let inputAction = -1;
+
+app.onEvent = (e) => {
+  switch (e.type) {
+    case "output-request":
+      board.show(String(e.value)); // the LED blinks it too (main.ts); the display is what the person reads
+      break;
+    case "input-request":
+      inputAction = e.action;
+      board.awaitInput(true);
+      break;
+    case "complete":
+    case "link-closed":
+    case "failed":
+      inputAction = -1;
+      board.awaitInput(false);
+      break;
+    default:
+      break;
+  }
+  emit({ event: e.type, time: xsClock.now(), ...fields(e) });
+};
+
+board.onInput((text) => {
+  if (inputAction < 0) {
+    logger.log("warn", "board", "input ignored: no value is awaited");
+    return;
+  }
+  if (inputAction === InputOobAction.Push) {
+    logger.log("warn", "board", "input ignored: this device takes its value from the button");
+    return;
+  }
+  // Input Numeric and Twist take a number, Input Alphanumeric a string (5.4.2.4)
+  const value = inputAction === InputOobAction.InputAlphanumeric ? text : Number(text);
+  if (typeof value === "number" && !(Number.isInteger(value) && value >= 0)) {
+    logger.log("warn", "board", `input ignored: "${text}" is not a number`);
+    return;
+  }
+  try {
+    app.enterInput(value);
+  } catch (err) {
+    logger.log("warn", "board", `input rejected: ${err instanceof Error ? err.message : String(err)}`);
+  }
+});
+
+const started = { event: "started", time: xsClock.now(), name: identity.name(), kind, uuid: bytesToHex(config.uuid), staticOob: !!config.staticOob };
+if (oobPublicKey) started.oobPublicKey = oobPublicKey;
+emit(started);
+app.start();
