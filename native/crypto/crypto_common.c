@@ -22,19 +22,25 @@ void crypto_burn_stack(size_t bytes)
 #if defined(CRYPTO_NO_STACK_BURN)
     (void)bytes;
 #else
-    volatile uint32_t area[128];
+    /* A C99 variable-length array of just the requested size (rounded up to 16 bytes, at most 512),
+     * so the stack this costs is what it clears. */
     size_t words = (bytes + 15) / 16 * 4, i;
+    if (words < 4) {
+        words = 4;
+    }
     if (words > 128) {
         words = 128;
     }
-    /* From the top of the array down: the part nearest the caller is where its callees lived. */
-    for (i = 128 - words; i < 128; i += 4) {
-        area[i] = 0;
-        area[i + 1] = 0;
-        area[i + 2] = 0;
-        area[i + 3] = 0;
+    {
+        volatile uint32_t area[words];
+        for (i = 0; i < words; i += 4) {
+            area[i] = 0;
+            area[i + 1] = 0;
+            area[i + 2] = 0;
+            area[i + 3] = 0;
+        }
+        (void)area[0];
     }
-    (void)area[127];
 #endif
 }
 

@@ -967,6 +967,10 @@ static void test_common(void)
     crypto_wipe(a, 8);
     check(a[0] == 0 && a[7] == 0, "crypto_wipe");
     crypto_wipe(0, 0);
+    crypto_burn_stack(0);
+    crypto_burn_stack(100);
+    crypto_burn_stack(100000); /* clamped to its own frame */
+    check(1, "crypto_burn_stack");
 }
 
 int main(void)
