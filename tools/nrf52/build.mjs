@@ -53,7 +53,7 @@ const TARGET_SOURCES = {
   ],
   mps2: [
     "native/mps2/startup.c", "native/nrf52/main.c", "native/mps2/hal_mps2.c", "native/mps2/semihost.c",
-    "native/mps2/air_uart.c", "native/storage/flash_ram.c",
+    "native/mps2/air_uart.c", "native/air/air_client.c", "native/storage/flash_ram.c",
   ],
 };
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
