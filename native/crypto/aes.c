@@ -1,5 +1,245 @@
 /*
- * AES-128 encryption, constant time (see aes.h for the API).
+ * AES-128 encryption, constant time (see aes.h for the API and for the choice between the two
+ * software implementations below: T-table on the Cortex-M3/M4, bitsliced elsewhere).
+ */
+#include "aes.h"
+
+#if defined(CRYPTO_AES_BACKEND_NRF52_ECB)
+#include "nrf52/ecb.h"
+#endif
+
+/* Little-endian words (FIPS-197 byte order: byte 4c + r of a block is bits 8r..8r+7 of word c). */
+static uint32_t load32_le(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static void store32_le(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+
+#if defined(CRYPTO_AES_SW_TTABLE)
+/* ================================================================== T-table implementation
+ *
+ * State: four little-endian words s0..s3, word c = column c (byte 4c + r = row r in bits 8r..8r+7),
+ * as FIPS-197 orders the bytes. A full round, for output column j (indices mod 4):
+ *
+ *     t_j = T0[row 0 of s_j] ^ rotl8(T0[row 1 of s_j+1]) ^ rotl16(T0[row 2 of s_j+2])
+ *           ^ rotl24(T0[row 3 of s_j+3]) ^ rk_j
+ *
+ * which is SubBytes, ShiftRows (the column offsets), MixColumns (T0[x] is the column (2,1,1,3) times
+ * S(x); rotating it by 8 bits per row gives the column for an input in row r) and AddRoundKey. On the
+ * Cortex-M4 each term is one byte extraction (UXTB/UBFX/LSR), one LDR with the index scaled by 4, and
+ * one EOR whose rotation is done by the barrel shifter: 12 instructions per column. The last round
+ * uses the S-box: t_j = S[row 0 of s_j] | S[row 1 of s_j+1] << 8 | ... ^ rk_j.
+ *
+ * Constant time on the Cortex-M3/M4 because the tables are in SRAM (see aes.h for the precondition):
+ * the only secret-dependent thing is the address of a load, and such a load takes the same time at
+ * every address. There is no branch on secrets and the instruction sequence is fixed.
+ *
+ * Secrets spilled to the stack by the noinline cores below are cleared by crypto_burn_stack in the
+ * public functions (AES_TT_BURN_BYTES covers the deepest core frame; see `make -C native stack-usage`).
+ */
+#include "aes_ttable.inc"
+
+/* Initialised data (not const), so the tables live in RAM (.data), never in flash (.rodata). With
+ * GCC/Clang on ELF targets each has its own .data.* section, aligned to its size so that it lies in a
+ * single RAM block. */
+#if defined(__GNUC__) && defined(__ELF__)
+#define AES_TABLE_ATTR(sec, align) __attribute__((section(sec), aligned(align)))
+#else
+#define AES_TABLE_ATTR(sec, align)
+#endif
+
+static uint32_t aes_te0[256] AES_TABLE_ATTR(".data.aes_te0", 1024) = { AES_TE0_INIT };
+static uint8_t aes_sbox[256] AES_TABLE_ATTR(".data.aes_sbox", 256) = { AES_SBOX_INIT };
+
+#define AES_TT_BURN_BYTES 96
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+#define B0(x) ((x) & 0xFFu)
+#define B1(x) (((x) >> 8) & 0xFFu)
+#define B2(x) (((x) >> 16) & 0xFFu)
+#define B3(x) ((x) >> 24)
+
+/* One output column of a full round: a, b, c, d are columns j, j+1, j+2, j+3 of the input. */
+#define TT_COL(a, b, c, d, k) \
+    (te[B0(a)] ^ ROR(te[B1(b)], 24) ^ ROR(te[B2(c)], 16) ^ ROR(te[B3(d)], 8) ^ (k))
+
+#define TT_ROUND(t0, t1, t2, t3, s0, s1, s2, s3, k0, k1, k2, k3) do { \
+        t0 = TT_COL(s0, s1, s2, s3, k0); \
+        t1 = TT_COL(s1, s2, s3, s0, k1); \
+        t2 = TT_COL(s2, s3, s0, s1, k2); \
+        t3 = TT_COL(s3, s0, s1, s2, k3); \
+    } while (0)
+
+/* One output column of the last round (SubBytes, ShiftRows, AddRoundKey). */
+#define SB_COL(a, b, c, d, k) \
+    ((uint32_t)sb[B0(a)] ^ ((uint32_t)sb[B1(b)] << 8) ^ ((uint32_t)sb[B2(c)] << 16) ^ \
+     ((uint32_t)sb[B3(d)] << 24) ^ (k))
+
+/* SubWord(RotWord(w)) of the key schedule (FIPS-197 5.2). */
+#define SUB_ROT(w) \
+    ((uint32_t)sb[B1(w)] ^ ((uint32_t)sb[B2(w)] << 8) ^ ((uint32_t)sb[B3(w)] << 16) ^ \
+     ((uint32_t)sb[B0(w)] << 24))
+
+/* The next round key (k0..k3 = w[4i..4i+3] -> w[4i+4..4i+7]) with round constant rc. */
+#define KEY_STEP(k0, k1, k2, k3, rc) do { \
+        k0 ^= SUB_ROT(k3) ^ (rc); \
+        k1 ^= k0; \
+        k2 ^= k1; \
+        k3 ^= k2; \
+    } while (0)
+
+/* xtime of the public round constant. */
+#define RC_NEXT(rc) (((rc) << 1) ^ (((rc) >> 7) * 0x11Bu))
+
+/* One block with an expanded key. in and out may alias (all of in is read before out is written). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void tt_encrypt(const uint32_t *rk, const uint8_t in[16], uint8_t out[16])
+{
+    const uint32_t *te = aes_te0;
+    const uint8_t *sb = aes_sbox;
+    uint32_t s0, s1, s2, s3, t0, t1, t2, t3;
+    unsigned r;
+
+    s0 = load32_le(in) ^ rk[0];
+    s1 = load32_le(in + 4) ^ rk[1];
+    s2 = load32_le(in + 8) ^ rk[2];
+    s3 = load32_le(in + 12) ^ rk[3];
+    for (r = 0; r < 4; r++) {               /* rounds 1..8 */
+        rk += 8;
+        TT_ROUND(t0, t1, t2, t3, s0, s1, s2, s3, rk[-4], rk[-3], rk[-2], rk[-1]);
+        TT_ROUND(s0, s1, s2, s3, t0, t1, t2, t3, rk[0], rk[1], rk[2], rk[3]);
+    }
+    rk += 4;                                 /* round 9 */
+    TT_ROUND(t0, t1, t2, t3, s0, s1, s2, s3, rk[0], rk[1], rk[2], rk[3]);
+    rk += 4;                                 /* round 10 */
+    store32_le(out, SB_COL(t0, t1, t2, t3, rk[0]));
+    store32_le(out + 4, SB_COL(t1, t2, t3, t0, rk[1]));
+    store32_le(out + 8, SB_COL(t2, t3, t0, t1, rk[2]));
+    store32_le(out + 12, SB_COL(t3, t0, t1, t2, rk[3]));
+}
+
+/* One block, the round keys computed on the fly (none stored). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void tt_encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+    const uint32_t *te = aes_te0;
+    const uint8_t *sb = aes_sbox;
+    uint32_t s0, s1, s2, s3, t0, t1, t2, t3, k0, k1, k2, k3, rc = 1;
+    unsigned r;
+
+    k0 = load32_le(key);
+    k1 = load32_le(key + 4);
+    k2 = load32_le(key + 8);
+    k3 = load32_le(key + 12);
+    s0 = load32_le(in) ^ k0;
+    s1 = load32_le(in + 4) ^ k1;
+    s2 = load32_le(in + 8) ^ k2;
+    s3 = load32_le(in + 12) ^ k3;
+    for (r = 0; r < 4; r++) {               /* rounds 1..8 */
+        KEY_STEP(k0, k1, k2, k3, rc);
+        rc = RC_NEXT(rc);
+        TT_ROUND(t0, t1, t2, t3, s0, s1, s2, s3, k0, k1, k2, k3);
+        KEY_STEP(k0, k1, k2, k3, rc);
+        rc = RC_NEXT(rc);
+        TT_ROUND(s0, s1, s2, s3, t0, t1, t2, t3, k0, k1, k2, k3);
+    }
+    KEY_STEP(k0, k1, k2, k3, rc);           /* round 9 */
+    rc = RC_NEXT(rc);
+    TT_ROUND(t0, t1, t2, t3, s0, s1, s2, s3, k0, k1, k2, k3);
+    KEY_STEP(k0, k1, k2, k3, rc);           /* round 10 */
+    store32_le(out, SB_COL(t0, t1, t2, t3, k0));
+    store32_le(out + 4, SB_COL(t1, t2, t3, t0, k1));
+    store32_le(out + 8, SB_COL(t2, t3, t0, t1, k2));
+    store32_le(out + 12, SB_COL(t3, t0, t1, t2, k3));
+}
+
+/* Key expansion (FIPS-197 5.2): w[0..43]. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void tt_expand(uint32_t w[44], const uint8_t key[16])
+{
+    const uint8_t *sb = aes_sbox;
+    uint32_t k0, k1, k2, k3, rc = 1;
+    unsigned r;
+
+    k0 = load32_le(key);
+    k1 = load32_le(key + 4);
+    k2 = load32_le(key + 8);
+    k3 = load32_le(key + 12);
+    w[0] = k0;
+    w[1] = k1;
+    w[2] = k2;
+    w[3] = k3;
+    for (r = 1; r <= 10; r++) {
+        KEY_STEP(k0, k1, k2, k3, rc);
+        rc = RC_NEXT(rc);
+        w[4 * r] = k0;
+        w[4 * r + 1] = k1;
+        w[4 * r + 2] = k2;
+        w[4 * r + 3] = k3;
+    }
+}
+
+/* Two blocks: in1 is copied first, so out0 may alias in1. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void tt_encrypt2(const uint32_t *rk, const uint8_t in0[16], const uint8_t in1[16], uint8_t out0[16],
+                        uint8_t out1[16])
+{
+    uint8_t b1[16];
+    unsigned i;
+    for (i = 0; i < 16; i++) {
+        b1[i] = in1[i];
+    }
+    tt_encrypt(rk, in0, out0);
+    tt_encrypt(rk, b1, b1);
+    for (i = 0; i < 16; i++) {
+        out1[i] = b1[i];
+    }
+}
+
+static void sw_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+    tt_encrypt_otf(key, in, out);
+    crypto_burn_stack(AES_TT_BURN_BYTES);
+}
+
+static void sw_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
+{
+    tt_expand(ks->rk, key);
+    crypto_burn_stack(AES_TT_BURN_BYTES);
+}
+
+static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
+{
+    tt_encrypt(ks->rk, in, out);
+    crypto_burn_stack(AES_TT_BURN_BYTES);
+}
+
+static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                                 uint8_t out0[16], uint8_t out1[16])
+{
+    tt_encrypt2(ks->rk, in0, in1, out0, out1);
+    crypto_burn_stack(AES_TT_BURN_BYTES);
+}
+
+#else /* CRYPTO_AES_SW_TTABLE */
+/* ================================================================== bitsliced implementation
  *
  * Bitsliced layout. The state (16 bytes, FIPS-197 column-major: byte 4c+r is row r, column c) is held
  * in 8 words q0..q7; word i holds bit i of every byte, one bit ("lane") per byte:
@@ -19,12 +259,6 @@
  *
  * Nothing here branches on or indexes memory with key or data: only shifts, masks, XOR, AND, NOT.
  */
-#include "aes.h"
-
-#if defined(CRYPTO_AES_BACKEND_NRF52_ECB)
-#include "nrf52/ecb.h"
-#endif
-
 #include "aes_sbox.inc"
 
 /* Stack below the cipher functions used by the S-box pass and the round functions (spilled
@@ -41,19 +275,6 @@
         (b) ^= t_; \
         (a) ^= t_ << (n); \
     } while (0)
-
-static uint32_t load32_le(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void store32_le(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /*
  * Bytes -> planes. Word c = bytes 4c..4c+3 little-endian: bit position (r1 r0 i2 i1 i0) = 8r + i,
@@ -281,32 +502,21 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
     crypto_burn_stack(AES_BURN_BYTES);
 }
 
-int aes128_encrypt_sw(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+static void sw_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
-    if (!key || !in || !out) {
-        return CRYPTO_ERR_NULL;
-    }
     encrypt_otf(key, in, out);
-    return CRYPTO_OK;
 }
 
-int aes128_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
+static void sw_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
 {
-    if (!ks || !key) {
-        return CRYPTO_ERR_NULL;
-    }
     expand_key(key, ks->rk);
-    return CRYPTO_OK;
 }
 
-int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
+static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
 {
     uint32_t q[8], s[8];
     unsigned r, i;
 
-    if (!ks || !in || !out) {
-        return CRYPTO_ERR_NULL;
-    }
     to_planes(q, in);
     for (i = 0; i < 8; i++) {
         q[i] ^= ks->rk[0][i];
@@ -321,7 +531,6 @@ int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16],
     crypto_wipe(q, sizeof q);
     crypto_wipe(s, sizeof s);
     crypto_burn_stack(AES_BURN_BYTES);
-    return CRYPTO_OK;
 }
 
 /*
@@ -369,15 +578,12 @@ static void round_tail2(uint32_t q[8], const uint32_t s[8], const uint32_t *k)
     q[7] = tp ^ a17 ^ ROT_ROWS2(t7) ^ k[7];
 }
 
-int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
-                             uint8_t out0[16], uint8_t out1[16])
+static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                                 uint8_t out0[16], uint8_t out1[16])
 {
     uint32_t q[8], p[8], s8[8];
     unsigned r, i;
 
-    if (!ks || !in0 || !in1 || !out0 || !out1) {
-        return CRYPTO_ERR_NULL;
-    }
     to_planes(q, in0);
     to_planes(p, in1);
     for (i = 0; i < 8; i++) {
@@ -401,6 +607,44 @@ int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16
     crypto_wipe(p, sizeof p);
     crypto_wipe(s8, sizeof s8);
     crypto_burn_stack(AES_BURN_BYTES);
+}
+
+#endif /* CRYPTO_AES_SW_TTABLE */
+
+int aes128_encrypt_sw(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+    if (!key || !in || !out) {
+        return CRYPTO_ERR_NULL;
+    }
+    sw_encrypt(key, in, out);
+    return CRYPTO_OK;
+}
+
+int aes128_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
+{
+    if (!ks || !key) {
+        return CRYPTO_ERR_NULL;
+    }
+    sw_expand_key(ks, key);
+    return CRYPTO_OK;
+}
+
+int aes128_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
+{
+    if (!ks || !in || !out) {
+        return CRYPTO_ERR_NULL;
+    }
+    sw_encrypt_expanded(ks, in, out);
+    return CRYPTO_OK;
+}
+
+int aes128_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                             uint8_t out0[16], uint8_t out1[16])
+{
+    if (!ks || !in0 || !in1 || !out0 || !out1) {
+        return CRYPTO_ERR_NULL;
+    }
+    sw_encrypt2_expanded(ks, in0, in1, out0, out1);
     return CRYPTO_OK;
 }
 
@@ -414,7 +658,7 @@ int aes128_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
         return CRYPTO_OK;
     }
 #endif
-    encrypt_otf(key, in, out);
+    sw_encrypt(key, in, out);
     return CRYPTO_OK;
 }
 
