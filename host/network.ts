@@ -16,11 +16,13 @@ import { PbAdv } from "../modules/bearer/pb-adv.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Bytes, Clock, Logger } from "../modules/platform.js";
 import { Provisioning } from "../modules/prov/api.js";
-import type { OobUseParams, ProvContext, ProvEvent } from "../modules/prov/api.js";
+import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
 import { provisionerRole } from "../modules/prov/provisioner.js";
 import { AuthenticationMethod, InputOobAction, OobType, OutputOobAction } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
-import { bytesToHex } from "../modules/crypto/bytes.js";
+import { bytesToHex, hexToBytes } from "../modules/crypto/bytes.js";
+import { TimedPerson, XsDevice } from "./xs-device.js";
+import type { XsDeviceOptions, XsEventLine } from "./xs-device.js";
 
 /** "auto": the strongest method the device offers (output, input, static, none). */
 export type OobChoice = "none" | "static" | "output" | "input" | "auto";
@@ -54,6 +56,13 @@ export interface NetworkOptions {
   /** How long the simulated person takes to read and enter an OOB value, ms (default 300). */
   personDelayMs?: number;
   logger?: Logger;
+  /**
+   * Where the devices run: "node" (default: in this process) or "xs" (each a separate XS host runtime process,
+   * host/xs-device.ts, joining the hub over TCP; call launch() before start()). Silent devices stay in-process.
+   */
+  runtime?: "node" | "xs";
+  /** For runtime "xs": the runtime and app (host/xs-device.ts buildXsDevice()) and a directory for storage files. */
+  xs?: { xsrun: string; app: string; storageDir: string; led?: boolean; log?: string; onStderr?: (device: string, line: string) => void };
 }
 
 export interface SimDeviceOptions {
@@ -101,8 +110,12 @@ export class SimDevice {
     readonly kind: DeviceKind,
     readonly uuid: Bytes,
     readonly staticOob: Bytes | undefined,
-    readonly publicKey: Bytes | undefined,
+    public publicKey: Bytes | undefined,
   ) {}
+
+  /** runtime "xs": the device's process once launched (launch()), and how to start it. */
+  xs: XsDevice | undefined;
+  xsOptions: Omit<XsDeviceOptions, "port"> | undefined;
 
   /** The board's button, pressed by the simulated person. */
   pressButton(): void {
@@ -171,7 +184,8 @@ export class SimNetwork {
     });
     this.random = seededRandom(options.seed);
     this.crypto = new NodeCryptoPrimitives({ random: this.random });
-    this.person = new Person(this.hub.clock, options.personDelayMs ?? 300);
+    this.person =
+      options.runtime === "xs" ? new TimedPerson(this.hub.clock, options.personDelayMs ?? 300) : new Person(this.hub.clock, options.personDelayMs ?? 300);
     if (options.policy && !retransmitPolicies[options.policy]) {
       throw new RangeError(`unknown retransmission policy "${options.policy}" (have: ${Object.keys(retransmitPolicies).join(", ")})`);
     }
@@ -212,6 +226,29 @@ export class SimNetwork {
         this.hub.clock.setTimeout(tick, o.beaconIntervalMs ?? 1000);
       };
       this.hub.clock.setTimeout(tick, 0);
+      return device;
+    }
+    if (this.options.runtime === "xs") {
+      const xs = this.options.xs;
+      if (!xs) throw new RangeError("runtime xs needs options.xs (the runtime and the app: host/xs-device.ts buildXsDevice())");
+      device.xsOptions = {
+        xsrun: xs.xsrun,
+        app: xs.app,
+        name: o.name,
+        kind: device.kind,
+        uuid,
+        storage: `${xs.storageDir}/${o.name}.bin`,
+        randomSeed: `sim ${this.options.seed} ${o.name} ${bytesToHex(this.random(16))}`,
+        ...(staticOob ? { staticOob } : {}),
+        ...(o.capabilities ? { capabilities: o.capabilities } : {}),
+        beaconIntervalMs: o.beaconIntervalMs ?? 1000,
+        ...(this.options.policy ? { policy: this.options.policy } : {}),
+        ...(o.oobPublicKey ? { oobPublicKey: true } : {}),
+        ...(xs.led ? { led: true } : {}),
+        ...(xs.log ? { log: xs.log } : {}),
+        ...(xs.onStderr ? { onStderr: (line: string) => xs.onStderr!(o.name, line) } : {}),
+      };
+      radio.close(); // the device's radio is its process's own connection to the hub
       return device;
     }
     const storage = new MemoryStorage();
@@ -346,6 +383,53 @@ export class SimNetwork {
     }
   }
 
+  /**
+   * runtime "xs": listen on 127.0.0.1 (a free port) and start each XS device's process, one after the other (in
+   * the order they were added, so the hub makes their radios in a fixed order: deterministic), each joining the
+   * hub before the next starts. Nothing for runtime "node".
+   */
+  async launch(): Promise<void> {
+    const pending = this.devices.filter((d) => d.xsOptions && !d.xs);
+    if (!pending.length) return;
+    this.xsPort ??= (await this.hub.listen({ port: 0 })).port!;
+    const port = this.xsPort;
+    for (const device of pending) {
+      const xs = await XsDevice.spawn({ ...device.xsOptions!, port });
+      device.xs = xs;
+      const pk = xs.started?.oobPublicKey;
+      if (typeof pk === "string") device.publicKey = hexToBytes(pk);
+      xs.onEvent = (e) => this.xsDevicePerson(device, xs, e);
+      xs.onDisplay = (text) => {
+        const last = xs.events[xs.events.length - 1];
+        const action = last && last.event === "output-request" ? Number(last.action) : -1;
+        const value: OobValue = action === OutputOobAction.OutputAlphanumeric || !/^[0-9]+$/.test(text) ? text : Number(text);
+        (this.person as TimedPerson).show(device.uuid, value, last ? last.time : this.hub.clock.now());
+      };
+      xs.onLed = (on) => {
+        device.ledLog.push({ time: this.hub.clock.now(), on });
+        device.ledOn = on;
+        device.onLed?.(on);
+      };
+    }
+  }
+
+  private xsPort: number | undefined;
+
+  /** The person and an XS device: entries go to its stdin ahead of time, stamped with when they happen. */
+  private xsDevicePerson(device: SimDevice, xs: XsDevice, e: XsEventLine): void {
+    if (e.event !== "input-request") return;
+    const action = Number(e.action);
+    (this.person as TimedPerson).enterAhead(
+      device.uuid,
+      (v, due) => {
+        if (action === InputOobAction.Push && typeof v === "number") {
+          for (let i = 0; i < v; i++) xs.pressButton(due + i * 150);
+        } else xs.enterInput(v, due);
+      },
+      e.time,
+    );
+  }
+
   /** Start every device and the provisioner's scanning. */
   start(): void {
     for (const d of this.devices) d.app?.start();
@@ -368,7 +452,8 @@ export class SimNetwork {
       name: t.device.name,
       kind: t.device.kind,
       uuid: bytesToHex(t.device.uuid),
-      provisioned: t.completeAt !== undefined,
+      // an XS device must say so too (its "complete" line): both sides agree
+      provisioned: t.completeAt !== undefined && (!t.device.xs || t.device.xs.events.some((e) => e.event === "complete")),
       address: t.address,
       durationMs: t.completeAt !== undefined && t.linkOpenAt !== undefined ? Math.round((t.completeAt - t.linkOpenAt) * 1000) / 1000 : null,
       closeReason: t.closeReason,
@@ -377,10 +462,14 @@ export class SimNetwork {
     }));
   }
 
-  /** Stop observing, flush the capture and close the hub. */
+  /** Stop observing, flush the capture and close the hub (XS devices get BYE and end; they are waited for). */
   async close(): Promise<void> {
     this.stopObserving?.();
     await this.hub.close();
+    const xs = this.devices.map((d) => d.xs).filter((x): x is XsDevice => x !== undefined);
+    const timer = setTimeout(() => xs.forEach((x) => x.kill()), 5000);
+    await Promise.all(xs.map((x) => x.exited));
+    clearTimeout(timer);
   }
 }
 

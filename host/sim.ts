@@ -11,8 +11,12 @@
  * 2 for bad arguments.
  */
 import { parseArgs } from "node:util";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SimNetwork, capabilitiesFor, INPUT_ACTIONS, OUTPUT_ACTIONS } from "./network.js";
-import type { AlgChoice, OobChoice, ProvisionerOptions } from "./network.js";
+import type { AlgChoice, NetworkOptions, OobChoice, ProvisionerOptions } from "./network.js";
+import { buildXsDevice, xsAvailable } from "./xs-device.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Logger } from "../modules/platform.js";
 import { errorCodeName } from "../modules/prov/pdu.js";
@@ -35,7 +39,9 @@ const USAGE = `usage: npm run sim -- [options]
   --beacon-interval MS Unprovisioned Device beacon interval (default 1000)
   --limit S            stop after S simulated seconds (default 600)
   --realtime           run on the wall clock instead of virtual time
-  --runtime R          node (in-process devices)
+  --runtime R          xs (default: each device an XS host runtime process on the hub, built first if
+                       needed; node when there is no C compiler) | node (in-process devices)
+  --led                (xs) print the devices' LED changes on stderr
   --pcap FILE          write every packet to FILE (LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR)
   --json               one JSON object per line per device
   --verbose            print every provisioning event`;
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
         limit: { type: "string" },
         realtime: { type: "boolean" },
         runtime: { type: "string" },
+        led: { type: "boolean" },
         pcap: { type: "string" },
         json: { type: "boolean" },
         verbose: { type: "boolean" },
@@ -104,8 +111,28 @@ async function main(): Promise<void> {
   const seed = num(values.seed, "seed", 1, 0, 2 ** 31);
   const policy = values.policy ?? "adaptive";
   if (!retransmitPolicies[policy]) fail(`unknown policy "${policy}"`);
-  const runtime = values.runtime ?? "node";
-  if (runtime !== "node") fail(`--runtime ${runtime}: only "node" is available in this build (the XS runtime is not wired into the simulator yet)`);
+  let runtime = values.runtime ?? "xs";
+  if (runtime !== "node" && runtime !== "xs") fail("--runtime must be xs or node");
+  let xs: NetworkOptions["xs"];
+  let storageDir: string | undefined;
+  if (runtime === "xs") {
+    const missing = await xsAvailable();
+    if (missing) {
+      if (values.runtime === "xs") fail(`--runtime xs: ${missing}`);
+      process.stderr.write(`sim: the XS runtime cannot be built here (${missing}): running the devices on node\n`);
+      runtime = "node";
+    } else {
+      const built = await buildXsDevice();
+      storageDir = mkdtempSync(join(tmpdir(), "meshprov-sim-"));
+      xs = {
+        ...built,
+        storageDir,
+        ...(values.led ? { led: true } : {}),
+        ...(values.verbose ? { log: "info" } : {}),
+        onStderr: (device, line) => process.stderr.write(`${device}: ${line}\n`),
+      };
+    }
+  }
   const json = !!values.json;
 
   const provOptions: ProvisionerOptions = {
@@ -138,6 +165,8 @@ async function main(): Promise<void> {
       ecdhComputeMs: num(values["ecdh-ms"], "ecdh-ms", 30, 0, 60_000),
       policy,
       ...(logger ? { logger } : {}),
+      runtime: runtime as "node" | "xs",
+      ...(xs ? { xs } : {}),
     });
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
@@ -151,11 +180,22 @@ async function main(): Promise<void> {
   const silent = num(values.silent, "silent", 0, 0, 100);
   for (let i = 0; i < silent; i++) net.addDevice({ name: `silent-${i + 1}`, silent: true, beaconIntervalMs });
   net.addProvisioner(provOptions);
+  if (values.led) {
+    for (const d of net.devices) d.onLed = (on) => process.stderr.write(`${(net.clock.now() / 1000).toFixed(3).padStart(9)}s ${d.name} LED ${on ? "on" : "off"}\n`);
+  }
+  try {
+    await net.launch();
+  } catch (e) {
+    await net.close();
+    if (storageDir) rmSync(storageDir, { recursive: true, force: true });
+    throw e;
+  }
   net.start();
   const limitMs = num(values.limit, "limit", 600, 1, 86_400) * 1000;
   await net.run(limitMs);
   const results = net.results();
   await net.close();
+  if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 
   if (json) {
     for (const r of results) process.stdout.write(JSON.stringify(r) + "\n");

@@ -75,6 +75,13 @@ double xsrNow(void);
 int32_t xsrTimerSet(xsMachine* the, xsSlot* function, double ms, double interval);
 /* Cancels the timer (nothing when it already fired or does not exist). */
 void xsrTimerClear(xsMachine* the, int32_t id);
+/* Arms a one-shot timer due at `when` (xsrNow() time, ms; a time in the past: as soon as possible). */
+int32_t xsrTimerSetAt(xsMachine* the, xsSlot* function, double when);
+/* 1 and *when = the due time of the earliest timer, or 0 when there is none. */
+int xsrNextTimer(xsMachine* the, double* when);
+/* Runs the earliest timer if it is due (its time <= xsrNow()), then the promise jobs it queued. Returns 1 when
+ * one ran. For platforms that drive the clock themselves (the simulated air's virtual time). */
+int xsrRunDueTimer(xsMachine* the);
 
 /* An I/O source for the run loop (for the radio client of the simulated air): `ready` runs when
  * `fd` is readable. Returns 0, or -1 when the table is full. */
@@ -117,6 +124,7 @@ typedef struct xsrRuntime {
 	size_t allocationLimit;           /* bytes of chunk and slot blocks the machine may take (0: no limit) */
 	size_t allocated;                 /* bytes of chunk and slot blocks it holds now */
 	size_t allocatedPeak;             /* the most it held */
+	int importsSettled;               /* top-level imports fulfilled so far */
 } xsrRuntime;
 
 /* The runtime the next machine created gets as its `host` (one runtime per process on the host). */

@@ -495,6 +495,37 @@ int32_t xsrTimerSet(txMachine* the, txSlot* function, double ms, double interval
 	return timer->id;
 }
 
+int32_t xsrTimerSetAt(txMachine* the, txSlot* function, double when)
+{
+	xsrRuntime* runtime = xsrRuntimeOf(the);
+	xsrTimer* timer;
+	if (!fxIsCallable(the, function))
+		mxTypeError("timer callback must be a function");
+	if (!(when == when))
+		when = xsrNow();
+	timer = c_calloc(1, sizeof(xsrTimer));
+	if (!timer)
+		mxUnknownError("out of memory");
+	if (runtime->timerSeq == 0x7FFFFFFF)
+		runtime->timerSeq = 0;
+	timer->id = ++runtime->timerSeq;
+	timer->when = when;
+	timer->interval = 0;
+	timer->function = *function;
+	fxRemember(the, &timer->function);
+	xsrTimerInsert(runtime, timer);
+	return timer->id;
+}
+
+int xsrNextTimer(txMachine* the, double* when)
+{
+	xsrRuntime* runtime = the->host;
+	if (!runtime || !runtime->timers)
+		return 0;
+	*when = runtime->timers->when;
+	return 1;
+}
+
 void xsrTimerClear(txMachine* the, int32_t id)
 {
 	xsrRuntime* runtime = xsrRuntimeOf(the);
@@ -590,6 +621,23 @@ static void xsrRunTimer(txMachine* the, xsrRuntime* runtime, xsrTimer* timer)
 	}
 }
 
+int xsrRunDueTimer(txMachine* the)
+{
+	xsrRuntime* runtime = the->host;
+	xsrTimer* timer;
+	if (!runtime || runtime->exitRequested)
+		return 0;
+	timer = runtime->timers;
+	if (!timer || (timer->when > xsrNow()))
+		return 0;
+	runtime->timers = timer->next;
+	fxBeginHost(the);
+	xsrRunTimer(the, runtime, timer);
+	fxEndHost(the);
+	xsrDrainJobs(the);
+	return 1;
+}
+
 void xsrExit(txMachine* the, int status)
 {
 	xsrRuntime* runtime = the->host;
@@ -650,8 +698,10 @@ void xsrFreeTimers(txMachine* the)
 static void xsrImportFulfilled(txMachine* the)
 {
 	xsrRuntime* runtime = the->host;
-	if (runtime)
+	if (runtime) {
 		runtime->importedAt = xsrNow();
+		runtime->importsSettled++;
+	}
 }
 
 static void xsrImportRejected(txMachine* the)

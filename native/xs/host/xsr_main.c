@@ -15,19 +15,28 @@
  *   --creation K=V    override one creation field (e.g. initialHeapCount=4096)
  *   --memory-limit N  the machine may take at most N bytes of chunk and slot blocks from the C heap
  *                     (try a device's budget: past it the engine stops with "not enough memory", exit 3)
+ *   --air HOST:PORT   join the simulated air hub there (docs/air-protocol.md): the radio native sends and
+ *                     receives through it, and in virtual mode the clock and the timers follow the hub's time
+ *   --name NAME       the radio's name on the hub and the device's name (default "xs-device")
+ *   --uuid HEX        the device UUID, 32 hex digits (default: derived from the name)
+ *   --led             print "LED on" / "LED off" lines when the board's LED changes
+ *   --random-seed T   random bytes from a deterministic stream seeded by T (simulations only: not secure)
  *   --                the rest are the app's arguments (sys.args())
  *
- * Exit status: 0, 1 (uncaught exception or rejection, or sys.exit(1)), 2 (usage), 3 (fatal engine error).
+ * Exit status: 0, 1 (uncaught exception or rejection, or sys.exit(1)), 2 (usage), 3 (fatal engine error),
+ * 4 (the air: cannot join the hub, the hub's ERROR, malformed input from it). The hub closing ends it with 0.
  */
 #include "xsAll.h"
 #include "xsr.h"
 #include "xsr_platform.h"
 #include "xsr_creation.h"
+#include "xsr_hostrt.h"
 
 #include <errno.h>
 
 int gxsrArgc = 0;
 char** gxsrArgv = C_NULL;
+xsrHostOptions gxsrHostOptions = { C_NULL, "xs-device", C_NULL, 0, C_NULL };
 
 static void usage(const char* message)
 {
@@ -35,7 +44,7 @@ static void usage(const char* message)
 		fprintf(stderr, "xsrun: %s\n", message);
 	fprintf(stderr,
 		"usage: xsrun [-I DIR] [--preload NAME] [--source] [--storage FILE] [--stats] [--creation K=V] [--memory-limit N]\n"
-		"             FILE.xsb | DIR ENTRY [-- ARGS]\n");
+		"             [--air HOST:PORT] [--name NAME] [--uuid HEX] [--led] [--random-seed T] FILE.xsb | DIR ENTRY [-- ARGS]\n");
 	exit(2);
 }
 
@@ -91,7 +100,7 @@ int main(int argc, char** argv)
 
 	c_memset(&runtime, 0, sizeof(runtime));
 	runtime.storagePath = getenv("XSR_STORAGE") ? getenv("XSR_STORAGE") : "xsr-storage.bin";
-	started = xsrNow();
+	started = xsrHostWallNow();
 	for (i = 1; i < argc; i++) {
 		const char* arg = argv[i];
 		if (!strcmp(arg, "--")) {
@@ -132,6 +141,28 @@ int main(int argc, char** argv)
 			if (errno || *end || (limit <= 0))
 				usage("--memory-limit needs a positive number of bytes");
 			runtime.allocationLimit = (size_t)limit;
+		}
+		else if (!strcmp(arg, "--air")) {
+			if (++i == argc)
+				usage("--air needs HOST:PORT");
+			gxsrHostOptions.air = argv[i];
+		}
+		else if (!strcmp(arg, "--name")) {
+			if ((++i == argc) || !argv[i][0] || (strlen(argv[i]) > 64))
+				usage("--name needs a name of 1..64 bytes");
+			gxsrHostOptions.name = argv[i];
+		}
+		else if (!strcmp(arg, "--uuid")) {
+			if (++i == argc)
+				usage("--uuid needs 32 hex digits");
+			gxsrHostOptions.uuid = argv[i];
+		}
+		else if (!strcmp(arg, "--led"))
+			gxsrHostOptions.led = 1;
+		else if (!strcmp(arg, "--random-seed")) {
+			if ((++i == argc) || !argv[i][0])
+				usage("--random-seed needs a text");
+			gxsrHostOptions.randomSeed = argv[i];
 		}
 		else if (!strcmp(arg, "--creation")) {
 			if ((++i == argc) || (setCreation(&creation, argv[i]) < 0))
@@ -189,23 +220,41 @@ int main(int argc, char** argv)
 		fprintf(stderr, "xsrun: cannot create the machine\n");
 		return 3;
 	}
-	created = xsrNow();
+	created = xsrHostWallNow();
+	xsrAirInit(the);
+	if (gxsrHostOptions.air) {
+		char error[256];
+		if (xsrAirConnect(the, gxsrHostOptions.air, gxsrHostOptions.name, error, sizeof(error)) < 0) {
+			fprintf(stderr, "xsrun: air: %s\n", error);
+			fxDeleteMachine(the);
+			return 4;
+		}
+	}
 	for (i = 0; (i < preloadCount) && !failed; i++) {
 		xsrImportModule(the, preloads[i], &failed);
 		if (!failed)
 			failed = xsrDrainJobs(the);
 	}
-	if (!failed)
+	imported = -1;
+	if (!failed) {
 		xsrImportModule(the, entry, &failed);
+		/* the entry and its imports load and evaluate in promise jobs: measure on the wall clock */
+		if (!failed)
+			failed = xsrDrainJobs(the);
+		if (runtime.importsSettled > preloadCount)
+			imported = xsrHostWallNow();
+	}
 	if (!failed)
 		xsrRunLoop(the);
-	imported = runtime.importedAt;
+	if ((imported < 0) && (runtime.importsSettled > preloadCount))
+		imported = xsrHostWallNow();
+	xsrAirClose();
 	status = runtime.exitRequested ? runtime.exitStatus : 0;
 	fflush(stdout);
 	if (stats) {
 		/* the engine's counters as the run left them, then after a full collection (what is live) */
 		char json[1024], live[1024];
-		double total = xsrNow() - started;
+		double total = xsrHostWallNow() - started;
 		xsrStatsJSON(the, json, sizeof(json));
 		fxCollectGarbage(the);
 		xsrStatsJSON(the, live, sizeof(live));

@@ -8,6 +8,7 @@
 #include "xsAll.h"
 #include "xsr.h"
 #include "xsr_platform.h"
+#include "xsr_hostrt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,9 +116,13 @@ void fxFreeSlots(txMachine* the, void* slots)
 	xsrFree(the, slots);
 }
 
-/* ---- clock ---------------------------------------------------------------------------------------- */
+/* ---- clock: monotonic wall time (+ an offset: real mode on the air hub), or the hub's virtual time ---- */
 
-double xsrNow(void)
+static double gxsrClockOffset = 0;
+static int gxsrClockVirtual = 0;
+static double gxsrClockVirtualNow = 0;
+
+double xsrHostWallNow(void)
 {
 	static struct timespec origin;
 	static int started = 0;
@@ -128,6 +133,30 @@ double xsrNow(void)
 		started = 1;
 	}
 	return (double)(now.tv_sec - origin.tv_sec) * 1000.0 + (double)(now.tv_nsec - origin.tv_nsec) / 1e6;
+}
+
+double xsrNow(void)
+{
+	if (gxsrClockVirtual)
+		return gxsrClockVirtualNow;
+	return xsrHostWallNow() + gxsrClockOffset;
+}
+
+void xsrHostClockSetVirtual(double now)
+{
+	gxsrClockVirtual = 1;
+	gxsrClockVirtualNow = now;
+}
+
+void xsrHostClockAdvance(double now)
+{
+	if (gxsrClockVirtual && (now > gxsrClockVirtualNow))
+		gxsrClockVirtualNow = now;
+}
+
+void xsrHostClockSetOffset(double offset)
+{
+	gxsrClockOffset = offset;
 }
 
 /* ---- module store ------------------------------------------------------------------------------- */
@@ -248,6 +277,7 @@ void xsrPlatformWait(txMachine* the, double timeout)
 	struct pollfd fds[XSR_MAX_WATCHES];
 	int count = runtime ? runtime->watchCount : 0;
 	int i, ms, result;
+	xsrAirBeforeWait(the, &timeout); /* virtual time: WAIT_UNTIL, then wait for the hub whatever the timers say */
 	if (timeout < 0)
 		ms = -1;
 	else if (timeout > 2147483647.0)

@@ -25,6 +25,7 @@ import { radio } from "./radio.js";
 import { args } from "./sys.js";
 import { log, trace } from "./trace.js";
 
+const OOB_KEY = "oobkey";
 const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
 
 function parseArgs(list) {
@@ -76,8 +77,18 @@ if (opts.policy) {
 }
 let oobPublicKey;
 if (opts["oob-public-key"]) {
-  config.oobKeyPair = xsCrypto.p256GenerateKeyPair();
-  oobPublicKey = bytesToHex(config.oobKeyPair.publicKey); // printed like a QR code on the box: public
+  // The device's own key pair, made once and kept (like a key written at manufacture); the public key is
+  // printed in the "started" line, as a QR code on the box would show it.
+  let pair = xsStorage.read(OOB_KEY);
+  if (!pair || pair.length !== 96 || !xsCrypto.p256ValidatePublicKey(pair.slice(32))) {
+    const made = xsCrypto.p256GenerateKeyPair();
+    pair = new Uint8Array(96);
+    pair.set(made.privateKey, 0);
+    pair.set(made.publicKey, 32);
+    xsStorage.write(OOB_KEY, pair);
+  }
+  config.oobKeyPair = { privateKey: pair.slice(0, 32), publicKey: pair.slice(32) };
+  oobPublicKey = bytesToHex(config.oobKeyPair.publicKey);
 }
 
 const io = {
@@ -119,9 +130,10 @@ function fields(e) {
 let inputAction = -1;
 
 app.onEvent = (e) => {
+  emit({ event: e.type, time: xsClock.now(), ...fields(e) });
   switch (e.type) {
     case "output-request":
-      board.show(String(e.value)); // the LED blinks it too (main.ts); the display is what the person reads
+      board.show(String(e.value)); // after the event line; the LED blinks it too (main.ts)
       break;
     case "input-request":
       inputAction = e.action;
@@ -136,7 +148,6 @@ app.onEvent = (e) => {
     default:
       break;
   }
-  emit({ event: e.type, time: xsClock.now(), ...fields(e) });
 };
 
 board.onInput((text) => {
