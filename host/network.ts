@@ -62,7 +62,17 @@ export interface NetworkOptions {
    */
   runtime?: "node" | "xs";
   /** For runtime "xs": the runtime and app (host/xs-device.ts buildXsDevice()) and a directory for storage files. */
-  xs?: { xsrun: string; app: string; storageDir: string; led?: boolean; log?: string; onStderr?: (device: string, line: string) => void };
+  xs?: {
+    xsrun: string;
+    app: string;
+    storageDir: string;
+    led?: boolean;
+    log?: string;
+    /** More xsrun options and app arguments for every device (host/xs-device.ts). */
+    runtimeArgs?: string[];
+    appArgs?: string[];
+    onStderr?: (device: string, line: string) => void;
+  };
 }
 
 export interface SimDeviceOptions {
@@ -246,6 +256,8 @@ export class SimNetwork {
         ...(o.oobPublicKey ? { oobPublicKey: true } : {}),
         ...(xs.led ? { led: true } : {}),
         ...(xs.log ? { log: xs.log } : {}),
+        ...(xs.runtimeArgs ? { runtimeArgs: xs.runtimeArgs } : {}),
+        ...(xs.appArgs ? { appArgs: xs.appArgs } : {}),
         ...(xs.onStderr ? { onStderr: (line: string) => xs.onStderr!(o.name, line) } : {}),
       };
       radio.close(); // the device's radio is its process's own connection to the hub

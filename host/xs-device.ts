@@ -54,6 +54,9 @@ export interface XsDeviceOptions {
   led?: boolean;
   /** device-main's log level (default "warn"). */
   log?: string;
+  /** More xsrun options (e.g. ["--stats"]) and app arguments (e.g. ["--heap"]). */
+  runtimeArgs?: string[];
+  appArgs?: string[];
   /** Called with every stdout line that is not an event, a display or an LED line (logs). */
   onOther?: (line: string) => void;
   /** Called with each stderr line. */
@@ -99,12 +102,14 @@ export class XsDevice {
     const args = ["--air", `127.0.0.1:${o.port}`, "--name", o.name, "--uuid", bytesToHex(o.uuid), "--storage", o.storage];
     if (o.led) args.push("--led");
     if (o.randomSeed) args.push("--random-seed", o.randomSeed);
+    if (o.runtimeArgs) args.push(...o.runtimeArgs);
     args.push(o.app, DEVICE_ENTRY, "--", "--sync", "--kind", o.kind, "--log", o.log ?? "warn");
     if (o.staticOob) args.push("--static-oob", bytesToHex(o.staticOob));
     if (o.capabilities) args.push("--capabilities", JSON.stringify(o.capabilities));
     if (o.beaconIntervalMs !== undefined) args.push("--beacon-interval", String(o.beaconIntervalMs));
     if (o.policy) args.push("--policy", o.policy);
     if (o.oobPublicKey) args.push("--oob-public-key");
+    if (o.appArgs) args.push(...o.appArgs);
     if (!existsSync(o.xsrun)) throw new Error(`${o.xsrun} does not exist: build the XS runtime first (npm run build:xs)`);
     this.child = spawn(o.xsrun, args, { stdio: ["pipe", "pipe", "pipe"] });
     this.child.stdout.setEncoding("utf8");

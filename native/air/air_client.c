@@ -407,7 +407,7 @@ int air_client_process(void) {
         if (A.rx_len < sizeof A.rx) {
             int got = A.io.recv(A.io.ctx, A.rx + A.rx_len, sizeof A.rx - A.rx_len);
             if (got < 0) {
-                result = fail(AIR_CLOSED, "the link to the hub closed", "");
+                result = fail(AIR_ERR_LINK, "the link to the hub closed without BYE", "");
                 break;
             }
             A.rx_len += (size_t)got;
@@ -424,7 +424,7 @@ int air_client_process(void) {
             size_t before = A.rx_len;
             int got = A.io.recv(A.io.ctx, A.rx + A.rx_len, sizeof A.rx - A.rx_len);
             if (got < 0) {
-                result = fail(AIR_CLOSED, "the link to the hub closed", "");
+                result = fail(AIR_ERR_LINK, "the link to the hub closed without BYE", "");
                 break;
             }
             A.rx_len += (size_t)got;

@@ -23,7 +23,7 @@
  * Bad input from the hub (a malformed frame, an unknown type, a WELCOME that is not one) is a clean error:
  * air_client_process returns AIR_ERR_PROTOCOL, the client stops (state AIR_STATE_FAILED) and
  * air_client_error() says why; nothing is delivered from a bad frame. The hub's ERROR gives AIR_ERR_HUB, its
- * BYE (or the link closing) AIR_CLOSED.
+ * BYE AIR_CLOSED, the link closing without BYE AIR_ERR_LINK.
  *
  * All callbacks (on_done, the receiver, io->advance/run_due) run from air_client_process, i.e. from the
  * platform's main loop; air_client_process is not re-entrant (a nested call returns AIR_OK at once).
@@ -42,10 +42,10 @@
 
 /* air_client_process / air_client_connect results */
 #define AIR_OK 0
-#define AIR_CLOSED 1          /* the hub said BYE, or the link closed */
+#define AIR_CLOSED 1          /* the hub said BYE */
 #define AIR_ERR_PROTOCOL (-1) /* malformed or unexpected input from the hub */
 #define AIR_ERR_HUB (-2)      /* the hub sent ERROR (air_client_error() has its code and message) */
-#define AIR_ERR_LINK (-3)     /* the transport failed */
+#define AIR_ERR_LINK (-3)     /* the transport failed, or the link closed without BYE */
 #define AIR_ERR_ARG (-4)      /* bad argument (name length) */
 
 typedef enum {

@@ -141,6 +141,14 @@ int xsrDrainJobs(xsMachine* the);
  * that call JavaScript from the run loop and catch what it throws). */
 void xsrReportException(xsMachine* the, const char* what);
 
+/* The engine's memory counters: chunk bytes and slots in use now and at most so far, the slot size. */
+typedef struct {
+	long chunksCurrent, chunksPeak;
+	long slotsCurrent, slotsPeak;
+	int slotSize;
+} xsrMemory;
+void xsrMemoryCounters(xsMachine* the, xsrMemory* out);
+
 /* Writes the machine's memory counters as a JSON object (no newline) into buffer. */
 void xsrStatsJSON(xsMachine* the, char* buffer, size_t size);
 

@@ -740,6 +740,15 @@ void xsrImportModule(txMachine* the, const char* name, int* failed)
 
 /* ---- memory counters -------------------------------------------------------------------------- */
 
+void xsrMemoryCounters(txMachine* the, xsrMemory* out)
+{
+	out->chunksCurrent = (long)the->currentChunksSize;
+	out->chunksPeak = (long)the->peakChunksSize;
+	out->slotsCurrent = (long)the->currentHeapCount;
+	out->slotsPeak = (long)the->peakHeapCount;
+	out->slotSize = (int)sizeof(txSlot);
+}
+
 void xsrStatsJSON(txMachine* the, char* buffer, size_t size)
 {
 	xsrRuntime* runtime = the->host;

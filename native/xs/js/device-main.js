@@ -6,13 +6,15 @@
 // Configuration: the manifest's defines (DEVICE_KIND light|switch, STATIC_OOB hex or "", BEACON_INTERVAL_MS,
 // LOG_LEVEL), overridden on the host by the app's arguments (after `--`):
 //   --kind light|switch  --static-oob HEX  --beacon-interval MS  --capabilities JSON  --policy NAME
-//   --oob-public-key     --log debug|info|warn|error|none  --sync
+//   --oob-public-key     --log debug|info|warn|error|none  --sync  --heap  --led-events
 //
 // Output, on stdout: one JSON object per line per application event, {"event": type, "time": ms, ...fields},
 // never a secret (no key, no AuthValue, no Output OOB value: that goes to the board's display); plus the
 // log lines "[level] tag: message" and the board's lines (LED, display).
 // --sync (the simulator): after each line the app holds two 1 ms timers, so a hub in virtual time cannot run
-// past the line before the simulator has read it.
+// past the line before the simulator has read it. --heap (benchmarks): each event line carries the engine's
+// memory counters at that moment, "heap": {"chunks": bytes, "slots": count}. --led-events (tests): each LED change
+// is an event line too, {"event": "led", "on": bool, "time": ms}.
 import { DeviceApp } from "../../../main.js";
 import { retransmitPolicies } from "../../../modules/bearer/retransmit.js";
 import { bytesToHex, hexToBytes } from "../../../modules/crypto/bytes.js";
@@ -22,7 +24,7 @@ import defines from "./config.js";
 import * as identity from "./identity.js";
 import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
-import { args } from "./sys.js";
+import { args, memory } from "./sys.js";
 import { log, trace } from "./trace.js";
 
 const OOB_KEY = "oobkey";
@@ -32,7 +34,7 @@ function parseArgs(list) {
   const o = {};
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
-    if (a === "--oob-public-key" || a === "--sync") o[a.slice(2)] = true;
+    if (a === "--oob-public-key" || a === "--sync" || a === "--heap" || a === "--led-events") o[a.slice(2)] = true;
     else if (a.startsWith("--") && i + 1 < list.length) o[a.slice(2)] = list[++i];
     else throw new RangeError(`device-main: unexpected argument "${a}"`);
   }
@@ -47,6 +49,7 @@ const beaconIntervalMs = Number(opts["beacon-interval"] ?? defines.BEACON_INTERV
 if (!(beaconIntervalMs >= 20)) throw new RangeError("device-main: beacon interval must be at least 20 ms");
 const logLevel = LEVELS[String(opts.log ?? defines.LOG_LEVEL ?? "info")] ?? 1;
 const sync = opts.sync === true;
+const heap = opts.heap === true;
 
 const logger = {
   log(level, tag, message) {
@@ -55,6 +58,10 @@ const logger = {
 };
 
 function emit(object) {
+  if (heap) {
+    const m = memory();
+    object.heap = { chunks: m.chunks.current, slots: m.slots.current };
+  }
   trace(JSON.stringify(object) + "\n");
   if (sync) {
     xsClock.setTimeout(() => {}, 1);
@@ -91,8 +98,13 @@ if (opts["oob-public-key"]) {
   oobPublicKey = bytesToHex(config.oobKeyPair.publicKey);
 }
 
+let led = false;
 const io = {
-  setLed: (on) => board.setLed(!!on),
+  setLed: (on) => {
+    board.setLed(!!on);
+    if (opts["led-events"] && !!on !== led) emit({ event: "led", on: !!on, time: xsClock.now() });
+    led = !!on;
+  },
   onButton: (handler) => board.onButton(handler),
 };
 
