@@ -3,7 +3,9 @@
  * Prints JSON lines:
  *   {"calibration": ...}                          SysTick ticks of a loop of known length
  *   {"op": "...", "instructions": N}              per operation call (arguments set up + call + return)
- *   {"module": "...", "textBytes": N, "stackBytes": N}
+ *   {"module": "...", "textBytes": N, "dataBytes": N, "stackBytes": N}
+ *       textBytes: code + read-only data (flash); dataBytes: initialised data + bss (RAM; the T-table
+ *       AES's tables, which must be in SRAM); the "aes" line also names the software AES ("impl").
  *
  * Instruction counts: each op runs `reps` times back to back between two SysTick reads, and so does
  * an empty function; the difference, times the calibrated instructions per tick (40: SysTick runs at
@@ -110,17 +112,18 @@ static const struct {
 static const struct {
     const char *name;
     uint32_t text;
+    uint32_t data;
 } modules[] = {
-    { "aes", TEXT_aes },
-    { "cmac", TEXT_cmac },
-    { "ccm", TEXT_ccm },
-    { "sha256", TEXT_sha256 },
-    { "hmac_sha256", TEXT_hmac_sha256 },
+    { "aes", TEXT_aes, DATA_aes },
+    { "cmac", TEXT_cmac, DATA_cmac },
+    { "ccm", TEXT_ccm, DATA_ccm },
+    { "sha256", TEXT_sha256, DATA_sha256 },
+    { "hmac_sha256", TEXT_hmac_sha256, DATA_hmac_sha256 },
 #if defined(CRYPTO_HAVE_P256)
-    { "p256", TEXT_p256 },
+    { "p256", TEXT_p256, DATA_p256 },
 #endif
-    { "crypto_common", TEXT_crypto_common },
-    { "aes_nrf52_ecb", TEXT_nrf52_ecb },
+    { "crypto_common", TEXT_crypto_common, DATA_crypto_common },
+    { "aes_nrf52_ecb", TEXT_nrf52_ecb, DATA_nrf52_ecb },
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
@@ -227,8 +230,13 @@ int main(void)
         }
         board_puts("{\"module\": \"");
         board_puts(modules[m].name);
+        if (streq(modules[m].name, "aes")) {
+            board_puts("\", \"impl\": \"" AES128_SW_IMPL);
+        }
         board_puts("\", \"textBytes\": ");
         board_put_u32(modules[m].text);
+        board_puts(", \"dataBytes\": ");
+        board_put_u32(modules[m].data);
         board_puts(", \"stackBytes\": ");
         board_put_u32(s);
         board_puts("}\n");

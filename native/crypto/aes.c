@@ -23,6 +23,19 @@ static void store32_le(uint8_t *p, uint32_t v)
 }
 
 
+/*
+ * After a core returns, its last intermediate values may still be in the caller-saved registers
+ * (r0-r3, r12 on Arm), and the next function called can push one of them as padding of its frame
+ * (crypto_burn_stack does), putting a secret back on the stack: clear them first.
+ */
+#if defined(__GNUC__) && defined(__arm__) && defined(__thumb2__)
+#define CLEAR_SCRATCH_REGS() \
+    __asm__ volatile("movs r0, #0\n\tmovs r1, #0\n\tmovs r2, #0\n\tmovs r3, #0\n\tmov r12, r0" \
+                     ::: "r0", "r1", "r2", "r3", "r12", "cc", "memory")
+#else
+#define CLEAR_SCRATCH_REGS() ((void)0)
+#endif
+
 #if defined(CRYPTO_AES_SW_TTABLE)
 /* ================================================================== T-table implementation
  *
@@ -47,19 +60,28 @@ static void store32_le(uint8_t *p, uint32_t v)
  */
 #include "aes_ttable.inc"
 
-/* Initialised data (not const), so the tables live in RAM (.data), never in flash (.rodata). With
- * GCC/Clang on ELF targets each has its own .data.* section, aligned to its size so that it lies in a
- * single RAM block. */
+/*
+ * Initialised data (not const), so the tables live in RAM (.data), never in flash (.rodata). With
+ * GCC/Clang on ELF targets they have their own section, .data.aes_tables (matched by the linker
+ * scripts' *(.data .data.*) > RAM), 1024-byte aligned: T0 (1 KB) and the S-box (at +1 KB) then each
+ * lie inside one RAM block, whatever the blocks' (power-of-two, >= 1 KB) size.
+ */
 #if defined(__GNUC__) && defined(__ELF__)
-#define AES_TABLE_ATTR(sec, align) __attribute__((section(sec), aligned(align)))
+#define AES_TABLE_ATTR __attribute__((section(".data.aes_tables"), aligned(1024)))
 #else
-#define AES_TABLE_ATTR(sec, align)
+#define AES_TABLE_ATTR
 #endif
 
-static uint32_t aes_te0[256] AES_TABLE_ATTR(".data.aes_te0", 1024) = { AES_TE0_INIT };
-static uint8_t aes_sbox[256] AES_TABLE_ATTR(".data.aes_sbox", 256) = { AES_SBOX_INIT };
+static struct {
+    uint32_t te0[256];
+    uint8_t sbox[256];
+} aes_tables AES_TABLE_ATTR = { { AES_TE0_INIT }, { AES_SBOX_INIT } };
 
-#define AES_TT_BURN_BYTES 96
+/* Stack cleared after the cores (their frames: `make -C native stack-usage`; checked by the Cortex-M4
+ * test run, which compares the stack left behind for two different keys and data): one block or the
+ * key expansion, and two blocks (tt_encrypt2's frame, with its copy of in1, above tt_encrypt's). */
+#define AES_TT_BURN_BYTES 80
+#define AES_TT_BURN2_BYTES 128
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
@@ -106,8 +128,8 @@ __attribute__((noinline))
 #endif
 static void tt_encrypt(const uint32_t *rk, const uint8_t in[16], uint8_t out[16])
 {
-    const uint32_t *te = aes_te0;
-    const uint8_t *sb = aes_sbox;
+    const uint32_t *te = aes_tables.te0;
+    const uint8_t *sb = aes_tables.sbox;
     uint32_t s0, s1, s2, s3, t0, t1, t2, t3;
     unsigned r;
 
@@ -135,8 +157,8 @@ __attribute__((noinline))
 #endif
 static void tt_encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
-    const uint32_t *te = aes_te0;
-    const uint8_t *sb = aes_sbox;
+    const uint32_t *te = aes_tables.te0;
+    const uint8_t *sb = aes_tables.sbox;
     uint32_t s0, s1, s2, s3, t0, t1, t2, t3, k0, k1, k2, k3, rc = 1;
     unsigned r;
 
@@ -172,7 +194,7 @@ __attribute__((noinline))
 #endif
 static void tt_expand(uint32_t w[44], const uint8_t key[16])
 {
-    const uint8_t *sb = aes_sbox;
+    const uint8_t *sb = aes_tables.sbox;
     uint32_t k0, k1, k2, k3, rc = 1;
     unsigned r;
 
@@ -203,31 +225,32 @@ static void tt_encrypt2(const uint32_t *rk, const uint8_t in0[16], const uint8_t
 {
     uint8_t b1[16];
     unsigned i;
-    for (i = 0; i < 16; i++) {
-        b1[i] = in1[i];
+    for (i = 0; i < 16; i += 4) {
+        store32_le(b1 + i, load32_le(in1 + i));
     }
     tt_encrypt(rk, in0, out0);
-    tt_encrypt(rk, b1, b1);
-    for (i = 0; i < 16; i++) {
-        out1[i] = b1[i];
-    }
+    tt_encrypt(rk, b1, out1);
 }
+
 
 static void sw_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
     tt_encrypt_otf(key, in, out);
+    CLEAR_SCRATCH_REGS();
     crypto_burn_stack(AES_TT_BURN_BYTES);
 }
 
 static void sw_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
 {
     tt_expand(ks->rk, key);
+    CLEAR_SCRATCH_REGS();
     crypto_burn_stack(AES_TT_BURN_BYTES);
 }
 
 static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
 {
     tt_encrypt(ks->rk, in, out);
+    CLEAR_SCRATCH_REGS();
     crypto_burn_stack(AES_TT_BURN_BYTES);
 }
 
@@ -235,7 +258,8 @@ static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in
                                  uint8_t out0[16], uint8_t out1[16])
 {
     tt_encrypt2(ks->rk, in0, in1, out0, out1);
-    crypto_burn_stack(AES_TT_BURN_BYTES);
+    CLEAR_SCRATCH_REGS();
+    crypto_burn_stack(AES_TT_BURN2_BYTES);
 }
 
 #else /* CRYPTO_AES_SW_TTABLE */
@@ -261,9 +285,10 @@ static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in
  */
 #include "aes_sbox.inc"
 
-/* Stack below the cipher functions used by the S-box pass and the round functions (spilled
- * intermediate values), cleared before returning. */
-#define AES_BURN_BYTES 128
+/* Stack cleared after the cipher functions (their local planes, the S-box pass's and the round
+ * functions' spilled intermediate values: the deepest chain is encrypt2_expanded -> sub_bytes; see
+ * `make -C native stack-usage AES_SW=bitsliced`; checked by the Cortex-M4 test run). */
+#define AES_BURN_BYTES 320
 
 #define LO 0x0F0F0F0Fu
 
@@ -446,6 +471,9 @@ static void last_round_tail(uint32_t q[8], const uint32_t s8[8], const uint32_t 
 static const uint8_t rcon[10] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36 };
 
 /* The cipher with on-the-fly key expansion. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
 {
     uint32_t q[8], s[8], k[8];
@@ -463,10 +491,6 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
     sub_bytes(s, q);
     last_round_tail(q, s, k, k, rcon[9]);
     from_planes(out, q);
-    crypto_wipe(q, sizeof q);
-    crypto_wipe(s, sizeof s);
-    crypto_wipe(k, sizeof k);
-    crypto_burn_stack(AES_BURN_BYTES);
 }
 
 /*
@@ -474,6 +498,9 @@ static void encrypt_otf(const uint8_t key[16], const uint8_t in[16], uint8_t out
  * are zero and their outputs ignored), then the same key step as the cipher. The stored round keys
  * are duplicated into the spare nibbles, so they serve one block (low nibbles) or two (both).
  */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
 static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
 {
     uint32_t q[8], s[8], k[8];
@@ -496,23 +523,12 @@ static void expand_key(const uint8_t key[16], uint32_t rk[11][8])
             rk[r + 1][i] = kk | (kk << 4);
         }
     }
-    crypto_wipe(q, sizeof q);
-    crypto_wipe(s, sizeof s);
-    crypto_wipe(k, sizeof k);
-    crypto_burn_stack(AES_BURN_BYTES);
 }
 
-static void sw_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
-{
-    encrypt_otf(key, in, out);
-}
-
-static void sw_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
-{
-    expand_key(key, ks->rk);
-}
-
-static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
 {
     uint32_t q[8], s[8];
     unsigned r, i;
@@ -528,9 +544,6 @@ static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[
     sub_bytes(s, q);
     last_round_tail(q, s, ks->rk[10], 0, 0);
     from_planes(out, q);
-    crypto_wipe(q, sizeof q);
-    crypto_wipe(s, sizeof s);
-    crypto_burn_stack(AES_BURN_BYTES);
 }
 
 /*
@@ -578,8 +591,11 @@ static void round_tail2(uint32_t q[8], const uint32_t s[8], const uint32_t *k)
     q[7] = tp ^ a17 ^ ROT_ROWS2(t7) ^ k[7];
 }
 
-static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
-                                 uint8_t out0[16], uint8_t out1[16])
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                              uint8_t out0[16], uint8_t out1[16])
 {
     uint32_t q[8], p[8], s8[8];
     unsigned r, i;
@@ -603,9 +619,35 @@ static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in
     }
     from_planes(out0, q);
     from_planes(out1, p);
-    crypto_wipe(q, sizeof q);
-    crypto_wipe(p, sizeof p);
-    crypto_wipe(s8, sizeof s8);
+}
+
+/* The public operations: a core, then its frames and the registers it used are cleared. */
+static void sw_encrypt(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+    encrypt_otf(key, in, out);
+    CLEAR_SCRATCH_REGS();
+    crypto_burn_stack(AES_BURN_BYTES);
+}
+
+static void sw_expand_key(aes128_key_schedule *ks, const uint8_t key[16])
+{
+    expand_key(key, ks->rk);
+    CLEAR_SCRATCH_REGS();
+    crypto_burn_stack(AES_BURN_BYTES);
+}
+
+static void sw_encrypt_expanded(const aes128_key_schedule *ks, const uint8_t in[16], uint8_t out[16])
+{
+    encrypt_expanded(ks, in, out);
+    CLEAR_SCRATCH_REGS();
+    crypto_burn_stack(AES_BURN_BYTES);
+}
+
+static void sw_encrypt2_expanded(const aes128_key_schedule *ks, const uint8_t in0[16], const uint8_t in1[16],
+                                 uint8_t out0[16], uint8_t out1[16])
+{
+    encrypt2_expanded(ks, in0, in1, out0, out1);
+    CLEAR_SCRATCH_REGS();
     crypto_burn_stack(AES_BURN_BYTES);
 }
 

@@ -437,6 +437,106 @@ static void test_aes(void)
     aes128_ctx_wipe(0);
 }
 
+/* ------------------------------------------------------------------ AES stack residue (Cortex-M4) */
+
+#if defined(CRYPTO_TEST_EMBEDDED) && defined(__arm__)
+/*
+ * After each AES function returns, the stack below the caller must hold nothing that depends on the
+ * key or the data (spilled state, round keys, table values): crypto_burn_stack and the wipes must
+ * cover every frame. The stack below the caller is painted, the operation runs on one key and data,
+ * the stack is saved; again with another key and data; the two pictures must be identical (return
+ * addresses and pointers are the same in both runs, secrets are not).
+ */
+#define RESIDUE_WORDS 256
+static uint32_t residue_now[RESIDUE_WORDS], residue_pic[2][RESIDUE_WORDS];
+static uint8_t rs_key[16], rs_in[32], rs_out[32];
+static aes128_key_schedule rs_ks;
+
+static void rs_encrypt(void) { aes128_encrypt(rs_key, rs_in, rs_out); }
+static void rs_expand(void) { aes128_expand_key(&rs_ks, rs_key); }
+static void rs_encrypt_expanded(void) { aes128_encrypt_expanded(&rs_ks, rs_in, rs_out); }
+static void rs_encrypt2(void) { aes128_encrypt2_expanded(&rs_ks, rs_in, rs_in + 16, rs_out, rs_out + 16); }
+
+/*
+ * Runs op with the stack below painted and every register op can see set to the same value in both
+ * runs (the caller's callee-saved r4-r11 are saved in memory, not on the stack, and replaced by r4 =
+ * the save area, r5-r11 = 0), so only the operation's key and data differ between runs.
+ */
+static uint32_t residue_regs[8];
+
+__attribute__((noinline)) static void residue_run(void (*op)(void))
+{
+    uintptr_t sp;
+    volatile uint32_t *top;
+    unsigned i;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    top = (volatile uint32_t *)(sp & ~(uintptr_t)3);
+    for (i = 1; i <= RESIDUE_WORDS; i++) {
+        top[-(int)i] = 0xA5C3E1F0u;
+    }
+    __asm__ volatile(
+        "mov r12, %[save]\n\t"
+        "stmia r12, {r4-r11}\n\t"
+        "mov r0, %[op]\n\t"
+        "mov r4, r12\n\t"
+        "movs r5, #0\n\t"
+        "movs r6, #0\n\t"
+        "movs r7, #0\n\t"
+        "mov r8, r5\n\t"
+        "mov r9, r5\n\t"
+        "mov r10, r5\n\t"
+        "mov r11, r5\n\t"
+        "movs r1, #0\n\t"
+        "movs r2, #0\n\t"
+        "movs r3, #0\n\t"
+        "blx r0\n\t"
+        "ldmia r4, {r4-r11}"
+        :
+        : [save] "r"(residue_regs), [op] "r"(op)
+        : "r0", "r1", "r2", "r3", "r12", "lr", "memory", "cc");
+    for (i = 1; i <= RESIDUE_WORDS; i++) {
+        residue_now[i - 1] = top[-(int)i];
+    }
+}
+
+static void test_aes_residue(void)
+{
+    static const struct {
+        void (*op)(void);
+        const char *name;
+    } ops[] = {
+        { rs_encrypt, "aes128_encrypt leaves no secret on the stack" },
+        { rs_expand, "aes128_expand_key leaves no secret on the stack" },
+        { rs_encrypt_expanded, "aes128_encrypt_expanded leaves no secret on the stack" },
+        { rs_encrypt2, "aes128_encrypt2_expanded leaves no secret on the stack" },
+    };
+    unsigned k, run, i;
+    for (k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+        uint8_t first[32];
+        unsigned same = 1;
+        for (run = 0; run < 2; run++) {
+            rnd_bytes(rs_key, 16);
+            rnd_bytes(rs_in, 32);
+            aes128_expand_key(&rs_ks, rs_key);
+            residue_run(ops[k].op);
+            for (i = 0; i < RESIDUE_WORDS; i++) residue_pic[run][i] = residue_now[i];
+            if (run == 0) {
+                for (i = 0; i < 32; i++) first[i] = rs_out[i];
+            }
+        }
+        for (i = 0; i < RESIDUE_WORDS; i++) {
+            if (same && residue_pic[0][i] != residue_pic[1][i]) {
+                same = 0;
+                test_out("stack word at -");
+                out_u32(4 * (i + 1));
+                test_out(" bytes depends on the key or data:\n");
+            }
+        }
+        check(same && (ops[k].op == rs_expand || !bytes_eq(first, rs_out, 16)), ops[k].name);
+    }
+}
+#endif
+
 /* ------------------------------------------------------------------ CMAC */
 
 static const char M64[] =
@@ -976,7 +1076,11 @@ static void test_common(void)
 int main(void)
 {
     test_common();
+    test_out("software AES: " AES128_SW_IMPL "\n");
     test_aes();
+#if defined(CRYPTO_TEST_EMBEDDED) && defined(__arm__)
+    test_aes_residue();
+#endif
     test_cmac();
     test_ccm();
     test_sha256();
