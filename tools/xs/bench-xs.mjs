@@ -8,7 +8,9 @@
 //                                    smallest cap on the machine's chunk and slot blocks (xsrun --memory-limit)
 //                                    it runs in, and the peaks, with slots counted at 16 bytes (32-bit target)
 //   {"bench":"xs-bytecode", ...}     size of the app's bytecode (all .xsb files) and of the runtime binary
-// Usage: node tools/xs/bench-xs.mjs [--runs N]
+//   then tools/xs/bench-device.ts: XS devices on the simulated air (a device process's start-up, the heap across a
+//   whole provisioning by the Node provisioner, per event and peak, and the smallest memory cap it succeeds in)
+// Usage: node tools/xs/bench-xs.mjs [--runs N] [--no-device]
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -143,3 +145,12 @@ emit({
   loadedForProvisioning: work.cmac.stats.memory.modules,
   xsrunBytes: statSync(app.xsrun).size,
 });
+
+// XS devices on the simulated air (TypeScript: the simulator's network and the XS device process)
+if (!args.includes("--no-device")) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "tools/xs/bench-device.ts"), "--runs", String(Math.min(RUNS, 10))], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (r.status !== 0) process.exitCode = 1;
+}
