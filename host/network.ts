@@ -72,6 +72,8 @@ export interface NetworkOptions {
     runtimeArgs?: string[];
     appArgs?: string[];
     onStderr?: (device: string, line: string) => void;
+    /** A device's stdout lines that are not events, displays or LED lines (its log). */
+    onOther?: (device: string, line: string) => void;
   };
 }
 
@@ -259,6 +261,7 @@ export class SimNetwork {
         ...(xs.runtimeArgs ? { runtimeArgs: xs.runtimeArgs } : {}),
         ...(xs.appArgs ? { appArgs: xs.appArgs } : {}),
         ...(xs.onStderr ? { onStderr: (line: string) => xs.onStderr!(o.name, line) } : {}),
+        ...(xs.onOther ? { onOther: (line: string) => xs.onOther!(o.name, line) } : {}),
       };
       radio.close(); // the device's radio is its process's own connection to the hub
       return device;

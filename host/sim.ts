@@ -130,6 +130,7 @@ async function main(): Promise<void> {
         ...(values.led ? { led: true } : {}),
         ...(values.verbose ? { log: "info" } : {}),
         onStderr: (device, line) => process.stderr.write(`${device}: ${line}\n`),
+        ...(values.verbose ? { onOther: (device: string, line: string) => process.stderr.write(`${device}: ${line}\n`) } : {}),
       };
     }
   }

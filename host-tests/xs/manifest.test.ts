@@ -19,8 +19,14 @@ test("the project's manifest.json loads for every platform", () => {
   }
   const host = loadManifest("host");
   assert.ok(host.natives.includes("native/xs/host/xsr_platform.c"));
+  // the device: its entry, the radio on every platform, the host's air client and board; variants per kind
+  assert.ok(host.modules.some((x) => x.name === "native/xs/js/device-main"));
+  assert.ok(host.natives.includes("native/xs/natives/radio_xs.c") && host.natives.includes("native/air/air_client.c"));
+  assert.deepEqual(host.variants.switch, { DEVICE_KIND: "switch" });
+  assert.deepEqual(host.variants.light, { DEVICE_KIND: "light" });
   const names = manifestHostNames(host);
   assert.ok(names.includes("xs_crypto_aes128") && names.includes("xs_timer_set") && names.includes("xs_storage_write"));
+  for (const n of ["xs_radio_advertise", "xs_radio_cancel", "xs_radio_set_receiver", "xs_board_set_led", "xs_identity_uuid", "xs_sys_memory"]) assert.ok(names.includes(n), n);
   assert.deepEqual(names, [...names].sort());
 });
 
@@ -56,6 +62,8 @@ test("a module, a source, a native or a preload listed twice is an error", () =>
     ["missing creation field", { creation: { initialChunkSize: 1 }, modules: {} }],
     ["negative creation", { creation: { ...CREATION, stackCount: -1 }, modules: {} }],
     ["bad define name", { creation: CREATION, modules: {}, defines: { "device-kind": "light" } }],
+    ["variant of an unknown define", { creation: CREATION, modules: {}, defines: { DEVICE_KIND: "light" }, variants: { x: { OTHER: 1 } } }],
+    ["variant not an object", { creation: CREATION, modules: {}, defines: { DEVICE_KIND: "light" }, variants: { x: ["switch"] } }],
   ];
   for (const [label, manifest] of cases) {
     const root = scratchManifest(manifest, files);

@@ -6,6 +6,8 @@ export declare function compileTypeScript(options?: { force?: boolean }): void;
 export declare function compileModule(xsbc: string, js: string, xsb: string, name: string): boolean;
 export declare function buildApp(options?: {
   defines?: Record<string, string>;
+  /** A variant of manifest.json's "variants" (its defines over "defines"). */
+  variant?: string;
   out?: string;
   force?: boolean;
   verbose?: boolean;

@@ -6,9 +6,10 @@
 //      build/xs/app/<name>.xsb; the runtime resolves `import "./x.js"` against the importing module's
 //      name and loads <root>/<name>.xsb
 //   3. the generated module native/xs/js/config (the manifest's defines, with --define overrides)
-// Run it with: build/xs/host/xsrun build/xs/app main   (or any other module name as the entry)
+// Run it with: build/xs/host/xsrun build/xs/app native/xs/js/device-main   (or any other module name as the entry)
 //
-// Usage: node tools/xs/build-app.mjs [--define NAME=VALUE]... [--out DIR] [--force]
+// Usage: node tools/xs/build-app.mjs [--variant NAME] [--define NAME=VALUE]... [--out DIR] [--force]
+//   --variant NAME  the manifest's "variants" NAME defines (e.g. light, switch) over "defines"; --define after
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -80,11 +81,14 @@ function configSource(defines) {
 /**
  * Builds the runtime (if needed) and the app. Returns { dir, modules: [name], xsrun, xsbc, entry, preload, defines }.
  */
-export async function buildApp({ defines = {}, out = APP_DIR, force = false, verbose = false, quiet = false } = {}) {
+export async function buildApp({ defines = {}, variant, out = APP_DIR, force = false, verbose = false, quiet = false } = {}) {
   const host = await buildHost({ verbose, quiet });
   const manifest = loadManifest("host");
   compileTypeScript({ force });
-  const allDefines = { ...manifest.defines };
+  if (variant !== undefined && !manifest.variants[variant]) {
+    throw new Error(`unknown variant "${variant}" (manifest.json has: ${Object.keys(manifest.variants).join(", ") || "none"})`);
+  }
+  const allDefines = { ...manifest.defines, ...(variant !== undefined ? manifest.variants[variant] : {}) };
   for (const [k, v] of Object.entries(defines)) {
     if (!/^[A-Z_][A-Z0-9_]*$/.test(k)) throw new Error(`--define ${k}: names are upper case C identifiers`);
     allDefines[k] = v;
@@ -103,7 +107,8 @@ export async function buildApp({ defines = {}, out = APP_DIR, force = false, ver
   }
   if (compileModule(host.xsbc, configJs, join(out, CONFIG_MODULE + ".xsb"), CONFIG_MODULE)) compiled++;
   names.push(CONFIG_MODULE);
-  const entry = names.includes("main") ? "main" : null;
+  // the device entry runs the app (main.ts only defines it)
+  const entry = names.includes("native/xs/js/device-main") ? "native/xs/js/device-main" : names.includes("main") ? "main" : null;
   const info = {
     entry,
     preload: manifest.preload,
@@ -120,18 +125,20 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const defines = {};
   let out = APP_DIR;
+  let variant;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--define") {
       const [k, ...v] = (args[++i] ?? "").split("=");
       defines[k] = v.join("=");
     } else if (args[i] === "--out") out = args[++i];
+    else if (args[i] === "--variant") variant = args[++i];
     else if (args[i] !== "--force" && args[i] !== "--verbose") {
-      process.stderr.write("usage: node tools/xs/build-app.mjs [--define NAME=VALUE]... [--out DIR] [--force] [--verbose]\n");
+      process.stderr.write("usage: node tools/xs/build-app.mjs [--variant NAME] [--define NAME=VALUE]... [--out DIR] [--force] [--verbose]\n");
       process.exit(2);
     }
   }
   try {
-    const r = await buildApp({ defines, out, force: args.includes("--force"), verbose: true });
+    const r = await buildApp({ defines, ...(variant !== undefined ? { variant } : {}), out, force: args.includes("--force"), verbose: true });
     process.stderr.write(`build-app: run with: ${r.xsrun} ${r.dir} ${r.entry ?? "<entry module>"}\n`);
   } catch (e) {
     process.stderr.write(`build-app: ${e.message}\n`);

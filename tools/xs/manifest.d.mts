@@ -16,6 +16,8 @@ export interface Manifest {
   preload: string[];
   creation: Record<string, number>;
   defines: Record<string, string | number | boolean>;
+  /** Product variants: name -> defines applied over `defines`. */
+  variants: Record<string, Record<string, string | number | boolean>>;
   engineDefines: string[];
 }
 export declare function loadManifest(platform?: string, options?: { root?: string; file?: string }): Manifest;

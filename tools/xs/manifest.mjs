@@ -146,6 +146,18 @@ export function loadManifest(platform = "host", { root = ROOT, file = "manifest.
   }
   const engineDefines = [...(m.engine?.defines ?? []), ...(p.engine?.defines ?? [])];
 
+  // variants: name -> defines applied over "defines" (build-app.mjs --variant NAME)
+  const variants = {};
+  for (const [name, v] of Object.entries(m.variants ?? {})) {
+    if (name === "//") continue;
+    if (!v || typeof v !== "object" || Array.isArray(v)) throw new ManifestError(`variant ${name}: an object of defines`);
+    for (const [k, value] of Object.entries(v)) {
+      if (!(k in defines)) throw new ManifestError(`variant ${name}: ${k} is not one of the manifest's defines`);
+      if (!["string", "number", "boolean"].includes(typeof value)) throw new ManifestError(`variant ${name}: ${k} must be a string, number or boolean`);
+    }
+    variants[name] = { ...v };
+  }
+
   return {
     platform,
     modules: [...modules.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
@@ -153,6 +165,7 @@ export function loadManifest(platform = "host", { root = ROOT, file = "manifest.
     preload,
     creation,
     defines,
+    variants,
     engineDefines,
   };
 }
