@@ -22,7 +22,6 @@ static void store32_le(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-
 /*
  * After a core returns, its last intermediate values may still be in the caller-saved registers
  * (r0-r3, r12 on Arm), and the next function called can push one of them as padding of its frame
@@ -55,8 +54,8 @@ static void store32_le(uint8_t *p, uint32_t v)
  * the only secret-dependent thing is the address of a load, and such a load takes the same time at
  * every address. There is no branch on secrets and the instruction sequence is fixed.
  *
- * Secrets spilled to the stack by the noinline cores below are cleared by crypto_burn_stack in the
- * public functions (AES_TT_BURN_BYTES covers the deepest core frame; see `make -C native stack-usage`).
+ * The work is done by noinline cores; the public functions then clear the scratch registers and
+ * the cores' frames (crypto_burn_stack, AES_TT_BURN_BYTES), where the compiler spilled state values.
  */
 #include "aes_ttable.inc"
 
@@ -64,7 +63,7 @@ static void store32_le(uint8_t *p, uint32_t v)
  * Initialised data (not const), so the tables live in RAM (.data), never in flash (.rodata). With
  * GCC/Clang on ELF targets they have their own section, .data.aes_tables (matched by the linker
  * scripts' *(.data .data.*) > RAM), 1024-byte aligned: T0 (1 KB) and the S-box (at +1 KB) then each
- * lie inside one RAM block, whatever the blocks' (power-of-two, >= 1 KB) size.
+ * lie inside one RAM block (AHB slave), as blocks start at multiples of 1 KB or more.
  */
 #if defined(__GNUC__) && defined(__ELF__)
 #define AES_TABLE_ATTR __attribute__((section(".data.aes_tables"), aligned(1024)))

@@ -7,31 +7,35 @@
  *   CRYPTO_AES_BACKEND_NRF52_ECB    nRF52840 ECB peripheral (nrf52/ecb.c); falls back to the
  *                                   software code when the peripheral reports ERRORECB or times out.
  *
- * Software implementations (chosen at build time, both constant time on their targets; the same
- * API and the same results):
+ * Software implementations (chosen at build time; the same API and the same results; each is
+ * constant time in the key and the data on the targets it is chosen for):
  *
- *   CRYPTO_AES_SW_TTABLE     the default on Cortex-M3/M4 (__ARM_ARCH_7M__ / __ARM_ARCH_7EM__).
+ *   CRYPTO_AES_SW_TTABLE     the default on Cortex-M3/M4 (__ARM_ARCH_7M__ / __ARM_ARCH_7EM__ without a
+ *       double-precision FPU, which would mean a Cortex-M7).
  *       T-table AES: each round is 16 lookups into one 1 KB table T0 (the tables of rows 1..3 are
- *       its rotations, applied by the barrel shifter for free), the last round and the key schedule
- *       look up a 256-byte S-box. The indices are key- and data-dependent; that is constant time
- *       only where every load takes the same time whatever its address (Schwabe and Stoffelen,
- *       "All the AES You Need on Cortex-M3 and M4", SAC 2016). The precondition, which the build
- *       must keep:
- *         - the tables are read from zero-wait-state SRAM with no data cache in the way. They are
- *           initialised data in the sections .data.aes_te0 and .data.aes_sbox, which every linker
- *           script of this project (native/nrf52/sections.ld, the twin's, native/bench's) places in
- *           RAM with the rest of .data (*(.data .data.*) > RAM AT > FLASH). Flash is not acceptable:
- *           the nRF52840 caches flash reads (NVMC ICACHE) and flash has wait states.
- *         - T0 is 1024-byte aligned and the S-box 256-byte aligned, so each lies inside one RAM
- *           block (AHB slave; 4 KB sections on the nRF52840): which block a load goes to never
- *           depends on the index, so bus contention with EasyDMA cannot depend on it either.
- *         - no other bus master is given priority over the CPU by address in a way that depends on
- *           the index (true of the nRF52840's AHB multilayer), and no cache is ever placed in
- *           front of that RAM (true of every Cortex-M3/M4; not of Cortex-M7 with its D-cache,
- *           where this backend must not be used: build that with CRYPTO_AES_SW_BITSLICED).
- *       Nothing else depends on secrets: no branch on key or data, a fixed instruction sequence.
- *       RAM cost: 1,280 bytes of initialised data (also in flash as the .data load image), plus
- *       alignment padding. Expanded key: 44 words (176 bytes).
+ *       its rotations, applied by the barrel shifter for free); the last round and the key schedule
+ *       look up a 256-byte S-box. The table indices depend on the key and the data, and nothing else
+ *       does (no branch on secrets, a fixed instruction sequence). Such lookups are constant time
+ *       where a load takes the same time whatever its address, which holds on the Cortex-M3/M4 for
+ *       SRAM: no data cache, single-cycle uniform access (Schwabe and Stoffelen, "All the AES You
+ *       Need on Cortex-M3 and M4", SAC 2016). The precondition, which every build must keep:
+ *         - the tables are read from zero-wait-state SRAM, with no cache in the way. They are
+ *           initialised (non-const) data in their own section, .data.aes_tables, which every linker
+ *           script of this project (native/nrf52/sections.ld, used by the nRF52840 image and its
+ *           twin; native/bench/mps2_an386.ld) places in RAM with the rest of .data
+ *           (*(.data .data.*) > RAM AT > FLASH); `make -C native m4-test` checks the address. Never
+ *           move them to flash (.rodata): flash has wait states and the nRF52840 caches flash reads
+ *           (NVMC ICACHE), so the time would depend on the index.
+ *         - the tables are 1024-byte aligned (T0 at +0, the S-box at +1024), so each lies inside
+ *           one RAM block (the nRF52840's RAM AHB slaves start at multiples of 8 KB): which slave a
+ *           load goes to never depends on the index, so neither can a stall from another bus master
+ *           (EasyDMA) using the same slave.
+ *         - not for a core with a data cache (Cortex-M7, application processors): there, and on
+ *           hosts, the bitsliced code is the default; do not force CRYPTO_AES_SW_TTABLE in a build
+ *           that ships there.
+ *       RAM: 1,280 bytes of tables (initialised data, so also 1,280 bytes of flash for the .data
+ *       load image), plus up to 1,020 bytes of alignment padding before them, depending on the other
+ *       .data of the image. Expanded key: 44 words (176 bytes).
  *
  *   CRYPTO_AES_SW_BITSLICED  the default everywhere else (hosts with data caches, where table
  *       lookups are NOT constant time). The 16 state bytes are held bit-sliced in 8 32-bit words
@@ -40,9 +44,13 @@
  *       runs in the same S-box evaluation as the state (in 4 spare lanes), so aes128_encrypt needs
  *       no separate key expansion. Expanded key: 11 x 8 words (352 bytes), bitsliced.
  *
- * Define one of the two to override the choice (for example CRYPTO_AES_SW_TTABLE on the host to
- * test that code under the sanitizers, as `make -C native host-test` does; the tables are then not
- * constant time, which is fine for a test).
+ * Define one of the two to override the choice: CRYPTO_AES_SW_BITSLICED on a Cortex-M4 (make -C
+ * native m4-test runs the test vectors with both), CRYPTO_AES_SW_TTABLE on the host to test that
+ * code under the sanitizers (make -C native host-test does; not constant time there, fine for a test).
+ *
+ * Both clear what they leave behind: the stack their inner functions used (crypto_burn_stack) and,
+ * on Arm, the caller-saved registers, so no key- or data-dependent value stays on the stack after a
+ * call (checked on the Cortex-M4 by comparing the stack after runs with different keys and data).
  *
  * All functions return CRYPTO_OK or a negative CRYPTO_ERR_* (crypto_common.h). in and out may alias.
  */
@@ -59,7 +67,7 @@
 #error "define at most one of CRYPTO_AES_SW_TTABLE and CRYPTO_AES_SW_BITSLICED"
 #endif
 #if !defined(CRYPTO_AES_SW_TTABLE) && !defined(CRYPTO_AES_SW_BITSLICED)
-#if defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_7M__)
+#if (defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_7M__)) && !(defined(__ARM_FP) && (__ARM_FP & 8))
 #define CRYPTO_AES_SW_TTABLE 1
 #else
 #define CRYPTO_AES_SW_BITSLICED 1

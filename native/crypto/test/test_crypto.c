@@ -3,8 +3,9 @@
  * AES-CCM (RFC 3610 packet vectors, 4-byte MIC cases computed with OpenSSL), SHA-256 (FIPS 180-4 /
  * NIST examples, including one million 'a'), HMAC-SHA256 (RFC 4231), the Bluetooth Mesh provisioning
  * sample data (Mesh Protocol 1.1 section 8.17: s1/k1/s2/k5 derivations, EncData and MIC), argument
- * errors, and cross-checks on pseudo-random inputs (bitsliced AES against a plain table-based
- * reference, streaming against one-shot, CCM round trips and tampering).
+ * errors, and cross-checks on pseudo-random inputs (the software AES, T-table or bitsliced, against a
+ * plain byte-wise reference, streaming against one-shot, CCM round trips and tampering). On the
+ * Cortex-M4, also that no AES call leaves a key- or data-dependent word on the stack.
  *
  * Builds on the host (stdio) and bare-metal on the Cortex-M4 harness (CRYPTO_TEST_EMBEDDED: output
  * through test_out() from native/bench). Ends with the line "N passed, N failed"; exit status 1 on
@@ -157,7 +158,7 @@ static void rnd_bytes(uint8_t *b, size_t n)
 
 /* ------------------------------------------------------------------ reference AES (tests only) */
 
-/* A plain, table-based AES-128 (FIPS-197 as written), used only to cross-check the bitsliced code. */
+/* A plain, byte-wise AES-128 (FIPS-197 as written), used only to cross-check the software AES. */
 static uint8_t ref_sbox[256];
 
 static uint8_t gmul(uint8_t a, uint8_t b)
