@@ -31,7 +31,17 @@ interface NetRun {
 /** A network of XS devices (light, switch, ...) and the Node provisioner; runs until all are done. */
 async function provision(
   name: string,
-  o: ProvisionerOptions & { devices?: number; seed?: number; loss?: number; silent?: number; oobPublicKey?: boolean; storageDir?: string; appArgs?: string[]; personDelayMs?: number },
+  o: ProvisionerOptions & {
+    devices?: number;
+    seed?: number;
+    loss?: number;
+    silent?: number;
+    oobPublicKey?: boolean;
+    storageDir?: string;
+    appArgs?: string[];
+    personDelayMs?: number;
+    xsrun?: string;
+  },
 ): Promise<NetRun> {
   const b = await prepare();
   const storageDir = o.storageDir ?? scratch("net-" + name);
@@ -43,7 +53,7 @@ async function provision(
     ...(o.personDelayMs ? { personDelayMs: o.personDelayMs } : {}),
     runtime: "xs",
     xs: {
-      xsrun: b.xsrun,
+      xsrun: o.xsrun ?? b.xsrun,
       app: b.app,
       storageDir,
       led: true,
@@ -219,6 +229,20 @@ test("XS device restarted after Complete: restored from its storage, no beacon; 
   assert.equal(blank.exit.code, 0);
   assert.ok(!blank.xs.events.some((e) => e.event === "restored"));
   assert.ok(blank.beacons >= 4, `a blank device beacons (${blank.beacons} in 5 s)`);
+});
+
+test("XS devices under AddressSanitizer and UBSan: a whole provisioning (input push, loss), no report", { skip }, async () => {
+  const xsrun = await prepareSanitized();
+  const saved = process.env.ASAN_OPTIONS;
+  process.env.ASAN_OPTIONS = "detect_leaks=0";
+  try {
+    const run = await provision("sanitized", { oob: "input", action: "push", alg: "hmac", devices: 2, xsrun });
+    for (const lines of run.output.values()) assert.doesNotMatch(lines.join("\n"), /AddressSanitizer|runtime error/);
+    assertAllProvisioned(run);
+  } finally {
+    if (saved === undefined) delete process.env.ASAN_OPTIONS;
+    else process.env.ASAN_OPTIONS = saved;
+  }
 });
 
 const EXPECTED_DEVICE_ERRORS: Record<string, string> = {
