@@ -1,6 +1,6 @@
 /**
- * The Cortex-M4 twin's smoke test: the firmware built for qemu-system-arm -M mps2-an386 (tools/nrf52/build.mjs
- * --board mps2) boots, logs, keeps its record store across a restart (the flash is a host file, written through
+ * The Cortex-M4 twin's smoke test: the C smoke app built for qemu-system-arm -M mps2-an386 (tools/nrf52/build.mjs
+ * --board mps2 --app smoke) boots, logs, keeps its record store across a restart (the flash is a host file, written through
  * by semihosting), survives a garbage flash file, and talks to the simulated air hub (docs/air-protocol.md) over
  * its UART1: an in-process radio on the hub hears the twin's Unprovisioned Device beacon (Mesh Protocol 1.1,
  * 3.10.2) and the twin hears that radio's PB-ADV packet.
@@ -18,11 +18,11 @@ import { AirHub } from "../../host/air/hub.js";
 import type { RadioPacket } from "../../modules/platform.js";
 
 const root = new URL("../..", import.meta.url).pathname;
-const elf = join(root, "build/mps2/light/firmware.elf");
+const elf = join(root, "build/smoke/mps2/light/firmware.elf");
 const WALL_LIMIT_MS = 60_000;
 
 function build(): void {
-  const r = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], {
+  const r = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--app", "smoke", "--quiet"], {
     encoding: "utf8",
   });
   assert.equal(r.status, 0, `twin build failed:\n${r.stdout}${r.stderr}`);

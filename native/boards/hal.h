@@ -23,6 +23,8 @@ void hal_init(void);
 uint32_t hal_now_ms(void);
 /* Monotonic milliseconds since boot, 64-bit. */
 uint64_t hal_now_ms64(void);
+/* Monotonic microseconds since boot (nRF52840: RTC ticks of 30.5 us; twin: SysTick, or the hub's time). */
+uint64_t hal_now_us(void);
 
 /* One-shot timers. The timer struct belongs to the caller and must stay alive while armed. */
 typedef struct hal_timer {

@@ -158,6 +158,7 @@ void hal_init(void) {
 
 uint64_t hal_now_ms64(void) { return twin_now_us() / 1000u; }
 uint32_t hal_now_ms(void) { return (uint32_t)(twin_now_us() / 1000u); }
+uint64_t hal_now_us(void) { return twin_now_us(); }
 
 void hal_timer_start(hal_timer_t *t, uint32_t delay_ms, void (*callback)(void *ctx), void *ctx) {
     swtimer_start(&timers, t, twin_now_us() + (uint64_t)delay_ms * 1000u, callback, ctx);

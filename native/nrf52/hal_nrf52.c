@@ -31,6 +31,7 @@ void hal_init(void) {
 
 uint64_t hal_now_ms64(void) { return rtc_ms(); }
 uint32_t hal_now_ms(void) { return (uint32_t)rtc_ms(); }
+uint64_t hal_now_us(void) { return (rtc_ticks() * 1000000u) >> 15; }
 
 void hal_timer_start(hal_timer_t *t, uint32_t delay_ms, void (*callback)(void *ctx), void *ctx) {
     swtimer_start(&timers, t, rtc_ms() + delay_ms, callback, ctx);

@@ -2,15 +2,18 @@
 // Firmware build: nRF52840 images for the boards pca10056 (DK) and pca10059 (Dongle), and the Cortex-M4 twin
 // (board mps2, for qemu-system-arm -M mps2-an386), in the variants light and switch.
 //
-//   node tools/nrf52/build.mjs [--board pca10056,pca10059|mps2|all] [--variant light,switch]
-//                              [--no-mbr] [--app-base 0x1000] [--quiet]
+//   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch]
+//                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
 //
-// Output per image, in build/nrf52840/<board>/<variant>/ (the twin: build/mps2/<variant>/):
-//   firmware.elf, firmware.hex (Intel HEX), firmware.bin, firmware.uf2 (family 0xADA52840, 256-byte payloads,
-//   from the application base address), memory.ld (the layout used), size.json
-//   {flashBytes, ramStaticBytes, heapBytes, stackBytes, ...}.
-// Today the image is the C-only smoke app (native/boards/app_smoke.c); the XS platform layer will provide
-// app_main() instead (see docs/firmware.md, "XS integration").
+// --app xs (the default): the XS engine, its platform layer, the natives and the app's prelinked bytecode
+// (tools/fw/xs-image.mjs); app_main() is the XS runtime's (native/xs/nrf52/xsr_device.c).
+// --app smoke: the C-only smoke app (native/boards/app_smoke.c), for the HAL's own tests.
+//
+// Output per image, in build/nrf52840/<board>/<variant>/ (the twin: build/mps2/<variant>/; the smoke app:
+// build/smoke/<board>/<variant>/): firmware.elf, firmware.hex (Intel HEX), firmware.bin, firmware.uf2 (family
+// 0xADA52840, 256-byte payloads, from the application base address), firmware.map, memory.ld (the layout
+// used), size.json {flashBytes, ramStaticBytes, heapBytes, stackBytes, flash breakdown, budgets, ...}.
+// Each image's size.json is also printed as one JSON line. Budgets are reported, never enforced.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -29,6 +32,12 @@ const PAGE = 0x1000;
 const STORAGE_PAGES = 2;
 const STACK = 0x2000;
 
+// Budgets (docs/firmware.md "Budgets"): reported in size.json, the build does not fail on them.
+export const BUDGETS = {
+  flashBytes: 420 * 1024, // the whole light image
+  ramPlanBytes: 160 * 1024, // static data + stack + the XS runtime's heaps
+};
+
 // Layouts (docs/firmware.md "Memory map").
 const BOARDS = {
   pca10056: { define: "BOARD_PCA10056", target: "nrf52", appBase: 0x0, appEnd: 0x100000, ram: [0x20000000, 0x40000] },
@@ -41,9 +50,9 @@ const BOARDS = {
   mps2: { define: "BOARD_MPS2_AN386", target: "mps2", appBase: 0x0, appEnd: 0x100000, ram: [0x20000000, 0x40000] },
 };
 
-const COMMON = [
-  "native/boards/app_smoke.c", "native/boards/fmt.c", "native/boards/swtimer.c", "native/boards/ident.c",
-  "native/boards/attention.c", "native/storage/store.c", "native/storage/prov_record.c",
+const HAL_COMMON = [
+  "native/boards/fmt.c", "native/boards/swtimer.c", "native/boards/ident.c", "native/boards/attention.c",
+  "native/storage/store.c", "native/storage/prov_record.c",
 ];
 const TARGET_SOURCES = {
   nrf52: [
@@ -65,7 +74,7 @@ const CFLAGS = [
 ];
 
 function run(cmd, argv) {
-  const r = spawnSync(cmd, argv, { encoding: "utf8", cwd: root });
+  const r = spawnSync(cmd, argv, { encoding: "utf8", cwd: root, maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")}\n${r.stdout}${r.stderr}`);
   return r.stdout;
@@ -73,11 +82,59 @@ function run(cmd, argv) {
 
 const hex = (n) => "0x" + n.toString(16).toUpperCase().padStart(8, "0");
 
-export function buildImage(board, variant) {
+/**
+ * Bytes per category from the linker map: flash (.text, .ARM.exidx, and .data's initial values) and RAM
+ * (.data, .bss, .xsheap). `groups` maps object paths to a category; archives are "libc", other objects "hal".
+ */
+export function mapBreakdown(mapText, groups) {
+  const flash = {};
+  const ram = {};
+  const add = (table, k, n) => (table[k] = (table[k] ?? 0) + n);
+  const start = mapText.indexOf("Linker script and memory map");
+  const lines = mapText.slice(start < 0 ? 0 : start).split("\n");
+  let out = null;
+  let pending = null;
+  const category = (file) => {
+    if (groups[file]) return groups[file];
+    if (/\.a\(/.test(file) || /\/lib[^/]*\.a$/.test(file)) return "libc";
+    return "hal";
+  };
+  const account = (size, file) => {
+    if (!out || !size) return;
+    const cat = category(file.trim());
+    if (out === ".text" || out === ".ARM.exidx") add(flash, cat, size);
+    else if (out === ".data") {
+      add(flash, cat, size);
+      add(ram, cat, size);
+    } else if (out === ".bss" || out === ".xsheap") add(ram, cat, size);
+  };
+  for (const line of lines) {
+    let m;
+    if ((m = /^(\.[\w.]+|\/DISCARD\/)/.exec(line))) {
+      out = m[1];
+      pending = null;
+      continue;
+    }
+    if ((m = /^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line)) && m[1] !== "*fill*") {
+      account(parseInt(m[3], 16), m[4]);
+      pending = null;
+    } else if ((m = /^ (\.\S+)$/.exec(line))) pending = m[1];
+    else if (pending && (m = /^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$/.exec(line))) {
+      account(parseInt(m[2], 16), m[3]);
+      pending = null;
+    }
+  }
+  return { flash, ram };
+}
+
+export async function buildImage(board, variant, { app = "xs" } = {}) {
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
+  if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
-  const out = b.target === "mps2" ? join(root, "build/mps2", variant) : join(root, "build/nrf52840", board, variant);
+  const out = app === "smoke"
+    ? join(root, "build/smoke", board, variant)
+    : b.target === "mps2" ? join(root, "build/mps2", variant) : join(root, "build/nrf52840", board, variant);
   mkdirSync(out, { recursive: true });
   const storageStart = b.appEnd - STORAGE_PAGES * PAGE;
   writeFileSync(join(out, "memory.ld"), [
@@ -91,14 +148,24 @@ export function buildImage(board, variant) {
     `__stack_size = ${hex(STACK)};`,
     "",
   ].join("\n"));
+
+  let xs = null;
+  if (app === "xs") {
+    const { prepareXsImage } = await import("../fw/xs-image.mjs");
+    xs = await prepareXsImage({ target: b.target, variant, quiet });
+  }
+  const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target]];
   const elf = join(out, "firmware.elf");
+  const mapFile = join(out, "firmware.map");
   run("arm-none-eabi-gcc", [
     ...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`,
-    ...COMMON, ...TARGET_SOURCES[b.target],
+    ...sources, ...(xs ? xs.objects : []),
     "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs",
     "-L", out, "-L", join(root, "native/nrf52"), "-L", join(root, "native/mps2"),
     "-T", join(root, LINKER[b.target]),
-    "-Wl,--gc-sections", `-Wl,-Map=${join(out, "firmware.map")}`, "-o", elf,
+    ...(xs ? xs.linkFlags : []),
+    "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments", `-Wl,-Map=${mapFile}`, "-o", elf,
+    ...(xs ? ["-lm"] : []),
   ]);
   run("arm-none-eabi-objcopy", ["-O", "ihex", elf, join(out, "firmware.hex")]);
   run("arm-none-eabi-objcopy", ["-O", "binary", elf, join(out, "firmware.bin")]);
@@ -109,16 +176,49 @@ export function buildImage(board, variant) {
     const m = /^([0-9a-f]+) \w (\S+)$/.exec(line.trim());
     if (m) syms[m[2]] = parseInt(m[1], 16);
   }
+  const flashBytes = syms.__flash_end - base;
+  const xsHeapBytes = (syms.__xsheap_end ?? 0) - (syms.__xsheap_start ?? 0);
+  const ramStaticBytes = syms.__bss_end - b.ram[0];
+  const stackBytes = syms.__stack_top - syms.__stack_bottom;
   const size = {
-    board, variant, target: b.target,
+    board, variant, target: b.target, app,
     appBase: base, appEnd: b.appEnd, storageStart, storageBytes: STORAGE_PAGES * PAGE,
-    flashBytes: syms.__flash_end - base,
+    flashBytes,
     flashAvailableBytes: storageStart - base,
-    ramStaticBytes: syms.__bss_end - b.ram[0],
-    heapBytes: syms.__heap_end - syms.__heap_start,
-    stackBytes: syms.__stack_top - syms.__stack_bottom,
+    ramStaticBytes,
+    heapBytes: app === "xs" ? xsHeapBytes : syms.__heap_end - syms.__heap_start,
+    stackBytes,
     ramBytes: b.ram[1],
   };
+  if (xs) {
+    const { flash, ram } = mapBreakdown(readFileSync(mapFile, "utf8"), xs.groups);
+    const c = xs.info.creation;
+    size.ramFreeBytes = syms.__heap_end - syms.__heap_start;
+    size.ramPlanBytes = ramStaticBytes + xsHeapBytes + stackBytes;
+    size.xs = {
+      heapBytes: c.staticSize,
+      cHeapBytes: xs.info.cHeapBytes,
+      creation: c,
+      modules: xs.info.modules,
+      archiveBytes: xs.info.archiveBytes,
+      keys: xs.info.keys,
+      keyBase: xs.info.keyBase,
+      functionsInPlace: xs.info.functionsInPlace,
+      stringsInPlace: xs.info.stringsInPlace,
+      engineDefines: xs.info.engineDefines,
+    };
+    size.flash = flash;
+    size.ram = ram;
+    size.budgets = {
+      flash: { limitBytes: BUDGETS.flashBytes, bytes: flashBytes, ok: flashBytes <= BUDGETS.flashBytes },
+      ram: {
+        limitBytes: BUDGETS.ramPlanBytes,
+        bytes: size.ramPlanBytes,
+        ok: size.ramPlanBytes <= BUDGETS.ramPlanBytes,
+        parts: { staticBytes: ramStaticBytes, xsHeapBytes: c.staticSize, cHeapBytes: xs.info.cHeapBytes, stackBytes },
+      },
+    };
+  }
   writeFileSync(join(out, "size.json"), JSON.stringify(size, null, 2) + "\n");
   return { out, size };
 }
@@ -127,11 +227,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const boardArg = opt("--board", "pca10056,pca10059");
   const boards = boardArg === "all" ? Object.keys(BOARDS) : boardArg.split(",");
   const variants = opt("--variant", "light,switch").split(",");
+  const app = opt("--app", "xs");
   let failed = false;
   for (const board of boards) {
     for (const variant of variants) {
       try {
-        const { out, size } = buildImage(board, variant);
+        const { out, size } = await buildImage(board, variant, { app });
         if (!quiet) process.stdout.write(JSON.stringify({ image: out.slice(root.length), ...size }) + "\n");
       } catch (e) {
         failed = true;

@@ -59,8 +59,10 @@
 #endif
 
 /* Largest message for CMAC, SHA-256 and HMAC, and largest CCM payload/AAD (Mesh PDUs are far shorter;
- * the limit keeps the C buffers on the stack bounded). */
+ * the limit keeps the C buffers on the stack bounded). A device build sets a smaller one (tools/fw). */
+#ifndef XSR_CRYPTO_MAX_MESSAGE
 #define XSR_CRYPTO_MAX_MESSAGE 4096
+#endif
 #define XSR_CRYPTO_MAX_RANDOM (1 << 20)
 
 #if !(defined(XSR_HAVE_AES) && defined(XSR_HAVE_CMAC) && defined(XSR_HAVE_CCM) && defined(XSR_HAVE_SHA256) && defined(XSR_HAVE_HMAC))

@@ -1,0 +1,231 @@
+/**
+ * The Cortex-M4 twin end to end: the XS firmware image (tools/nrf52/build.mjs --board mps2: the engine without
+ * its parser, the device platform layer, the natives and the app's prelinked bytecode run in place from
+ * "flash") runs on qemu-system-arm -M mps2-an386 with -icount shift=0, its radio a client of the simulated air
+ * hub in virtual time; a provisioner on the host (modules/prov with provisionerRole over AdvBearer + PB-ADV,
+ * NodeCryptoPrimitives) provisions it (No OOB); the twin reports Complete; it is restarted on the same flash
+ * file and comes back provisioned (from its record store), sending no Unprovisioned Device beacon.
+ *
+ * It prints one JSON line "twin-e2e {...}": the twin's XS heap (the engine's peaks of live chunks and slots
+ * from the Invite to the Complete, the heap's reserved blocks, the heap and C stack sizes), and the instructions
+ * the twin executed from the Invite it received to the Complete it sent, with the share spent in P-256 ECDH and
+ * key generation (QEMU's instruction-driven clock, read by the twin: native/xs/mps2/xsr_mps2_port.c).
+ *
+ * Needs arm-none-eabi-gcc and qemu-system-arm (suite "firmware-twin-e2e"; `npm run twin`). Not a *.test.ts
+ * file, so the plain host-tests suite does not pick it up.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AirHub } from "../../host/air/hub.js";
+import { NodeCryptoPrimitives } from "../../host/node-crypto.js";
+import { AdvBearer } from "../../modules/bearer/adv.js";
+import { PbAdv } from "../../modules/bearer/pb-adv.js";
+import { bytesToHex } from "../../modules/crypto/bytes.js";
+import { AuthenticationMethod, Provisioning } from "../../modules/prov/api.js";
+import type { ProvEvent } from "../../modules/prov/api.js";
+import { provisionerRole } from "../../modules/prov/provisioner.js";
+
+const root = new URL("../..", import.meta.url).pathname;
+const elf = join(root, "build/mps2/light/firmware.elf");
+const WALL_LIMIT_MS = 150_000;
+const UNICAST = 0x0123;
+
+interface Twin {
+  done: Promise<{ code: number | null; log: string }>;
+  lines: string[];
+  kill(): void;
+}
+
+/** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. */
+function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void): Twin {
+  const child = spawn("qemu-system-arm", [
+    "-M", "mps2-an386", "-nographic", "-monitor", "none",
+    // shift=0: one instruction = 1 ns of virtual time (the twin's instruction counter); sleep=off: idle time
+    // is skipped (no timer is armed in the air hub's virtual mode, so it adds nothing)
+    "-icount", "shift=0,sleep=off",
+    "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`,
+    "-kernel", elf,
+    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000"].join(","),
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let log = "";
+  let pending = "";
+  const timer = setTimeout(() => child.kill("SIGKILL"), WALL_LIMIT_MS);
+  child.stdout.on("data", (d: Uint8Array) => {
+    const s = new TextDecoder().decode(d);
+    log += s;
+    pending += s;
+    let i;
+    while ((i = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, i).replace(/\r$/, "");
+      pending = pending.slice(i + 1);
+      lines.push(line);
+      onLine(line);
+    }
+  });
+  child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
+  const done = new Promise<{ code: number | null; log: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, log });
+    });
+  });
+  return { done, lines, kill: () => child.kill("SIGKILL") };
+}
+
+/** A "prefix {json}" line's object. */
+function jsonOf(lines: string[], prefix: string, at?: string): Record<string, unknown> | undefined {
+  for (const line of lines) {
+    if (!line.startsWith(prefix + " ")) continue;
+    const o = JSON.parse(line.slice(prefix.length + 1)) as Record<string, unknown>;
+    if (at === undefined || o.at === at) return o;
+  }
+  return undefined;
+}
+
+/** Waits for the twin's "air: connected" line (or its early end). */
+async function connected(twin: Twin, seen: () => boolean): Promise<void> {
+  const early = twin.done.then((r) => Promise.reject(new Error(`the twin ended before connecting:\n${r.log}`)));
+  while (!seen()) await Promise.race([new Promise((r) => setTimeout(r, 20)), early]);
+}
+
+test("twin: the XS firmware is provisioned over the air hub, restarts provisioned; heap and instruction counts", async (t) => {
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
+  const size = JSON.parse(readFileSync(join(root, "build/mps2/light/size.json"), "utf8"));
+  const dir = mkdtempSync(join(tmpdir(), "twin-e2e-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const flash = join(dir, "flash.bin");
+
+  // ---- first run: provisioned
+  const hub = new AirHub({ mode: "virtual", seed: 7, logger: { log() {} } });
+  const { port } = await hub.listen({ port: 0 });
+  const crypto = new NodeCryptoPrimitives();
+  const radio = hub.createRadio("provisioner");
+  const adv = new AdvBearer(radio, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock);
+  const events: ProvEvent[] = [];
+  let twinUuid: string | null = null;
+  let complete = false;
+  let closed = false;
+  const started = new Set<string>();
+  const prov: Provisioning = new Provisioning({
+    crypto,
+    clock: hub.clock,
+    pbAdv,
+    advBearer: adv,
+    roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      events.push(e);
+      switch (e.type) {
+        case "unprovisioned-received": {
+          const uuid = bytesToHex(e.uuid);
+          if (uuid !== twinUuid || started.has(uuid)) return;
+          started.add(uuid);
+          prov.provision(e.uuid, {
+            networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
+          }, { attentionDuration: 0 });
+          return;
+        }
+        case "capabilities-received":
+          prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
+          return;
+        case "complete":
+          complete = true;
+          return;
+        case "link-closed":
+          closed = true;
+          return;
+        default:
+          return;
+      }
+    },
+  });
+  let air = false;
+  let twinComplete = false;
+  const first = startTwin(flash, port!, "twin-e2e", (line) => {
+    if (line.startsWith("air: connected")) air = true;
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+    if (line.startsWith("twin-mark ") && line.includes('"at":"complete"')) twinComplete = true;
+  });
+  try {
+    await connected(first, () => air);
+    prov.scanStart();
+    // virtual time: the device beacons every second; provisioning takes a few hundred ms of air time
+    const ok = await hub.runWhile(() => !(complete && closed && twinComplete), 60_000);
+    assert.ok(ok, `not provisioned within 60 s of virtual time; provisioner events: ${events.map((e) => e.type).join(", ")}\ntwin log:\n${first.lines.join("\n")}`);
+    await hub.runFor(1500); // the twin stores its record and settles
+  } finally {
+    await hub.close(); // HUB_BYE: the twin exits
+  }
+  const run1 = await first.done;
+  assert.equal(run1.code, 0, run1.log);
+  assert.ok(events.some((e) => e.type === "complete"), "the provisioner completed");
+  assert.match(run1.log, /"event":"complete".*"address":291/); // 0x0123, the twin's own account
+  const mark = jsonOf(first.lines, "twin-mark", "complete");
+  const invite = jsonOf(first.lines, "twin-mark", "invite");
+  assert.ok(mark && invite, `no invite/complete markers in:\n${run1.log}`);
+  const memInvite = jsonOf(first.lines, "xs-mem", "invite")!;
+  const memComplete = jsonOf(first.lines, "xs-mem", "complete")!;
+  const memImported = jsonOf(first.lines, "xs-mem", "imported")!;
+  const memCreated = jsonOf(first.lines, "xs-mem", "created")!;
+
+  // ---- second run: back provisioned, silent
+  const hub2 = new AirHub({ mode: "virtual", seed: 8, logger: { log() {} } });
+  const port2 = (await hub2.listen({ port: 0 })).port!;
+  const observer = hub2.createRadio("observer");
+  let beacons = 0;
+  observer.setReceiver((p) => {
+    if (p.adType === 0x2b && p.data[0] === 0x00) beacons++;
+  });
+  let air2 = false;
+  const second = startTwin(flash, port2, "twin-e2e", (line) => {
+    if (line.startsWith("air: connected")) air2 = true;
+  });
+  try {
+    await connected(second, () => air2);
+    await hub2.runUntil(5000);
+  } finally {
+    await hub2.close();
+  }
+  const run2 = await second.done;
+  assert.equal(run2.code, 0, run2.log);
+  assert.match(run2.log, /"event":"restored".*"address":291/);
+  assert.equal(beacons, 0, "a provisioned device sends no Unprovisioned Device beacon");
+
+  const inviteToComplete = Number(mark.inviteToComplete);
+  const ecdh = Number(mark.ecdh);
+  const keygen = Number(mark.keygen);
+  const report = {
+    image: { flashBytes: size.flashBytes, ramPlanBytes: size.ramPlanBytes, budgets: size.budgets },
+    xsHeap: {
+      heapBytes: memComplete.arena,
+      createdLive: { chunks: memCreated.chunks, slots: memCreated.slots },
+      importedLive: { chunks: memImported.chunks, slots: memImported.slots },
+      atInvite: { chunks: memInvite.chunks, slots: memInvite.slots },
+      peakDuringProvisioning: { chunks: mark.chunksPeak, slots: mark.slotsPeak, bytes: Number(mark.chunksPeak) + Number(mark.slotsPeak) },
+      reserved: { chunks: memComplete.chunksReserved, slots: memComplete.slotsReserved },
+      cHeapUsed: memComplete.cHeapUsed,
+      cStackPeak: memComplete.cStackPeak,
+    },
+    instructions: {
+      inviteToComplete,
+      ecdh,
+      ecdhCalls: mark.ecdhCalls,
+      keygen,
+      keygenCalls: mark.keygenCalls,
+      p256Share: Math.round(((ecdh + keygen) / inviteToComplete) * 1000) / 1000,
+      ecdhShare: Math.round((ecdh / inviteToComplete) * 1000) / 1000,
+      boot: { created: jsonOf(first.lines, "twin-mark", "created")?.insns, imported: jsonOf(first.lines, "twin-mark", "imported")?.insns },
+    },
+    virtualMs: { invite: invite.ms, complete: mark.ms },
+  };
+  process.stdout.write(`twin-e2e ${JSON.stringify(report)}\n`);
+  assert.ok(inviteToComplete > ecdh + keygen && ecdh > 0 && keygen > 0);
+});

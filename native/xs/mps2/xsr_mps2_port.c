@@ -1,0 +1,184 @@
+/*
+ * The XS runtime's port on the Cortex-M4 twin (qemu-system-arm -M mps2-an386 -icount shift=0): exits end
+ * QEMU with a status (semihosting), and the twin measures what the nRF52840 cannot tell as easily.
+ *
+ * Instruction counter: with -icount shift=0 QEMU's virtual clock advances 1 ns per instruction, and the
+ * FPGA I/O COUNTER register (0x40028018, PRESCALE 0) counts that clock at 25 MHz, i.e. one count per 40
+ * instructions, without arming any timer (so idle time, skipped with sleep=off, adds nothing while no
+ * timer is enabled: in the air hub's virtual mode SysTick is off). Counts are reported x 40 (+-40).
+ *
+ * Markers (log lines "twin-mark {json}"), found by watching the radio API and the P-256 functions (the
+ * firmware build links the twin with --wrap=radio_set_receiver,radio_advertise,p256_ecdh,p256_keygen,
+ * so these shims sit between the XS natives and the real functions):
+ *   invite    the first Provisioning Invite received (PB-ADV Transaction Start, Provisioning PDU type 0x00)
+ *   complete  the first Provisioning Complete sent (type 0x08), with the instructions since the invite and
+ *             the share spent in p256_ecdh and p256_keygen, and the XS heap's peaks since the invite
+ *   created, imported  the machine created, the entry module imported (instructions since reset)
+ * Mesh Protocol 1.1: 5.2.1 (PB-ADV), 5.3.1 (Generic Provisioning PDU: Transaction Start, GPCF 0b00),
+ * 5.4.1 (Provisioning PDU types).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../boards/hal.h"
+#include "../../crypto/p256.h"
+#include "../../mps2/mps2.h"
+#include "../../mps2/semihost.h"
+#include "../../nrf52/radio.h"
+#include "../nrf52/xsr_device_port.h"
+
+#define FPGAIO_COUNTER MPS2_REG(MPS2_FPGAIO_BASE + 0x018)
+#define FPGAIO_PRESCALE MPS2_REG(MPS2_FPGAIO_BASE + 0x01C)
+#define INSNS_PER_COUNT 40u /* 25 MHz counter, 1 GHz instruction clock */
+
+#define AD_TYPE_PB_ADV 0x29u
+#define PROV_INVITE 0x00u
+#define PROV_COMPLETE 0x08u
+
+static uint64_t counter_high;
+static uint32_t counter_last;
+static int counter_started;
+
+/* Instructions since reset (the 32-bit counter wraps after 172 s of instructions: extended here). */
+static uint64_t twin_insns(void)
+{
+    uint32_t c;
+    if (!counter_started) {
+        FPGAIO_PRESCALE = 0;
+        counter_started = 1;
+    }
+    c = FPGAIO_COUNTER;
+    if (c < counter_last) counter_high += 1ull << 32;
+    counter_last = c;
+    return (counter_high + c) * INSNS_PER_COUNT;
+}
+
+static struct {
+    int invited, completed;
+    uint64_t invite_at;
+    uint64_t ecdh, keygen; /* instructions in p256_ecdh / p256_keygen since the invite */
+    unsigned ecdh_calls, keygen_calls;
+} M;
+
+static void log_u64(const char *key, uint64_t v, int comma)
+{
+    hal_log("\"%s\":%llu%s", key, (unsigned long long)v, comma ? "," : "");
+}
+
+void xsr_port_mark(const char *what)
+{
+    hal_log("twin-mark {\"at\":\"%s\",", what);
+    log_u64("insns", twin_insns(), 1);
+    log_u64("ms", hal_now_ms64(), 0);
+    hal_log("}\n");
+}
+
+void xsr_port_exit(int status)
+{
+    hal_log("twin: exit %d at %lu ms\n", status, (unsigned long)hal_now_ms());
+    sh_exit(status);
+}
+
+/* The type of the Provisioning PDU that starts in this PB-ADV AD data, or -1. */
+static int prov_pdu_type(const uint8_t *data, size_t len)
+{
+    /* Link ID (4) | Transaction Number (1) | Transaction Start: SegN<<2 | 0b00, TotalLength (2), FCS (1) | PDU */
+    if (len < 10 || (data[5] & 0x03u) != 0) return -1;
+    return data[9] & 0x3F;
+}
+
+static void on_invite(void)
+{
+    if (M.invited) return;
+    M.invited = 1;
+    M.ecdh = M.keygen = 0;
+    M.ecdh_calls = M.keygen_calls = 0;
+    xsr_device_log_memory("invite");
+    xsr_device_reset_peaks();
+    M.invite_at = twin_insns();
+    xsr_port_mark("invite");
+}
+
+static void on_complete(void)
+{
+    xsrDeviceMemory m;
+    uint64_t now = twin_insns();
+    if (!M.invited || M.completed) return;
+    M.completed = 1;
+    xsr_device_memory(&m);
+    hal_log("twin-mark {\"at\":\"complete\",");
+    log_u64("insns", now, 1);
+    log_u64("inviteToComplete", now - M.invite_at, 1);
+    log_u64("ecdh", M.ecdh, 1);
+    log_u64("keygen", M.keygen, 1);
+    hal_log("\"ecdhCalls\":%u,\"keygenCalls\":%u,", M.ecdh_calls, M.keygen_calls);
+    hal_log("\"chunksPeak\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"slotsReserved\":%lu,",
+            (unsigned long)m.chunksPeak, (unsigned long)m.slotsPeak, (unsigned long)m.chunkBytes,
+            (unsigned long)m.slotBytes);
+    log_u64("ms", hal_now_ms64(), 0);
+    hal_log("}\n");
+    xsr_device_log_memory("complete");
+}
+
+/* ---- shims (--wrap) ---- */
+
+typedef struct {
+    radio_receiver_fn receiver;
+    void *ctx;
+} receiver_shim_t;
+static receiver_shim_t shim;
+
+void __real_radio_set_receiver(radio_receiver_fn receiver, void *ctx);
+int32_t __real_radio_advertise(uint8_t ad_type, const uint8_t *data, size_t len, uint32_t count, uint32_t interval_ms,
+                               radio_done_fn on_done, void *ctx);
+int __real_p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub[64]);
+int __real_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void *rng_ctx);
+
+void __wrap_radio_set_receiver(radio_receiver_fn receiver, void *ctx);
+int32_t __wrap_radio_advertise(uint8_t ad_type, const uint8_t *data, size_t len, uint32_t count, uint32_t interval_ms,
+                               radio_done_fn on_done, void *ctx);
+int __wrap_p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub[64]);
+int __wrap_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void *rng_ctx);
+
+static void receiver_shim(const radio_packet_t *p, void *ctx)
+{
+    (void)ctx;
+    if (p->ad_type == AD_TYPE_PB_ADV && prov_pdu_type(p->data, p->len) == PROV_INVITE) on_invite();
+    if (shim.receiver) shim.receiver(p, shim.ctx);
+}
+
+void __wrap_radio_set_receiver(radio_receiver_fn receiver, void *ctx)
+{
+    shim.receiver = receiver;
+    shim.ctx = ctx;
+    __real_radio_set_receiver(receiver ? receiver_shim : NULL, NULL);
+}
+
+int32_t __wrap_radio_advertise(uint8_t ad_type, const uint8_t *data, size_t len, uint32_t count, uint32_t interval_ms,
+                               radio_done_fn on_done, void *ctx)
+{
+    if (ad_type == AD_TYPE_PB_ADV && data && prov_pdu_type(data, len) == PROV_COMPLETE) on_complete();
+    return __real_radio_advertise(ad_type, data, len, count, interval_ms, on_done, ctx);
+}
+
+int __wrap_p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub[64])
+{
+    uint64_t t = twin_insns();
+    int rc = __real_p256_ecdh(secret, priv, peer_pub);
+    if (M.invited && !M.completed) {
+        M.ecdh += twin_insns() - t;
+        M.ecdh_calls++;
+    }
+    return rc;
+}
+
+int __wrap_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void *rng_ctx)
+{
+    uint64_t t = twin_insns();
+    int rc = __real_p256_keygen(priv, pub, rng, rng_ctx);
+    if (M.invited && !M.completed) {
+        M.keygen += twin_insns() - t;
+        M.keygen_calls++;
+    }
+    return rc;
+}

@@ -1,0 +1,291 @@
+// The prelinker: turns the app's bytecode (.xsb files made by xsbc on the build host) into an archive the
+// device runs in place, from flash (native/xs/nrf52/xsr_device_port.h):
+//
+//   1. symbol IDs: each module's symbols are numbered 1..n in its own SYMB atom, and the engine normally maps
+//      them to the machine's keys when the module loads (fxRunScript -> fxRemapIDs), writing the new IDs into
+//      the code. Here that mapping is done once, on the build host: a name that is one of the engine's
+//      built-in keys gets its ID (its index in gxIDStrings, read from the engine sources by xsinfo.c); every
+//      other name (and every module name) gets the next free ID, in a fixed order, and the device registers
+//      exactly these names in this order right after creating the machine (it checks each ID). The code
+//      then has no SYMB atom, so the engine neither remaps it nor frees it: it stays in flash.
+//   2. run in place: XS_CODE_CODE_* (a function's code, which the engine would copy into the chunk heap) and
+//      XS_CODE_STRING_* (a string literal, copied too) become XS_CODE_CODE_ARCHIVE_* and
+//      XS_CODE_STRING_ARCHIVE_*, which point into the code instead: same operands, same sizes.
+//   3. the result is C: const arrays (flash), the module table sorted by name, the keys, the imports.
+//
+//   node tools/fw/prelink.mjs --out FILE.c [--entry NAME] [--preload NAME]... NAME=FILE.xsb ...
+//   (normally called by tools/fw/build.mjs: prelink({modules, entry, preload, out}))
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SRC_DIR } from "../xs/fetch-xs.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const XSINFO_DIR = join(ROOT, "build", "fw", "host");
+
+const ATOM = { XS_B: 0x58535f42, VERS: 0x56455253, SYMB: 0x53594d42, HOST: 0x484f5354, CODE: 0x434f4445 };
+const NO_ID = 0xffff; // XS_NO_ID (-1) as 16 bits
+
+/** The engine's tables (xsinfo.c compiled against the fetched sources), cached by the sources' mtime. */
+export function engineInfo() {
+  const exe = join(XSINFO_DIR, "xsinfo");
+  const src = join(ROOT, "tools", "fw", "xsinfo.c");
+  const common = join(SRC_DIR, "sources", "xsCommon.c");
+  const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : -Infinity);
+  if (!existsSync(common)) throw new Error(`the XS sources are missing (${common}): run node tools/xs/fetch-xs.mjs`);
+  if (mtime(exe) < Math.max(mtime(src), mtime(common))) {
+    mkdirSync(XSINFO_DIR, { recursive: true });
+    const cc = process.env.CC || "cc";
+    const r = spawnSync(cc, [
+      "-O0", "-w", "-ffunction-sections", "-fdata-sections", "-DmxParse=1",
+      "-I", join(SRC_DIR, "includes"), "-I", join(SRC_DIR, "platforms"), "-I", join(SRC_DIR, "sources"),
+      src, common, "-Wl,--gc-sections", "-lm", "-o", exe,
+    ], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`building xsinfo failed:\n${r.stdout}${r.stderr}`);
+  }
+  const r = spawnSync(exe, [], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`xsinfo failed: ${r.stderr}`);
+  const info = JSON.parse(r.stdout);
+  if (info.idSize !== 2) throw new Error(`the engine's IDs are ${info.idSize} bytes; the prelinker expects 16-bit IDs`);
+  const op = (name) => {
+    const i = info.codeNames.indexOf(name);
+    if (i < 0) throw new Error(`xsinfo: no opcode named ${name}`);
+    return i;
+  };
+  info.op = {
+    code: [op("code"), op("code_2"), op("code_4")],
+    codeArchive: [op("code_archive"), op("code_archive_2"), op("code_archive_4")],
+    string: [op("string"), op("string_2"), op("string_4")],
+    stringArchive: [op("string_archive"), op("string_archive_2"), op("string_archive_4")],
+    regexp: info.codeNames.indexOf("regexp"),
+  };
+  // fxBuildKeys: IDs 0..symbolIdCount-1 are symbol descriptions (not names); then each gxIDStrings entry
+  // is a name (fxID), whose ID is the next key unless the name exists already.
+  info.builtins = new Map();
+  let next = info.symbolIdCount;
+  for (let i = info.symbolIdCount; i < info.ids.length; i++) {
+    if (!info.builtins.has(info.ids[i])) info.builtins.set(info.ids[i], next++);
+  }
+  info.keyBase = next;
+  return info;
+}
+
+/** The atoms of an .xsb: { version, symbols: [names] (index 0 unused), hosts: Uint8Array|null, code }. */
+export function parseXsb(bytes, what) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fail = (why) => {
+    throw new Error(`${what}: ${why}`);
+  };
+  if (bytes.length < 8 || dv.getUint32(4) !== ATOM.XS_B || dv.getUint32(0) !== bytes.length) fail("not an XS binary");
+  const out = { version: null, symbols: null, hosts: null, code: null };
+  let p = 8;
+  while (p + 8 <= bytes.length) {
+    const size = dv.getUint32(p);
+    const type = dv.getUint32(p + 4);
+    if (size < 8 || p + size > bytes.length) fail("corrupt atom");
+    const body = bytes.subarray(p + 8, p + size);
+    if (type === ATOM.VERS) out.version = [...body];
+    else if (type === ATOM.SYMB) {
+      const count = body[0] | (body[1] << 8);
+      const names = [null];
+      let q = 2;
+      for (let i = 1; i < count; i++) {
+        const end = body.indexOf(0, q);
+        if (end < 0) fail("corrupt symbols");
+        names.push(new TextDecoder().decode(body.subarray(q, end)));
+        q = end + 1;
+      }
+      out.symbols = names;
+    } else if (type === ATOM.HOST) out.hosts = body.slice();
+    else if (type === ATOM.CODE) out.code = body.slice();
+    p += size;
+  }
+  if (p !== bytes.length || !out.symbols || !out.code || !out.version) fail("corrupt XS binary");
+  return out;
+}
+
+/** The host-function names of a HOST atom: count (ID), then per host: parameter count, name symbol (ID), name. */
+export function hostNamesOfAtom(hosts) {
+  const names = [];
+  if (!hosts) return names;
+  const count = hosts[0] | (hosts[1] << 8);
+  let p = 2;
+  for (let i = 0; i < count; i++) {
+    p += 3;
+    const end = hosts.indexOf(0, p);
+    if (end < 0) throw new Error("corrupt hosts table");
+    names.push(new TextDecoder().decode(hosts.subarray(p, end)));
+    p = end + 1;
+  }
+  return names;
+}
+
+/**
+ * Rewrites code in place: IDs through `map` (local symbol index -> global ID), CODE/STRING to their ARCHIVE
+ * forms. Returns counts {ids, functions, strings, stringBytes}.
+ */
+export function relocate(code, map, info, what) {
+  const sizes = info.codeSizes;
+  const { code: codeOps, codeArchive, string: stringOps, stringArchive } = info.op;
+  const stats = { ids: 0, functions: 0, strings: 0, stringBytes: 0, regexps: 0 };
+  let p = 0;
+  while (p < code.length) {
+    const opcode = code[p];
+    if (opcode >= sizes.length) throw new Error(`${what}: unknown opcode ${opcode} at ${p}`);
+    const size = sizes[opcode];
+    if (opcode === info.op.regexp) stats.regexps++;
+    let k;
+    if ((k = codeOps.indexOf(opcode)) >= 0) {
+      code[p] = codeArchive[k];
+      stats.functions++;
+    } else if ((k = stringOps.indexOf(opcode)) >= 0) {
+      code[p] = stringArchive[k];
+      stats.strings++;
+    }
+    if (size > 0) p += size;
+    else if (size === 0) {
+      const id = code[p + 1] | (code[p + 2] << 8);
+      if (id !== NO_ID) {
+        const global = map[id];
+        if (global === undefined) throw new Error(`${what}: symbol index ${id} out of range at ${p}`);
+        code[p + 1] = global & 0xff;
+        code[p + 2] = global >> 8;
+        stats.ids++;
+      }
+      p += 3;
+    } else if (size === -1) {
+      const n = code[p + 1];
+      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      p += 2 + n;
+    } else if (size === -2) {
+      const n = code[p + 1] | (code[p + 2] << 8);
+      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      p += 3 + n;
+    } else if (size === -4) {
+      const n = (code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0;
+      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      p += 5 + n;
+    } else throw new Error(`${what}: bad code size ${size} for opcode ${opcode}`);
+  }
+  if (p !== code.length) throw new Error(`${what}: code runs past its end`);
+  return stats;
+}
+
+function cBytes(bytes) {
+  const lines = [];
+  for (let i = 0; i < bytes.length; i += 24) lines.push("\t" + [...bytes.subarray(i, i + 24)].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(",") + ",");
+  return lines.join("\n");
+}
+
+function cString(s) {
+  // module and key names are printable ASCII (checked); "?" escaped so no "??x" is read as a trigraph
+  return JSON.stringify(s).replace(/\?/g, "\\?");
+}
+
+/**
+ * modules: [{ name, xsb }] (paths of .xsb files); imports: [names] (preloads, then the entry).
+ * Writes the C file `out` and returns a report.
+ */
+export function prelink({ modules, imports, out, info = engineInfo() }) {
+  const sorted = [...modules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].name === sorted[i - 1].name) throw new Error(`module ${sorted[i].name} twice`);
+  for (const name of imports) if (!sorted.some((m) => m.name === name)) throw new Error(`import ${name} is not in the archive`);
+  const keys = []; // new names, in registration order
+  const ids = new Map(info.builtins);
+  const idOf = (name) => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      if (!/^[\x20-\x7e]*$/.test(name)) throw new Error(`symbol ${JSON.stringify(name)}: only printable ASCII names are prelinked`);
+      id = info.keyBase + keys.length;
+      if (id >= 0x7fff) throw new Error("too many keys for 16-bit IDs");
+      ids.set(name, id);
+      keys.push(name);
+    }
+    return id;
+  };
+  const parts = [];
+  const hostNames = new Set();
+  const report = { modules: [], codeBytes: 0, hostsBytes: 0, keys: 0, keyBase: info.keyBase, functions: 0, strings: 0, stringBytes: 0, ids: 0, regexps: [] };
+  for (const m of sorted) {
+    const xsb = parseXsb(new Uint8Array(readFileSync(m.xsb)), m.xsb);
+    idOf(m.name); // module names are keys too (fxFindModule), so the device never copies them
+    const map = xsb.symbols.map((s, i) => (i === 0 ? NO_ID : idOf(s)));
+    const stats = relocate(xsb.code, map, info, m.name);
+    for (const h of hostNamesOfAtom(xsb.hosts)) hostNames.add(h);
+    parts.push({ name: m.name, code: xsb.code, hosts: xsb.hosts });
+    report.modules.push({ name: m.name, code: xsb.code.length, hosts: xsb.hosts ? xsb.hosts.length : 0, symbols: xsb.symbols.length - 1 });
+    report.codeBytes += xsb.code.length;
+    report.hostsBytes += xsb.hosts ? xsb.hosts.length : 0;
+    report.functions += stats.functions;
+    report.strings += stats.strings;
+    report.stringBytes += stats.stringBytes;
+    report.ids += stats.ids;
+    if (stats.regexps) report.regexps.push(m.name);
+  }
+  report.keys = keys.length;
+  report.hostNames = [...hostNames].sort();
+  const blob = keys.map((k) => k + "\0").join("");
+  if (blob.length > 0xffff) throw new Error("key strings exceed 64 KB");
+  const offsets = [];
+  let o = 0;
+  for (const k of keys) {
+    offsets.push(o);
+    o += k.length + 1;
+  }
+  report.keyStringBytes = blob.length;
+  const c = [];
+  c.push("/* Generated by tools/fw/prelink.mjs: the app's prelinked bytecode, run in place from flash. Do not edit. */");
+  c.push('#include "xsr_device_port.h"', "");
+  parts.forEach((p, i) => {
+    c.push(`/* ${p.name} */`, `static const uint8_t code${i}[${p.code.length}] = {`, cBytes(p.code), "};");
+    if (p.hosts) c.push(`static const uint8_t hosts${i}[${p.hosts.length}] = {`, cBytes(p.hosts), "};");
+  });
+  c.push("", "const xsrArchiveModule gxsrArchiveModules[] = {");
+  parts.forEach((p, i) => {
+    c.push(`\t{ ${cString(p.name)}, code${i}, ${p.code.length}, ${p.hosts ? `hosts${i}, ${p.hosts.length}` : "0, 0"} },`);
+  });
+  c.push("};", `const uint16_t gxsrArchiveModuleCount = ${parts.length};`, "");
+  c.push(`/* ${keys.length} keys, IDs ${info.keyBase}..${info.keyBase + keys.length - 1} (the engine's own keys are 0..${info.keyBase - 1}) */`);
+  c.push("const char gxsrArchiveKeyStrings[] =");
+  for (let i = 0; i < keys.length; i += 8) c.push("\t" + keys.slice(i, i + 8).map((k) => cString(k + "\0").replace(/\\u0000/g, "\\0")).join(" "));
+  if (!keys.length) c.push('\t""');
+  c.push("\t;");
+  c.push(`const uint16_t gxsrArchiveKeyOffsets[] = { ${offsets.join(", ") || "0"} };`);
+  c.push(`const uint16_t gxsrArchiveKeyCount = ${keys.length};`);
+  c.push(`const uint16_t gxsrArchiveKeyBase = ${info.keyBase};`, "");
+  c.push(`const char* const gxsrArchiveImports[] = { ${imports.map(cString).join(", ")} };`);
+  c.push(`const uint16_t gxsrArchiveImportCount = ${imports.length};`);
+  c.push(`const uint32_t gxsrArchiveBytes = ${report.codeBytes + report.hostsBytes};`, "");
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, c.join("\n"));
+  return report;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  let out = null;
+  const imports = [];
+  const modules = [];
+  let entry = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") out = args[++i];
+    else if (args[i] === "--entry") entry = args[++i];
+    else if (args[i] === "--preload") imports.push(args[++i]);
+    else {
+      const eq = args[i].indexOf("=");
+      if (eq < 0) {
+        process.stderr.write("usage: node tools/fw/prelink.mjs --out FILE.c [--entry NAME] [--preload NAME]... NAME=FILE.xsb ...\n");
+        process.exit(2);
+      }
+      modules.push({ name: args[i].slice(0, eq), xsb: args[i].slice(eq + 1) });
+    }
+  }
+  if (!out || !modules.length) {
+    process.stderr.write("prelink: --out and at least one NAME=FILE.xsb are needed\n");
+    process.exit(2);
+  }
+  if (entry) imports.push(entry);
+  const report = prelink({ modules, imports, out });
+  process.stdout.write(JSON.stringify({ ...report, modules: report.modules.length }) + "\n");
+}

@@ -1,0 +1,321 @@
+// The XS half of a firmware image (nRF52840 or its Cortex-M4 twin): everything tools/nrf52/build.mjs links
+// besides the HAL and drivers.
+//
+//   1. the app: tsc (tsconfig.modules.json), then every module the entry (native/xs/js/device-main) imports,
+//      transitively, compiled by the host's xsbc (tools/xs/build-host.mjs) into build/fw/app/<variant>/,
+//      with the generated config module (the manifest's defines, DEVICE_KIND = the variant);
+//   2. the prelinked archive (tools/fw/prelink.mjs): build/fw/gen/<target>-<variant>/xsr_archive.c, plus the
+//      host-function table (xsr_hosts.c), the creation (xsr_creation.h) and the defines (xsr_defines.h);
+//   3. objects (cached in build/fw/obj by source, headers and flags): the engine without its parser (-Os,
+//      -fno-strict-aliasing), our platform layer (native/xs/common, native/xs/nrf52, on the twin also
+//      native/xs/mps2), the natives (the manifest's common and platform natives), native/crypto (with the
+//      ECB backend on the nRF52840), the generated files.
+//
+// prepareXsImage({target, variant}) -> { objects, linkFlags, info } for the linker; used by build.mjs.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
+import { buildHost } from "../xs/build-host.mjs";
+import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
+import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
+import { prelink } from "./prelink.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const FW_DIR = join(ROOT, "build", "fw");
+export const ENTRY = "native/xs/js/device-main";
+
+export const CPU_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"];
+
+// The engine's sources the device does without: the parser and code generator (the app comes compiled),
+// snapshots, the profiler, Moddable's xsmc glue. (xsDebug.c stays: without mxDebug it is the engine's
+// report functions, which print through stdout: the log UART.)
+const ENGINE_EXCLUDE = new Set([
+  "xsSnapshot.c", "xsLexical.c", "xsSyntaxical.c", "xsTree.c", "xsScope.c", "xsCode.c", "xsScript.c",
+  "xsSourceMap.c", "xsProfile.c", "xsmc.c",
+]);
+
+// The device runtime (platform layer and device natives); the twin swaps the port.
+const PLATFORM_SOURCES = {
+  nrf52: [
+    "native/xs/common/xsr_engine.c",
+    "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
+    "native/xs/nrf52/storage_device.c", "native/xs/nrf52/port/xsr_nrf52_port.c",
+  ],
+  mps2: [
+    "native/xs/common/xsr_engine.c",
+    "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
+    "native/xs/nrf52/storage_device.c", "native/xs/mps2/xsr_mps2_port.c",
+  ],
+};
+// Natives every device links (besides the manifest's), and the ones it never links (host-only).
+const DEVICE_NATIVES = ["native/xs/natives/radio_xs.c"];
+const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
+// The twin's instruments (native/xs/mps2/xsr_mps2_port.c): markers and instruction counts around these.
+const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen"];
+// C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes.
+const C_HEAP_BYTES = 12288;
+// The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
+// 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
+const CRYPTO_MAX_MESSAGE = 512;
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -Infinity;
+  }
+}
+
+function writeIfChanged(path, text) {
+  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path + ".tmp", text);
+  renameSync(path + ".tmp", path);
+}
+
+/** The host's xsbc (tools/xs/build-host.mjs builds it with xsrun; an xsrun that does not link at the moment
+ * does not stop the firmware build when an xsbc is there). */
+async function hostCompiler() {
+  try {
+    return await buildHost({ quiet: true });
+  } catch (e) {
+    const xsbc = join(ROOT, "build", "xs", "host", "xsbc");
+    if (!existsSync(xsbc)) throw e;
+    process.stderr.write(`xs-image: warning: ${e.message}; using the xsbc already built\n`);
+    return { xsbc };
+  }
+}
+
+/** The module graph from `entry`: static imports and re-exports of each module's JavaScript. */
+function moduleGraph(entry, sourceOf) {
+  const seen = new Map();
+  const order = [];
+  const visit = (name, from) => {
+    if (seen.has(name)) return;
+    const js = sourceOf(name);
+    if (!js) throw new Error(`module "${name}"${from ? ` (imported by ${from})` : ""} has no source`);
+    seen.set(name, js);
+    order.push(name);
+    const text = readFileSync(js, "utf8");
+    const specs = new Set();
+    for (const m of text.matchAll(/(?:^|[;\s])(?:import|export)\s+(?:[^'";]*?\sfrom\s*)?["']([^"']+)["']/g)) specs.add(m[1]);
+    if (/\bimport\s*\(/.test(text)) throw new Error(`module "${name}" uses import(): the device archive needs static imports`);
+    for (const spec of specs) visit(resolveName(name, spec), name);
+  };
+  visit(entry, null);
+  return order.map((name) => ({ name, js: seen.get(name) }));
+}
+
+/** xsrResolveName (native/xs/common/xsr_engine.c) in JavaScript. */
+function resolveName(referrer, specifier) {
+  let path;
+  if (specifier.startsWith("./") || specifier.startsWith("../")) path = referrer.split("/").slice(0, -1).concat(specifier.split("/"));
+  else path = specifier.split("/");
+  const out = [];
+  for (const seg of path) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (!out.length) throw new Error(`import "${specifier}" from ${referrer} goes above the root`);
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join("/").replace(/\.m?js$/, "");
+}
+
+function configSource(defines) {
+  const lines = Object.entries(defines).map(([k, v]) => `  ${k}: ${JSON.stringify(v)},`);
+  return (
+    "// Generated by tools/fw/xs-image.mjs from manifest.json's defines. Do not edit.\n" +
+    `export const defines = Object.freeze({\n${lines.join("\n")}\n});\n` +
+    "export default defines;\n"
+  );
+}
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd: ROOT });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("close", (code) => resolve({ code, out }));
+  });
+}
+
+function upToDate(obj, dep, source) {
+  if (!existsSync(obj) || !existsSync(dep)) return false;
+  const t = mtime(obj);
+  if (mtime(source) > t) return false;
+  const text = readFileSync(dep, "utf8").replace(/\\\n/g, " ");
+  const deps = text.slice(text.indexOf(": ") + 2).split(/\s+/).filter((d) => d && !d.startsWith("/usr/"));
+  return deps.every((d) => mtime(d) <= t);
+}
+
+/** Compiles units [{source, obj, flags}], two at a time (the machine is shared). */
+async function compileAll(units, quiet) {
+  const todo = units.filter((u) => !upToDate(u.obj, u.obj.replace(/\.o$/, ".d"), u.source));
+  let next = 0;
+  let failure = null;
+  const worker = async () => {
+    while (next < todo.length && !failure) {
+      const u = todo[next++];
+      mkdirSync(dirname(u.obj), { recursive: true });
+      if (!quiet) process.stderr.write(`  cc ${u.source.startsWith(ROOT) ? u.source.slice(ROOT.length + 1) : u.source}\n`);
+      const { code, out } = await run("arm-none-eabi-gcc", [...u.flags, "-MD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj]);
+      if (code !== 0) failure = new Error(`compiling ${u.source} failed:\n${out}`);
+      else if (out && !quiet) process.stderr.write(out);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  if (failure) throw failure;
+}
+
+const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex").slice(0, 10);
+
+/**
+ * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
+ * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
+ */
+export async function prepareXsImage({ target, variant, quiet = false }) {
+  if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
+  const manifest = loadManifest(target);
+  const host = await hostCompiler();
+  compileTypeScript();
+
+  // 1. the app's modules, compiled for this variant
+  const defines = { ...manifest.defines, DEVICE_KIND: variant };
+  const appDir = join(FW_DIR, "app", variant);
+  const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
+  writeIfChanged(configJs, configSource(defines));
+  const byName = new Map(manifest.modules.map((m) => [m.name, m]));
+  const sourceOf = (name) => {
+    if (name === CONFIG_MODULE) return configJs;
+    const m = byName.get(name);
+    if (m) return javascriptOf(m);
+    // not (yet) in manifest.json: a JavaScript file of that name, or a TypeScript file's tsc output
+    if (existsSync(join(ROOT, name + ".js"))) return join(ROOT, name + ".js");
+    if (existsSync(join(ROOT, name + ".ts"))) return javascriptOf({ kind: "ts", source: name + ".ts" });
+    return null;
+  };
+  const entry = ENTRY;
+  const imports = [...manifest.preload, entry];
+  const graph = [];
+  const names = new Set();
+  for (const root of imports) {
+    for (const m of moduleGraph(root, sourceOf)) {
+      if (!names.has(m.name)) {
+        names.add(m.name);
+        graph.push(m);
+      }
+    }
+  }
+  for (const m of graph) {
+    if (!existsSync(m.js)) throw new Error(`module "${m.name}": ${m.js} was not produced`);
+    compileModule(host.xsbc, m.js, join(appDir, m.name + ".xsb"), m.name);
+  }
+
+  // 2. prelink, and the generated C
+  const genDir = join(FW_DIR, "gen", `${target}-${variant}`);
+  const archiveC = join(genDir, "xsr_archive.c");
+  const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new" });
+  const text = readFileSync(archiveC + ".new", "utf8");
+  writeIfChanged(archiveC, text);
+  if (report.regexps.length) throw new Error(`these modules use regular expression literals, which the device engine leaves out (mxRegExp=0): ${report.regexps.join(", ")}`);
+  const c = { ...manifest.creation };
+  if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
+  const keysNeeded = report.keyBase + report.keys;
+  if (c.initialKeyCount < keysNeeded + 64 && !c.incrementalKeyCount) {
+    throw new Error(`creation.initialKeyCount ${c.initialKeyCount} for ${target} leaves no room: the archive needs ${keysNeeded} keys (engine ${report.keyBase} + app ${report.keys}) and the app makes more at run time`);
+  }
+  writeIfChanged(join(genDir, "xsr_creation.h"),
+    `/* Generated by tools/fw/xs-image.mjs from manifest.json (platform ${target}). Do not edit. */\n` +
+    `#define XSR_CREATION_INITIALIZER { ${CREATION_FIELDS.map((f) => `${c[f]} /* ${f} */`).join(", ")} }\n`);
+  writeIfChanged(join(genDir, "xsr_hosts.c"),
+    `/* Generated by tools/fw/xs-image.mjs: the host functions the archive's modules declare, sorted. */\n#include "xsr.h"\n\n` +
+    report.hostNames.map((n) => `extern void ${n}(xsMachine* the);\n`).join("") +
+    `\nconst xsrHostEntry gxsrHosts[] = {\n` + report.hostNames.map((n) => `\t{ "${n}", ${n} },\n`).join("") +
+    (report.hostNames.length ? "" : "\t{ 0, 0 },\n") + `};\nconst size_t gxsrHostCount = ${report.hostNames.length};\n`);
+  writeIfChanged(join(genDir, "xsr_defines.h"), `/* Generated from manifest.json's defines. Do not edit. */\n` +
+    Object.entries(defines).map(([k, v]) => `#define XSR_DEFINE_${k} ${typeof v === "string" ? JSON.stringify(v) : Number(v)}\n`).join(""));
+
+  // 3. objects
+  const engineDefines = manifest.engineDefines.filter((d) => !/^mxParse\b/.test(d) && !/^mxRegExp\b/.test(d)).concat(["mxRegExp=0"]);
+  const platformDefines = ["-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_device.h"'];
+  const includes = [
+    "-I", join(ROOT, "native/xs/nrf52"), "-I", join(ROOT, "native/xs/common"), "-I", genDir,
+    "-I", join(ROOT, "native/crypto"),
+    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
+  ];
+  const base = [...CPU_FLAGS, "-Os", "-g", "-fno-strict-aliasing", "-fno-common", "-ffunction-sections", "-fdata-sections"];
+  const engineFlags = [...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), "-w", ...includes];
+  const natives = [...new Set([...manifest.natives, ...DEVICE_NATIVES, ...TARGET_NATIVES[target]])]
+    .filter((f) => !f.startsWith("native/xs/natives/host/") && !f.startsWith("native/xs/host/"));
+  const nativeDefines = natives.map((f) => `-DXSR_NATIVE_${basename(f).replace(/\.c$/, "").replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}=1`);
+  const ourFlags = [
+    ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
+    `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${C_HEAP_BYTES}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
+    ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB"] : []),
+    "-std=c99", "-Wall", "-Wextra", "-Werror", ...includes,
+  ];
+  const engineSources = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
+  const unit = (group, flags, source) => ({
+    source,
+    flags,
+    group,
+    obj: join(FW_DIR, "obj", `${group}-${tag(flags)}`, basename(source).replace(/\.c$/, ".o")),
+  });
+  const ours = [...PLATFORM_SOURCES[target], ...natives].map((f) => join(ROOT, f));
+  const seenNames = new Set();
+  for (const f of ours) {
+    if (seenNames.has(basename(f))) throw new Error(`two sources are named ${basename(f)}: objects are named after sources`);
+    seenNames.add(basename(f));
+  }
+  // xsDefaults.c: functions get no own "length" and "name" (two slots each; see xsr_device.c)
+  const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName"];
+  const units = [
+    ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
+    ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
+    ...["xsr_archive.c", "xsr_hosts.c"].map((f) => unit(`gen-${target}-${variant}`, ourFlags, join(genDir, f))),
+  ];
+  await compileAll(units, quiet);
+  const linkFlags = target === "mps2" ? TWIN_WRAPS.map((w) => `-Wl,--wrap=${w}`) : [];
+  return {
+    objects: units.map((u) => u.obj),
+    groups: Object.fromEntries(units.map((u) => [u.obj, classify(u)])),
+    linkFlags,
+    info: {
+      entry,
+      modules: graph.length,
+      archiveBytes: report.codeBytes + report.hostsBytes,
+      keys: report.keys,
+      keyBase: report.keyBase,
+      keyStringBytes: report.keyStringBytes,
+      functionsInPlace: report.functions,
+      stringsInPlace: report.strings,
+      stringBytesInPlace: report.stringBytes,
+      creation: c,
+      cHeapBytes: C_HEAP_BYTES,
+      engineDefines,
+      natives,
+    },
+  };
+}
+
+/** What an object counts as in the size breakdown. */
+function classify(u) {
+  if (u.group.startsWith("engine")) return "engine";
+  if (u.group.startsWith("gen-")) return basename(u.source) === "xsr_archive.c" ? "app" : "xsPlatform";
+  if (u.source.includes("/native/crypto/")) return "crypto";
+  if (u.source.includes("/native/xs/natives/")) return "natives";
+  return "xsPlatform";
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const target = args[args.indexOf("--target") + 1] ?? "mps2";
+  const variant = args.includes("--variant") ? args[args.indexOf("--variant") + 1] : "light";
+  const r = await prepareXsImage({ target, variant });
+  process.stdout.write(JSON.stringify(r.info, null, 2) + "\n");
+}
