@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Bytes, Clock } from "../modules/platform.js";
@@ -69,12 +69,37 @@ export async function xsAvailable(): Promise<string | false> {
   return findCompiler() ? false : "no C compiler (cc, gcc or clang): install one, e.g. apt-get install gcc";
 }
 
-/** Builds (if needed) the XS runtime and the app. Returns xsrun's path and the app's module root. */
+/**
+ * Builds (if needed) the XS runtime and the app. Returns xsrun's path and the app's module root. Under the build
+ * lock the XS tests' harness takes too (build/xs/.build-lock), so simulators and tests started together do not
+ * build at the same time.
+ */
 export async function buildXsDevice(): Promise<{ xsrun: string; app: string }> {
   const { buildApp } = await import("../tools/xs/build-app.mjs");
-  const app = await buildApp({ quiet: true });
-  if (!app.modules.includes(DEVICE_ENTRY)) throw new Error(`the app has no module ${DEVICE_ENTRY} (manifest.json)`);
-  return { xsrun: app.xsrun, app: app.dir };
+  const lock = join(ROOT, "build", "xs", ".build-lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10 * 60 * 1000) rmSync(lock, { recursive: true, force: true }); // stale
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) throw new Error("timed out waiting for " + lock);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    const app = await buildApp({ quiet: true });
+    if (!app.modules.includes(DEVICE_ENTRY)) throw new Error(`the app has no module ${DEVICE_ENTRY} (manifest.json)`);
+    return { xsrun: app.xsrun, app: app.dir };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export class XsDevice {
