@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     for (const r of results) process.stdout.write(JSON.stringify(r) + "\n");
   } else {
     process.stdout.write(
-      `simulated ${results.length} device(s): oob=${oob}${values.action ? "/" + values.action : ""} alg=${alg}${values["oob-pubkey"] ? " oob-pubkey" : ""} loss=${loss} policy=${policy} seed=${seed}\n`,
+      `simulated ${results.length} device(s) on the ${runtime === "xs" ? "XS runtime" : "Node runtime"}: oob=${oob}${values.action ? "/" + values.action : ""} alg=${alg}${values["oob-pubkey"] ? " oob-pubkey" : ""} loss=${loss} policy=${policy} seed=${seed}\n`,
     );
     process.stdout.write("device        uuid                              address  result       time      \n");
     for (const r of results) {
