@@ -15,9 +15,25 @@
  *     run one step ahead (Ctr_1 with the step before the first payload block, Ctr_j+1 with block j);
  *     Ctr_0 takes the first step left free. Plaintext goes to a stack buffer; out is written only
  *     after the MIC matched (short messages: from that buffer; long: decrypted again).
+ *
+ * Nothing key- or data-dependent stays on the stack: the public functions keep every buffer in a
+ * work area in their own frame (wiped at the end) and run the computation in a noinline core with
+ * a small frame; then they clear the scratch registers and the stack below them (CRYPTO_SCRUB),
+ * where the core spilled values and the AES calls pushed the core's registers.
  */
+#include <stddef.h>
+
 #include "ccm.h"
 #include "aes.h"
+
+/* Stack cleared below the public functions after the core: the core's frame (at most 96 bytes:
+ * saved registers and spills) and the deepest AES call it makes (the bench's aes stackBytes: 184
+ * bytes with the T-table AES, 376 bitsliced; the ECB backend's driver needs less). */
+#if defined(CRYPTO_AES_SW_TTABLE)
+#define CCM_BURN_BYTES (96 + 192)
+#else
+#define CCM_BURN_BYTES (96 + 384)
+#endif
 
 /* Decryption keeps plaintexts up to this size on the stack during the MIC check (one pass);
  * longer ones are decrypted a second time after the check. Mesh PDUs are far shorter. */
@@ -146,15 +162,63 @@ static size_t min16(size_t a)
     return a < 16 ? a : 16;
 }
 
+/* The buffers of an encryption, and of a decryption, in the public function's frame (wiped there). */
+typedef struct {
+    aes128_ctx aes;
+    ccm_state st;
+    uint8_t in[16], a[16], s[16], s0[16];
+} ccm_work;
+
+typedef struct {
+    ccm_work w;
+    uint8_t p[16], tag[16];
+    uint8_t keep[CCM_KEEP_BYTES];
+} ccm_dec_work;
+
+/* aes_ccm_encrypt after its argument checks. */
+static CRYPTO_NOINLINE void encrypt_core(ccm_work *w, const uint8_t key[16], const uint8_t nonce[13],
+                                         const uint8_t *aad, size_t aad_len, const uint8_t *pt, size_t pt_len,
+                                         size_t mic_len, uint8_t *out)
+{
+    ccm_state *st = &w->st;
+    size_t k, steps, i;
+
+    aes128_ctx_init(&w->aes, key);
+    setup(st, &w->aes, nonce, aad, aad_len, pt_len, mic_len);
+    for (i = 0; i < 16; i++) {
+        st->x[i] = 0;
+    }
+    steps = 1 + st->n_aad + st->n_data;
+    for (k = 0; k < steps; k++) {
+        if (k > st->n_aad) {
+            /* payload block j with Ctr_j: read the plaintext, then write the ciphertext */
+            size_t j = k - st->n_aad, off = 16 * (j - 1), n = min16(pt_len - off);
+            cbc_input(st, k, pt + off, n, w->in);
+            ctr_block(w->a, nonce, j);
+            step(st, w->in, w->a, w->s);
+            for (i = 0; i < n; i++) {
+                out[off + i] = (uint8_t)(pt[off + i] ^ w->s[i]);
+            }
+        } else if (k == 0) {
+            cbc_input(st, 0, 0, 0, w->in);
+            ctr_block(w->a, nonce, 0);
+            step(st, w->in, w->a, w->s0);
+        } else {
+            cbc_input(st, k, 0, 0, w->in);
+            step(st, w->in, 0, 0);
+        }
+    }
+    for (i = 0; i < mic_len; i++) {
+        out[pt_len + i] = (uint8_t)(st->x[i] ^ w->s0[i]);
+    }
+}
+
 int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
                     const uint8_t *aad, size_t aad_len,
                     const uint8_t *pt, size_t pt_len,
                     size_t mic_len, uint8_t *out)
 {
-    aes128_ctx aes;
-    ccm_state st;
-    uint8_t in[16], a[16], s[16], s0[16];
-    size_t k, steps, i;
+    ccm_work w;
     int rc = check_args(key, nonce, aad, aad_len, pt, pt_len, mic_len, out);
 
     if (rc != CRYPTO_OK) {
@@ -163,40 +227,98 @@ int aes_ccm_encrypt(const uint8_t key[16], const uint8_t nonce[13],
     if (pt_len > AES_CCM_MAX_PAYLOAD) {
         return CRYPTO_ERR_LENGTH;
     }
-    aes128_ctx_init(&aes, key);
-    setup(&st, &aes, nonce, aad, aad_len, pt_len, mic_len);
+    encrypt_core(&w, key, nonce, aad, aad_len, pt, pt_len, mic_len, out);
+    CRYPTO_CLEAR_SCRATCH_REGS();
+    crypto_wipe(&w, sizeof w);
+    crypto_burn_stack(CCM_BURN_BYTES);
+    return CRYPTO_OK;
+}
+
+/* aes_ccm_decrypt after its argument checks: 1 when the MIC matched (and out was written). */
+static CRYPTO_NOINLINE int decrypt_core(ccm_dec_work *d, const uint8_t key[16], const uint8_t nonce[13],
+                                        const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t pt_len,
+                                        size_t mic_len, uint8_t *out)
+{
+    ccm_work *w = &d->w;
+    ccm_state *st = &w->st;
+    size_t k, steps, i, j;
+    int ok, short_msg = pt_len <= sizeof d->keep, have_s0 = 0;
+
+    aes128_ctx_init(&w->aes, key);
+    setup(st, &w->aes, nonce, aad, aad_len, pt_len, mic_len);
     for (i = 0; i < 16; i++) {
-        st.x[i] = 0;
+        st->x[i] = 0;
     }
-    steps = 1 + st.n_aad + st.n_data;
+    steps = 1 + st->n_aad + st->n_data;
     for (k = 0; k < steps; k++) {
-        if (k > st.n_aad) {
-            /* payload block j with Ctr_j: read the plaintext, then write the ciphertext */
-            size_t j = k - st.n_aad, off = 16 * (j - 1), n = min16(pt_len - off);
-            cbc_input(&st, k, pt + off, n, in);
-            ctr_block(a, nonce, j);
-            step(&st, in, a, s);
+        size_t n = 0;
+        const uint8_t *pp = 0;
+        size_t ctr_j = (size_t)-1;
+        if (k > st->n_aad) {
+            /* payload block j: plaintext = ciphertext XOR E(Ctr_j), computed at the previous step */
+            size_t off;
+            j = k - st->n_aad;
+            off = 16 * (j - 1);
+            n = min16(pt_len - off);
             for (i = 0; i < n; i++) {
-                out[off + i] = (uint8_t)(pt[off + i] ^ s[i]);
+                d->p[i] = (uint8_t)(in[off + i] ^ w->s[i]);
+                if (short_msg) {
+                    d->keep[off + i] = d->p[i];
+                }
             }
-        } else if (k == 0) {
-            cbc_input(&st, 0, 0, 0, in);
-            ctr_block(a, nonce, 0);
-            step(&st, in, a, s0);
+            pp = d->p;
+        }
+        /* The counter block of this step: the next payload block's, else Ctr_0 once. */
+        if (k >= st->n_aad && k - st->n_aad + 1 <= st->n_data) {
+            ctr_j = k - st->n_aad + 1;
+        } else if (!have_s0) {
+            ctr_j = 0;
+        }
+        cbc_input(st, k, pp, n, w->in);
+        if (ctr_j == (size_t)-1) {
+            step(st, w->in, 0, 0);
         } else {
-            cbc_input(&st, k, 0, 0, in);
-            step(&st, in, 0, 0);
+            ctr_block(w->a, nonce, ctr_j);
+            step(st, w->in, w->a, ctr_j ? w->s : w->s0);
+            if (!ctr_j) {
+                have_s0 = 1;
+            }
         }
     }
-    for (i = 0; i < mic_len; i++) {
-        out[pt_len + i] = (uint8_t)(st.x[i] ^ s0[i]);
+    if (!have_s0) {
+        ctr_block(w->a, nonce, 0);
+        aes128_ctx_encrypt(&w->aes, w->a, w->s0);
     }
-    crypto_wipe(&st, sizeof st);
-    crypto_wipe(in, sizeof in);
-    crypto_wipe(s, sizeof s);
-    crypto_wipe(s0, sizeof s0);
-    aes128_ctx_wipe(&aes);
-    return CRYPTO_OK;
+    for (i = 0; i < mic_len; i++) {
+        d->tag[i] = (uint8_t)(st->x[i] ^ w->s0[i]);
+    }
+    ok = crypto_ct_equal(d->tag, in + pt_len, mic_len);
+    /* Only with a valid MIC: the plaintext into out (kept from the pass above, or decrypted again,
+     * two counter blocks per AES call). */
+    if (ok && short_msg) {
+        for (i = 0; i < pt_len; i++) {
+            out[i] = d->keep[i];
+        }
+    } else if (ok) {
+        for (j = 1; j <= st->n_data; j += 2) {
+            size_t off = 16 * (j - 1), n = min16(pt_len - off);
+            ctr_block(w->a, nonce, j);
+            if (j + 1 <= st->n_data) {
+                size_t n2 = min16(pt_len - off - 16);
+                ctr_block(w->in, nonce, j + 1);
+                aes128_ctx_encrypt2(&w->aes, w->a, w->in, w->s, d->p);
+                for (i = 0; i < n2; i++) {
+                    out[off + 16 + i] = (uint8_t)(in[off + 16 + i] ^ d->p[i]);
+                }
+            } else {
+                aes128_ctx_encrypt(&w->aes, w->a, w->s);
+            }
+            for (i = 0; i < n; i++) {
+                out[off + i] = (uint8_t)(in[off + i] ^ w->s[i]);
+            }
+        }
+    }
+    return ok;
 }
 
 int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
@@ -204,12 +326,9 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
                     const uint8_t *in, size_t in_len,
                     size_t mic_len, uint8_t *out)
 {
-    aes128_ctx aes;
-    ccm_state st;
-    uint8_t blk[16], a[16], s[16], s0[16], p[16], tag[16];
-    uint8_t keep[CCM_KEEP_BYTES];
-    size_t pt_len, k, steps, i, j;
-    int ok, short_msg, have_s0 = 0;
+    ccm_dec_work w;
+    size_t pt_len;
+    int ok;
     int rc = check_args(key, nonce, aad, aad_len, in, in_len, mic_len, out);
 
     if (rc != CRYPTO_OK) {
@@ -222,88 +341,10 @@ int aes_ccm_decrypt(const uint8_t key[16], const uint8_t nonce[13],
     if (pt_len > AES_CCM_MAX_PAYLOAD) {
         return CRYPTO_ERR_LENGTH;
     }
-    short_msg = pt_len <= sizeof keep;
-    aes128_ctx_init(&aes, key);
-    setup(&st, &aes, nonce, aad, aad_len, pt_len, mic_len);
-    for (i = 0; i < 16; i++) {
-        st.x[i] = 0;
-    }
-    steps = 1 + st.n_aad + st.n_data;
-    for (k = 0; k < steps; k++) {
-        size_t n = 0;
-        const uint8_t *pp = 0;
-        size_t ctr_j = (size_t)-1;
-        if (k > st.n_aad) {
-            /* payload block j: plaintext = ciphertext XOR E(Ctr_j), computed at the previous step */
-            size_t off;
-            j = k - st.n_aad;
-            off = 16 * (j - 1);
-            n = min16(pt_len - off);
-            for (i = 0; i < n; i++) {
-                p[i] = (uint8_t)(in[off + i] ^ s[i]);
-                if (short_msg) {
-                    keep[off + i] = p[i];
-                }
-            }
-            pp = p;
-        }
-        /* The counter block of this step: the next payload block's, else Ctr_0 once. */
-        if (k >= st.n_aad && k - st.n_aad + 1 <= st.n_data) {
-            ctr_j = k - st.n_aad + 1;
-        } else if (!have_s0) {
-            ctr_j = 0;
-        }
-        cbc_input(&st, k, pp, n, blk);
-        if (ctr_j == (size_t)-1) {
-            step(&st, blk, 0, 0);
-        } else {
-            ctr_block(a, nonce, ctr_j);
-            step(&st, blk, a, ctr_j ? s : s0);
-            if (!ctr_j) {
-                have_s0 = 1;
-            }
-        }
-    }
-    if (!have_s0) {
-        ctr_block(a, nonce, 0);
-        aes128_ctx_encrypt(&aes, a, s0);
-    }
-    for (i = 0; i < mic_len; i++) {
-        tag[i] = (uint8_t)(st.x[i] ^ s0[i]);
-    }
-    ok = crypto_ct_equal(tag, in + pt_len, mic_len);
-    /* Only with a valid MIC: the plaintext into out (kept from the pass above, or decrypted again,
-     * two counter blocks per AES call). */
-    if (ok && short_msg) {
-        for (i = 0; i < pt_len; i++) {
-            out[i] = keep[i];
-        }
-    } else if (ok) {
-        for (j = 1; j <= st.n_data; j += 2) {
-            size_t off = 16 * (j - 1), n = min16(pt_len - off);
-            ctr_block(a, nonce, j);
-            if (j + 1 <= st.n_data) {
-                size_t n2 = min16(pt_len - off - 16);
-                ctr_block(blk, nonce, j + 1);
-                aes128_ctx_encrypt2(&aes, a, blk, s, p);
-                for (i = 0; i < n2; i++) {
-                    out[off + 16 + i] = (uint8_t)(in[off + 16 + i] ^ p[i]);
-                }
-            } else {
-                aes128_ctx_encrypt(&aes, a, s);
-            }
-            for (i = 0; i < n; i++) {
-                out[off + i] = (uint8_t)(in[off + i] ^ s[i]);
-            }
-        }
-    }
-    crypto_wipe(keep, short_msg ? pt_len : 0);
-    crypto_wipe(&st, sizeof st);
-    crypto_wipe(blk, sizeof blk);
-    crypto_wipe(s, sizeof s);
-    crypto_wipe(p, sizeof p);
-    crypto_wipe(tag, sizeof tag);
-    crypto_wipe(s0, sizeof s0);
-    aes128_ctx_wipe(&aes);
+    ok = decrypt_core(&w, key, nonce, aad, aad_len, in, pt_len, mic_len, out);
+    CRYPTO_CLEAR_SCRATCH_REGS();
+    /* The work area; of keep, only what this message used. */
+    crypto_wipe(&w, offsetof(ccm_dec_work, keep) + (pt_len < sizeof w.keep ? pt_len : sizeof w.keep));
+    crypto_burn_stack(CCM_BURN_BYTES);
     return ok ? CRYPTO_OK : CRYPTO_ERR_AUTH;
 }

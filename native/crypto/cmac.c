@@ -1,5 +1,23 @@
-/* AES-CMAC (RFC 4493). See cmac.h. */
+/*
+ * AES-CMAC (RFC 4493). See cmac.h.
+ *
+ * Nothing key- or data-dependent stays on the stack below the caller: aes_cmac_update,
+ * aes_cmac_final and the one-block path of aes_cmac run in noinline cores, then clear the scratch
+ * registers and the stack below them (CRYPTO_SCRUB), where the cores spilled values and the AES
+ * calls pushed the cores' registers. aes_cmac_init handles the key only through aes128_ctx_init,
+ * and the longer messages of aes_cmac go through the streaming functions, which clear after
+ * themselves.
+ */
 #include "cmac.h"
+
+/* Stack cleared after a core: its frame (at most 64 bytes: saved registers, spills, L) and the
+ * deepest AES call it makes (the bench's aes stackBytes: 184 bytes with the T-table AES, 376
+ * bitsliced; the ECB backend's driver needs less). */
+#if defined(CRYPTO_AES_SW_TTABLE)
+#define CMAC_BURN_BYTES (64 + 192)
+#else
+#define CMAC_BURN_BYTES (64 + 384)
+#endif
 
 #define CMAC_MAGIC 0x434d4143u
 
@@ -47,22 +65,11 @@ int aes_cmac_init(aes_cmac_ctx *ctx, const uint8_t key[16])
     return CRYPTO_OK;
 }
 
-int aes_cmac_update(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
+/* aes_cmac_update after its argument checks. */
+static CRYPTO_NOINLINE void update_core(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
 {
     unsigned i;
 
-    if (!ctx) {
-        return CRYPTO_ERR_NULL;
-    }
-    if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
-        return CRYPTO_ERR_STATE;
-    }
-    if (len == 0) {
-        return CRYPTO_OK;
-    }
-    if (!data) {
-        return CRYPTO_ERR_NULL;
-    }
     while (len) {
         if (ctx->buf_len == 16) {
             /* More data follows, so the buffered block is not the last one: chain it. */
@@ -84,19 +91,32 @@ int aes_cmac_update(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
             len--;
         }
     }
-    return CRYPTO_OK;
 }
 
-int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
+int aes_cmac_update(aes_cmac_ctx *ctx, const uint8_t *data, size_t len)
 {
-    unsigned i;
-
-    if (!ctx || !mac) {
+    if (!ctx) {
         return CRYPTO_ERR_NULL;
     }
     if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
         return CRYPTO_ERR_STATE;
     }
+    if (len == 0) {
+        return CRYPTO_OK;
+    }
+    if (!data) {
+        return CRYPTO_ERR_NULL;
+    }
+    update_core(ctx, data, len);
+    CRYPTO_SCRUB(CMAC_BURN_BYTES);
+    return CRYPTO_OK;
+}
+
+/* aes_cmac_final after its argument checks (wipes the context). */
+static CRYPTO_NOINLINE void final_core(aes_cmac_ctx *ctx, uint8_t mac[16])
+{
+    unsigned i;
+
     if (!ctx->have_subkeys) {
         static const uint8_t zero[16] = { 0 };
         uint8_t l[16];
@@ -118,40 +138,60 @@ int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
     aes128_ctx_encrypt(&ctx->aes, ctx->x, mac);
     aes128_ctx_wipe(&ctx->aes);
     crypto_wipe(ctx, sizeof *ctx);
+}
+
+int aes_cmac_final(aes_cmac_ctx *ctx, uint8_t mac[16])
+{
+    if (!ctx || !mac) {
+        return CRYPTO_ERR_NULL;
+    }
+    if (ctx->magic != CMAC_MAGIC || ctx->buf_len > 16) {
+        return CRYPTO_ERR_STATE;
+    }
+    final_core(ctx, mac);
+    CRYPTO_SCRUB(CMAC_BURN_BYTES);
     return CRYPTO_OK;
 }
 
 /* A message of at most one block: two AES calls with on-the-fly key expansion (cheaper than
- * expanding the key, and no 352-byte schedule on the stack). */
-static void cmac_one_block(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+ * expanding the key, and no 352-byte schedule on the stack). The buffers are in cmac_one_block's
+ * frame (wiped there), the work in a core with a small frame (cleared after it). */
+typedef struct {
+    uint8_t l[16], k1[16], k2[16], x[16];
+} cmac_one_work;
+
+static CRYPTO_NOINLINE void one_block_core(cmac_one_work *w, const uint8_t key[16], const uint8_t *msg, size_t len,
+                                           uint8_t mac[16])
 {
     static const uint8_t zero[16] = { 0 };
-    uint8_t l[16], k1[16], k2[16], x[16];
     unsigned i;
 
-    aes128_encrypt(key, zero, l);
-    dbl(k1, l);
-    dbl(k2, k1);
+    aes128_encrypt(key, zero, w->l);
+    dbl(w->k1, w->l);
+    dbl(w->k2, w->k1);
     for (i = 0; i < 16; i++) {
         if (len == 16) {
-            x[i] = (uint8_t)(msg[i] ^ k1[i]);
+            w->x[i] = (uint8_t)(msg[i] ^ w->k1[i]);
         } else {
-            x[i] = (uint8_t)((i < len ? msg[i] : (i == len ? 0x80 : 0)) ^ k2[i]);
+            w->x[i] = (uint8_t)((i < len ? msg[i] : (i == len ? 0x80 : 0)) ^ w->k2[i]);
         }
     }
-    aes128_encrypt(key, x, mac);
-    crypto_wipe(l, sizeof l);
-    crypto_wipe(k1, sizeof k1);
-    crypto_wipe(k2, sizeof k2);
-    crypto_wipe(x, sizeof x);
+    aes128_encrypt(key, w->x, mac);
+}
+
+/* (noinline: the long messages' path does not carry the work area.) */
+static CRYPTO_NOINLINE void cmac_one_block(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+{
+    cmac_one_work w;
+    one_block_core(&w, key, msg, len, mac);
+    CRYPTO_CLEAR_SCRATCH_REGS();
+    crypto_wipe(&w, sizeof w);
+    crypto_burn_stack(CMAC_BURN_BYTES);
 }
 
 /* Longer messages: the streaming code (a separate function, so the short path's stack frame does
  * not carry the context). */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int cmac_blocks(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
+static CRYPTO_NOINLINE int cmac_blocks(const uint8_t key[16], const uint8_t *msg, size_t len, uint8_t mac[16])
 {
     aes_cmac_ctx ctx;
     int rc;

@@ -28,10 +28,36 @@ void crypto_wipe(void *p, size_t n);
 /**
  * Overwrites about `bytes` (at most 512) of the stack just below the caller's frame, where the
  * functions it called kept spilled intermediate values. Called by the keyed operations before they
- * return; best effort (the stack layout is the compiler's). About 70 Cortex-M4 instructions for the
- * 128 bytes the AES functions clear; build with -DCRYPTO_NO_STACK_BURN to skip it.
+ * return; best effort (the stack layout is the compiler's). About 10 + 3 per 16 bytes Cortex-M4
+ * instructions (45 for the 128 bytes the T-table AES clears); build with -DCRYPTO_NO_STACK_BURN to
+ * skip it.
  */
 void crypto_burn_stack(size_t bytes);
+
+/*
+ * Module-internal, for the crypto sources: the clean-up every public function that handles a key or
+ * secret data does after its work. The work runs in a noinline inner function; when it returns, its
+ * last values may still be in the caller-saved registers (r0-r3, r12 on Arm), and the next function
+ * called (crypto_burn_stack, crypto_wipe) could push one of them into its frame: CRYPTO_CLEAR_SCRATCH_REGS
+ * zeroes them first. CRYPTO_SCRUB(bytes) then clears `bytes` of stack below the public function: the
+ * inner function's frame and every frame below it (spilled state, and the caller-saved and callee-saved
+ * registers its callees pushed, which can hold the inner function's secrets). Size `bytes` to the
+ * inner call tree (make -C native stack-usage); the Cortex-M4 test run checks it
+ * (native/crypto/test/test_crypto.c, stack residue).
+ */
+#if defined(__GNUC__) && defined(__arm__) && defined(__thumb2__)
+#define CRYPTO_CLEAR_SCRATCH_REGS() \
+    __asm__ volatile("movs r0, #0\n\tmovs r1, #0\n\tmovs r2, #0\n\tmovs r3, #0\n\tmov r12, r0" \
+                     ::: "r0", "r1", "r2", "r3", "r12", "cc", "memory")
+#else
+#define CRYPTO_CLEAR_SCRATCH_REGS() ((void)0)
+#endif
+#define CRYPTO_SCRUB(bytes) do { CRYPTO_CLEAR_SCRATCH_REGS(); crypto_burn_stack(bytes); } while (0)
+#if defined(__GNUC__)
+#define CRYPTO_NOINLINE __attribute__((noinline))
+#else
+#define CRYPTO_NOINLINE
+#endif
 
 /** Compares n bytes in time independent of the contents: returns 1 when equal, 0 otherwise. */
 int crypto_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);

@@ -5,6 +5,10 @@
  * unrolled 16 at a time with the working variables renamed instead of moved, so each round is
  * only the arithmetic of T1 and T2 (about 25 Cortex-M4 instructions with rotations folded into
  * the operands) and each schedule word about 12.
+ *
+ * The message and the hash state can be secret (HMAC keys, the Mesh ECDH secret): sha256_update,
+ * sha256_final and sha256 do their work in noinline cores, then clear the scratch registers and the
+ * cores' frames (CRYPTO_SCRUB), where the compression function spilled its working variables.
  */
 #include "sha256.h"
 
@@ -77,6 +81,10 @@ static void store32_be(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* Stack cleared after the cores: update_core / final_core (24 bytes at -O2 and -Os) and compress
+ * (208: W, the spilled working variables, the saved registers); `make -C native stack-usage`. */
+#define SHA256_BURN_BYTES 256
+
 static void compress(uint32_t state[8], const uint8_t *block)
 {
     uint32_t W[16];
@@ -116,41 +124,24 @@ int sha256_init(sha256_ctx *ctx)
     return CRYPTO_OK;
 }
 
-int sha256_update(sha256_ctx *ctx, const uint8_t *data, size_t len)
+/* sha256_update after its argument checks. */
+static CRYPTO_NOINLINE void update_core(sha256_ctx *ctx, const uint8_t *data, size_t len)
 {
-    if (!ctx) {
-        return CRYPTO_ERR_NULL;
-    }
-    if (ctx->magic != SHA256_MAGIC || ctx->buf_len >= 64) {
-        return CRYPTO_ERR_STATE;
-    }
-    if (len == 0) {
-        return CRYPTO_OK;
-    }
-    if (!data) {
-        return CRYPTO_ERR_NULL;
-    }
-    /* FIPS 180-4 5.1.1: the message length in bits must fit in 64 bits. */
-    if ((uint64_t)len > ((uint64_t)1 << 61) - 1 - ctx->total) {
-        return CRYPTO_ERR_LENGTH;
-    }
+    size_t i;
     ctx->total += (uint64_t)len;
     if (ctx->buf_len) {
         size_t take = 64 - ctx->buf_len;
         if (take > len) {
             take = len;
         }
-        {
-            size_t i;
-            for (i = 0; i < take; i++) {
-                ctx->buf[ctx->buf_len + i] = data[i];
-            }
+        for (i = 0; i < take; i++) {
+            ctx->buf[ctx->buf_len + i] = data[i];
         }
         ctx->buf_len += (uint32_t)take;
         data += take;
         len -= take;
         if (ctx->buf_len < 64) {
-            return CRYPTO_OK;
+            return;
         }
         compress(ctx->state, ctx->buf);
         ctx->buf_len = 0;
@@ -160,28 +151,49 @@ int sha256_update(sha256_ctx *ctx, const uint8_t *data, size_t len)
         data += 64;
         len -= 64;
     }
-    {
-        size_t i;
-        for (i = 0; i < len; i++) {
-            ctx->buf[i] = data[i];
-        }
+    for (i = 0; i < len; i++) {
+        ctx->buf[i] = data[i];
     }
     ctx->buf_len = (uint32_t)len;
-    return CRYPTO_OK;
 }
 
-int sha256_final(sha256_ctx *ctx, uint8_t digest[32])
+/* The checks of sha256_update: CRYPTO_OK when update_core may run. */
+static int update_check(const sha256_ctx *ctx, const uint8_t *data, size_t len)
 {
-    uint64_t bits;
-    uint32_t n;
-    unsigned i;
-
-    if (!ctx || !digest) {
+    if (!ctx) {
         return CRYPTO_ERR_NULL;
     }
     if (ctx->magic != SHA256_MAGIC || ctx->buf_len >= 64) {
         return CRYPTO_ERR_STATE;
     }
+    if (len && !data) {
+        return CRYPTO_ERR_NULL;
+    }
+    /* FIPS 180-4 5.1.1: the message length in bits must fit in 64 bits. */
+    if ((uint64_t)len > ((uint64_t)1 << 61) - 1 - ctx->total) {
+        return CRYPTO_ERR_LENGTH;
+    }
+    return CRYPTO_OK;
+}
+
+int sha256_update(sha256_ctx *ctx, const uint8_t *data, size_t len)
+{
+    int rc = update_check(ctx, data, len);
+    if (rc != CRYPTO_OK || len == 0) {
+        return rc;
+    }
+    update_core(ctx, data, len);
+    CRYPTO_SCRUB(SHA256_BURN_BYTES);
+    return CRYPTO_OK;
+}
+
+/* sha256_final after its argument checks (wipes the context). */
+static CRYPTO_NOINLINE void final_core(sha256_ctx *ctx, uint8_t digest[32])
+{
+    uint64_t bits;
+    uint32_t n;
+    unsigned i;
+
     /* Padding (5.1.1): 0x80, zeros to 56 mod 64, the length in bits big-endian. */
     bits = ctx->total << 3;
     n = ctx->buf_len;
@@ -203,6 +215,18 @@ int sha256_final(sha256_ctx *ctx, uint8_t digest[32])
         store32_be(digest + 4 * i, ctx->state[i]);
     }
     crypto_wipe(ctx, sizeof *ctx);
+}
+
+int sha256_final(sha256_ctx *ctx, uint8_t digest[32])
+{
+    if (!ctx || !digest) {
+        return CRYPTO_ERR_NULL;
+    }
+    if (ctx->magic != SHA256_MAGIC || ctx->buf_len >= 64) {
+        return CRYPTO_ERR_STATE;
+    }
+    final_core(ctx, digest);
+    CRYPTO_SCRUB(SHA256_BURN_BYTES);
     return CRYPTO_OK;
 }
 
@@ -214,10 +238,16 @@ int sha256(const uint8_t *data, size_t len, uint8_t digest[32])
         return CRYPTO_ERR_NULL;
     }
     sha256_init(&ctx);
-    rc = sha256_update(&ctx, data, len);
+    rc = update_check(&ctx, data, len);
     if (rc == CRYPTO_OK) {
-        rc = sha256_final(&ctx, digest);
+        /* The cores directly: one clean-up for the whole hash. */
+        if (len) {
+            update_core(&ctx, data, len);
+        }
+        final_core(&ctx, digest);
     }
+    CRYPTO_CLEAR_SCRATCH_REGS();
     crypto_wipe(&ctx, sizeof ctx);
+    crypto_burn_stack(SHA256_BURN_BYTES);
     return rc;
 }

@@ -5,7 +5,8 @@
  * sample data (Mesh Protocol 1.1 section 8.17: s1/k1/s2/k5 derivations, EncData and MIC), argument
  * errors, and cross-checks on pseudo-random inputs (the software AES, T-table or bitsliced, against a
  * plain byte-wise reference, streaming against one-shot, CCM round trips and tampering). On the
- * Cortex-M4, also that no AES call leaves a key- or data-dependent word on the stack.
+ * Cortex-M4, also that no AES, CCM, CMAC, SHA-256 or HMAC call leaves a key- or data-dependent word
+ * on the stack.
  *
  * Builds on the host (stdio) and bare-metal on the Cortex-M4 harness (CRYPTO_TEST_EMBEDDED: output
  * through test_out() from native/bench). Ends with the line "N passed, N failed"; exit status 1 on
@@ -438,25 +439,63 @@ static void test_aes(void)
     aes128_ctx_wipe(0);
 }
 
-/* ------------------------------------------------------------------ AES stack residue (Cortex-M4) */
+/* ------------------------------------------------------------------ stack residue (Cortex-M4) */
 
 #if defined(CRYPTO_TEST_EMBEDDED) && defined(__arm__)
 /*
- * After each AES function returns, the stack below the caller must hold nothing that depends on the
- * key or the data (spilled state, round keys, table values): crypto_burn_stack and the wipes must
- * cover every frame. The stack below the caller is painted, the operation runs on one key and data,
- * the stack is saved; again with another key and data; the two pictures must be identical (return
- * addresses and pointers are the same in both runs, secrets are not).
+ * After each keyed or data-processing function returns, the stack below the caller must hold nothing
+ * that depends on the key or the data (spilled state, round keys, table values, hash working
+ * variables): crypto_burn_stack and the wipes must cover every frame. The stack below the caller is
+ * painted, the operation runs on one key and data, the stack is saved; again with another key and
+ * data; the two pictures must be identical (return addresses and pointers are the same in both runs,
+ * secrets are not). Covers AES, CCM (both directions, with and without AAD, short and long payloads,
+ * a failed MIC), CMAC, SHA-256 and HMAC-SHA256 (one-shot and each streaming function).
  */
-#define RESIDUE_WORDS 256
+#define RESIDUE_WORDS 400
 static uint32_t residue_now[RESIDUE_WORDS], residue_pic[2][RESIDUE_WORDS];
-static uint8_t rs_key[16], rs_in[32], rs_out[32];
+static uint8_t rs_key[80], rs_nonce[13], rs_aad[24], rs_in[128], rs_ct[128], rs_out[128];
 static aes128_key_schedule rs_ks;
+static aes_cmac_ctx rs_cmac_ctx;
+static sha256_ctx rs_sha_ctx;
+static hmac_sha256_ctx rs_hmac_ctx;
 
 static void rs_encrypt(void) { aes128_encrypt(rs_key, rs_in, rs_out); }
 static void rs_expand(void) { aes128_expand_key(&rs_ks, rs_key); }
 static void rs_encrypt_expanded(void) { aes128_encrypt_expanded(&rs_ks, rs_in, rs_out); }
 static void rs_encrypt2(void) { aes128_encrypt2_expanded(&rs_ks, rs_in, rs_in + 16, rs_out, rs_out + 16); }
+
+/* CCM: 25-byte payload (Mesh provisioning data) and 8-byte MIC; 20-byte AAD with 40 bytes; 80 bytes
+ * (decrypted twice: longer than what decryption keeps on the stack). rs_ct holds the matching
+ * ciphertexts (prepared outside the measured call). */
+static void rs_ccm_enc(void) { aes_ccm_encrypt(rs_key, rs_nonce, 0, 0, rs_in, 25, 8, rs_out); }
+static void rs_ccm_enc_aad(void) { aes_ccm_encrypt(rs_key, rs_nonce, rs_aad, 20, rs_in, 40, 4, rs_out); }
+static void rs_ccm_prep(void) { aes_ccm_encrypt(rs_key, rs_nonce, 0, 0, rs_in, 25, 8, rs_ct); }
+static void rs_ccm_prep_aad(void) { aes_ccm_encrypt(rs_key, rs_nonce, rs_aad, 20, rs_in, 40, 4, rs_ct); }
+static void rs_ccm_prep_long(void) { aes_ccm_encrypt(rs_key, rs_nonce, 0, 0, rs_in, 80, 8, rs_ct); }
+static void rs_ccm_prep_bad(void) { rs_ccm_prep(); rs_ct[30] ^= 1; }
+static void rs_ccm_dec(void) { aes_ccm_decrypt(rs_key, rs_nonce, 0, 0, rs_ct, 25 + 8, 8, rs_out); }
+static void rs_ccm_dec_aad(void) { aes_ccm_decrypt(rs_key, rs_nonce, rs_aad, 20, rs_ct, 40 + 4, 4, rs_out); }
+static void rs_ccm_dec_long(void) { aes_ccm_decrypt(rs_key, rs_nonce, 0, 0, rs_ct, 80 + 8, 8, rs_out); }
+
+static void rs_cmac_16(void) { aes_cmac(rs_key, rs_in, 16, rs_out); }
+static void rs_cmac_40(void) { aes_cmac(rs_key, rs_in, 40, rs_out); }
+static void rs_cmac_init(void) { aes_cmac_init(&rs_cmac_ctx, rs_key); }
+static void rs_cmac_update(void) { aes_cmac_update(&rs_cmac_ctx, rs_in, 40); }
+static void rs_cmac_prep_final(void) { rs_cmac_init(); rs_cmac_update(); }
+static void rs_cmac_final(void) { aes_cmac_final(&rs_cmac_ctx, rs_out); }
+
+static void rs_sha256(void) { sha256(rs_in, 100, rs_out); }
+static void rs_sha256_init(void) { sha256_init(&rs_sha_ctx); }
+static void rs_sha256_update(void) { sha256_update(&rs_sha_ctx, rs_in, 100); }
+static void rs_sha256_prep_final(void) { rs_sha256_init(); rs_sha256_update(); }
+static void rs_sha256_final(void) { sha256_final(&rs_sha_ctx, rs_out); }
+
+static void rs_hmac(void) { hmac_sha256(rs_key, 32, rs_in, 64, rs_out); }
+static void rs_hmac_long_key(void) { hmac_sha256(rs_key, 80, rs_in, 64, rs_out); }
+static void rs_hmac_init(void) { hmac_sha256_init(&rs_hmac_ctx, rs_key, 32); }
+static void rs_hmac_update(void) { hmac_sha256_update(&rs_hmac_ctx, rs_in, 100); }
+static void rs_hmac_prep_final(void) { rs_hmac_init(); rs_hmac_update(); }
+static void rs_hmac_final(void) { hmac_sha256_final(&rs_hmac_ctx, rs_out); }
 
 /*
  * Runs op with the stack below painted and every register op can see set to the same value in both
@@ -500,41 +539,97 @@ __attribute__((noinline)) static void residue_run(void (*op)(void))
     }
 }
 
-static void test_aes_residue(void)
+typedef struct {
+    void (*op)(void);
+    void (*prep)(void);  /* run before op, outside the measurement (may be NULL) */
+    const void *result;  /* what op writes (must differ between the runs; NULL: not checked) */
+    size_t result_len;
+    const char *name;
+} residue_op;
+
+static void residue_check(const residue_op *ops, size_t n_ops)
 {
-    static const struct {
-        void (*op)(void);
-        const char *name;
-    } ops[] = {
-        { rs_encrypt, "aes128_encrypt leaves no secret on the stack" },
-        { rs_expand, "aes128_expand_key leaves no secret on the stack" },
-        { rs_encrypt_expanded, "aes128_encrypt_expanded leaves no secret on the stack" },
-        { rs_encrypt2, "aes128_encrypt2_expanded leaves no secret on the stack" },
-    };
-    unsigned k, run, i;
-    for (k = 0; k < sizeof ops / sizeof ops[0]; k++) {
-        uint8_t first[32];
-        unsigned same = 1;
+    size_t k;
+    unsigned run, i;
+    for (k = 0; k < n_ops; k++) {
+        uint8_t first[64];
+        size_t rn = ops[k].result_len < sizeof first ? ops[k].result_len : sizeof first;
+        unsigned same = 1, deepest = 0;
         for (run = 0; run < 2; run++) {
-            rnd_bytes(rs_key, 16);
-            rnd_bytes(rs_in, 32);
+            rnd_bytes(rs_key, sizeof rs_key);
+            rnd_bytes(rs_nonce, sizeof rs_nonce);
+            rnd_bytes(rs_aad, sizeof rs_aad);
+            rnd_bytes(rs_in, sizeof rs_in);
             aes128_expand_key(&rs_ks, rs_key);
+            if (ops[k].prep) {
+                ops[k].prep();
+            }
             residue_run(ops[k].op);
             for (i = 0; i < RESIDUE_WORDS; i++) residue_pic[run][i] = residue_now[i];
-            if (run == 0) {
-                for (i = 0; i < 32; i++) first[i] = rs_out[i];
+            if (run == 0 && ops[k].result) {
+                for (i = 0; i < rn; i++) first[i] = ((const uint8_t *)ops[k].result)[i];
             }
         }
         for (i = 0; i < RESIDUE_WORDS; i++) {
-            if (same && residue_pic[0][i] != residue_pic[1][i]) {
+            if (residue_pic[0][i] != residue_pic[1][i]) {
                 same = 0;
-                test_out("stack word at -");
-                out_u32(4 * (i + 1));
-                test_out(" bytes depends on the key or data:\n");
+                deepest = 4 * (i + 1);
             }
         }
-        check(same && (ops[k].op == rs_expand || !bytes_eq(first, rs_out, 16)), ops[k].name);
+        /* The deepest painted word must be untouched: otherwise the picture was too small. */
+        if (residue_pic[0][RESIDUE_WORDS - 1] != 0xA5C3E1F0u) {
+            same = 0;
+            test_out("stack used beyond the residue test's picture\n");
+        }
+        if (!same) {
+            for (i = 0; i < RESIDUE_WORDS; i++) {
+                if (residue_pic[0][i] != residue_pic[1][i]) break;
+            }
+            test_out("stack words between -");
+            out_u32(4 * (i + 1));
+            test_out(" and -");
+            out_u32(deepest);
+            test_out(" bytes depend on the key or data:\n");
+        }
+        check(same && (!ops[k].result || !bytes_eq(first, (const uint8_t *)ops[k].result, rn)), ops[k].name);
     }
+}
+
+static void test_aes_residue(void)
+{
+    static const residue_op ops[] = {
+        { rs_encrypt, 0, rs_out, 16, "aes128_encrypt leaves no secret on the stack" },
+        { rs_expand, 0, 0, 0, "aes128_expand_key leaves no secret on the stack" },
+        { rs_encrypt_expanded, 0, rs_out, 16, "aes128_encrypt_expanded leaves no secret on the stack" },
+        { rs_encrypt2, 0, rs_out, 32, "aes128_encrypt2_expanded leaves no secret on the stack" },
+    };
+    residue_check(ops, sizeof ops / sizeof ops[0]);
+}
+
+static void test_modes_residue(void)
+{
+    static const residue_op ops[] = {
+        { rs_ccm_enc, 0, rs_out, 33, "aes_ccm_encrypt (25 bytes) leaves no secret on the stack" },
+        { rs_ccm_enc_aad, 0, rs_out, 44, "aes_ccm_encrypt (AAD, 40 bytes) leaves no secret on the stack" },
+        { rs_ccm_dec, rs_ccm_prep, rs_out, 25, "aes_ccm_decrypt (25 bytes) leaves no secret on the stack" },
+        { rs_ccm_dec_aad, rs_ccm_prep_aad, rs_out, 40, "aes_ccm_decrypt (AAD, 40 bytes) leaves no secret on the stack" },
+        { rs_ccm_dec_long, rs_ccm_prep_long, rs_out, 64, "aes_ccm_decrypt (80 bytes) leaves no secret on the stack" },
+        { rs_ccm_dec, rs_ccm_prep_bad, 0, 0, "aes_ccm_decrypt (bad MIC) leaves no secret on the stack" },
+        { rs_cmac_16, 0, rs_out, 16, "aes_cmac (16 bytes) leaves no secret on the stack" },
+        { rs_cmac_40, 0, rs_out, 16, "aes_cmac (40 bytes) leaves no secret on the stack" },
+        { rs_cmac_init, 0, &rs_cmac_ctx, sizeof rs_cmac_ctx, "aes_cmac_init leaves no secret on the stack" },
+        { rs_cmac_update, rs_cmac_init, &rs_cmac_ctx, sizeof rs_cmac_ctx, "aes_cmac_update leaves no secret on the stack" },
+        { rs_cmac_final, rs_cmac_prep_final, rs_out, 16, "aes_cmac_final leaves no secret on the stack" },
+        { rs_sha256, 0, rs_out, 32, "sha256 (100 bytes) leaves no data on the stack" },
+        { rs_sha256_update, rs_sha256_init, &rs_sha_ctx, sizeof rs_sha_ctx, "sha256_update leaves no data on the stack" },
+        { rs_sha256_final, rs_sha256_prep_final, rs_out, 32, "sha256_final leaves no data on the stack" },
+        { rs_hmac, 0, rs_out, 32, "hmac_sha256 leaves no secret on the stack" },
+        { rs_hmac_long_key, 0, rs_out, 32, "hmac_sha256 (80-byte key) leaves no secret on the stack" },
+        { rs_hmac_init, 0, &rs_hmac_ctx, sizeof rs_hmac_ctx, "hmac_sha256_init leaves no secret on the stack" },
+        { rs_hmac_update, rs_hmac_init, &rs_hmac_ctx, sizeof rs_hmac_ctx, "hmac_sha256_update leaves no secret on the stack" },
+        { rs_hmac_final, rs_hmac_prep_final, rs_out, 32, "hmac_sha256_final leaves no secret on the stack" },
+    };
+    residue_check(ops, sizeof ops / sizeof ops[0]);
 }
 #endif
 
@@ -1081,6 +1176,7 @@ int main(void)
     test_aes();
 #if defined(CRYPTO_TEST_EMBEDDED) && defined(__arm__)
     test_aes_residue();
+    test_modes_residue();
 #endif
     test_cmac();
     test_ccm();
