@@ -73,4 +73,12 @@ export const suites = [
     command: ["make", "-s", "--no-print-directory", "-C", "native", "m4-test"],
     counts: "plain",
   },
+  {
+    // The same at -Os (the nRF52840 image's optimisation): the stack-residue checks depend on the frames.
+    name: "native-crypto-m4-Os",
+    requires: ["make", "arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["make", "-s", "--no-print-directory", "-C", "native", "m4-test", "OPT=-Os"],
+    counts: "plain",
+  },
 ];
