@@ -132,14 +132,15 @@ void air_uart_irq(void) { UART1RX_IRQHandler(); }
 void air_idle(uint64_t next_us) {
     if (!air_connected()) return;
     if (air_is_virtual()) {
-        if (ring_used() >= 3) return; /* more to handle first */
+        /* More to handle first: any byte may complete a frame whose start the client already holds. */
+        if (ring_used() > 0) return;
         air_client_idle(next_us == TWIN_NEVER ? 1e308 : us_to_ms(next_us));
     } else if (next_us <= twin_now_us()) {
         return;
     }
     /* Sleep until UART1 (or SysTick) interrupts. */
     uint32_t key = irq_save();
-    if (ring_used() < 3) cpu_wfi();
+    if (ring_used() == 0) cpu_wfi();
     irq_restore(key);
 }
 
@@ -150,7 +151,7 @@ int air_connect(const char *name, const uint8_t address[6]) {
     if (air_client_connect(name, address) != AIR_OK) return -1;
     while (air_client_state() == AIR_STATE_HELLO) {
         uint32_t key = irq_save();
-        if (ring_used() < 3) cpu_wfi();
+        if (ring_used() == 0) cpu_wfi();
         irq_restore(key);
         int r = air_client_process();
         if (r == AIR_ERR_HUB) check(r); /* the hub refused us: log it, exit 5 */

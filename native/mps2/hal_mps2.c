@@ -174,7 +174,17 @@ static void check_exit(void) {
     }
 }
 
+/* A byte left in UART1 while the air link's receive ring was full (its interrupt handler then turns the RX
+ * interrupt off): take it now that the main loop has drained the ring. */
+static void air_rx_rescue(void) {
+    if (!(UART_STATE(MPS2_UART1_BASE) & UART_STATE_RXFULL)) return;
+    uint32_t key = irq_save();
+    air_uart_irq();
+    irq_restore(key);
+}
+
 void hal_poll(void) {
+    air_rx_rescue();
     air_process();
     if (!(air_connected() && air_is_virtual())) twin_run_timers_until(twin_now_us());
     else twin_run_timers_until(clock_us);

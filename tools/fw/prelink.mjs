@@ -214,7 +214,7 @@ export function prelink({ modules, imports, out, info = engineInfo() }) {
     const stats = relocate(xsb.code, map, info, m.name);
     for (const h of hostNamesOfAtom(xsb.hosts)) hostNames.add(h);
     parts.push({ name: m.name, code: xsb.code, hosts: xsb.hosts });
-    report.modules.push({ name: m.name, code: xsb.code.length, hosts: xsb.hosts ? xsb.hosts.length : 0, symbols: xsb.symbols.length - 1 });
+    report.modules.push({ name: m.name, code: xsb.code.length, hosts: xsb.hosts ? xsb.hosts.length : 0, symbols: xsb.symbols.slice(1) });
     report.codeBytes += xsb.code.length;
     report.hostsBytes += xsb.hosts ? xsb.hosts.length : 0;
     report.functions += stats.functions;

@@ -12,7 +12,7 @@
 //      ECB backend on the nRF52840), the generated files.
 //
 // prepareXsImage({target, variant}) -> { objects, linkFlags, info } for the linker; used by build.mjs.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -21,6 +21,7 @@ import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
+import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "./lean.mjs";
 import { prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -42,12 +43,12 @@ const PLATFORM_SOURCES = {
   nrf52: [
     "native/xs/common/xsr_engine.c",
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
-    "native/xs/nrf52/storage_device.c", "native/xs/nrf52/port/xsr_nrf52_port.c",
+    "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/nrf52/port/xsr_nrf52_port.c",
   ],
   mps2: [
     "native/xs/common/xsr_engine.c",
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
-    "native/xs/nrf52/storage_device.c", "native/xs/mps2/xsr_mps2_port.c",
+    "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/mps2/xsr_mps2_port.c",
   ],
 };
 // Natives every device links (besides the manifest's), and the ones it never links (host-only).
@@ -172,6 +173,12 @@ async function compileAll(units, quiet) {
   if (failure) throw failure;
 }
 
+function run2(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", cwd: ROOT });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
 const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex").slice(0, 10);
 
 /**
@@ -185,7 +192,7 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   compileTypeScript();
 
   // 1. the app's modules, compiled for this variant
-  const defines = { ...manifest.defines, DEVICE_KIND: variant };
+  const defines = { ...manifest.defines, DEVICE_KIND: variant, ...(process.env.XSFW_LOG_LEVEL ? { LOG_LEVEL: process.env.XSFW_LOG_LEVEL } : {}) };
   const appDir = join(FW_DIR, "app", variant);
   const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
   writeIfChanged(configJs, configSource(defines));
@@ -223,6 +230,12 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   const text = readFileSync(archiveC + ".new", "utf8");
   writeIfChanged(archiveC, text);
   if (report.regexps.length) throw new Error(`these modules use regular expression literals, which the device engine leaves out (mxRegExp=0): ${report.regexps.join(", ")}`);
+  for (const m of report.modules) {
+    const used = leftOutBuiltins(m.symbols);
+    if (used.length) throw new Error(`module "${m.name}" names built-ins the device engine leaves out (tools/fw/lean.mjs): ${used.join(", ")}`);
+  }
+  checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
+  writeIfChanged(join(genDir, "xsr_strip.c"), stripSource());
   const c = { ...manifest.creation };
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
@@ -256,7 +269,9 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   const ourFlags = [
     ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${C_HEAP_BYTES}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
-    ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB"] : []),
+    // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
+    // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
+    ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB", "-DCRYPTO_AES_SW_BITSLICED"] : []),
     "-std=c99", "-Wall", "-Wextra", "-Werror", ...includes,
   ];
   const engineSources = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
@@ -277,10 +292,24 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   const units = [
     ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
-    ...["xsr_archive.c", "xsr_hosts.c"].map((f) => unit(`gen-${target}-${variant}`, ourFlags, join(genDir, f))),
+    ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${target}-${variant}`, ourFlags, join(genDir, f))),
   ];
   await compileAll(units, quiet);
-  const linkFlags = target === "mps2" ? TWIN_WRAPS.map((w) => `-Wl,--wrap=${w}`) : [];
+  // the engine's objects with the stripped built-ins made weak (the generated xsr_strip.c defines them)
+  const weak = stripWraps();
+  const leanDir = join(FW_DIR, "obj", `engine-lean-${tag([...engineFlags, ...weak])}`);
+  mkdirSync(leanDir, { recursive: true });
+  for (const u of units) {
+    if (!u.group.startsWith("engine")) continue;
+    const out = join(leanDir, basename(u.obj));
+    if (mtime(out) < mtime(u.obj)) {
+      const defined = new Set(run2("arm-none-eabi-nm", ["--defined-only", "-g", u.obj]).split("\n").map((l) => l.trim().split(" ").pop()));
+      const mine = weak.filter((f) => defined.has(f));
+      run2("arm-none-eabi-objcopy", [...mine.map((f) => `--weaken-symbol=${f}`), u.obj, out]);
+    }
+    u.obj = out;
+  }
+  const linkFlags = [...BUILDER_WRAPS, ...(target === "mps2" ? TWIN_WRAPS : [])].map((w) => `-Wl,--wrap=${w}`);
   return {
     objects: units.map((u) => u.obj),
     groups: Object.fromEntries(units.map((u) => [u.obj, classify(u)])),
@@ -299,6 +328,7 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
       cHeapBytes: C_HEAP_BYTES,
       engineDefines,
       natives,
+      builtinsLeftOut: stripWraps().length,
     },
   };
 }

@@ -4,8 +4,9 @@
  *
  * Instruction counter: with -icount shift=0 QEMU's virtual clock advances 1 ns per instruction, and the
  * FPGA I/O COUNTER register (0x40028018, PRESCALE 0) counts that clock at 25 MHz, i.e. one count per 40
- * instructions, without arming any timer (so idle time, skipped with sleep=off, adds nothing while no
- * timer is enabled: in the air hub's virtual mode SysTick is off). Counts are reported x 40 (+-40).
+ * instructions, without arming any timer. Idle time (WFI: -icount sleep=off skips it, to the next timer
+ * when one is armed, none in the air hub's virtual mode) is left out all the same: the run loop brackets its
+ * waits with xsr_port_idle. Counts are reported x 40 (+-40 per reading).
  *
  * Markers (log lines "twin-mark {json}"), found by watching the radio API and the P-256 functions (the
  * firmware build links the twin with --wrap=radio_set_receiver,radio_advertise,p256_ecdh,p256_keygen,
@@ -39,8 +40,11 @@ static uint64_t counter_high;
 static uint32_t counter_last;
 static int counter_started;
 
-/* Instructions since reset (the 32-bit counter wraps after 172 s of instructions: extended here). */
-static uint64_t twin_insns(void)
+static uint64_t idle_total, idle_since;
+
+/* The counter since reset, in instructions of QEMU's virtual clock (the 32-bit counter wraps after 172 s:
+ * extended here). */
+static uint64_t twin_clock_insns(void)
 {
     uint32_t c;
     if (!counter_started) {
@@ -51,6 +55,19 @@ static uint64_t twin_insns(void)
     if (c < counter_last) counter_high += 1ull << 32;
     counter_last = c;
     return (counter_high + c) * INSNS_PER_COUNT;
+}
+
+/* Instructions executed since reset: the virtual clock without the time the run loop spent idle (in WFI,
+ * where -icount sleep=off skips ahead to the next timer). */
+static uint64_t twin_insns(void)
+{
+    return twin_clock_insns() - idle_total;
+}
+
+void xsr_port_idle(int entering)
+{
+    if (entering) idle_since = twin_clock_insns();
+    else idle_total += twin_clock_insns() - idle_since;
 }
 
 static struct {
@@ -140,11 +157,23 @@ int32_t __wrap_radio_advertise(uint8_t ad_type, const uint8_t *data, size_t len,
 int __wrap_p256_ecdh(uint8_t secret[32], const uint8_t priv[32], const uint8_t peer_pub[64]);
 int __wrap_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void *rng_ctx);
 
+/* PB-ADV Link Close (Generic Provisioning Control, GPCF 0b11, opcode 0x02: 5.3.1.4.3) */
+static int link_close(const uint8_t *data, size_t len)
+{
+    return len >= 7 && data[5] == ((0x02u << 2) | 0x03u);
+}
+
 static void receiver_shim(const radio_packet_t *p, void *ctx)
 {
+    static int closed;
     (void)ctx;
     if (p->ad_type == AD_TYPE_PB_ADV && prov_pdu_type(p->data, p->len) == PROV_INVITE) on_invite();
     if (shim.receiver) shim.receiver(p, shim.ctx);
+    /* after the Complete and the record written: the link's end, memory as the provisioning left it */
+    if (M.completed && !closed && p->ad_type == AD_TYPE_PB_ADV && link_close(p->data, p->len)) {
+        closed = 1;
+        xsr_device_log_memory("closed");
+    }
 }
 
 void __wrap_radio_set_receiver(radio_receiver_fn receiver, void *ctx)

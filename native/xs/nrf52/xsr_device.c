@@ -351,6 +351,8 @@ static void xsrRegisterArchiveKeys(txMachine* the)
 	}
 }
 
+void xsrStripBuiltins(txMachine* the); /* xsr_lean.c */
+
 /* ---- run loop ---------------------------------------------------------------------------------------- */
 
 /* The device has no file descriptors: a watch is "the HAL" (timers, radio), which keeps the loop alive. */
@@ -423,7 +425,9 @@ void xsrPlatformWait(txMachine* the, double timeout)
 		gWoken = 0;
 		hal_timer_start(&wake, (ms > 86400000.0) ? 86400000u : (uint32_t)ms, xsrWake, C_NULL);
 	}
+	xsr_port_idle(1);
 	hal_idle();
+	xsr_port_idle(0);
 	xsrPoll(the);
 	hal_timer_stop(&wake);
 }
@@ -438,6 +442,7 @@ void app_main(void)
 	uint16_t i;
 	uint8_t address[6];
 	int rc;
+	xsr_port_mark("start");
 	xsrPaintStack();
 	{
 		uint32_t* p = (uint32_t*)gHeap;
@@ -445,6 +450,9 @@ void app_main(void)
 			*p++ = XSR_STACK_PAINT;
 	}
 	c_memset(&gRuntime, 0, sizeof(gRuntime));
+	/* stdout/stderr unbuffered: newlib would take 1 KB of the C heap for each buffer */
+	setvbuf(stdout, C_NULL, _IONBF, 0);
+	setvbuf(stderr, C_NULL, _IONBF, 0);
 	hal_device_address(address);
 	rc = radio_init(hal_radio_backend(), address);
 	if (rc < 0)
@@ -461,7 +469,9 @@ void app_main(void)
 	gMachine = the;
 	fxBeginHost(the);
 	xsrRegisterArchiveKeys(the);
+	xsrStripBuiltins(the);
 	fxEndHost(the);
+	fxCollectGarbage(the);
 	xsr_device_log_memory("created");
 	xsr_port_mark("created");
 	xsrWatchFd(the, 0, xsrHalReady, C_NULL);

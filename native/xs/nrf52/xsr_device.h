@@ -62,6 +62,17 @@
 /* fxCStackLimit is ours (xsr_device.c): the engine throws a RangeError instead of running off the stack. */
 #define mxUseDefaultCStackLimit 0
 
+/* Math's constants (the engine's defaults are M_E..., which newlib's math.h hides under -std=c99): the
+ * shortest decimal forms of the nearest doubles, as ECMAScript prints Math.E and the others. */
+#define C_M_E 2.718281828459045
+#define C_M_LN10 2.302585092994046
+#define C_M_LN2 0.6931471805599453
+#define C_M_LOG10E 0.4342944819032518
+#define C_M_LOG2E 1.4426950408889634
+#define C_M_PI 3.141592653589793
+#define C_M_SQRT1_2 0.7071067811865476
+#define C_M_SQRT2 1.4142135623730951
+
 /* Date: the device has no calendar time; gettimeofday is the time since boot (xsr_device.c). */
 #include <sys/time.h>
 

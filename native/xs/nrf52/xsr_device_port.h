@@ -37,11 +37,25 @@ extern const uint16_t gxsrArchiveImportCount;
 /* Bytes of prelinked code and host tables in flash. */
 extern const uint32_t gxsrArchiveBytes;
 
+/* ---- built-ins the app never names (generated from tools/fw/lean.mjs: build/.../gen/xsr_strip.c) ---------
+ * owner: index in tools/fw/lean.mjs's OWNERS (global, Array.prototype, TypedArray.prototype, String,
+ * String.prototype, Number.prototype, Object, Object.prototype, Promise, Promise.prototype, Map.prototype,
+ * Set.prototype, Symbol, ArrayBuffer, ArrayBuffer.prototype, Function.prototype). */
+typedef struct {
+	uint8_t owner;
+	const char* name;
+} xsrStripEntry;
+extern const xsrStripEntry gxsrStrip[];
+extern const uint16_t gxsrStripCount;
+
 /* ---- the board port ------------------------------------------------------------------------------- */
 
 /* After a fatal engine error, an uncaught exception or the end of the run loop: the nRF52840 logs and
  * resets; the twin ends QEMU with `status` (semihosting). */
 void xsr_port_exit(int status) __attribute__((noreturn));
+/* Around each wait of the run loop in hal_idle() (1: entering, 0: leaving): the twin leaves that time out of
+ * its instruction counts; nothing on the nRF52840. */
+void xsr_port_idle(int entering);
 /* Called at points of interest (boot, import done): the twin logs its instruction counter; nothing on the
  * nRF52840. */
 void xsr_port_mark(const char* what);

@@ -15,3 +15,8 @@ void xsr_port_mark(const char *what)
 {
     (void)what;
 }
+
+void xsr_port_idle(int entering)
+{
+    (void)entering;
+}

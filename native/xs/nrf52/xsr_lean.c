@@ -1,0 +1,123 @@
+/*
+ * The device engine's built-ins, trimmed (flash and RAM): what the app never uses is left out, as Moddable's
+ * own device builds strip unused built-ins.
+ *
+ * The firmware links with --wrap=fxBuildDate,fxBuildProxy,fxBuildAtomics,fxBuildBigInt,fxBuildRegExp,fxBuildMath
+ * (tools/fw/xs-image.mjs), so fxCreateMachine calls the functions below instead of the engine's builders:
+ *   - Date, Proxy and Reflect, SharedArrayBuffer and Atomics, BigInt, RegExp: not built. Their globals are
+ *     undefined and their code (with newlib's time zone and scanf code behind Date) is not linked.
+ *     Without them no such object can exist, so the engine never reaches the prototypes they would have set.
+ *     (RegExp is also compiled out by mxRegExp=0.)
+ *   - Math: only the functions that need no transcendental libm code (abs, ceil, clz32, floor, fround, imul,
+ *     log, max, min, pow, random, round, sign, sqrt, trunc) and the constants; the others are left out.
+ * Besides, some 110 built-in functions the app never names (tools/fw/lean.mjs: Array.prototype.concat,
+ * String.prototype.replace, Object.defineProperties, ...) are deleted right after the machine is created
+ * (xsrStripBuiltins, below: four slots, 64 bytes, of the XS heap each), and their code is replaced at link
+ * time by one stub (the generated xsr_strip.c).
+ * The firmware build refuses bytecode that names a left-out built-in, so an app that starts using one gets
+ * a build error, not a TypeError on the device.
+ */
+#include "xsAll.h"
+#include "xsr_device_port.h"
+
+void xsrStripBuiltins(txMachine* the);
+
+void __wrap_fxBuildDate(txMachine* the);
+void __wrap_fxBuildProxy(txMachine* the);
+void __wrap_fxBuildAtomics(txMachine* the);
+void __wrap_fxBuildBigInt(txMachine* the);
+void __wrap_fxBuildRegExp(txMachine* the);
+void __wrap_fxBuildMath(txMachine* the);
+
+void __wrap_fxBuildDate(txMachine* the)
+{
+	(void)the;
+}
+
+void __wrap_fxBuildProxy(txMachine* the)
+{
+	(void)the;
+}
+
+void __wrap_fxBuildAtomics(txMachine* the)
+{
+	(void)the;
+}
+
+void __wrap_fxBuildBigInt(txMachine* the)
+{
+	(void)the;
+}
+
+void __wrap_fxBuildRegExp(txMachine* the)
+{
+	(void)the;
+}
+
+void __wrap_fxBuildMath(txMachine* the)
+{
+	static const struct {
+		txCallback callback;
+		txInteger length;
+		txID id;
+	} functions[] = {
+		{ fx_Math_abs, 1, _abs }, { fx_Math_ceil, 1, _ceil }, { fx_Math_clz32, 1, _clz32 },
+		{ fx_Math_floor, 1, _floor }, { fx_Math_fround, 1, _fround }, { fx_Math_imul, 2, _imul },
+		{ fx_Math_log, 1, _log }, { fx_Math_max, 2, _max }, { fx_Math_min, 2, _min }, { fx_Math_pow, 2, _pow },
+		{ fx_Math_random, 0, _random }, { fx_Math_round, 1, _round }, { fx_Math_sign, 1, _sign },
+		{ fx_Math_sqrt, 1, _sqrt }, { fx_Math_trunc, 1, _trunc },
+	};
+	static const struct {
+		double value;
+		txID id;
+	} constants[] = {
+		{ C_M_E, _E }, { C_M_LN10, _LN10 }, { C_M_LN2, _LN2 }, { C_M_LOG10E, _LOG10E }, { C_M_LOG2E, _LOG2E },
+		{ C_M_PI, _PI }, { C_M_SQRT1_2, _SQRT1_2 }, { C_M_SQRT2, _SQRT2 },
+	};
+	txSlot* slot;
+	size_t i;
+	mxPush(mxObjectPrototype);
+	slot = fxLastProperty(the, fxNewObjectInstance(the));
+	for (i = 0; i < sizeof(functions) / sizeof(functions[0]); i++)
+		slot = fxNextHostFunctionProperty(the, slot, functions[i].callback, functions[i].length, mxID(functions[i].id), XS_DONT_ENUM_FLAG);
+	for (i = 0; i < sizeof(constants) / sizeof(constants[0]); i++)
+		slot = fxNextNumberProperty(the, slot, constants[i].value, mxID(constants[i].id), XS_GET_ONLY);
+	slot = fxNextStringXProperty(the, slot, "Math", mxID(_Symbol_toStringTag), XS_DONT_ENUM_FLAG | XS_DONT_SET_FLAG);
+	mxPull(mxMathObject);
+}
+
+/* Deletes the properties of gxsrStrip (their functions become garbage). Owners: tools/fw/lean.mjs's OWNERS. */
+void xsrStripBuiltins(txMachine* the)
+{
+	txSlot* owners[16];
+	uint16_t i;
+	owners[0] = &mxGlobal;
+	owners[1] = &mxArrayPrototype;
+	owners[2] = &mxTypedArrayPrototype;
+	owners[3] = &mxStringConstructor;
+	owners[4] = &mxStringPrototype;
+	owners[5] = &mxNumberPrototype;
+	owners[6] = &mxObjectConstructor;
+	owners[7] = &mxObjectPrototype;
+	owners[8] = &mxPromiseConstructor;
+	owners[9] = &mxPromisePrototype;
+	owners[10] = &mxMapPrototype;
+	owners[11] = &mxSetPrototype;
+	owners[12] = &mxSymbolConstructor;
+	owners[13] = &mxArrayBufferConstructor;
+	owners[14] = &mxArrayBufferPrototype;
+	owners[15] = &mxFunctionPrototype;
+	for (i = 0; i < gxsrStripCount; i++) {
+		txSlot* owner;
+		txID id;
+		if (gxsrStrip[i].owner >= sizeof(owners) / sizeof(owners[0]))
+			continue;
+		owner = owners[gxsrStrip[i].owner];
+		if (owner->kind != XS_REFERENCE_KIND)
+			continue;
+		id = fxFindName(the, (txString)gxsrStrip[i].name);
+		if (id == XS_NO_ID)
+			continue;
+		mxBehaviorDeleteProperty(the, owner->value.reference, id, 0);
+	}
+}
