@@ -123,9 +123,10 @@ export function hostNamesOfAtom(hosts) {
 
 /**
  * Rewrites code in place: IDs through `map` (local symbol index -> global ID), CODE/STRING to their ARCHIVE
- * forms. Returns counts {ids, functions, strings, stringBytes}.
+ * forms (unless runInPlace is false: then the engine copies functions and string literals into its heap, as it
+ * does for loaded bytecode; for measuring). Returns counts {ids, functions, strings, stringBytes, regexps}.
  */
-export function relocate(code, map, info, what) {
+export function relocate(code, map, info, what, runInPlace = true) {
   const sizes = info.codeSizes;
   const { code: codeOps, codeArchive, string: stringOps, stringArchive } = info.op;
   const stats = { ids: 0, functions: 0, strings: 0, stringBytes: 0, regexps: 0 };
@@ -137,10 +138,10 @@ export function relocate(code, map, info, what) {
     if (opcode === info.op.regexp) stats.regexps++;
     let k;
     if ((k = codeOps.indexOf(opcode)) >= 0) {
-      code[p] = codeArchive[k];
+      if (runInPlace) code[p] = codeArchive[k];
       stats.functions++;
     } else if ((k = stringOps.indexOf(opcode)) >= 0) {
-      code[p] = stringArchive[k];
+      if (runInPlace) code[p] = stringArchive[k];
       stats.strings++;
     }
     if (size > 0) p += size;
@@ -156,15 +157,15 @@ export function relocate(code, map, info, what) {
       p += 3;
     } else if (size === -1) {
       const n = code[p + 1];
-      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
       p += 2 + n;
     } else if (size === -2) {
       const n = code[p + 1] | (code[p + 2] << 8);
-      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
       p += 3 + n;
     } else if (size === -4) {
       const n = (code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0;
-      if (stringArchive.includes(code[p])) stats.stringBytes += n;
+      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
       p += 5 + n;
     } else throw new Error(`${what}: bad code size ${size} for opcode ${opcode}`);
   }
@@ -184,10 +185,11 @@ function cString(s) {
 }
 
 /**
- * modules: [{ name, xsb }] (paths of .xsb files); imports: [names] (preloads, then the entry).
+ * modules: [{ name, xsb }] (paths of .xsb files); imports: [names] (preloads, then the entry); runInPlace: see
+ * relocate.
  * Writes the C file `out` and returns a report.
  */
-export function prelink({ modules, imports, out, info = engineInfo() }) {
+export function prelink({ modules, imports, out, info = engineInfo(), runInPlace = true }) {
   const sorted = [...modules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) if (sorted[i].name === sorted[i - 1].name) throw new Error(`module ${sorted[i].name} twice`);
   for (const name of imports) if (!sorted.some((m) => m.name === name)) throw new Error(`import ${name} is not in the archive`);
@@ -211,7 +213,7 @@ export function prelink({ modules, imports, out, info = engineInfo() }) {
     const xsb = parseXsb(new Uint8Array(readFileSync(m.xsb)), m.xsb);
     idOf(m.name); // module names are keys too (fxFindModule), so the device never copies them
     const map = xsb.symbols.map((s, i) => (i === 0 ? NO_ID : idOf(s)));
-    const stats = relocate(xsb.code, map, info, m.name);
+    const stats = relocate(xsb.code, map, info, m.name, runInPlace);
     for (const h of hostNamesOfAtom(xsb.hosts)) hostNames.add(h);
     parts.push({ name: m.name, code: xsb.code, hosts: xsb.hosts });
     report.modules.push({ name: m.name, code: xsb.code.length, hosts: xsb.hosts ? xsb.hosts.length : 0, symbols: xsb.symbols.slice(1) });

@@ -185,7 +185,7 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0 }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   const manifest = loadManifest(target);
   const host = await hostCompiler();
@@ -224,9 +224,9 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   }
 
   // 2. prelink, and the generated C
-  const genDir = join(FW_DIR, "gen", `${target}-${variant}`);
+  const genDir = join(FW_DIR, "gen", `${target}-${variant}${runInPlace ? "" : "-copy"}${heapBytes ? `-heap${heapBytes}` : ""}`);
   const archiveC = join(genDir, "xsr_archive.c");
-  const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new" });
+  const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new", runInPlace });
   const text = readFileSync(archiveC + ".new", "utf8");
   writeIfChanged(archiveC, text);
   if (report.regexps.length) throw new Error(`these modules use regular expression literals, which the device engine leaves out (mxRegExp=0): ${report.regexps.join(", ")}`);
@@ -236,7 +236,7 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   }
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), stripSource());
-  const c = { ...manifest.creation };
+  const c = { ...manifest.creation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
   if (c.initialKeyCount < keysNeeded + 64 && !c.incrementalKeyCount) {
@@ -292,7 +292,7 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
   const units = [
     ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
-    ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${target}-${variant}`, ourFlags, join(genDir, f))),
+    ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${basename(genDir)}`, ourFlags, join(genDir, f))),
   ];
   await compileAll(units, quiet);
   // the engine's objects with the stripped built-ins made weak (the generated xsr_strip.c defines them)
@@ -321,9 +321,10 @@ export async function prepareXsImage({ target, variant, quiet = false }) {
       keys: report.keys,
       keyBase: report.keyBase,
       keyStringBytes: report.keyStringBytes,
-      functionsInPlace: report.functions,
-      stringsInPlace: report.strings,
-      stringBytesInPlace: report.stringBytes,
+      runInPlace,
+      functions: report.functions,
+      strings: report.strings,
+      stringBytes: report.stringBytes,
       creation: c,
       cHeapBytes: C_HEAP_BYTES,
       engineDefines,

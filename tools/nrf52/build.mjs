@@ -129,14 +129,19 @@ export function mapBreakdown(mapText, groups) {
   return { flash, ram };
 }
 
-export async function buildImage(board, variant, { app = "xs" } = {}) {
+/**
+ * Builds one image. Options: app "xs" | "smoke"; for measurements (tools/fw/bench-ram.mjs) runInPlace false
+ * (the app's code and string literals copied into the XS heap, as the engine does for loaded bytecode),
+ * heapBytes (the XS heap instead of the manifest's staticSize) and out (the output directory).
+ */
+export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null } = {}) {
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
-  const out = app === "smoke"
+  const out = outDir ?? (app === "smoke"
     ? join(root, "build/smoke", board, variant)
-    : b.target === "mps2" ? join(root, "build/mps2", variant) : join(root, "build/nrf52840", board, variant);
+    : b.target === "mps2" ? join(root, "build/mps2", variant) : join(root, "build/nrf52840", board, variant));
   mkdirSync(out, { recursive: true });
   const storageStart = b.appEnd - STORAGE_PAGES * PAGE;
   writeFileSync(join(out, "memory.ld"), [
@@ -154,7 +159,7 @@ export async function buildImage(board, variant, { app = "xs" } = {}) {
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes });
   }
   const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target]];
   const elf = join(out, "firmware.elf");
@@ -205,8 +210,10 @@ export async function buildImage(board, variant, { app = "xs" } = {}) {
       archiveBytes: xs.info.archiveBytes,
       keys: xs.info.keys,
       keyBase: xs.info.keyBase,
-      functionsInPlace: xs.info.functionsInPlace,
-      stringsInPlace: xs.info.stringsInPlace,
+      runInPlace: xs.info.runInPlace,
+      functions: xs.info.functions,
+      strings: xs.info.strings,
+      stringBytes: xs.info.stringBytes,
       engineDefines: xs.info.engineDefines,
     };
     size.flash = flash;
