@@ -53,6 +53,13 @@ export const suites = [
     counts: "node",
   },
   {
+    name: "firmware-images",
+    requires: ["arm-none-eabi-gcc"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/images.ts"],
+    counts: "node",
+  },
+  {
     name: "firmware-twin-e2e",
     requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
     install: "sudo bash tools/install-cross.sh",

@@ -226,6 +226,7 @@ export function prelink({ modules, imports, out, info = engineInfo(), runInPlace
     if (stats.regexps) report.regexps.push(m.name);
   }
   report.keys = keys.length;
+  report.keyNames = keys;
   report.hostNames = [...hostNames].sort();
   const blob = keys.map((k) => k + "\0").join("");
   if (blob.length > 0xffff) throw new Error("key strings exceed 64 KB");

@@ -192,7 +192,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   compileTypeScript();
 
   // 1. the app's modules, compiled for this variant
-  const defines = { ...manifest.defines, DEVICE_KIND: variant, ...(process.env.XSFW_LOG_LEVEL ? { LOG_LEVEL: process.env.XSFW_LOG_LEVEL } : {}) };
+  // the manifest's defines, its variant's over them (DEVICE_KIND light|switch); XSFW_LOG_LEVEL=debug (or info)
+  // in the environment makes the app log more (for debugging on the twin)
+  const variantDefines = manifest.variants?.[variant] ?? { DEVICE_KIND: variant };
+  const defines = { ...manifest.defines, ...variantDefines, ...(process.env.XSFW_LOG_LEVEL ? { LOG_LEVEL: process.env.XSFW_LOG_LEVEL } : {}) };
   const appDir = join(FW_DIR, "app", variant);
   const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
   writeIfChanged(configJs, configSource(defines));

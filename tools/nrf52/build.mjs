@@ -87,6 +87,8 @@ const hex = (n) => "0x" + n.toString(16).toUpperCase().padStart(8, "0");
 /**
  * Bytes per category from the linker map: flash (.text, .ARM.exidx, and .data's initial values) and RAM
  * (.data, .bss, .xsheap). `groups` maps object paths to a category; archives are "libc", other objects "hal".
+ * Sizes are the input sections' (before the linker merges equal string constants across objects: the sum
+ * can exceed the image by a few hundred bytes).
  */
 export function mapBreakdown(mapText, groups) {
   const flash = {};

@@ -1,0 +1,82 @@
+/**
+ * The firmware images as `npm run build:nrf52` makes them: the XS light and switch images for both boards
+ * (PCA10056 DK, PCA10059 Dongle) and the twin, each with its ELF, Intel HEX, binary and UF2, and a size
+ * report with the budgets checked (reported, never enforced: the build does not fail on them).
+ * Prints one JSON line "firmware-budget {...}" per image.
+ *
+ * Needs arm-none-eabi-gcc (suite "firmware-images"; not a *.test.ts file, so the plain host-tests suite does
+ * not pick it up).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fromUf2 } from "../../tools/nrf52/uf2.mjs";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+interface Size {
+  board: string;
+  variant: string;
+  appBase: number;
+  flashBytes: number;
+  flashAvailableBytes: number;
+  ramStaticBytes: number;
+  heapBytes: number;
+  stackBytes: number;
+  ramPlanBytes: number;
+  flash: Record<string, number>;
+  xs: { heapBytes: number; cHeapBytes: number; modules: number; archiveBytes: number; keys: number };
+  budgets: {
+    flash: { limitBytes: number; bytes: number; ok: boolean };
+    ram: { limitBytes: number; bytes: number; ok: boolean; parts: Record<string, number> };
+  };
+}
+
+test("firmware images: every board and variant builds, with its files and a size report checking the budgets", () => {
+  const r = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "pca10056,pca10059,mps2", "--variant", "light,switch"], {
+    encoding: "utf8",
+    cwd: root,
+  });
+  assert.equal(r.status, 0, `build failed:\n${r.stderr}`);
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Size & { image: string });
+  assert.equal(lines.length, 6);
+  for (const s of lines) {
+    const dir = join(root, s.image);
+    for (const f of ["firmware.elf", "firmware.hex", "firmware.bin", "firmware.uf2", "firmware.map", "size.json"]) {
+      assert.ok(existsSync(join(dir, f)), `${s.image}/${f}`);
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, "size.json"), "utf8")), Object.fromEntries(Object.entries(s).filter(([k]) => k !== "image")));
+    // the UF2 holds the binary from the application's base (family nRF52840)
+    const uf2 = fromUf2(new Uint8Array(readFileSync(join(dir, "firmware.uf2"))));
+    assert.equal(uf2.base, s.appBase);
+    const bin = new Uint8Array(readFileSync(join(dir, "firmware.bin")));
+    assert.deepEqual(uf2.bin.subarray(0, bin.length), bin);
+    assert.ok(uf2.bin.length - bin.length < 256 && uf2.bin.subarray(bin.length).every((b) => b === 0), "the last block padded");
+    // Intel HEX: records, an end-of-file record
+    const hex = readFileSync(join(dir, "firmware.hex"), "utf8").trim().split(/\r?\n/);
+    assert.ok(hex.every((l) => /^:[0-9A-F]+$/.test(l)));
+    assert.equal(hex[hex.length - 1], ":00000001FF");
+    // the report: sizes, the flash breakdown, the budgets
+    for (const k of ["flashBytes", "ramStaticBytes", "heapBytes", "stackBytes", "ramPlanBytes"] as const) {
+      assert.ok(Number.isInteger(s[k]) && s[k] > 0, `${s.image}: ${k}`);
+    }
+    assert.ok(s.flashBytes < s.flashAvailableBytes);
+    assert.equal(s.ramPlanBytes, s.ramStaticBytes + s.heapBytes + s.stackBytes);
+    assert.equal(s.heapBytes, s.xs.heapBytes + s.xs.cHeapBytes);
+    const parts = Object.values(s.flash).reduce((a, b) => a + b, 0);
+    // (input sections as the map lists them: before the linker merges equal string constants across objects)
+    assert.ok(Math.abs(parts - s.flashBytes) < s.flashBytes / 100, `${s.image}: the breakdown (${parts}) adds up to the image (${s.flashBytes})`);
+    assert.ok(s.flash.engine! > 150_000 && s.flash.app! > 40_000);
+    assert.equal(s.budgets.flash.bytes, s.flashBytes);
+    assert.equal(s.budgets.flash.limitBytes, 420 * 1024);
+    assert.equal(s.budgets.ram.bytes, s.ramPlanBytes);
+    assert.equal(s.budgets.ram.limitBytes, 160 * 1024);
+    assert.equal(typeof s.budgets.flash.ok, "boolean");
+    process.stdout.write(`firmware-budget ${JSON.stringify({
+      image: s.image, flashBytes: s.flashBytes, flash: s.flash, ramPlanBytes: s.ramPlanBytes, ram: s.budgets.ram.parts,
+      flashOk: s.budgets.flash.ok, ramOk: s.budgets.ram.ok,
+    })}\n`);
+  }
+});
