@@ -6,6 +6,9 @@
  * NodeCryptoPrimitives) provisions it (No OOB); the twin reports Complete; it is restarted on the same flash
  * file and comes back provisioned (from its record store), sending no Unprovisioned Device beacon.
  *
+ * The twin's MPU makes its "flash" read-only (native/xs/mps2/xsr_mps2_port.c): the prelinked bytecode really runs
+ * in place, nothing writes it (a write would end the twin with a fault).
+ *
  * It prints one JSON line "twin-e2e {...}": the twin's XS heap (the engine's peaks of live chunks and slots
  * from the Invite to the Complete, the heap's reserved blocks, the heap and C stack sizes), and the instructions
  * the twin executed from the Invite it received to the Complete it sent, with the share spent in P-256 ECDH and

@@ -82,6 +82,37 @@ static void log_u64(const char *key, uint64_t v, int comma)
     hal_log("\"%s\":%llu%s", key, (unsigned long long)v, comma ? "," : "");
 }
 
+/* ARMv7-M MPU (PMSAv7, ARMv7-M ARM B3.5): region number, base address, attributes and size */
+#define MPU_CTRL MPS2_REG(0xE000ED94u)
+#define MPU_RNR MPS2_REG(0xE000ED98u)
+#define MPU_RBAR MPS2_REG(0xE000ED9Cu)
+#define MPU_RASR MPS2_REG(0xE000EDA0u)
+#define MPU_CTRL_ENABLE (1u << 0)
+#define MPU_CTRL_PRIVDEFENA (1u << 2)
+#define MPU_RASR_ENABLE (1u << 0)
+#define MPU_RASR_SIZE(log2) (((log2) - 1u) << 1)
+#define MPU_RASR_C (1u << 17)
+#define MPU_RASR_AP_RO (6u << 24) /* read-only, privileged and unprivileged */
+#define MPU_RASR_AP_RW (3u << 24) /* full access */
+#define MPU_RASR_XN (1u << 28)
+
+/* The nRF52840's flash cannot be written by a store, but the twin's is RAM (SSRAM1): the MPU makes the
+ * application area read-only, so anything writing the code, the constants or the prelinked archive (which
+ * the engine must use in place) faults (the twin then exits with an error) instead of going unnoticed.
+ * The record store's two pages stay writable (the RAM flash behind hal_storage_flash). */
+void xsr_port_init(void)
+{
+    extern uint32_t __storage_start[];
+    MPU_RNR = 0;
+    MPU_RBAR = 0x00000000u;
+    MPU_RASR = MPU_RASR_ENABLE | MPU_RASR_SIZE(20) | MPU_RASR_C | MPU_RASR_AP_RO; /* 1 MB from 0 */
+    MPU_RNR = 1;
+    MPU_RBAR = (uint32_t)(uintptr_t)__storage_start;
+    MPU_RASR = MPU_RASR_ENABLE | MPU_RASR_SIZE(13) | MPU_RASR_AP_RW | MPU_RASR_XN; /* the 8 KB store */
+    MPU_CTRL = MPU_CTRL_ENABLE | MPU_CTRL_PRIVDEFENA;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
 void xsr_port_mark(const char *what)
 {
     hal_log("twin-mark {\"at\":\"%s\",", what);

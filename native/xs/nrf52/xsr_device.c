@@ -442,6 +442,7 @@ void app_main(void)
 	uint16_t i;
 	uint8_t address[6];
 	int rc;
+	xsr_port_init();
 	xsr_port_mark("start");
 	xsrPaintStack();
 	{

@@ -50,6 +50,9 @@ extern const uint16_t gxsrStripCount;
 
 /* ---- the board port ------------------------------------------------------------------------------- */
 
+/* First thing of app_main: the twin makes its "flash" read-only (the archive runs in place: nothing may write
+ * it); nothing on the nRF52840 (its flash is written only through the NVMC). */
+void xsr_port_init(void);
 /* After a fatal engine error, an uncaught exception or the end of the run loop: the nRF52840 logs and
  * resets; the twin ends QEMU with `status` (semihosting). */
 void xsr_port_exit(int status) __attribute__((noreturn));

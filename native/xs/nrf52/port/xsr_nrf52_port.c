@@ -11,6 +11,10 @@ void xsr_port_exit(int status)
     hal_reset();
 }
 
+void xsr_port_init(void)
+{
+}
+
 void xsr_port_mark(const char *what)
 {
     (void)what;
