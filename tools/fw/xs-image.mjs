@@ -14,13 +14,14 @@
 // prepareXsImage({target, variant}) -> { objects, linkFlags, info } for the linker; used by build.mjs.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
+import { mtime, writeIfChanged } from "../xs/files.mjs";
 import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "./lean.mjs";
 import { prelink } from "./prelink.mjs";
 
@@ -61,21 +62,6 @@ const C_HEAP_BYTES = 12288;
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
 // 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
 const CRYPTO_MAX_MESSAGE = 512;
-
-function mtime(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return -Infinity;
-  }
-}
-
-function writeIfChanged(path, text) {
-  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path + ".tmp", text);
-  renameSync(path + ".tmp", path);
-}
 
 /** The host's xsbc (tools/xs/build-host.mjs builds it with xsrun; an xsrun that does not link at the moment
  * does not stop the firmware build when an xsbc is there). */

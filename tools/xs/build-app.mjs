@@ -11,30 +11,16 @@
 // Usage: node tools/xs/build-app.mjs [--variant NAME] [--define NAME=VALUE]... [--out DIR] [--force]
 //   --variant NAME  the manifest's "variants" NAME defines (e.g. light, switch) over "defines"; --define after
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildHost } from "./build-host.mjs";
 import { ROOT, glob, loadManifest } from "./manifest.mjs";
+import { mtime, writeIfChanged } from "./files.mjs";
 
 export const APP_DIR = join(ROOT, "build", "xs", "app");
 export const JS_DIR = join(ROOT, "build", "xs-js");
 export const CONFIG_MODULE = "native/xs/js/config";
-
-function mtime(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return -Infinity;
-  }
-}
-
-function writeIfChanged(path, text) {
-  if (existsSync(path) && readFileSync(path, "utf8") === text) return;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path + ".tmp", text);
-  renameSync(path + ".tmp", path);
-}
 
 /** Runs tsc for tsconfig.modules.json unless its output is newer than every input. */
 export function compileTypeScript({ force = false } = {}) {
