@@ -49,6 +49,9 @@ uint8_t* xsrGetBytesOf(xsMachine* the, xsSlot* slot, const char* what, size_t ex
 int32_t xsrGetInteger(xsMachine* the, xsSlot* slot, const char* what, int32_t min, int32_t max);
 /* A string argument (TypeError otherwise); copied into buffer (RangeError when it does not fit). */
 char* xsrGetString(xsMachine* the, xsSlot* slot, const char* what, char* buffer, size_t size);
+/* A storage key argument (native/xs/js/storage.js): a string of 1..size-1 characters of [A-Za-z0-9_.-/]
+ * copied into key (TypeError when not a string, RangeError when empty, too long or another character). */
+char* xsrGetStorageKey(xsMachine* the, xsSlot* slot, char* key, size_t size);
 /* Checks xsToInteger(xsArgc) >= count (TypeError otherwise). */
 void xsrCheckArgc(xsMachine* the, int count, const char* function);
 

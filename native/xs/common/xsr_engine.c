@@ -106,6 +106,21 @@ char* xsrGetString(txMachine* the, txSlot* slot, const char* what, char* buffer,
 	return buffer;
 }
 
+char* xsrGetStorageKey(txMachine* the, txSlot* slot, char* key, size_t size)
+{
+	size_t i, n;
+	xsrGetString(the, slot, "storage: key", key, size);
+	n = c_strlen(key);
+	if (n == 0)
+		mxRangeError("storage: key must not be empty");
+	for (i = 0; i < n; i++) {
+		char c = key[i];
+		if (!(((c >= 'a') && (c <= 'z')) || ((c >= 'A') && (c <= 'Z')) || ((c >= '0') && (c <= '9')) || (c == '_') || (c == '.') || (c == '-') || (c == '/')))
+			mxRangeError("storage: key has a character outside [A-Za-z0-9_.-/]");
+	}
+	return key;
+}
+
 uint8_t* xsrNewBytes(txMachine* the, size_t length)
 {
 	size_t got;

@@ -36,20 +36,6 @@ static void storageOpen(xsMachine* the)
 			(unsigned long)gStore.report.ignored_records);
 }
 
-static void storageKey(xsMachine* the, xsSlot* slot, char* key)
-{
-	size_t i, n;
-	xsrGetString(the, slot, "storage: key", key, STORE_MAX_KEY + 1);
-	n = strlen(key);
-	if (n == 0)
-		xsRangeError("storage: key must not be empty");
-	for (i = 0; i < n; i++) {
-		char c = key[i];
-		if (!(((c >= 'a') && (c <= 'z')) || ((c >= 'A') && (c <= 'Z')) || ((c >= '0') && (c <= '9')) || (c == '_') || (c == '.') || (c == '-') || (c == '/')))
-			xsRangeError("storage: key has a character outside [A-Za-z0-9_.-/]");
-	}
-}
-
 static void storageThrow(xsMachine* the, int rc, const char* what)
 {
 	if (rc == STORE_ERR_FULL)
@@ -64,7 +50,7 @@ void xs_storage_read(xsMachine* the)
 	size_t length = 0;
 	int rc;
 	xsrCheckArgc(the, 1, "storage.read");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	storageOpen(the);
 	rc = store_read(&gStore, key, value, sizeof(value), &length);
 	if (rc == STORE_ERR_NOT_FOUND) {
@@ -84,7 +70,7 @@ void xs_storage_write(xsMachine* the)
 	uint8_t* bytes;
 	int rc;
 	xsrCheckArgc(the, 2, "storage.write");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	bytes = xsrGetBytes(the, &xsArg(1), "storage: value", &length);
 	if (length > STORE_MAX_VALUE)
 		xsRangeError("storage: value must be at most %d bytes on this device", STORE_MAX_VALUE);
@@ -100,7 +86,7 @@ void xs_storage_remove(xsMachine* the)
 	char key[STORE_MAX_KEY + 1];
 	int rc;
 	xsrCheckArgc(the, 1, "storage.remove");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	storageOpen(the);
 	rc = store_remove(&gStore, key);
 	if ((rc != STORE_OK) && (rc != STORE_ERR_NOT_FOUND))

@@ -36,20 +36,6 @@ static const char* storagePath(xsMachine* the)
 	return runtime->storagePath;
 }
 
-static void storageKey(xsMachine* the, xsSlot* slot, char* key)
-{
-	size_t i, n;
-	xsrGetString(the, slot, "storage: key", key, STORAGE_KEY_MAX + 1);
-	n = strlen(key);
-	if (n == 0)
-		xsRangeError("storage: key must not be empty");
-	for (i = 0; i < n; i++) {
-		char c = key[i];
-		if (!(((c >= 'a') && (c <= 'z')) || ((c >= 'A') && (c <= 'Z')) || ((c >= '0') && (c <= '9')) || (c == '_') || (c == '.') || (c == '-') || (c == '/')))
-			xsRangeError("storage: key has a character outside [A-Za-z0-9_.-/]");
-	}
-}
-
 /* Reads the whole file (an empty store when it does not exist). Returns -1 on a corrupt or unreadable file. */
 static int storageLoad(const char* path, storageFile* file)
 {
@@ -202,7 +188,7 @@ void xs_storage_read(xsMachine* the)
 	storageFile file;
 	storageFind find;
 	xsrCheckArgc(the, 1, "storage.read");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	path = storagePath(the);
 	find.key = key;
 	find.found = 0;
@@ -244,7 +230,7 @@ void xs_storage_write(xsMachine* the)
 	size_t length;
 	uint8_t* value;
 	xsrCheckArgc(the, 2, "storage.write");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	value = xsrGetBytes(the, &xsArg(1), "storage: value", &length);
 	if (length > STORAGE_VALUE_MAX)
 		xsRangeError("storage: value must be at most %d bytes", STORAGE_VALUE_MAX);
@@ -257,6 +243,6 @@ void xs_storage_remove(xsMachine* the)
 {
 	char key[STORAGE_KEY_MAX + 1];
 	xsrCheckArgc(the, 1, "storage.remove");
-	storageKey(the, &xsArg(0), key);
+	xsrGetStorageKey(the, &xsArg(0), key, sizeof(key));
 	storageRewrite(the, key, NULL, 0);
 }
