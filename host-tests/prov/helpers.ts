@@ -15,49 +15,46 @@ import { provisionerRole } from "../../modules/prov/provisioner.js";
 import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
 import type { OobUseParams } from "../../modules/prov/common.js";
 import { LoopbackAir } from "./loopback.js";
+import { PROV_CMAC, PROV_COMMON, PROV_HMAC } from "../crypto/fixtures.js";
 import type { ProvisioningOptions } from "../../modules/prov/api.js";
 import type { ProvContext, ProvEvent } from "../../modules/prov/common.js";
 import type { ProvisioningData } from "../../modules/prov/pdu.js";
 
-/** Mesh Protocol 1.1, 8.17 sample data (from the spec; copied here so a clone of the project has it). */
+/** Mesh Protocol 1.1, 8.17 sample data (host-tests/crypto/fixtures.ts), with the values the tests feed in as bytes. */
 export const SAMPLE = {
-  PrivProv: hexToBytes("06a516693c9aa31a6084545d0c5db641b48572b97203ddffb7ac73f7d0457663"),
-  PubProv: hexToBytes(
-    "2c31a47b5779809ef44cb5eaaf5c3e43d5f8faad4a8794cb987e9b03745c78dd919512183898dfbecd52e2408e43871fd021109117bd3ed4eaf8437743715d4f",
-  ),
-  PrivDev: hexToBytes("529aa0670d72cd6497502ed473502b037e8803b5c60829a5a3caa219505530ba"),
-  PubDev: hexToBytes(
-    "f465e43ff23d3f1b9dc7dfc04da8758184dbc966204796eccf0d6cf5e16500cc0201d048bcbbd899eeefc424164e33c201c2b010ca6b4d43a8a155cad8ecb279",
-  ),
-  ECDHSecret: hexToBytes("ab85843a2f6d883f62e5684b38e307335fe6e1945ecd19604105c6f23221eb69"),
-  ProvData: hexToBytes("efb2255e6422d330088e09bb015ed707056700010203040b0c"),
+  PrivProv: hexToBytes(PROV_COMMON.PrivProv),
+  PubProv: hexToBytes(PROV_COMMON.PubProv),
+  PrivDev: hexToBytes(PROV_COMMON.PrivDev),
+  PubDev: hexToBytes(PROV_COMMON.PubDev),
+  ECDHSecret: hexToBytes(PROV_COMMON.ECDHSecret),
+  ProvData: hexToBytes(PROV_COMMON.ProvData),
   UUID: hexToBytes("70cf7c9732a345b691494810d2e9cbf4"),
   cmac: {
-    Invite: "00",
-    Capabilities: "0100010000000000000000",
-    Start: "0000000000",
-    RandProv: hexToBytes("8b19ac31d58b124c946209b5db1021b9"),
-    ConfProv: "b38a114dfdca1fe153bd2c1e0dc46ac2",
-    RandDev: hexToBytes("55a2a2bca04cd32ff6f346bd0a0c1a3a"),
-    ConfDev: "eeba521c196b52cc2e37aa40329f554e",
-    DeviceKey: "0520adad5e0142aa3e325087b4ec16d8",
-    SessionKey: hexToBytes("c80253af86b33dfa450bbdb2a191fea3"),
-    SessionNonce: hexToBytes("da7ddbe78b5f62b81d6847487e"),
-    EncData: "d0bd7f4a89a2ff6222af59a90a60ad58acfe3123356f5cec29",
-    MIC: "73e0ec50783b10c7",
+    Invite: PROV_CMAC.Invite,
+    Capabilities: PROV_CMAC.Capabilities,
+    Start: PROV_CMAC.Start,
+    RandProv: hexToBytes(PROV_CMAC.RandProv),
+    ConfProv: PROV_CMAC.ConfProv,
+    RandDev: hexToBytes(PROV_CMAC.RandDev),
+    ConfDev: PROV_CMAC.ConfDev,
+    DeviceKey: PROV_CMAC.DeviceKey,
+    SessionKey: hexToBytes(PROV_CMAC.SessionKey),
+    SessionNonce: hexToBytes(PROV_CMAC.SessionNonce),
+    EncData: PROV_CMAC.EncData,
+    MIC: PROV_CMAC.MIC,
   },
   hmac: {
-    Invite: "00",
-    Capabilities: "0100030001000000000000",
-    Start: "0100010000",
-    AuthValue: hexToBytes("906d73a3c7a7cb3ff730dca68a46b9c18d673f50e078202311473ebbe253669f"),
-    RandProv: hexToBytes("36f968b94a13000e64b223576390db6bcc6d62f02617c369ee3f5b3e89df7e1f"),
-    ConfProv: "c99b54617ae646f5f32cf7e1ea6fcc49fd69066078eba9580fa6c7031833e6c8",
-    RandDev: hexToBytes("5b9b1fc6a64b2de8bece53187ee989c6566db1fc7dc8580a73dafdd6211d56a5"),
-    ConfDev: "56e3722d291373d38c995d6f942c02928c96abb015c233557d7974b6e2df662b",
-    DeviceKey: "2770852a737cf05d8813768f22af3a2d",
-    EncData: "f9df98cbb736be1f600659ac4c37821a82db31e410a03de769",
-    MIC: "3a2a0428fbdaf321",
+    Invite: PROV_HMAC.Invite,
+    Capabilities: PROV_HMAC.Capabilities,
+    Start: PROV_HMAC.Start,
+    AuthValue: hexToBytes(PROV_HMAC.AuthValue),
+    RandProv: hexToBytes(PROV_HMAC.RandProv),
+    ConfProv: PROV_HMAC.ConfProv,
+    RandDev: hexToBytes(PROV_HMAC.RandDev),
+    ConfDev: PROV_HMAC.ConfDev,
+    DeviceKey: PROV_HMAC.DeviceKey,
+    EncData: PROV_HMAC.EncData,
+    MIC: PROV_HMAC.MIC,
   },
 };
 
