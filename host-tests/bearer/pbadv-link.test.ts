@@ -52,6 +52,20 @@ function events() {
   return { log, received, make, link: () => link, closed: () => closed, closedCount: () => closedCount };
 }
 
+/** A provisioner P and a device D on a loopback air, with the link between them open. */
+function openLink() {
+  const clock = new VirtualClock();
+  const air = new LoopbackAir(clock);
+  const p = node(air, "P");
+  const d = node(air, "D");
+  const pe = events();
+  const de = events();
+  d.pb.listen(UUID, de.make(clock));
+  const link = p.pb.open(UUID, pe.make(clock));
+  clock.runWhile(() => !pe.link());
+  return { clock, air, p, d, pe, de, link };
+}
+
 /** Decoded PB-ADV events on the air from `from`, of a Generic Provisioning PDU type. */
 function airFrames(air: LoopbackAir, from: string, type?: string) {
   return air.events
@@ -132,15 +146,7 @@ test("link establishment timeout: Link Open is retransmitted for 60 s, then clos
 });
 
 test("transaction timeout: no acknowledgment for 30 s closes the link with Timeout, Link Close x3 reaches the device", () => {
-  const clock = new VirtualClock();
-  const air = new LoopbackAir(clock);
-  const p = node(air, "P");
-  const d = node(air, "D");
-  const pe = events();
-  const de = events();
-  d.pb.listen(UUID, de.make(clock));
-  const link = p.pb.open(UUID, pe.make(clock));
-  clock.runWhile(() => !pe.link());
+  const { clock, air, p, d, pe, de, link } = openLink();
   // From now on the device's transaction acknowledgments are lost.
   air.drop = (from, _to, _t, data) => {
     const x = decodePbAdvPdu(data);
@@ -191,15 +197,7 @@ test("close(): Link Close in at least 3 advertising events even when configured 
 });
 
 test("a lost acknowledgment: the repeated transaction is acknowledged again, not delivered again", () => {
-  const clock = new VirtualClock();
-  const air = new LoopbackAir(clock);
-  const p = node(air, "P");
-  const d = node(air, "D");
-  const pe = events();
-  const de = events();
-  d.pb.listen(UUID, de.make(clock));
-  const link = p.pb.open(UUID, pe.make(clock));
-  clock.runWhile(() => !pe.link());
+  const { clock, air, p, d, pe, de, link } = openLink();
   let dropped = 0;
   air.drop = (from, _to, _t, data) => {
     const x = decodePbAdvPdu(data);
@@ -300,15 +298,7 @@ test("link timer (5.2.1): a link without any Provisioning PDU for 60 s is closed
 });
 
 test("Transaction Numbers: provisioner 0x00..0x7F and device 0x80..0xFF, wrapping within their ranges", () => {
-  const clock = new VirtualClock();
-  const air = new LoopbackAir(clock);
-  const p = node(air, "P");
-  const d = node(air, "D");
-  const pe = events();
-  const de = events();
-  d.pb.listen(UUID, de.make(clock));
-  const link = p.pb.open(UUID, pe.make(clock));
-  clock.runWhile(() => !pe.link());
+  const { clock, air, p, d, pe, de, link } = openLink();
   const dl = de.link()!;
   for (let i = 0; i < 260; i++) {
     link.send(Uint8Array.of(i & 0xff));
