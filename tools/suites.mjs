@@ -1,9 +1,15 @@
 // The test suites that `npm test` runs, in order. Each suite:
 //   name      short name, printed in the summary
-//   requires  commands that must be on PATH (the suite is skipped, loudly, when one is missing)
+//   requires  commands that must be on PATH (the suite is skipped, loudly, when one is missing; a failure
+//             under CI)
 //   install   what to run to get them (printed when skipped)
-//   command   [program, ...args], run from the repository root
-//   counts    "node" (node:test TAP output) or "plain" (the suite prints a line "N passed, N failed")
+//   command   [program, ...args], run from the repository root ("@host-tests": every host-tests/**/*.test.*)
+//   counts    how tools/test.mjs counts its tests:
+//             "node"   node:test TAP output (--test-reporter=tap): "# pass", "# fail", "# cancelled" (failed),
+//                      "# skipped", "# todo" (skipped)
+//             "plain"  every line "N passed, N failed" (optionally ", N skipped") the suite prints, added up
+//             "exit"   the suite is one check, passed when it exits 0 (the typechecks)
+//           A suite that exits non-zero, prints no figures or runs no test fails.
 // Add a suite by appending an entry; keep each one's own output readable.
 export const suites = [
   {
