@@ -374,6 +374,99 @@ static void test_bad_record_header_is_ignored(void) {
     CHECK(len == 9 && memcmp(buf, "version-1", 9) == 0);
 }
 
+/* Little-endian word at mem[at]. */
+static uint32_t mem32(uint32_t at) {
+    return (uint32_t)mem[at] | ((uint32_t)mem[at + 1] << 8) | ((uint32_t)mem[at + 2] << 16) | ((uint32_t)mem[at + 3] << 24);
+}
+
+static void set_mem32(uint32_t at, uint32_t w) {
+    for (int i = 0; i < 4; i++) mem[at + i] = (uint8_t)(w >> (8 * i));
+}
+
+/* Give the record at mem[at] sequence number seq, with a matching CRC (as if the store had written it so). */
+static void set_record_seq(uint32_t at, uint32_t seq) {
+    uint32_t w0 = mem32(at), plen = ((w0 >> 16) & 0xFF) + ((w0 & 0xFFFF) == 0xFFFF ? 0 : (w0 & 0xFFFF));
+    set_mem32(at + 8, seq);
+    uint32_t crc = store_crc32(0, mem + at, 4);
+    crc = store_crc32(crc, mem + at + 8, 4);
+    crc = store_crc32(crc, mem + at + 12, plen);
+    set_mem32(at + 12 + ((plen + 3) & ~3u), crc);
+}
+
+/* The highest sequence number of the committed records in the active page. */
+static uint32_t max_seq_in_active(void) {
+    uint32_t page = st.active * fr.page_size, off = 16, max = 0;
+    while (off + 12 <= fr.page_size && mem32(page + off) != 0xFFFFFFFFu) {
+        uint32_t w0 = mem32(page + off), klen = (w0 >> 16) & 0xFF, vlen = w0 & 0xFFFF;
+        if (vlen == 0xFFFF) vlen = 0;
+        if (mem32(page + off + 8) > max) max = mem32(page + off + 8);
+        off += 12 + ((klen + vlen + 3) & ~3u) + 8;
+    }
+    return max;
+}
+
+/* Defect 5: a committed record with sequence number 0xFFFFFFFF made the next one wrap to 0, and later writes
+ * read back the old value. Now the page is compacted first (records renumbered from 1). */
+static void test_sequence_number_wrap(void) {
+    uint8_t buf[16];
+    size_t len;
+    sim_new(1024);
+    REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
+    REQUIRE(store_write(&st, "a", (const uint8_t *)"other", 5) == STORE_OK);
+    REQUIRE(store_write(&st, "prov", (const uint8_t *)"version-1", 9) == STORE_OK);
+    set_record_seq(record_offset("prov"), 0xFFFFFFFFu);
+    REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
+    CHECK_EQ(st.report.issues, 0);
+    CHECK_EQ(store_read(&st, "prov", buf, sizeof buf, &len), STORE_OK);
+    CHECK(len == 9 && memcmp(buf, "version-1", 9) == 0);
+    CHECK_EQ(store_write(&st, "prov", (const uint8_t *)"version-2", 9), STORE_OK);
+    CHECK_EQ(store_read(&st, "prov", buf, sizeof buf, &len), STORE_OK);
+    CHECK(len == 9 && memcmp(buf, "version-2", 9) == 0);
+    CHECK_EQ(store_write(&st, "prov", (const uint8_t *)"version-3", 9), STORE_OK);
+    REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
+    CHECK_EQ(store_read(&st, "prov", buf, sizeof buf, &len), STORE_OK);
+    CHECK(len == 9 && memcmp(buf, "version-3", 9) == 0);
+    CHECK_EQ(store_read(&st, "a", buf, sizeof buf, &len), STORE_OK);
+    CHECK(len == 5 && memcmp(buf, "other", 5) == 0);
+    CHECK(max_seq_in_active() < 16);
+    /* The store's own numbers stay small: every compaction renumbers from 1, so a page never holds a sequence
+     * number above twice the records a page can hold (here 1024 / 20 bytes, the smallest record). */
+    lcg = 11;
+    for (int i = 0; i < 3000; i++) {
+        op_t op = random_write(KEYS[rnd() % MAXK], 8);
+        REQUIRE(op_run(&st, &op) == STORE_OK);
+        REQUIRE(max_seq_in_active() <= 2 * 1024 / 20);
+    }
+    CHECK(st.compactions > 20);
+}
+
+/* The same for generations: a page of generation 0xFFFFFFFF compacts to generation 0, and if the old page's
+ * erase is interrupted, the new page (0) is still the newer one at open. */
+static void test_generation_wrap(void) {
+    uint8_t buf[16];
+    size_t len;
+    sim_new(1024);
+    set_mem32(0, 0x5453504Du); /* a page formatted with generation 0xFFFFFFFF (store.h: page header) */
+    set_mem32(4, 0xFFFFFFFFu);
+    set_mem32(8, 0);
+    set_mem32(12, 0xC0DEC0DEu);
+    REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
+    CHECK_EQ(st.report.issues, 0);
+    REQUIRE(store_write(&st, "prov", (const uint8_t *)"old", 3) == STORE_OK);
+    while (st.compactions == 0) {
+        memcpy(snap, mem, fr.page_size);
+        REQUIRE(store_write(&st, "a", (const uint8_t *)"filler-filler", 13) == STORE_OK);
+    }
+    REQUIRE(st.active == 1);
+    REQUIRE(store_write(&st, "prov", (const uint8_t *)"new", 3) == STORE_OK);
+    memcpy(mem, snap, fr.page_size); /* page 0 as it was: its erase never happened */
+    REQUIRE(store_open(&st, &dev, BASE) == STORE_OK);
+    CHECK(st.report.issues & STORE_ISSUE_STALE_PAGE);
+    CHECK_EQ(st.active, 1);
+    CHECK_EQ(store_read(&st, "prov", buf, sizeof buf, &len), STORE_OK);
+    CHECK(len == 3 && memcmp(buf, "new", 3) == 0);
+}
+
 static void test_garbage_pages(void) {
     uint8_t buf[16];
     size_t len;
@@ -683,6 +776,8 @@ int main(void) {
     RUN(test_bad_crc_single_version_reads_not_found);
     RUN(test_truncated_record_is_ignored);
     RUN(test_bad_record_header_is_ignored);
+    RUN(test_sequence_number_wrap);
+    RUN(test_generation_wrap);
     RUN(test_garbage_pages);
     RUN(test_power_loss_first_write);
     RUN(test_power_loss_overwrite);

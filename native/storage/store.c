@@ -10,6 +10,7 @@
 #define REC_TOMBSTONE 0xFFFFu
 #define PAGE_HDR_BYTES 16u
 #define ERASED 0xFFFFFFFFu
+#define REC_MIN_BYTES 20u /* header, ~header, sequence, a 1-byte key padded to a word, CRC32, COMMIT */
 
 /* Outcome of parsing one record. */
 enum { REC_OK, REC_END, REC_BAD_HEADER, REC_TRUNCATED, REC_BAD_CRC, REC_FLASH };
@@ -150,10 +151,24 @@ static int rec_key_is(const store_t *s, unsigned page, const rec_t *r, const cha
     return memcmp(buf, key, klen) == 0;
 }
 
-/* Sequence numbers and generations only grow (2^32 writes is far beyond the flash's endurance), and only
- * CRC-checked records contribute theirs, so a plain comparison is enough (and transitive, unlike serial
- * arithmetic, whatever garbage a damaged record carries). */
+/*
+ * Sequence numbers never wrap: a compaction renumbers the records it copies 1, 2, ..., and a page holds at most
+ * page_size / REC_MIN_BYTES records, so the store itself never writes a number above twice that (6,552 for the
+ * largest page). A page found at open with a number so high that its free space could make the next ones wrap
+ * (records of older firmware, or a damaged record whose CRC happens to match) is sealed: the next write
+ * compacts, and renumbers, first. So a plain comparison is enough (and transitive, unlike serial arithmetic,
+ * whatever a damaged record carries); only CRC-checked records contribute theirs.
+ */
 static int seq_after(uint32_t a, uint32_t b) { return a > b; }
+
+/* Of two complete pages, 1 when page 1 is the newer. A compaction gives its target the source's generation + 1
+ * (mod 2^32: 0xFFFFFFFF is followed by 0 like any other step), so that relation decides; two generations
+ * without it (damage) fall back to the larger. */
+static int page1_newer(uint32_t gen0, uint32_t gen1) {
+    if (gen1 == gen0 + 1u) return 1;
+    if (gen0 == gen1 + 1u) return 0;
+    return gen1 > gen0;
+}
 
 /* Find the newest valid record for key in the active page. */
 static int find(const store_t *s, const char *key, size_t klen, rec_t *found) {
@@ -246,6 +261,8 @@ static int scan_active(store_t *s) {
             s->sealed = 1;
         }
     }
+    /* Room for the page's remaining records below 2^32, or the next write compacts (and renumbers) first. */
+    if (max_seq > UINT32_MAX - s->flash->page_size / REC_MIN_BYTES) s->sealed = 1;
     s->next_seq = max_seq + 1u;
     return STORE_OK;
 }
@@ -265,7 +282,7 @@ int store_open(store_t *s, const flash_dev_t *flash, uint32_t base) {
 
     int active = -1;
     if (ps[0].complete && ps[1].complete)
-        active = seq_after(ps[1].gen, ps[0].gen) ? 1 : 0;
+        active = page1_newer(ps[0].gen, ps[1].gen);
     else if (ps[0].complete)
         active = 0;
     else if (ps[1].complete)
@@ -313,14 +330,34 @@ int store_open(store_t *s, const flash_dev_t *flash, uint32_t base) {
 
 /* ---------------------------------------------------------------- writing */
 
-/* Copy the record r of page src to page dst at offset t: every word but COMMIT, verify, then COMMIT. */
-static int copy_record(store_t *s, unsigned src, unsigned dst, const rec_t *r, uint32_t t) {
+/*
+ * Copy the record r of page src to page dst at offset t with sequence number seq: header, ~header, seq, the key
+ * and value words as they are, the CRC32 for seq, then COMMIT. The bytes copied are checked once more against
+ * the source's CRC32 (a flash that reads back differently now is an error, not a record blessed with a new CRC).
+ */
+static int copy_record(store_t *s, unsigned src, unsigned dst, const rec_t *r, uint32_t t, uint32_t seq) {
+    uint8_t hdr[8], w[4];
+    uint32_t crc_old, crc_new, stored, left = payload_len(r);
     int st;
-    for (uint32_t i = 0; i + 4u < r->bytes; i += 4u) {
-        uint32_t w;
-        if (rd32(s, src, r->off + i, &w) != STORE_OK) return STORE_ERR_FLASH;
-        if (w != ERASED && (st = prog(s, dst, t + i, w)) != STORE_OK) return st;
+    put32(hdr, r->header);
+    put32(hdr + 4, r->seq);
+    crc_old = store_crc32(0, hdr, 8);
+    put32(hdr + 4, seq);
+    crc_new = store_crc32(0, hdr, 8);
+    if ((st = prog(s, dst, t, r->header)) != STORE_OK) return st;
+    if ((st = prog(s, dst, t + 4u, ~r->header)) != STORE_OK) return st;
+    if ((st = prog(s, dst, t + 8u, seq)) != STORE_OK) return st;
+    for (uint32_t i = 12u; i + 8u < r->bytes; i += 4u) {
+        uint32_t n = left < 4u ? left : 4u;
+        if (rd(s, src, r->off + i, w, 4) != STORE_OK) return STORE_ERR_FLASH;
+        crc_old = store_crc32(crc_old, w, n);
+        crc_new = store_crc32(crc_new, w, n);
+        left -= n;
+        uint32_t word = (uint32_t)w[0] | ((uint32_t)w[1] << 8) | ((uint32_t)w[2] << 16) | ((uint32_t)w[3] << 24);
+        if (word != ERASED && (st = prog(s, dst, t + i, word)) != STORE_OK) return st;
     }
+    if (rd32(s, src, r->off + r->bytes - 8u, &stored) != STORE_OK || stored != crc_old) return STORE_ERR_FLASH;
+    if ((st = prog(s, dst, t + r->bytes - 8u, crc_new)) != STORE_OK) return st;
     return prog(s, dst, t + r->bytes - 4u, REC_COMMIT);
 }
 
@@ -342,13 +379,14 @@ static int superseded(const store_t *s, unsigned page, const rec_t *r, uint32_t 
 }
 
 /*
- * Copy the live records to the other page and make it the active one. Order (each step power-loss safe):
- * erase target; header (magic, gen+1, ~gen); live records, each with its COMMIT last; COMPLETE marker;
- * erase source. Until COMPLETE is written the source stays the active page; after it, the target is.
+ * Copy the live records to the other page, renumbered 1, 2, ... (one record per key there, so their order
+ * does not matter), and make it the active one. Order (each step power-loss safe): erase target; header
+ * (magic, gen+1, ~gen); live records, each with its COMMIT last; COMPLETE marker; erase source. Until COMPLETE
+ * is written the source stays the active page; after it, the target is.
  */
 static int compact(store_t *s) {
     unsigned src = s->active, dst = 1u - s->active;
-    uint32_t gen = s->gen + 1u, t = PAGE_HDR_BYTES;
+    uint32_t gen = s->gen + 1u, t = PAGE_HDR_BYTES, seq = 1;
     rec_t r;
     int st;
     s->compactions++;
@@ -362,7 +400,7 @@ static int compact(store_t *s) {
             int sup = superseded(s, src, &r, s->write_off);
             if (sup < 0) return sup;
             if (!sup) {
-                if ((st = copy_record(s, src, dst, &r, t)) != STORE_OK) return st;
+                if ((st = copy_record(s, src, dst, &r, t, seq++)) != STORE_OK) return st;
                 t += r.bytes;
             }
         }
@@ -372,6 +410,7 @@ static int compact(store_t *s) {
     s->active = (uint8_t)dst;
     s->gen = gen;
     s->write_off = t;
+    s->next_seq = seq;
     s->sealed = 0;
     return erase(s, src);
 }

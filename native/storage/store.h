@@ -13,10 +13,12 @@
  *                 key bytes, value bytes (padded with 0xFF to a word)  CRC32 word   COMMIT marker (written last)
  *
  * Writes append a record to the active page; the record counts only once its COMMIT marker is there and its
- * CRC32 matches. When the page is full, the live records are copied (same sequence numbers) to the other page,
- * whose COMPLETE marker is written once the copy is done, and only then is the older page erased. At open, the
- * complete page with the newer generation is the active one; anything else (an interrupted copy, an older page
- * whose erase was interrupted, garbage) is erased, and what was ignored is reported in store_report_t.
+ * CRC32 matches. When the page is full, the live records are copied (renumbered 1, 2, ..., so sequence numbers
+ * never wrap) to the other page, whose COMPLETE marker is written once the copy is done, and only then is the
+ * older page erased. At open, the complete page with the newer generation (the other's + 1, mod 2^32) is the
+ * active one; anything else (an interrupted copy, an older page whose erase was interrupted, garbage) is
+ * erased, and what was ignored is reported in store_report_t. A page whose sequence numbers are too close to
+ * 2^32 for its free space is compacted (renumbered) before the next write.
  */
 #ifndef MESHPROV_STORE_H
 #define MESHPROV_STORE_H
