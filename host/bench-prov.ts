@@ -11,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { SimNetwork, capabilitiesFor } from "./network.js";
 import type { AlgChoice, OobChoice, ProvisionerOptions } from "./network.js";
+import { percentile } from "../tools/percentile.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -28,11 +29,7 @@ const losses = (values.losses ?? "0,0.1,0.2,0.3").split(",").map(Number);
 const policies = (values.policies ?? "adaptive,fixed-500ms,fixed-2s").split(",");
 const prov: ProvisionerOptions = { oob: (values.oob ?? "none") as OobChoice, alg: (values.alg ?? "hmac") as AlgChoice };
 
-function quantile(sorted: number[], q: number): number | null {
-  if (!sorted.length) return null;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return Math.round(sorted[i]! * 10) / 10;
-}
+const p = (times: number[], q: number): number => Math.round(percentile(times, q) * 10) / 10;
 
 async function one(policy: string, loss: number, seed: number): Promise<{ ok: boolean; ms: number | null; advEvents: number }> {
   const net = new SimNetwork({ seed, link: { loss }, policy, ecdhComputeMs });
@@ -68,8 +65,8 @@ async function main(): Promise<void> {
           loss,
           runs,
           success,
-          medianMs: quantile(times, 0.5),
-          p95Ms: quantile(times, 0.95),
+          medianMs: p(times, 0.5),
+          p95Ms: p(times, 0.95),
           maxMs: times.length ? Math.round(times[times.length - 1]! * 10) / 10 : null,
           advEventsPerRun: Math.round(advEvents / runs),
           oob: prov.oob,

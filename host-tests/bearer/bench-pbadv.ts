@@ -6,17 +6,13 @@
  */
 import { retransmitPolicies } from "../../modules/bearer/retransmit.js";
 import { runExchange } from "./exchange.js";
+import { percentile } from "../../tools/percentile.mjs";
 
 const hub = process.argv.includes("--hub");
 const args = process.argv.slice(2).filter((a) => a !== "--hub");
 const runs = Number(args[0] ?? 200);
 const losses = (args[1] ?? "0,0.1,0.2,0.3").split(",").map(Number);
 const policies = (args[2] ?? Object.keys(retransmitPolicies).join(",")).split(",");
-
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 for (const policy of policies) {
   for (const loss of losses) {
@@ -37,8 +33,8 @@ for (const policy of policies) {
         policy,
         loss,
         runs,
-        medianMs: Math.round(quantile(times, 0.5)),
-        p95Ms: Math.round(quantile(times, 0.95)),
+        medianMs: Math.round(percentile(times, 0.5)),
+        p95Ms: Math.round(percentile(times, 0.95)),
         maxMs: Math.round(times.at(-1) ?? NaN),
         failures,
         airEventsPerRun: Math.round(events / runs),

@@ -39,7 +39,7 @@ test(".ci/run runs npm test with CI=true (a skip fails there)", () => {
     writeFileSync(join(bin, "npm"), `#!/bin/sh\necho "$* CI=$CI" >> "${bin}/npm-log"\n`);
     chmodSync(join(bin, "dpkg-query"), 0o755);
     chmodSync(join(bin, "npm"), 0o755);
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     delete env.CI;
     const r = spawnSync("bash", [script], { encoding: "utf8", env });
     assert.equal(r.status, 0, r.stdout + r.stderr);

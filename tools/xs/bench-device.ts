@@ -19,15 +19,12 @@ import { SimNetwork, capabilitiesFor } from "../../host/network.js";
 import type { ProvisionerOptions } from "../../host/network.js";
 import { buildXsDevice, XsDevice } from "../../host/xs-device.js";
 import { loadManifest } from "./manifest.mjs";
+import { percentile } from "../percentile.mjs";
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 10;
 const emit = (o: object) => process.stdout.write(JSON.stringify(o) + "\n");
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
 interface Stats {
@@ -66,9 +63,9 @@ const uuid = new Uint8Array(16).fill(7);
   emit({
     bench: "xs-device-startup",
     runs: RUNS,
-    spawnToStartedMs: { median: round(median(spawnToStarted)), min: round(Math.min(...spawnToStarted)) },
-    createMachineMs: { median: round(median(create)), min: round(Math.min(...create)) },
-    toEntryEvaluatedMs: { median: round(median(entry)), min: round(Math.min(...entry)), note: "includes joining the hub (TCP, HELLO/WELCOME)" },
+    spawnToStartedMs: { median: round(percentile(spawnToStarted, 0.5)), min: round(Math.min(...spawnToStarted)) },
+    createMachineMs: { median: round(percentile(create, 0.5)), min: round(Math.min(...create)) },
+    toEntryEvaluatedMs: { median: round(percentile(entry, 0.5)), min: round(Math.min(...entry)), note: "includes joining the hub (TCP, HELLO/WELCOME)" },
   });
 }
 

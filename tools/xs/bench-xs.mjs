@@ -16,6 +16,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { buildApp, compileModule } from "./build-app.mjs";
 import { ROOT, loadManifest } from "./manifest.mjs";
+import { percentile } from "../percentile.mjs";
 
 const args = process.argv.slice(2);
 const runsIndex = args.indexOf("--runs");
@@ -26,11 +27,6 @@ function stats(stderr) {
   const line = stderr.split("\n").find((l) => l.startsWith("xsr-stats "));
   if (!line) throw new Error("no xsr-stats line in:\n" + stderr);
   return JSON.parse(line.slice("xsr-stats ".length));
-}
-
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 function runModule(app, name, extra = [], options = []) {
@@ -79,9 +75,9 @@ for (let i = 0; i < RUNS; i++) {
 emit({
   bench: "xs-startup",
   runs: RUNS,
-  createMachineMs: { median: median(create), min: Math.min(...create) },
-  toEntryEvaluatedMs: { median: median(startup), min: Math.min(...startup) },
-  processWallMs: { median: median(wall), min: Math.min(...wall) },
+  createMachineMs: { median: percentile(create, 0.5), min: Math.min(...create) },
+  toEntryEvaluatedMs: { median: percentile(startup, 0.5), min: Math.min(...startup) },
+  processWallMs: { median: percentile(wall, 0.5), min: Math.min(...wall) },
   modulesLoaded: idle.stats.memory.modules.loaded,
 });
 
