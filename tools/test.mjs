@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: runs the suites of tools/suites.mjs in order, each with its own output, then a summary: one line
 // per suite with its own figures (tests passed, failed, skipped), a line "suite skipped" for each suite whose
-// tools are missing (with what to install), and a final line in one unit, tests:
-//   total: N tests: N passed, N failed, N skipped
+// tools are missing (with what to install), and a final line in one unit, tests (the plain closing line CI
+// readers know):
+//   total: N passed, N failed, N skipped
 // Skipped tests are the node runner's `# skipped` and `# todo` tests and the suites' own "N skipped" figures;
 // the tests of a suite skipped for a missing tool are not known, so that suite is listed on its own line.
 // Exit status 1 when a test failed, a suite failed (non-zero exit, no figures in its output, or no test run),
@@ -152,6 +153,6 @@ if (skippedSuites.length)
 if (ci && total.skipped) notes.push(`!!! ${total.skipped} test(s) skipped under CI: a failure`);
 const ran = total.passed + total.failed;
 if (ran === 0) notes.push("!!! no test ran");
-process.stdout.write("\n=== summary\n" + summary.join("\n") + "\n" + notes.map((n) => n + "\n").join(""));
-process.stdout.write(`total: ${ran + total.skipped} tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+process.stdout.write("\n=== summary (tests per suite)\n" + summary.join("\n") + "\n" + notes.map((n) => n + "\n").join(""));
+process.stdout.write(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
 process.exit(total.failed || failedSuites || ran === 0 ? 1 : 0);
