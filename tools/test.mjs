@@ -67,7 +67,9 @@ function run(command) {
       process.stdout.write(d);
     });
     child.on("error", (e) => {
-      text += `\n${e.message}\n`;
+      // The program could not be started (not found, not executable): a failed suite, said in its line.
+      process.stdout.write(`${command[0]}: ${e.message}\n`);
+      resolve({ code: 127, text });
     });
     child.on("close", (code) => resolve({ code: code ?? 1, text }));
   });

@@ -17,5 +17,6 @@ export const suites = [
   { name: "status-only-fail", requires: [], command: say(tap(2, 0, 0), 1), counts: "node" },
   { name: "no-figures", requires: [], command: say("built\n"), counts: "plain" },
   { name: "ran-nothing", requires: [], command: say(tap(0, 0, 0)), counts: "node" },
+  { name: "not-a-program", requires: [], command: ["meshprov-no-such-program"], counts: "plain" },
   { name: "all-skipped", requires: [], command: say(tap(0, 0, 3)), counts: "node" },
 ];

@@ -38,13 +38,14 @@ test("a suite skipped for a missing tool gets its own 'suite skipped' line and i
   assert.equal(finalLine(r.out), "total: 4 passed, 0 failed, 0 skipped");
 });
 
-test("failing suites fail the run: failed tests, cancelled tests, a bare exit status, no figures at all", () => {
+test("failing suites fail the run: failed tests, cancelled tests, a bare exit status, no figures, no such program", () => {
   for (const [name, line] of [
     ["plain-fail", /^FAILED +plain-fail: 1 passed, 1 failed, 0 skipped \(exit status 1\)$/m],
     ["exit-fail", /^FAILED +exit-fail: 0 passed, 1 failed, 0 skipped \(exit status 2\)$/m],
     ["node-cancelled", /^FAILED +node-cancelled: 1 passed, 2 failed, 0 skipped \(exit status 1\)$/m],
     ["status-only-fail", /^FAILED +status-only-fail: 2 passed, 1 failed, 0 skipped \(exit status 1\)$/m],
     ["no-figures", /^FAILED +no-figures: 0 passed, 0 failed, 0 skipped \(no test figures in its output\)$/m],
+    ["not-a-program", /^FAILED +not-a-program: 0 passed, 1 failed, 0 skipped \(no test figures in its output; exit status 127\)$/m],
   ] as const) {
     const r = runTests(["node-clean", name]);
     assert.equal(r.status, 1, `${name}: ${r.out}`);
