@@ -32,11 +32,18 @@ for (let i = 0; i < args.length; i++) {
     if (!value) usageError(`${args[i - 1]} needs a value`);
     if (args[i - 1] === "--only") only = value.split(",").filter(Boolean);
     else suitesFile = pathToFileURL(resolve(value)).href;
+  } else if (args[i].startsWith("-") && args[i] !== "--") {
+    usageError(`unknown option ${args[i]} (options: --only NAME[,NAME], --suites FILE, test files)`);
   } else if (args[i] !== "--") {
     files.push(args[i]);
   }
 }
-const { suites } = await import(suitesFile);
+let suites;
+try {
+  ({ suites } = await import(suitesFile));
+} catch (e) {
+  usageError(`cannot load the suites from ${suitesFile}: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+}
 const ci = !!process.env.CI && !["false", "0"].includes(process.env.CI.toLowerCase());
 
 if (only) {

@@ -61,6 +61,14 @@ test("a run where nothing executed fails", () => {
     assert.match(r.err, /^test: no suite named nosuch \(suites: /);
     assert.doesNotMatch(r.err, /at .*\.mjs:\d+/); // no stack trace
   }
+  // Other command-line mistakes: one line each, no stack trace, nothing run.
+  for (const args of [["--onyl", "host-tests"], ["--suites", "/nonexistent/suites.mjs"], ["--only"]]) {
+    const bad = spawnSync(process.execPath, [runner, ...args], { encoding: "utf8" });
+    assert.equal(bad.status, 1, args.join(" "));
+    assert.match(bad.stderr, /^test: (unknown option --onyl|cannot load the suites from|--only needs a value)/, args.join(" "));
+    assert.equal(bad.stderr.trim().split("\n").length, 1, bad.stderr);
+    assert.equal(bad.stdout, "");
+  }
   // Every suite skipped for a missing tool.
   let r = runTests(["missing-tool"]);
   assert.equal(r.status, 1, r.out);
