@@ -156,8 +156,8 @@ static int rec_key_is(const store_t *s, unsigned page, const rec_t *r, const cha
  * next number, and a page holds at most page_size / REC_MIN_BYTES records, so the store itself never writes a
  * number above that (3,276 for the largest page). A page found at open with a number so high that its free
  * space could make the next ones wrap (records of older firmware, or a damaged record whose CRC happens to
- * match) is sealed: the next write compacts, and renumbers, first. So a plain comparison is enough (and transitive, unlike serial arithmetic,
- * whatever a damaged record carries); only CRC-checked records contribute theirs.
+ * match) is sealed: the next write compacts, and renumbers, first. So a plain comparison is enough (and
+ * transitive, unlike serial arithmetic, whatever a damaged record carries); only CRC-checked records count.
  */
 static int seq_after(uint32_t a, uint32_t b) { return a > b; }
 
