@@ -11,7 +11,7 @@
  * - Complete: keeps the provisioning record in storage, so a restarted device comes back provisioned.
  */
 import type { Bytes, Clock, Platform, Storage, TimerHandle } from "./modules/platform.js";
-import { AdvBearer } from "./modules/bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "./modules/bearer/adv.js";
 import { PbAdv } from "./modules/bearer/pb-adv.js";
 import type { PbAdvOptions } from "./modules/bearer/pb-adv.js";
 import { Provisioning } from "./modules/prov/api.js";
@@ -21,6 +21,7 @@ import { InputOobAction, OobType, OutputOobAction } from "./modules/prov/pdu.js"
 import type { CapabilitiesFields } from "./modules/prov/pdu.js";
 import { decodeRecord, encodeRecord } from "./modules/device/record.js";
 import type { ProvisioningRecord } from "./modules/device/record.js";
+import { readU32BE } from "./modules/util/bytes.js";
 
 export type DeviceKind = "light" | "switch";
 
@@ -43,8 +44,6 @@ export interface DeviceConfig {
   beaconIntervalMs?: number;
   /** OOB Information of the beacon (beacon.ts OOB_INFO bits). */
   oobInfo?: number;
-  /** Simulated ECDH computation time, ms (simulation only; 0 on real hardware, where it really takes time). */
-  ecdhComputeMs?: number;
   /** Output OOB blink: on and off time, ms (default 300), and the pause between repetitions (default 1500). */
   blinkMs?: number;
   blinkPauseMs?: number;
@@ -121,23 +120,18 @@ export class DeviceApp {
     this.blinker = new Blinker(platform.clock, io);
     const adv = new AdvBearer(platform.radio, platform.clock, platform.logger);
     const pbAdv = new PbAdv(adv, platform.clock, {
-      randomU32: () => {
-        const b = platform.crypto.randomBytes(4);
-        return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-      },
+      randomU32: () => readU32BE(platform.crypto.randomBytes(4), 0),
       ...(platform.logger ? { logger: platform.logger } : {}),
       ...config.pbAdv,
     });
     this.prov = new Provisioning({
       crypto: platform.crypto,
       clock: platform.clock,
-      pbAdv,
-      advBearer: adv,
+      bearers: [pbAdvBearer(pbAdv, adv, platform.clock)],
       roles: { provisionee: provisioneeRole },
       capabilities: this.capabilities(),
       ...(config.oobKeyPair ? { keyPair: config.oobKeyPair } : {}),
       ...(platform.logger ? { logger: platform.logger } : {}),
-      ...(config.ecdhComputeMs ? { ecdhComputeMs: config.ecdhComputeMs } : {}),
       onEvent: (e) => this.handle(e),
     });
     io.onButton?.(() => this.buttonPressed());

@@ -6,25 +6,28 @@
  */
 import { AirHub } from "./air/hub.js";
 import type { AirEvent, LinkModel } from "./air/hub.js";
-import { NodeCryptoPrimitives, seededRandom } from "./node-crypto.js";
+import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "./node-crypto.js";
 import { MemoryStorage } from "./storage.js";
 import { Person } from "./person.js";
 import { DeviceApp } from "../main.js";
 import type { DeviceConfig, DeviceEvent, DeviceKind } from "../main.js";
-import { AdvBearer } from "../modules/bearer/adv.js";
+import { AdvBearer, UnprovisionedBeacons, pbAdvBearer } from "../modules/bearer/adv.js";
 import { PbAdv } from "../modules/bearer/pb-adv.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
-import type { Bytes, Clock, Logger } from "../modules/platform.js";
+import type { Bytes, Clock, CryptoPrimitives, Logger } from "../modules/platform.js";
 import { Provisioning } from "../modules/prov/api.js";
 import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
 import { provisionerRole } from "../modules/prov/provisioner.js";
-import { AuthenticationMethod, InputOobAction, OobType, OutputOobAction } from "../modules/prov/pdu.js";
+import { UnicastAllocator } from "../modules/prov/addresses.js";
+import { strongestOobUse } from "../modules/prov/rules.js";
+import { readU32BE } from "../modules/util/bytes.js";
+import { Algorithm, AuthenticationMethod, InputOobAction, OobType, OutputOobAction, PublicKeyType, StartPublicKey } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
 import { bytesToHex, hexToBytes } from "../modules/crypto/bytes.js";
 import { TimedPerson, XsDevice } from "./xs-device.js";
 import type { XsDeviceOptions, XsEventLine } from "./xs-device.js";
 
-/** "auto": the strongest method the device offers (output, input, static, none). */
+/** "auto": the strongest method the device offers (modules/prov/rules.ts strongestOobUse: static, output, input, none). */
 export type OobChoice = "none" | "static" | "output" | "input" | "auto";
 export type AlgChoice = "cmac" | "hmac";
 
@@ -49,7 +52,10 @@ export interface NetworkOptions {
   /** Default link model between every pair of radios. */
   link?: Partial<LinkModel>;
   pcapPath?: string;
-  /** Simulated ECDH computation time per side, ms (default 30: a software P-256 on a 64 MHz Cortex-M4). */
+  /**
+   * Simulated ECDH computation time per side, ms (default 30: a software P-256 on a 64 MHz Cortex-M4), charged
+   * by the simulated platform's crypto (host/node-crypto.ts withEcdhTime).
+   */
   ecdhComputeMs?: number;
   /** PB-ADV retransmission policy name (retransmitPolicies; default "adaptive"). */
   policy?: string;
@@ -178,6 +184,8 @@ interface Track {
 export class SimNetwork {
   readonly hub: AirHub;
   readonly crypto: NodeCryptoPrimitives;
+  /** The simulated platforms' crypto: `crypto`, with ECDH taking `ecdhComputeMs` of virtual time. */
+  readonly platformCrypto: CryptoPrimitives;
   readonly devices: SimDevice[] = [];
   readonly storages = new Map<string, MemoryStorage>();
   provisioner: Provisioning | undefined;
@@ -196,6 +204,7 @@ export class SimNetwork {
     });
     this.random = seededRandom(options.seed);
     this.crypto = new NodeCryptoPrimitives({ random: this.random });
+    this.platformCrypto = withEcdhTime(this.crypto, this.hub.clock, options.ecdhComputeMs ?? 30);
     this.person =
       options.runtime === "xs" ? new TimedPerson(this.hub.clock, options.personDelayMs ?? 300) : new Person(this.hub.clock, options.personDelayMs ?? 300);
     if (options.policy && !retransmitPolicies[options.policy]) {
@@ -212,10 +221,7 @@ export class SimNetwork {
     const rnd = this.random;
     return {
       retransmit: policy,
-      randomU32: () => {
-        const b = rnd(4);
-        return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-      },
+      randomU32: () => readU32BE(rnd(4), 0),
     };
   }
 
@@ -230,14 +236,7 @@ export class SimNetwork {
     this.tracks.set(bytesToHex(uuid), { device, linkOpenAt: undefined, completeAt: undefined, ctx: undefined, address: null, closeReason: null, failureCode: null, failureReason: null });
     if (o.silent) {
       // Beacons, never answers: a device whose stack hangs.
-      const adv = new AdvBearer(radio, this.hub.clock);
-      const beacon = new Uint8Array(19);
-      beacon.set(uuid, 1);
-      const tick = (): void => {
-        adv.send(0x2b, beacon, { count: 1, intervalMs: 20 });
-        this.hub.clock.setTimeout(tick, o.beaconIntervalMs ?? 1000);
-      };
-      this.hub.clock.setTimeout(tick, 0);
+      new UnprovisionedBeacons(new AdvBearer(radio, this.hub.clock), this.hub.clock).announce({ uuid, oobInfo: 0 }, o.beaconIntervalMs ?? 1000);
       return device;
     }
     if (this.options.runtime === "xs") {
@@ -275,11 +274,10 @@ export class SimNetwork {
       ...(keyPair ? { oobKeyPair: keyPair } : {}),
       ...(o.capabilities ? { capabilities: o.capabilities } : {}),
       beaconIntervalMs: o.beaconIntervalMs ?? 1000,
-      ecdhComputeMs: this.options.ecdhComputeMs ?? 30,
       pbAdv: this.pbAdvOptions(),
     };
     const app = new DeviceApp(
-      { crypto: this.crypto, clock: this.hub.clock, radio, storage, ...(this.options.logger ? { logger: this.options.logger } : {}) },
+      { crypto: this.platformCrypto, clock: this.hub.clock, radio, storage, ...(this.options.logger ? { logger: this.options.logger } : {}) },
       device.io(this.hub.clock),
       config,
     );
@@ -310,23 +308,18 @@ export class SimNetwork {
     const adv = new AdvBearer(radio, this.hub.clock);
     const pbAdv = new PbAdv(adv, this.hub.clock, this.pbAdvOptions());
     const netKey = this.random(16);
-    let nextAddress = o.firstAddress ?? 0x0100;
     const started = new Set<string>();
     const clock = this.hub.clock;
     const prov: Provisioning = new Provisioning({
-      crypto: this.crypto,
+      crypto: this.platformCrypto,
       clock,
-      pbAdv,
-      advBearer: adv,
+      bearers: [pbAdvBearer(pbAdv, adv, clock)],
       roles: { provisioner: provisionerRole },
-      ecdhComputeMs: this.options.ecdhComputeMs ?? 30,
+      // Each device's addresses are assigned when its Capabilities tell its element count.
+      addresses: new UnicastAllocator({ first: o.firstAddress ?? 0x0100 }),
       ...(this.options.logger ? { logger: this.options.logger } : {}),
       onEvent: (e) => {
-        this.provisionerEvent(prov, e, o, () => {
-          const a = nextAddress;
-          nextAddress += 1;
-          return a;
-        }, netKey, started);
+        this.provisionerEvent(prov, e, o, netKey, started);
         o.onEvent?.(e, clock.now());
       },
     });
@@ -342,7 +335,7 @@ export class SimNetwork {
     if (t && t.linkOpenAt === undefined) t.linkOpenAt = ev.start;
   }
 
-  private provisionerEvent(prov: Provisioning, e: ProvEvent, o: ProvisionerOptions, allocate: () => number, netKey: Bytes, started: Set<string>): void {
+  private provisionerEvent(prov: Provisioning, e: ProvEvent, o: ProvisionerOptions, netKey: Bytes, started: Set<string>): void {
     const track = "ctx" in e ? this.tracks.get(bytesToHex(e.ctx.uuid)) : undefined;
     switch (e.type) {
       case "unprovisioned-received": {
@@ -350,11 +343,9 @@ export class SimNetwork {
         const t = this.tracks.get(k);
         if (!t || started.has(k)) return;
         started.add(k);
-        const address = allocate();
-        t.address = address;
         t.ctx = prov.provision(
           e.uuid,
-          { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: o.ivIndex ?? 0, unicastAddress: address },
+          { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: o.ivIndex ?? 0 },
           { attentionDuration: o.attentionDuration ?? 0 },
         );
         return;
@@ -488,17 +479,25 @@ export class SimNetwork {
   }
 }
 
-/** The provisioner's choice of Start fields for a device's capabilities (5.4.1.3), from the command line's wishes. */
+/**
+ * The provisioner's choice of Start fields for a device's capabilities (5.4.1.3), from the command line's
+ * wishes; "auto" is the one automatic policy (modules/prov/rules.ts strongestOobUse).
+ */
 export function chooseOob(caps: CapabilitiesFields, o: ProvisionerOptions): OobUseParams {
-  const hmacOffered = (caps.algorithms & 0x0002) !== 0;
-  const algorithm = o.alg === "hmac" ? 1 : o.alg === "cmac" ? 0 : hmacOffered ? 1 : 0;
-  const publicKey = o.oobPublicKey && caps.publicKeyType & 1 ? 1 : 0;
+  const wanted = o.alg === "hmac" ? Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM : o.alg === "cmac" ? Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM : undefined;
+  const oob = o.oob ?? "none";
+  if (oob === "auto") {
+    const auto = strongestOobUse(caps, { ...(o.oobPublicKey ? { useOobPublicKey: true } : {}), ...(wanted !== undefined ? { algorithm: wanted } : {}) });
+    if (auto) return auto;
+  }
+  const hmacOffered = (caps.algorithms & (1 << Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM)) !== 0;
+  const algorithm = wanted ?? (hmacOffered ? Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM : Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM);
+  const publicKey =
+    o.oobPublicKey && caps.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable ? StartPublicKey.OobPublicKey : StartPublicKey.NoOobPublicKey;
   const lowest = (bits: number): number => {
     for (let i = 0; i < 16; i++) if (bits & (1 << i)) return i;
     return 0;
   };
-  let oob = o.oob ?? "none";
-  if (oob === "auto") oob = caps.outputOobAction ? "output" : caps.inputOobAction ? "input" : caps.oobType & OobType.StaticOobInformationAvailable ? "static" : "none";
   switch (oob) {
     case "static":
       return { algorithm, publicKey, method: AuthenticationMethod.StaticOob, action: 0, size: 0 };

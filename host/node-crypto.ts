@@ -8,14 +8,17 @@
  * - sha256, hmacSha256: node's hash and HMAC.
  * - P-256: createECDH('prime256v1'); public keys are X || Y (64 bytes), the Mesh format (5.4.1.3).
  *
+ * withEcdhTime() makes a simulated platform's crypto whose ECDH takes time on the simulation's Clock.
+ *
  * With `{ random }`, every random byte (randomBytes and P-256 private keys) comes from that function, so a
  * simulation seeded with seededRandom() is reproducible.
  */
 import { createCipheriv, createDecipheriv, createECDH, createHash, createHmac, randomBytes as nodeRandomBytes } from "node:crypto";
 import type { Cipher } from "node:crypto";
 import { CryptoError } from "../modules/platform.js";
-import type { Bytes, CryptoPrimitives } from "../modules/platform.js";
+import type { Bytes, Clock, CryptoPrimitives } from "../modules/platform.js";
 import { aesCmac } from "../modules/crypto/cmac.js";
+import { bytesEqual } from "../modules/util/bytes.js";
 
 // P-256 domain parameters (FIPS 186-4 D.1.2.3 / SEC 2 secp256r1).
 const P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
@@ -86,7 +89,7 @@ export class NodeCryptoPrimitives implements CryptoPrimitives {
     needBytes("aes128: key", key, 16);
     needBytes("aes128: block", block, 16);
     let cipher = this.lastCipher;
-    if (!cipher || !this.lastKey || !sameBytes(this.lastKey, key)) {
+    if (!cipher || !this.lastKey || !bytesEqual(this.lastKey, key)) {
       cipher = createCipheriv("aes-128-ecb", key, null);
       cipher.setAutoPadding(false);
       this.lastKey = new Uint8Array(key);
@@ -194,10 +197,40 @@ export class NodeCryptoPrimitives implements CryptoPrimitives {
   }
 }
 
-function sameBytes(a: Bytes, b: Bytes): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * The crypto of a simulated device or provisioner whose ECDH takes `ms` on `clock`, as a software P-256 does
+ * on the device (about 30 ms on a 64 MHz Cortex-M4): p256EcdhAsync computes the secret when the time has
+ * passed. The simulated platform carries this cost, not the provisioning API. `ms` 0: `crypto` itself.
+ */
+export function withEcdhTime(crypto: CryptoPrimitives, clock: Clock, ms: number): CryptoPrimitives {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ECDH time ${ms} ms (>= 0 needed)`);
+  if (ms === 0) return crypto;
+  return {
+    aes128: (key, block) => crypto.aes128(key, block),
+    aesCmac: (key, message) => crypto.aesCmac(key, message),
+    aesCcmEncrypt: (key, nonce, plaintext, micLength, aad) => crypto.aesCcmEncrypt(key, nonce, plaintext, micLength, aad),
+    aesCcmDecrypt: (key, nonce, data, micLength, aad) => crypto.aesCcmDecrypt(key, nonce, data, micLength, aad),
+    sha256: (message) => crypto.sha256(message),
+    hmacSha256: (key, message) => crypto.hmacSha256(key, message),
+    p256GenerateKeyPair: () => crypto.p256GenerateKeyPair(),
+    p256ValidatePublicKey: (publicKey) => crypto.p256ValidatePublicKey(publicKey),
+    p256Ecdh: (privateKey, peerPublicKey) => crypto.p256Ecdh(privateKey, peerPublicKey),
+    p256EcdhAsync: (privateKey, peerPublicKey, done) => {
+      const key = privateKey.slice();
+      const peer = peerPublicKey.slice();
+      clock.setTimeout(() => {
+        let secret: Bytes | undefined;
+        try {
+          secret = crypto.p256Ecdh(key, peer);
+        } catch {
+          secret = undefined;
+        }
+        key.fill(0);
+        done(secret);
+      }, ms);
+    },
+    randomBytes: (length) => crypto.randomBytes(length),
+  };
 }
 
 function checkCcm(what: string, key: Bytes, nonce: Bytes, micLength: number, aad: Bytes | undefined): void {

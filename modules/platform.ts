@@ -41,6 +41,12 @@ export interface CryptoPrimitives {
   p256ValidatePublicKey(publicKey: Bytes): boolean;
   /** ECDH: the X coordinate (32 bytes) of privateKey * peerPublicKey. Throws CryptoError when the peer key is invalid. */
   p256Ecdh(privateKey: Bytes, peerPublicKey: Bytes): Bytes;
+  /**
+   * Optional: the same ECDH, completed later (a hardware engine that runs while the CPU sleeps, or a simulated
+   * platform that charges the computation's time on its Clock). `done` runs once, with the secret, or with
+   * undefined when the computation failed. Where present, the provisioning layer uses it instead of p256Ecdh.
+   */
+  p256EcdhAsync?(privateKey: Bytes, peerPublicKey: Bytes, done: (secret: Bytes | undefined) => void): void;
   /** Cryptographically strong random bytes. */
   randomBytes(length: number): Bytes;
 }

@@ -25,7 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub } from "../../host/air/hub.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
-import { AdvBearer } from "../../modules/bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { PbAdv } from "../../modules/bearer/pb-adv.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { AuthenticationMethod, Provisioning } from "../../modules/prov/api.js";
@@ -124,8 +124,7 @@ test("twin: the XS firmware is provisioned over the air hub, restarts provisione
   const prov: Provisioning = new Provisioning({
     crypto,
     clock: hub.clock,
-    pbAdv,
-    advBearer: adv,
+    bearers: [pbAdvBearer(pbAdv, adv, hub.clock)],
     roles: { provisioner: provisionerRole },
     onEvent: (e) => {
       events.push(e);

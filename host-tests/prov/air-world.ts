@@ -5,10 +5,10 @@
  */
 import { AirHub } from "../../host/air/hub.js";
 import type { LinkModel } from "../../host/air/hub.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
-import { AdvBearer } from "../../modules/bearer/adv.js";
+import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "../../host/node-crypto.js";
+import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { PbAdv } from "../../modules/bearer/pb-adv.js";
-import type { Bytes, Logger } from "../../modules/platform.js";
+import type { Bytes, CryptoPrimitives, Logger } from "../../modules/platform.js";
 import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
 import type { OobUseParams, P256KeyPair } from "../../modules/prov/common.js";
 import { provisioneeRole } from "../../modules/prov/provisionee.js";
@@ -35,6 +35,8 @@ export interface WorldOptions {
 export class World {
   readonly hub: AirHub;
   readonly crypto: NodeCryptoPrimitives;
+  /** The simulated platforms' crypto: ECDH takes options.ecdhComputeMs on the hub's clock. */
+  readonly platformCrypto: CryptoPrimitives;
   readonly person: Person;
   readonly devices: { node: Node; uuid: Bytes; keyPair?: P256KeyPair; pb: PbAdv }[] = [];
   provisioner: Node | undefined;
@@ -43,6 +45,7 @@ export class World {
   constructor(readonly options: WorldOptions) {
     this.hub = new AirHub({ mode: "virtual", seed: options.seed, logger: silentLogger, ...(options.link ? { defaultLink: options.link } : {}) });
     this.crypto = new NodeCryptoPrimitives({ random: seededRandom(options.seed) });
+    this.platformCrypto = withEcdhTime(this.crypto, this.hub.clock, options.ecdhComputeMs ?? 0);
     this.person = new Person(this.hub.clock, 300);
     this.linkIds = options.seed * 7919 + 1;
   }
@@ -66,14 +69,12 @@ export class World {
     const node = new Node(
       name,
       {
-        crypto: this.crypto,
+        crypto: this.platformCrypto,
         clock: this.hub.clock,
-        pbAdv: pb,
-        advBearer: adv,
+        bearers: [pbAdvBearer(pb, adv, this.hub.clock)],
         roles: { provisionee: provisioneeRole },
         capabilities: { ...spec.capabilities, ...(keyPair ? { publicKeyType: 1 } : {}) },
         ...(keyPair ? { keyPair } : {}),
-        ...(this.options.ecdhComputeMs ? { ecdhComputeMs: this.options.ecdhComputeMs } : {}),
       },
       { ...personHandlers(this.person, staticOob).device, ...handlers },
     );
@@ -93,12 +94,10 @@ export class World {
     const node = new Node(
       "provisioner",
       {
-        crypto: this.crypto,
+        crypto: this.platformCrypto,
         clock: this.hub.clock,
-        pbAdv: pb,
-        advBearer: adv,
+        bearers: [pbAdvBearer(pb, adv, this.hub.clock)],
         roles: { provisioner: provisionerRole },
-        ...(this.options.ecdhComputeMs ? { ecdhComputeMs: this.options.ecdhComputeMs } : {}),
       },
       {
         ...personHandlers(this.person, staticOob ?? ((len) => new Uint8Array(len).fill(0x5a))).provisioner,

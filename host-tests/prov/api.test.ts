@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { VirtualClock } from "../../host/virtual-clock.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
+import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "../../host/node-crypto.js";
 import { AD_TYPE } from "../../modules/platform.js";
 import type { Bytes, LogLevel } from "../../modules/platform.js";
 import { MeshCrypto } from "../../modules/crypto/mesh.js";
@@ -36,7 +36,7 @@ function isProvError(code: "invalid-argument" | "invalid-state") {
 test("a role that is not built in: its functions throw NotSupportedError", () => {
   const clock = new VirtualClock();
   const air = new LoopbackAir(clock);
-  const deviceOnly = init({ crypto, clock, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, onEvent: () => {} });
+  const deviceOnly = init({ crypto, clock, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, onEvent: () => {} });
   const fakeCtx = { id: 1, role: "provisioner", uuid: new Uint8Array(16) } as ProvContext;
   assert.throws(() => deviceOnly.provision(new Uint8Array(16), SAMPLE_DATA), isNotSupported);
   assert.throws(() => deviceOnly.scanStart(), isNotSupported);
@@ -44,11 +44,11 @@ test("a role that is not built in: its functions throw NotSupportedError", () =>
   assert.throws(() => deviceOnly.oobUse(fakeCtx, { algorithm: 0, publicKey: 0, method: 0, action: 0, size: 0 }), isNotSupported);
   assert.throws(() => deviceOnly.oobPublicKeyProvide(fakeCtx, new Uint8Array(64)), isNotSupported);
   assert.equal(deviceOnly.scanning, false);
-  const provisionerOnly = new Provisioning({ crypto, clock, pbAdv: air.provisionerBearer(), roles: { provisioner: provisionerRole }, onEvent: () => {} });
+  const provisionerOnly = new Provisioning({ crypto, clock, bearers: [air.provisionerBearer()], roles: { provisioner: provisionerRole }, onEvent: () => {} });
   assert.throws(() => provisionerOnly.listen(new Uint8Array(16)), isNotSupported);
   assert.throws(() => provisionerOnly.listenStop(), isNotSupported);
   assert.equal(provisionerOnly.listening, false);
-  const none = new Provisioning({ crypto, clock, pbAdv: air.deviceBearer(), roles: {}, onEvent: () => {} });
+  const none = new Provisioning({ crypto, clock, bearers: [air.deviceBearer()], roles: {}, onEvent: () => {} });
   assert.throws(() => none.listen(new Uint8Array(16)), isNotSupported);
   assert.throws(() => none.provision(new Uint8Array(16), SAMPLE_DATA), isNotSupported);
   // generateKeys works in every image.
@@ -88,23 +88,23 @@ test("init and API calls check their arguments and the moment", () => {
   const clock = new VirtualClock();
   const air = new LoopbackAir(clock);
   const base = { crypto, clock, onEvent: () => {} };
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { numberOfElements: 0 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { algorithms: 0 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { publicKeyType: 1 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { outputOobSize: 9, outputOobAction: 1 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { outputOobSize: 2 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { inputOobSize: 2, inputOobAction: 0x10 } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, keyPair: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(64) } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: { provisioner: provisionerRole } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.provisionerBearer(), roles: { provisionee: provisioneeRole } }), isProvError("invalid-argument"));
-  assert.throws(() => init({ ...base, pbAdv: air.deviceBearer(), roles: {}, ecdhComputeMs: -1 }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { numberOfElements: 0 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { algorithms: 0 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { publicKeyType: 1 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { outputOobSize: 9, outputOobAction: 1 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { outputOobSize: 2 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { inputOobSize: 2, inputOobAction: 0x10 } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, keyPair: { privateKey: new Uint8Array(32), publicKey: new Uint8Array(64) } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.deviceBearer()], roles: { provisioner: provisionerRole } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [air.provisionerBearer()], roles: { provisionee: provisioneeRole } }), isProvError("invalid-argument"));
+  assert.throws(() => init({ ...base, bearers: [], roles: {} }), isProvError("invalid-argument"));
   assert.throws(() => init(undefined as never), isProvError("invalid-argument"));
-  assert.throws(() => init({ pbAdv: air.deviceBearer(), roles: {}, onEvent: () => {} }), isProvError("invalid-argument"));
+  assert.throws(() => init({ bearers: [air.deviceBearer()], roles: {}, onEvent: () => {} }), isProvError("invalid-argument"));
   // crypto, clock and logger from a Platform
-  const fromPlatform = init({ platform: { crypto, clock }, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, onEvent: () => {} });
+  const fromPlatform = init({ platform: { crypto, clock }, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, onEvent: () => {} });
   assert.equal(fromPlatform.generateKeys().publicKey.length, 64);
 
-  const dev = init({ ...base, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole } });
+  const dev = init({ ...base, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole } });
   assert.throws(() => dev.listen(new Uint8Array(15)), isProvError("invalid-argument"));
   assert.throws(() => dev.listen(new Uint8Array(16), { oobInfo: 0x10000 }), isProvError("invalid-argument"));
   assert.throws(() => dev.listen(new Uint8Array(16), { beaconIntervalMs: 0 }), isProvError("invalid-argument"));
@@ -116,7 +116,7 @@ test("init and API calls check their arguments and the moment", () => {
   assert.throws(() => dev.authDataProvide(fake, 1), isProvError("invalid-state"));
   assert.throws(() => dev.sharedSecretProvide(fake, new Uint8Array(32)), isProvError("invalid-state"));
 
-  const prov = init({ ...base, pbAdv: air.provisionerBearer(), roles: { provisioner: provisionerRole } });
+  const prov = init({ ...base, bearers: [air.provisionerBearer()], roles: { provisioner: provisionerRole } });
   assert.throws(() => prov.provision(new Uint8Array(16), { ...SAMPLE_DATA, unicastAddress: 0 }), isProvError("invalid-argument"));
   assert.throws(() => prov.provision(new Uint8Array(16), { ...SAMPLE_DATA, networkKey: new Uint8Array(8) }), isProvError("invalid-argument"));
   assert.throws(() => prov.provision(new Uint8Array(16), SAMPLE_DATA, { attentionDuration: 256 }), isProvError("invalid-argument"));
@@ -229,11 +229,11 @@ test("ECDH offloaded to the application ('ecdh-request' -> sharedSecretProvide),
   assert.deepEqual(p.air.pdus("p2d").map((x) => x[0]), [0, 2, 3, 5, 6, 7]);
 });
 
-test("ECDH compute time on the clock delays the protocol, PDUs arriving meanwhile wait", () => {
+test("a platform whose ECDH takes time on the clock (p256EcdhAsync) delays the protocol, PDUs arriving meanwhile wait", () => {
   const fast = pair();
   fast.start();
   fast.run();
-  const slow = pair({ deviceOptions: { ecdhComputeMs: 1500 }, provisionerOptions: { ecdhComputeMs: 700 } });
+  const slow = pair({ deviceEcdhMs: 1500, provisionerEcdhMs: 700 });
   slow.start();
   slow.run();
   const t = (p: ReturnType<typeof pair>) => p.provisioner.last("complete") && p.clock.now();
@@ -368,14 +368,14 @@ test("several links at once on one provisioner, one context each", () => {
   const uuids = [1, 2, 3, 4, 5].map((i) => new Uint8Array(16).fill(i));
   const person = new Person(clock, 1000);
   const devices = uuids.map((u, i) => {
-    const n = new Node("d" + i, { crypto: c, clock, pbAdv: air.deviceBearer(), roles: { provisionee: provisioneeRole }, capabilities: { numberOfElements: i + 1, inputOobSize: 4, inputOobAction: 0x04 } }, {
+    const n = new Node("d" + i, { crypto: c, clock, bearers: [air.deviceBearer()], roles: { provisionee: provisioneeRole }, capabilities: { numberOfElements: i + 1, inputOobSize: 4, inputOobAction: 0x04 } }, {
       // The person reads the provisioner's display for this device and types it in.
       "input-request": (e, node) => person.enter(e.ctx.uuid, (v) => node.prov.authDataProvide(e.ctx, v)),
     });
     n.prov.listen(u);
     return n;
   });
-  const prov = new Node("p", { crypto: c, clock, pbAdv: air.provisionerBearer(), roles: { provisioner: provisionerRole }, ecdhComputeMs: 300 }, {
+  const prov = new Node("p", { crypto: withEcdhTime(c, clock, 300), clock, bearers: [air.provisionerBearer()], roles: { provisioner: provisionerRole } }, {
     "capabilities-received": (e, n) => n.prov.oobUse(e.ctx, { algorithm: 1, publicKey: 0, method: AuthenticationMethod.InputOob, action: 2, size: 4 }),
     "output-request": (e) => person.show(e.ctx.uuid, e.value),
   });

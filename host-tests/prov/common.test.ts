@@ -3,7 +3,6 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { seededRandom } from "../../host/node-crypto.js";
 import {
-  ConfirmationInputs,
   authValueFromNumber,
   authValueFromOob,
   authValueFromString,
@@ -11,7 +10,8 @@ import {
   generateOobValue,
   oobValueKind,
   randomBelow,
-} from "../../modules/prov/common.js";
+} from "../../modules/prov/rules.js";
+import { ConfirmationInputs } from "../../modules/prov/common.js";
 import { AuthenticationMethod as M, InputOobAction as I, OutputOobAction as O } from "../../modules/prov/pdu.js";
 import { hex } from "./helpers.js";
 

@@ -12,7 +12,6 @@ import { concatBytes, hexToBytes } from "../../modules/crypto/bytes.js";
 import { MeshCrypto } from "../../modules/crypto/mesh.js";
 import { ErrorCode, PduType, encodePdu, encodeProvisioningData } from "../../modules/prov/pdu.js";
 import { PROVISIONING_TIMEOUT_MS } from "../../modules/prov/common.js";
-import type { Session } from "../../modules/prov/common.js";
 import type { LoopbackAir } from "./loopback.js";
 import { SAMPLE, SAMPLE_DATA, hex, pair } from "./helpers.js";
 import { NodeCryptoPrimitives } from "../../host/node-crypto.js";
@@ -200,7 +199,7 @@ test("device: element addresses beyond 0x7FFF -> Cannot Assign Addresses", () =>
   // A real provisioner whose Data is re-encrypted on the way with the last unicast address (white box: the
   // provisioner's session object holds its session key).
   const p = pair({ sample: false, deviceCapabilities: { numberOfElements: 2, algorithms: 1 } });
-  let ctx: Session | undefined;
+  let ctx: { sessionKey: Bytes; sessionNonce: Bytes } | undefined;
   p.air.tamper = (dir, pdu) => {
     if (dir !== "p2d" || pdu[0] !== PduType.Data || !ctx) return pdu;
     const mc = new MeshCrypto(p.crypto);
@@ -210,7 +209,7 @@ test("device: element addresses beyond 0x7FFF -> Cannot Assign Addresses", () =>
     return concatBytes(Uint8Array.of(7), mc.encryptProvisioningData(ctx.sessionKey!, ctx.sessionNonce!, plain));
   };
   const handle = p.start();
-  ctx = (p.provisioner.prov as unknown as { contexts: Map<number, Session> }).contexts.get(handle.id);
+  ctx = (p.provisioner.prov as unknown as { contexts: Map<number, { sessionKey: Bytes; sessionNonce: Bytes }> }).contexts.get(handle.id);
   p.run();
   assert.deepEqual(p.device.of("failed").map((e) => e.code), [ErrorCode.CannotAssignAddresses]);
   assert.deepEqual(p.provisioner.of("failed").map((e) => [e.code, e.byPeer]), [[ErrorCode.CannotAssignAddresses, true]]);
@@ -426,7 +425,7 @@ test("wrong static OOB value on one side -> Confirmation Failed on the device", 
 });
 
 test("device: a flood of PDUs while it computes ECDH -> Out of Resources", () => {
-  const p = pair({ deviceOptions: { ecdhComputeMs: 5000 } });
+  const p = pair({ deviceEcdhMs: 5000 });
   p.device.prov.listen(SAMPLE.UUID);
   const raw = rawProvisioner(p.air, SAMPLE.UUID);
   p.clock.runWhile(() => !raw.opened(), 10_000);

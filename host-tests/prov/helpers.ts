@@ -9,7 +9,8 @@ import { hexToBytes, bytesToHex } from "../../modules/crypto/bytes.js";
 import type { Bytes } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
 import { VirtualClock } from "../../host/virtual-clock.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
+import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "../../host/node-crypto.js";
+import type { CryptoPrimitives } from "../../modules/platform.js";
 import { provisioneeRole } from "../../modules/prov/provisionee.js";
 import { provisionerRole } from "../../modules/prov/provisioner.js";
 import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
@@ -143,6 +144,29 @@ export interface PairOptions {
   provisionerHandlers?: Handlers;
   deviceOptions?: Partial<Omit<ProvisioningOptions, "onEvent">>;
   provisionerOptions?: Partial<Omit<ProvisioningOptions, "onEvent">>;
+  /** ECDH time on the clock of the device's / provisioner's simulated platform, ms (default 0). */
+  deviceEcdhMs?: number;
+  provisionerEcdhMs?: number;
+}
+
+/**
+ * A platform's crypto that draws the given key pair and Random, as the 8.17 sample did (a test platform
+ * injected into the API; the product has no hook for it): p256GenerateKeyPair returns `keyPair`, and
+ * randomBytes of the Random's length returns `random`; everything else is `base`.
+ */
+export function sampleCrypto(base: CryptoPrimitives, keyPair: { privateKey: Bytes; publicKey: Bytes }, random: Bytes): CryptoPrimitives {
+  return {
+    aes128: (k, b) => base.aes128(k, b),
+    aesCmac: (k, m) => base.aesCmac(k, m),
+    aesCcmEncrypt: (k, n, p, l, a) => base.aesCcmEncrypt(k, n, p, l, a),
+    aesCcmDecrypt: (k, n, c, l, a) => base.aesCcmDecrypt(k, n, c, l, a),
+    sha256: (m) => base.sha256(m),
+    hmacSha256: (k, m) => base.hmacSha256(k, m),
+    p256GenerateKeyPair: () => ({ privateKey: keyPair.privateKey.slice(), publicKey: keyPair.publicKey.slice() }),
+    p256ValidatePublicKey: (k) => base.p256ValidatePublicKey(k),
+    p256Ecdh: (d, q) => base.p256Ecdh(d, q),
+    randomBytes: (n) => (n === random.length ? random.slice() : base.randomBytes(n)),
+  };
 }
 
 /**
@@ -156,15 +180,20 @@ export function pair(o: PairOptions = {}) {
   const clock = new VirtualClock();
   const air = new LoopbackAir(clock);
   const crypto = new NodeCryptoPrimitives({ random: seededRandom(3) });
+  const deviceCrypto = withEcdhTime(sample ? sampleCrypto(crypto, { privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }, s.RandDev) : crypto, clock, o.deviceEcdhMs ?? 0);
+  const provisionerCrypto = withEcdhTime(
+    sample ? sampleCrypto(crypto, { privateKey: SAMPLE.PrivProv, publicKey: SAMPLE.PubProv }, s.RandProv) : crypto,
+    clock,
+    o.provisionerEcdhMs ?? 0,
+  );
   const device = new Node(
     "device",
     {
-      crypto,
+      crypto: deviceCrypto,
       clock,
-      pbAdv: air.deviceBearer(),
+      bearers: [air.deviceBearer()],
       roles: { provisionee: provisioneeRole },
       capabilities: o.deviceCapabilities ?? (alg === "cmac" ? { numberOfElements: 1, algorithms: 0x0001 } : { numberOfElements: 1, algorithms: 0x0003, oobType: 0x01 }),
-      ...(sample ? { testHooks: { keyPair: () => ({ privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }), random: () => s.RandDev } } : {}),
       ...o.deviceOptions,
     },
     { "static-request": (e, n) => n.prov.authDataProvide(e.ctx, SAMPLE.hmac.AuthValue.slice(0, e.length)), ...o.deviceHandlers },
@@ -173,11 +202,10 @@ export function pair(o: PairOptions = {}) {
   const provisioner = new Node(
     "provisioner",
     {
-      crypto,
+      crypto: provisionerCrypto,
       clock,
-      pbAdv: air.provisionerBearer(),
+      bearers: [air.provisionerBearer()],
       roles: { provisioner: provisionerRole },
-      ...(sample ? { testHooks: { keyPair: () => ({ privateKey: SAMPLE.PrivProv, publicKey: SAMPLE.PubProv }), random: () => s.RandProv } } : {}),
       ...o.provisionerOptions,
     },
     {

@@ -1,6 +1,6 @@
 /**
- * Mesh Protocol 1.1, 8.17.1 and 8.17.2: both roles, given the sample key pairs and randoms through the test
- * hooks, put exactly the sample PDUs on the link.
+ * Mesh Protocol 1.1, 8.17.1 and 8.17.2: both roles, on a test platform whose crypto draws the sample key
+ * pairs and randoms (helpers.ts sampleCrypto), put exactly the sample PDUs on the link.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

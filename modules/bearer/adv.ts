@@ -5,7 +5,10 @@
  * messages share it through subscribe()/send(). It keeps the radio's receiver (and so scanning) on
  * while anyone is subscribed.
  */
-import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, Logger, Radio, RadioPacket } from "../platform.js";
+import { AD_TYPE } from "../platform.js";
+import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, Logger, Radio, RadioPacket, TimerHandle } from "../platform.js";
+import { decodeBeacon, encodeUnprovisionedBeacon } from "../beacon.js";
+import type { DeviceAnnouncement, DeviceBearer, DeviceFound, LinkEvents, ProvLink, ProvisionerBearer } from "./bearer.js";
 
 /**
  * Largest AD data: an advertising PDU's AdvData is 31 octets; one AD structure spends one octet on
@@ -121,4 +124,69 @@ export class AdvBearer {
 
 function checkAdType(adType: number): void {
   if (!Number.isInteger(adType) || adType < 0 || adType > 0xff) throw new AdvBearerError(`AD type ${adType}`);
+}
+
+/** What the beacons need of the advertising bearer (AdvBearer has it). */
+export type AdvPort = Pick<AdvBearer, "subscribe" | "send">;
+
+/** Advertising events per Unprovisioned Device beacon, and their interval (3.3.1), ms. */
+const BEACON_ADVERTISE: AdvertiseOptions = { count: 1, intervalMs: 20 };
+
+/**
+ * Unprovisioned Device beacons (3.10.2) on the advertising bearer, in the Mesh Beacon AD type: a device
+ * announces itself with one every interval; a provisioner scans for them. They belong to the advertising
+ * bearer, not to the provisioning roles: pbAdvBearer() attaches them to PB-ADV.
+ */
+export class UnprovisionedBeacons {
+  private timer: TimerHandle | undefined;
+  private handle: AdvertiseHandle | undefined;
+
+  constructor(
+    private readonly adv: AdvPort,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Send the beacon of `announcement` now and every `intervalMs`; `undefined` stops. Throws RangeError on bad fields. */
+  announce(announcement: DeviceAnnouncement | undefined, intervalMs: number): void {
+    this.stop();
+    if (!announcement) return;
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError("beacon interval must be > 0 ms");
+    const beacon = encodeUnprovisionedBeacon(announcement);
+    const tick = (): void => {
+      this.handle = this.adv.send(AD_TYPE.MESH_BEACON, beacon, BEACON_ADVERTISE);
+      this.timer = this.clock.setTimeout(tick, intervalMs);
+    };
+    this.timer = this.clock.setTimeout(tick, 0);
+  }
+
+  /** Report each Unprovisioned Device beacon heard (other and malformed beacons are ignored). Returns the stop function. */
+  scan(onFound: (device: DeviceFound) => void): () => void {
+    return this.adv.subscribe(AD_TYPE.MESH_BEACON, (packet: RadioPacket) => {
+      const b = decodeBeacon(packet.data);
+      if (b.type !== "unprovisioned") return;
+      onFound(b.uriHash ? { uuid: b.uuid, oobInfo: b.oobInfo, uriHash: b.uriHash, rssi: packet.rssi } : { uuid: b.uuid, oobInfo: b.oobInfo, rssi: packet.rssi });
+    });
+  }
+
+  private stop(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.handle?.cancel();
+    this.handle = undefined;
+  }
+}
+
+/**
+ * PB-ADV as one entry of the Provisioning API's list of bearers: links from `pbAdv` (pb-adv.ts PbAdv), device
+ * discovery from the Unprovisioned Device beacons of the advertising bearer it runs on.
+ */
+export function pbAdvBearer(pbAdv: DeviceBearer & ProvisionerBearer, adv: AdvPort, clock: Clock): DeviceBearer & ProvisionerBearer {
+  const beacons = new UnprovisionedBeacons(adv, clock);
+  return {
+    listen: (uuid: Bytes, events: LinkEvents) => pbAdv.listen(uuid, events),
+    stopListening: () => pbAdv.stopListening(),
+    open: (uuid: Bytes, events: LinkEvents): ProvLink => pbAdv.open(uuid, events),
+    announce: (announcement, intervalMs) => beacons.announce(announcement, intervalMs),
+    scan: (onFound) => beacons.scan(onFound),
+  };
 }

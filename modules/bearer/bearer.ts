@@ -1,7 +1,8 @@
 /**
  * The provisioning bearer interface (Mesh Protocol 1.1, 5.2): what the provisioning
- * protocol layer (modules/prov/) needs from a bearer. PB-ADV (pb-adv.ts) implements it;
- * a PB-GATT or PB-Remote bearer would implement the same.
+ * protocol layer (modules/prov/) needs from a bearer. PB-ADV (pb-adv.ts, with the advertising bearer's
+ * Unprovisioned Device beacons: adv.ts pbAdvBearer) implements it; a PB-GATT or PB-Remote bearer implements
+ * the same and is added to the list of bearers the Provisioning API takes, without touching the roles.
  *
  * A bearer carries whole Provisioning PDUs: segmentation, acknowledgement,
  * retransmission and link timeouts are its business, not the protocol layer's.
@@ -44,10 +45,30 @@ export interface ProvLink {
   close(reason: LinkCloseReason): void;
 }
 
+/** What a device makes known so that provisioners find it: the Unprovisioned Device beacon's fields (3.10.2). */
+export interface DeviceAnnouncement {
+  /** Device UUID, 16 bytes. */
+  uuid: Bytes;
+  /** OOB Information (beacon.ts OOB_INFO bits). */
+  oobInfo: number;
+  /** URI Hash, 4 bytes, when the device advertises a URI. */
+  uriHash?: Bytes;
+}
+
+/** A device a provisioner's bearer found, with the signal strength it was heard at (dBm). */
+export interface DeviceFound extends DeviceAnnouncement {
+  rssi: number;
+}
+
 /** Provisioner side of a bearer. */
 export interface ProvisionerBearer {
   /** Open a link to the device with this UUID. `events.opened` or `events.closed(Timeout)` follows. */
   open(uuid: Bytes, events: LinkEvents): ProvLink;
+  /**
+   * Optional: report the unprovisioned devices this bearer finds (PB-ADV: Unprovisioned Device beacons on the
+   * advertising bearer, 3.10.2; PB-GATT: connectable advertisements). Returns the function that stops.
+   */
+  scan?(onFound: (device: DeviceFound) => void): () => void;
 }
 
 /** Device (provisionee) side of a bearer. */
@@ -56,4 +77,22 @@ export interface DeviceBearer {
   listen(uuid: Bytes, events: LinkEvents): void;
   /** Stop accepting new links (an open link is not affected). */
   stopListening(): void;
+  /**
+   * Optional: make the device discoverable on this bearer (PB-ADV: an Unprovisioned Device beacon every
+   * `intervalMs`, 3.10.2), starting now; `undefined` stops. The role stops it while a link is open.
+   */
+  announce?(announcement: DeviceAnnouncement | undefined, intervalMs: number): void;
+}
+
+/** One entry of the list of bearers the Provisioning API takes: a device side, a provisioner side, or both. */
+export type ProvisioningBearer = DeviceBearer | ProvisionerBearer | (DeviceBearer & ProvisionerBearer);
+
+export function isDeviceBearer(b: unknown): b is DeviceBearer {
+  const d = b as DeviceBearer;
+  return !!d && typeof d === "object" && typeof d.listen === "function" && typeof d.stopListening === "function";
+}
+
+export function isProvisionerBearer(b: unknown): b is ProvisionerBearer {
+  const p = b as ProvisionerBearer;
+  return !!p && typeof p === "object" && typeof p.open === "function";
 }

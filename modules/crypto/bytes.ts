@@ -83,17 +83,8 @@ export function utf8Encode(s: string): Bytes {
   return Uint8Array.from(out);
 }
 
-/**
- * True when `a` and `b` hold the same bytes. For equal lengths the time taken does not depend on the
- * contents (no early exit), so it is safe for comparing MICs and confirmation values. Different lengths
- * return false at once (lengths are not secret).
- */
-export function bytesEqual(a: Bytes, b: Bytes): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
+/** The one constant-time comparison lives in modules/util/bytes.ts; re-exported for the crypto modules. */
+export { bytesEqual } from "../util/bytes.js";
 
 /** a XOR b into a new array (equal lengths required; the caller checks). */
 export function xorBytes(a: Bytes, b: Bytes): Bytes {

@@ -17,33 +17,35 @@
  * NotSupportedError. This file imports no role at run time.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger, Platform } from "../platform.js";
-import type { DeviceBearer, ProvisionerBearer } from "../bearer/bearer.js";
+import { isDeviceBearer, isProvisionerBearer } from "../bearer/bearer.js";
+import type { ProvisioningBearer } from "../bearer/bearer.js";
 import { MeshCrypto } from "../crypto/mesh.js";
 import { AlgorithmsBit, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PublicKeyType } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData } from "./pdu.js";
 import { NotSupportedError, ProvisioningError } from "./common.js";
+import type { UnicastAllocator } from "./addresses.js";
 import type {
-  AdvPort,
   ListenOptions,
   OobUseParams,
   OobValue,
   P256KeyPair,
   ProvContext,
   ProvEvent,
-  ProvTestHooks,
+  ProvisionData,
   ProvisionOptions,
   ProvisioneeController,
   ProvisioneeRole,
   ProvisionerController,
   ProvisionerRole,
   RoleEnv,
-  Session,
+  AnySession,
 } from "./common.js";
 
 export { NotSupportedError, ProvisioningError };
 export { Algorithm, AuthenticationMethod, ErrorCode, InputOobAction, OobType, OutputOobAction, PublicKeyType } from "./pdu.js";
 export type { CapabilitiesFields, ProvisioningData, StartFields } from "./pdu.js";
-export type { ProvContext, ProvEvent, OobUseParams, OobValue, P256KeyPair, ListenOptions, ProvisionOptions };
+export type { ProvContext, ProvEvent, OobUseParams, OobValue, P256KeyPair, ListenOptions, ProvisionData, ProvisionOptions };
+export type { AddressRange, AllocationResult } from "./addresses.js";
 
 export interface ProvisioningRoles {
   provisionee?: ProvisioneeRole;
@@ -57,10 +59,13 @@ export interface ProvisioningOptions {
   crypto?: CryptoPrimitives;
   /** Required without `platform`. */
   clock?: Clock;
-  /** The provisioning bearer (modules/bearer/pb-adv.ts PbAdv, or any ProvisionerBearer / DeviceBearer). */
-  pbAdv: ProvisionerBearer | DeviceBearer;
-  /** The advertising bearer for Unprovisioned Device beacons (provisionee) and scanning (provisioner). */
-  advBearer?: AdvPort;
+  /**
+   * The provisioning bearers, at least one (PB-ADV: modules/bearer/adv.ts pbAdvBearer(), which also carries
+   * the Unprovisioned Device beacons; PB-GATT or PB-Remote are added here the same way). The provisionee listens
+   * and is announced on each DeviceBearer; the provisioner opens links on its ProvisionerBearers and scans
+   * on those that can.
+   */
+  bearers: readonly ProvisioningBearer[];
   /** The roles built into this image. */
   roles: ProvisioningRoles;
   /**
@@ -71,16 +76,17 @@ export interface ProvisioningOptions {
   /** Provisionee: the fixed key pair whose public key the provisioner reads OOB (see generateKeys()). */
   keyPair?: P256KeyPair;
   logger?: Logger;
-  /** Simulated ECDH computation time on the Clock, ms (default 0: computed at once). */
-  ecdhComputeMs?: number;
   /** Offload ECDH to the application: 'ecdh-request' events, answered with sharedSecretProvide(). */
   ecdhOffload?: boolean;
   /** Provisioner: report the same unprovisioned UUID again only after this many ms (default 10000). */
   unprovisionedReportIntervalMs?: number;
+  /**
+   * Provisioner: assigns each device's unicast addresses once its Capabilities tell its element count
+   * (addresses.ts UnicastAllocator); provision() may then leave out the Unicast Address.
+   */
+  addresses?: UnicastAllocator;
   /** The application's event handler. Exceptions thrown by it are logged, never propagated into the stack. */
   onEvent: (event: ProvEvent) => void;
-  /** Tests only: fixed key pairs and randoms (the spec's sample data). */
-  testHooks?: ProvTestHooks;
 }
 
 /** Check provisionee capabilities (5.4.1.2 field ranges). Returns a reason or null. */
@@ -106,7 +112,7 @@ function isKeyPair(k: unknown): k is P256KeyPair {
 }
 
 export class Provisioning {
-  private readonly contexts = new Map<number, Session>();
+  private readonly contexts = new Map<number, AnySession>();
   private readonly provisionee: ProvisioneeController | undefined;
   private readonly provisioner: ProvisionerController | undefined;
   private readonly crypto: CryptoPrimitives;
@@ -114,13 +120,12 @@ export class Provisioning {
 
   constructor(options: ProvisioningOptions) {
     if (!options || typeof options !== "object") throw new ProvisioningError("invalid-argument", "init: options missing");
-    const { pbAdv, roles } = options;
+    const { bearers, roles } = options;
     const crypto = options.crypto ?? options.platform?.crypto;
     const clock = options.clock ?? options.platform?.clock;
-    if (!crypto || !clock || !pbAdv || !roles) throw new ProvisioningError("invalid-argument", "init: crypto, clock (or platform), pbAdv and roles are required");
+    if (!crypto || !clock || !roles) throw new ProvisioningError("invalid-argument", "init: crypto, clock (or platform), bearers and roles are required");
+    if (!Array.isArray(bearers) || bearers.length === 0) throw new ProvisioningError("invalid-argument", "init: bearers must be a non-empty list");
     if (typeof options.onEvent !== "function") throw new ProvisioningError("invalid-argument", "init: onEvent must be a function");
-    const ecdhComputeMs = options.ecdhComputeMs ?? 0;
-    if (!Number.isFinite(ecdhComputeMs) || ecdhComputeMs < 0) throw new ProvisioningError("invalid-argument", "init: ecdhComputeMs must be >= 0");
     if (options.keyPair !== undefined && !isKeyPair(options.keyPair)) {
       throw new ProvisioningError("invalid-argument", "init: keyPair needs a 32-byte privateKey and a 64-byte publicKey");
     }
@@ -136,9 +141,7 @@ export class Provisioning {
       crypto: new MeshCrypto(crypto),
       clock,
       ...(logger ? { logger } : {}),
-      ecdhComputeMs,
       ecdhOffload: !!options.ecdhOffload,
-      ...(options.testHooks ? { hooks: options.testHooks } : {}),
       nextId: () => this.nextContextId++,
       emit: (event) => {
         try {
@@ -152,8 +155,8 @@ export class Provisioning {
     };
 
     if (roles.provisionee) {
-      const bearer = pbAdv as DeviceBearer;
-      if (typeof bearer.listen !== "function") throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
+      const deviceBearers = bearers.filter(isDeviceBearer);
+      if (!deviceBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
       const keyPair = options.keyPair ? { privateKey: options.keyPair.privateKey.slice(), publicKey: options.keyPair.publicKey.slice() } : undefined;
       const capabilities: CapabilitiesFields = {
         numberOfElements: 1,
@@ -168,13 +171,19 @@ export class Provisioning {
       };
       const bad = checkCapabilities(capabilities, !!keyPair);
       if (bad) throw new ProvisioningError("invalid-argument", "init: capabilities: " + bad);
-      this.provisionee = roles.provisionee.create(env, bearer, options.advBearer, keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities });
+      this.provisionee = roles.provisionee.create(env, deviceBearers, keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities });
     }
     if (roles.provisioner) {
-      const bearer = pbAdv as ProvisionerBearer;
-      if (typeof bearer.open !== "function") throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
+      const provisionerBearers = bearers.filter(isProvisionerBearer);
+      if (!provisionerBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
       const interval = options.unprovisionedReportIntervalMs;
-      this.provisioner = roles.provisioner.create(env, bearer, options.advBearer, interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {});
+      if (options.addresses !== undefined && typeof options.addresses?.allocate !== "function") {
+        throw new ProvisioningError("invalid-argument", "init: addresses must be a UnicastAllocator");
+      }
+      this.provisioner = roles.provisioner.create(env, provisionerBearers, {
+        ...(interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {}),
+        ...(options.addresses ? { addresses: options.addresses } : {}),
+      });
     }
   }
 
@@ -188,7 +197,7 @@ export class Provisioning {
     return this.provisioner;
   }
 
-  private session(ctx: ProvContext, what: string): Session {
+  private session(ctx: ProvContext, what: string): AnySession {
     const s = ctx && typeof ctx === "object" ? this.contexts.get(ctx.id) : undefined;
     if (!s || s.ctx !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
     return s;
@@ -217,8 +226,11 @@ export class Provisioning {
 
   // ---- provisioner ----
 
-  /** Provision the device `uuid` with `data` (nrf_mesh_prov_provision). Returns the link's context. */
-  provision(uuid: Bytes, data: ProvisioningData, options: ProvisionOptions = {}): ProvContext {
+  /**
+   * Provision the device `uuid` with `data` (nrf_mesh_prov_provision). Without `data.unicastAddress`, the
+   * `addresses` allocator given to init assigns the device's range after its Capabilities. Returns the link's context.
+   */
+  provision(uuid: Bytes, data: ProvisionData, options: ProvisionOptions = {}): ProvContext {
     return this.prov().provision(uuid, data, options);
   }
 

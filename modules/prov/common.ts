@@ -1,21 +1,22 @@
 /**
  * What the two provisioning roles share (Mesh Protocol 1.1, 5.4; the layout follows Zephyr's prov.c):
- * the events, the ConfirmationInputs, the AuthValue rules (5.4.2.4), OOB value generation, the ECDH step,
- * the provisioning protocol timeout (5.4.4) and the per-link session with its PDU dispatch table.
+ * the events, the ConfirmationInputs, the ECDH step, authentication, the Confirmation/Random check, the
+ * provisioning protocol timeout (5.4.4) and the per-link session with its one phase and its PDU dispatch
+ * table. The rules both roles apply (Start against Capabilities, AuthValue, the automatic OOB choice) are in
+ * rules.ts.
  *
  * Roles: provisionee.ts (the device) and provisioner.ts. api.ts is the application API.
  */
-import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, CryptoPrimitives, Logger, RadioPacket } from "../platform.js";
+import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
 import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
-import { Algorithm, MeshCrypto } from "../crypto/mesh.js";
-import { bytesEqual } from "../crypto/bytes.js";
+import { Algorithm, CONFIRMATION_INPUTS_LENGTH, MeshCrypto } from "../crypto/mesh.js";
+import { bytesEqual } from "../util/bytes.js";
 import {
   AuthenticationMethod,
   ErrorCode,
-  InputOobAction,
-  MAX_OOB_SIZE,
-  OutputOobAction,
+  PduType,
+  StartPublicKey,
   decodePdu,
   encodePdu,
   errorCodeName,
@@ -26,6 +27,9 @@ import {
   pduType,
 } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData, ProvisioningPdu, StartFields } from "./pdu.js";
+import { authValueFromOob, authValueOf, generateOobValue } from "./rules.js";
+import type { AuthDataAwaited } from "./rules.js";
+import type { UnicastAllocator } from "./addresses.js";
 
 /** Provisioning protocol timeout (5.4.4): 60 s without progress on a link closes it. */
 export const PROVISIONING_TIMEOUT_MS = 60_000;
@@ -131,7 +135,18 @@ export type ProvEvent =
    * Provisioning failed with `code` (a Provisioning Failed error code): sent by the provisionee, received
    * by the provisioner (`byPeer`), or the provisioner's own finding.
    */
-  | { type: "failed"; ctx: ProvContext; code: number; byPeer: boolean; reason: string };
+  | {
+      type: "failed";
+      ctx: ProvContext;
+      code: number;
+      byPeer: boolean;
+      reason: string;
+      /**
+       * Set when the failure is a link closed before Provisioning Complete without a Provisioning Failed: the
+       * Link Close reason (e.g. "success" from a peer's bug or a spoofed Link Close), kept visible.
+       */
+      closeReason?: LinkClosedReason;
+    };
 
 export type ProvEventType = ProvEvent["type"];
 
@@ -145,7 +160,7 @@ export type ProvEventType = ProvEvent["type"];
  * as the PDUs pass (PDU values without the type octet).
  */
 export class ConfirmationInputs {
-  static readonly LENGTH = 145;
+  static readonly LENGTH = CONFIRMATION_INPUTS_LENGTH;
   private readonly buf = new Uint8Array(ConfirmationInputs.LENGTH);
   private filled = 0;
 
@@ -179,129 +194,8 @@ export class ConfirmationInputs {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// AuthValue (5.4.2.4) and OOB values
-// ---------------------------------------------------------------------------------------------------------
-
-/** 10^size, size 1..8. */
-function pow10(size: number): number {
-  let n = 1;
-  for (let i = 0; i < size; i++) n *= 10;
-  return n;
-}
-
-/** What a person sees or enters for an action: a count (never 0), a number, or alphanumeric characters. */
-export type OobValueKind = "count" | "numeric" | "alphanumeric";
-
-/** The kind of value of an Output or Input OOB action (5.4.2.4: Tables of Output/Input OOB actions). */
-export function oobValueKind(method: number, action: number): OobValueKind | undefined {
-  if (method === AuthenticationMethod.OutputOob) {
-    if (action === OutputOobAction.Blink || action === OutputOobAction.Beep || action === OutputOobAction.Vibrate) return "count";
-    if (action === OutputOobAction.OutputNumeric) return "numeric";
-    if (action === OutputOobAction.OutputAlphanumeric) return "alphanumeric";
-  } else if (method === AuthenticationMethod.InputOob) {
-    if (action === InputOobAction.Push || action === InputOobAction.Twist) return "count";
-    if (action === InputOobAction.InputNumeric) return "numeric";
-    if (action === InputOobAction.InputAlphanumeric) return "alphanumeric";
-  }
-  return undefined;
-}
-
-/** AuthValue of a number: big-endian in the last bytes of `length` (16 or 32) bytes, the rest zero (5.4.2.4). */
-export function authValueFromNumber(value: number, length: 16 | 32): Bytes {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError("authValueFromNumber: not a 32-bit value");
-  const out = new Uint8Array(length);
-  out[length - 4] = (value >>> 24) & 0xff;
-  out[length - 3] = (value >>> 16) & 0xff;
-  out[length - 2] = (value >>> 8) & 0xff;
-  out[length - 1] = value & 0xff;
-  return out;
-}
-
-const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
-/** AuthValue of an alphanumeric string: its ASCII characters left-aligned, zero padded (5.4.2.4). */
-export function authValueFromString(value: string, length: 16 | 32): Bytes {
-  const out = new Uint8Array(length);
-  if (value.length > length) throw new RangeError("authValueFromString: string too long");
-  for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i) & 0xff;
-  return out;
-}
-
-/**
- * Check an OOB value given by the application for `action`/`size`. Returns a reason, or null when valid:
- * counts are integers 1 .. 10^size - 1, numbers 0 .. 10^size - 1, strings 1..size characters '0'-'9','A'-'Z'.
- */
-export function checkOobValue(method: number, action: number, size: number, value: OobValue): string | null {
-  const kind = oobValueKind(method, action);
-  if (!kind) return "no OOB value for this method/action";
-  if (!Number.isInteger(size) || size < 1 || size > MAX_OOB_SIZE) return "size out of 1..8";
-  if (kind === "alphanumeric") {
-    if (typeof value !== "string") return "an alphanumeric action needs a string";
-    if (value.length < 1 || value.length > size) return "string length out of 1.." + size;
-    for (let i = 0; i < value.length; i++) if (ALPHANUMERIC.indexOf(value[i]!) < 0) return "characters must be 0-9 or A-Z";
-    return null;
-  }
-  if (typeof value !== "number" || !Number.isInteger(value)) return "a numeric action needs an integer";
-  const min = kind === "count" ? 1 : 0;
-  if (value < min || value > pow10(size) - 1) return `value out of ${min}..${pow10(size) - 1}`;
-  return null;
-}
-
-/** AuthValue of a checked OOB value. */
-export function authValueFromOob(value: OobValue, length: 16 | 32): Bytes {
-  return typeof value === "string" ? authValueFromString(value, length) : authValueFromNumber(value, length);
-}
-
-/** A uniform random integer in 0 .. n-1 (n <= 2^32), by rejection sampling on 32-bit draws. */
-export function randomBelow(randomBytes: (n: number) => Bytes, n: number): number {
-  if (!Number.isInteger(n) || n < 1 || n > 0x100000000) throw new RangeError("randomBelow: n out of range");
-  const limit = 0x100000000 - (0x100000000 % n);
-  for (;;) {
-    const b = randomBytes(4);
-    const v = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-    if (v < limit) return v % n;
-  }
-}
-
-/**
- * A random OOB value for an Output OOB (device) or Input OOB (provisioner) action (5.4.2.4): counts
- * (blink, beep, vibrate, push, twist) in 1 .. 10^size - 1, numbers in 0 .. 10^size - 1, strings of `size`
- * characters from '0'-'9', 'A'-'Z'.
- */
-export function generateOobValue(randomBytes: (n: number) => Bytes, method: number, action: number, size: number): OobValue {
-  const kind = oobValueKind(method, action);
-  if (!kind || !Number.isInteger(size) || size < 1 || size > MAX_OOB_SIZE) {
-    throw new RangeError("generateOobValue: no OOB value for this method/action/size");
-  }
-  if (kind === "alphanumeric") {
-    let s = "";
-    for (let i = 0; i < size; i++) s += ALPHANUMERIC[randomBelow(randomBytes, ALPHANUMERIC.length)]!;
-    return s;
-  }
-  if (kind === "count") return 1 + randomBelow(randomBytes, pow10(size) - 1);
-  return randomBelow(randomBytes, pow10(size));
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // The environment the roles run in
 // ---------------------------------------------------------------------------------------------------------
-
-/** What the roles need from the advertising bearer (modules/bearer/adv.ts AdvBearer): beacons and scanning. */
-export interface AdvPort {
-  subscribe(adType: number, handler: (packet: RadioPacket) => void): () => void;
-  send(adType: number, data: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle;
-}
-
-/**
- * Test hooks: fixed key pairs and randoms (the spec's sample data, 8.17). Each returns undefined to fall back
- * to the crypto primitives.
- */
-export interface ProvTestHooks {
-  /** The key pair of a new session (provisioner, or provisionee without OOB public key). */
-  keyPair?(role: Role): P256KeyPair | undefined;
-  /** The Random of a session (16 or 32 bytes). */
-  random?(role: Role, length: number): Bytes | undefined;
-}
 
 /** The services every session uses; built by api.ts. */
 export interface RoleEnv {
@@ -309,18 +203,15 @@ export interface RoleEnv {
   readonly crypto: MeshCrypto;
   readonly clock: Clock;
   readonly logger?: Logger;
-  /** Simulated ECDH computation time on the Clock, ms (0: synchronous). */
-  readonly ecdhComputeMs: number;
   /** Raise 'ecdh-request' and wait for sharedSecretProvide instead of computing ECDH. */
   readonly ecdhOffload: boolean;
-  readonly hooks?: ProvTestHooks;
   /** A new context id. */
   nextId(): number;
   /** Deliver an event to the application (exceptions from the application are caught and logged). */
   emit(event: ProvEvent): void;
   /** The context map of the API: sessions register while their link exists. */
-  register(session: Session): void;
-  unregister(session: Session): void;
+  register(session: AnySession): void;
+  unregister(session: AnySession): void;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -328,68 +219,99 @@ export interface RoleEnv {
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * One row of a role's PDU table: in which states the PDU type is expected, the exact parameter length when it
+ * The phases both roles share; each role adds the phases of its side of the protocol (provisionee.ts,
+ * provisioner.ts), and a session is always in exactly one of them.
+ */
+export const Phase = {
+  /** The ECDH step runs (5.4.2.3); PDUs arriving meanwhile wait. */
+  Ecdh: "ecdh",
+  /** Provisioning Complete sent (provisionee) or received (provisioner): the session succeeded. */
+  Complete: "complete",
+  /** A protocol error ended the session (Provisioning Failed sent or received, or the provisioner's own finding). */
+  Failed: "failed",
+  /** The session ended without success or failure of the protocol (protocol timeout): the link is closing. */
+  Closing: "closing",
+  /** The link is closed. */
+  Closed: "closed",
+} as const;
+export type SharedPhase = (typeof Phase)[keyof typeof Phase];
+
+/**
+ * One row of a role's PDU table: in which phases the PDU type is expected, the exact parameter length when it
  * depends on the session (Confirmation and Random: 16 or 32 octets by algorithm; the fixed lengths are the
  * codec's, pdu.ts), and its handler.
  */
-export interface PduRule<S extends Session> {
+export interface PduRule<S extends AnySession> {
   readonly states: readonly string[];
   readonly length?: (session: S) => number;
   readonly handle: (session: S, pdu: ProvisioningPdu, raw: Bytes) => void;
 }
 
 /** The exact length of Confirmation and Random in a session: the AuthValue length of its algorithm (5.4.1.6). */
-export const AUTH_LENGTH = (session: Session): number => session.authLength;
+export const AUTH_LENGTH = (session: AnySession): number => session.authValueLength;
 
-export type PduTable<S extends Session> = Readonly<Partial<Record<number, PduRule<S>>>>;
+export type PduTable<S extends AnySession> = Readonly<Partial<Record<number, PduRule<S>>>>;
+
+/** A session of either role (its phase type is the role's own). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySession = Session<any>;
+
+/** Where a role goes during authentication (5.4.2.4): the phases it waits in. */
+export interface AuthPhases<P extends string> {
+  /** Waiting for the application's static OOB data. */
+  static: P;
+  /** Waiting for the value a person enters (read off the peer's output). */
+  entering: P;
+  /** This side showed its value; waiting for the peer (device: its Confirmation; provisioner: Input Complete). */
+  shown: P;
+}
 
 /**
- * One provisioning link, the common part of both roles: PDU dispatch through the role's table (Invalid PDU,
- * Unexpected PDU and Invalid Format before any handler runs), the 60 s protocol timer, the ECDH step, the
- * queue of PDUs that arrive while an asynchronous step runs, and the key material.
+ * One provisioning link, the common part of both roles: its one phase (a union of the shared phases and the
+ * role's own), PDU dispatch through the role's table (Invalid PDU, Unexpected PDU and Invalid Format before
+ * any handler runs), the 60 s protocol timer, the ECDH step, authentication, the Confirmation/Random check,
+ * the queue of PDUs that arrive while an asynchronous step runs, and the key material (private to the
+ * session and its role).
  */
-export abstract class Session {
+export abstract class Session<P extends string = string> {
   readonly id: number;
   abstract readonly role: Role;
-  state = "idle";
-  /** True once the session reached Complete, failed, or its link closed: no PDU is handled any more. */
-  finished = false;
-  /** The link is closed (the bearer reported it). */
-  closed = false;
-  link: ProvLink | undefined;
+  private phase: P | SharedPhase;
+  private linkValue: ProvLink | undefined;
 
-  readonly confirmationInputs = new ConfirmationInputs();
-  algorithm: Algorithm = Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM;
-  authLength: 16 | 32 = 16;
-  method: number = AuthenticationMethod.NoOob;
-  action = 0;
-  size = 0;
-  oobPublicKey = false;
-  keyPair: P256KeyPair | undefined;
-  peerPublicKey: Bytes | undefined;
-  ecdhSecret: Bytes | undefined;
-  authValue: Bytes | undefined;
-  confirmationSalt: Bytes | undefined;
-  confirmationKey: Bytes | undefined;
-  ownRandom: Bytes | undefined;
-  ownConfirmation: Bytes | undefined;
-  peerConfirmation: Bytes | undefined;
-  sessionKey: Bytes | undefined;
-  sessionNonce: Bytes | undefined;
-  deviceKey: Bytes | undefined;
+  protected readonly confirmationInputs = new ConfirmationInputs();
+  protected algorithm: Algorithm = Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM;
+  private authLength: 16 | 32 = 16;
+  protected method: number = AuthenticationMethod.NoOob;
+  protected action = 0;
+  protected size = 0;
+  protected oobPublicKey = false;
+  protected keyPair: P256KeyPair | undefined;
+  /** True when the key pair is the application's fixed OOB key pair, which must survive the session. */
+  protected keepKeyPair = false;
+  protected peerPublicKey: Bytes | undefined;
+  private ecdhSecret: Bytes | undefined;
+  private authValue: Bytes | undefined;
+  private confirmationSalt: Bytes | undefined;
+  private confirmationKey: Bytes | undefined;
+  protected ownRandom: Bytes | undefined;
+  protected ownConfirmation: Bytes | undefined;
+  private peerConfirmation: Bytes | undefined;
+  protected sessionKey: Bytes | undefined;
+  protected sessionNonce: Bytes | undefined;
+  protected deviceKey: Bytes | undefined;
 
-  /** An asynchronous step runs (ECDH, a value from the application): PDUs wait in `pending`. */
-  private busy = false;
   private readonly pending: Bytes[] = [];
   private timer: unknown;
-  private waitingEcdh: ((secret: Bytes) => void) | undefined;
-  private ecdhTimer: unknown;
+  private waitingEcdh: ((secret: Bytes | undefined) => void) | undefined;
 
   protected constructor(
     readonly env: RoleEnv,
     readonly uuid: Bytes,
+    initial: P,
   ) {
     this.id = env.nextId();
+    this.phase = initial;
   }
 
   private context: ProvContext | undefined;
@@ -399,8 +321,41 @@ export abstract class Session {
     return (this.context ??= Object.freeze({ id: this.id, role: this.role, uuid: this.uuid.slice() }));
   }
 
+  /** The session's phase. */
+  get state(): P | SharedPhase {
+    return this.phase;
+  }
+
+  /** The link, once open (provisioner: once opening). */
+  get link(): ProvLink | undefined {
+    return this.linkValue;
+  }
+
+  /** AuthValue, Random and Confirmation length of the session's algorithm (5.4.2.4): 16 or 32. */
+  get authValueLength(): 16 | 32 {
+    return this.authLength;
+  }
+
+  /** True once the session succeeded, failed or its link is closing or closed: no PDU is handled any more. */
+  get finished(): boolean {
+    const p = this.phase;
+    return p === Phase.Complete || p === Phase.Failed || p === Phase.Closing || p === Phase.Closed;
+  }
+
+  protected enter(phase: P | SharedPhase): void {
+    this.phase = phase;
+  }
+
+  /** True in the phases where arriving PDUs wait (the ECDH step; the roles add theirs). */
+  protected holds(phase: P | SharedPhase): boolean {
+    return phase === Phase.Ecdh;
+  }
+
   /** The role's PDU table. */
-  protected abstract table(): PduTable<Session>;
+  protected abstract table(): PduTable<AnySession>;
+
+  /** The role's authentication phases. */
+  protected abstract readonly authPhases: AuthPhases<P>;
 
   /**
    * A protocol error in this session: the provisionee sends Provisioning Failed and waits for the link to
@@ -408,14 +363,36 @@ export abstract class Session {
    */
   abstract protocolError(code: number, reason: string): void;
 
+  /** The AuthValue is known (No OOB, the application's static data, or the value entered): continue. */
+  protected abstract authValueKnown(): void;
+
   /** Called once, when the link closed (after the common clean-up). */
   protected abstract onLinkClosed(reason: LinkCloseReason, byPeer: boolean): void;
 
+  /** The peer's name in reasons ("device" or "provisioner"). */
+  private get peer(): string {
+    return this.role === "provisioner" ? "device" : "provisioner";
+  }
+
   // ---- application inputs; the roles override what they accept ----
 
-  /** Static OOB bytes or an Input/Output OOB value from the application. */
-  authDataProvide(_data: Bytes | OobValue): void {
-    throw new ProvisioningError("invalid-state", "authDataProvide: no authentication data is awaited");
+  /**
+   * Static OOB bytes or an Input/Output OOB value from the application (nrf_mesh_prov_auth_data_provide), in
+   * the phase that awaits it (rules.ts authValueOf checks it).
+   */
+  authDataProvide(data: Bytes | OobValue): void {
+    if (this.finished) throw new ProvisioningError("invalid-state", "authDataProvide: the session is over");
+    const awaited: AuthDataAwaited | undefined =
+      this.phase === this.authPhases.static
+        ? { kind: "static", length: this.authLength }
+        : this.phase === this.authPhases.entering
+          ? { kind: "oob", method: this.method, action: this.action, size: this.size, length: this.authLength }
+          : undefined;
+    if (!awaited) throw new ProvisioningError("invalid-state", "authDataProvide: no authentication data is awaited");
+    const r = authValueOf(awaited, data);
+    if (!r.ok) throw new ProvisioningError("invalid-argument", "authDataProvide: " + r.reason);
+    this.authValue = r.authValue;
+    this.guard(() => this.authValueKnown());
   }
 
   /** The device's OOB public key (provisioner). */
@@ -456,22 +433,30 @@ export abstract class Session {
     };
   }
 
+  /** The link a provisioner is opening (before it is open). */
+  protected setLink(link: ProvLink): void {
+    this.linkValue = link;
+  }
+
   /** Overridden by the roles; the base records the link and starts the protocol timer. */
   protected linkOpened(link: ProvLink): void {
-    this.link = link;
+    this.linkValue = link;
     this.restartTimer();
     this.env.emit({ type: "link-established", ctx: this.ctx });
   }
 
   private linkClosed(reason: LinkCloseReason, byPeer: boolean): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.finished = true;
+    if (this.phase === Phase.Closed) return;
+    const before = this.phase;
+    this.enter(Phase.Closed);
     this.waitingEcdh = undefined;
     this.pending.length = 0;
     this.stopTimer();
-    if (this.ecdhTimer !== undefined) this.env.clock.clearTimeout(this.ecdhTimer);
-    this.ecdhTimer = undefined;
+    // A link closed before Provisioning Complete is a failed provisioning, even with reason Success (a spoofed
+    // Link Close or a peer's bug): the application hears 'failed', with the close reason (5.3.1.4.3, 5.4.4).
+    if (reason === LinkCloseReason.Success && before !== Phase.Complete && before !== Phase.Failed) {
+      this.reportFailed(ErrorCode.UnexpectedError, byPeer, `link closed (reason Success${byPeer ? ", by the " + this.peer : ""}) before Provisioning Complete`, "success");
+    }
     this.onLinkClosed(reason, byPeer);
     this.env.unregister(this);
     this.env.emit({ type: "link-closed", ctx: this.ctx, reason: closeReasonName(reason), byPeer });
@@ -484,22 +469,19 @@ export abstract class Session {
     if (this.keyPair && !this.keepKeyPair) this.keyPair.privateKey.fill(0);
   }
 
-  /** True when the key pair is the application's fixed OOB key pair, which must survive the session. */
-  protected keepKeyPair = false;
-
   /** Close the link (Link Close with `reason`); `closed` follows from the bearer. */
   closeLink(reason: LinkCloseReason): void {
-    if (this.closed || !this.link) return;
-    this.finished = true;
+    if (this.phase === Phase.Closed || !this.linkValue) return;
+    if (!this.finished) this.enter(Phase.Closing);
     this.stopTimer();
-    this.link.close(reason);
+    this.linkValue.close(reason);
   }
 
   /** Send one PDU (returned encoded); the protocol timer restarts when the peer acknowledges it. */
-  send(pdu: ProvisioningPdu): Bytes {
+  protected send(pdu: ProvisioningPdu): Bytes {
     const bytes = encodePdu(pdu);
-    const link = this.link;
-    if (!link || this.closed) return bytes;
+    const link = this.linkValue;
+    if (!link || this.phase === Phase.Closed) return bytes;
     this.log("debug", "send " + pduName(pdu.type));
     link.send(bytes, () => {
       if (!this.finished) this.restartTimer();
@@ -512,10 +494,10 @@ export abstract class Session {
     this.stopTimer();
     this.timer = this.env.clock.setTimeout(() => {
       this.timer = undefined;
-      if (this.closed) return;
+      if (this.phase === Phase.Closed) return;
       this.log("warn", "provisioning protocol timeout");
-      this.finished = true;
-      this.link?.close(LinkCloseReason.Timeout);
+      if (!this.finished) this.enter(Phase.Closing);
+      this.linkValue?.close(LinkCloseReason.Timeout);
     }, PROVISIONING_TIMEOUT_MS);
   }
 
@@ -538,12 +520,12 @@ export abstract class Session {
 
   /**
    * One PDU from the bearer. Checks, in this order (as Zephyr and nRF5 do): the type is known (else Invalid
-   * PDU), expected in the current state (else Unexpected PDU), well-formed (else Invalid Format).
+   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format).
    */
-  receive(raw: Bytes): void {
+  private receive(raw: Bytes): void {
     if (this.finished) return;
     this.restartTimer();
-    if (this.busy) {
+    if (this.holds(this.phase)) {
       // A well-behaved peer has at most a PDU or two in flight here; a flood is refused.
       if (this.pending.length >= MAX_PENDING_PDUS) {
         this.protocolError(ErrorCode.OutOfResources, "too many PDUs while busy");
@@ -559,9 +541,9 @@ export abstract class Session {
       return;
     }
     const rule = this.table()[type];
-    if (!rule || rule.states.indexOf(this.state) < 0) {
-      this.log("warn", `unexpected ${pduName(type)} in state ${this.state}`);
-      this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.state}`);
+    if (!rule || rule.states.indexOf(this.phase) < 0) {
+      this.log("warn", `unexpected ${pduName(type)} in state ${this.phase}`);
+      this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.phase}`);
       return;
     }
     const decoded = decodePdu(raw);
@@ -579,40 +561,27 @@ export abstract class Session {
     rule.handle(this, decoded.pdu, raw);
   }
 
-  /** Enter (true) or leave (false) an asynchronous step; leaving replays the PDUs that arrived meanwhile. */
-  protected setBusy(busy: boolean): void {
-    this.busy = busy;
-    this.drain();
-  }
-
-  private drain(): void {
-    while (!this.busy && !this.finished && this.pending.length) this.receive(this.pending.shift()!);
+  /** Handle the PDUs that arrived while the session held them, once it no longer does. */
+  protected release(): void {
+    while (!this.holds(this.phase) && !this.finished && this.pending.length) this.receive(this.pending.shift()!);
   }
 
   // ---- shared protocol steps ----
 
-  /** Use the algorithm of the Start PDU. */
+  /** Use the Start fields (5.4.1.3): algorithm, OOB public key, authentication method/action/size. */
   protected useStart(start: StartFields): void {
     this.algorithm = start.algorithm as Algorithm;
     this.authLength = MeshCrypto.authValueLength(this.algorithm);
     this.method = start.authenticationMethod;
     this.action = start.authenticationAction;
     this.size = start.authenticationSize;
-    this.oobPublicKey = start.publicKey === 1;
+    this.oobPublicKey = start.publicKey === StartPublicKey.OobPublicKey;
   }
 
-  /** A new P-256 key pair for this session (the test hook may fix it). */
-  protected newKeyPair(): P256KeyPair {
-    const fixed = this.env.hooks?.keyPair?.(this.role);
-    if (fixed) return { privateKey: fixed.privateKey.slice(), publicKey: fixed.publicKey.slice() };
-    return this.env.primitives.p256GenerateKeyPair();
-  }
-
-  /** This session's Random (5.4.2.4), 16 or 32 bytes. */
-  protected newRandom(): Bytes {
-    const fixed = this.env.hooks?.random?.(this.role, this.authLength);
-    if (fixed && fixed.length === this.authLength) return fixed.slice();
-    return this.env.primitives.randomBytes(this.authLength);
+  /** Send this side's public key (5.4.1.4). */
+  protected sendPublicKey(): void {
+    const own = this.keyPair!.publicKey;
+    this.send({ type: PduType.PublicKey, publicKeyX: own.slice(0, 32), publicKeyY: own.slice(32, 64) });
   }
 
   /**
@@ -639,43 +608,73 @@ export abstract class Session {
   }
 
   /**
-   * The ECDH step: ECDHSecret = P-256 ECDH(own private key, peer public key), computed by the primitives
-   * (after `ecdhComputeMs` on the Clock when set) or by the application ('ecdh-request' ->
-   * sharedSecretProvide). PDUs arriving meanwhile wait. `then` runs with the secret stored.
+   * The ECDH step: ECDHSecret = P-256 ECDH(own private key, peer public key) (5.4.2.3), by the platform's
+   * primitives (p256EcdhAsync when the platform computes it later, else p256Ecdh) or by the application
+   * ('ecdh-request' -> sharedSecretProvide). PDUs arriving meanwhile wait. The peer's key was validated
+   * already, so a failure here is ours: Unexpected Error. Then authentication starts.
    */
-  protected computeEcdh(then: () => void): void {
+  protected computeEcdh(): void {
     const keyPair = this.keyPair!;
     const peer = this.peerPublicKey!;
-    this.busy = true;
+    this.enter(Phase.Ecdh);
     const finish = (secret: Bytes | undefined): void => {
-      if (this.finished) return;
-      if (!secret) {
-        this.protocolError(ErrorCode.InvalidFormat, "ECDH failed");
+      if (this.phase !== Phase.Ecdh) return;
+      if (!secret || secret.length !== 32) {
+        this.protocolError(ErrorCode.UnexpectedError, "ECDH failed");
         return;
       }
       this.ecdhSecret = secret;
-      this.busy = false;
-      // The continuation may start another asynchronous step (a value from the application): setBusy(true).
-      then();
-      this.drain();
-    };
-    const compute = (): Bytes | undefined => {
-      try {
-        return this.env.primitives.p256Ecdh(keyPair.privateKey, peer);
-      } catch {
-        return undefined;
-      }
+      this.authenticate();
+      this.release();
     };
     if (this.env.ecdhOffload) {
       this.waitingEcdh = (secret) => this.guard(() => finish(secret));
       this.env.emit({ type: "ecdh-request", ctx: this.ctx, privateKey: keyPair.privateKey, peerPublicKey: peer });
-    } else if (this.env.ecdhComputeMs > 0) {
-      this.ecdhTimer = this.env.clock.setTimeout(() => {
-        this.ecdhTimer = undefined;
-        this.guard(() => finish(compute()));
-      }, this.env.ecdhComputeMs);
+      return;
+    }
+    const p = this.env.primitives;
+    if (p.p256EcdhAsync) {
+      try {
+        p.p256EcdhAsync(keyPair.privateKey, peer, (secret) => this.guard(() => finish(secret)));
+      } catch {
+        finish(undefined);
+      }
+      return;
+    }
+    let secret: Bytes | undefined;
+    try {
+      secret = p.p256Ecdh(keyPair.privateKey, peer);
+    } catch {
+      secret = undefined;
+    }
+    finish(secret);
+  }
+
+  /**
+   * Authentication (5.4.2.4) after the ECDH step: No OOB (a zero AuthValue), Static OOB (the application's
+   * data), or an Output/Input OOB value that one side shows (generated here: the device for Output OOB, the
+   * provisioner for Input OOB) and a person enters on the other side.
+   */
+  private authenticate(): void {
+    switch (this.method) {
+      case AuthenticationMethod.NoOob:
+        this.authValue = new Uint8Array(this.authLength);
+        this.authValueKnown();
+        return;
+      case AuthenticationMethod.StaticOob:
+        this.enter(this.authPhases.static);
+        this.env.emit({ type: "static-request", ctx: this.ctx, length: this.authLength });
+        return;
+    }
+    const weShow = (this.method === AuthenticationMethod.OutputOob) === (this.role === "provisionee");
+    if (weShow) {
+      const value = generateOobValue((n) => this.env.primitives.randomBytes(n), this.method, this.action, this.size);
+      this.authValue = authValueFromOob(value, this.authLength);
+      this.enter(this.authPhases.shown);
+      this.env.emit({ type: "output-request", ctx: this.ctx, method: this.method as AuthenticationMethod, action: this.action, size: this.size, value });
     } else {
-      finish(compute());
+      this.enter(this.authPhases.entering);
+      this.env.emit({ type: "input-request", ctx: this.ctx, method: this.method as AuthenticationMethod, action: this.action, size: this.size });
     }
   }
 
@@ -684,16 +683,40 @@ export abstract class Session {
     const c = this.env.crypto;
     this.confirmationSalt = c.confirmationSalt(this.algorithm, this.confirmationInputs.bytes());
     this.confirmationKey = c.confirmationKey(this.algorithm, this.ecdhSecret!, this.confirmationSalt, this.authValue!);
-    this.ownRandom = this.newRandom();
+    this.ownRandom = this.env.primitives.randomBytes(this.authLength);
     this.ownConfirmation = c.confirmation(this.algorithm, this.confirmationKey, this.ownRandom, this.authValue!);
     return this.ownConfirmation;
   }
 
-  /** The peer's Random against its Confirmation; derives the session keys when it matches (5.4.2.4, 5.4.2.5). */
-  protected checkPeerRandom(peerRandom: Bytes, provisionerRandom: Bytes, deviceRandom: Bytes): boolean {
+  /**
+   * Take the peer's Confirmation (5.4.2.4); one equal to ours (reflected) is refused with Confirmation Failed.
+   * Returns false when refused.
+   */
+  protected acceptPeerConfirmation(confirmation: Bytes): boolean {
+    if (this.ownConfirmation && bytesEqual(confirmation, this.ownConfirmation)) {
+      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Confirmation equals ours`);
+      return false;
+    }
+    this.peerConfirmation = confirmation;
+    return true;
+  }
+
+  /**
+   * The peer's Random (5.4.2.4): refused (Confirmation Failed) when equal to ours or when it does not match
+   * the peer's Confirmation; else the session keys are derived (5.4.2.5). Returns false when refused.
+   */
+  protected acceptPeerRandom(peerRandom: Bytes): boolean {
+    if (bytesEqual(peerRandom, this.ownRandom!)) {
+      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Random equals ours`);
+      return false;
+    }
     const c = this.env.crypto;
     const expected = c.confirmation(this.algorithm, this.confirmationKey!, peerRandom, this.authValue!);
-    if (!bytesEqual(expected, this.peerConfirmation!)) return false;
+    if (!bytesEqual(expected, this.peerConfirmation!)) {
+      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Confirmation does not match its Random`);
+      return false;
+    }
+    const [provisionerRandom, deviceRandom] = this.role === "provisioner" ? [this.ownRandom!, peerRandom] : [peerRandom, this.ownRandom!];
     const keys = c.sessionKeys(this.ecdhSecret!, this.confirmationSalt!, provisionerRandom, deviceRandom);
     this.sessionKey = keys.sessionKey;
     this.sessionNonce = keys.sessionNonce;
@@ -702,9 +725,21 @@ export abstract class Session {
   }
 
   /** Report 'failed' to the application. */
-  protected reportFailed(code: number, byPeer: boolean, reason: string): void {
+  protected reportFailed(code: number, byPeer: boolean, reason: string, closeReason?: LinkClosedReason): void {
     this.log("warn", `failed: ${errorCodeName(code)}${byPeer ? " (from peer)" : ""}: ${reason}`);
-    this.env.emit({ type: "failed", ctx: this.ctx, code, byPeer, reason });
+    this.env.emit(closeReason ? { type: "failed", ctx: this.ctx, code, byPeer, reason, closeReason } : { type: "failed", ctx: this.ctx, code, byPeer, reason });
+  }
+
+  /** Report 'complete' to the application. */
+  protected reportComplete(data: ProvisioningData, numberOfElements: number): void {
+    this.env.emit({
+      type: "complete",
+      ctx: this.ctx,
+      deviceKey: this.deviceKey!.slice(),
+      data: { ...data, networkKey: data.networkKey.slice(), flags: { ...data.flags } },
+      unicastAddress: data.unicastAddress,
+      numberOfElements,
+    });
   }
 }
 
@@ -741,7 +776,8 @@ export interface ProvisioneeController {
 
 export interface ProvisioneeRole {
   readonly name: "provisionee";
-  create(env: RoleEnv, bearer: DeviceBearer, adv: AdvPort | undefined, config: ProvisioneeConfig): ProvisioneeController;
+  /** The device side on `bearers` (each accepts links; those that can also announce the device). */
+  create(env: RoleEnv, bearers: readonly DeviceBearer[], config: ProvisioneeConfig): ProvisioneeController;
 }
 
 /** The provisioner's choice for one device (Provisioning Start fields, 5.4.1.3). */
@@ -765,10 +801,15 @@ export interface ProvisionOptions {
   attentionDuration?: number;
   /** Choose the Start fields automatically (see provisioner.ts autoOobPolicy). */
   oobPolicy?: OobPolicy;
+  /** Which of the provisioner's bearers opens the link (index into the list given to init; default 0). */
+  bearer?: number;
 }
 
+/** Provisioning Data for provision(): without a Unicast Address, the provisioner's allocator assigns one after Capabilities. */
+export type ProvisionData = Omit<ProvisioningData, "unicastAddress"> & { unicastAddress?: number };
+
 export interface ProvisionerController {
-  provision(uuid: Bytes, data: ProvisioningData, options: ProvisionOptions): ProvContext;
+  provision(uuid: Bytes, data: ProvisionData, options: ProvisionOptions): ProvContext;
   scanStart(): void;
   scanStop(): void;
   readonly scanning: boolean;
@@ -777,9 +818,12 @@ export interface ProvisionerController {
 export interface ProvisionerConfig {
   /** Report the same UUID again only after this many ms (default 10000), or when its beacon changes. */
   unprovisionedReportIntervalMs?: number;
+  /** Assigns each device's unicast addresses once its element count is known (addresses.ts). */
+  addresses?: UnicastAllocator;
 }
 
 export interface ProvisionerRole {
   readonly name: "provisioner";
-  create(env: RoleEnv, bearer: ProvisionerBearer, adv: AdvPort | undefined, config: ProvisionerConfig): ProvisionerController;
+  /** The provisioner side on `bearers` (links are opened on the first, or the one ProvisionOptions names). */
+  create(env: RoleEnv, bearers: readonly ProvisionerBearer[], config: ProvisionerConfig): ProvisionerController;
 }

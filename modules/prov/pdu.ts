@@ -7,6 +7,7 @@
  * (5.4.1).
  */
 import type { Bytes } from "../platform.js";
+import { readU16BE, readU32BE, writeU16BE, writeU32BE } from "../util/bytes.js";
 
 /** Provisioning PDU types (5.4.1). 0x0E-0x3F are RFU. */
 export const PduType = {
@@ -86,6 +87,9 @@ export function errorCodeName(code: number): string {
 
 /** Algorithm values of the Provisioning Start PDU (5.4.1.3) = bit numbers of the Algorithms field. */
 export { Algorithm } from "../crypto/mesh.js";
+// The lengths are the crypto layer's (modules/crypto/mesh.ts), defined once there.
+import { PROVISIONING_DATA_LENGTH, PROVISIONING_DATA_MIC_LENGTH } from "../crypto/mesh.js";
+export { CONFIRMATION_INPUTS_LENGTH, PROVISIONING_DATA_LENGTH, PROVISIONING_DATA_MIC_LENGTH } from "../crypto/mesh.js";
 
 /** Algorithms field bits of the Provisioning Capabilities PDU (5.4.1.2). */
 export const AlgorithmsBit = {
@@ -340,7 +344,11 @@ const SPECS: readonly (PduSpec | undefined)[] = [
   { type: PduType.InputComplete, lengths: [0], fields: [] },
   { type: PduType.Confirmation, lengths: [16, 32], fields: [bytes("confirmation")] },
   { type: PduType.Random, lengths: [16, 32], fields: [bytes("random")] },
-  { type: PduType.Data, lengths: [33], fields: [bytes("encryptedProvisioningData", 25), bytes("provisioningDataMic", 8)] },
+  {
+    type: PduType.Data,
+    lengths: [PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH],
+    fields: [bytes("encryptedProvisioningData", PROVISIONING_DATA_LENGTH), bytes("provisioningDataMic", PROVISIONING_DATA_MIC_LENGTH)],
+  },
   { type: PduType.Complete, lengths: [0], fields: [] },
   {
     type: PduType.Failed,
@@ -392,7 +400,7 @@ export function decodePdu(data: Bytes): PduDecodeResult {
       out[f.name] = data[o]!;
       o += 1;
     } else if (f.kind === "u16") {
-      out[f.name] = (data[o]! << 8) | data[o + 1]!;
+      out[f.name] = readU16BE(data, o);
       o += 2;
     } else {
       const len = f.length ?? data.length - o;
@@ -464,7 +472,6 @@ export interface ProvisioningData {
   unicastAddress: number;
 }
 
-export const PROVISIONING_DATA_LENGTH = 25;
 
 /** Why Provisioning Data is refused, named after the Provisioning Failed error it maps to. */
 export type ProvisioningDataError = "invalid-format" | "invalid-data" | "cannot-assign-addresses";
@@ -509,15 +516,10 @@ export function encodeProvisioningData(d: ProvisioningData): Bytes {
   if (bad) throw new PduEncodeError("encodeProvisioningData: " + bad.reason);
   const out = new Uint8Array(PROVISIONING_DATA_LENGTH);
   out.set(d.networkKey, 0);
-  out[16] = d.keyIndex >> 8;
-  out[17] = d.keyIndex & 0xff;
+  writeU16BE(out, 16, d.keyIndex);
   out[18] = (d.flags.keyRefresh ? 0x01 : 0) | (d.flags.ivUpdate ? 0x02 : 0);
-  out[19] = (d.ivIndex >>> 24) & 0xff;
-  out[20] = (d.ivIndex >>> 16) & 0xff;
-  out[21] = (d.ivIndex >>> 8) & 0xff;
-  out[22] = d.ivIndex & 0xff;
-  out[23] = d.unicastAddress >> 8;
-  out[24] = d.unicastAddress & 0xff;
+  writeU32BE(out, 19, d.ivIndex);
+  writeU16BE(out, 23, d.unicastAddress);
   return out;
 }
 
@@ -528,14 +530,14 @@ export function encodeProvisioningData(d: ProvisioningData): Bytes {
  */
 export function decodeProvisioningData(data: Bytes, numberOfElements?: number): ProvisioningDataResult {
   if (!(data instanceof Uint8Array) || data.length !== PROVISIONING_DATA_LENGTH) {
-    return { ok: false, error: "invalid-format", reason: "Provisioning Data must be 25 bytes" };
+    return { ok: false, error: "invalid-format", reason: `Provisioning Data must be ${PROVISIONING_DATA_LENGTH} bytes` };
   }
   const d: ProvisioningData = {
     networkKey: data.slice(0, 16),
-    keyIndex: (data[16]! << 8) | data[17]!,
+    keyIndex: readU16BE(data, 16),
     flags: { keyRefresh: (data[18]! & 0x01) !== 0, ivUpdate: (data[18]! & 0x02) !== 0 },
-    ivIndex: ((data[19]! << 24) | (data[20]! << 16) | (data[21]! << 8) | data[22]!) >>> 0,
-    unicastAddress: (data[23]! << 8) | data[24]!,
+    ivIndex: readU32BE(data, 19),
+    unicastAddress: readU16BE(data, 23),
   };
   const bad = checkProvisioningData(d, numberOfElements);
   if (bad) return { ok: false, error: bad.error, reason: bad.reason };

@@ -1,51 +1,26 @@
 /**
  * The provisionee (device) role of the provisioning protocol (Mesh Protocol 1.1, 5.4; like Zephyr's
- * prov_device.c): Unprovisioned Device beacons, then per link Invite -> Capabilities, Start, public key
- * exchange, authentication, Confirmation/Random check, Provisioning Data, Complete. Every error sends
- * Provisioning Failed with its code and waits for the provisioner to close the link (5.4.4).
+ * prov_device.c): announced on its bearers (PB-ADV: Unprovisioned Device beacons), then per link Invite ->
+ * Capabilities, Start, public key exchange, authentication, Confirmation/Random check, Provisioning Data,
+ * Complete. Every error sends Provisioning Failed with its code and waits for the provisioner to close the
+ * link (5.4.4).
  *
  * Built into an image by passing `provisioneeRole` to api.ts's Provisioning.
  */
-import { AD_TYPE } from "../platform.js";
-import type { AdvertiseHandle, Bytes } from "../platform.js";
-import type { DeviceBearer, LinkCloseReason, LinkEvents } from "../bearer/bearer.js";
-import { encodeUnprovisionedBeacon, uriHash } from "../beacon.js";
-import { bytesEqual, concatBytes } from "../crypto/bytes.js";
-import {
-  Algorithm,
-  AuthenticationMethod,
-  ErrorCode,
-  OobType,
-  PduType,
-  PublicKeyType,
-  StartPublicKey,
-  checkStartFields,
-  decodeProvisioningData,
-  errorCodeOf,
-} from "./pdu.js";
-import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
-import {
-  AUTH_LENGTH,
-  ProvisioningError,
-  Session,
-  authValueFromOob,
-  checkOobValue,
-  generateOobValue,
-} from "./common.js";
-import type {
-  AdvPort,
-  ListenOptions,
-  OobValue,
-  PduTable,
-  ProvisioneeConfig,
-  ProvisioneeController,
-  ProvisioneeRole,
-  RoleEnv,
-} from "./common.js";
+import type { Bytes } from "../platform.js";
+import { LinkCloseReason } from "../bearer/bearer.js";
+import type { DeviceBearer, LinkEvents, ProvLink } from "../bearer/bearer.js";
+import { uriHash } from "../beacon.js";
+import { concatBytes } from "../crypto/bytes.js";
+import { ErrorCode, PduType, decodeProvisioningData, errorCodeOf } from "./pdu.js";
+import type { ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
+import { AUTH_LENGTH, Phase, ProvisioningError, Session } from "./common.js";
+import type { AnySession, AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
+import { checkStartAgainstCapabilities } from "./rules.js";
 
 const DEFAULT_BEACON_INTERVAL_MS = 2000;
 
-/** Device states, named after the PDU awaited. */
+/** The device's own phases, named after what is awaited; with the shared ones (common.ts Phase), its state. */
 const S = {
   WaitInvite: "wait-invite",
   WaitStart: "wait-start",
@@ -55,12 +30,10 @@ const S = {
   WaitConfirmation: "wait-confirmation",
   WaitRandom: "wait-random",
   WaitData: "wait-data",
-  Complete: "complete",
-  Failed: "failed",
-  Closed: "closed",
 } as const;
+type DevicePhase = (typeof S)[keyof typeof S];
 
-/** The provisionee's PDU table: which PDU is expected in which state (anything else: Unexpected PDU). */
+/** The provisionee's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
 const DEVICE_TABLE: PduTable<DeviceSession> = {
   [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
   [PduType.Start]: { states: [S.WaitStart], handle: (s, p, raw) => s.onStart(p as StartPdu, raw) },
@@ -70,44 +43,9 @@ const DEVICE_TABLE: PduTable<DeviceSession> = {
   [PduType.Data]: { states: [S.WaitData], handle: (s, p) => s.onData(p as DataPdu) },
 };
 
-/**
- * Check a Start PDU against the device's capabilities (5.4.1.3, 5.4.2.2): the algorithm offered, an OOB
- * public key only when offered, the method/action/size within the capabilities; a device that supports only
- * OOB-authenticated provisioning refuses No OOB and BTM_ECDH_P256_CMAC_AES128_AES_CCM. Returns a reason or null.
- */
-export function checkStartAgainstCapabilities(start: StartPdu, caps: CapabilitiesFields, haveOobKeyPair: boolean): string | null {
-  const intrinsic = checkStartFields(start);
-  if (intrinsic) return intrinsic;
-  if (start.algorithm > Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM || !(caps.algorithms & (1 << start.algorithm))) {
-    return "Algorithm not supported";
-  }
-  if (start.publicKey === StartPublicKey.OobPublicKey && (!(caps.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable) || !haveOobKeyPair)) {
-    return "OOB public key not offered";
-  }
-  switch (start.authenticationMethod) {
-    case AuthenticationMethod.StaticOob:
-      if (!(caps.oobType & OobType.StaticOobInformationAvailable)) return "Static OOB not offered";
-      break;
-    case AuthenticationMethod.OutputOob:
-      if (!caps.outputOobSize || start.authenticationSize > caps.outputOobSize) return "Output OOB size not offered";
-      if (!(caps.outputOobAction & (1 << start.authenticationAction))) return "Output OOB action not offered";
-      break;
-    case AuthenticationMethod.InputOob:
-      if (!caps.inputOobSize || start.authenticationSize > caps.inputOobSize) return "Input OOB size not offered";
-      if (!(caps.inputOobAction & (1 << start.authenticationAction))) return "Input OOB action not offered";
-      break;
-  }
-  if (
-    caps.oobType & OobType.OnlyOobAuthenticatedProvisioningSupported &&
-    (start.authenticationMethod === AuthenticationMethod.NoOob || start.algorithm === Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM)
-  ) {
-    return "only OOB-authenticated provisioning is supported";
-  }
-  return null;
-}
-
-class DeviceSession extends Session {
+class DeviceSession extends Session<DevicePhase> {
   readonly role = "provisionee" as const;
+  protected readonly authPhases: AuthPhases<DevicePhase> = { static: S.WaitStatic, entering: S.WaitInput, shown: S.WaitConfirmation };
   private attentionTimer: unknown;
   private attentionOn = false;
   private attentionRemaining = 0;
@@ -117,19 +55,22 @@ class DeviceSession extends Session {
     uuid: Bytes,
     private readonly device: Provisionee,
   ) {
-    super(env, uuid);
-    this.state = S.WaitInvite;
+    super(env, uuid, S.WaitInvite);
   }
 
-  protected table(): PduTable<Session> {
-    return DEVICE_TABLE as unknown as PduTable<Session>;
+  protected table(): PduTable<AnySession> {
+    return DEVICE_TABLE as unknown as PduTable<AnySession>;
+  }
+
+  /** The provisioner's Confirmation may come before the application answers a static OOB request: it waits. */
+  protected override holds(phase: DevicePhase | SharedPhase): boolean {
+    return phase === S.WaitStatic || super.holds(phase);
   }
 
   /** Send Provisioning Failed and wait for the provisioner to close the link (5.4.4). */
   protocolError(code: number, reason: string): void {
     if (this.finished) return;
-    this.finished = true;
-    this.state = S.Failed;
+    this.enter(Phase.Failed);
     this.stopAttention();
     this.send({ type: PduType.Failed, errorCode: code });
     this.reportFailed(code, false, reason);
@@ -137,7 +78,6 @@ class DeviceSession extends Session {
 
   protected onLinkClosed(_reason: LinkCloseReason, _byPeer: boolean): void {
     this.stopAttention();
-    if (this.state !== S.Complete) this.state = S.Closed;
     this.device.sessionEnded(this);
   }
 
@@ -166,11 +106,6 @@ class DeviceSession extends Session {
     this.env.emit({ type: "attention", ctx: this.ctx, on: false, remaining: 0 });
   }
 
-  /** Seconds left on the Attention Timer. */
-  get attention(): number {
-    return this.attentionRemaining;
-  }
-
   // ---- PDU handlers ----
 
   onInvite(p: InvitePdu, raw: Bytes): void {
@@ -181,122 +116,64 @@ class DeviceSession extends Session {
     const caps = this.device.config.capabilities;
     const sent = this.send({ type: PduType.Capabilities, ...caps });
     this.confirmationInputs.setCapabilities(sent.subarray(1));
-    this.state = S.WaitStart;
+    this.enter(S.WaitStart);
   }
 
   onStart(p: StartPdu, raw: Bytes): void {
-    const reason = checkStartAgainstCapabilities(p, this.device.config.capabilities, !!this.device.config.oobKeyPair);
+    const start = {
+      algorithm: p.algorithm,
+      publicKey: p.publicKey,
+      authenticationMethod: p.authenticationMethod,
+      authenticationAction: p.authenticationAction,
+      authenticationSize: p.authenticationSize,
+    };
+    const reason = checkStartAgainstCapabilities(start, this.device.config.capabilities, !!this.device.config.oobKeyPair);
     if (reason) {
       this.protocolError(ErrorCode.InvalidFormat, reason);
       return;
     }
     this.confirmationInputs.setStart(raw.subarray(1));
-    this.useStart(p);
+    this.useStart(start);
     this.stopAttention();
     if (this.oobPublicKey) {
       this.keyPair = this.device.config.oobKeyPair;
       this.keepKeyPair = true;
     } else {
       // A new key pair for every provisioning session (5.4.2.3).
-      this.keyPair = this.newKeyPair();
+      this.keyPair = this.env.primitives.p256GenerateKeyPair();
     }
-    this.state = S.WaitPublicKey;
-    this.env.emit({
-      type: "start-received",
-      ctx: this.ctx,
-      start: {
-        algorithm: p.algorithm,
-        publicKey: p.publicKey,
-        authenticationMethod: p.authenticationMethod,
-        authenticationAction: p.authenticationAction,
-        authenticationSize: p.authenticationSize,
-      },
-    });
+    this.enter(S.WaitPublicKey);
+    this.env.emit({ type: "start-received", ctx: this.ctx, start });
   }
 
   onPublicKey(p: PublicKeyPdu): void {
     const key = concatBytes(p.publicKeyX, p.publicKeyY);
     if (!this.acceptPeerPublicKey(key)) return;
-    const own = this.keyPair!.publicKey;
     this.confirmationInputs.setPublicKeyProvisioner(key);
-    this.confirmationInputs.setPublicKeyDevice(own);
-    if (!this.oobPublicKey) {
-      this.send({ type: PduType.PublicKey, publicKeyX: own.slice(0, 32), publicKeyY: own.slice(32, 64) });
-    }
-    this.computeEcdh(() => this.authenticate());
+    this.confirmationInputs.setPublicKeyDevice(this.keyPair!.publicKey);
+    if (!this.oobPublicKey) this.sendPublicKey();
+    this.computeEcdh();
   }
 
-  /** Authentication (5.4.2.4) after the ECDH step. */
-  private authenticate(): void {
-    switch (this.method) {
-      case AuthenticationMethod.NoOob:
-        this.authValue = new Uint8Array(this.authLength);
-        this.state = S.WaitConfirmation;
-        break;
-      case AuthenticationMethod.StaticOob:
-        this.state = S.WaitStatic;
-        this.setBusy(true); // the provisioner's Confirmation may come before the application answers
-        this.env.emit({ type: "static-request", ctx: this.ctx, length: this.authLength });
-        break;
-      case AuthenticationMethod.OutputOob: {
-        const value = generateOobValue((n) => this.env.primitives.randomBytes(n), this.method, this.action, this.size);
-        this.authValue = authValueFromOob(value, this.authLength);
-        this.state = S.WaitConfirmation;
-        this.env.emit({ type: "output-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size, value });
-        break;
-      }
-      case AuthenticationMethod.InputOob:
-        this.state = S.WaitInput;
-        this.env.emit({ type: "input-request", ctx: this.ctx, method: this.method, action: this.action, size: this.size });
-        break;
-    }
-  }
-
-  override authDataProvide(data: Bytes | OobValue): void {
-    if (this.finished) throw new ProvisioningError("invalid-state", "authDataProvide: the session is over");
-    if (this.state === S.WaitStatic) {
-      if (!(data instanceof Uint8Array) || data.length !== this.authLength) {
-        throw new ProvisioningError("invalid-argument", `authDataProvide: static OOB data must be ${this.authLength} bytes`);
-      }
-      this.authValue = data.slice();
-      this.state = S.WaitConfirmation;
-      this.setBusy(false);
-      return;
-    }
-    if (this.state === S.WaitInput) {
-      const bad = data instanceof Uint8Array ? "a number or string is expected" : checkOobValue(this.method, this.action, this.size, data);
-      if (bad) throw new ProvisioningError("invalid-argument", "authDataProvide: " + bad);
-      this.authValue = authValueFromOob(data as OobValue, this.authLength);
-      this.state = S.WaitConfirmation;
-      this.send({ type: PduType.InputComplete });
-      return;
-    }
-    throw new ProvisioningError("invalid-state", "authDataProvide: no authentication data is awaited");
+  /** No OOB, the application's static data, or the value the person entered: on to the Confirmations. */
+  protected authValueKnown(): void {
+    if (this.state === S.WaitInput) this.send({ type: PduType.InputComplete });
+    this.enter(S.WaitConfirmation);
+    this.release();
   }
 
   onConfirmation(p: ConfirmationPdu): void {
-    this.peerConfirmation = p.confirmation;
     const own = this.makeConfirmation();
     // A reflected Confirmation (the provisioner's equal to ours) is refused (5.4.2.4).
-    if (bytesEqual(own, p.confirmation)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, "provisioner's Confirmation equals ours");
-      return;
-    }
+    if (!this.acceptPeerConfirmation(p.confirmation)) return;
     this.send({ type: PduType.Confirmation, confirmation: own });
-    this.state = S.WaitRandom;
+    this.enter(S.WaitRandom);
   }
 
   onRandom(p: RandomPdu): void {
-    if (bytesEqual(p.random, this.ownRandom!)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, "provisioner's Random equals ours");
-      return;
-    }
-    if (!this.checkPeerRandom(p.random, p.random, this.ownRandom!)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, "provisioner's Confirmation does not match its Random");
-      return;
-    }
+    if (!this.acceptPeerRandom(p.random)) return;
     this.send({ type: PduType.Random, random: this.ownRandom! });
-    this.state = S.WaitData;
+    this.enter(S.WaitData);
   }
 
   onData(p: DataPdu): void {
@@ -309,43 +186,33 @@ class DeviceSession extends Session {
       this.protocolError(ErrorCode.DecryptionFailed, "Provisioning Data MIC mismatch");
       return;
     }
-    const decoded = decodeProvisioningData(plain, this.device.config.capabilities.numberOfElements);
+    const numberOfElements = this.device.config.capabilities.numberOfElements;
+    const decoded = decodeProvisioningData(plain, numberOfElements);
     plain.fill(0);
     if (!decoded.ok) {
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;
     }
     this.send({ type: PduType.Complete });
-    this.state = S.Complete;
-    this.finished = true;
+    this.enter(Phase.Complete);
     const data = decoded.data;
     this.log("info", `provisioned: address 0x${data.unicastAddress.toString(16).padStart(4, "0")}`);
     this.device.provisioned(this);
-    this.env.emit({
-      type: "complete",
-      ctx: this.ctx,
-      deviceKey: this.deviceKey!.slice(),
-      data,
-      unicastAddress: data.unicastAddress,
-      numberOfElements: this.device.config.capabilities.numberOfElements,
-    });
+    this.reportComplete(data, numberOfElements);
   }
 }
 
-/** The device side: beacons while listening, one provisioning session per link. */
+/** The device side: announced on its bearers while listening, one provisioning session (one link) at a time. */
 class Provisionee implements ProvisioneeController {
   listening = false;
   private uuid: Bytes | undefined;
-  private beacon: Bytes | undefined;
+  private announcement: { uuid: Bytes; oobInfo: number; uriHash?: Bytes } | undefined;
   private beaconIntervalMs = DEFAULT_BEACON_INTERVAL_MS;
-  private beaconTimer: unknown;
-  private beaconHandle: AdvertiseHandle | undefined;
   private session: DeviceSession | undefined;
 
   constructor(
     private readonly env: RoleEnv,
-    private readonly bearer: DeviceBearer,
-    private readonly adv: AdvPort | undefined,
+    private readonly bearers: readonly DeviceBearer[],
     readonly config: ProvisioneeConfig,
   ) {}
 
@@ -361,31 +228,38 @@ class Provisionee implements ProvisioneeController {
     if (options.uri !== undefined && typeof options.uri !== "string") throw new ProvisioningError("invalid-argument", "listen: uri must be a string");
     this.uuid = uuid.slice();
     this.beaconIntervalMs = interval;
-    this.beacon = encodeUnprovisionedBeacon(
-      options.uri !== undefined
-        ? { uuid: this.uuid, oobInfo, uriHash: uriHash(this.env.crypto, options.uri) }
-        : { uuid: this.uuid, oobInfo },
-    );
+    this.announcement =
+      options.uri !== undefined ? { uuid: this.uuid, oobInfo, uriHash: uriHash(this.env.crypto, options.uri) } : { uuid: this.uuid, oobInfo };
     this.listening = true;
-    this.bearer.listen(this.uuid, this.linkEvents());
-    this.scheduleBeacon(0);
+    for (const b of this.bearers) b.listen(this.uuid, this.linkEvents());
+    this.announce(true);
   }
 
   listenStop(): void {
     if (!this.listening) return;
     this.listening = false;
-    this.bearer.stopListening();
-    this.stopBeacons();
+    for (const b of this.bearers) b.stopListening();
+    this.announce(false);
   }
 
-  /** Link events for the bearer: each opened link gets a new session (the bearer runs one at a time). */
+  /** Announce the device on every bearer that can (PB-ADV: Unprovisioned Device beacons, 3.10.2), or stop. */
+  private announce(on: boolean): void {
+    for (const b of this.bearers) b.announce?.(on ? this.announcement : undefined, this.beaconIntervalMs);
+  }
+
+  /** Link events for the bearers: each opened link gets a new session, one at a time across all bearers. */
   private linkEvents(): LinkEvents {
     return {
-      opened: (link) => {
+      opened: (link: ProvLink) => {
+        if (this.session) {
+          // Another bearer's link is being provisioned: this one is refused.
+          link.close(LinkCloseReason.Fail);
+          return;
+        }
         const session = new DeviceSession(this.env, this.uuid!, this);
         this.session = session;
         this.env.register(session);
-        this.stopBeacons();
+        this.announce(false);
         session.linkEvents().opened(link);
       },
       received: (link, pdu) => {
@@ -403,36 +277,17 @@ class Provisionee implements ProvisioneeController {
   sessionEnded(session: DeviceSession): void {
     if (this.session !== session) return;
     this.session = undefined;
-    if (this.listening) this.scheduleBeacon(0);
+    if (this.listening) this.announce(true);
   }
 
   /** Called by the session on Complete: the device is provisioned, no more beacons or links. */
   provisioned(_session: DeviceSession): void {
     this.listenStop();
   }
-
-  // ---- Unprovisioned Device beacon (3.10.2) in the Mesh Beacon AD type ----
-
-  private scheduleBeacon(delayMs: number): void {
-    if (!this.adv || this.beaconTimer !== undefined) return;
-    this.beaconTimer = this.env.clock.setTimeout(() => {
-      this.beaconTimer = undefined;
-      if (!this.listening || this.session) return;
-      this.beaconHandle = this.adv!.send(AD_TYPE.MESH_BEACON, this.beacon!, { count: 1, intervalMs: 20 });
-      this.scheduleBeacon(this.beaconIntervalMs);
-    }, delayMs);
-  }
-
-  private stopBeacons(): void {
-    if (this.beaconTimer !== undefined) this.env.clock.clearTimeout(this.beaconTimer);
-    this.beaconTimer = undefined;
-    this.beaconHandle?.cancel();
-    this.beaconHandle = undefined;
-  }
 }
 
 /** The provisionee role, for api.ts: `new Provisioning({ roles: { provisionee: provisioneeRole }, ... })`. */
 export const provisioneeRole: ProvisioneeRole = {
   name: "provisionee",
-  create: (env, bearer, adv, config) => new Provisionee(env, bearer, adv, config),
+  create: (env, bearers, config) => new Provisionee(env, bearers, config),
 };

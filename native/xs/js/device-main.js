@@ -73,7 +73,6 @@ const config = {
   kind,
   uuid: identity.uuid(),
   beaconIntervalMs,
-  ecdhComputeMs: 0, // the ECDH really runs (natively); no simulated delay on the XS runtime
 };
 if (staticHex) config.staticOob = hexToBytes(staticHex);
 if (opts.capabilities) config.capabilities = JSON.parse(opts.capabilities);
