@@ -147,6 +147,9 @@ export interface PairOptions {
   /** ECDH time on the clock of the device's / provisioner's simulated platform, ms (default 0). */
   deviceEcdhMs?: number;
   provisionerEcdhMs?: number;
+  /** Change the device's / provisioner's platform crypto (a failing engine, ...). */
+  deviceCrypto?: (c: CryptoPrimitives) => CryptoPrimitives;
+  provisionerCrypto?: (c: CryptoPrimitives) => CryptoPrimitives;
 }
 
 /**
@@ -180,11 +183,13 @@ export function pair(o: PairOptions = {}) {
   const clock = new VirtualClock();
   const air = new LoopbackAir(clock);
   const crypto = new NodeCryptoPrimitives({ random: seededRandom(3) });
-  const deviceCrypto = withEcdhTime(sample ? sampleCrypto(crypto, { privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }, s.RandDev) : crypto, clock, o.deviceEcdhMs ?? 0);
-  const provisionerCrypto = withEcdhTime(
+  const platform = (fixed: CryptoPrimitives, change: ((c: CryptoPrimitives) => CryptoPrimitives) | undefined, ecdhMs: number | undefined) =>
+    withEcdhTime(change ? change(fixed) : fixed, clock, ecdhMs ?? 0);
+  const deviceCrypto = platform(sample ? sampleCrypto(crypto, { privateKey: SAMPLE.PrivDev, publicKey: SAMPLE.PubDev }, s.RandDev) : crypto, o.deviceCrypto, o.deviceEcdhMs);
+  const provisionerCrypto = platform(
     sample ? sampleCrypto(crypto, { privateKey: SAMPLE.PrivProv, publicKey: SAMPLE.PubProv }, s.RandProv) : crypto,
-    clock,
-    o.provisionerEcdhMs ?? 0,
+    o.provisionerCrypto,
+    o.provisionerEcdhMs,
   );
   const device = new Node(
     "device",
