@@ -517,21 +517,17 @@ export function chooseOob(caps: CapabilitiesFields, o: ProvisionerOptions): OobU
 /** The device capabilities a simulated device needs for the provisioner's OOB wishes. */
 export function capabilitiesFor(o: ProvisionerOptions): Partial<CapabilitiesFields> {
   const caps: Partial<CapabilitiesFields> = { algorithms: 0x0003 };
-  if (o.oob === "output") {
-    const action = o.action !== undefined ? OUTPUT_ACTIONS[o.action] : OutputOobAction.Blink;
-    if (action === undefined) throw new RangeError(`unknown output action "${o.action}" (have: ${Object.keys(OUTPUT_ACTIONS).join(", ")})`);
-    caps.outputOobAction = 1 << action;
-    caps.outputOobSize = o.size ?? (action <= OutputOobAction.Vibrate ? 1 : 6);
-    caps.inputOobAction = 0;
-    caps.inputOobSize = 0;
-  }
-  if (o.oob === "input") {
-    const action = o.action !== undefined ? INPUT_ACTIONS[o.action] : InputOobAction.Push;
-    if (action === undefined) throw new RangeError(`unknown input action "${o.action}" (have: ${Object.keys(INPUT_ACTIONS).join(", ")})`);
-    caps.inputOobAction = 1 << action;
-    caps.inputOobSize = o.size ?? (action <= InputOobAction.Twist ? 1 : 6);
-    caps.outputOobAction = 0;
-    caps.outputOobSize = 0;
+  if (o.oob === "output" || o.oob === "input") {
+    const out = o.oob === "output";
+    const table = out ? OUTPUT_ACTIONS : INPUT_ACTIONS;
+    const action = o.action !== undefined ? table[o.action] : out ? OutputOobAction.Blink : InputOobAction.Push;
+    if (action === undefined) throw new RangeError(`unknown ${o.oob} action "${o.action}" (have: ${Object.keys(table).join(", ")})`);
+    // Counts (blink, beep, vibrate, push, twist) default to one digit, numbers and strings to six.
+    const size = o.size ?? (action <= (out ? OutputOobAction.Vibrate : InputOobAction.Twist) ? 1 : 6);
+    caps.outputOobAction = out ? 1 << action : 0;
+    caps.outputOobSize = out ? size : 0;
+    caps.inputOobAction = out ? 0 : 1 << action;
+    caps.inputOobSize = out ? 0 : size;
   }
   if (o.oob === "static") caps.oobType = OobType.StaticOobInformationAvailable;
   return caps;

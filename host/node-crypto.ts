@@ -205,16 +205,7 @@ export class NodeCryptoPrimitives implements CryptoPrimitives {
 export function withEcdhTime(crypto: CryptoPrimitives, clock: Clock, ms: number): CryptoPrimitives {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ECDH time ${ms} ms (>= 0 needed)`);
   if (ms === 0) return crypto;
-  return {
-    aes128: (key, block) => crypto.aes128(key, block),
-    aesCmac: (key, message) => crypto.aesCmac(key, message),
-    aesCcmEncrypt: (key, nonce, plaintext, micLength, aad) => crypto.aesCcmEncrypt(key, nonce, plaintext, micLength, aad),
-    aesCcmDecrypt: (key, nonce, data, micLength, aad) => crypto.aesCcmDecrypt(key, nonce, data, micLength, aad),
-    sha256: (message) => crypto.sha256(message),
-    hmacSha256: (key, message) => crypto.hmacSha256(key, message),
-    p256GenerateKeyPair: () => crypto.p256GenerateKeyPair(),
-    p256ValidatePublicKey: (publicKey) => crypto.p256ValidatePublicKey(publicKey),
-    p256Ecdh: (privateKey, peerPublicKey) => crypto.p256Ecdh(privateKey, peerPublicKey),
+  return withCrypto(crypto, {
     p256EcdhAsync: (privateKey, peerPublicKey, done) => {
       const key = privateKey.slice();
       const peer = peerPublicKey.slice();
@@ -229,8 +220,31 @@ export function withEcdhTime(crypto: CryptoPrimitives, clock: Clock, ms: number)
         done(secret);
       }, ms);
     },
-    randomBytes: (length) => crypto.randomBytes(length),
-  };
+  });
+}
+
+const PRIMITIVES = [
+  "aes128",
+  "aesCmac",
+  "aesCcmEncrypt",
+  "aesCcmDecrypt",
+  "sha256",
+  "hmacSha256",
+  "p256GenerateKeyPair",
+  "p256ValidatePublicKey",
+  "p256Ecdh",
+  "p256EcdhAsync",
+  "randomBytes",
+] as const satisfies readonly (keyof CryptoPrimitives)[];
+
+/** A platform's crypto: `base`'s primitives (bound to it), with `changes` in their place (simulated and test platforms). */
+export function withCrypto(base: CryptoPrimitives, changes: Partial<CryptoPrimitives>): CryptoPrimitives {
+  const out: Record<string, unknown> = {};
+  for (const name of PRIMITIVES) {
+    const f = changes[name] ?? base[name];
+    if (typeof f === "function") out[name] = changes[name] ? f : (f as (...args: unknown[]) => unknown).bind(base);
+  }
+  return out as unknown as CryptoPrimitives;
 }
 
 function checkCcm(what: string, key: Bytes, nonce: Bytes, micLength: number, aad: Bytes | undefined): void {

@@ -13,6 +13,7 @@ import type { ProvLink } from "../../modules/bearer/bearer.js";
 import { concatBytes, hexToBytes } from "../../modules/crypto/bytes.js";
 import { CryptoError } from "../../modules/platform.js";
 import { ErrorCode, PduType } from "../../modules/prov/pdu.js";
+import { withCrypto } from "../../host/node-crypto.js";
 import { SAMPLE, pair } from "./helpers.js";
 
 const INVITE = hexToBytes("0000");
@@ -71,20 +72,11 @@ test("defect 2: a successful provisioning still closes with Success and no 'fail
 
 /** A platform crypto whose ECDH fails although the peer's key is valid (a broken engine, out of memory, ...). */
 function failingEcdh(base: CryptoPrimitives): CryptoPrimitives {
-  return {
-    aes128: (k, b) => base.aes128(k, b),
-    aesCmac: (k, m) => base.aesCmac(k, m),
-    aesCcmEncrypt: (k, n, p, l, a) => base.aesCcmEncrypt(k, n, p, l, a),
-    aesCcmDecrypt: (k, n, c, l, a) => base.aesCcmDecrypt(k, n, c, l, a),
-    sha256: (m) => base.sha256(m),
-    hmacSha256: (k, m) => base.hmacSha256(k, m),
-    p256GenerateKeyPair: () => base.p256GenerateKeyPair(),
-    p256ValidatePublicKey: (k) => base.p256ValidatePublicKey(k),
+  return withCrypto(base, {
     p256Ecdh: () => {
       throw new CryptoError("p256Ecdh: engine failure");
     },
-    randomBytes: (n) => base.randomBytes(n),
-  };
+  });
 }
 
 test("defect 6, device: ECDH failing after the provisioner's key was accepted -> Unexpected Error (0x07)", () => {

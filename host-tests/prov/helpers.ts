@@ -9,7 +9,7 @@ import { hexToBytes, bytesToHex } from "../../modules/crypto/bytes.js";
 import type { Bytes } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
 import { VirtualClock } from "../../host/virtual-clock.js";
-import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "../../host/node-crypto.js";
+import { NodeCryptoPrimitives, seededRandom, withCrypto, withEcdhTime } from "../../host/node-crypto.js";
 import type { CryptoPrimitives } from "../../modules/platform.js";
 import { provisioneeRole } from "../../modules/prov/provisionee.js";
 import { provisionerRole } from "../../modules/prov/provisioner.js";
@@ -158,18 +158,10 @@ export interface PairOptions {
  * randomBytes of the Random's length returns `random`; everything else is `base`.
  */
 export function sampleCrypto(base: CryptoPrimitives, keyPair: { privateKey: Bytes; publicKey: Bytes }, random: Bytes): CryptoPrimitives {
-  return {
-    aes128: (k, b) => base.aes128(k, b),
-    aesCmac: (k, m) => base.aesCmac(k, m),
-    aesCcmEncrypt: (k, n, p, l, a) => base.aesCcmEncrypt(k, n, p, l, a),
-    aesCcmDecrypt: (k, n, c, l, a) => base.aesCcmDecrypt(k, n, c, l, a),
-    sha256: (m) => base.sha256(m),
-    hmacSha256: (k, m) => base.hmacSha256(k, m),
+  return withCrypto(base, {
     p256GenerateKeyPair: () => ({ privateKey: keyPair.privateKey.slice(), publicKey: keyPair.publicKey.slice() }),
-    p256ValidatePublicKey: (k) => base.p256ValidatePublicKey(k),
-    p256Ecdh: (d, q) => base.p256Ecdh(d, q),
     randomBytes: (n) => (n === random.length ? random.slice() : base.randomBytes(n)),
-  };
+  });
 }
 
 /**

@@ -29,16 +29,7 @@ import { Node, SAMPLE, SAMPLE_DATA, hex, pair } from "./helpers.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 
-const CAPS: CapabilitiesFields = {
-  numberOfElements: 1,
-  algorithms: 3,
-  publicKeyType: 0,
-  oobType: 0,
-  outputOobSize: 0,
-  outputOobAction: 0,
-  inputOobSize: 0,
-  inputOobAction: 0,
-};
+const CAPS: CapabilitiesFields = { numberOfElements: 1, algorithms: 3, publicKeyType: 0, oobType: 0, outputOobSize: 0, outputOobAction: 0, inputOobSize: 0, inputOobAction: 0 };
 
 test("one automatic OOB policy: the simulator's 'auto' is the provisioner role's strongest choice (static first)", () => {
   const cases: Partial<CapabilitiesFields>[] = [

@@ -8,6 +8,7 @@
  */
 import type { Bytes } from "../platform.js";
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from "../util/bytes.js";
+import { PROVISIONING_DATA_LENGTH, PROVISIONING_DATA_MIC_LENGTH } from "../crypto/mesh.js";
 
 /** Provisioning PDU types (5.4.1). 0x0E-0x3F are RFU. */
 export const PduType = {
@@ -88,7 +89,6 @@ export function errorCodeName(code: number): string {
 /** Algorithm values of the Provisioning Start PDU (5.4.1.3) = bit numbers of the Algorithms field. */
 export { Algorithm } from "../crypto/mesh.js";
 // The lengths are the crypto layer's (modules/crypto/mesh.ts), defined once there.
-import { PROVISIONING_DATA_LENGTH, PROVISIONING_DATA_MIC_LENGTH } from "../crypto/mesh.js";
 export { CONFIRMATION_INPUTS_LENGTH, PROVISIONING_DATA_LENGTH, PROVISIONING_DATA_MIC_LENGTH } from "../crypto/mesh.js";
 
 /** Algorithms field bits of the Provisioning Capabilities PDU (5.4.1.2). */
