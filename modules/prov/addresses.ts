@@ -15,9 +15,7 @@
  * Portable, no state but the ranges it holds.
  */
 
-/** Lowest and highest unicast address (3.4.2.2). */
-export const UNICAST_FIRST = 0x0001;
-export const UNICAST_LAST = 0x7fff;
+import { UNICAST_FIRST, UNICAST_LAST, isUnicastAddress } from "./pdu.js";
 
 /** The addresses of one device: `address` (its primary element) .. address + count - 1. */
 export interface AddressRange {
@@ -35,7 +33,7 @@ export interface UnicastAllocatorOptions {
 }
 
 function isAddress(a: unknown): a is number {
-  return typeof a === "number" && Number.isInteger(a) && a >= UNICAST_FIRST && a <= UNICAST_LAST;
+  return typeof a === "number" && isUnicastAddress(a);
 }
 
 export class UnicastAllocator {

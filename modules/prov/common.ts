@@ -306,8 +306,8 @@ export abstract class Session<P extends string = string> {
   private waitingEcdh: ((secret: Bytes | undefined) => void) | undefined;
 
   protected constructor(
-    readonly env: RoleEnv,
-    readonly uuid: Bytes,
+    protected readonly env: RoleEnv,
+    protected readonly uuid: Bytes,
     initial: P,
   ) {
     this.id = env.nextId();
@@ -361,7 +361,7 @@ export abstract class Session<P extends string = string> {
    * A protocol error in this session: the provisionee sends Provisioning Failed and waits for the link to
    * close; the provisioner closes the link (5.4.4). Both report 'failed'.
    */
-  abstract protocolError(code: number, reason: string): void;
+  protected abstract protocolError(code: number, reason: string): void;
 
   /** The AuthValue is known (No OOB, the application's static data, or the value entered): continue. */
   protected abstract authValueKnown(): void;
@@ -418,7 +418,7 @@ export abstract class Session<P extends string = string> {
 
   // ---- logging (never secrets) ----
 
-  log(level: "debug" | "info" | "warn" | "error", message: string): void {
+  protected log(level: "debug" | "info" | "warn" | "error", message: string): void {
     this.env.logger?.log(level, LOG_TAG, `${this.role}#${this.id} ${message}`);
   }
 
@@ -470,7 +470,7 @@ export abstract class Session<P extends string = string> {
   }
 
   /** Close the link (Link Close with `reason`); `closed` follows from the bearer. */
-  closeLink(reason: LinkCloseReason): void {
+  protected closeLink(reason: LinkCloseReason): void {
     if (this.phase === Phase.Closed || !this.linkValue) return;
     if (!this.finished) this.enter(Phase.Closing);
     this.stopTimer();
@@ -490,7 +490,7 @@ export abstract class Session<P extends string = string> {
   }
 
   /** Protocol timer (5.4.4): restarted on each PDU received or acknowledged; expiry closes the link. */
-  restartTimer(): void {
+  protected restartTimer(): void {
     this.stopTimer();
     this.timer = this.env.clock.setTimeout(() => {
       this.timer = undefined;
@@ -501,7 +501,7 @@ export abstract class Session<P extends string = string> {
     }, PROVISIONING_TIMEOUT_MS);
   }
 
-  stopTimer(): void {
+  protected stopTimer(): void {
     if (this.timer !== undefined) this.env.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }

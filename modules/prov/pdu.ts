@@ -480,9 +480,13 @@ export type ProvisioningDataResult =
   | { ok: true; data: ProvisioningData }
   | { ok: false; error: ProvisioningDataError; reason: string };
 
+/** Lowest and highest unicast address (3.4.2.2). */
+export const UNICAST_FIRST = 0x0001;
+export const UNICAST_LAST = 0x7fff;
+
 /** True for a unicast address (3.4.2.2: 0x0001-0x7FFF). */
 export function isUnicastAddress(a: number): boolean {
-  return Number.isInteger(a) && a >= 0x0001 && a <= 0x7fff;
+  return Number.isInteger(a) && a >= UNICAST_FIRST && a <= UNICAST_LAST;
 }
 
 /**
@@ -504,7 +508,7 @@ export function checkProvisioningData(
     return { error: "invalid-data", reason: "IV Index out of 32 bits" };
   }
   if (!isUnicastAddress(d.unicastAddress)) return { error: "invalid-data", reason: "Unicast Address not unicast" };
-  if (numberOfElements !== undefined && d.unicastAddress + numberOfElements - 1 > 0x7fff) {
+  if (numberOfElements !== undefined && d.unicastAddress + numberOfElements - 1 > UNICAST_LAST) {
     return { error: "cannot-assign-addresses", reason: "element addresses leave the unicast range" };
   }
   return null;

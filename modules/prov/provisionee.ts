@@ -68,7 +68,7 @@ class DeviceSession extends Session<DevicePhase> {
   }
 
   /** Send Provisioning Failed and wait for the provisioner to close the link (5.4.4). */
-  protocolError(code: number, reason: string): void {
+  protected protocolError(code: number, reason: string): void {
     if (this.finished) return;
     this.enter(Phase.Failed);
     this.stopAttention();

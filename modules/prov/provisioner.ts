@@ -135,7 +135,7 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   }
 
   /** The provisioner closes the link with Fail on any error (5.4.4) and reports it. */
-  protocolError(code: number, reason: string): void {
+  protected protocolError(code: number, reason: string): void {
     if (this.finished) return;
     this.enter(Phase.Failed);
     this.reportFailed(code, false, reason);
