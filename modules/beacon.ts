@@ -8,6 +8,7 @@
 import type { Bytes } from "./platform.js";
 import type { MeshCrypto } from "./crypto/mesh.js";
 import { utf8Encode } from "./crypto/bytes.js";
+import { readU16BE, writeU16BE } from "./util/bytes.js";
 
 /** Beacon Type values (Mesh Protocol 1.1, 3.10, Beacon Type table). 0x03..0xFF are RFU. */
 export const BeaconType = {
@@ -84,8 +85,7 @@ export function encodeUnprovisionedBeacon(beacon: UnprovisionedBeacon): Bytes {
   const out = new Uint8Array(uriHash ? UNPROVISIONED_BEACON_WITH_URI_HASH_LENGTH : UNPROVISIONED_BEACON_LENGTH);
   out[0] = BeaconType.UNPROVISIONED_DEVICE;
   out.set(uuid, 1);
-  out[17] = (oobInfo >> 8) & 0xff;
-  out[18] = oobInfo & 0xff;
+  writeU16BE(out, 17, oobInfo);
   if (uriHash) out.set(uriHash, 19);
   return out;
 }
@@ -105,7 +105,7 @@ export function decodeBeacon(data: Bytes): DecodedBeacon {
     return { type: "invalid", reason: "Unprovisioned Device beacon of " + data.length + " bytes (expected 19 or 23)" };
   }
   const uuid = data.slice(1, 17);
-  const oobInfo = (data[17] << 8) | data[18];
+  const oobInfo = readU16BE(data, 17);
   if (data.length === UNPROVISIONED_BEACON_WITH_URI_HASH_LENGTH) {
     return { type: "unprovisioned", uuid, oobInfo, uriHash: data.slice(19, 23) };
   }
