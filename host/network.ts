@@ -17,9 +17,8 @@ import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../modules/platform.js";
 import { Provisioning } from "../modules/prov/api.js";
 import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
-import { provisionerRole } from "../modules/prov/provisioner.js";
+import { provisionerRole, strongestOobUse } from "../modules/prov/provisioner.js";
 import { UnicastAllocator } from "../modules/prov/addresses.js";
-import { strongestOobUse } from "../modules/prov/rules.js";
 import { readU32BE } from "../modules/util/bytes.js";
 import { Algorithm, AuthenticationMethod, InputOobAction, OobType, OutputOobAction, PublicKeyType, StartPublicKey } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
@@ -27,7 +26,7 @@ import { bytesToHex, hexToBytes } from "../modules/crypto/bytes.js";
 import { TimedPerson, XsDevice } from "./xs-device.js";
 import type { XsDeviceOptions, XsEventLine } from "./xs-device.js";
 
-/** "auto": the strongest method the device offers (modules/prov/rules.ts strongestOobUse: static, output, input, none). */
+/** "auto": the strongest method the device offers (modules/prov/provisioner.ts strongestOobUse: static, output, input, none). */
 export type OobChoice = "none" | "static" | "output" | "input" | "auto";
 export type AlgChoice = "cmac" | "hmac";
 
@@ -481,7 +480,7 @@ export class SimNetwork {
 
 /**
  * The provisioner's choice of Start fields for a device's capabilities (5.4.1.3), from the command line's
- * wishes; "auto" is the one automatic policy (modules/prov/rules.ts strongestOobUse).
+ * wishes; "auto" is the one automatic policy (modules/prov/provisioner.ts strongestOobUse).
  */
 export function chooseOob(caps: CapabilitiesFields, o: ProvisionerOptions): OobUseParams {
   const wanted = o.alg === "hmac" ? Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM : o.alg === "cmac" ? Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM : undefined;

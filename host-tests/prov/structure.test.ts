@@ -60,8 +60,8 @@ test("a session is in one named phase; no overlapping finished/closed/busy flags
   const seen: string[] = [];
   const ctx = p.start();
   const session = (p.provisioner.prov as unknown as { contexts: Map<number, object> }).contexts.get(ctx.id)!;
-  for (const flag of ["finished", "closed", "busy"]) assert.ok(!Object.keys(session).includes(flag), `own field ${flag}`);
-  const state = () => (session as { state: string }).state;
+  for (const flag of ["finished", "closed", "busy", "state"]) assert.ok(!Object.keys(session).includes(flag), `own field ${flag}`);
+  const state = () => (session as { phase: string }).phase;
   const watch = () => {
     if (seen[seen.length - 1] !== state()) seen.push(state());
   };

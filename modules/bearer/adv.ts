@@ -129,9 +129,6 @@ function checkAdType(adType: number): void {
 /** What the beacons need of the advertising bearer (AdvBearer has it). */
 export type AdvPort = Pick<AdvBearer, "subscribe" | "send">;
 
-/** Advertising events per Unprovisioned Device beacon, and their interval (3.3.1), ms. */
-const BEACON_ADVERTISE: AdvertiseOptions = { count: 1, intervalMs: 20 };
-
 /**
  * Unprovisioned Device beacons (3.10.2) on the advertising bearer, in the Mesh Beacon AD type: a device
  * announces itself with one every interval; a provisioner scans for them. They belong to the advertising
@@ -153,7 +150,7 @@ export class UnprovisionedBeacons {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError("beacon interval must be > 0 ms");
     const beacon = encodeUnprovisionedBeacon(announcement);
     const tick = (): void => {
-      this.handle = this.adv.send(AD_TYPE.MESH_BEACON, beacon, BEACON_ADVERTISE);
+      this.handle = this.adv.send(AD_TYPE.MESH_BEACON, beacon, { count: 1, intervalMs: 20 }); // one advertising event a beacon
       this.timer = this.clock.setTimeout(tick, intervalMs);
     };
     this.timer = this.clock.setTimeout(tick, 0);

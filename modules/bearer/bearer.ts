@@ -86,13 +86,3 @@ export interface DeviceBearer {
 
 /** One entry of the list of bearers the Provisioning API takes: a device side, a provisioner side, or both. */
 export type ProvisioningBearer = DeviceBearer | ProvisionerBearer | (DeviceBearer & ProvisionerBearer);
-
-export function isDeviceBearer(b: unknown): b is DeviceBearer {
-  const d = b as DeviceBearer;
-  return !!d && typeof d === "object" && typeof d.listen === "function" && typeof d.stopListening === "function";
-}
-
-export function isProvisionerBearer(b: unknown): b is ProvisionerBearer {
-  const p = b as ProvisionerBearer;
-  return !!p && typeof p === "object" && typeof p.open === "function";
-}

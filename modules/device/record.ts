@@ -21,14 +21,11 @@ import { readU32BE, writeU32BE } from "../util/bytes.js";
 
 export const RECORD_VERSION = 1;
 
-const MAGIC_0 = 0x4d; // 'M'
-const MAGIC_1 = 0x50; // 'P'
+// Offsets: the Provisioning Data at 4, the DeviceKey after it, then the CRC and the reserved byte.
 const DATA_OFFSET = 4;
-const DEVICE_KEY_OFFSET = DATA_OFFSET + PROVISIONING_DATA_LENGTH;
-const DEVICE_KEY_LENGTH = 16;
-const CRC_OFFSET = DEVICE_KEY_OFFSET + DEVICE_KEY_LENGTH;
-const RESERVED_OFFSET = CRC_OFFSET + 4;
-export const RECORD_LENGTH = RESERVED_OFFSET + 1;
+const KEY_OFFSET = DATA_OFFSET + PROVISIONING_DATA_LENGTH;
+const CRC_OFFSET = KEY_OFFSET + 16;
+export const RECORD_LENGTH = CRC_OFFSET + 5;
 
 export interface ProvisioningRecord {
   data: ProvisioningData;
@@ -57,7 +54,7 @@ export function crc32(data: Bytes): number {
 
 /** The record's bytes. Throws RangeError for values that are not a valid provisioning (the caller's bug). */
 export function encodeRecord(r: ProvisioningRecord): Bytes {
-  if (!(r.deviceKey instanceof Uint8Array) || r.deviceKey.length !== DEVICE_KEY_LENGTH) throw new RangeError("record: deviceKey must be 16 bytes");
+  if (!(r.deviceKey instanceof Uint8Array) || r.deviceKey.length !== 16) throw new RangeError("record: deviceKey must be 16 bytes");
   if (!Number.isInteger(r.numberOfElements) || r.numberOfElements < 1 || r.numberOfElements > 255) throw new RangeError("record: numberOfElements must be 1..255");
   let data: Bytes;
   try {
@@ -66,13 +63,13 @@ export function encodeRecord(r: ProvisioningRecord): Bytes {
     throw new RangeError("record: " + (e instanceof Error ? e.message : String(e)));
   }
   const out = new Uint8Array(RECORD_LENGTH);
-  out[0] = MAGIC_0;
-  out[1] = MAGIC_1;
+  out[0] = 0x4d; // 'M'
+  out[1] = 0x50; // 'P'
   out[2] = RECORD_VERSION;
   out[3] = r.numberOfElements;
   out.set(data, DATA_OFFSET);
   data.fill(0);
-  out.set(r.deviceKey, DEVICE_KEY_OFFSET);
+  out.set(r.deviceKey, KEY_OFFSET);
   writeU32BE(out, CRC_OFFSET, crc32(out.subarray(0, CRC_OFFSET)));
   return out;
 }
@@ -80,12 +77,12 @@ export function encodeRecord(r: ProvisioningRecord): Bytes {
 export function decodeRecord(b: Bytes | undefined): RecordDecodeResult {
   if (!b) return { ok: false, reason: "no record" };
   if (b.length !== RECORD_LENGTH) return { ok: false, reason: `record length ${b.length}, expected ${RECORD_LENGTH}` };
-  if (b[0] !== MAGIC_0 || b[1] !== MAGIC_1) return { ok: false, reason: "record magic mismatch" };
+  if (b[0] !== 0x4d || b[1] !== 0x50) return { ok: false, reason: "record magic mismatch" };
   if (b[2] !== RECORD_VERSION) return { ok: false, reason: `record version ${b[2]} not supported` };
-  if (readU32BE(b, CRC_OFFSET) !== crc32(b.subarray(0, CRC_OFFSET)) || b[RESERVED_OFFSET] !== 0) return { ok: false, reason: "record CRC mismatch" };
+  if (readU32BE(b, CRC_OFFSET) !== crc32(b.subarray(0, CRC_OFFSET)) || b[CRC_OFFSET + 4] !== 0) return { ok: false, reason: "record CRC mismatch" };
   const numberOfElements = b[3]!;
   if (numberOfElements < 1) return { ok: false, reason: "record holds no element" };
-  const decoded = decodeProvisioningData(b.subarray(DATA_OFFSET, DEVICE_KEY_OFFSET), numberOfElements);
+  const decoded = decodeProvisioningData(b.subarray(DATA_OFFSET, KEY_OFFSET), numberOfElements);
   if (!decoded.ok) return { ok: false, reason: "record holds invalid Provisioning Data: " + decoded.reason };
-  return { ok: true, record: { numberOfElements, deviceKey: b.slice(DEVICE_KEY_OFFSET, CRC_OFFSET), data: decoded.data } };
+  return { ok: true, record: { numberOfElements, deviceKey: b.slice(KEY_OFFSET, CRC_OFFSET), data: decoded.data } };
 }

@@ -17,8 +17,7 @@
  * NotSupportedError. This file imports no role at run time.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger, Platform } from "../platform.js";
-import { isDeviceBearer, isProvisionerBearer } from "../bearer/bearer.js";
-import type { ProvisioningBearer } from "../bearer/bearer.js";
+import type { DeviceBearer, ProvisionerBearer, ProvisioningBearer } from "../bearer/bearer.js";
 import { MeshCrypto } from "../crypto/mesh.js";
 import { AlgorithmsBit, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PublicKeyType } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData } from "./pdu.js";
@@ -46,6 +45,12 @@ export { Algorithm, AuthenticationMethod, ErrorCode, InputOobAction, OobType, Ou
 export type { CapabilitiesFields, ProvisioningData, StartFields } from "./pdu.js";
 export type { ProvContext, ProvEvent, OobUseParams, OobValue, P256KeyPair, ListenOptions, ProvisionData, ProvisionOptions };
 export type { AddressRange, AllocationResult } from "./addresses.js";
+
+/** What only a provisioner's session takes from the application. */
+interface ProvisionerSessionInputs {
+  oobUse(params: OobUseParams): void;
+  oobPublicKeyProvide(key: Bytes): void;
+}
 
 export interface ProvisioningRoles {
   provisionee?: ProvisioneeRole;
@@ -155,7 +160,7 @@ export class Provisioning {
     };
 
     if (roles.provisionee) {
-      const deviceBearers = bearers.filter(isDeviceBearer);
+      const deviceBearers = bearers.filter((b): b is DeviceBearer => typeof (b as DeviceBearer)?.listen === "function" && typeof (b as DeviceBearer).stopListening === "function");
       if (!deviceBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
       const keyPair = options.keyPair ? { privateKey: options.keyPair.privateKey.slice(), publicKey: options.keyPair.publicKey.slice() } : undefined;
       const capabilities: CapabilitiesFields = {
@@ -174,7 +179,7 @@ export class Provisioning {
       this.provisionee = roles.provisionee.create(env, deviceBearers, keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities });
     }
     if (roles.provisioner) {
-      const provisionerBearers = bearers.filter(isProvisionerBearer);
+      const provisionerBearers = bearers.filter((b): b is ProvisionerBearer => typeof (b as ProvisionerBearer)?.open === "function");
       if (!provisionerBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
       const interval = options.unprovisionedReportIntervalMs;
       if (options.addresses !== undefined && typeof options.addresses?.allocate !== "function") {
@@ -201,6 +206,13 @@ export class Provisioning {
     const s = ctx && typeof ctx === "object" ? this.contexts.get(ctx.id) : undefined;
     if (!s || s.ctx !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
     return s;
+  }
+
+  /** A provisioner's session: only it awaits an OOB choice or an OOB public key. */
+  private provisionerSession(ctx: ProvContext, what: string): ProvisionerSessionInputs {
+    const s = this.session(ctx, what);
+    if (s.role !== "provisioner") throw new ProvisioningError("invalid-state", what + ": only a provisioner context awaits it");
+    return s as unknown as ProvisionerSessionInputs;
   }
 
   /** A new P-256 key pair (nrf_mesh_prov_generate_keys), e.g. for a device's fixed OOB public key. */
@@ -250,13 +262,13 @@ export class Provisioning {
   /** The choice after 'capabilities-received' (nrf_mesh_prov_oob_use). */
   oobUse(ctx: ProvContext, params: OobUseParams): void {
     this.prov();
-    this.session(ctx, "oobUse").oobUse(params);
+    this.provisionerSession(ctx, "oobUse").oobUse(params);
   }
 
   /** The device's OOB public key after 'oob-pubkey-request' (nrf_mesh_prov_pubkey_provide). */
   oobPublicKeyProvide(ctx: ProvContext, publicKey: Bytes): void {
     this.prov();
-    this.session(ctx, "oobPublicKeyProvide").oobPublicKeyProvide(publicKey);
+    this.provisionerSession(ctx, "oobPublicKeyProvide").oobPublicKeyProvide(publicKey);
   }
 
   /** Alias of oobPublicKeyProvide, the nRF5 name. */

@@ -243,14 +243,15 @@ export type SharedPhase = (typeof Phase)[keyof typeof Phase];
  */
 export interface PduRule<S extends AnySession> {
   readonly states: readonly string[];
-  readonly length?: (session: S) => number;
+  /** The parameters are exactly as long as the session's AuthValue (Confirmation, Random: 5.4.1.6, 5.4.1.7). */
+  readonly authLength?: true;
   readonly handle: (session: S, pdu: ProvisioningPdu, raw: Bytes) => void;
 }
 
-/** The exact length of Confirmation and Random in a session: the AuthValue length of its algorithm (5.4.1.6). */
-export const AUTH_LENGTH = (session: AnySession): number => session.authValueLength;
-
 export type PduTable<S extends AnySession> = Readonly<Partial<Record<number, PduRule<S>>>>;
+
+/** The peer of each role, as reasons name it. */
+const PEER = { provisioner: "device", provisionee: "provisioner" } as const;
 
 /** A session of either role (its phase type is the role's own). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -276,11 +277,13 @@ export interface AuthPhases<P extends string> {
 export abstract class Session<P extends string = string> {
   readonly id: number;
   abstract readonly role: Role;
-  private phase: P | SharedPhase;
+  /** The one phase the session is in. */
+  protected phase: P | SharedPhase;
   private linkValue: ProvLink | undefined;
 
   protected readonly confirmationInputs = new ConfirmationInputs();
   protected algorithm: Algorithm = Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM;
+  /** AuthValue, Random and Confirmation length of the session's algorithm (5.4.2.4): 16 or 32. */
   private authLength: 16 | 32 = 16;
   protected method: number = AuthenticationMethod.NoOob;
   protected action = 0;
@@ -321,19 +324,9 @@ export abstract class Session<P extends string = string> {
     return (this.context ??= Object.freeze({ id: this.id, role: this.role, uuid: this.uuid.slice() }));
   }
 
-  /** The session's phase. */
-  get state(): P | SharedPhase {
-    return this.phase;
-  }
-
   /** The link, once open (provisioner: once opening). */
   get link(): ProvLink | undefined {
     return this.linkValue;
-  }
-
-  /** AuthValue, Random and Confirmation length of the session's algorithm (5.4.2.4): 16 or 32. */
-  get authValueLength(): 16 | 32 {
-    return this.authLength;
   }
 
   /** True once the session succeeded, failed or its link is closing or closed: no PDU is handled any more. */
@@ -369,11 +362,6 @@ export abstract class Session<P extends string = string> {
   /** Called once, when the link closed (after the common clean-up). */
   protected abstract onLinkClosed(reason: LinkCloseReason, byPeer: boolean): void;
 
-  /** The peer's name in reasons ("device" or "provisioner"). */
-  private get peer(): string {
-    return this.role === "provisioner" ? "device" : "provisioner";
-  }
-
   // ---- application inputs; the roles override what they accept ----
 
   /**
@@ -393,16 +381,6 @@ export abstract class Session<P extends string = string> {
     if (!r.ok) throw new ProvisioningError("invalid-argument", "authDataProvide: " + r.reason);
     this.authValue = r.authValue;
     this.guard(() => this.authValueKnown());
-  }
-
-  /** The device's OOB public key (provisioner). */
-  oobPublicKeyProvide(_key: Bytes): void {
-    throw new ProvisioningError("invalid-state", "oobPublicKeyProvide: only a provisioner context awaits an OOB public key");
-  }
-
-  /** The application's choice after 'capabilities-received' (provisioner). */
-  oobUse(_choice: unknown): void {
-    throw new ProvisioningError("invalid-state", "oobUse: only a provisioner context awaits an OOB choice");
   }
 
   /** The ECDH secret computed by the application after 'ecdh-request'. */
@@ -455,7 +433,7 @@ export abstract class Session<P extends string = string> {
     // A link closed before Provisioning Complete is a failed provisioning, even with reason Success (a spoofed
     // Link Close or a peer's bug): the application hears 'failed', with the close reason (5.3.1.4.3, 5.4.4).
     if (reason === LinkCloseReason.Success && before !== Phase.Complete && before !== Phase.Failed) {
-      this.reportFailed(ErrorCode.UnexpectedError, byPeer, `link closed (reason Success${byPeer ? ", by the " + this.peer : ""}) before Provisioning Complete`, "success");
+      this.reportFailed(ErrorCode.UnexpectedError, byPeer, `link closed (reason Success${byPeer ? ", by the " + PEER[this.role] : ""}) before Provisioning Complete`, "success");
     }
     this.onLinkClosed(reason, byPeer);
     this.env.unregister(this);
@@ -552,8 +530,8 @@ export abstract class Session<P extends string = string> {
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;
     }
-    if (rule.length && raw.length - 1 !== rule.length(this)) {
-      this.log("warn", `${pduName(type)} of ${raw.length - 1} octets, ${rule.length(this)} expected`);
+    if (rule.authLength && raw.length - 1 !== this.authLength) {
+      this.log("warn", `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected`);
       this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} length does not match the algorithm`);
       return;
     }
@@ -694,7 +672,7 @@ export abstract class Session<P extends string = string> {
    */
   protected acceptPeerConfirmation(confirmation: Bytes): boolean {
     if (this.ownConfirmation && bytesEqual(confirmation, this.ownConfirmation)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Confirmation equals ours`);
+      this.protocolError(ErrorCode.ConfirmationFailed, `${PEER[this.role]}'s Confirmation equals ours`);
       return false;
     }
     this.peerConfirmation = confirmation;
@@ -707,13 +685,13 @@ export abstract class Session<P extends string = string> {
    */
   protected acceptPeerRandom(peerRandom: Bytes): boolean {
     if (bytesEqual(peerRandom, this.ownRandom!)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Random equals ours`);
+      this.protocolError(ErrorCode.ConfirmationFailed, `${PEER[this.role]}'s Random equals ours`);
       return false;
     }
     const c = this.env.crypto;
     const expected = c.confirmation(this.algorithm, this.confirmationKey!, peerRandom, this.authValue!);
     if (!bytesEqual(expected, this.peerConfirmation!)) {
-      this.protocolError(ErrorCode.ConfirmationFailed, `${this.peer}'s Confirmation does not match its Random`);
+      this.protocolError(ErrorCode.ConfirmationFailed, `${PEER[this.role]}'s Confirmation does not match its Random`);
       return false;
     }
     const [provisionerRandom, deviceRandom] = this.role === "provisioner" ? [this.ownRandom!, peerRandom] : [peerRandom, this.ownRandom!];

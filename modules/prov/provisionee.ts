@@ -14,7 +14,7 @@ import { uriHash } from "../beacon.js";
 import { concatBytes } from "../crypto/bytes.js";
 import { ErrorCode, PduType, decodeProvisioningData, errorCodeOf } from "./pdu.js";
 import type { ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
-import { AUTH_LENGTH, Phase, ProvisioningError, Session } from "./common.js";
+import { Phase, ProvisioningError, Session } from "./common.js";
 import type { AnySession, AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
 import { checkStartAgainstCapabilities } from "./rules.js";
 
@@ -38,8 +38,8 @@ const DEVICE_TABLE: PduTable<DeviceSession> = {
   [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
   [PduType.Start]: { states: [S.WaitStart], handle: (s, p, raw) => s.onStart(p as StartPdu, raw) },
   [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], length: AUTH_LENGTH, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], length: AUTH_LENGTH, handle: (s, p) => s.onRandom(p as RandomPdu) },
+  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
+  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
   [PduType.Data]: { states: [S.WaitData], handle: (s, p) => s.onData(p as DataPdu) },
 };
 
@@ -157,7 +157,7 @@ class DeviceSession extends Session<DevicePhase> {
 
   /** No OOB, the application's static data, or the value the person entered: on to the Confirmations. */
   protected authValueKnown(): void {
-    if (this.state === S.WaitInput) this.send({ type: PduType.InputComplete });
+    if (this.phase === S.WaitInput) this.send({ type: PduType.InputComplete });
     this.enter(S.WaitConfirmation);
     this.release();
   }

@@ -12,8 +12,16 @@ import { LinkCloseReason } from "../bearer/bearer.js";
 import type { DeviceFound, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
 import { bytesToHex, concatBytes } from "../crypto/bytes.js";
 import {
+  Algorithm,
   AlgorithmsBit,
+  AuthenticationMethod,
   ErrorCode,
+  InputOobAction,
+  MAX_OOB_SIZE,
+  OobType,
+  OutputOobAction,
+  PublicKeyType,
+  StartPublicKey,
   PROVISIONING_DATA_LENGTH,
   PduType,
   checkProvisioningData,
@@ -21,8 +29,8 @@ import {
   errorCodeName,
   errorCodeOf,
 } from "./pdu.js";
-import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, PublicKeyPdu, RandomPdu } from "./pdu.js";
-import { AUTH_LENGTH, Phase, ProvisioningError, Session } from "./common.js";
+import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, PublicKeyPdu, RandomPdu, StartFields } from "./pdu.js";
+import { Phase, ProvisioningError, Session } from "./common.js";
 import type {
   AnySession,
   AuthPhases,
@@ -37,8 +45,7 @@ import type {
   ProvisionerRole,
   RoleEnv,
 } from "./common.js";
-import { checkStartAgainstCapabilities, startFields, strongestOobUse } from "./rules.js";
-import type { AutoOobPreferences } from "./rules.js";
+import { checkStartAgainstCapabilities } from "./rules.js";
 import type { AddressRange, UnicastAllocator } from "./addresses.js";
 
 /** The provisioner's own phases, named after what is awaited; with the shared ones (common.ts Phase), its state. */
@@ -76,11 +83,70 @@ const PROVISIONER_TABLE: PduTable<ProvisionerSession> = {
   [PduType.Capabilities]: { states: [S.WaitCapabilities], handle: (s, p, raw) => s.onCapabilities(p as CapabilitiesPdu, raw) },
   [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
   [PduType.InputComplete]: { states: [S.WaitInputComplete], handle: (s) => s.onInputComplete() },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], length: AUTH_LENGTH, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], length: AUTH_LENGTH, handle: (s, p) => s.onRandom(p as RandomPdu) },
+  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
+  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
   [PduType.Complete]: { states: [S.WaitComplete], handle: (s) => s.onComplete() },
   [PduType.Failed]: { states: ACTIVE, handle: (s, p) => s.onFailed(p as FailedPdu) },
 };
+
+/** The Start fields (5.4.1.3) of the provisioner's choice (nrf_mesh_prov_oob_use parameters). */
+export function startFields(choice: OobUseParams): StartFields {
+  return {
+    algorithm: choice.algorithm,
+    publicKey: choice.publicKey,
+    authenticationMethod: choice.method,
+    authenticationAction: choice.action,
+    authenticationSize: choice.size,
+  };
+}
+
+/** Highest set bit of `bits` among 0..max, or -1. */
+function highestBit(bits: number, max: number): number {
+  for (let b = max; b >= 0; b--) if (bits & (1 << b)) return b;
+  return -1;
+}
+
+export interface AutoOobPreferences {
+  /** Use the device's OOB public key when it offers one. */
+  useOobPublicKey?: boolean;
+  /** Use this algorithm (when the device offers it) instead of the strongest offered. */
+  algorithm?: number;
+}
+
+/**
+ * The strongest choice the capabilities allow (the one automatic OOB policy, for the provisioner role and the
+ * simulator alike): BTM_ECDH_P256_HMAC_SHA256_AES_CCM when offered (or `preferences.algorithm`), the OOB
+ * public key when offered and wanted, and the strongest authentication offered: static OOB (a 128- or 256-bit
+ * secret), then Output OOB (alphanumeric, numeric, then counts; the largest size), then Input OOB likewise,
+ * then No OOB. Undefined when the device offers no known algorithm.
+ */
+export function strongestOobUse(caps: CapabilitiesFields, preferences: AutoOobPreferences = {}): OobUseParams | undefined {
+  const offered = (alg: number): boolean => alg >= 0 && alg <= Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM && (caps.algorithms & (1 << alg)) !== 0;
+  const algorithm =
+    preferences.algorithm !== undefined && offered(preferences.algorithm)
+      ? preferences.algorithm
+      : caps.algorithms & AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM
+        ? Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM
+        : caps.algorithms & AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM
+          ? Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM
+          : -1;
+  if (algorithm < 0) return undefined;
+  const publicKey =
+    preferences.useOobPublicKey && caps.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable
+      ? StartPublicKey.OobPublicKey
+      : StartPublicKey.NoOobPublicKey;
+  const base = { algorithm, publicKey };
+  if (caps.oobType & OobType.StaticOobInformationAvailable) return { ...base, method: AuthenticationMethod.StaticOob, action: 0, size: 0 };
+  const out = highestBit(caps.outputOobAction, OutputOobAction.OutputAlphanumeric);
+  if (caps.outputOobSize > 0 && out >= 0) {
+    return { ...base, method: AuthenticationMethod.OutputOob, action: out, size: Math.min(caps.outputOobSize, MAX_OOB_SIZE) };
+  }
+  const inp = highestBit(caps.inputOobAction, InputOobAction.InputAlphanumeric);
+  if (caps.inputOobSize > 0 && inp >= 0) {
+    return { ...base, method: AuthenticationMethod.InputOob, action: inp, size: Math.min(caps.inputOobSize, MAX_OOB_SIZE) };
+  }
+  return { ...base, method: AuthenticationMethod.NoOob, action: 0, size: 0 };
+}
 
 /**
  * Check the application's choice against the device's capabilities: the rules the device applies to
@@ -193,7 +259,7 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
     this.confirmationInputs.setCapabilities(raw.subarray(1));
     this.enter(S.WaitOobUse);
     this.env.emit({ type: "capabilities-received", ctx: this.ctx, capabilities: { ...caps } });
-    if (this.policy && this.state === S.WaitOobUse) {
+    if (this.policy && this.phase === S.WaitOobUse) {
       const choice = this.policy(caps);
       if (!choice) return;
       const reason = checkOobUse(choice, caps);
@@ -202,8 +268,8 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
     }
   }
 
-  override oobUse(choice: OobUseParams): void {
-    if (this.state !== S.WaitOobUse) throw new ProvisioningError("invalid-state", "oobUse: no capabilities are awaiting a choice");
+  oobUse(choice: OobUseParams): void {
+    if (this.phase !== S.WaitOobUse) throw new ProvisioningError("invalid-state", "oobUse: no capabilities are awaiting a choice");
     if (!choice || typeof choice !== "object") throw new ProvisioningError("invalid-argument", "oobUse: parameters missing");
     const reason = checkOobUse(choice, this.capabilities!);
     if (reason) throw new ProvisioningError("invalid-argument", "oobUse: " + reason);
@@ -223,8 +289,8 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
     }
   }
 
-  override oobPublicKeyProvide(key: Bytes): void {
-    if (this.state !== S.WaitOobPublicKey) throw new ProvisioningError("invalid-state", "oobPublicKeyProvide: no OOB public key is awaited");
+  oobPublicKeyProvide(key: Bytes): void {
+    if (this.phase !== S.WaitOobPublicKey) throw new ProvisioningError("invalid-state", "oobPublicKeyProvide: no OOB public key is awaited");
     if (!(key instanceof Uint8Array) || key.length !== 64) throw new ProvisioningError("invalid-argument", "oobPublicKeyProvide: the key must be 64 bytes (X || Y)");
     this.guard(() => {
       if (!this.acceptPeerPublicKey(key)) return;

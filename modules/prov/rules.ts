@@ -1,16 +1,16 @@
 /**
  * The provisioning rules both roles apply, written once (as Zephyr shares bt_mesh_prov_auth between its
- * device and provisioner): the Start fields checked against the Capabilities (5.4.1.3, 5.4.2.2), the Start
- * fields built from the provisioner's choice, the AuthValue an application provides (5.4.2.4), and the
- * automatic choice of the strongest authentication the device offers.
+ * device and provisioner): the Start fields checked against the Capabilities (5.4.1.3, 5.4.2.2), the
+ * AuthValue and OOB values (5.4.2.4) and the AuthValue an application provides. (The provisioner's own rules,
+ * the Start fields of its choice and the automatic "strongest method" policy, are in provisioner.ts, so that
+ * a device image does not carry them.)
  *
  * Pure functions, no state: provisionee.ts checks a received Start with them, provisioner.ts checks its own
- * choice before sending it, and the simulator (host/network.ts) takes its automatic choice from here.
+ * choice before sending it.
  */
 import type { Bytes } from "../platform.js";
 import {
   Algorithm,
-  AlgorithmsBit,
   AuthenticationMethod,
   InputOobAction,
   MAX_OOB_SIZE,
@@ -22,18 +22,7 @@ import {
 } from "./pdu.js";
 import type { CapabilitiesFields, StartFields } from "./pdu.js";
 import { readU32BE, writeU32BE } from "../util/bytes.js";
-import type { OobUseParams, OobValue } from "./common.js";
-
-/** The Start fields (5.4.1.3) of the provisioner's choice (nrf_mesh_prov_oob_use parameters). */
-export function startFields(choice: OobUseParams): StartFields {
-  return {
-    algorithm: choice.algorithm,
-    publicKey: choice.publicKey,
-    authenticationMethod: choice.method,
-    authenticationAction: choice.action,
-    authenticationSize: choice.size,
-  };
-}
+import type { OobValue } from "./common.js";
 
 /**
  * Check Start fields against the device's Capabilities (5.4.1.3, 5.4.2.2): each field an octet and valid on
@@ -197,52 +186,4 @@ export function authValueOf(awaited: AuthDataAwaited, data: Bytes | OobValue): {
   const bad = data instanceof Uint8Array ? "a number or string is expected" : checkOobValue(awaited.method, awaited.action, awaited.size, data);
   if (bad) return { ok: false, reason: bad };
   return { ok: true, authValue: authValueFromOob(data as OobValue, awaited.length) };
-}
-
-/** Highest set bit of `bits` among 0..max, or -1. */
-function highestBit(bits: number, max: number): number {
-  for (let b = max; b >= 0; b--) if (bits & (1 << b)) return b;
-  return -1;
-}
-
-export interface AutoOobPreferences {
-  /** Use the device's OOB public key when it offers one. */
-  useOobPublicKey?: boolean;
-  /** Use this algorithm (when the device offers it) instead of the strongest offered. */
-  algorithm?: number;
-}
-
-/**
- * The strongest choice the capabilities allow (the one automatic OOB policy, for the provisioner role and the
- * simulator alike): BTM_ECDH_P256_HMAC_SHA256_AES_CCM when offered (or `preferences.algorithm`), the OOB
- * public key when offered and wanted, and the strongest authentication offered: static OOB (a 128- or 256-bit
- * secret), then Output OOB (alphanumeric, numeric, then counts; the largest size), then Input OOB likewise,
- * then No OOB. Undefined when the device offers no known algorithm.
- */
-export function strongestOobUse(caps: CapabilitiesFields, preferences: AutoOobPreferences = {}): OobUseParams | undefined {
-  const offered = (alg: number): boolean => alg >= 0 && alg <= Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM && (caps.algorithms & (1 << alg)) !== 0;
-  const algorithm =
-    preferences.algorithm !== undefined && offered(preferences.algorithm)
-      ? preferences.algorithm
-      : caps.algorithms & AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM
-        ? Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM
-        : caps.algorithms & AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM
-          ? Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM
-          : -1;
-  if (algorithm < 0) return undefined;
-  const publicKey =
-    preferences.useOobPublicKey && caps.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable
-      ? StartPublicKey.OobPublicKey
-      : StartPublicKey.NoOobPublicKey;
-  const base = { algorithm, publicKey };
-  if (caps.oobType & OobType.StaticOobInformationAvailable) return { ...base, method: AuthenticationMethod.StaticOob, action: 0, size: 0 };
-  const out = highestBit(caps.outputOobAction, OutputOobAction.OutputAlphanumeric);
-  if (caps.outputOobSize > 0 && out >= 0) {
-    return { ...base, method: AuthenticationMethod.OutputOob, action: out, size: Math.min(caps.outputOobSize, MAX_OOB_SIZE) };
-  }
-  const inp = highestBit(caps.inputOobAction, InputOobAction.InputAlphanumeric);
-  if (caps.inputOobSize > 0 && inp >= 0) {
-    return { ...base, method: AuthenticationMethod.InputOob, action: inp, size: Math.min(caps.inputOobSize, MAX_OOB_SIZE) };
-  }
-  return { ...base, method: AuthenticationMethod.NoOob, action: 0, size: 0 };
 }
