@@ -268,29 +268,6 @@ export class PduEncodeError extends RangeError {
 // The table
 // ---------------------------------------------------------------------------------------------------------
 
-type FieldKind = "u8" | "u16" | "bytes";
-
-interface FieldSpec {
-  readonly name: string;
-  readonly kind: FieldKind;
-  /** Octets, for "bytes" fields; omitted = the rest of the PDU. */
-  readonly length?: number;
-}
-
-interface PduSpec {
-  readonly type: number;
-  /** Allowed lengths of the parameters (the PDU without its first octet). */
-  readonly lengths: readonly number[];
-  readonly fields: readonly FieldSpec[];
-  /** Checks values that are Prohibited or RFU in a way that makes the PDU unusable; returns a reason or null. */
-  readonly check?: (pdu: Record<string, number | Bytes>) => string | null;
-}
-
-const u8 = (name: string): FieldSpec => ({ name, kind: "u8" });
-const u16 = (name: string): FieldSpec => ({ name, kind: "u16" });
-const bytes = (name: string, length?: number): FieldSpec =>
-  length === undefined ? { name, kind: "bytes" } : { name, kind: "bytes", length };
-
 /** Checks of the Start PDU fields that do not depend on the device's capabilities (5.4.1.3). */
 export function checkStartFields(s: StartFields): string | null {
   if (s.publicKey > StartPublicKey.OobPublicKey) return "Public Key value Prohibited";
@@ -312,55 +289,58 @@ export function checkStartFields(s: StartFields): string | null {
   return null;
 }
 
-const SPECS: readonly (PduSpec | undefined)[] = [
-  { type: PduType.Invite, lengths: [1], fields: [u8("attentionDuration")] },
-  {
-    type: PduType.Capabilities,
-    lengths: [11],
-    fields: [
-      u8("numberOfElements"),
-      u16("algorithms"),
-      u8("publicKeyType"),
-      u8("oobType"),
-      u8("outputOobSize"),
-      u16("outputOobAction"),
-      u8("inputOobSize"),
-      u16("inputOobAction"),
-    ],
-    check: (p) => {
+/**
+ * The layout of each supported PDU type (5.4.1, Table 5.18 and the PDU tables): the allowed parameter lengths,
+ * then each field in order as name:size, size 1 or 2 (an integer, big-endian) or bN (N octets; "b" alone:
+ * the rest). One string per type: the table is compact, as it lives in the device's heap.
+ */
+const LAYOUTS: readonly (string | undefined)[] = [
+  /* Invite */ "1 attentionDuration:1",
+  /* Capabilities */ "11 numberOfElements:1 algorithms:2 publicKeyType:1 oobType:1 outputOobSize:1 outputOobAction:2 inputOobSize:1 inputOobAction:2",
+  /* Start */ "5 algorithm:1 publicKey:1 authenticationMethod:1 authenticationAction:1 authenticationSize:1",
+  /* Public Key */ "64 publicKeyX:b32 publicKeyY:b32",
+  /* Input Complete */ "0",
+  /* Confirmation */ "16,32 confirmation:b",
+  /* Random */ "16,32 random:b",
+  /* Data */ `${PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH} encryptedProvisioningData:b${PROVISIONING_DATA_LENGTH} provisioningDataMic:b${PROVISIONING_DATA_MIC_LENGTH}`,
+  /* Complete */ "0",
+  /* Failed */ "1 errorCode:1",
+];
+
+/** One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest). */
+function layout(type: number): { lengths: number[]; fields: { name: string; size: number }[] } | undefined {
+  const text = type >= 0 ? LAYOUTS[type] : undefined;
+  if (text === undefined) return undefined;
+  const [lengths, ...fields] = text.split(" ");
+  return {
+    lengths: lengths!.split(",").map(Number),
+    fields: fields.map((f) => {
+      const [name, size] = f.split(":") as [string, string];
+      return { name, size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) };
+    }),
+  };
+}
+
+/** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
+function checkPdu(type: number, p: Record<string, number | Bytes>): string | null {
+  switch (type) {
+    case PduType.Capabilities:
       if (p["numberOfElements"] === 0) return "Number of Elements 0x00 Prohibited";
       if ((p["publicKeyType"] as number) & 0xfe) return "Public Key Type bits 1-7 Prohibited";
       if ((p["oobType"] as number) & 0xfc) return "OOB Type bits 2-7 Prohibited";
       return null;
-    },
-  },
-  {
-    type: PduType.Start,
-    lengths: [5],
-    fields: [u8("algorithm"), u8("publicKey"), u8("authenticationMethod"), u8("authenticationAction"), u8("authenticationSize")],
-    check: (p) => checkStartFields(p as unknown as StartFields),
-  },
-  { type: PduType.PublicKey, lengths: [64], fields: [bytes("publicKeyX", 32), bytes("publicKeyY", 32)] },
-  { type: PduType.InputComplete, lengths: [0], fields: [] },
-  { type: PduType.Confirmation, lengths: [16, 32], fields: [bytes("confirmation")] },
-  { type: PduType.Random, lengths: [16, 32], fields: [bytes("random")] },
-  {
-    type: PduType.Data,
-    lengths: [PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH],
-    fields: [bytes("encryptedProvisioningData", PROVISIONING_DATA_LENGTH), bytes("provisioningDataMic", PROVISIONING_DATA_MIC_LENGTH)],
-  },
-  { type: PduType.Complete, lengths: [0], fields: [] },
-  {
-    type: PduType.Failed,
-    lengths: [1],
-    fields: [u8("errorCode")],
-    check: (p) => (p["errorCode"] === ErrorCode.Prohibited ? "Error Code 0x00 Prohibited" : null),
-  },
-];
+    case PduType.Start:
+      return checkStartFields(p as unknown as StartFields);
+    case PduType.Failed:
+      return p["errorCode"] === ErrorCode.Prohibited ? "Error Code 0x00 Prohibited" : null;
+    default:
+      return null;
+  }
+}
 
 /** Allowed parameter lengths of each supported PDU type (without the type octet); undefined for others. */
 export function pduParameterLengths(type: number): readonly number[] | undefined {
-  return SPECS[type]?.lengths;
+  return layout(type)?.lengths;
 }
 
 /** True for the Record PDU types of Mesh Protocol 1.1 (known, not supported here). */
@@ -386,7 +366,7 @@ function fail(error: PduDecodeError, type: number, reason: string): PduDecodeRes
 export function decodePdu(data: Bytes): PduDecodeResult {
   if (!(data instanceof Uint8Array) || data.length === 0) return fail("invalid-pdu", -1, "empty PDU");
   const type = data[0]! & 0x3f;
-  const spec = SPECS[type];
+  const spec = layout(type);
   if (!spec) {
     return fail("invalid-pdu", type, isRecordPdu(type) ? pduName(type) + ": not supported" : "RFU PDU type");
   }
@@ -396,19 +376,19 @@ export function decodePdu(data: Bytes): PduDecodeResult {
   const out: Record<string, number | Bytes> = { type };
   let o = 1;
   for (const f of spec.fields) {
-    if (f.kind === "u8") {
+    if (f.size === 1) {
       out[f.name] = data[o]!;
       o += 1;
-    } else if (f.kind === "u16") {
+    } else if (f.size === 2) {
       out[f.name] = readU16BE(data, o);
       o += 2;
     } else {
-      const len = f.length ?? data.length - o;
+      const len = f.size < 0 ? -f.size : data.length - o;
       out[f.name] = data.slice(o, o + len);
       o += len;
     }
   }
-  const reason = spec.check?.(out);
+  const reason = checkPdu(type, out);
   if (reason) return fail("invalid-format", type, reason);
   return { ok: true, pdu: out as unknown as ProvisioningPdu };
 }
@@ -420,23 +400,23 @@ export function decodePdu(data: Bytes): PduDecodeResult {
  */
 export function encodePdu(pdu: ProvisioningPdu): Bytes {
   const type = (pdu as { type: unknown }).type;
-  const spec = typeof type === "number" ? SPECS[type] : undefined;
+  const spec = typeof type === "number" ? layout(type) : undefined;
   if (!spec) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
   const values = pdu as unknown as Record<string, unknown>;
   const parts: number[] = [type as number];
   for (const f of spec.fields) {
     const v = values[f.name];
-    if (f.kind === "bytes") {
-      if (!(v instanceof Uint8Array) || (f.length !== undefined && v.length !== f.length)) {
-        throw new PduEncodeError(`encodePdu: ${f.name} must be ${f.length ?? "a"} byte(s)`);
+    if (f.size <= 0) {
+      if (!(v instanceof Uint8Array) || (f.size < 0 && v.length !== -f.size)) {
+        throw new PduEncodeError(`encodePdu: ${f.name} must be ${f.size < 0 ? -f.size : "a"} byte(s)`);
       }
       for (let i = 0; i < v.length; i++) parts.push(v[i]!);
     } else {
-      const max = f.kind === "u8" ? 0xff : 0xffff;
+      const max = f.size === 1 ? 0xff : 0xffff;
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
         throw new PduEncodeError(`encodePdu: ${f.name} must be an integer 0..${max}`);
       }
-      if (f.kind === "u16") parts.push(v >> 8);
+      if (f.size === 2) parts.push(v >> 8);
       parts.push(v & 0xff);
     }
   }
@@ -444,11 +424,6 @@ export function encodePdu(pdu: ProvisioningPdu): Bytes {
     throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${spec.lengths.join(" or ")} bytes`);
   }
   return Uint8Array.from(parts);
-}
-
-/** The parameters of an encoded PDU (without the type octet), as they enter ConfirmationInputs. */
-export function pduParameters(pdu: Bytes): Bytes {
-  return pdu.slice(1);
 }
 
 // ---------------------------------------------------------------------------------------------------------
