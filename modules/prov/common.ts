@@ -279,7 +279,8 @@ export abstract class Session<P extends string = string> {
   abstract readonly role: Role;
   /** The one phase the session is in. */
   protected phase: P | SharedPhase;
-  private linkValue: ProvLink | undefined;
+  /** The link, once open (provisioner: once opening). */
+  protected linkValue: ProvLink | undefined;
 
   protected readonly confirmationInputs = new ConfirmationInputs();
   protected algorithm: Algorithm = Algorithm.BTM_ECDH_P256_CMAC_AES128_AES_CCM;
@@ -409,11 +410,6 @@ export abstract class Session<P extends string = string> {
       received: (_link, pdu) => this.guard(() => this.receive(pdu)),
       closed: (_link, reason, byPeer) => this.guard(() => this.linkClosed(reason, byPeer)),
     };
-  }
-
-  /** The link a provisioner is opening (before it is open). */
-  protected setLink(link: ProvLink): void {
-    this.linkValue = link;
   }
 
   /** Overridden by the roles; the base records the link and starts the protocol timer. */

@@ -33,6 +33,9 @@ const S = {
 } as const;
 type DevicePhase = (typeof S)[keyof typeof S];
 
+/** Where the device waits during authentication: it shows (Output OOB) or a person enters (Input OOB). */
+const DEVICE_AUTH: AuthPhases<DevicePhase> = { static: S.WaitStatic, entering: S.WaitInput, shown: S.WaitConfirmation };
+
 /** The provisionee's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
 const DEVICE_TABLE: PduTable<DeviceSession> = {
   [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
@@ -45,7 +48,7 @@ const DEVICE_TABLE: PduTable<DeviceSession> = {
 
 class DeviceSession extends Session<DevicePhase> {
   readonly role = "provisionee" as const;
-  protected readonly authPhases: AuthPhases<DevicePhase> = { static: S.WaitStatic, entering: S.WaitInput, shown: S.WaitConfirmation };
+  protected readonly authPhases = DEVICE_AUTH;
   private attentionTimer: unknown;
   private attentionOn = false;
   private attentionRemaining = 0;

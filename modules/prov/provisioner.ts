@@ -64,6 +64,9 @@ const S = {
 } as const;
 type ProvisionerPhase = (typeof S)[keyof typeof S];
 
+/** Where the provisioner waits during authentication: the device shows (Output OOB) or we show (Input OOB). */
+const PROVISIONER_AUTH: AuthPhases<ProvisionerPhase> = { static: S.WaitStatic, entering: S.WaitAuthInput, shown: S.WaitInputComplete };
+
 /** Every phase of a running session, where a Provisioning Failed from the device may arrive. */
 const ACTIVE = [
   S.WaitCapabilities,
@@ -163,7 +166,7 @@ export function autoOobPolicy(preferences: AutoOobPreferences = {}): OobPolicy {
 
 class ProvisionerSession extends Session<ProvisionerPhase> {
   readonly role = "provisioner" as const;
-  protected readonly authPhases: AuthPhases<ProvisionerPhase> = { static: S.WaitStatic, entering: S.WaitAuthInput, shown: S.WaitInputComplete };
+  protected readonly authPhases = PROVISIONER_AUTH;
   private capabilities: CapabilitiesFields | undefined;
   private readonly data: ProvisionData;
   private readonly attentionDuration: number;
@@ -192,7 +195,7 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   start(bearer: ProvisionerBearer): void {
     this.restartTimer();
     try {
-      this.setLink(bearer.open(this.uuid, this.linkEvents()));
+      this.linkValue = bearer.open(this.uuid, this.linkEvents());
     } catch (e) {
       this.stopTimer();
       this.enter(Phase.Closed);
