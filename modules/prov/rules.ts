@@ -9,17 +9,8 @@
  * choice before sending it.
  */
 import type { Bytes } from "../platform.js";
-import {
-  Algorithm,
-  AuthenticationMethod,
-  InputOobAction,
-  MAX_OOB_SIZE,
-  OobType,
-  OutputOobAction,
-  PublicKeyType,
-  StartPublicKey,
-  checkStartFields,
-} from "./pdu.js";
+import { Algorithm, AuthenticationMethod, InputOobAction, MAX_OOB_SIZE, OobType, OutputOobAction, PublicKeyType, StartPublicKey } from "./pdu.js";
+import { checkStartFields } from "./pdu.js";
 import type { CapabilitiesFields, StartFields } from "./pdu.js";
 import { readU32BE, writeU32BE } from "../util/bytes.js";
 import type { OobValue } from "./common.js";
