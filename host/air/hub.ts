@@ -50,9 +50,13 @@ import {
   FrameReader,
   PROTOCOL_VERSION,
   ProtocolError,
+  printable,
   utf8Encode,
   type Message,
 } from "./wire.js";
+
+/** An unpaired UTF-16 surrogate: a string with one has no UTF-8 form. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export type AirMode = "virtual" | "real";
 export type AdvChannel = 37 | 38 | 39;
@@ -405,9 +409,10 @@ export class AirHub {
   /** A new radio on the air. Names are unique (1..64 bytes of UTF-8). */
   createRadio(name: string, opts: RadioOptions = {}): SimRadio {
     if (this.closed) throw new AirError("the hub is closed");
-    if (typeof name !== "string" || name.length === 0 || utf8Encode(name).length > 64) throw new AirError("radio name must be 1..64 bytes of UTF-8");
-    if (this.byName.has(name)) throw new AirError(`a radio named "${name}" exists`);
-    const scan = checkScan(opts.scan, this.scanDefault, `radio "${name}"`);
+    if (typeof name !== "string" || name.length === 0 || LONE_SURROGATE.test(name) || utf8Encode(name).length > 64)
+      throw new AirError("radio name must be 1..64 bytes of UTF-8");
+    if (this.byName.has(name)) throw new AirError(`a radio named ${printable(name)} exists`);
+    const scan = checkScan(opts.scan, this.scanDefault, `radio ${printable(name)}`);
     let address: Uint8Array;
     if (opts.address !== undefined) {
       if (!(opts.address instanceof Uint8Array) || opts.address.length !== 6) throw new AirError("address must be 6 bytes");
@@ -480,7 +485,7 @@ export class AirHub {
 
   /** @internal */
   _advertise(r: SimRadio, adType: number, data: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle {
-    if (r.closed) throw new AirError(`radio "${r.name}" is closed`);
+    if (r.closed) throw new AirError(`radio ${printable(r.name)} is closed`);
     if (!Number.isInteger(adType) || adType < 0 || adType > 255) throw new AirError("adType must be an integer 0..255");
     if (!(data instanceof Uint8Array)) throw new AirError("data must be a Uint8Array");
     if (data.length > AIR.MAX_AD_DATA) throw new AirError(`AD data of ${data.length} bytes exceeds ${AIR.MAX_AD_DATA}`);
@@ -510,7 +515,7 @@ export class AirHub {
     if (receiver !== null && typeof receiver !== "function") throw new AirError("receiver must be a function or null");
     if (r.closed) {
       if (receiver === null) return;
-      throw new AirError(`radio "${r.name}" is closed`);
+      throw new AirError(`radio ${printable(r.name)} is closed`);
     }
     if (receiver && !r.receiver) r.scanSince = this.clock.now();
     r.receiver = receiver;
@@ -673,7 +678,7 @@ export class AirHub {
     if (ev.last && tx === ev.txs[2] && !adv.cancelled && !from.closed && adv.onDone) {
       const done = adv.onDone;
       adv.onDone = undefined;
-      this.safely(`onDone of "${from.name}"`, done);
+      this.safely(`onDone of ${printable(from.name)}`, done);
     }
   }
 
@@ -731,7 +736,7 @@ export class AirHub {
       });
     }
     const packet: RadioPacket = { adType: adv.adType, data: adv.data.slice(), rssi, time };
-    this.safely(`receiver of "${r.name}"`, () => receiver(packet, tx.channel));
+    this.safely(`receiver of ${printable(r.name)}`, () => receiver(packet, tx.channel));
   }
 
   private safely(what: string, fn: () => void): void {
@@ -969,7 +974,7 @@ export class AirHub {
     this.conns.add(conn);
     socket.on("data", (chunk: Uint8Array) => this.onData(conn, chunk));
     socket.on("error", (e) => {
-      if (conn.state !== "closed") this.logger.log("warn", "air", `client "${conn.name || "?"}": ${e.message}`);
+      if (conn.state !== "closed") this.logger.log("warn", "air", `client ${printable(conn.name || "?")}: ${e.message}`);
       this.drop(conn);
     });
     socket.on("close", () => this.drop(conn));
@@ -1018,15 +1023,18 @@ export class AirHub {
         this.command(conn, m);
         return;
       case "waitUntil":
+        // docs/air-protocol.md 2.5: NaN, -Infinity or a time before the hub's would have the hub wake this client at
+        // its current time again and again without advancing (virtual time frozen for every client).
         if (Number.isNaN(m.time)) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "WAIT_UNTIL time is NaN");
         if (this.mode === "real") return; // no synchronisation on the wall clock
+        if (m.time < this.clock.now()) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `WAIT_UNTIL time ${m.time} is before the hub's time ${this.clock.now()}`);
         if (m.wakes > conn.wakesSent) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `WAIT_UNTIL acknowledges ${m.wakes} wakes, only ${conn.wakesSent} sent`);
         if (m.wakes < conn.wakesDone) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "WAIT_UNTIL wake count went backwards");
         conn.wakesDone = m.wakes;
         conn.waitUntil = m.time;
         return;
       case "bye":
-        this.logger.log("info", "air", `client "${conn.name}" said BYE`);
+        this.logger.log("info", "air", `client ${printable(conn.name)} said BYE`);
         this.drop(conn);
         conn.socket.end();
         return;
@@ -1038,7 +1046,7 @@ export class AirHub {
   private hello(conn: Conn, m: Extract<Message, { kind: "hello" }>): void {
     if (m.version !== PROTOCOL_VERSION) throw new ProtocolError(ErrorCode.VERSION, `protocol version ${m.version} is not supported (this hub speaks ${PROTOCOL_VERSION})`);
     if (m.name.length === 0 || utf8Encode(m.name).length > 64) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "name must be 1..64 bytes");
-    if (this.byName.has(m.name)) throw new ProtocolError(ErrorCode.NAME_IN_USE, `a radio named "${m.name}" exists`);
+    if (this.byName.has(m.name)) throw new ProtocolError(ErrorCode.NAME_IN_USE, `a radio named ${printable(m.name)} exists`);
     const scan: Partial<ScanParams> = {};
     if (m.scanIntervalMs !== 0) scan.intervalMs = m.scanIntervalMs;
     if (m.scanWindowMs !== 0) scan.windowMs = m.scanWindowMs;
@@ -1055,7 +1063,7 @@ export class AirHub {
     while (i < this.participants.length && this.participants[i]!.name < m.name) i++;
     this.participants = [...this.participants.slice(0, i), conn, ...this.participants.slice(i)];
     this.sendWake(conn, { kind: "welcome", version: PROTOCOL_VERSION, mode: this.mode, now: this.clock.now(), address: radio.address });
-    this.logger.log("info", "air", `client "${m.name}" joined`);
+    this.logger.log("info", "air", `client ${printable(m.name)} joined`);
   }
 
   private command(conn: Conn, m: Message): void {
@@ -1122,7 +1130,7 @@ export class AirHub {
 
   private fail(conn: Conn, code: number, message: string): void {
     if (conn.state === "closed") return;
-    this.logger.log("error", "air", `client "${conn.name || "?"}": protocol error ${code}: ${message}; closing the connection`);
+    this.logger.log("error", "air", `client ${printable(conn.name || "?")}: protocol error ${code}: ${message}; closing the connection`);
     this.write(conn, { kind: "error", code, message });
     this.drop(conn);
     conn.socket.end();

@@ -91,13 +91,34 @@ export function utf8Encode(s: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/**
+ * Strict UTF-8 decoding, byte-exact: invalid sequences are refused (ProtocolError MALFORMED) and a leading
+ * byte order mark is kept as U+FEFF (TextDecoder strips it by default), so utf8Encode(utf8Decode(b)) is b.
+ */
 export function utf8Decode(b: Bytes): string {
-  const td = new TextDecoder("utf-8", { fatal: true });
+  const td = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   try {
     return td.decode(b);
   } catch {
     throw new ProtocolError(ErrorCode.MALFORMED, "name is not valid UTF-8");
   }
+}
+
+/**
+ * A radio name (or any client-given text) for a log line or an error message: quoted, with every control
+ * character (C0, DEL, C1), the byte order mark, line/paragraph separators and bidirectional controls escaped
+ * as \u{...} (and \\, \" escaped), so a name can neither break a log line nor hide in it.
+ */
+export function printable(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (ch === "\\" || ch === '"') out += "\\" + ch;
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || (c >= 0xd800 && c <= 0xdfff))
+      out += "\\u{" + c.toString(16) + "}";
+    else out += ch;
+  }
+  return out + '"';
 }
 
 class Writer {
