@@ -21,7 +21,6 @@ import { InputOobAction, OobType, OutputOobAction } from "./modules/prov/pdu.js"
 import type { CapabilitiesFields } from "./modules/prov/pdu.js";
 import { decodeRecord, encodeRecord } from "./modules/device/record.js";
 import type { ProvisioningRecord } from "./modules/device/record.js";
-import { readU32BE } from "./modules/util/bytes.js";
 
 export type DeviceKind = "light" | "switch";
 
@@ -119,8 +118,7 @@ export class DeviceApp {
     this.storage = platform.storage;
     this.blinker = new Blinker(platform.clock, io);
     const adv = new AdvBearer(platform.radio, platform.clock, platform.logger);
-    const pbAdv = new PbAdv(adv, platform.clock, {
-      randomU32: () => readU32BE(platform.crypto.randomBytes(4), 0),
+    const pbAdv = new PbAdv(adv, platform.clock, platform.crypto, {
       ...(platform.logger ? { logger: platform.logger } : {}),
       ...config.pbAdv,
     });

@@ -19,7 +19,6 @@ import { Provisioning } from "../modules/prov/api.js";
 import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
 import { provisionerRole, strongestOobUse } from "../modules/prov/provisioner.js";
 import { UnicastAllocator } from "../modules/prov/addresses.js";
-import { readU32BE } from "../modules/util/bytes.js";
 import { Algorithm, AuthenticationMethod, InputOobAction, OobType, OutputOobAction, PublicKeyType, StartPublicKey } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
 import { bytesToHex, hexToBytes } from "../modules/crypto/bytes.js";
@@ -217,11 +216,7 @@ export class SimNetwork {
 
   private pbAdvOptions() {
     const policy = retransmitPolicies[this.options.policy ?? "adaptive"]!;
-    const rnd = this.random;
-    return {
-      retransmit: policy,
-      randomU32: () => readU32BE(rnd(4), 0),
-    };
+    return { retransmit: policy };
   }
 
   /** Add a device running the device application (or a silent radio). Not started until start(). */
@@ -305,7 +300,7 @@ export class SimNetwork {
   addProvisioner(o: ProvisionerOptions = {}): Provisioning {
     const radio = this.hub.createRadio("provisioner");
     const adv = new AdvBearer(radio, this.hub.clock);
-    const pbAdv = new PbAdv(adv, this.hub.clock, this.pbAdvOptions());
+    const pbAdv = new PbAdv(adv, this.hub.clock, { randomBytes: this.random }, this.pbAdvOptions());
     const netKey = this.random(16);
     const started = new Set<string>();
     const clock = this.hub.clock;

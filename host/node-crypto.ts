@@ -254,41 +254,5 @@ function checkCcm(what: string, key: Bytes, nonce: Bytes, micLength: number, aad
   if (aad !== undefined) needBytes(what + ": aad", aad);
 }
 
-/**
- * A fast deterministic byte source for simulations and tests: xoshiro128** (Blackman and Vigna), its
- * 128-bit state filled from `seed` by splitmix32. The same seed gives the same bytes on every run.
- * NOT cryptographically secure: never use it for real keys.
- */
-export function seededRandom(seed: number): (n: number) => Uint8Array {
-  let sm = seed >>> 0;
-  const splitmix32 = (): number => {
-    sm = (sm + 0x9e3779b9) >>> 0;
-    let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let s0 = splitmix32(), s1 = splitmix32(), s2 = splitmix32(), s3 = splitmix32();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
-  const next = (): number => {
-    const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3 >>> 0, 11);
-    s0 >>>= 0; s1 >>>= 0; s2 >>>= 0;
-    return result;
-  };
-  return (n: number): Uint8Array => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 4) {
-      const w = next();
-      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (w >>> (8 * j)) & 0xff;
-    }
-    return out;
-  };
-}
+/** The host side's one seeded byte source (host/prng.ts), here for the simulations and tests that import it. */
+export { seededRandom } from "./prng.js";

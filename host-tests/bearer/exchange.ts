@@ -10,6 +10,7 @@ import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
 import type { LinkCloseReason, ProvLink } from "../../modules/bearer/bearer.js";
 import type { Radio } from "../../modules/platform.js";
 import { LoopbackAir, prng } from "./loopback.js";
+import { seededRandom } from "../../host/prng.js";
 import { AirHub } from "../../host/air/hub.js";
 import type { LoopbackOptions } from "./loopback.js";
 
@@ -151,12 +152,8 @@ export function runExchange(options: ExchangeOptions = {}): ExchangeResult {
     radios = [air.radio("P"), air.radio("D")];
     events = () => air.events.length;
   }
-  let linkIds = seed * 7919;
-  const prov = new PbAdv(new AdvBearer(radios[0], clock), clock, {
-    ...options.pbAdv,
-    randomU32: () => (linkIds = (linkIds * 1103515245 + 12345) >>> 0),
-  });
-  const dev = new PbAdv(new AdvBearer(radios[1], clock), clock, options.pbAdv);
+  const prov = new PbAdv(new AdvBearer(radios[0], clock), clock, { randomBytes: seededRandom(seed * 7919) }, options.pbAdv);
+  const dev = new PbAdv(new AdvBearer(radios[1], clock), clock, { randomBytes: seededRandom(seed * 7919 + 1) }, options.pbAdv);
   const uuid = Uint8Array.from({ length: 16 }, (_, i) => (i * 17 + seed) & 0xff);
   let result: ExchangeResult | undefined;
   startExchange({ clock }, prov, dev, uuid, seed, (r) => (result = r));

@@ -10,17 +10,10 @@
 import type { AdvertiseHandle, AdvertiseOptions, Bytes, Radio, RadioPacket } from "../../modules/platform.js";
 import type { VirtualClock } from "../../host/virtual-clock.js";
 
-/** mulberry32: a small seeded PRNG, [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from "../../host/prng.js";
+
+/** A seeded source of numbers in [0, 1): the host side's one PRNG (host/prng.ts). */
+export const prng = seededUniform;
 
 export interface LoopbackOptions {
   loss?: number;

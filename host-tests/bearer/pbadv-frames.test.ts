@@ -49,11 +49,12 @@ function setup() {
   const clock = new VirtualClock();
   const radio = new CaptureRadio(clock);
   const adv = new AdvBearer(radio, clock);
-  const pb = new PbAdv(adv, clock, { randomU32: () => SAMPLE.linkId });
+  const linkIdBytes = Uint8Array.of(SAMPLE.linkId >>> 24, (SAMPLE.linkId >>> 16) & 0xff, (SAMPLE.linkId >>> 8) & 0xff, SAMPLE.linkId & 0xff);
+  const pb = new PbAdv(adv, clock, { randomBytes: () => linkIdBytes.slice() });
   let seen = 0;
   /**
    * Frames advertised since the last call, as hex, after 30 ms: every Generic Provisioning PDU goes out after
-   * a random 20..50 ms delay (5.3.3); with this randomU32 the delay is 24.2 ms.
+   * a random 20..50 ms delay (5.3.3); with this random source the delay is 24.2 ms.
    */
   const sent = (): string[] => {
     clock.runFor(30);

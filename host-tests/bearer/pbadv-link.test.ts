@@ -13,6 +13,7 @@ import { LinkCloseReason } from "../../modules/bearer/bearer.js";
 import { AD_TYPE } from "../../modules/platform.js";
 import type { Bytes, Logger } from "../../modules/platform.js";
 import { CaptureRadio, hex, LoopbackAir, prng, unhex } from "./loopback.js";
+import { seededRandom } from "../../host/prng.js";
 import { fcs } from "../../modules/bearer/fcs.js";
 import type { LoopbackOptions } from "./loopback.js";
 import { runExchange, startExchange } from "./exchange.js";
@@ -24,8 +25,7 @@ const UUID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 function node(air: LoopbackAir, name: string, options: PbAdvOptions = {}) {
   const radio = air.radio(name);
   const adv = new AdvBearer(radio, air.clock);
-  let id = name.charCodeAt(0) * 0x01000193;
-  const pb = new PbAdv(adv, air.clock, { randomU32: () => (id = (id * 1664525 + 1013904223) >>> 0), ...options });
+  const pb = new PbAdv(adv, air.clock, { randomBytes: seededRandom(name.charCodeAt(0)) }, options);
   return { radio, adv, pb };
 }
 
@@ -328,10 +328,11 @@ test("PDUs sent before the link is open are queued; acked callbacks fire in orde
   const pe = events();
   const link = p.pb.open(UUID, pe.make(clock));
   const acked: number[] = [];
-  for (let i = 0; i < 5; i++) link.send(Uint8Array.from({ length: 10 + 20 * i }, () => i), () => acked.push(i));
+  for (let i = 0; i < 5; i++) link.send(Uint8Array.from({ length: 5 + 15 * i }, () => i), () => acked.push(i));
   clock.runWhile(() => acked.length < 5, 60_000);
   assert.deepEqual(acked, [0, 1, 2, 3, 4]);
-  assert.deepEqual(de.received.map((b) => b.length), [10, 30, 50, 70, 90]);
+  assert.deepEqual(de.received.map((b) => b.length), [5, 20, 35, 50, 65]);
+  assert.throws(() => link.send(new Uint8Array(66)), PbAdvError);
   assert.throws(() => link.send(new Uint8Array(0)), PbAdvError);
   assert.throws(() => p.pb.open(new Uint8Array(15), pe.make(clock)), PbAdvError);
 });
@@ -406,8 +407,7 @@ test("5.3.3 random delay: acknowledgments and transactions go out 20..50 ms afte
   const clock = new VirtualClock();
   const radio = new CaptureRadio(clock);
   const adv = new AdvBearer(radio, clock);
-  const rnd = prng(5);
-  const pb = new PbAdv(adv, clock, { randomU32: () => Math.floor(rnd() * 0x1_0000_0000) });
+  const pb = new PbAdv(adv, clock, { randomBytes: seededRandom(5) });
   const de = events();
   pb.listen(UUID, de.make(clock));
   const linkId = 0x01020304;

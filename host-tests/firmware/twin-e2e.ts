@@ -115,7 +115,7 @@ test("twin: the XS firmware is provisioned over the air hub, restarts provisione
   const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1)) });
   const radio = hub.createRadio("provisioner");
   const adv = new AdvBearer(radio, hub.clock);
-  const pbAdv = new PbAdv(adv, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock, crypto);
   const events: ProvEvent[] = [];
   let twinUuid: string | null = null;
   let complete = false;

@@ -55,19 +55,5 @@ export function fromHex(s: string): Uint8Array {
   return out;
 }
 
-/** Deterministic pseudo-random bytes (mulberry32), so a failure can be replayed from its seed. */
-export function seededBytes(seed: number): (n: number) => Uint8Array {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return (n: number) => {
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = next() & 0xff;
-    return b;
-  };
-}
+/** Deterministic pseudo-random bytes (the host side's one PRNG, host/prng.ts), so a failure can be replayed from its seed. */
+export { seededRandom as seededBytes } from "../../host/prng.js";

@@ -40,14 +40,14 @@ export class World {
   readonly person: Person;
   readonly devices: { node: Node; uuid: Bytes; keyPair?: P256KeyPair; pb: PbAdv }[] = [];
   provisioner: Node | undefined;
-  private linkIds: number;
+  private readonly linkIds: (n: number) => Uint8Array;
 
   constructor(readonly options: WorldOptions) {
     this.hub = new AirHub({ mode: "virtual", seed: options.seed, logger: silentLogger, ...(options.link ? { defaultLink: options.link } : {}) });
     this.crypto = new NodeCryptoPrimitives({ random: seededRandom(options.seed) });
     this.platformCrypto = withEcdhTime(this.crypto, this.hub.clock, options.ecdhComputeMs ?? 0);
     this.person = new Person(this.hub.clock, 300);
-    this.linkIds = options.seed * 7919 + 1;
+    this.linkIds = seededRandom(options.seed * 7919 + 1);
   }
 
   get clock() {
@@ -57,7 +57,7 @@ export class World {
   private bearers(name: string) {
     const radio = this.hub.createRadio(name);
     const adv = new AdvBearer(radio, this.hub.clock);
-    const pb = new PbAdv(adv, this.hub.clock, { randomU32: () => (this.linkIds = (this.linkIds * 1103515245 + 12345) >>> 0) });
+    const pb = new PbAdv(adv, this.hub.clock, { randomBytes: this.linkIds });
     return { adv, pb };
   }
 

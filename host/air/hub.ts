@@ -41,7 +41,7 @@ import type {
 } from "../../modules/platform.js";
 import { VirtualClock } from "../virtual-clock.js";
 import { PcapWriter } from "./pcap.js";
-import { Prng } from "./prng.js";
+import { Prng } from "../prng.js";
 import { WallClock } from "./wall-clock.js";
 import {
   decode,

@@ -275,13 +275,14 @@ export type ReassemblyResult =
   | { status: "incomplete" }
   | { status: "duplicate" }
   | { status: "complete"; pdu: Bytes }
-  | { status: "error"; error: GenericProvErrorCode; message: string; reset: boolean };
+  | { status: "error"; error: GenericProvErrorCode; message: string };
 
 /**
  * Reassembles one transaction (5.3.3: segments may arrive in any order; duplicates are ignored).
  * Continuations that arrive before the Transaction Start are kept and checked when it arrives.
- * On completion the TotalLength and the FCS are checked; an FCS mismatch discards the whole transaction
- * (`reset: true`), so a retransmission can be received afresh.
+ * Every segment's length is checked against TotalLength as it arrives, so a complete set fills exactly
+ * TotalLength octets; on completion the FCS is checked, and a mismatch discards the whole transaction, so a
+ * retransmission can be received afresh.
  */
 export class Reassembler {
   private start: TransactionStartPdu | undefined;
@@ -289,11 +290,6 @@ export class Reassembler {
   private received = 0;
 
   constructor(private readonly maxTotalLength: number = TOTAL_LENGTH_MAX) {}
-
-  /** True when no segment of the transaction has been kept yet. */
-  get empty(): boolean {
-    return this.start === undefined && this.received === 0;
-  }
 
   reset(): void {
     this.start = undefined;
@@ -306,12 +302,12 @@ export class Reassembler {
       if (this.start) {
         const s = this.start;
         if (s.segN === pdu.segN && s.totalLength === pdu.totalLength && s.fcs === pdu.fcs) return { status: "duplicate" };
-        return { status: "error", error: "ConflictingStart", message: "a different Transaction Start for this transaction", reset: false };
+        return { status: "error", error: "ConflictingStart", message: "a different Transaction Start for this transaction" };
       }
       if (pdu.totalLength > this.maxTotalLength)
-        return { status: "error", error: "BadTotalLength", message: `TotalLength ${pdu.totalLength} > ${this.maxTotalLength}`, reset: false };
+        return { status: "error", error: "BadTotalLength", message: `TotalLength ${pdu.totalLength} > ${this.maxTotalLength}` };
       if (segmentCount(pdu.totalLength) !== pdu.segN + 1 || pdu.data.length !== segmentLength(pdu.totalLength, 0))
-        return { status: "error", error: "BadTotalLength", message: "TotalLength inconsistent with SegN or the first segment", reset: false };
+        return { status: "error", error: "BadTotalLength", message: "TotalLength inconsistent with SegN or the first segment" };
       this.start = { ...pdu, data: pdu.data.slice() };
       // Drop continuations kept before the start that do not fit it.
       for (let i = 1; i < this.segments.length; i++) {
@@ -326,18 +322,17 @@ export class Reassembler {
       this.received++;
     } else {
       const i = pdu.segmentIndex;
-      if (i < 1 || i > SEGN_MAX) return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i}`, reset: false };
+      if (i < 1 || i > SEGN_MAX) return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i}` };
       if (pdu.data.length === 0 || pdu.data.length > CONTINUATION_DATA_MAX)
-        return { status: "error", error: "BadSegmentLength", message: `segment of ${pdu.data.length} octets`, reset: false };
+        return { status: "error", error: "BadSegmentLength", message: `segment of ${pdu.data.length} octets` };
       if (this.start) {
         if (i > this.start.segN)
-          return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i} > SegN ${this.start.segN}`, reset: false };
+          return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i} > SegN ${this.start.segN}` };
         if (pdu.data.length !== segmentLength(this.start.totalLength, i))
           return {
             status: "error",
             error: "BadSegmentLength",
             message: `segment ${i} of ${pdu.data.length} octets, expected ${segmentLength(this.start.totalLength, i)}`,
-            reset: false,
           };
       }
       if (this.segments[i]) return { status: "duplicate" };
@@ -354,12 +349,8 @@ export class Reassembler {
       offset += seg.length;
     }
     this.reset();
-    if (offset !== out.length) {
-      // Unreachable while the segment lengths are checked above; kept as a guard.
-      return { status: "error", error: "BadTotalLength", message: `reassembled ${offset} octets, TotalLength ${out.length}`, reset: true };
-    }
     if (computeFcs(out) !== start.fcs)
-      return { status: "error", error: "FcsMismatch", message: "FCS of the reassembled Provisioning PDU does not match", reset: true };
+      return { status: "error", error: "FcsMismatch", message: "FCS of the reassembled Provisioning PDU does not match" };
     return { status: "complete", pdu: out };
   }
 }

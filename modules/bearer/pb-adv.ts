@@ -29,7 +29,7 @@
  * Several links may be open at once on the provisioner side (demultiplexed by Link ID); packets of unknown
  * links, and malformed packets, are dropped (logged at debug). Nothing here throws on received input.
  */
-import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, Logger, RadioPacket, TimerHandle } from "../platform.js";
+import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, CryptoPrimitives, Logger, RadioPacket, TimerHandle } from "../platform.js";
 import { AD_TYPE } from "../platform.js";
 import type { DeviceBearer, LinkEvents, ProvisionerBearer, ProvLink } from "./bearer.js";
 import { LinkCloseReason } from "./bearer.js";
@@ -40,12 +40,27 @@ import {
   GENERIC_PROV_PDU_MAX,
   Reassembler,
   segmentProvisioningPdu,
-  TOTAL_LENGTH_MAX,
   UUID_LENGTH,
 } from "./gprov.js";
 import type { GenericProvErrorCode, GenericProvPdu } from "./gprov.js";
 import type { RetransmitPolicy } from "./retransmit.js";
 import { retransmitPolicies, DEFAULT_RETRANSMIT_POLICY } from "./retransmit.js";
+import { pduParameterLengths } from "../prov/pdu.js";
+
+/** The platform's random source (modules/platform.ts): Link IDs (5.3.2) and the 20..50 ms delays (5.3.3). */
+export type RandomSource = Pick<CryptoPrimitives, "randomBytes">;
+
+/**
+ * The largest Provisioning PDU this build supports (5.4.1: the Type octet and the longest parameters of a
+ * supported type, the Provisioning Public Key's 64 octets: 65). A transaction may announce up to
+ * gprov.ts TOTAL_LENGTH_MAX (1,469) octets (5.3.1.1); a longer TotalLength than this is refused at its Transaction Start,
+ * so a peer cannot make the reassembler hold more than one PDU of this size.
+ */
+export const PROVISIONING_PDU_MAX = ((): number => {
+  let max = 1;
+  for (let type = 0; type < 0x40; type++) for (const n of pduParameterLengths(type) ?? []) max = Math.max(max, 1 + n);
+  return max;
+})();
 
 /** Link ID (4) + Transaction Number (1). */
 export const PB_ADV_HEADER_LENGTH = 5;
@@ -112,8 +127,6 @@ export class PbAdvError extends Error {
 }
 
 export interface PbAdvOptions {
-  /** Source of Link IDs and of the 20..50 ms delays (default: Math.random). */
-  randomU32?: () => number;
   /**
    * Retransmission policy: a factory (one policy per link; default retransmitPolicies.adaptive) or one
    * policy instance shared by all links.
@@ -138,8 +151,6 @@ export interface PbAdvOptions {
   linkTimeoutMs?: number;
   /** 5.3.3 acknowledgment timer (default 30 s). */
   transactionTimeoutMs?: number;
-  /** Largest Provisioning PDU accepted from the peer (default: the format's limit, 1469). */
-  maxPduLength?: number;
 }
 
 /**
@@ -226,12 +237,11 @@ class AdvLink implements ProvLink {
     readonly role: "provisioner" | "device",
     readonly events: LinkEvents,
     readonly policy: RetransmitPolicy,
-    maxPduLength: number,
   ) {
     this.state = role === "provisioner" ? "opening" : "open";
     this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
     this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
-    this.reassembler = new Reassembler(maxPduLength);
+    this.reassembler = new Reassembler(PROVISIONING_PDU_MAX);
   }
 
   /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
@@ -253,7 +263,6 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private deviceLink: AdvLink | undefined;
   private listening: { uuid: Bytes; events: LinkEvents } | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly randomU32: () => number;
   private readonly logger: Logger | undefined;
   private readonly segmentAdv: AdvertiseOptions;
   private readonly ackAdv: AdvertiseOptions;
@@ -265,15 +274,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private readonly establishmentTimeoutMs: number;
   private readonly linkTimeoutMs: number;
   private readonly transactionTimeoutMs: number;
-  private readonly maxPduLength: number;
   private readonly retransmit: RetransmitPolicy | (() => RetransmitPolicy);
 
   constructor(
     private readonly adv: AdvBearer,
     private readonly clock: Clock,
+    private readonly random: RandomSource,
     options: PbAdvOptions = {},
   ) {
-    this.randomU32 = options.randomU32 ?? (() => Math.floor(Math.random() * 0x1_0000_0000) >>> 0);
     this.logger = options.logger;
     this.retransmit = options.retransmit ?? retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]!;
     this.segmentAdv = advOptions(options.segmentAdv, PB_ADV_DEFAULTS.segmentAdv);
@@ -288,7 +296,6 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.establishmentTimeoutMs = options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS;
     this.linkTimeoutMs = options.linkTimeoutMs ?? LINK_TIMEOUT_MS;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
-    this.maxPduLength = Math.max(1, Math.min(TOTAL_LENGTH_MAX, Math.floor(options.maxPduLength ?? TOTAL_LENGTH_MAX)));
   }
 
   /** Number of links that are opening or open. */
@@ -301,10 +308,10 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
   open(uuid: Bytes, events: LinkEvents): ProvLink {
     if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    let linkId = this.randomU32() >>> 0;
-    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.randomU32() >>> 0;
+    let linkId = this.randomU32();
+    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.randomU32();
     if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
-    const link = new AdvLink(this, linkId, uuid.slice(), "provisioner", events, this.newPolicy(), this.maxPduLength);
+    const link = new AdvLink(this, linkId, uuid.slice(), "provisioner", events, this.newPolicy());
     this.links.set(linkId, link);
     this.refreshSubscription();
     this.log("debug", `link ${hex32(linkId)}: opening`);
@@ -335,8 +342,8 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
 
   /** @internal */
   linkSend(link: AdvLink, pdu: Bytes, acked?: () => void): void {
-    if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > TOTAL_LENGTH_MAX)
-      throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${TOTAL_LENGTH_MAX})`);
+    if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
+      throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
     if (link.state === "closing" || link.state === "closed") {
       this.log("debug", `link ${hex32(link.linkId)}: send on a closed link ignored`);
       return;
@@ -355,7 +362,13 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   // ---- the 20..50 ms delay (5.3.3) ----
 
   private randomDelay(): number {
-    return this.delayMin + ((this.randomU32() >>> 0) / 0x1_0000_0000) * this.delaySpan;
+    return this.delayMin + (this.randomU32() / 0x1_0000_0000) * this.delaySpan;
+  }
+
+  /** 32 random bits from the platform's random source (big-endian). */
+  private randomU32(): number {
+    const b = this.random.randomBytes(4);
+    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
   }
 
   /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
@@ -393,7 +406,6 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
         link.openTimer = undefined;
         if (link.state !== "opening") return;
         link.openRetransmissions++;
-        link.policy.onRetransmit();
         this.sendLinkOpen(link);
       });
     });
@@ -481,7 +493,6 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       tx.retransmitTimer = undefined;
       if (link.tx !== tx || link.state !== "open") return;
       tx.retransmissions++;
-      link.policy.onRetransmit();
       this.log("debug", `link ${hex32(link.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
       this.transmitSegments(link, tx);
     });
@@ -686,7 +697,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       this.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
       return;
     }
-    const link = new AdvLink(this, linkId, listening.uuid, "device", listening.events, this.newPolicy(), this.maxPduLength);
+    const link = new AdvLink(this, linkId, listening.uuid, "device", listening.events, this.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
     this.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);

@@ -25,8 +25,6 @@ export interface RetransmitPolicy {
    * sample cannot be attributed to one transmission).
    */
   onAck(rttMs: number, retransmissions: number): void;
-  /** A retransmission is about to go out. */
-  onRetransmit(): void;
 }
 
 /** Fixed interval: retransmit every `ms` (Zephyr's PB-ADV retransmits every 500 ms). */
@@ -35,7 +33,6 @@ export function fixedPolicy(ms: number, perSegmentIntervals = false, name = `fix
     name,
     next: (_attempt, segmentCount, advIntervalMs) => ms + (perSegmentIntervals ? segmentCount * advIntervalMs : 0),
     onAck: () => {},
-    onRetransmit: () => {},
   };
 }
 
@@ -139,8 +136,6 @@ export class AdaptivePolicy implements RetransmitPolicy {
     this.rto = Math.min(o.maxRtoMs, Math.max(o.minRtoMs, this.srtt + Math.max(o.granularityMs, o.k * this.rttvar)));
     this.carry = 1;
   }
-
-  onRetransmit(): void {}
 }
 
 export function adaptivePolicy(options?: AdaptiveOptions): RetransmitPolicy {

@@ -1,7 +1,8 @@
 /**
- * The simulated air's one seeded pseudo-random generator: sfc32 (Chris Doty-Humphrey's Small Fast Counter),
- * seeded through splitmix32. Not cryptographic; only for reproducible simulations: the same seed gives the
- * same sequence on every platform.
+ * The host side's one seeded pseudo-random generator (the air hub, the simulator's random bytes, the tests'
+ * reproducible inputs): sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded through splitmix32. Not
+ * cryptographic (never for real keys); only for reproducible simulations and tests: the same seed gives the same
+ * sequence on every platform.
  */
 export class Prng {
   private a: number;
@@ -47,4 +48,26 @@ export class Prng {
   intInclusive(n: number): number {
     return Math.floor(this.next() * (n + 1));
   }
+
+  /** `n` bytes: the uint32() words, least significant byte first. */
+  bytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const w = this.uint32();
+      for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (w >>> (8 * j)) & 0xff;
+    }
+    return out;
+  }
+}
+
+/** A seeded byte source, `(n) => n bytes`, for the simulator's platform and for tests. Not cryptographic. */
+export function seededRandom(seed: number): (n: number) => Uint8Array {
+  const p = new Prng(seed);
+  return (n) => p.bytes(n);
+}
+
+/** A seeded source of numbers in [0, 1), for tests. */
+export function seededUniform(seed: number): () => number {
+  const p = new Prng(seed);
+  return () => p.next();
 }
