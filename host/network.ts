@@ -423,7 +423,7 @@ export class SimNetwork {
       device.uuid,
       (v, due) => {
         if (action === InputOobAction.Push && typeof v === "number") {
-          for (let i = 0; i < v; i++) xs.pressButton(due + i * 150);
+          xs.pressButton(due, v, 150);
         } else xs.enterInput(v, due);
       },
       e.time,

@@ -174,9 +174,15 @@ export class XsDevice {
     return this.options.name;
   }
 
-  /** The person presses the button at hub time `at` (ms). */
-  pressButton(at: number): void {
-    this.write(`button @${at}\n`);
+  /**
+   * The person presses the button at hub time `at` (ms); `count` times, `periodMs` apart, for an Input OOB Push.
+   * One line whatever the count (the board keeps a run of presses as one pending command), so every count the
+   * provisioner can pick (1 .. 10^8 - 1) reaches the device whole.
+   */
+  pressButton(at: number, count = 1, periodMs = 150): void {
+    if (!Number.isInteger(count) || count < 1 || count > 99_999_999) throw new RangeError(`press count ${count} out of 1..99999999`);
+    if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`press period ${periodMs} must be a finite number > 0`);
+    this.write(count === 1 ? `button @${at}\n` : `button ${count}/${periodMs} @${at}\n`);
   }
 
   /** The person enters an Input OOB value at hub time `at` (ms). */

@@ -41,6 +41,8 @@ async function provision(
     appArgs?: string[];
     personDelayMs?: number;
     xsrun?: string;
+    /** Every device of this kind (default: lights and switches in turn). */
+    kind?: "light" | "switch";
   },
 ): Promise<NetRun> {
   const b = await prepare();
@@ -63,7 +65,7 @@ async function provision(
   });
   const caps = capabilitiesFor(o);
   for (let i = 0; i < (o.devices ?? 2); i++) {
-    const kind = i % 2 ? "switch" : "light";
+    const kind = o.kind ?? (i % 2 ? "switch" : "light");
     net.addDevice({ name: `${kind}-${i + 1}`, kind, capabilities: caps, staticOob: o.oob === "static", oobPublicKey: !!o.oobPublicKey });
   }
   for (let i = 0; i < (o.silent ?? 0); i++) net.addDevice({ name: `silent-${i + 1}`, silent: true });
@@ -154,6 +156,31 @@ test("XS devices are provisioned with every OOB method and both algorithms, 20 %
       }
     });
   }
+});
+
+test("defect 1: an XS switch takes an Input OOB Push of any count (size 2: above the board's 32 pending commands)", { skip }, async () => {
+  // The seeds of the report (npm run sim -- --runtime xs --devices 1 --kind switch --oob input --action push --size 2
+  // --seed 1, 2, 4); the presses the person makes are counted to prove the test reaches above 32.
+  const presses: number[] = [];
+  const original = XsDevice.prototype.pressButton;
+  XsDevice.prototype.pressButton = function (this: XsDevice, at: number, count = 1, periodMs = 150) {
+    presses.push(count);
+    return original.call(this, at, count, periodMs);
+  };
+  let most = 0;
+  try {
+    for (const seed of [1, 2, 4]) {
+      presses.length = 0;
+      const run = await provision(`push-size2-${seed}`, { oob: "input", action: "push", size: 2, alg: "hmac", devices: 1, kind: "switch", seed, loss: 0 });
+      assertAllProvisioned(run);
+      const total = presses.reduce((a, b) => a + b, 0);
+      assert.ok(total >= 1 && total <= 99, `seed ${seed}: ${total} presses`);
+      most = Math.max(most, total);
+    }
+  } finally {
+    XsDevice.prototype.pressButton = original;
+  }
+  assert.ok(most > 32, `the largest count was ${most}: the test must press more than 32 times`);
 });
 
 test("XS devices: the LED blinks the Output OOB value (bursts of that many blinks, 300 ms each, then a pause)", { skip }, async () => {

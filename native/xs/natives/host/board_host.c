@@ -5,10 +5,13 @@
  *   stdout  "LED on" / "LED off"        on each change of the LED, with xsrun --led
  *           "display <text>"           show(text): an Output OOB value the person reads
  *   stdin   "button [@MS]"             one press of the button
+ *           "button N/PERIOD [@MS]"    N presses (1..BOARD_PRESSES_MAX), PERIOD ms apart (> 0), the first at @MS
  *           "input <value> [@MS]"      an Input OOB value (a number, or letters and digits)
  *
  * "@MS" runs the command at that time of the runtime's clock (xsrNow(), the hub's time on the simulated air),
- * else as soon as it is read. On the air hub in virtual mode stdin is read only when the hub wakes the runtime
+ * else as soon as it is read. A run of presses is one pending command whatever N (the next press is scheduled
+ * when one fires), so an Input OOB Push of any count the provisioner can pick (up to 10^8 - 1, Mesh Protocol
+ * 1.1 5.4.1.2: Authentication Size 8) fits in the BOARD_PENDING commands. On the air hub in virtual mode stdin is read only when the hub wakes the runtime
  * (before the timers due run), never while it waits, so an entry written while the hub holds the time lands at
  * a deterministic time; while the app awaits input (awaitInput(true)) the board wakes every 100 ms of hub time
  * to look. Otherwise stdin is watched by the run loop. Handlers run from the run loop.
@@ -26,12 +29,16 @@
 #define BOARD_PENDING 32
 #define BOARD_VALUE_MAX 64
 #define BOARD_SCAN_MS 100
+/* Input OOB Push / Twist: a count of 1 .. 10^Authentication Size - 1, Authentication Size 1..8 (5.4.1.2). */
+#define BOARD_PRESSES_MAX 99999999UL
 
 enum { BOARD_BUTTON = 1, BOARD_INPUT = 2 };
 
 typedef struct {
 	int kind; /* 0: free */
 	double when;
+	unsigned long presses; /* BOARD_BUTTON: presses left, this one included */
+	double period;         /* BOARD_BUTTON: ms between presses */
 	int32_t timer;
 	char value[BOARD_VALUE_MAX + 1];
 } boardCommand;
@@ -80,17 +87,30 @@ static void boardRun(xsMachine* the, boardCommand* c)
 static void xs_board_fire(xsMachine* the)
 {
 	int slot = xsToInteger(xsGet(xsFunction, xsID("slot")));
+	boardCommand* c;
 	if ((slot < 0) || (slot >= BOARD_PENDING) || !gBoard.pending[slot].kind)
 		return;
+	c = &gBoard.pending[slot];
 	xsTry {
-		boardRun(the, &gBoard.pending[slot]);
+		if ((c->kind == BOARD_BUTTON) && (c->presses > 1)) {
+			/* More presses to come: the same command, PERIOD later (this function again). */
+			c->presses--;
+			c->when += c->period;
+			c->timer = xsrTimerSetAt(the, &xsFunction, c->when);
+			if (!gBoard.hasButton)
+				fprintf(stderr, "xsrun: board: button pressed, nobody listens\n");
+			else
+				xsCallFunction0(gBoard.button, xsUndefined);
+		}
+		else
+			boardRun(the, c);
 	}
 	xsCatch {
 		xsrReportException(the, "uncaught exception in a board handler");
 	}
 }
 
-static void boardSchedule(xsMachine* machine, int kind, const char* value, double when)
+static void boardSchedule(xsMachine* machine, int kind, const char* value, double when, unsigned long presses, double period)
 {
 	volatile int i; /* used after a longjmp (xsCatch) */
 	for (i = 0; i < BOARD_PENDING; i++)
@@ -102,6 +122,8 @@ static void boardSchedule(xsMachine* machine, int kind, const char* value, doubl
 	}
 	gBoard.pending[i].kind = kind;
 	gBoard.pending[i].when = when;
+	gBoard.pending[i].presses = presses;
+	gBoard.pending[i].period = period;
 	snprintf(gBoard.pending[i].value, sizeof(gBoard.pending[i].value), "%s", value ? value : "");
 	xsBeginHost(machine);
 	{
@@ -132,6 +154,8 @@ static void boardCommandLine(xsMachine* machine, char* line, double now)
 	double when = now;
 	char* p = line;
 	const char* value = "";
+	unsigned long presses = 1;
+	double period = 0;
 	while (*p && (count < 4)) {
 		while ((*p == ' ') || (*p == '\t') || (*p == '\r'))
 			*p++ = 0;
@@ -158,6 +182,21 @@ static void boardCommandLine(xsMachine* machine, char* line, double now)
 	}
 	if (!strcmp(words[0], "button") && (count == 1))
 		kind = BOARD_BUTTON;
+	else if (!strcmp(words[0], "button") && (count == 2)) {
+		/* N/PERIOD */
+		char* end;
+		const char* w = words[1];
+		if ((*w < '1') || (*w > '9'))
+			goto bad;
+		errno = 0;
+		presses = strtoul(w, &end, 10);
+		if (errno || (*end != '/') || (presses > BOARD_PRESSES_MAX) || (end[1] == 0))
+			goto bad;
+		period = strtod(end + 1, &end);
+		if (*end || !(period > 0) || !(period < 1e9))
+			goto bad;
+		kind = BOARD_BUTTON;
+	}
 	else if (!strcmp(words[0], "input") && (count == 2)) {
 		size_t i, n = strlen(words[1]);
 		if ((n == 0) || (n > BOARD_VALUE_MAX))
@@ -170,10 +209,10 @@ static void boardCommandLine(xsMachine* machine, char* line, double now)
 	}
 	else
 		goto bad;
-	boardSchedule(machine, kind, value, when);
+	boardSchedule(machine, kind, value, when, presses, period);
 	return;
 bad:
-	fprintf(stderr, "xsrun: board: ignored a stdin line (commands: \"button [@MS]\", \"input VALUE [@MS]\")\n");
+	fprintf(stderr, "xsrun: board: ignored a stdin line (commands: \"button [N/PERIOD] [@MS]\", \"input VALUE [@MS]\")\n");
 }
 
 /* Reads what stdin has (never blocks) and handles every complete line. */
