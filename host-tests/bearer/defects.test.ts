@@ -13,6 +13,7 @@ import { AD_TYPE } from "../../modules/platform.js";
 import type { Bytes } from "../../modules/platform.js";
 import { seededRandom } from "../../host/prng.js";
 import { CaptureRadio, hex, unhex } from "./loopback.js";
+import { runExchange } from "./exchange.js";
 
 const UUID = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
 
@@ -66,4 +67,23 @@ test("defect 7: Link IDs and delays come from the platform's random source, neve
   assert.ok(open.ok && open.pdu.type === "LinkOpen");
   assert.equal(open.linkId, 0xc0c1c2c3);
   assert.ok(asked >= 2, "the Link ID and the 20..50 ms delay");
+});
+
+test("defect 11: against a peer that never sends Transaction Acknowledgments, both roles finish as fast as with one that does", () => {
+  for (const hub of [false, true]) {
+    for (let seed = 1; seed <= 10; seed++) {
+      const normal = runExchange({ seed, hub });
+      assert.ok(normal.completed && normal.errors.length === 0, `seed ${seed}: ${normal.errors.join(", ")}`);
+      for (const neverAcks of ["D", "P"] as const) {
+        const r = runExchange({ seed, hub, neverAcks });
+        const who = `${hub ? "hub" : "loopback"} seed ${seed}, the ${neverAcks === "D" ? "device" : "provisioner"} never acks`;
+        assert.ok(r.completed, `${who}: ${JSON.stringify(r)}`);
+        assert.deepEqual(r.errors, [], who);
+        // Every PDU the peer answers is acknowledged by that answer, at once; only the provisioner's Start (which
+        // the device answers after our Public Key) waits, for one retransmission, before our Public Key
+        // supersedes it: two backed-off RTOs of the adaptive policy (150 + 225 ms) and the air's own randomness on top.
+        assert.ok(r.timeMs <= normal.timeMs + 600, `${who}: ${r.timeMs} ms, with acks ${normal.timeMs} ms`);
+      }
+    }
+  }
 });

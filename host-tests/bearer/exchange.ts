@@ -12,6 +12,7 @@ import type { Radio } from "../../modules/platform.js";
 import { LoopbackAir, prng } from "./loopback.js";
 import { seededRandom } from "../../host/prng.js";
 import { AirHub } from "../../host/air/hub.js";
+import { withoutTransactionAcks } from "../../host/air/faults.js";
 import type { LoopbackOptions } from "./loopback.js";
 
 /** Who sends what, in order; the provisioner's Start and Public Key go back to back. */
@@ -128,6 +129,8 @@ export interface ExchangeOptions extends LoopbackOptions {
   pbAdv?: PbAdvOptions;
   /** Run on the simulated air (host/air/hub.ts: scanning one channel at a time, half duplex, collisions). */
   hub?: boolean;
+  /** This side never sends a Transaction Acknowledgment (host/air/faults.ts). */
+  neverAcks?: "P" | "D";
 }
 
 /** A fresh air with one provisioner and one device; runs the exchange to its end (and the Link Close). */
@@ -152,6 +155,8 @@ export function runExchange(options: ExchangeOptions = {}): ExchangeResult {
     radios = [air.radio("P"), air.radio("D")];
     events = () => air.events.length;
   }
+  if (options.neverAcks === "P") radios[0] = withoutTransactionAcks(radios[0], clock);
+  if (options.neverAcks === "D") radios[1] = withoutTransactionAcks(radios[1], clock);
   const prov = new PbAdv(new AdvBearer(radios[0], clock), clock, { randomBytes: seededRandom(seed * 7919) }, options.pbAdv);
   const dev = new PbAdv(new AdvBearer(radios[1], clock), clock, { randomBytes: seededRandom(seed * 7919 + 1) }, options.pbAdv);
   const uuid = Uint8Array.from({ length: 16 }, (_, i) => (i * 17 + seed) & 0xff);

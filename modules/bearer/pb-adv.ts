@@ -25,7 +25,10 @@
  *   Acknowledgment; the acknowledgment timer (30 s) starts with the first transmission, and on expiry the
  *   transaction and the link are closed (Link Close, reason Timeout). The receiver reassembles segments in any
  *   order, ignores duplicates, checks TotalLength and the FCS, and acknowledges; a segment of a transaction
- *   already acknowledged is acknowledged again and ignored; older transactions are ignored.
+ *   already acknowledged is acknowledged again and ignored; older transactions are ignored. A valid segment of
+ *   the peer's next transaction also acknowledges ours (the provisioning protocol of 5.4.2 is turn by turn: the
+ *   peer answers only what it has received), so a peer that seldom sends Transaction Acknowledgments (BlueZ
+ *   meshd) does not hold our next PDU back.
  * Several links may be open at once on the provisioner side (demultiplexed by Link ID); packets of unknown
  * links, and malformed packets, are dropped (logged at debug). Nothing here throws on received input.
  */
@@ -195,6 +198,12 @@ interface Transaction {
   retransmitTimer: TimerHandle | undefined;
   timeoutTimer: TimerHandle | undefined;
   acked: (() => void) | undefined;
+  /**
+   * The unacknowledged transaction this one was sent behind (see armRetransmit): its frames come first in
+   * `frames` (`count` of them) and go out again with every pass until its own acknowledgment (`acked`), ours,
+   * or the peer's next transaction.
+   */
+  prior: { tn: number; count: number; acked: boolean; onAcked: (() => void) | undefined } | undefined;
 }
 
 /** A Generic Provisioning PDU waiting for its 20..50 ms delay (5.3.3); kept in order per link. */
@@ -412,12 +421,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     if (!slot.done) slot.handle = handle;
   }
 
-  private startNextTransaction(link: AdvLink): void {
+  /** Start the next queued PDU's transaction; behind `prior`, still unacknowledged, when given. */
+  private startNextTransaction(link: AdvLink, prior?: Transaction): void {
     if (link.state !== "open" || link.tx || link.queue.length === 0) return;
     const { pdu, acked } = link.queue.shift()!;
     const tn = link.txNext;
     link.txNext = nextTransactionNumber(tn);
-    const frames = segmentProvisioningPdu(pdu).map((gp) => encodePbAdvPdu(link.linkId, tn, gp));
+    const own = segmentProvisioningPdu(pdu).map((gp) => encodePbAdvPdu(link.linkId, tn, gp));
+    const frames = prior ? [...prior.frames, ...own] : own;
     const tx: Transaction = {
       tn,
       frames,
@@ -429,6 +440,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       retransmitTimer: undefined,
       timeoutTimer: undefined,
       acked,
+      prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
     };
     link.tx = tx;
     this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
@@ -454,14 +466,15 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private transmitSegments(link: AdvLink, tx: Transaction): void {
     const passes = this.segmentAdv.count;
     const once: AdvertiseOptions = { count: 1, intervalMs: this.segmentAdv.intervalMs };
-    for (let i = 0; i < tx.frames.length; i++) {
+    const first = tx.prior?.acked ? tx.prior.count : 0;
+    for (let i = first; i < tx.frames.length; i++) {
       if (tx.slots[i]) continue;
       const slot: SegmentSlot = { handles: [], pending: passes };
       tx.slots[i] = slot;
       tx.inFlight++;
     }
     for (let pass = 0; pass < passes; pass++) {
-      for (let i = 0; i < tx.frames.length; i++) {
+      for (let i = first; i < tx.frames.length; i++) {
         const slot = tx.slots[i];
         if (!slot || slot.handles.length > pass) continue;
         let done = false;
@@ -492,6 +505,19 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     tx.retransmitTimer = this.timer(delay, () => {
       tx.retransmitTimer = undefined;
       if (link.tx !== tx || link.state !== "open") return;
+      if (!tx.prior && link.queue.length > 0) {
+        // 5.3.3 leaves the retransmission schedule to the implementation. The one PDU the peer does not answer
+        // (the provisioner's Start, answered only after our Public Key, 5.4.2.2) must not hold our next PDU back
+        // for an acknowledgment a peer may never send (BlueZ meshd seldom does): instead of retransmitting it
+        // alone, the next transaction starts with this one's segments in front, both going out until the
+        // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
+        // before the next even when all its earlier copies were lost.
+        this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
+        this.finishTransaction(tx);
+        link.tx = undefined;
+        this.startNextTransaction(link, tx);
+        return;
+      }
       tx.retransmissions++;
       this.log("debug", `link ${hex32(link.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
       this.transmitSegments(link, tx);
@@ -727,21 +753,40 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   /** 5.3.3, sender side. */
   private onTransactionAck(link: AdvLink, tn: number): void {
     const tx = link.tx;
+    if (link.state === "open" && tx?.prior && !tx.prior.acked && tx.prior.tn === tn) {
+      // The transaction sent in front of this one is acknowledged: its segments stop going out.
+      this.priorAcknowledged(tx.prior);
+      return;
+    }
     if (link.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
       this.log("debug", `link ${hex32(link.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
       return;
     }
     // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
-    const sample = tx.inFlight === 0;
+    this.transactionAcknowledged(link, tx, tx.inFlight === 0);
+  }
+
+  /**
+   * Our transaction `tx` reached the peer: end it, hand the round trip to the policy when it is a clean sample,
+   * call its `acked`, and start the next one at once.
+   */
+  private transactionAcknowledged(link: AdvLink, tx: Transaction, sample: boolean): void {
     const rtt = this.clock.now() - tx.lastDoneAt;
     this.finishTransaction(tx);
     link.tx = undefined;
-    if (sample) link.policy.onAck(rtt, tx.retransmissions);
+    if (tx.prior) this.priorAcknowledged(tx.prior); // the receiver takes transactions in order
+    if (sample && !tx.prior) link.policy.onAck(rtt, tx.retransmissions);
     if (tx.acked) {
       const acked = tx.acked;
       this.call(acked);
     }
     this.startNextTransaction(link);
+  }
+
+  private priorAcknowledged(prior: NonNullable<Transaction["prior"]>): void {
+    if (prior.acked) return;
+    prior.acked = true;
+    if (prior.onAcked) this.call(prior.onAcked);
   }
 
   /** 5.3.3, receiver side. */
@@ -758,12 +803,24 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       return;
     }
     const r = link.reassembler.add(pdu);
+    if (r.status === "error") {
+      this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
+      return;
+    }
+    // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
+    // once it has received ours (Invite -> Capabilities, Start and Public Key -> Public Key, Confirmation ->
+    // Confirmation, Random -> Random, Data -> Complete, any -> Failed). A valid segment of the peer's next
+    // transaction therefore acknowledges our transaction on the air, even when its Transaction Acknowledgment
+    // was lost or never sent (BlueZ meshd replaces a queued acknowledgment by its next PDU): the next step goes
+    // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
+    const ours = link.tx;
+    if (ours && ours.started) {
+      this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
+      this.transactionAcknowledged(link, ours, false);
+    }
     switch (r.status) {
       case "incomplete":
       case "duplicate":
-        return;
-      case "error":
-        this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
         return;
       case "complete":
         link.rxLast = tn;
