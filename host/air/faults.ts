@@ -39,3 +39,12 @@ export function withoutTransactionAcks(radio: Radio, clock: Clock): Radio {
     },
   };
 }
+
+/**
+ * The same, in place: from now on `radio` (a radio already handed to a bearer, e.g. a SimNetwork device's) never
+ * sends a Transaction Acknowledgment.
+ */
+export function stopTransactionAcks(radio: Radio, clock: Clock): void {
+  const inner: Radio = { advertise: radio.advertise.bind(radio), setReceiver: radio.setReceiver.bind(radio) };
+  radio.advertise = withoutTransactionAcks(inner, clock).advertise;
+}
