@@ -394,7 +394,7 @@ export class SimNetwork {
     this.xsPort ??= (await this.hub.listen({ port: 0 })).port!;
     const port = this.xsPort;
     for (const device of pending) {
-      const xs = await XsDevice.spawn({ ...device.xsOptions!, port });
+      const xs = await XsDevice.spawn({ ...device.xsOptions!, port, hub: this.hub });
       device.xs = xs;
       const pk = xs.started?.oobPublicKey;
       if (typeof pk === "string") device.publicKey = hexToBytes(pk);

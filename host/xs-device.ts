@@ -6,10 +6,14 @@
  *   stdout  {"event": type, "time": ms, ...}   one per application event (device-main.js; never a secret)
  *           "display <text>"                  the Output OOB value the device shows (its LED blinks it too)
  *           "LED on" / "LED off"              with --led
- *   stdin   "button @MS" / "input VALUE @MS"  the person's presses and entries, at a time of the hub's clock
+ *           "mark N"                          with `hub`: see below
+ *   stdin   "button [N/PERIOD] @MS"           the person's presses, at a time of the hub's clock
+ *           "input VALUE @MS"                 the person's entries
  *
- * The app runs with --sync: after each line it holds the hub for 2 ms, so the simulator reads every line before
- * the hub's time passes it (docs/xs.md, "Simulated devices"). buildXsDevice() builds the runtime and the app.
+ * Given the hub (`hub`), the runtime runs with --sync: after handling the hub's wakes it prints "mark N" and sends
+ * MARK(N), and the hub holds its virtual time until this reader has read that line (hub.markRead): every line the
+ * device printed is read before the hub's time passes it, whatever the pipes' timing (docs/air-protocol.md 3.3).
+ * buildXsDevice() builds the runtime and the app.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
@@ -37,6 +41,8 @@ export interface XsDeviceOptions {
   app: string;
   /** The hub's TCP port on 127.0.0.1. */
   port: number;
+  /** The hub itself (same process): its time then waits for this reader at each of the device's marks (--sync). */
+  hub?: { markRead(name: string, mark: number): void };
   name: string;
   kind: "light" | "switch";
   uuid: Bytes;
@@ -126,9 +132,10 @@ export class XsDevice {
     const o = options;
     const args = ["--air", `127.0.0.1:${o.port}`, "--name", o.name, "--uuid", bytesToHex(o.uuid), "--storage", o.storage];
     if (o.led) args.push("--led");
+    if (o.hub) args.push("--sync");
     if (o.randomSeed) args.push("--random-seed", o.randomSeed);
     if (o.runtimeArgs) args.push(...o.runtimeArgs);
-    args.push(o.app, DEVICE_ENTRY, "--", "--sync", "--kind", o.kind, "--log", o.log ?? "warn");
+    args.push(o.app, DEVICE_ENTRY, "--", "--kind", o.kind, "--log", o.log ?? "warn");
     if (o.staticOob) args.push("--static-oob", bytesToHex(o.staticOob));
     if (o.capabilities) args.push("--capabilities", JSON.stringify(o.capabilities));
     if (o.beaconIntervalMs !== undefined) args.push("--beacon-interval", String(o.beaconIntervalMs));
@@ -246,6 +253,12 @@ export class XsDevice {
       const text = l.slice("display ".length);
       this.displays.push({ time: last ? last.time : 0, text });
       this.onDisplay?.(text);
+      return;
+    }
+    const mark = /^mark ([1-9][0-9]{0,9})$/.exec(l);
+    if (mark && this.options.hub) {
+      // Every line before this one has been handled: the hub's time may pass.
+      this.options.hub.markRead(this.options.name, Number(mark[1]));
       return;
     }
     if (l === "LED on" || l === "LED off") {

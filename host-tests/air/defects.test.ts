@@ -151,3 +151,38 @@ test("defect 4: a name that is not valid UTF-8, or has an unpaired surrogate, is
   assert.throws(() => hub.createRadio("a\ud800b"), /UTF-8/);
   await hub.close();
 });
+
+test("defect 9: MARK holds the hub's virtual time until the client's side channel has been read (markRead)", { timeout: 10_000 }, async () => {
+  const hub = new AirHub({ mode: "virtual", seed: 1, logger: memoryLogger() });
+  const { port } = await hub.listen({});
+  const c = await AirClient.connect({ port: port!, name: "dev" });
+  // Set while handling WELCOME (before connect's answer goes out): the client's clock is the hub's.
+  let fired = 0;
+  c.clock.setTimeout(() => {
+    fired++;
+    c.mark(1); // "I printed something at 10 ms"
+  }, 10);
+  c.clock.setTimeout(() => fired++, 20);
+  c.clock.setTimeout(() => c.mark(2), 150);
+  c.clock.setTimeout(() => c.mark(5), 250);
+  let finished = false;
+  const run = hub.runUntil(100).then(() => (finished = true));
+  await new Promise((res) => setTimeout(res, 100));
+  assert.equal(fired, 1);
+  assert.equal(hub.clock.now(), 10, "held at the mark's time");
+  assert.equal(finished, false);
+  hub.markRead("dev", 1);
+  await run;
+  assert.equal(fired, 2);
+  assert.equal(hub.clock.now(), 100);
+  // The line may be read before the MARK reaches the hub: then nothing waits.
+  hub.markRead("dev", 2);
+  await hub.runUntil(200);
+  assert.equal(hub.clock.now(), 200);
+  // Marks count up by one.
+  const closed = c.closed;
+  await hub.runUntil(300);
+  assert.match((await closed).error ?? "", /MARK 5 after 2/);
+  assert.throws(() => hub.markRead("dev", 0), /mark 0/);
+  await hub.close();
+});

@@ -43,6 +43,8 @@ async function provision(
     xsrun?: string;
     /** Every device of this kind (default: lights and switches in turn). */
     kind?: "light" | "switch";
+    /** Called once the devices are running, before the network starts. */
+    launched?: (net: SimNetwork) => void;
   },
 ): Promise<NetRun> {
   const b = await prepare();
@@ -78,6 +80,7 @@ async function provision(
       output.set(d.name, lines);
       d.xs.options.onOther = (l) => lines.push(l);
     }
+    o.launched?.(net);
     net.start();
     await net.run(120_000);
     return { results: net.results(), net, output };
@@ -181,6 +184,33 @@ test("defect 1: an XS switch takes an Input OOB Push of any count (size 2: above
     XsDevice.prototype.pressButton = original;
   }
   assert.ok(most > 32, `the largest count was ${most}: the test must press more than 32 times`);
+});
+
+test("defect 9: every line of an XS device is read while the hub's time is still the line's (MARK, not a 2 ms hold)", { skip }, async () => {
+  const seen: string[] = [];
+  const late: string[] = [];
+  const run = await provision("marks", {
+    oob: "output",
+    action: "numeric",
+    alg: "cmac",
+    devices: 3,
+    seed: 9,
+    launched: (net) => {
+      for (const d of net.devices) {
+        const xs = d.xs!;
+        const before = xs.onEvent;
+        xs.onEvent = (e) => {
+          const now = net.hub.clock.now();
+          seen.push(e.event);
+          if (now !== e.time) late.push(`${d.name} ${e.event}@${e.time} read at ${now}`);
+          before?.(e);
+        };
+      }
+    },
+  });
+  assertAllProvisioned(run);
+  assert.ok(seen.length >= 3 * 6, `${seen.length} event lines`);
+  assert.deepEqual(late, []);
 });
 
 test("XS devices: the LED blinks the Output OOB value (bursts of that many blinks, 300 ms each, then a pause)", { skip }, async () => {

@@ -169,6 +169,16 @@ export class AirClient {
     if (reader.pending) setImmediate(() => this.onData(new Uint8Array(0)));
   }
 
+  /**
+   * Virtual mode: the caller has just written line `mark N` on a side channel its hub's owner reads (e.g. stdout),
+   * N counting up from 1; the hub holds time until that reader calls hub.markRead(name, N), so what was written
+   * before it is read before the hub's time passes (docs/air-protocol.md 3.3). Real mode: nothing is sent.
+   */
+  mark(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new AirError("mark must be an integer 1..2^32-1");
+    if (this.mode === "virtual") this.send({ kind: "mark", mark: n });
+  }
+
   /** Leave the air: BYE, then the connection closes. */
   async close(): Promise<void> {
     if (!this.ended && this.socket.writable) {

@@ -296,6 +296,9 @@ interface Conn {
   wakesSent: number;
   wakesDone: number;
   waitUntil: number;
+  /** Output marks (MARK, virtual mode): the last one announced, and the last one its reader confirmed (markRead). */
+  markSent: number;
+  markRead: number;
   /** Commands received, applied at the next synchronisation point (virtual mode). */
   pending: Message[];
   /** Ids of advertisements announced and not finished or cancelled (checked on receipt). */
@@ -813,7 +816,7 @@ export class AirHub {
   }
 
   private busy(): boolean {
-    for (const c of this.participants) if (c.wakesDone < c.wakesSent) return true;
+    for (const c of this.participants) if (c.wakesDone < c.wakesSent || c.markRead < c.markSent) return true;
     return false;
   }
 
@@ -920,6 +923,22 @@ export class AirHub {
     return { port: (server.address() as AddressInfo).port };
   }
 
+  /**
+   * The reader of remote radio `name`'s side channel (e.g. the simulator reading an XS device's stdout) has read its
+   * line `mark N` (and so every line before it): virtual time may pass again (docs/air-protocol.md 3.3). The line
+   * may be read before the hub has the MARK itself (two channels): both orders work. A mark of a radio that has
+   * gone is ignored.
+   */
+  markRead(name: string, mark: number): void {
+    if (!Number.isInteger(mark) || mark < 1 || mark > 0xffffffff) throw new AirError(`markRead: mark ${mark} is not an integer 1..2^32-1`);
+    for (const c of this.participants) {
+      if (c.name !== name) continue;
+      if (mark > c.markRead) c.markRead = mark;
+      this.checkIdle();
+      return;
+    }
+  }
+
   /** Number of connected remote radios (past HELLO). */
   get remoteCount(): number {
     return this.participants.length;
@@ -967,6 +986,8 @@ export class AirHub {
       wakesSent: 0,
       wakesDone: 0,
       waitUntil: Infinity,
+      markSent: 0,
+      markRead: 0,
       pending: [],
       ids: new Set(),
       handles: new Map(),
@@ -1023,15 +1044,26 @@ export class AirHub {
         this.command(conn, m);
         return;
       case "waitUntil":
-        // docs/air-protocol.md 2.5: NaN, -Infinity or a time before the hub's would have the hub wake this client at
-        // its current time again and again without advancing (virtual time frozen for every client).
+        // docs/air-protocol.md 2.3: NaN, -Infinity, or a time before the hub's in a WAIT_UNTIL that acknowledges
+        // wakes (a client that has just handled a wake at the hub's time has no timer before it) would have the hub
+        // wake this client at its current time again and again without advancing: virtual time frozen for every
+        // client. An update (no new wake acknowledged) from a client whose clock is behind the hub's is taken
+        // as "now".
         if (Number.isNaN(m.time)) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "WAIT_UNTIL time is NaN");
+        if (m.time === -Infinity) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "WAIT_UNTIL time is -Infinity");
         if (this.mode === "real") return; // no synchronisation on the wall clock
-        if (m.time < this.clock.now()) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `WAIT_UNTIL time ${m.time} is before the hub's time ${this.clock.now()}`);
+        if (m.time < this.clock.now() && m.wakes !== conn.wakesDone)
+          throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `WAIT_UNTIL time ${m.time} is before the hub's time ${this.clock.now()}`);
         if (m.wakes > conn.wakesSent) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `WAIT_UNTIL acknowledges ${m.wakes} wakes, only ${conn.wakesSent} sent`);
         if (m.wakes < conn.wakesDone) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, "WAIT_UNTIL wake count went backwards");
         conn.wakesDone = m.wakes;
         conn.waitUntil = m.time;
+        return;
+      case "mark":
+        // docs/air-protocol.md 3.3: marks count up from 1; the hub holds time until markRead(name, mark).
+        if (this.mode === "real") return;
+        if (m.mark !== conn.markSent + 1) throw new ProtocolError(ErrorCode.BAD_ARGUMENT, `MARK ${m.mark} after ${conn.markSent} (marks count up by one)`);
+        conn.markSent = m.mark;
         return;
       case "bye":
         this.logger.log("info", "air", `client ${printable(conn.name)} said BYE`);

@@ -19,6 +19,7 @@ export const MsgType = {
   SCAN: 0x04,
   WAIT_UNTIL: 0x05,
   BYE: 0x06,
+  MARK: 0x07,
   WELCOME: 0x81,
   ADV_DONE: 0x82,
   RX: 0x83,
@@ -71,6 +72,8 @@ export type Message =
   | { kind: "scan"; on: boolean }
   | { kind: "waitUntil"; time: number; wakes: number }
   | { kind: "bye" }
+  /** The client wrote line `mark N` on its side channel (e.g. stdout): hold time until the hub's owner has read it. */
+  | { kind: "mark"; mark: number }
   | { kind: "welcome"; version: number; mode: "virtual" | "real"; now: number; address: Bytes }
   | { kind: "advDone"; id: number; time: number }
   | { kind: "rx"; time: number; rssi: number; channel: number; adType: number; data: Bytes }
@@ -208,6 +211,9 @@ export function encode(m: Message): Uint8Array {
     case "bye":
       w.u8(MsgType.BYE);
       break;
+    case "mark":
+      w.u8(MsgType.MARK).u32(m.mark >>> 0);
+      break;
     case "welcome":
       w.u8(MsgType.WELCOME).u8(m.version).u8(m.mode === "virtual" ? 0 : 1).f64(m.now).bytes(m.address);
       break;
@@ -285,6 +291,9 @@ export function decode(type: number, body: Bytes): Message {
     case MsgType.BYE:
       need(body, 0, "BYE");
       return { kind: "bye" };
+    case MsgType.MARK:
+      need(body, 4, "MARK");
+      return { kind: "mark", mark: v.getUint32(0) };
     case MsgType.WELCOME:
       need(body, 16, "WELCOME");
       if (body[1]! > 1) throw malformed("WELCOME: mode must be 0 or 1");

@@ -10,6 +10,7 @@ enum {
     MSG_SCAN = 0x04,
     MSG_WAIT_UNTIL = 0x05,
     MSG_BYE = 0x06,
+    MSG_MARK = 0x07,
     MSG_WELCOME = 0x81,
     MSG_ADV_DONE = 0x82,
     MSG_RX = 0x83,
@@ -443,6 +444,13 @@ int air_client_process(void) {
     A.processing = 0;
     if (result == AIR_OK && !live() && A.state != AIR_STATE_OFFLINE) result = A.result;
     return result;
+}
+
+void air_client_mark(uint32_t mark) {
+    if (A.state != AIR_STATE_CONNECTED || !A.is_virtual) return;
+    uint8_t body[4];
+    put_u32(body, mark);
+    send_frame(MSG_MARK, body, 4);
 }
 
 void air_client_idle(double next_ms) {

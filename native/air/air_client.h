@@ -1,6 +1,6 @@
 /*
  * A C client of the simulated air hub (docs/air-protocol.md, protocol version 1), portable: the frames, HELLO/
- * WELCOME, ADVERTISE/CANCEL/ADV_DONE, SCAN/RX, WAIT_UNTIL/TIME (virtual-time synchronisation) and BYE, over a
+ * WELCOME, ADVERTISE/CANCEL/ADV_DONE, SCAN/RX, WAIT_UNTIL/TIME and MARK (virtual-time synchronisation) and BYE, over a
  * byte transport the platform provides. It implements the C radio API (native/nrf52/radio.h):
  *
  *   radio_advertise    -> ADVERTISE(id, adType, count, intervalMs, data)   (the hub schedules events and advDelay)
@@ -90,6 +90,10 @@ int air_client_process(void);
 /* Idle (virtual mode): send WAIT_UNTIL(next_ms, wakes) when next or the wake count changed. next_ms:
  * INFINITY (or any value >= 1e300) when no timer is pending. Nothing in real mode or offline. */
 void air_client_idle(double next_ms);
+/* Virtual mode: the platform has just written line "mark N" on a side channel the hub's owner reads (stdout); sends
+ * MARK(mark), mark counting up from 1: the hub holds its time until that line has been read (section 3.3). Call it
+ * before air_client_idle. Nothing in real mode or offline. */
+void air_client_mark(uint32_t mark);
 /* Says BYE and closes (nothing more is sent). */
 void air_client_bye(void);
 /* An offline advertisement's timer fired (io->offline_start). */

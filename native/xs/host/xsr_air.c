@@ -4,7 +4,8 @@
  * hub's time.
  *
  * Virtual mode (docs/air-protocol.md section 3): xsrNow() and the run loop's timers follow the hub. When the
- * run loop is idle, xsrAirBeforeWait sends WAIT_UNTIL(next timer, wakes handled) and the loop sleeps until
+ * run loop is idle, xsrAirBeforeWait sends WAIT_UNTIL(next timer, wakes handled) (with --sync, first a "mark N"
+ * line on stdout and MARK(N) when wakes were handled since the last mark) and the loop sleeps until
  * the hub's next message; for each wake (TIME, RX, ADV_DONE at time t) the timers due until t run, the clock
  * standing at each timer's time, then the clock moves to t, the packet or the end of an advertisement is
  * delivered, and the timers now due run. A whole XS device then runs in the hub's virtual time,
@@ -33,6 +34,8 @@ static xsMachine* gAirThe = NULL;
 static int gAirFd = -1;
 static xsrWakeHook gAirWakeHook = NULL;
 static int32_t gAirOfflineTimers[RADIO_MAX_ADVERTS];
+static uint32_t gAirMark = 0;        /* --sync: the last "mark N" written */
+static uint32_t gAirMarkedWakes = 0; /* --sync: wakes handled when it was written */
 
 void xsrAirSetWakeHook(xsrWakeHook hook)
 {
@@ -235,6 +238,15 @@ void xsrAirBeforeWait(xsMachine* the, double* timeout)
 	(void)the;
 	if (!air_client_is_virtual())
 		return;
+	if (gxsrHostOptions.sync && (air_client_state() == AIR_STATE_CONNECTED) && (air_client_wakes() != gAirMarkedWakes)) {
+		/* Everything this runtime printed while handling the wakes is on stdout before the mark line; the hub holds
+		 * its time until its reader has read that line (docs/air-protocol.md 3.3). */
+		gAirMarkedWakes = air_client_wakes();
+		gAirMark++;
+		fprintf(stdout, "mark %u\n", (unsigned)gAirMark);
+		fflush(stdout);
+		air_client_mark(gAirMark);
+	}
 	air_client_idle((*timeout < 0) ? 1e308 : xsrNow() + *timeout);
 	*timeout = -1;
 }

@@ -13,6 +13,7 @@ typedef struct {
 	const char* name;  /* --name NAME: the radio's name on the hub, the device's name (default "xs-device") */
 	const char* uuid;  /* --uuid HEX: the device UUID (default: derived from the name) */
 	int led;           /* --led: print "LED on" / "LED off" lines */
+	int sync;          /* --sync: after each wake, a "mark N" line and MARK(N) (docs/air-protocol.md 3.3) */
 	const char* randomSeed; /* --random-seed TEXT: deterministic random bytes (simulation only, not secure) */
 } xsrHostOptions;
 

@@ -20,6 +20,8 @@
  *   --name NAME       the radio's name on the hub and the device's name (default "xs-device")
  *   --uuid HEX        the device UUID, 32 hex digits (default: derived from the name)
  *   --led             print "LED on" / "LED off" lines when the board's LED changes
+ *   --sync            virtual time: after handling wakes from the hub, print "mark N" and send MARK(N), so the hub
+ *                     holds its time until the reader of stdout has read every line up to it (docs/air-protocol.md 3.3)
  *   --random-seed T   random bytes from a deterministic stream seeded by T (simulations only: not secure)
  *   --                the rest are the app's arguments (sys.args())
  *
@@ -36,7 +38,7 @@
 
 int gxsrArgc = 0;
 char** gxsrArgv = C_NULL;
-xsrHostOptions gxsrHostOptions = { C_NULL, "xs-device", C_NULL, 0, C_NULL };
+xsrHostOptions gxsrHostOptions = { .air = C_NULL, .name = "xs-device", .uuid = C_NULL, .led = 0, .sync = 0, .randomSeed = C_NULL };
 
 static void usage(const char* message)
 {
@@ -44,7 +46,7 @@ static void usage(const char* message)
 		fprintf(stderr, "xsrun: %s\n", message);
 	fprintf(stderr,
 		"usage: xsrun [-I DIR] [--preload NAME] [--source] [--storage FILE] [--stats] [--creation K=V] [--memory-limit N]\n"
-		"             [--air HOST:PORT] [--name NAME] [--uuid HEX] [--led] [--random-seed T] FILE.xsb | DIR ENTRY [-- ARGS]\n");
+		"             [--air HOST:PORT] [--name NAME] [--uuid HEX] [--led] [--sync] [--random-seed T] FILE.xsb | DIR ENTRY [-- ARGS]\n");
 	exit(2);
 }
 
@@ -159,6 +161,8 @@ int main(int argc, char** argv)
 		}
 		else if (!strcmp(arg, "--led"))
 			gxsrHostOptions.led = 1;
+		else if (!strcmp(arg, "--sync"))
+			gxsrHostOptions.sync = 1;
 		else if (!strcmp(arg, "--random-seed")) {
 			if ((++i == argc) || !argv[i][0])
 				usage("--random-seed needs a text");

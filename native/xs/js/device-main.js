@@ -6,13 +6,13 @@
 // Configuration: the manifest's defines (DEVICE_KIND light|switch, STATIC_OOB hex or "", BEACON_INTERVAL_MS,
 // LOG_LEVEL), overridden on the host by the app's arguments (after `--`):
 //   --kind light|switch  --static-oob HEX  --beacon-interval MS  --capabilities JSON  --policy NAME
-//   --oob-public-key     --log debug|info|warn|error|none  --sync  --heap  --led-events
+//   --oob-public-key     --log debug|info|warn|error|none  --heap  --led-events
 //
 // Output, on stdout: one JSON object per line per application event, {"event": type, "time": ms, ...fields},
 // never a secret (no key, no AuthValue, no Output OOB value: that goes to the board's display); plus the
 // log lines "[level] tag: message" and the board's lines (LED, display).
-// --sync (the simulator): after each line the app holds two 1 ms timers, so a hub in virtual time cannot run
-// past the line before the simulator has read it. --heap (benchmarks): each event line carries the engine's
+// (The simulator reads every line before the hub's time passes it through the runtime's --sync: "mark N" lines
+// and the air protocol's MARK, docs/air-protocol.md 3.3.) --heap (benchmarks): each event line carries the engine's
 // memory counters at that moment, "heap": {"chunks": bytes, "slots": count}. --led-events (tests): each LED change
 // is an event line too, {"event": "led", "on": bool, "time": ms}.
 import { DeviceApp } from "../../../main.js";
@@ -34,7 +34,7 @@ function parseArgs(list) {
   const o = {};
   for (let i = 0; i < list.length; i++) {
     const a = list[i];
-    if (a === "--oob-public-key" || a === "--sync" || a === "--heap" || a === "--led-events") o[a.slice(2)] = true;
+    if (a === "--oob-public-key" || a === "--heap" || a === "--led-events") o[a.slice(2)] = true;
     else if (a.startsWith("--") && i + 1 < list.length) o[a.slice(2)] = list[++i];
     else throw new RangeError(`device-main: unexpected argument "${a}"`);
   }
@@ -48,7 +48,6 @@ const staticHex = String(opts["static-oob"] ?? defines.STATIC_OOB ?? "");
 const beaconIntervalMs = Number(opts["beacon-interval"] ?? defines.BEACON_INTERVAL_MS ?? 1000);
 if (!(beaconIntervalMs >= 20)) throw new RangeError("device-main: beacon interval must be at least 20 ms");
 const logLevel = LEVELS[String(opts.log ?? defines.LOG_LEVEL ?? "info")] ?? 1;
-const sync = opts.sync === true;
 const heap = opts.heap === true;
 
 const logger = {
@@ -63,10 +62,6 @@ function emit(object) {
     object.heap = { chunks: m.chunks.current, slots: m.slots.current };
   }
   trace(JSON.stringify(object) + "\n");
-  if (sync) {
-    xsClock.setTimeout(() => {}, 1);
-    xsClock.setTimeout(() => {}, 2);
-  }
 }
 
 const config = {
