@@ -62,10 +62,12 @@ export interface AdaptiveOptions {
 
 /**
  * Defaults tuned with host-tests/bearer/bench-pbadv.ts (provisioning-shaped exchanges of PB-ADV PDUs,
- * PB_ADV_DEFAULTS advertising, the 20..50 ms delays of 5.3.3), median / p95 to Complete, 300 runs:
- *   simulated air (host/air hub):  0 %: 689 / 786 ms   20 %: 1019 / 1905 ms   30 %: 1489 / 3056 ms
- *   test loopback:                 0 %: 671 / 720 ms   20 %:  992 / 1759 ms   30 %: 1413 / 3428 ms
- *   (fixed-500ms on the hub, 20 %: 2178 / 3773 ms; fixed-2s: 6776 / 14767 ms).
+ * PB_ADV_DEFAULTS advertising, the 20..50 ms delays of 5.3.3), median / p95 to Complete, 300 runs, from
+ *   npx tsx host-tests/bearer/bench-pbadv.ts 300 0,0.2,0.3 adaptive --hub     (and without --hub)
+ *   npx tsx host-tests/bearer/bench-pbadv.ts 300 0.2 fixed-500ms,fixed-2s --hub
+ *   simulated air (host/air hub):  0 %: 687 / 750 ms   20 %: 824 / 1263 ms   30 %: 990 / 1737 ms
+ *   test loopback:                 0 %: 675 / 729 ms   20 %: 789 / 1157 ms   30 %: 966 / 1680 ms
+ *   (fixed-500ms on the hub, 20 %: 1230 / 2749 ms; fixed-2s: 2764 / 8839 ms).
  * A peer that follows 5.3.3 acknowledges 20..50 ms after the transaction's last segment, plus the radio's
  * advDelay: hence the 60 ms floor, which (with RTTVAR) keeps spurious retransmissions rare while a loss is
  * repaired in well under 100 ms; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
