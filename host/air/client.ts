@@ -8,7 +8,7 @@
 import { connect as netConnect, type Socket } from "node:net";
 import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, Logger, Radio, RadioPacket, TimerHandle } from "../../modules/platform.js";
 import { VirtualClock } from "../virtual-clock.js";
-import { AIR, AirError, type AirMode, type ScanParams } from "./hub.js";
+import { AIR, AirError, type AirMode, type ScanParams } from "./model.js";
 import { WallClock } from "./wall-clock.js";
 import { decode, encode, FrameReader, PROTOCOL_VERSION, ProtocolError, utf8Encode, type Message } from "./wire.js";
 
