@@ -214,82 +214,31 @@ interface OutboxItem {
   keepOnClose: boolean;
 }
 
-class AdvLink implements ProvLink {
-  state: LinkState;
-  /** Our next Transaction Number. */
-  txNext: number;
-  /** The peer's last completed transaction, or -1. */
-  rxLast = -1;
-  /** The peer's next expected transaction. */
-  rxNext: number;
-  readonly reassembler: Reassembler;
-  readonly queue: { pdu: Bytes; acked: (() => void) | undefined }[] = [];
-  tx: Transaction | undefined;
-  readonly outbox: OutboxItem[] = [];
-  outboxTimer: TimerHandle | undefined;
-  /** 5.2.1 link timer. */
-  linkTimer: TimerHandle | undefined;
-  /** Provisioner: Link Open state. */
-  openSlot: Slot | undefined;
-  openRetransmissions = 0;
-  openLastDoneAt = 0;
-  openTimer: TimerHandle | undefined;
-  establishmentTimer: TimerHandle | undefined;
-  /** Acknowledgment / Link Ack on their way out (delay or radio queue), so that repeats do not pile up. */
-  ackPending: { tn: number; done: boolean } | undefined;
-  linkAckPending: { done: boolean } | undefined;
-
-  constructor(
-    private readonly owner: PbAdv,
-    readonly linkId: number,
-    readonly uuid: Bytes,
-    readonly role: "provisioner" | "device",
-    readonly events: LinkEvents,
-    readonly policy: RetransmitPolicy,
-  ) {
-    this.state = role === "provisioner" ? "opening" : "open";
-    this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
-    this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
-    this.reassembler = new Reassembler(PROVISIONING_PDU_MAX);
-  }
-
-  /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
-  get beingProvisioned(): boolean {
-    return this.rxLast !== -1;
-  }
-
-  send(pdu: Bytes, acked?: () => void): void {
-    this.owner.linkSend(this, pdu, acked);
-  }
-
-  close(reason: LinkCloseReason): void {
-    this.owner.linkClose(this, reason);
-  }
-}
-
-export class PbAdv implements ProvisionerBearer, DeviceBearer {
-  private readonly links = new Map<number, AdvLink>();
-  private deviceLink: AdvLink | undefined;
-  private listening: { uuid: Bytes; events: LinkEvents } | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private readonly logger: Logger | undefined;
-  private readonly segmentAdv: AdvertiseOptions;
-  private readonly ackAdv: AdvertiseOptions;
-  private readonly linkOpenAdv: AdvertiseOptions;
-  private readonly linkAckAdv: AdvertiseOptions;
-  private readonly linkCloseAdv: AdvertiseOptions;
+/**
+ * What the links of one PbAdv share: the advertising bearer, the clock, the platform's random source, the
+ * advertising and timer configuration, and the way back to their PbAdv (forget, when a link closes).
+ */
+class LinkContext {
+  readonly segmentAdv: AdvertiseOptions;
+  readonly ackAdv: AdvertiseOptions;
+  readonly linkOpenAdv: AdvertiseOptions;
+  readonly linkAckAdv: AdvertiseOptions;
+  readonly linkCloseAdv: AdvertiseOptions;
+  readonly establishmentTimeoutMs: number;
+  readonly linkTimeoutMs: number;
+  readonly transactionTimeoutMs: number;
   private readonly delayMin: number;
   private readonly delaySpan: number;
-  private readonly establishmentTimeoutMs: number;
-  private readonly linkTimeoutMs: number;
-  private readonly transactionTimeoutMs: number;
+  private readonly logger: Logger | undefined;
   private readonly retransmit: RetransmitPolicy | (() => RetransmitPolicy);
 
   constructor(
     private readonly adv: AdvBearer,
-    private readonly clock: Clock,
+    readonly clock: Clock,
     private readonly random: RandomSource,
-    options: PbAdvOptions = {},
+    options: PbAdvOptions,
+    /** The link has closed: its PbAdv forgets it. */
+    readonly forget: (link: AdvLink) => void,
   ) {
     this.logger = options.logger;
     this.retransmit = options.retransmit ?? retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]!;
@@ -307,6 +256,513 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
   }
 
+  /** The 20..50 ms delay of 5.3.3. */
+  randomDelay(): number {
+    return this.delayMin + (this.randomU32() / 0x1_0000_0000) * this.delaySpan;
+  }
+
+  /** 32 random bits from the platform's random source (big-endian). */
+  randomU32(): number {
+    const b = this.random.randomBytes(4);
+    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+  }
+  advertise(frame: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle | undefined {
+    try {
+      return this.adv.send(AD_TYPE.PB_ADV, frame, options, onDone);
+    } catch (e) {
+      this.log("error", `advertise failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+  newPolicy(): RetransmitPolicy {
+    const r = this.retransmit;
+    return typeof r === "function" ? r() : r;
+  }
+  timer(ms: number, f: () => void): TimerHandle {
+    return this.clock.setTimeout(() => this.call(f), ms);
+  }
+  /** Callbacks of the layer above must not unwind into the radio or the clock. */
+  call(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      this.log("error", `callback threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  log(level: "debug" | "info" | "warn" | "error", message: string): void {
+    this.logger?.log(level, TAG, message);
+  }
+}
+
+/**
+ * One PB-ADV link, either role: it owns its whole state (link establishment, our transactions and their
+ * retransmission, the peer's transactions and their reassembly, its timers, the 20..50 ms outbox) and changes it
+ * only through its own methods; its PbAdv only hands it the packets of its Link ID (receive).
+ */
+class AdvLink implements ProvLink {
+  private state: LinkState;
+  /** Our next Transaction Number. */
+  private txNext: number;
+  /** The peer's last completed transaction, or -1. */
+  private rxLast = -1;
+  /** The peer's next expected transaction. */
+  private rxNext: number;
+  private readonly reassembler = new Reassembler(PROVISIONING_PDU_MAX);
+  private readonly queue: { pdu: Bytes; acked: (() => void) | undefined }[] = [];
+  private tx: Transaction | undefined;
+  private readonly outbox: OutboxItem[] = [];
+  private outboxTimer: TimerHandle | undefined;
+  /** 5.2.1 link timer. */
+  private linkTimer: TimerHandle | undefined;
+  /** Provisioner: Link Open state. */
+  private openSlot: Slot | undefined;
+  private openRetransmissions = 0;
+  private openLastDoneAt = 0;
+  private openTimer: TimerHandle | undefined;
+  private establishmentTimer: TimerHandle | undefined;
+  /** Acknowledgment / Link Ack on their way out (delay or radio queue), so that repeats do not pile up. */
+  private ackPending: { tn: number; done: boolean } | undefined;
+  private linkAckPending: { done: boolean } | undefined;
+
+  constructor(
+    private readonly ctx: LinkContext,
+    readonly linkId: number,
+    readonly uuid: Bytes,
+    private readonly role: "provisioner" | "device",
+    private readonly events: LinkEvents,
+    private readonly policy: RetransmitPolicy,
+  ) {
+    this.state = role === "provisioner" ? "opening" : "open";
+    this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
+    this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
+  }
+
+  /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
+  get beingProvisioned(): boolean {
+    return this.rxLast !== -1;
+  }
+
+  /** 5.3.2, provisioner side: the link establishment timer, and Link Open until Link Ack. */
+  startOpening(): void {
+    this.establishmentTimer = this.ctx.timer(this.ctx.establishmentTimeoutMs, () => {
+      this.establishmentTimer = undefined;
+      if (this.state !== "opening") return;
+      this.ctx.log("info", `link ${hex32(this.linkId)}: no Link Ack within ${this.ctx.establishmentTimeoutMs} ms`);
+      this.closeLink(LinkCloseReason.Timeout, false, true);
+    });
+    this.enqueue(() => this.sendLinkOpen());
+  }
+
+  /** 5.3.2, device side: a Link Open for our UUID opened this link: Link Ack, the link timer, `opened`. */
+  acceptOpen(): void {
+    this.sendLinkAck();
+    this.startLinkTimer();
+    this.ctx.call(() => this.events.opened(this));
+  }
+
+  /** 5.3.2, device side: the provisioner repeats its Link Open (our Link Ack was lost). */
+  linkOpenRepeated(): void {
+    if (this.beingProvisioned) {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open ignored: being provisioned`);
+      return;
+    }
+    this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open, Link Ack again`);
+    this.sendLinkAck();
+  }
+
+  /** A PB-ADV PDU of this link (any but Link Open). */
+  receive(tn: number, pdu: GenericProvPdu): void {
+    switch (pdu.type) {
+      case "LinkAck":
+        if (this.role !== "provisioner" || this.state !== "opening") return; // a repeated Link Ack
+        this.onLinkAck();
+        return;
+      case "LinkClose": {
+        // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
+        const known = pdu.reason <= LinkCloseReason.Fail;
+        this.ctx.log("debug", `link ${hex32(this.linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
+        this.closeLink(known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
+        return;
+      }
+      case "TransactionAcknowledgment":
+        this.onTransactionAck(tn);
+        return;
+      case "TransactionStart":
+      case "TransactionContinuation":
+        this.onSegment(tn, pdu);
+        return;
+      default:
+        return;
+    }
+  }
+
+  send(pdu: Bytes, acked?: () => void): void {
+    if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
+      throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
+    if (this.state === "closing" || this.state === "closed") {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
+      return;
+    }
+    this.queue.push({ pdu: pdu.slice(), acked });
+    this.startNextTransaction();
+  }
+  close(reason: LinkCloseReason): void {
+    if (reason !== LinkCloseReason.Success && reason !== LinkCloseReason.Timeout && reason !== LinkCloseReason.Fail)
+      throw new PbAdvError(`Link Close reason ${reason}`);
+    this.closeLink(reason, false, true);
+  }
+  /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
+  private enqueue(run: () => void, keepOnClose = false): void {
+    this.outbox.push({ readyAt: this.ctx.clock.now() + this.ctx.randomDelay(), run, keepOnClose });
+    this.pumpOutbox();
+  }
+  private pumpOutbox(): void {
+    if (this.outboxTimer !== undefined || this.outbox.length === 0) return;
+    const head = this.outbox[0]!;
+    this.outboxTimer = this.ctx.timer(Math.max(0, head.readyAt - this.ctx.clock.now()), () => {
+      this.outboxTimer = undefined;
+      if (this.outbox[0] !== head) return;
+      this.outbox.shift();
+      if (this.state === "opening" || this.state === "open" || (this.state === "closing" && head.keepOnClose)) head.run();
+      this.pumpOutbox();
+    });
+  }
+  private sendLinkOpen(): void {
+    if (this.state !== "opening") return;
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkOpen", uuid: this.uuid }));
+    const slot: Slot = { handle: undefined, done: false };
+    this.openSlot = slot;
+    const handle = this.ctx.advertise(frame, this.ctx.linkOpenAdv, () => {
+      slot.done = true;
+      if (this.openSlot !== slot || this.state !== "opening") return;
+      this.openSlot = undefined;
+      this.openLastDoneAt = this.ctx.clock.now();
+      const delay = this.policy.next(this.openRetransmissions + 1, 1, this.ctx.linkOpenAdv.intervalMs);
+      this.openTimer = this.ctx.timer(delay, () => {
+        this.openTimer = undefined;
+        if (this.state !== "opening") return;
+        this.openRetransmissions++;
+        this.sendLinkOpen();
+      });
+    });
+    if (!slot.done) slot.handle = handle;
+  }
+  /** Start the next queued PDU's transaction; behind `prior`, still unacknowledged, when given. */
+  private startNextTransaction(prior?: Transaction): void {
+    if (this.state !== "open" || this.tx || this.queue.length === 0) return;
+    const { pdu, acked } = this.queue.shift()!;
+    const tn = this.txNext;
+    this.txNext = nextTransactionNumber(tn);
+    const own = segmentProvisioningPdu(pdu).map((gp) => encodePbAdvPdu(this.linkId, tn, gp));
+    const frames = prior ? [...prior.frames, ...own] : own;
+    const tx: Transaction = {
+      tn,
+      frames,
+      slots: frames.map(() => undefined),
+      inFlight: 0,
+      started: false,
+      retransmissions: 0,
+      lastDoneAt: 0,
+      retransmitTimer: undefined,
+      timeoutTimer: undefined,
+      acked,
+      prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
+    };
+    this.tx = tx;
+    this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
+    this.enqueue(() => {
+      if (this.tx !== tx) return;
+      tx.started = true;
+      // 5.3.3: the acknowledgment timer starts with the first message of the transaction.
+      tx.timeoutTimer = this.ctx.timer(this.ctx.transactionTimeoutMs, () => {
+        tx.timeoutTimer = undefined;
+        if (this.tx !== tx) return;
+        this.ctx.log("info", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.ctx.transactionTimeoutMs} ms`);
+        this.closeLink(LinkCloseReason.Timeout, false, true);
+      });
+      this.transmitSegments(tx);
+    });
+  }
+  /**
+   * Advertise every segment of the transaction that is not already queued in the radio. The segments go out
+   * in `segmentAdv.count` passes (A B C, A B C) rather than each in `count` events (A A B B C C): the receiver
+   * has a whole copy after the first pass, and the second pass repairs a loss without waiting for a timeout.
+   */
+  private transmitSegments(tx: Transaction): void {
+    const passes = this.ctx.segmentAdv.count;
+    const once: AdvertiseOptions = { count: 1, intervalMs: this.ctx.segmentAdv.intervalMs };
+    const first = tx.prior?.acked ? tx.prior.count : 0;
+    for (let i = first; i < tx.frames.length; i++) {
+      if (tx.slots[i]) continue;
+      const slot: SegmentSlot = { handles: [], pending: passes };
+      tx.slots[i] = slot;
+      tx.inFlight++;
+    }
+    for (let pass = 0; pass < passes; pass++) {
+      for (let i = first; i < tx.frames.length; i++) {
+        const slot = tx.slots[i];
+        if (!slot || slot.handles.length > pass) continue;
+        let done = false;
+        const handle = this.ctx.advertise(tx.frames[i]!, once, () => {
+          done = true;
+          if (this.tx !== tx || tx.slots[i] !== slot) return;
+          if (--slot.pending > 0) return;
+          tx.slots[i] = undefined;
+          tx.inFlight--;
+          if (tx.inFlight === 0) this.armRetransmit(tx);
+        });
+        slot.handles.push(done ? undefined : handle);
+        if (!handle && !done) {
+          // The radio refused it: count it as gone out.
+          if (--slot.pending === 0 && tx.slots[i] === slot) {
+            tx.slots[i] = undefined;
+            tx.inFlight--;
+            if (tx.inFlight === 0) this.armRetransmit(tx);
+          }
+        }
+      }
+    }
+  }
+  private armRetransmit(tx: Transaction): void {
+    tx.lastDoneAt = this.ctx.clock.now();
+    const delay = this.policy.next(tx.retransmissions + 1, tx.frames.length, this.ctx.segmentAdv.intervalMs);
+    tx.retransmitTimer = this.ctx.timer(delay, () => {
+      tx.retransmitTimer = undefined;
+      if (this.tx !== tx || this.state !== "open") return;
+      if (!tx.prior && this.queue.length > 0) {
+        // 5.3.3 leaves the retransmission schedule to the implementation. The one PDU the peer does not answer
+        // (the provisioner's Start, answered only after our Public Key, 5.4.2.2) must not hold our next PDU back
+        // for an acknowledgment a peer may never send (BlueZ meshd seldom does): instead of retransmitting it
+        // alone, the next transaction starts with this one's segments in front, both going out until the
+        // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
+        // before the next even when all its earlier copies were lost.
+        this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
+        this.finishTransaction(tx);
+        this.tx = undefined;
+        this.startNextTransaction(tx);
+        return;
+      }
+      tx.retransmissions++;
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
+      this.transmitSegments(tx);
+    });
+  }
+  /** 5.3.3: Transaction Acknowledgment, after the random delay; not again while the last one is on its way. */
+  private sendAck(tn: number): void {
+    const pending = this.ackPending;
+    if (pending && pending.tn === tn && !pending.done) return;
+    const entry = { tn, done: false };
+    this.ackPending = entry;
+    const frame = encodePbAdvPdu(this.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
+    this.enqueue(
+      () => {
+        if (!this.ctx.advertise(frame, this.ctx.ackAdv, () => (entry.done = true))) entry.done = true;
+      },
+      true,
+    );
+  }
+  private sendLinkAck(): void {
+    const pending = this.linkAckPending;
+    if (pending && !pending.done) return;
+    const entry = { done: false };
+    this.linkAckPending = entry;
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
+    this.enqueue(
+      () => {
+        if (!this.ctx.advertise(frame, this.ctx.linkAckAdv, () => (entry.done = true))) entry.done = true;
+      },
+      true,
+    );
+  }
+  /** 5.2.1: the link timer runs from the opening of the link. */
+  private startLinkTimer(): void {
+    this.linkTimer = this.ctx.timer(this.ctx.linkTimeoutMs, () => {
+      this.linkTimer = undefined;
+      if (this.state !== "open") return;
+      this.ctx.log("info", `link ${hex32(this.linkId)}: link timer expired`);
+      this.closeLink(LinkCloseReason.Timeout, false, true);
+    });
+  }
+  private stopLinkTimer(): void {
+    if (this.linkTimer !== undefined) this.ctx.clock.clearTimeout(this.linkTimer);
+    this.linkTimer = undefined;
+  }
+  /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
+  private stopEverything(keepAcks: boolean): void {
+    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+    const kept = keepAcks ? this.outbox.filter((item) => item.keepOnClose) : [];
+    if (kept[0] !== this.outbox[0] && this.outboxTimer !== undefined) {
+      this.ctx.clock.clearTimeout(this.outboxTimer);
+      this.outboxTimer = undefined;
+    }
+    this.outbox.length = 0;
+    this.outbox.push(...kept);
+    this.stopLinkTimer();
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    const tx = this.tx;
+    if (tx) this.finishTransaction(tx);
+    this.tx = undefined;
+    this.queue.length = 0;
+    this.reassembler.reset();
+  }
+  private finishTransaction(tx: Transaction): void {
+    if (tx.retransmitTimer !== undefined) this.ctx.clock.clearTimeout(tx.retransmitTimer);
+    if (tx.timeoutTimer !== undefined) this.ctx.clock.clearTimeout(tx.timeoutTimer);
+    tx.retransmitTimer = undefined;
+    tx.timeoutTimer = undefined;
+    for (const slot of tx.slots) if (slot) for (const h of slot.handles) h?.cancel();
+    tx.slots.fill(undefined);
+    tx.inFlight = 0;
+  }
+  /**
+   * End the link. With `sendClose`, the acknowledgments still pending go out, then Link Close after the random
+   * delay in at least 3 advertising events (5.3.1.4.3), and `closed` fires once it has; otherwise `closed`
+   * fires at once. The Link ID is forgotten at once: later packets of the link are ignored.
+   */
+  private closeLink(reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
+    if (this.state === "closing" || this.state === "closed") return;
+    this.stopEverything(sendClose);
+    this.ctx.forget(this);
+    this.ctx.log("debug", `link ${hex32(this.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
+    const finish = (): void => {
+      if (this.state === "closed") return;
+      this.state = "closed";
+      this.ctx.call(() => this.events.closed(this, reason, byPeer));
+    };
+    if (!sendClose) {
+      finish();
+      return;
+    }
+    this.state = "closing";
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
+    this.enqueue(
+      () => {
+        let done = false;
+        const handle = this.ctx.advertise(frame, this.ctx.linkCloseAdv, () => {
+          done = true;
+          finish();
+        });
+        if (!handle && !done) finish();
+      },
+      true,
+    );
+  }
+  /** 5.3.2, provisioner side. */
+  private onLinkAck(): void {
+    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
+    const sample = this.openSlot === undefined;
+    const rtt = this.ctx.clock.now() - this.openLastDoneAt;
+    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    this.state = "open";
+    if (sample) this.policy.onAck(rtt, this.openRetransmissions);
+    this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
+    this.startLinkTimer();
+    this.ctx.call(() => this.events.opened(this));
+    this.startNextTransaction();
+  }
+  /** 5.3.3, sender side. */
+  private onTransactionAck(tn: number): void {
+    const tx = this.tx;
+    if (this.state === "open" && tx?.prior && !tx.prior.acked && tx.prior.tn === tn) {
+      // The transaction sent in front of this one is acknowledged: its segments stop going out.
+      this.priorAcknowledged(tx.prior);
+      return;
+    }
+    if (this.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
+      return;
+    }
+    // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
+    this.transactionAcknowledged(tx, tx.inFlight === 0);
+  }
+  /**
+   * Our transaction `tx` reached the peer: end it, hand the round trip to the policy when it is a clean sample,
+   * call its `acked`, and start the next one at once.
+   */
+  private transactionAcknowledged(tx: Transaction, sample: boolean): void {
+    const rtt = this.ctx.clock.now() - tx.lastDoneAt;
+    this.finishTransaction(tx);
+    this.tx = undefined;
+    if (tx.prior) this.priorAcknowledged(tx.prior); // the receiver takes transactions in order
+    if (sample && !tx.prior) this.policy.onAck(rtt, tx.retransmissions);
+    if (tx.acked) {
+      const acked = tx.acked;
+      this.ctx.call(acked);
+    }
+    this.startNextTransaction();
+  }
+  private priorAcknowledged(prior: NonNullable<Transaction["prior"]>): void {
+    if (prior.acked) return;
+    prior.acked = true;
+    if (prior.onAcked) this.ctx.call(prior.onAcked);
+  }
+  /** 5.3.3, receiver side. */
+  private onSegment(tn: number, pdu: GenericProvPdu & { type: "TransactionStart" | "TransactionContinuation" }): void {
+    if (this.state !== "open") return;
+    if (tn === this.rxLast) {
+      // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
+      this.sendAck(tn);
+      return;
+    }
+    if (tn !== this.rxNext) {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
+      return;
+    }
+    const r = this.reassembler.add(pdu);
+    if (r.status === "error") {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
+      return;
+    }
+    // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
+    // once it has received ours (Invite -> Capabilities, Start and Public Key -> Public Key, Confirmation ->
+    // Confirmation, Random -> Random, Data -> Complete, any -> Failed). A valid segment of the peer's next
+    // transaction therefore acknowledges our transaction on the air, even when its Transaction Acknowledgment
+    // was lost or never sent (BlueZ meshd replaces a queued acknowledgment by its next PDU): the next step goes
+    // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
+    const ours = this.tx;
+    if (ours && ours.started) {
+      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
+      this.transactionAcknowledged(ours, false);
+    }
+    switch (r.status) {
+      case "incomplete":
+      case "duplicate":
+        return;
+      case "complete":
+        this.rxLast = tn;
+        this.rxNext = nextTransactionNumber(tn);
+        this.stopLinkTimer(); // 5.2.1: a Provisioning PDU arrived
+        this.sendAck(tn);
+        this.ctx.call(() => this.events.received(this, r.pdu));
+        return;
+    }
+  }
+}
+
+export class PbAdv implements ProvisionerBearer, DeviceBearer {
+  private readonly links = new Map<number, AdvLink>();
+  private deviceLink: AdvLink | undefined;
+  private listening: { uuid: Bytes; events: LinkEvents } | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly ctx: LinkContext;
+
+  constructor(
+    private readonly adv: AdvBearer,
+    clock: Clock,
+    random: RandomSource,
+    options: PbAdvOptions = {},
+  ) {
+    this.ctx = new LinkContext(adv, clock, random, options, (link) => this.forget(link));
+  }
+
   /** Number of links that are opening or open. */
   get linkCount(): number {
     return this.links.size;
@@ -317,20 +773,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
   open(uuid: Bytes, events: LinkEvents): ProvLink {
     if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    let linkId = this.randomU32();
-    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.randomU32();
+    let linkId = this.ctx.randomU32();
+    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.ctx.randomU32();
     if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
-    const link = new AdvLink(this, linkId, uuid.slice(), "provisioner", events, this.newPolicy());
+    const link = new AdvLink(this.ctx, linkId, uuid.slice(), "provisioner", events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.refreshSubscription();
-    this.log("debug", `link ${hex32(linkId)}: opening`);
-    link.establishmentTimer = this.timer(this.establishmentTimeoutMs, () => {
-      link.establishmentTimer = undefined;
-      if (link.state !== "opening") return;
-      this.log("info", `link ${hex32(linkId)}: no Link Ack within ${this.establishmentTimeoutMs} ms`);
-      this.closeLink(link, LinkCloseReason.Timeout, false, true);
-    });
-    this.enqueue(link, () => this.sendLinkOpen(link));
+    this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
+    link.startOpening();
     return link;
   }
 
@@ -347,312 +797,14 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.refreshSubscription();
   }
 
-  // ---- link operations (called through AdvLink) ----
+  // ---- receiving ----
 
-  /** @internal */
-  linkSend(link: AdvLink, pdu: Bytes, acked?: () => void): void {
-    if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
-      throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
-    if (link.state === "closing" || link.state === "closed") {
-      this.log("debug", `link ${hex32(link.linkId)}: send on a closed link ignored`);
-      return;
-    }
-    link.queue.push({ pdu: pdu.slice(), acked });
-    this.startNextTransaction(link);
-  }
-
-  /** @internal */
-  linkClose(link: AdvLink, reason: LinkCloseReason): void {
-    if (reason !== LinkCloseReason.Success && reason !== LinkCloseReason.Timeout && reason !== LinkCloseReason.Fail)
-      throw new PbAdvError(`Link Close reason ${reason}`);
-    this.closeLink(link, reason, false, true);
-  }
-
-  // ---- the 20..50 ms delay (5.3.3) ----
-
-  private randomDelay(): number {
-    return this.delayMin + (this.randomU32() / 0x1_0000_0000) * this.delaySpan;
-  }
-
-  /** 32 random bits from the platform's random source (big-endian). */
-  private randomU32(): number {
-    const b = this.random.randomBytes(4);
-    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  }
-
-  /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
-  private enqueue(link: AdvLink, run: () => void, keepOnClose = false): void {
-    link.outbox.push({ readyAt: this.clock.now() + this.randomDelay(), run, keepOnClose });
-    this.pumpOutbox(link);
-  }
-
-  private pumpOutbox(link: AdvLink): void {
-    if (link.outboxTimer !== undefined || link.outbox.length === 0) return;
-    const head = link.outbox[0]!;
-    link.outboxTimer = this.timer(Math.max(0, head.readyAt - this.clock.now()), () => {
-      link.outboxTimer = undefined;
-      if (link.outbox[0] !== head) return;
-      link.outbox.shift();
-      if (link.state === "opening" || link.state === "open" || (link.state === "closing" && head.keepOnClose)) head.run();
-      this.pumpOutbox(link);
-    });
-  }
-
-  // ---- sending ----
-
-  private sendLinkOpen(link: AdvLink): void {
-    if (link.state !== "opening") return;
-    const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkOpen", uuid: link.uuid }));
-    const slot: Slot = { handle: undefined, done: false };
-    link.openSlot = slot;
-    const handle = this.advertise(frame, this.linkOpenAdv, () => {
-      slot.done = true;
-      if (link.openSlot !== slot || link.state !== "opening") return;
-      link.openSlot = undefined;
-      link.openLastDoneAt = this.clock.now();
-      const delay = link.policy.next(link.openRetransmissions + 1, 1, this.linkOpenAdv.intervalMs);
-      link.openTimer = this.timer(delay, () => {
-        link.openTimer = undefined;
-        if (link.state !== "opening") return;
-        link.openRetransmissions++;
-        this.sendLinkOpen(link);
-      });
-    });
-    if (!slot.done) slot.handle = handle;
-  }
-
-  /** Start the next queued PDU's transaction; behind `prior`, still unacknowledged, when given. */
-  private startNextTransaction(link: AdvLink, prior?: Transaction): void {
-    if (link.state !== "open" || link.tx || link.queue.length === 0) return;
-    const { pdu, acked } = link.queue.shift()!;
-    const tn = link.txNext;
-    link.txNext = nextTransactionNumber(tn);
-    const own = segmentProvisioningPdu(pdu).map((gp) => encodePbAdvPdu(link.linkId, tn, gp));
-    const frames = prior ? [...prior.frames, ...own] : own;
-    const tx: Transaction = {
-      tn,
-      frames,
-      slots: frames.map(() => undefined),
-      inFlight: 0,
-      started: false,
-      retransmissions: 0,
-      lastDoneAt: 0,
-      retransmitTimer: undefined,
-      timeoutTimer: undefined,
-      acked,
-      prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
-    };
-    link.tx = tx;
-    this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
-    this.enqueue(link, () => {
-      if (link.tx !== tx) return;
-      tx.started = true;
-      // 5.3.3: the acknowledgment timer starts with the first message of the transaction.
-      tx.timeoutTimer = this.timer(this.transactionTimeoutMs, () => {
-        tx.timeoutTimer = undefined;
-        if (link.tx !== tx) return;
-        this.log("info", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.transactionTimeoutMs} ms`);
-        this.closeLink(link, LinkCloseReason.Timeout, false, true);
-      });
-      this.transmitSegments(link, tx);
-    });
-  }
-
-  /**
-   * Advertise every segment of the transaction that is not already queued in the radio. The segments go out
-   * in `segmentAdv.count` passes (A B C, A B C) rather than each in `count` events (A A B B C C): the receiver
-   * has a whole copy after the first pass, and the second pass repairs a loss without waiting for a timeout.
-   */
-  private transmitSegments(link: AdvLink, tx: Transaction): void {
-    const passes = this.segmentAdv.count;
-    const once: AdvertiseOptions = { count: 1, intervalMs: this.segmentAdv.intervalMs };
-    const first = tx.prior?.acked ? tx.prior.count : 0;
-    for (let i = first; i < tx.frames.length; i++) {
-      if (tx.slots[i]) continue;
-      const slot: SegmentSlot = { handles: [], pending: passes };
-      tx.slots[i] = slot;
-      tx.inFlight++;
-    }
-    for (let pass = 0; pass < passes; pass++) {
-      for (let i = first; i < tx.frames.length; i++) {
-        const slot = tx.slots[i];
-        if (!slot || slot.handles.length > pass) continue;
-        let done = false;
-        const handle = this.advertise(tx.frames[i]!, once, () => {
-          done = true;
-          if (link.tx !== tx || tx.slots[i] !== slot) return;
-          if (--slot.pending > 0) return;
-          tx.slots[i] = undefined;
-          tx.inFlight--;
-          if (tx.inFlight === 0) this.armRetransmit(link, tx);
-        });
-        slot.handles.push(done ? undefined : handle);
-        if (!handle && !done) {
-          // The radio refused it: count it as gone out.
-          if (--slot.pending === 0 && tx.slots[i] === slot) {
-            tx.slots[i] = undefined;
-            tx.inFlight--;
-            if (tx.inFlight === 0) this.armRetransmit(link, tx);
-          }
-        }
-      }
-    }
-  }
-
-  private armRetransmit(link: AdvLink, tx: Transaction): void {
-    tx.lastDoneAt = this.clock.now();
-    const delay = link.policy.next(tx.retransmissions + 1, tx.frames.length, this.segmentAdv.intervalMs);
-    tx.retransmitTimer = this.timer(delay, () => {
-      tx.retransmitTimer = undefined;
-      if (link.tx !== tx || link.state !== "open") return;
-      if (!tx.prior && link.queue.length > 0) {
-        // 5.3.3 leaves the retransmission schedule to the implementation. The one PDU the peer does not answer
-        // (the provisioner's Start, answered only after our Public Key, 5.4.2.2) must not hold our next PDU back
-        // for an acknowledgment a peer may never send (BlueZ meshd seldom does): instead of retransmitting it
-        // alone, the next transaction starts with this one's segments in front, both going out until the
-        // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
-        // before the next even when all its earlier copies were lost.
-        this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
-        this.finishTransaction(tx);
-        link.tx = undefined;
-        this.startNextTransaction(link, tx);
-        return;
-      }
-      tx.retransmissions++;
-      this.log("debug", `link ${hex32(link.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
-      this.transmitSegments(link, tx);
-    });
-  }
-
-  /** 5.3.3: Transaction Acknowledgment, after the random delay; not again while the last one is on its way. */
-  private sendAck(link: AdvLink, tn: number): void {
-    const pending = link.ackPending;
-    if (pending && pending.tn === tn && !pending.done) return;
-    const entry = { tn, done: false };
-    link.ackPending = entry;
-    const frame = encodePbAdvPdu(link.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
-    this.enqueue(
-      link,
-      () => {
-        if (!this.advertise(frame, this.ackAdv, () => (entry.done = true))) entry.done = true;
-      },
-      true,
-    );
-  }
-
-  private sendLinkAck(link: AdvLink): void {
-    const pending = link.linkAckPending;
-    if (pending && !pending.done) return;
-    const entry = { done: false };
-    link.linkAckPending = entry;
-    const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
-    this.enqueue(
-      link,
-      () => {
-        if (!this.advertise(frame, this.linkAckAdv, () => (entry.done = true))) entry.done = true;
-      },
-      true,
-    );
-  }
-
-  private advertise(frame: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle | undefined {
-    try {
-      return this.adv.send(AD_TYPE.PB_ADV, frame, options, onDone);
-    } catch (e) {
-      this.log("error", `advertise failed: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    }
-  }
-
-  // ---- timers of the link ----
-
-  /** 5.2.1: the link timer runs from the opening of the link. */
-  private startLinkTimer(link: AdvLink): void {
-    link.linkTimer = this.timer(this.linkTimeoutMs, () => {
-      link.linkTimer = undefined;
-      if (link.state !== "open") return;
-      this.log("info", `link ${hex32(link.linkId)}: link timer expired`);
-      this.closeLink(link, LinkCloseReason.Timeout, false, true);
-    });
-  }
-
-  private stopLinkTimer(link: AdvLink): void {
-    if (link.linkTimer !== undefined) this.clock.clearTimeout(link.linkTimer);
-    link.linkTimer = undefined;
-  }
-
-  // ---- closing ----
-
-  /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
-  private stopEverything(link: AdvLink, keepAcks: boolean): void {
-    for (const t of [link.establishmentTimer, link.openTimer]) if (t !== undefined) this.clock.clearTimeout(t);
-    link.establishmentTimer = undefined;
-    link.openTimer = undefined;
-    const kept = keepAcks ? link.outbox.filter((item) => item.keepOnClose) : [];
-    if (kept[0] !== link.outbox[0] && link.outboxTimer !== undefined) {
-      this.clock.clearTimeout(link.outboxTimer);
-      link.outboxTimer = undefined;
-    }
-    link.outbox.length = 0;
-    link.outbox.push(...kept);
-    this.stopLinkTimer(link);
-    link.openSlot?.handle?.cancel();
-    link.openSlot = undefined;
-    const tx = link.tx;
-    if (tx) this.finishTransaction(tx);
-    link.tx = undefined;
-    link.queue.length = 0;
-    link.reassembler.reset();
-  }
-
-  private finishTransaction(tx: Transaction): void {
-    if (tx.retransmitTimer !== undefined) this.clock.clearTimeout(tx.retransmitTimer);
-    if (tx.timeoutTimer !== undefined) this.clock.clearTimeout(tx.timeoutTimer);
-    tx.retransmitTimer = undefined;
-    tx.timeoutTimer = undefined;
-    for (const slot of tx.slots) if (slot) for (const h of slot.handles) h?.cancel();
-    tx.slots.fill(undefined);
-    tx.inFlight = 0;
-  }
-
-  /**
-   * End a link. With `sendClose`, the acknowledgments still pending go out, then Link Close after the random
-   * delay in at least 3 advertising events (5.3.1.4.3), and `closed` fires once it has; otherwise `closed`
-   * fires at once. The Link ID is forgotten at once: later packets of the link are ignored.
-   */
-  private closeLink(link: AdvLink, reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
-    if (link.state === "closing" || link.state === "closed") return;
-    this.stopEverything(link, sendClose);
+  /** A link has closed: its Link ID is forgotten at once (later packets of it are ignored). */
+  private forget(link: AdvLink): void {
     if (this.links.get(link.linkId) === link) this.links.delete(link.linkId);
     if (this.deviceLink === link) this.deviceLink = undefined;
     this.refreshSubscription();
-    this.log("debug", `link ${hex32(link.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
-    const finish = (): void => {
-      if (link.state === "closed") return;
-      link.state = "closed";
-      this.call(() => link.events.closed(link, reason, byPeer));
-    };
-    if (!sendClose) {
-      finish();
-      return;
-    }
-    link.state = "closing";
-    const frame = encodePbAdvPdu(link.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
-    this.enqueue(
-      link,
-      () => {
-        let done = false;
-        const handle = this.advertise(frame, this.linkCloseAdv, () => {
-          done = true;
-          finish();
-        });
-        if (!handle && !done) finish();
-      },
-      true,
-    );
   }
-
-  // ---- receiving ----
 
   private refreshSubscription(): void {
     const want = this.listening !== undefined || this.links.size > 0;
@@ -668,7 +820,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private onPacket(packet: RadioPacket): void {
     const r = decodePbAdvPdu(packet.data);
     if (!r.ok) {
-      this.log("debug", `malformed PB-ADV PDU dropped: ${r.error} (${r.message})`);
+      this.ctx.log("debug", `malformed PB-ADV PDU dropped: ${r.error} (${r.message})`);
       return;
     }
     const { linkId, transactionNumber: tn, pdu } = r;
@@ -678,182 +830,31 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     const link = this.links.get(linkId);
     if (!link) {
-      this.log("debug", `${pdu.type} for unknown link ${hex32(linkId)} ignored`);
+      this.ctx.log("debug", `${pdu.type} for unknown link ${hex32(linkId)} ignored`);
       return;
     }
-    switch (pdu.type) {
-      case "LinkAck":
-        if (link.role !== "provisioner" || link.state !== "opening") return; // a repeated Link Ack
-        this.onLinkAck(link);
-        return;
-      case "LinkClose": {
-        // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
-        const known = pdu.reason <= LinkCloseReason.Fail;
-        this.log("debug", `link ${hex32(linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
-        this.closeLink(link, known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
-        return;
-      }
-      case "TransactionAcknowledgment":
-        this.onTransactionAck(link, tn);
-        return;
-      case "TransactionStart":
-      case "TransactionContinuation":
-        this.onSegment(link, tn, pdu);
-        return;
-    }
+    link.receive(tn, pdu);
   }
 
   /** 5.3.2, device side. */
   private onLinkOpen(linkId: number, uuid: Bytes): void {
     const current = this.deviceLink;
     if (current) {
-      if (current.linkId !== linkId) {
-        this.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
-      } else if (current.beingProvisioned) {
-        this.log("debug", `link ${hex32(linkId)}: repeated Link Open ignored: being provisioned`);
-      } else {
-        this.log("debug", `link ${hex32(linkId)}: repeated Link Open, Link Ack again`);
-        this.sendLinkAck(current);
-      }
+      if (current.linkId !== linkId) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
+      else current.linkOpenRepeated();
       return;
     }
     const listening = this.listening;
     if (!listening || !equalBytes(uuid, listening.uuid)) return;
     if (this.links.has(linkId)) {
-      this.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
+      this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
       return;
     }
-    const link = new AdvLink(this, linkId, listening.uuid, "device", listening.events, this.newPolicy());
+    const link = new AdvLink(this.ctx, linkId, listening.uuid, "device", listening.events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
-    this.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
-    this.sendLinkAck(link);
-    this.startLinkTimer(link);
-    this.call(() => link.events.opened(link));
-  }
-
-  /** 5.3.2, provisioner side. */
-  private onLinkAck(link: AdvLink): void {
-    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
-    const sample = link.openSlot === undefined;
-    const rtt = this.clock.now() - link.openLastDoneAt;
-    for (const t of [link.establishmentTimer, link.openTimer]) if (t !== undefined) this.clock.clearTimeout(t);
-    link.establishmentTimer = undefined;
-    link.openTimer = undefined;
-    link.openSlot?.handle?.cancel();
-    link.openSlot = undefined;
-    link.state = "open";
-    if (sample) link.policy.onAck(rtt, link.openRetransmissions);
-    this.log("debug", `link ${hex32(link.linkId)}: open`);
-    this.startLinkTimer(link);
-    this.call(() => link.events.opened(link));
-    this.startNextTransaction(link);
-  }
-
-  /** 5.3.3, sender side. */
-  private onTransactionAck(link: AdvLink, tn: number): void {
-    const tx = link.tx;
-    if (link.state === "open" && tx?.prior && !tx.prior.acked && tx.prior.tn === tn) {
-      // The transaction sent in front of this one is acknowledged: its segments stop going out.
-      this.priorAcknowledged(tx.prior);
-      return;
-    }
-    if (link.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
-      this.log("debug", `link ${hex32(link.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
-      return;
-    }
-    // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
-    this.transactionAcknowledged(link, tx, tx.inFlight === 0);
-  }
-
-  /**
-   * Our transaction `tx` reached the peer: end it, hand the round trip to the policy when it is a clean sample,
-   * call its `acked`, and start the next one at once.
-   */
-  private transactionAcknowledged(link: AdvLink, tx: Transaction, sample: boolean): void {
-    const rtt = this.clock.now() - tx.lastDoneAt;
-    this.finishTransaction(tx);
-    link.tx = undefined;
-    if (tx.prior) this.priorAcknowledged(tx.prior); // the receiver takes transactions in order
-    if (sample && !tx.prior) link.policy.onAck(rtt, tx.retransmissions);
-    if (tx.acked) {
-      const acked = tx.acked;
-      this.call(acked);
-    }
-    this.startNextTransaction(link);
-  }
-
-  private priorAcknowledged(prior: NonNullable<Transaction["prior"]>): void {
-    if (prior.acked) return;
-    prior.acked = true;
-    if (prior.onAcked) this.call(prior.onAcked);
-  }
-
-  /** 5.3.3, receiver side. */
-  private onSegment(link: AdvLink, tn: number, pdu: GenericProvPdu & { type: "TransactionStart" | "TransactionContinuation" }): void {
-    if (link.state !== "open") return;
-    if (tn === link.rxLast) {
-      // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
-      this.log("debug", `link ${hex32(link.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
-      this.sendAck(link, tn);
-      return;
-    }
-    if (tn !== link.rxNext) {
-      this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(link.rxNext)})`);
-      return;
-    }
-    const r = link.reassembler.add(pdu);
-    if (r.status === "error") {
-      this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
-      return;
-    }
-    // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
-    // once it has received ours (Invite -> Capabilities, Start and Public Key -> Public Key, Confirmation ->
-    // Confirmation, Random -> Random, Data -> Complete, any -> Failed). A valid segment of the peer's next
-    // transaction therefore acknowledges our transaction on the air, even when its Transaction Acknowledgment
-    // was lost or never sent (BlueZ meshd replaces a queued acknowledgment by its next PDU): the next step goes
-    // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
-    const ours = link.tx;
-    if (ours && ours.started) {
-      this.log("debug", `link ${hex32(link.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
-      this.transactionAcknowledged(link, ours, false);
-    }
-    switch (r.status) {
-      case "incomplete":
-      case "duplicate":
-        return;
-      case "complete":
-        link.rxLast = tn;
-        link.rxNext = nextTransactionNumber(tn);
-        this.stopLinkTimer(link); // 5.2.1: a Provisioning PDU arrived
-        this.sendAck(link, tn);
-        this.call(() => link.events.received(link, r.pdu));
-        return;
-    }
-  }
-
-  // ---- helpers ----
-
-  private newPolicy(): RetransmitPolicy {
-    const r = this.retransmit;
-    return typeof r === "function" ? r() : r;
-  }
-
-  private timer(ms: number, f: () => void): TimerHandle {
-    return this.clock.setTimeout(() => this.call(f), ms);
-  }
-
-  /** Callbacks of the layer above must not unwind into the radio or the clock. */
-  private call(f: () => void): void {
-    try {
-      f();
-    } catch (e) {
-      this.log("error", `callback threw: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-
-  private log(level: "debug" | "info" | "warn" | "error", message: string): void {
-    this.logger?.log(level, TAG, message);
+    this.ctx.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
+    link.acceptOpen();
   }
 }
 
