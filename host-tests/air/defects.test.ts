@@ -1,53 +1,10 @@
 // Regression tests for the air hub defects found from outside (issue 8, defects 3 and 4).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { connect, type Socket } from "node:net";
 import { AirHub } from "../../host/air/hub.js";
 import { AirClient } from "../../host/air/client.js";
-import { decode, encode, ErrorCode, FrameReader, MsgType, PROTOCOL_VERSION, printable, type Message } from "../../host/air/wire.js";
-import { memoryLogger } from "./helpers.js";
-
-interface Raw {
-  socket: Socket;
-  frames: Message[];
-  closed: Promise<void>;
-  send(bytes: Uint8Array | number[]): void;
-  waitFor(pred: (m: Message) => boolean): Promise<Message>;
-}
-
-function raw(port: number): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    const reader = new FrameReader();
-    const frames: Message[] = [];
-    let waiters: Array<() => void> = [];
-    const closed = new Promise<void>((res) => socket.once("close", () => res()));
-    socket.on("data", (d: Uint8Array) => {
-      reader.push(d);
-      for (let f = reader.next(); f; f = reader.next()) frames.push(decode(f.type, f.body));
-      const w = waiters;
-      waiters = [];
-      for (const f of w) f();
-    });
-    socket.on("error", () => {});
-    socket.once("connect", () =>
-      resolve({
-        socket,
-        frames,
-        closed,
-        send: (b) => socket.write(Uint8Array.from(b)),
-        waitFor: async (pred) => {
-          for (;;) {
-            const m = frames.find(pred);
-            if (m) return m;
-            await new Promise<void>((res) => waiters.push(res));
-          }
-        },
-      }),
-    );
-    socket.once("error", reject);
-  });
-}
+import { encode, ErrorCode, MsgType, PROTOCOL_VERSION, printable, type Message } from "../../host/air/wire.js";
+import { memoryLogger, raw } from "./helpers.js";
 
 /** HELLO with the name given as raw bytes. */
 function helloBytes(name: Uint8Array): Uint8Array {

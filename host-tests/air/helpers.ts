@@ -1,6 +1,8 @@
 // Shared test helpers for the air tests (not a test file itself).
 import type { Logger, LogLevel } from "../../modules/platform.js";
 import type { AirEvent } from "../../host/air/hub.js";
+import { connect, type Socket } from "node:net";
+import { decode, FrameReader, type Message } from "../../host/air/wire.js";
 
 export const hex = (s: string): Uint8Array => Uint8Array.from((s.match(/../g) ?? []).map((x) => parseInt(x, 16)));
 export const toHex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -35,3 +37,47 @@ export function seqData(i: number, length = 4): Uint8Array {
   d[1] = i & 0xff;
   return d;
 }
+
+/** A raw protocol client: sends bytes as given, keeps every decoded frame from the hub. */
+export interface Raw {
+  socket: Socket;
+  frames: Message[];
+  closed: Promise<void>;
+  send(bytes: Uint8Array | number[]): void;
+  waitFor(pred: (m: Message) => boolean): Promise<Message>;
+}
+
+export function raw(port: number): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: "127.0.0.1" });
+    const reader = new FrameReader();
+    const frames: Message[] = [];
+    let waiters: Array<() => void> = [];
+    const closed = new Promise<void>((res) => socket.once("close", () => res()));
+    socket.on("data", (d: Uint8Array) => {
+      reader.push(d);
+      for (let f = reader.next(); f; f = reader.next()) frames.push(decode(f.type, f.body));
+      const w = waiters;
+      waiters = [];
+      for (const f of w) f();
+    });
+    socket.on("error", () => {});
+    socket.once("connect", () =>
+      resolve({
+        socket,
+        frames,
+        closed,
+        send: (b) => socket.write(Uint8Array.from(b)),
+        waitFor: async (pred) => {
+          for (;;) {
+            const m = frames.find(pred);
+            if (m) return m;
+            await new Promise<void>((res) => waiters.push(res));
+          }
+        },
+      }),
+    );
+    socket.once("error", reject);
+  });
+}
+

@@ -1,14 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { connect, type Socket } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub, type AirEvent } from "../../host/air/hub.js";
 import { AirClient } from "../../host/air/client.js";
-import { decode, encode, ErrorCode, FrameReader, MsgType, PROTOCOL_VERSION, type Message } from "../../host/air/wire.js";
-import { eventLine, hex, memoryLogger, toHex } from "./helpers.js";
+import { encode, ErrorCode, MsgType, PROTOCOL_VERSION, type Message } from "../../host/air/wire.js";
+import { eventLine, hex, memoryLogger, raw, toHex } from "./helpers.js";
 
 type Rx = Extract<AirEvent, { type: "rx" }>;
 
@@ -181,48 +180,6 @@ test("a Unix socket works the same", async () => {
 });
 
 // ------------------------------------------------------------------ raw protocol and errors
-
-interface Raw {
-  socket: Socket;
-  frames: Message[];
-  closed: Promise<void>;
-  send(bytes: Uint8Array | number[]): void;
-  waitFor(pred: (m: Message) => boolean): Promise<Message>;
-}
-
-function raw(port: number): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    const reader = new FrameReader();
-    const frames: Message[] = [];
-    let waiters: Array<() => void> = [];
-    const closed = new Promise<void>((res) => socket.once("close", () => res()));
-    socket.on("data", (d: Uint8Array) => {
-      reader.push(d);
-      for (let f = reader.next(); f; f = reader.next()) frames.push(decode(f.type, f.body));
-      const w = waiters;
-      waiters = [];
-      for (const f of w) f();
-    });
-    socket.on("error", () => {});
-    socket.once("connect", () =>
-      resolve({
-        socket,
-        frames,
-        closed,
-        send: (b) => socket.write(Uint8Array.from(b)),
-        waitFor: async (pred) => {
-          for (;;) {
-            const m = frames.find(pred);
-            if (m) return m;
-            await new Promise<void>((res) => waiters.push(res));
-          }
-        },
-      }),
-    );
-    socket.once("error", reject);
-  });
-}
 
 const hello = (name: string, version = PROTOCOL_VERSION) =>
   encode({ kind: "hello", version, name, address: null, scanIntervalMs: 0, scanWindowMs: 0 });
