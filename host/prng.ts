@@ -1,14 +1,14 @@
 /**
  * The host side's one seeded pseudo-random generator (the air hub, the simulator's random bytes, the tests'
- * reproducible inputs): sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded through splitmix32. Not
- * cryptographic (never for real keys); only for reproducible simulations and tests: the same seed gives the same
- * sequence on every platform.
+ * reproducible inputs): xoshiro128** (Blackman and Vigna), its 128-bit state filled from the seed by splitmix32.
+ * Not cryptographic (never for real keys); only for reproducible simulations and tests: the same seed gives the
+ * same sequence on every platform and, frozen by host-tests/crypto/node-crypto.test.ts, in every version.
  */
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError("Prng seed must be a finite number");
@@ -21,22 +21,25 @@ export class Prng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    for (let i = 0; i < 12; i++) this.uint32();
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the all-zero state is a fixed point
   }
 
   /** A uniformly distributed 32-bit unsigned integer. */
   uint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
+    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.s1 << 9) >>> 0;
+    this.s2 = (this.s2 ^ this.s0) >>> 0;
+    this.s3 = (this.s3 ^ this.s1) >>> 0;
+    this.s1 = (this.s1 ^ this.s2) >>> 0;
+    this.s0 = (this.s0 ^ this.s3) >>> 0;
+    this.s2 = (this.s2 ^ t) >>> 0;
+    this.s3 = rotl(this.s3, 11);
+    return result;
   }
 
   /** A number in [0, 1) with 32 bits of randomness. */

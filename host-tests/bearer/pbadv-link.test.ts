@@ -306,11 +306,14 @@ test("link timer (5.2.1): a link without any Provisioning PDU for 60 s is closed
 test("Transaction Numbers: provisioner 0x00..0x7F and device 0x80..0xFF, wrapping within their ranges", () => {
   const { clock, air, p, d, pe, de, link } = openLink();
   const dl = de.link()!;
+  // Turn by turn, as the provisioning protocol (5.4.2) uses the bearer: each side answers what it received (a
+  // PDU of the peer's next transaction acknowledges ours, pb-adv.ts).
   for (let i = 0; i < 260; i++) {
     link.send(Uint8Array.of(i & 0xff));
+    clock.runWhile(() => de.received.length < i + 1, 60_000);
     dl.send(Uint8Array.of(0xff, i & 0xff));
+    clock.runWhile(() => pe.received.length < i + 1, 60_000);
   }
-  clock.runWhile(() => pe.received.length < 260 || de.received.length < 260, 600_000);
   assert.deepEqual(de.received.map((b) => b[0]), Array.from({ length: 260 }, (_, i) => i & 0xff));
   assert.deepEqual(pe.received.map((b) => b[1]), Array.from({ length: 260 }, (_, i) => i & 0xff));
   const pTn = [...new Set(airFrames(air, "P", "TransactionStart").map((f) => f.transactionNumber))];

@@ -28,7 +28,8 @@
  *   already acknowledged is acknowledged again and ignored; older transactions are ignored. A valid segment of
  *   the peer's next transaction also acknowledges ours (the provisioning protocol of 5.4.2 is turn by turn: the
  *   peer answers only what it has received), so a peer that seldom sends Transaction Acknowledgments (BlueZ
- *   meshd) does not hold our next PDU back.
+ *   meshd) does not hold our next PDU back. This assumes the layer above takes turns, as provisioning does; a
+ *   use with both sides sending at will would need explicit acknowledgments only.
  * Several links may be open at once on the provisioner side (demultiplexed by Link ID); packets of unknown
  * links, and malformed packets, are dropped (logged at debug). Nothing here throws on received input.
  */
