@@ -65,9 +65,9 @@ export interface AdaptiveOptions {
  * PB_ADV_DEFAULTS advertising, the 20..50 ms delays of 5.3.3), median / p95 to Complete, 300 runs, from
  *   npx tsx host-tests/bearer/bench-pbadv.ts 300 0,0.2,0.3 adaptive --hub     (and without --hub)
  *   npx tsx host-tests/bearer/bench-pbadv.ts 300 0.2 fixed-500ms,fixed-2s --hub
- *   simulated air (host/air hub):  0 %: 687 / 749 ms   20 %: 819 / 1262 ms   30 %: 990 / 1691 ms
- *   test loopback:                 0 %: 675 / 729 ms   20 %: 788 / 1148 ms   30 %: 959 / 1610 ms
- *   (fixed-500ms on the hub, 20 %: 1228 / 2341 ms; fixed-2s: 2760 / 8834 ms).
+ *   simulated air (host/air hub):  0 %: 685 / 754 ms   20 %: 827 / 1255 ms   30 %: 1009 / 1777 ms
+ *   test loopback:                 0 %: 672 / 724 ms   20 %: 806 / 1209 ms   30 %: 1007 / 1652 ms
+ *   (fixed-500ms on the hub, 20 %: 1224 / 2316 ms; fixed-2s: 2773 / 6961 ms).
  * A peer that follows 5.3.3 acknowledges 20..50 ms after the transaction's last segment, plus the radio's
  * advDelay: hence the 60 ms floor, which (with RTTVAR) keeps spurious retransmissions rare while a loss is
  * repaired in well under 100 ms; 1.5x backoff and an 800 ms ceiling keep a lossy exchange moving.
