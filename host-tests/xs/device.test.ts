@@ -214,8 +214,9 @@ test("defect 9: every line of an XS device is read while the hub's time is still
 });
 
 test("XS devices: the LED blinks the Output OOB value (bursts of that many blinks, 300 ms each, then a pause)", { skip }, async () => {
-  // a person who watches for 8 s before typing: several whole bursts
-  const run = await provision("blink", { oob: "output", action: "blink", alg: "cmac", devices: 1, loss: 0, appArgs: ["--led-events"], personDelayMs: 8000 });
+  // a person who watches for 16 s before typing: at least two whole bursts whatever the value (1..9 blinks:
+  // at most 9 x 600 ms + a 1.5 s pause = 6.9 s a burst)
+  const run = await provision("blink", { oob: "output", action: "blink", alg: "cmac", devices: 1, loss: 0, appArgs: ["--led-events"], personDelayMs: 16000 });
   assertAllProvisioned(run);
   const d = run.net.devices[0]!;
   const value = Number(d.xs!.displays[0]!.text);
