@@ -50,6 +50,7 @@ import type { GenericProvErrorCode, GenericProvPdu } from "./gprov.js";
 import type { RetransmitPolicy } from "./retransmit.js";
 import { retransmitPolicies, DEFAULT_RETRANSMIT_POLICY } from "./retransmit.js";
 import { pduParameterLengths } from "../prov/pdu.js";
+import { bytesEqual, readU32BE, writeU32BE } from "../util/bytes.js";
 
 /** The platform's random source (modules/platform.ts): Link IDs (5.3.2) and the 20..50 ms delays (5.3.3). */
 export type RandomSource = Pick<CryptoPrimitives, "randomBytes">;
@@ -103,7 +104,7 @@ export function decodePbAdvPdu(data: Bytes): PbAdvDecodeResult {
   if (!(data instanceof Uint8Array) || data.length < PB_ADV_HEADER_LENGTH + 1)
     return { ok: false, error: "TooShort", message: `PB-ADV PDU of ${data?.length} octets` };
   if (data.length > PB_ADV_PDU_MAX) return { ok: false, error: "TooLong", message: `PB-ADV PDU of ${data.length} octets` };
-  const linkId = ((data[0]! << 24) | (data[1]! << 16) | (data[2]! << 8) | data[3]!) >>> 0;
+  const linkId = readU32BE(data, 0);
   const transactionNumber = data[4]!;
   const r = decodeGenericProvPdu(data.subarray(PB_ADV_HEADER_LENGTH));
   if (!r.ok) return r;
@@ -113,10 +114,7 @@ export function decodePbAdvPdu(data: Bytes): PbAdvDecodeResult {
 /** Encode one PB-ADV PDU (5.2.1) around an encoded Generic Provisioning PDU. */
 export function encodePbAdvPdu(linkId: number, transactionNumber: number, genericProvPdu: Bytes): Bytes {
   const out = new Uint8Array(PB_ADV_HEADER_LENGTH + genericProvPdu.length);
-  out[0] = (linkId >>> 24) & 0xff;
-  out[1] = (linkId >>> 16) & 0xff;
-  out[2] = (linkId >>> 8) & 0xff;
-  out[3] = linkId & 0xff;
+  writeU32BE(out, 0, linkId >>> 0);
   out[4] = transactionNumber & 0xff;
   out.set(genericProvPdu, PB_ADV_HEADER_LENGTH);
   return out;
@@ -264,8 +262,7 @@ class LinkContext {
 
   /** 32 random bits from the platform's random source (big-endian). */
   randomU32(): number {
-    const b = this.random.randomBytes(4);
-    return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    return readU32BE(this.random.randomBytes(4), 0);
   }
   advertise(frame: Bytes, options: AdvertiseOptions, onDone?: () => void): AdvertiseHandle | undefined {
     try {
@@ -846,7 +843,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       return;
     }
     const listening = this.listening;
-    if (!listening || !equalBytes(uuid, listening.uuid)) return;
+    if (!listening || !bytesEqual(uuid, listening.uuid)) return;
     if (this.links.has(linkId)) {
       this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
       return;
@@ -869,11 +866,6 @@ function finiteAtLeast(v: number, min: number, fallback: number): number {
   return Number.isFinite(v) && v >= min ? v : fallback;
 }
 
-function equalBytes(a: Bytes, b: Bytes): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function hex32(v: number): string {
   return (v >>> 0).toString(16).padStart(8, "0");
