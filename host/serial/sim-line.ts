@@ -1,0 +1,118 @@
+/**
+ * A simulated serial line on a Clock: 8N1 at a baud rate (10 bit times per byte), one byte stream per
+ * direction, each direction busy while its bytes go out, plus a fixed latency (a USB-serial adapter's
+ * buffering). Counts the bytes, and can show every byte to a tap (the capture test of §2.3).
+ *
+ * `simModem()` puts a MeshModem on an air hub's radio and a ModemDriver on the other end of such a line:
+ * the in-process set-up of the tests and of the provisioner benchmark's --serial column.
+ */
+import type { Bytes, Clock, CryptoPrimitives, Logger } from "../../modules/platform.js";
+import { AdvBearer } from "../../modules/bearer/adv.js";
+import { PbAdv } from "../../modules/bearer/pb-adv.js";
+import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
+import { provisionerRole } from "../../modules/prov/provisioner.js";
+import { MeshModem } from "../../modules/serial/modem.js";
+import type { AirHub } from "../air/hub.js";
+import { ModemDriver } from "./driver.js";
+import type { ModemDriverOptions } from "./driver.js";
+
+export interface SerialLineOptions {
+  /** Bits per second (8N1: 10 bits per byte). Infinity: no serialisation delay. */
+  baud: number;
+  /** One-way latency added to every chunk, ms. */
+  latencyMs: number;
+}
+
+/** One direction of a serial line. */
+export class SimSerialDirection {
+  bytes = 0;
+  private busyUntil = 0;
+  constructor(
+    private readonly clock: Clock,
+    private readonly o: SerialLineOptions,
+    private readonly deliver: (bytes: Bytes) => void,
+    private readonly tap?: (bytes: Bytes) => void,
+  ) {}
+
+  write(bytes: Bytes): void {
+    const copy = bytes.slice();
+    this.bytes += copy.length;
+    this.tap?.(copy);
+    const now = this.clock.now();
+    const start = Math.max(now, this.busyUntil);
+    this.busyUntil = start + (Number.isFinite(this.o.baud) ? (copy.length * 10 * 1000) / this.o.baud : 0);
+    this.clock.setTimeout(() => this.deliver(copy), this.busyUntil + this.o.latencyMs - now);
+  }
+}
+
+export interface SimModemOptions {
+  hub: AirHub;
+  clock: Clock;
+  /** The modem's crypto (AES, CMAC, validation; it never uses a P-256 private key). */
+  modemCrypto: CryptoPrimitives;
+  /** The host's crypto (key pairs, ECDH). */
+  hostCrypto: CryptoPrimitives;
+  line: SerialLineOptions;
+  pbAdv?: PbAdvOptions;
+  maxLinks?: number;
+  driver?: Partial<ModemDriverOptions>;
+  /** Every byte on the wire, both directions (host → modem "tx", modem → host "rx"). */
+  tap?: (direction: "tx" | "rx", bytes: Bytes) => void;
+  logger?: Logger;
+}
+
+/** A modem on the hub's air and its driver at the other end of a simulated serial line. */
+export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemDriver; toModem: SimSerialDirection; toHost: SimSerialDirection } {
+  const radio = o.hub.createRadio("modem");
+  const adv = new AdvBearer(radio, o.clock);
+  const pbAdv = new PbAdv(adv, o.clock, o.pbAdv ?? {});
+  let modem: MeshModem | undefined;
+  let driver: ModemDriver | undefined;
+  const toHost = new SimSerialDirection(o.clock, o.line, (b) => driver!.receive(b), o.tap ? (b) => o.tap!("rx", b) : undefined);
+  const toModem = new SimSerialDirection(o.clock, o.line, (b) => modem!.receive(b), o.tap ? (b) => o.tap!("tx", b) : undefined);
+  modem = new MeshModem({
+    port: toHost,
+    clock: o.clock,
+    crypto: o.modemCrypto,
+    pbAdv,
+    advBearer: adv,
+    provisioner: provisionerRole,
+    ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
+    ...(o.logger ? { logger: o.logger } : {}),
+  });
+  driver = new ModemDriver({
+    write: (b) => toModem.write(b),
+    clock: o.clock,
+    crypto: o.hostCrypto,
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...o.driver,
+  });
+  return { modem, driver, toModem, toHost };
+}
+
+/**
+ * Run a virtual clock while `notDone()`, letting promise continuations (the driver's async steps) run
+ * between timers. Returns true when `notDone()` became false.
+ */
+export async function runVirtual(
+  clock: { step(): boolean; now(): number; nextEventTime(): number | undefined },
+  notDone: () => boolean,
+  limitMs: number,
+): Promise<boolean> {
+  const end = clock.now() + limitMs;
+  const flush = () => new Promise<void>((r) => setImmediate(r));
+  let idle = 0;
+  while (notDone()) {
+    const next = clock.nextEventTime();
+    if (next === undefined) {
+      await flush();
+      if (++idle > 3) return !notDone();
+      continue;
+    }
+    idle = 0;
+    if (next > end) return false;
+    clock.step();
+    await flush();
+  }
+  return true;
+}
