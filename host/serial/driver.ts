@@ -118,6 +118,8 @@ interface HostLink {
   secret?: Bytes;
   result?: ProvisionResult;
   failure?: { code: number; reason: string };
+  /** Why the host closed the link itself. */
+  stopped?: string;
   resolve: (r: ProvisionResult) => void;
   reject: (e: Error) => void;
 }
@@ -337,6 +339,7 @@ export class ModemDriver {
     if (!l) return;
     const fail = (why: string) => {
       this.log("warn", `link ${ctx}: ${why}`);
+      l.stopped ??= why;
       this.command({ op: "link-close", ctx }).catch(() => undefined);
     };
     const step = (f: () => void | Promise<void>) => {
@@ -416,6 +419,7 @@ export class ModemDriver {
         const reason = LINK_CLOSED_REASONS[e.reason] ?? "error";
         if (l.result && reason === "success") l.resolve(l.result);
         else if (l.failure) l.reject(new ProvisionFailed(`provisioning failed: ${l.failure.reason} (error code ${l.failure.code})`, l.failure.code, reason));
+        else if (l.stopped) l.reject(new ProvisionFailed(`provisioning stopped: ${l.stopped}`, null, reason));
         else l.reject(new ProvisionFailed(`the link closed (${reason}${e.byPeer ? ", by the device" : ""})`, null, reason));
         return;
       }
