@@ -1,0 +1,88 @@
+/**
+ * The modem as its own process (host/serial/modem-main.ts) on a real-time hub's air, driven over TCP and
+ * over a pty by the host driver (host/serial/transport.ts connectModem), and its command-line errors.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { SimNetwork } from "../../host/network.js";
+import { NodeCryptoPrimitives } from "../../host/node-crypto.js";
+import { connectModem } from "../../host/serial/transport.js";
+import { ModemError } from "../../host/serial/driver.js";
+import { AuthenticationMethod } from "../../modules/prov/pdu.js";
+import { deviceKeyOf } from "./helpers.js";
+
+const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
+const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
+
+function startModem(air: string, serial: string): Promise<{ child: ChildProcess; serial: string; stderr: string[] }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "host/serial/modem-main.ts", "--air", air, "--serial", serial], { stdio: ["ignore", "pipe", "pipe"] });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (l) => stderr.push(l));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("the modem did not start: " + stderr.join(" | "))), 20_000);
+    createInterface({ input: child.stdout! }).once("line", (line) => {
+      clearTimeout(t);
+      const m = /^serial: (\S+)$/.exec(line);
+      if (!m) reject(new Error("unexpected first line: " + line));
+      else resolve({ child, serial: m[1]!, stderr });
+    });
+    child.once("exit", (code) => reject(new Error(`the modem exited (${code}): ${stderr.join(" | ")}`)));
+  });
+}
+
+async function provisionThrough(serialKind: string) {
+  const net = new SimNetwork({ seed: 3, mode: "real", logger: { log() {} } });
+  const where = await net.hub.listen({ port: 0 });
+  const air = `tcp:127.0.0.1:${(where as { port: number }).port}`;
+  const dev = net.addDevice({ name: "light-1", beaconIntervalMs: 200 });
+  net.start();
+  const m = await startModem(air, serialKind);
+  const c = await connectModem(m.serial, { crypto: new NodeCryptoPrimitives() });
+  try {
+    assert.equal(c.hello.maxLinks, 4);
+    const data = { networkKey: new Uint8Array(16).fill(3), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 1, unicastAddress: 0x0123 };
+    const r = await c.driver.provision(dev.uuid, data, { oobPolicy: noOob });
+    assert.equal(r.unicastAddress, 0x0123);
+    assert.deepEqual(r.deviceKey, deviceKeyOf(dev));
+  } finally {
+    c.close();
+    m.child.kill("SIGTERM");
+    await new Promise((res) => m.child.once("exit", res));
+    await net.close();
+  }
+  return m;
+}
+
+test("modem process over TCP on a real-time hub: a device provisioned, DeviceKey derived on the host", { timeout: 60_000 }, async () => {
+  const m = await provisionThrough("tcp:127.0.0.1:0");
+  assert.match(m.serial, /^tcp:127\.0\.0\.1:\d+$/);
+});
+
+test("modem process over a pty (python3 relay)", { timeout: 60_000, skip: hasPython ? false : "python3 with the pty module is needed for a pty" }, async () => {
+  const m = await provisionThrough("pty");
+  assert.match(m.serial, /^\/dev\/pts\/\d+$/);
+});
+
+test("modem command-line mistakes and an unreachable hub: one line each, exit 2 and 1", () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "host/serial/modem-main.ts", ...args], { encoding: "utf8", timeout: 20_000 });
+  const noAir = run([]);
+  assert.equal(noAir.status, 2);
+  assert.equal(noAir.stderr.split("\n")[0], "modem: --air is needed (where the hub listens)");
+  assert.equal(run(["--air", "tcp:127.0.0.1:7000", "--links", "99"]).status, 2);
+  const badSerial = run(["--air", "tcp:127.0.0.1:1", "--serial", "/dev/ttyUSB0"]);
+  assert.equal(badSerial.status, 1);
+  const dead = run(["--air", "tcp:127.0.0.1:1"]);
+  assert.equal(dead.status, 1);
+  assert.match(dead.stderr, /^modem: cannot reach the hub at tcp:127\.0\.0\.1:1/);
+  assert.equal(dead.stderr.trim().split("\n").length, 1, dead.stderr);
+  assert.ok(!/^\s+at /m.test(dead.stderr), "no stack trace");
+});
+
+test("host: nothing listening, or a bad --serial: one-line ModemError", async () => {
+  await assert.rejects(connectModem("tcp:127.0.0.1:1", { crypto: new NodeCryptoPrimitives() }), (e: Error) => e instanceof ModemError && e.message === "cannot reach the modem at tcp:127.0.0.1:1: nothing listens there");
+  await assert.rejects(connectModem("COM3", { crypto: new NodeCryptoPrimitives() }), /--serial must be a device path/);
+  await assert.rejects(connectModem("/dev/does-not-exist", { crypto: new NodeCryptoPrimitives() }), /cannot open \/dev\/does-not-exist: no such device/);
+});
