@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { contains, deviceKeyOf, rig } from "./helpers.js";
+import { untilSettled } from "../../host/serial/sim-line.js";
 import type { ProvisionResult } from "../../host/serial/driver.js";
 import { ModemError, ProvisionFailed } from "../../host/serial/driver.js";
 import { concatBytes } from "../../modules/crypto/bytes.js";
@@ -193,7 +194,7 @@ test("the transport closing mid-provisioning (hostGone) closes every link at onc
   r.driver.close();
 });
 
-test("driver: a dead modem and a wrong-version modem are one clear line each", async () => {
+test("driver: a dead modem is one clear line", async () => {
   const r = rig({ driver: { commandTimeoutMs: 500 } });
   // dead: nothing reaches the modem
   (r.modem as unknown as { receive: (b: Uint8Array) => void }).receive = () => {};
@@ -208,4 +209,44 @@ test("driver: a dead modem and a wrong-version modem are one clear line each", a
 test("opcodes and event codes are the documented ones", () => {
   assert.equal(Op.Provision, 0x13);
   assert.equal(Ev.Complete, 0x19);
+});
+
+test("provisionAll: every device heard, at most `links` at once, a failed attempt tried again", async () => {
+  const { provisionAll } = await import("../../host/serial/provision-all.js");
+  const r = rig({ seed: 12, devices: [{ name: "a", staticOob: true }, { name: "b" }, { name: "c" }, { name: "d" }, { name: "e" }] });
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
+  r.net.start();
+  await untilSettled(r.net.hub.virtualClock, r.driver.scanStart());
+  const byHex = new Map(r.devices.map((d) => [Buffer.from(d.uuid).toString("hex"), d]));
+  let next = 0x0800;
+  let wrongOnce = true;
+  let peak = 0;
+  const attempts: number[] = [];
+  const run = provisionAll(r.driver, {
+    links: 2,
+    data: () => r.data(next++),
+    handlers: (uuid) => {
+      const d = byHex.get(Buffer.from(uuid).toString("hex"))!;
+      if (!d.staticOob) return { oobPolicy: noOob };
+      return {
+        staticOob: (len) => {
+          const v = wrongOnce ? new Uint8Array(len) : d.staticOob!.slice(0, len);
+          wrongOnce = false;
+          return v;
+        },
+      };
+    },
+    onResult: (_u, res, attempt) => {
+      if (res instanceof Error) attempts.push(attempt);
+    },
+  });
+  assert.ok(await r.run(() => {
+    peak = Math.max(peak, r.modem.openLinks);
+    return run.done.size < 5;
+  }, 120_000));
+  assert.equal(peak, 2);
+  assert.deepEqual(attempts, [1], "the static OOB device failed once, then worked");
+  assert.equal(run.failed.size, 0);
+  for (const d of r.devices) assert.deepEqual(run.done.get(Buffer.from(d.uuid).toString("hex"))!.deviceKey, deviceKeyOf(d));
+  run.stop();
 });

@@ -116,3 +116,17 @@ export async function runVirtual(
   }
   return true;
 }
+
+/** Run a virtual clock until `p` settles (at most `limitMs`), then return its value or throw its error. */
+export async function untilSettled<T>(
+  clock: { step(): boolean; now(): number; nextEventTime(): number | undefined },
+  p: Promise<T>,
+  limitMs = 60_000,
+): Promise<T> {
+  let settled = false;
+  const watched = p.finally(() => (settled = true));
+  watched.catch(() => undefined);
+  await runVirtual(clock, () => !settled, limitMs);
+  if (!settled) throw new Error(`not settled within ${limitMs} ms of simulated time`);
+  return watched;
+}

@@ -1,0 +1,86 @@
+/** The host driver against a scripted modem: version mismatch, credits, retransmission, lost events. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { VirtualClock } from "../../host/virtual-clock.js";
+import { NodeCryptoPrimitives } from "../../host/node-crypto.js";
+import { ModemDriver, ModemError } from "../../host/serial/driver.js";
+import { FrameDecoder, FrameType, encodeFrame } from "../../modules/serial/frame.js";
+import type { Frame } from "../../modules/serial/frame.js";
+import { Op, Status, encodeEvent, encodeHelloResult } from "../../modules/serial/protocol.js";
+
+function scripted() {
+  const clock = new VirtualClock();
+  const got: Frame[] = [];
+  const dec = new FrameDecoder([FrameType.Command], (f) => got.push(f), () => assert.fail("bad frame from the driver"));
+  const driver = new ModemDriver({ write: (b) => dec.push(b), clock, crypto: new NodeCryptoPrimitives(), hostTimeoutMs: 0 });
+  const respond = (f: Frame, status: number, result: Uint8Array = new Uint8Array(0)) =>
+    driver.receive(encodeFrame({ type: FrameType.Response, seq: f.seq, code: f.code, payload: Uint8Array.of(status, ...result) }));
+  const flush = () => new Promise((r) => setImmediate(r));
+  return { clock, got, driver, respond, flush };
+}
+
+const hello = (credits: number) => encodeHelloResult({ major: 1, minor: 0, maxPayload: 256, credits, maxLinks: 4, roles: 1 });
+
+test("a modem of another major version: one line naming both versions", async () => {
+  const s = scripted();
+  const p = s.driver.connect();
+  s.respond(s.got[0]!, Status.VersionMismatch, encodeHelloResult({ major: 2, minor: 1, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 }));
+  await assert.rejects(p, (e: Error) => e instanceof ModemError && e.message === "the modem speaks serial protocol 2.1, this host 1.0");
+});
+
+test("credits: never more commands outstanding than the modem's credits; a response frees one", async () => {
+  const s = scripted();
+  const c = s.driver.connect();
+  s.respond(s.got[0]!, Status.Ok, hello(2));
+  await c;
+  const before = s.got.length;
+  const pings = [1, 2, 3, 4, 5].map(() => s.driver.command({ op: "ping" }));
+  assert.equal(s.got.length - before, 2, "two in flight");
+  s.respond(s.got[before]!, Status.Ok);
+  assert.equal(s.got.length - before, 3);
+  for (let i = before + 1; i < before + 5; i++) {
+    s.respond(s.got[i]!, Status.Ok);
+    await s.flush();
+  }
+  await Promise.all(pings);
+  assert.equal(s.got.length - before, 5);
+  assert.deepEqual(
+    s.got.slice(before).map((f) => f.seq),
+    [1, 2, 3, 4, 5],
+  );
+});
+
+test("a lost response: the same command again with the same seq, then a one-line timeout", async () => {
+  const s = scripted();
+  const c = s.driver.connect();
+  s.respond(s.got[0]!, Status.Ok, hello(4));
+  await c;
+  let err: unknown;
+  s.driver.command({ op: "scan-start" }).catch((e) => (err = e));
+  s.clock.runFor(1000);
+  assert.equal(s.got.length, 3, "retransmitted once");
+  assert.equal(s.got[1]!.seq, s.got[2]!.seq);
+  assert.equal(s.got[2]!.code, Op.ScanStart);
+  s.clock.runFor(1000);
+  await s.flush();
+  assert.ok(err instanceof ModemError);
+  assert.equal((err as Error).message, "the modem did not answer SCAN_START within 1000 ms");
+  // a refused command names the status and the modem's reason
+  const p = s.driver.command({ op: "scan-stop" });
+  s.respond(s.got[3]!, Status.InvalidState, new TextEncoder().encode("HELLO first"));
+  await assert.rejects(p, /^ModemError: the modem refused SCAN_STOP: INVALID_STATE \(HELLO first\)$/);
+});
+
+test("events: a sequence gap is counted; unknown or malformed events are ignored", () => {
+  const s = scripted();
+  const seen: string[] = [];
+  s.driver.onEvent = (e) => seen.push(e.ev);
+  const ev = (seq: number, code: number, payload: Uint8Array) => s.driver.receive(encodeFrame({ type: FrameType.Event, seq, code, payload }));
+  const started = encodeEvent({ ev: "started", major: 1, minor: 0, resetReason: 0 });
+  ev(0, started.code, started.payload);
+  ev(3, started.code, started.payload);
+  assert.equal(s.driver.lostEvents, 2);
+  ev(4, 0x7f, new Uint8Array(3));
+  ev(5, started.code, new Uint8Array(1));
+  assert.deepEqual(seen, ["started", "started"]);
+});
