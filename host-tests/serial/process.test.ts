@@ -13,16 +13,18 @@ import { connectModem } from "../../host/serial/transport.js";
 import { ModemError } from "../../host/serial/driver.js";
 import { AuthenticationMethod } from "../../modules/prov/pdu.js";
 import { deviceKeyOf } from "./helpers.js";
+import { xsAvailable } from "../../host/xs-device.js";
 
 const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
 const hasPython = spawnSync("python3", ["-c", "import pty"]).status === 0;
+const xsSkip = (await xsAvailable()) || false;
 
-function startModem(air: string, serial: string): Promise<{ child: ChildProcess; serial: string; stderr: string[] }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "host/serial/modem-main.ts", "--air", air, "--serial", serial], { stdio: ["ignore", "pipe", "pipe"] });
+function startModem(air: string, serial: string, extra: string[] = []): Promise<{ child: ChildProcess; serial: string; stderr: string[] }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "host/serial/modem-main.ts", "--air", air, "--serial", serial, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (l) => stderr.push(l));
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("the modem did not start: " + stderr.join(" | "))), 20_000);
+    const t = setTimeout(() => reject(new Error("the modem did not start: " + stderr.join(" | "))), 600_000);
     createInterface({ input: child.stdout! }).once("line", (line) => {
       clearTimeout(t);
       const m = /^serial: (\S+)$/.exec(line);
@@ -33,13 +35,13 @@ function startModem(air: string, serial: string): Promise<{ child: ChildProcess;
   });
 }
 
-async function provisionThrough(serialKind: string) {
+async function provisionThrough(serialKind: string, extra: string[] = []) {
   const net = new SimNetwork({ seed: 3, mode: "real", logger: { log() {} } });
   const where = await net.hub.listen({ port: 0 });
   const air = `tcp:127.0.0.1:${(where as { port: number }).port}`;
   const dev = net.addDevice({ name: "light-1", beaconIntervalMs: 200 });
   net.start();
-  const m = await startModem(air, serialKind);
+  const m = await startModem(air, serialKind, extra);
   const c = await connectModem(m.serial, { crypto: new NodeCryptoPrimitives() });
   try {
     assert.equal(c.hello.maxLinks, 4);
@@ -64,6 +66,11 @@ test("modem process over TCP on a real-time hub: a device provisioned, DeviceKey
 test("modem process over a pty (python3 relay)", { timeout: 60_000, skip: hasPython ? false : "python3 with the pty module is needed for a pty" }, async () => {
   const m = await provisionThrough("pty");
   assert.match(m.serial, /^\/dev\/pts\/\d+$/);
+});
+
+test("modem on the XS host runtime (--runtime xs) over TCP", { timeout: 900_000, skip: xsSkip }, async () => {
+  const m = await provisionThrough("tcp:127.0.0.1:0", ["--runtime", "xs"]);
+  assert.match(m.serial, /^tcp:/);
 });
 
 test("modem command-line mistakes and an unreachable hub: one line each, exit 2 and 1", () => {

@@ -15,10 +15,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Bytes, Logger } from "../../modules/platform.js";
-import { AdvBearer } from "../../modules/bearer/adv.js";
-import { PbAdv } from "../../modules/bearer/pb-adv.js";
-import { provisionerRole } from "../../modules/prov/provisioner.js";
-import { MeshModem } from "../../modules/serial/modem.js";
+import { startModem } from "../../modules/serial/app.js";
 import { AirClient } from "../air/client.js";
 import { WallClock } from "../air/wall-clock.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
@@ -26,7 +23,7 @@ import { ModemError } from "./driver.js";
 import { parseSerialListen } from "./transport.js";
 
 export interface RunModemOptions {
-  /** The hub: a TCP port (and host) or a Unix socket path. */
+  /** The hub: a TCP port (and host) or a Unix socket path (Node runtime only). */
   air: { port: number; host?: string } | { path: string };
   /** "pty" (default), "tcp:HOST:PORT" (port 0: any) or "unix:PATH". */
   serial?: string;
@@ -34,16 +31,96 @@ export interface RunModemOptions {
   maxLinks?: number;
   /** The radio's name on the hub (default modem-<pid>). */
   name?: string;
+  /** Where the modem application runs: in this Node process (default) or as an XS host runtime process. */
+  runtime?: "node" | "xs";
+  /** For runtime "xs": the runtime and the app (host/xs-device.ts buildXsDevice()). */
+  xs?: { xsrun: string; app: string };
   logger?: Logger;
 }
 
 export interface RunningModem {
   /** Where a host connects: a pty path, tcp:HOST:PORT or unix:PATH. */
   serial: string;
-  modem: MeshModem;
-  /** Resolves when the modem stopped (the hub went away, or close()). */
+  /** Resolves when the modem stopped (the hub went away, the XS process ended, or close()). */
   closed: Promise<void>;
   close(): Promise<void>;
+}
+
+/** The modem application, wherever it runs: the host's bytes in, its bytes out. */
+interface ModemCore {
+  receive(bytes: Bytes): void;
+  /** The host closed its side. */
+  hostGone(): void;
+  sink: (bytes: Bytes) => void;
+  readonly ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The modem application in this process (modules/serial/app.ts on the air client's radio). */
+async function nodeCore(o: RunModemOptions): Promise<ModemCore> {
+  const air = await AirClient.connect({
+    name: o.name ?? `modem-${process.pid}`,
+    ...("path" in o.air ? { path: o.air.path } : { port: o.air.port, ...(o.air.host ? { host: o.air.host } : {}) }),
+    ...(o.logger ? { logger: o.logger } : {}),
+  });
+  if (air.mode !== "real") {
+    await air.close();
+    throw new ModemError("the modem needs a real-time hub (meshprov hub without --virtual): a virtual hub would not wait for the host");
+  }
+  const serialClock = new WallClock();
+  let handler: (b: Bytes | undefined) => void = () => {};
+  const core: ModemCore = {
+    sink: () => {},
+    receive: (b) => handler(b),
+    hostGone: () => handler(undefined),
+    ended: air.closed.then(() => undefined),
+    stop: async () => {
+      handler(undefined);
+      serialClock.dispose();
+      await air.close();
+    },
+  };
+  startModem(
+    { crypto: new NodeCryptoPrimitives(), clock: air.clock, radio: air.radio, ...(o.logger ? { logger: o.logger } : {}) },
+    { write: (b) => core.sink(b), onData: (h) => void (handler = h) },
+    { serialClock, ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}) },
+  );
+  return core;
+}
+
+/**
+ * The modem application on the XS host runtime (native/xs/js/modem-main.js), its serial link on the child's
+ * file descriptor 3. The XS modem notices a host that went away by the host-liveness timeout (§1.8).
+ */
+async function xsCore(o: RunModemOptions): Promise<ModemCore> {
+  if (!o.xs) throw new ModemError("runtime xs needs the XS runtime and app (host/xs-device.ts buildXsDevice())");
+  if ("path" in o.air) throw new ModemError("the XS runtime joins a hub over TCP: give --air tcp:HOST:PORT");
+  const args = ["--air", `${o.air.host ?? "127.0.0.1"}:${o.air.port}`, "--name", o.name ?? `modem-xs-${process.pid}`, o.xs.app, "native/xs/js/modem-main", "--"];
+  if (o.maxLinks !== undefined) args.push("--links", String(o.maxLinks));
+  const child = spawn(o.xs.xsrun, args, { stdio: ["ignore", "pipe", "pipe", "pipe"] });
+  const fd3 = child.stdio[3] as unknown as import("node:stream").Duplex;
+  const lines = (input: NodeJS.ReadableStream, level: "warn" | "error") =>
+    createInterface({ input }).on("line", (l) => o.logger?.log(level, "modem-xs", l));
+  lines(child.stdout!, "warn");
+  lines(child.stderr!, "error");
+  const ended = new Promise<void>((r) => child.once("exit", () => r()));
+  await new Promise<void>((resolve, reject) => {
+    child.once("spawn", resolve);
+    child.once("error", (e) => reject(new ModemError(`cannot run ${o.xs!.xsrun}: ${e.message}`)));
+  });
+  const core: ModemCore = {
+    sink: () => {},
+    receive: (b) => void (fd3.destroyed ? undefined : fd3.write(b)),
+    hostGone: () => {},
+    ended,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await ended;
+    },
+  };
+  fd3.on("data", (d: Buffer) => core.sink(new Uint8Array(d.buffer, d.byteOffset, d.length)));
+  fd3.on("error", () => undefined);
+  return core;
 }
 
 /** The pty relay: a pty in raw mode whose slave path goes to stderr, its master relayed to stdin/stdout. */
@@ -71,77 +148,56 @@ while True:
 export async function runModem(o: RunModemOptions): Promise<RunningModem> {
   const serialText = o.serial ?? "pty";
   const listen = parseSerialListen(serialText);
-  const air = await AirClient.connect({
-    name: o.name ?? `modem-${process.pid}`,
-    ...("path" in o.air ? { path: o.air.path } : { port: o.air.port, ...(o.air.host ? { host: o.air.host } : {}) }),
-    ...(o.logger ? { logger: o.logger } : {}),
-  });
-  if (air.mode !== "real") {
-    await air.close();
-    throw new ModemError("the modem needs a real-time hub (meshprov hub without --virtual): a virtual hub would not wait for the host");
-  }
-  const serialClock = new WallClock();
-  const crypto = new NodeCryptoPrimitives();
-  const adv = new AdvBearer(air.radio, air.clock, o.logger);
-  const pbAdv = new PbAdv(adv, air.clock, o.logger ? { logger: o.logger } : {});
-  let sink: (b: Bytes) => void = () => {};
-  const modem = new MeshModem({
-    port: { write: (b) => sink(b) },
-    clock: air.clock,
-    serialClock,
-    crypto,
-    pbAdv,
-    advBearer: adv,
-    provisioner: provisionerRole,
-    ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
-    ...(o.logger ? { logger: o.logger } : {}),
-  });
-
+  const core = o.runtime === "xs" ? await xsCore(o) : await nodeCore(o);
   let server: Server | undefined;
   let relay: ChildProcess | undefined;
   let serial: string;
-  if (listen.kind === "pty") {
-    const child = spawn("python3", ["-c", PTY_RELAY], { stdio: ["pipe", "pipe", "pipe"] });
-    relay = child;
-    serial = await new Promise<string>((resolve, reject) => {
-      child.once("error", () => reject(new ModemError("a pty needs python3 (or use --serial tcp:127.0.0.1:0)")));
-      child.once("exit", (code) => reject(new ModemError(`the pty relay ended (exit ${code})`)));
-      createInterface({ input: child.stderr! }).once("line", (line) => resolve(line.trim()));
-    });
-    child.removeAllListeners("exit");
-    sink = (b) => void child.stdin!.write(b);
-    child.stdout!.on("data", (d: Buffer) => modem.receive(new Uint8Array(d.buffer, d.byteOffset, d.length)));
-  } else {
-    let host: Socket | undefined;
-    const srv = createServer((socket) => {
-      if (host) {
-        socket.end();
-        return; // one host at a time
-      }
-      host = socket;
-      socket.setNoDelay(true);
-      sink = (b) => void (socket.destroyed ? undefined : socket.write(b));
-      socket.on("data", (d: Buffer) => modem.receive(new Uint8Array(d.buffer, d.byteOffset, d.length)));
-      socket.on("error", () => socket.destroy());
-      socket.on("close", () => {
-        host = undefined;
-        sink = () => {};
-        modem.hostGone();
+  try {
+    if (listen.kind === "pty") {
+      const child = spawn("python3", ["-c", PTY_RELAY], { stdio: ["pipe", "pipe", "pipe"] });
+      relay = child;
+      serial = await new Promise<string>((resolve, reject) => {
+        child.once("error", () => reject(new ModemError("a pty needs python3 (or use --serial tcp:127.0.0.1:0)")));
+        child.once("exit", (code) => reject(new ModemError(`the pty relay ended (exit ${code})`)));
+        createInterface({ input: child.stderr! }).once("line", (line) => resolve(line.trim()));
       });
-      modem.start();
-    });
-    server = srv;
-    serial = await new Promise<string>((resolve, reject) => {
-      srv.once("error", (e: NodeJS.ErrnoException) => reject(new ModemError(`cannot listen on ${serialText}: ${e.code ?? e.message}`)));
-      const ready = () => {
-        const a = srv.address();
-        resolve(typeof a === "string" ? `unix:${a}` : a ? `tcp:${listen.kind === "tcp" ? listen.host : "127.0.0.1"}:${a.port}` : serialText);
-      };
-      if (listen.kind === "tcp") srv.listen(listen.port, listen.host, ready);
-      else srv.listen(listen.path, ready);
-    });
+      child.removeAllListeners("exit");
+      core.sink = (b) => void child.stdin!.write(b);
+      child.stdout!.on("data", (d: Buffer) => core.receive(new Uint8Array(d.buffer, d.byteOffset, d.length)));
+    } else {
+      let host: Socket | undefined;
+      const srv = createServer((socket) => {
+        if (host) {
+          socket.end();
+          return; // one host at a time
+        }
+        host = socket;
+        socket.setNoDelay(true);
+        core.sink = (b) => void (socket.destroyed ? undefined : socket.write(b));
+        socket.on("data", (d: Buffer) => core.receive(new Uint8Array(d.buffer, d.byteOffset, d.length)));
+        socket.on("error", () => socket.destroy());
+        socket.on("close", () => {
+          host = undefined;
+          core.sink = () => {};
+          core.hostGone();
+        });
+      });
+      server = srv;
+      serial = await new Promise<string>((resolve, reject) => {
+        srv.once("error", (e: NodeJS.ErrnoException) => reject(new ModemError(`cannot listen on ${serialText}: ${e.code ?? e.message}`)));
+        const ready = () => {
+          const a = srv.address();
+          resolve(typeof a === "string" ? `unix:${a}` : a ? `tcp:${listen.kind === "tcp" ? listen.host : "127.0.0.1"}:${a.port}` : serialText);
+        };
+        if (listen.kind === "tcp") srv.listen(listen.port, listen.host, ready);
+        else srv.listen(listen.path, ready);
+      });
+    }
+  } catch (e) {
+    relay?.kill();
+    await core.stop();
+    throw e;
   }
-  modem.start();
 
   let stopped = false;
   let resolveClosed!: () => void;
@@ -149,13 +205,11 @@ export async function runModem(o: RunModemOptions): Promise<RunningModem> {
   const close = async (): Promise<void> => {
     if (stopped) return closed;
     stopped = true;
-    modem.hostGone();
     server?.close();
     relay?.kill();
-    serialClock.dispose();
-    await air.close();
+    await core.stop();
     resolveClosed();
   };
-  void air.closed.then(() => close());
-  return { serial, modem, closed, close };
+  void core.ended.then(() => close());
+  return { serial, closed, close };
 }

@@ -207,13 +207,23 @@ const fromAscii = (b: Bytes): string => {
   return s;
 };
 
+/** Printable ASCII only (no regular expressions: the device engine has none), at most MAX_REASON characters. */
+function printable(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length && out.length < MAX_REASON; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 0x20 && c <= 0x7e ? s[i] : "?";
+  }
+  return out;
+}
+
 /** A reason string for the wire: printable ASCII, at most MAX_REASON bytes. */
 export function reasonBytes(reason: string): Bytes {
-  return ascii(reason.replace(/[^\x20-\x7e]/g, "?").slice(0, MAX_REASON));
+  return ascii(printable(reason));
 }
 
 export function reasonText(bytes: Bytes): string {
-  return fromAscii(bytes.subarray(0, MAX_REASON)).replace(/[^\x20-\x7e]/g, "?");
+  return printable(fromAscii(bytes.subarray(0, MAX_REASON)));
 }
 
 // ---------------------------------------------------------------------------------------------------------

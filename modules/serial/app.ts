@@ -1,0 +1,59 @@
+/**
+ * The modem application's composition (the `modem` firmware variant, the XS host runtime's modem and the
+ * Node modem process): the advertising bearer and PB-ADV on the platform's radio, the provisioner role,
+ * and the MeshModem on a serial link. Portable: native/xs/js/modem-main.js and host/serial/launch.ts both
+ * call startModem().
+ */
+import type { Bytes, Clock, CryptoPrimitives, Logger, Radio } from "../platform.js";
+import { AdvBearer } from "../bearer/adv.js";
+import { PbAdv } from "../bearer/pb-adv.js";
+import { provisionerRole } from "../prov/provisioner.js";
+import { MeshModem } from "./modem.js";
+
+/** A serial link: bytes out, and the host's bytes in (undefined once, when the host closed the link). */
+export interface SerialLink {
+  write(bytes: Bytes): void;
+  onData(handler: (bytes: Bytes | undefined) => void): void;
+}
+
+export interface ModemPlatform {
+  crypto: CryptoPrimitives;
+  /** The radio's clock. */
+  clock: Clock;
+  radio: Radio;
+  logger?: Logger;
+}
+
+export interface StartModemOptions {
+  /** Links at once (default 4). */
+  maxLinks?: number;
+  /** The host-liveness clock, when the radio's clock is not the wall's (default: the radio's). */
+  serialClock?: Clock;
+}
+
+/** Build the modem on `platform` and `serial`, announce it (STARTED) and return it. */
+export function startModem(platform: ModemPlatform, serial: SerialLink, options: StartModemOptions = {}): MeshModem {
+  const { crypto, clock, radio, logger } = platform;
+  const adv = new AdvBearer(radio, clock, logger);
+  const pbAdv = new PbAdv(adv, clock, {
+    randomU32: () => {
+      const b = crypto.randomBytes(4);
+      return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    },
+    ...(logger ? { logger } : {}),
+  });
+  const modem = new MeshModem({
+    port: serial,
+    clock,
+    ...(options.serialClock ? { serialClock: options.serialClock } : {}),
+    crypto,
+    pbAdv,
+    advBearer: adv,
+    provisioner: provisionerRole,
+    ...(options.maxLinks !== undefined ? { maxLinks: options.maxLinks } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  serial.onData((bytes) => (bytes ? modem.receive(bytes) : modem.hostGone()));
+  modem.start();
+  return modem;
+}
