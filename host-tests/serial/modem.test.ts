@@ -14,9 +14,7 @@ const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.
 
 test("a device provisioned through the modem (No OOB): the host derives the same DeviceKey as the device", async () => {
   const r = rig();
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  const h = await hello;
+  const h = await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   assert.deepEqual(h, { major: 1, minor: 0, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 });
   r.net.start();
   const phases: string[] = [];
@@ -38,9 +36,7 @@ test("a device provisioned through the modem (No OOB): the host derives the same
 
 test("ECDH offload: no private key and no device key is ever on the wire, in either direction (static OOB, HMAC)", async () => {
   const r = rig({ seed: 4, devices: [{ name: "a", staticOob: true }, { name: "b" }] });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   const results: ProvisionResult[] = [];
   const errors: unknown[] = [];
@@ -80,9 +76,7 @@ test("ECDH offload: no private key and no device key is ever on the wire, in eit
 test("several links at once: 6 devices through one modem with 4 links; a 5th PROVISION while 4 are open gets NO_RESOURCES", async () => {
   const names = ["d1", "d2", "d3", "d4", "d5", "d6"];
   const r = rig({ seed: 9, devices: names.map((name) => ({ name })) });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   const done: (ProvisionResult | Error)[] = [];
   let peak = 0;
@@ -119,9 +113,7 @@ test("several links at once: 6 devices through one modem with 4 links; a 5th PRO
 
 test("Output OOB through the modem: the person reads the device's blinks and the host enters them", async () => {
   const r = rig({ seed: 5, devices: [{ name: "o", capabilities: { outputOobAction: 1 << OutputOobAction.Blink, outputOobSize: 1 } }] });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   const d = r.devices[0]!;
   let result: ProvisionResult | undefined;
@@ -144,9 +136,7 @@ test("Output OOB through the modem: the person reads the device's blinks and the
 
 test("a wrong OOB answer: the device fails the confirmation and the host gets ProvisionFailed with its code", async () => {
   const r = rig({ seed: 6, devices: [{ name: "s", staticOob: true }] });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   let error: unknown;
   r.driver.provision(r.devices[0]!.uuid, r.data(0x0500), { staticOob: (len) => new Uint8Array(len).fill(9) }).catch((e) => (error = e));
@@ -158,9 +148,7 @@ test("a wrong OOB answer: the device fails the confirmation and the host gets Pr
 
 test("the host vanishing mid-provisioning: the modem closes the link cleanly after hostTimeoutMs and says STARTED(host gone)", async () => {
   const r = rig({ seed: 7, driver: { hostTimeoutMs: 3000 } });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   const d = r.devices[0]!;
   // the host answers nothing after the capabilities: it is gone
@@ -179,9 +167,7 @@ test("the host vanishing mid-provisioning: the modem closes the link cleanly aft
 
 test("the transport closing mid-provisioning (hostGone) closes every link at once", async () => {
   const r = rig({ seed: 8, devices: [{ name: "a" }, { name: "b" }] });
-  const hello = r.driver.connect();
-  await r.run(() => r.driver.hello === undefined, 5000);
-  await hello;
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect());
   r.net.start();
   for (const [i, d] of r.devices.entries()) r.driver.provision(d.uuid, r.data(0x0700 + i), { oobPolicy: noOob }).catch(() => undefined);
   await r.run(() => r.wire.filter((w) => w.dir === "rx" && w.frame.code === Ev.LinkEstablished).length < 2, 30_000);
