@@ -51,7 +51,7 @@ export interface ModemOptions {
   advBearer: AdvPort;
   /** The provisioner role (modules/prov/provisioner.ts provisionerRole). */
   provisioner: ProvisionerRole;
-  /** Links at once (default 4, §4). */
+  /** Links at once (default 4, docs/serial-protocol.md §5). */
   maxLinks?: number;
   /** Commands the modem holds before answering (default 4, §1.7). */
   credits?: number;
