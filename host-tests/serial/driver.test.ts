@@ -84,3 +84,19 @@ test("events: a sequence gap is counted; unknown or malformed events are ignored
   ev(5, started.code, new Uint8Array(1));
   assert.deepEqual(seen, ["started", "started"]);
 });
+
+test("the modem restarting mid-provisioning: the provisioning ends with one line, the host must greet it again", async () => {
+  const s = scripted();
+  const c = s.driver.connect();
+  s.respond(s.got[0]!, Status.Ok, hello(4));
+  await c;
+  const p = s.driver.provision(new Uint8Array(16).fill(1), { networkKey: new Uint8Array(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: 1 });
+  s.respond(s.got[1]!, Status.Ok, Uint8Array.of(7, 0));
+  await s.flush();
+  assert.equal(s.driver.openLinks, 1);
+  const started = encodeEvent({ ev: "started", major: 1, minor: 0, resetReason: 0 });
+  s.driver.receive(encodeFrame({ type: FrameType.Event, seq: 0, code: started.code, payload: started.payload }));
+  await assert.rejects(p, /^ProvisionFailed: the modem restarted; the link is lost$/);
+  assert.equal(s.driver.openLinks, 0);
+  assert.equal(s.driver.hello, undefined);
+});

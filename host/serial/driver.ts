@@ -15,6 +15,7 @@ import {
 
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
+  ResetReason,
   Status,
   decodeEvent,
   decodeHelloResult,
@@ -266,13 +267,30 @@ export class ModemDriver {
       this.log("warn", `unknown or malformed event 0x${f.code.toString(16)}`);
       return;
     }
-    if (e.ev === "started" && this.hello) this.log("warn", "the modem restarted");
+    if (e.ev === "started" && this.hello) this.modemRestarted(e.resetReason);
     try {
       this.onEvent?.(e);
     } catch (err) {
       this.log("error", "onEvent threw: " + (err instanceof Error ? err.message : String(err)));
     }
     this.linkEvent(e);
+  }
+
+  /**
+   * STARTED after HELLO: the modem reset (or decided the host was gone) and forgot its links. Each
+   * provisioning ends with one line; the host greets it again with connect().
+   */
+  private modemRestarted(reason: number): void {
+    const why = reason === ResetReason.HostGone ? "the modem decided this host was gone (no command within hostTimeoutMs)" : "the modem restarted";
+    this.log("warn", why);
+    this.hello = undefined;
+    this.stopPing();
+    for (const l of this.links.values()) {
+      l.keyPair.privateKey.fill(0);
+      l.secret?.fill(0);
+      l.reject(new ProvisionFailed(why + "; the link is lost", null, null));
+    }
+    this.links.clear();
   }
 
   // ---- liveness ----
