@@ -6,7 +6,7 @@ import { SimNetwork } from "../../host/network.js";
 import type { SimDevice, SimDeviceOptions } from "../../host/network.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
 import { runVirtual, simModem } from "../../host/serial/sim-line.js";
-import type { SerialLineOptions } from "../../host/serial/sim-line.js";
+import type { SerialLineOptions, SimSerialDirection } from "../../host/serial/sim-line.js";
 import type { ModemDriverOptions } from "../../host/serial/driver.js";
 import type { Bytes, CryptoPrimitives } from "../../modules/platform.js";
 import type { ProvisioningData } from "../../modules/prov/api.js";
@@ -40,7 +40,7 @@ export interface Rig {
   wire: { dir: "tx" | "rx"; frame: Frame }[];
   /** Every byte on the wire, both directions. */
   raw: Bytes[];
-  line: { toModem: { bytes: number }; toHost: { bytes: number } };
+  line: { toModem: SimSerialDirection; toHost: SimSerialDirection };
   run(notDone: () => boolean, limitMs?: number): Promise<boolean>;
   data(address: number): ProvisioningData;
   netKey: Bytes;

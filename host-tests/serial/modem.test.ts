@@ -236,3 +236,20 @@ test("provisionAll: every device heard, at most `links` at once, a failed attemp
   for (const d of r.devices) assert.deepEqual(run.done.get(Buffer.from(d.uuid).toString("hex"))!.deviceKey, deviceKeyOf(d));
   run.stop();
 });
+
+test("a noisy serial line (1 chunk in 10 with a flipped bit, both ways): every device provisioned all the same", async () => {
+  const { provisionAll } = await import("../../host/serial/provision-all.js");
+  const { seededRandom } = await import("../../host/node-crypto.js");
+  const r = rig({ seed: 21, devices: [{ name: "a" }, { name: "b" }, { name: "c" }], line: { baud: 115200, latencyMs: 2, corruptRate: 0.1, random: seededRandom(99) } });
+  await untilSettled(r.net.hub.virtualClock, r.driver.connect().catch(() => r.driver.connect()), 10_000);
+  r.net.start();
+  await untilSettled(r.net.hub.virtualClock, r.driver.scanStart().catch(() => r.driver.scanStart()), 10_000);
+  let next = 0x0900;
+  const run = provisionAll(r.driver, { links: 3, attempts: 10, data: () => r.data(next++), handlers: () => ({ oobPolicy: noOob }) });
+  assert.ok(await r.run(() => run.done.size + run.failed.size < 3, 600_000), "finished");
+  assert.equal(run.done.size, 3, [...run.failed.values()].map((e) => e.message).join("; "));
+  for (const d of r.devices) assert.deepEqual(run.done.get(Buffer.from(d.uuid).toString("hex"))!.deviceKey, deviceKeyOf(d));
+  assert.ok(r.line.toModem.corrupted > 0 && r.line.toHost.corrupted > 0, "the line did corrupt both ways");
+  assert.ok(r.modem.droppedFrames > 0, "the modem dropped corrupted commands");
+  run.stop();
+});

@@ -21,11 +21,16 @@ export interface SerialLineOptions {
   baud: number;
   /** One-way latency added to every chunk, ms. */
   latencyMs: number;
+  /** Tests: the probability that a chunk has one bit flipped (a noisy line), with the seeded `random`. */
+  corruptRate?: number;
+  random?: (n: number) => Bytes;
 }
 
 /** One direction of a serial line. */
 export class SimSerialDirection {
   bytes = 0;
+  /** Chunks corrupted (corruptRate). */
+  corrupted = 0;
   private busyUntil = 0;
   constructor(
     private readonly clock: Clock,
@@ -37,6 +42,14 @@ export class SimSerialDirection {
   write(bytes: Bytes): void {
     const copy = bytes.slice();
     this.bytes += copy.length;
+    const rate = this.o.corruptRate ?? 0;
+    if (rate > 0 && copy.length) {
+      const r = this.o.random!(5);
+      if (r[0]! / 256 < rate) {
+        copy[((r[1]! << 8) | r[2]!) % copy.length]! ^= 1 << (r[3]! & 7);
+        this.corrupted++;
+      }
+    }
     this.tap?.(copy);
     const now = this.clock.now();
     const start = Math.max(now, this.busyUntil);
