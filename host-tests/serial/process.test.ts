@@ -93,3 +93,27 @@ test("host: nothing listening, or a bad --serial: one-line ModemError", async ()
   await assert.rejects(connectModem("COM3", { crypto: new NodeCryptoPrimitives() }), /--serial must be a device path/);
   await assert.rejects(connectModem("/dev/does-not-exist", { crypto: new NodeCryptoPrimitives() }), /cannot open \/dev\/does-not-exist: no such device/);
 });
+
+test("a host that closes the pty mid-provisioning: the modem closes the link at once (not after hostTimeoutMs)", { timeout: 60_000, skip: hasPython ? false : "python3 with the pty module is needed for a pty" }, async () => {
+  const net = new SimNetwork({ seed: 4, mode: "real", logger: { log() {} } });
+  const where = await net.hub.listen({ port: 0 });
+  const dev = net.addDevice({ name: "light-2", beaconIntervalMs: 200 });
+  net.start();
+  const m = await startModem(`tcp:127.0.0.1:${(where as { port: number }).port}`, "pty");
+  try {
+    // hostTimeoutMs far beyond the test: only the hangup can close the link in time
+    const c = await connectModem(m.serial, { crypto: new NodeCryptoPrimitives(), driver: { hostTimeoutMs: 600_000 } });
+    const data = { networkKey: new Uint8Array(16).fill(3), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 1, unicastAddress: 0x0124 };
+    // Output OOB: the person never enters the blinks, and the host goes away while the link waits for them
+    c.driver.provision(dev.uuid, data, { input: () => new Promise(() => undefined) }).catch(() => undefined);
+    while (!dev.events.some((e) => e.event.type === "output-request")) await new Promise((r) => setTimeout(r, 20));
+    c.close();
+    const t0 = Date.now();
+    while (!dev.events.some((e) => e.event.type === "link-closed") && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(dev.events.some((e) => e.event.type === "link-closed"), "the device saw the link close");
+  } finally {
+    m.child.kill("SIGTERM");
+    await new Promise((res) => m.child.once("exit", res));
+    await net.close();
+  }
+});

@@ -123,26 +123,51 @@ async function xsCore(o: RunModemOptions): Promise<ModemCore> {
   return core;
 }
 
-/** The pty relay: a pty in raw mode whose slave path goes to stderr, its master relayed to stdin/stdout. */
+/**
+ * The pty relay: a pty in raw mode whose slave path goes to stderr, its master relayed to stdin/stdout. The
+ * relay holds no slave descriptor, so the master reports a hangup (POLLHUP) while no host has the pty open:
+ * a host that closes it is reported with a "hangup" line on stderr, and bytes for no host are dropped.
+ */
 const PTY_RELAY = `
-import os, pty, select, sys, tty
+import os, pty, select, sys, time, tty
 m, s = pty.openpty()
 tty.setraw(s)
 sys.stderr.write(os.ttyname(s) + "\\n")
 sys.stderr.flush()
+os.close(s)
+p = select.poll()
+p.register(m, select.POLLIN)
+p.register(0, select.POLLIN)
+connected = False
 while True:
-    r, _, _ = select.select([m, 0], [], [])
-    if m in r:
-        d = os.read(m, 4096)
-        if not d:
-            break
-        os.write(1, d)
-    if 0 in r:
+    ev = dict(p.poll(-1 if connected else 50))
+    hup = ev.get(m, 0) & select.POLLHUP and not ev.get(m, 0) & select.POLLIN
+    if not connected and m not in ev:
+        connected = True
+    if ev.get(m, 0) & select.POLLIN:
+        try:
+            d = os.read(m, 4096)
+        except OSError:
+            d = b""
+        if d:
+            connected = True
+            os.write(1, d)
+    elif hup:
+        if connected:
+            connected = False
+            sys.stderr.write("hangup\\n")
+            sys.stderr.flush()
+        else:
+            time.sleep(0.05)
+    if ev.get(0, 0):
         d = os.read(0, 4096)
         if not d:
             break
-        while d:
-            d = d[os.write(m, d):]
+        while d and connected:
+            try:
+                d = d[os.write(m, d):]
+            except OSError:
+                break
 `;
 
 export async function runModem(o: RunModemOptions): Promise<RunningModem> {
@@ -159,7 +184,13 @@ export async function runModem(o: RunModemOptions): Promise<RunningModem> {
       serial = await new Promise<string>((resolve, reject) => {
         child.once("error", () => reject(new ModemError("a pty needs python3 (or use --serial tcp:127.0.0.1:0)")));
         child.once("exit", (code) => reject(new ModemError(`the pty relay ended (exit ${code})`)));
-        createInterface({ input: child.stderr! }).once("line", (line) => resolve(line.trim()));
+        let first = true;
+        createInterface({ input: child.stderr! }).on("line", (line) => {
+          if (first) {
+            first = false;
+            resolve(line.trim());
+          } else if (line === "hangup") core.hostGone();
+        });
       });
       child.removeAllListeners("exit");
       core.sink = (b) => void child.stdin!.write(b);
