@@ -117,3 +117,54 @@ test("a host that closes the pty mid-provisioning: the modem closes the link at 
     await net.close();
   }
 });
+
+test("the XS modem under ASan/UBSan: garbage, a torn and an oversize frame on the link, then a whole provisioning", { timeout: 900_000, skip: xsSkip }, async () => {
+  const { prepare, prepareSanitized } = await import("../xs/xs-harness.js");
+  const { runModem } = await import("../../host/serial/launch.js");
+  const { connect } = await import("node:net");
+  const { encodeFrame, FrameType, MAX_ENCODED } = await import("../../modules/serial/frame.js");
+  const app = (await prepare()).app;
+  const xsrun = await prepareSanitized();
+  process.env.ASAN_OPTIONS = "detect_leaks=0";
+  process.env.UBSAN_OPTIONS = "print_stacktrace=1:halt_on_error=1";
+  const net = new SimNetwork({ seed: 6, mode: "real", logger: { log() {} } });
+  const where = await net.hub.listen({ port: 0 });
+  const dev = net.addDevice({ name: "light-3", beaconIntervalMs: 200 });
+  net.start();
+  const complaints: string[] = [];
+  const m = await runModem({
+    air: { port: (where as { port: number }).port },
+    serial: "tcp:127.0.0.1:0",
+    runtime: "xs",
+    xs: { xsrun, app },
+    logger: { log: (level, _tag, line) => void (level === "error" ? complaints.push(line) : undefined) },
+  });
+  try {
+    const [, host, port] = /^tcp:(.+):(\d+)$/.exec(m.serial)!;
+    // a first host that sends only rubbish, then goes away
+    const s = connect({ host: host!, port: Number(port) });
+    await new Promise((r) => s.once("connect", r));
+    const rnd = (await import("../../host/node-crypto.js")).seededRandom(8);
+    s.write(rnd(5000));
+    s.write(encodeFrame({ type: FrameType.Command, seq: 1, code: 0x02, payload: new Uint8Array(20) }).subarray(0, 9));
+    s.write(Uint8Array.of(0));
+    s.write(new Uint8Array(MAX_ENCODED * 4).fill(0x7e));
+    s.write(Uint8Array.of(0));
+    s.write(encodeFrame({ type: FrameType.Command, seq: 2, code: 0x13, payload: new Uint8Array(3) }));
+    await new Promise((r) => setTimeout(r, 300));
+    s.destroy();
+    await new Promise((r) => setTimeout(r, 200));
+    const c = await connectModem(m.serial, { crypto: new NodeCryptoPrimitives() });
+    try {
+      const data = { networkKey: new Uint8Array(16).fill(3), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 1, unicastAddress: 0x0125 };
+      const r = await c.driver.provision(dev.uuid, data, { oobPolicy: noOob });
+      assert.deepEqual(r.deviceKey, deviceKeyOf(dev));
+    } finally {
+      c.close();
+    }
+  } finally {
+    await m.close();
+    await net.close();
+  }
+  assert.deepEqual(complaints, [], "nothing on the XS runtime's stderr (no sanitizer report, no exception)");
+});
