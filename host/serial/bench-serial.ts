@@ -3,7 +3,9 @@
  * one JSON line per configuration with the simulated seconds for all devices and the serial bytes per
  * device, for the `--serial` column of the provisioner benchmark.
  *
- *   tsx host/serial/bench-serial.ts [--devices 100] [--links 4] [--baud 115200,1000000] [--latency-ms 2] [--seed 1]
+ *   tsx host/serial/bench-serial.ts [--devices 100] [--links 4] [--baud none,115200,1000000] [--latency-ms 2] [--seed 1]
+ *
+ * "none" is the same modem and driver with no line delay: the reference for the serial rows.
  *
  * Devices run the device application in process (No OOB chosen, HMAC); the ECDH of each link is on the
  * host (instant in simulated time), the device's ECDH is charged 30 ms as in the simulator.
@@ -16,7 +18,7 @@ import { runVirtual, simModem, untilSettled } from "./sim-line.js";
 import { provisionAll } from "./provision-all.js";
 
 function usage(message: string): never {
-  process.stderr.write(`bench-serial: ${message}\nusage: tsx host/serial/bench-serial.ts [--devices N] [--links N] [--baud B,B…] [--latency-ms MS] [--seed N]\n`);
+  process.stderr.write(`bench-serial: ${message}\nusage: tsx host/serial/bench-serial.ts [--devices N] [--links N] [--baud none|B,…] [--latency-ms MS] [--seed N]\n`);
   process.exit(2);
 }
 
@@ -36,8 +38,9 @@ const devices = whole("devices", 100, 1, 1000);
 const links = whole("links", 4, 1, 16);
 const latencyMs = whole("latency-ms", 2, 0, 1000);
 const seed = whole("seed", 1, 0, 2 ** 31);
-const bauds = (opt.baud ?? "115200,1000000").split(",").map(Number);
-if (bauds.some((b) => !Number.isInteger(b) || b < 1200)) usage("--baud takes whole numbers >= 1200, comma separated");
+// "none": the same modem and driver with no line delay at all, the reference the serial rows compare with
+const bauds = (opt.baud ?? "none,115200,1000000").split(",").map((b) => (b === "none" ? Infinity : Number(b)));
+if (bauds.some((b) => b !== Infinity && (!Number.isInteger(b) || b < 1200))) usage("--baud takes none or whole numbers >= 1200, comma separated");
 
 const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
 
@@ -50,7 +53,7 @@ for (const baud of bauds) {
     clock: net.clock,
     modemCrypto: net.crypto,
     hostCrypto: new NodeCryptoPrimitives({ random: seededRandom(seed + 8) }),
-    line: { baud, latencyMs },
+    line: { baud, latencyMs: baud === Infinity ? 0 : latencyMs },
     maxLinks: links,
     pbAdv: { randomU32: () => new DataView(rnd(4).buffer).getUint32(0) },
   });
@@ -74,7 +77,7 @@ for (const baud of bauds) {
     JSON.stringify({
       devices,
       links,
-      serial: { baud, latencyMs },
+      serial: baud === Infinity ? "none" : { baud, latencyMs },
       simulatedS: Math.round(simulatedS * 100) / 100,
       serialBytesPerDevice: Math.round(bytes / devices),
       hostToModemBytesPerDevice: Math.round(s.toModem.bytes / devices),
