@@ -173,8 +173,7 @@ export class ModemDriver {
     }
     this.inFlight.clear();
     this.queue.length = 0;
-    for (const l of this.links.values()) l.reject(new ProvisionFailed(reason, null, null));
-    this.links.clear();
+    this.dropLinks(reason);
   }
 
   /** Greet the modem (§1.8): one line on a dead or wrong-version modem. */
@@ -285,10 +284,15 @@ export class ModemDriver {
     this.log("warn", why);
     this.hello = undefined;
     this.stopPing();
+    this.dropLinks(why + "; the link is lost");
+  }
+
+  /** Every link ends with `reason`, its private key and secret wiped. */
+  private dropLinks(reason: string): void {
     for (const l of this.links.values()) {
       l.keyPair.privateKey.fill(0);
       l.secret?.fill(0);
-      l.reject(new ProvisionFailed(why + "; the link is lost", null, null));
+      l.reject(new ProvisionFailed(reason, null, null));
     }
     this.links.clear();
   }
