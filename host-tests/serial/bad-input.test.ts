@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AirHub } from "../../host/air/hub.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
-import { AdvBearer } from "../../modules/bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { PbAdv } from "../../modules/bearer/pb-adv.js";
 import { provisionerRole } from "../../modules/prov/provisioner.js";
 import { MeshModem } from "../../modules/serial/modem.js";
@@ -23,7 +23,7 @@ function bench(o: { maxLinks?: number } = {}) {
   const pbAdv = new PbAdv(adv, hub.clock, {});
   const out: Frame[] = [];
   const dec = new FrameDecoder([FrameType.Response, FrameType.Event], (f) => out.push(f), () => assert.fail("the modem sent a bad frame"));
-  const modem = new MeshModem({ port: { write: (b) => dec.push(b) }, clock: hub.clock, crypto, pbAdv, advBearer: adv, provisioner: provisionerRole, ...o });
+  const modem = new MeshModem({ port: { write: (b) => dec.push(b) }, clock: hub.clock, crypto, bearer: pbAdvBearer(pbAdv, adv, hub.clock), provisioner: provisionerRole, ...o });
   let seq = 0;
   /** Send a command (or raw bytes); returns the response's status and result, and the events that came. */
   const send = (c: Command | { code: number; payload: Uint8Array }, sameSeq = false) => {

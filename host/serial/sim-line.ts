@@ -7,7 +7,7 @@
  * the in-process set-up of the tests and of the provisioner benchmark's --serial column.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../../modules/platform.js";
-import { AdvBearer } from "../../modules/bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { PbAdv } from "../../modules/bearer/pb-adv.js";
 import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
 import { provisionerRole } from "../../modules/prov/provisioner.js";
@@ -87,8 +87,7 @@ export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemD
     port: toHost,
     clock: o.clock,
     crypto: o.modemCrypto,
-    pbAdv,
-    advBearer: adv,
+    bearer: pbAdvBearer(pbAdv, adv, o.clock),
     provisioner: provisionerRole,
     ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
     ...(o.logger ? { logger: o.logger } : {}),

@@ -5,7 +5,7 @@
  * call startModem().
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger, Radio } from "../platform.js";
-import { AdvBearer } from "../bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "../bearer/adv.js";
 import { PbAdv } from "../bearer/pb-adv.js";
 import { provisionerRole } from "../prov/provisioner.js";
 import { MeshModem } from "./modem.js";
@@ -47,8 +47,7 @@ export function startModem(platform: ModemPlatform, serial: SerialLink, options:
     clock,
     ...(options.serialClock ? { serialClock: options.serialClock } : {}),
     crypto,
-    pbAdv,
-    advBearer: adv,
+    bearer: pbAdvBearer(pbAdv, adv, clock),
     provisioner: provisionerRole,
     ...(options.maxLinks !== undefined ? { maxLinks: options.maxLinks } : {}),
     ...(logger ? { logger } : {}),

@@ -12,10 +12,10 @@
 import type { Bytes, Clock, CryptoPrimitives, Logger, TimerHandle } from "../platform.js";
 import { CryptoError } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
+import type { DeviceFound, LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
 import { NotSupportedError, Provisioning, ProvisioningError } from "../prov/api.js";
 import type { ProvContext, ProvEvent } from "../prov/api.js";
-import type { AdvPort, ProvisionerRole } from "../prov/common.js";
+import type { ProvisionerRole } from "../prov/common.js";
 import { PduType, encodePdu } from "../prov/pdu.js";
 import { bytesEqual } from "../crypto/bytes.js";
 import { FrameDecoder, FrameType, MAX_PAYLOAD, encodeFrame } from "./frame.js";
@@ -47,8 +47,8 @@ export interface ModemOptions {
   /** The clock of the host-liveness timeout and the FRAME_ERROR rate limit (default: `clock`). */
   serialClock?: Clock;
   crypto: CryptoPrimitives;
-  pbAdv: ProvisionerBearer;
-  advBearer: AdvPort;
+  /** The provisioning bearer with its scanning (PB-ADV: modules/bearer/adv.ts pbAdvBearer()). */
+  bearer: ProvisionerBearer;
   /** The provisioner role (modules/prov/provisioner.ts provisionerRole). */
   provisioner: ProvisionerRole;
   /** Links at once (default 4, docs/serial-protocol.md §5). */
@@ -95,10 +95,14 @@ class LinkTap implements ProvLink {
   }
 }
 
-/** The provisioning bearer seen through taps. */
+/** The provisioning bearer seen through taps; scanning passes through. */
 class TapBearer implements ProvisionerBearer {
   lastOpened: LinkTap | undefined;
-  constructor(private readonly inner: ProvisionerBearer) {}
+  readonly scan: ((onFound: (device: DeviceFound) => void) => () => void) | undefined;
+  constructor(private readonly inner: ProvisionerBearer) {
+    const scan = inner.scan;
+    this.scan = scan ? (onFound) => scan.call(inner, onFound) : undefined;
+  }
   open(uuid: Bytes, events: LinkEvents): ProvLink {
     const tap = new LinkTap(uuid);
     tap.inner = this.inner.open(uuid, {
@@ -203,7 +207,7 @@ export class MeshModem {
     if (!Number.isInteger(this.credits) || this.credits < 1 || this.credits > 255) throw new RangeError("credits must be 1..255");
     this.serialClock = o.serialClock ?? o.clock;
     this.crypto = new HostKeyCrypto(o.crypto);
-    this.bearer = new TapBearer(o.pbAdv);
+    this.bearer = new TapBearer(o.bearer);
     this.decoder = new FrameDecoder(
       [FrameType.Command],
       (f) => this.onFrame(f),
@@ -216,8 +220,7 @@ export class MeshModem {
     return new Provisioning({
       crypto: this.crypto,
       clock: this.o.clock,
-      pbAdv: this.bearer,
-      advBearer: this.o.advBearer,
+      bearers: [this.bearer],
       roles: { provisioner: this.o.provisioner },
       ecdhOffload: true,
       ...(this.o.logger ? { logger: this.o.logger } : {}),
