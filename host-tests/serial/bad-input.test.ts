@@ -179,3 +179,23 @@ test("random noise for a long time: no exception, no response, and the modem sti
   assert.equal(b.out.filter((f) => f.type === FrameType.Response).length, 1, "only HELLO's response");
   assert.equal(b.send({ op: "ping" }).status, Status.Ok);
 });
+
+test("REPLAY sends the kept events again with their numbers; PING tells the next event number; older ones are refused", () => {
+  const b = bench();
+  b.modem.start(); // event 0
+  b.hello();
+  for (let i = 0; i < 3; i++) b.modem.receive(Uint8Array.of(0x13, 0x37, 0x00)); // FRAME_ERROR: events 1 (then rate-limited)
+  b.hub.virtualClock.runFor(200);
+  b.modem.receive(Uint8Array.of(0x13, 0x37, 0x00)); // event 2
+  const events = b.out.filter((f) => f.type === FrameType.Event);
+  assert.deepEqual(events.map((f) => f.seq), [0, 1, 2]);
+  const ping = b.send({ op: "ping" });
+  assert.deepEqual(ping.result, Uint8Array.of(3), "the next event is number 3");
+  const r = b.send({ op: "replay", fromSeq: 1 });
+  assert.equal(r.status, Status.Ok);
+  assert.deepEqual(r.events, events.slice(1), "events 1 and 2 again, same numbers and bytes");
+  assert.equal(b.send({ op: "replay", fromSeq: 3 }).events.length, 0, "nothing missing: nothing sent");
+  const old = b.send({ op: "replay", fromSeq: 200 });
+  assert.equal(old.status, Status.InvalidArgument);
+  assert.match(text(old.result), /no longer kept/);
+});

@@ -71,18 +71,42 @@ test("a lost response: the same command again with the same seq, then a one-line
   await assert.rejects(p, /^ModemError: the modem refused SCAN_STOP: INVALID_STATE \(HELLO first\)$/);
 });
 
-test("events: a sequence gap is counted; unknown or malformed events are ignored", () => {
+test("events: a gap is asked again with REPLAY and the events handled in order; a gap REPLAY cannot fill is counted", async () => {
   const s = scripted();
+  const c = s.driver.connect();
+  s.respond(s.got[0]!, Status.Ok, hello(4));
+  await c;
   const seen: string[] = [];
-  s.driver.onEvent = (e) => seen.push(e.ev);
-  const ev = (seq: number, code: number, payload: Uint8Array) => s.driver.receive(encodeFrame({ type: FrameType.Event, seq, code, payload }));
-  const started = encodeEvent({ ev: "started", major: 1, minor: 0, resetReason: 0 });
-  ev(0, started.code, started.payload);
-  ev(3, started.code, started.payload);
-  assert.equal(s.driver.lostEvents, 2);
-  ev(4, 0x7f, new Uint8Array(3));
-  ev(5, started.code, new Uint8Array(1));
-  assert.deepEqual(seen, ["started", "started"]);
+  s.driver.onEvent = (e) => seen.push(e.ev === "link-established" ? `link ${e.ctx}` : e.ev);
+  const ev = (seq: number, ctx: number) => {
+    const e = encodeEvent({ ev: "link-established", ctx });
+    s.driver.receive(encodeFrame({ type: FrameType.Event, seq, code: e.code, payload: e.payload }));
+  };
+  ev(0, 0);
+  ev(3, 3); // 1 and 2 lost
+  const replay = s.got[s.got.length - 1]!;
+  assert.equal(replay.code, Op.Replay);
+  assert.deepEqual(replay.payload, Uint8Array.of(1));
+  assert.deepEqual(seen, ["link 0"], "3 waits for 1 and 2");
+  // the modem sends the response, then the replayed events
+  s.respond(replay, Status.Ok);
+  ev(1, 1);
+  ev(2, 2);
+  ev(3, 3); // a replayed duplicate
+  await s.flush();
+  assert.deepEqual(seen, ["link 0", "link 1", "link 2", "link 3"]);
+  assert.equal(s.driver.lostEvents, 0);
+  // a gap the modem no longer has: counted, and the held events go on
+  ev(9, 9);
+  const again = s.got[s.got.length - 1]!;
+  assert.equal(again.code, Op.Replay);
+  s.respond(again, Status.InvalidArgument, new TextEncoder().encode("no longer kept"));
+  await s.flush();
+  assert.equal(s.driver.lostEvents, 5);
+  assert.deepEqual(seen.slice(4), ["link 9"]);
+  // unknown or malformed events are ignored
+  s.driver.receive(encodeFrame({ type: FrameType.Event, seq: 10, code: 0x7f, payload: new Uint8Array(3) }));
+  assert.equal(seen.length, 5);
 });
 
 test("the modem restarting mid-provisioning: the provisioning ends with one line, the host must greet it again", async () => {

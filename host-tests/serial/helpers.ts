@@ -64,7 +64,6 @@ export function rig(o: { seed?: number; devices?: SimDeviceOptions[]; line?: Ser
     modemCrypto: net.crypto,
     hostCrypto,
     line: o.line ?? { baud: 115200, latencyMs: 2 },
-    pbAdv: { randomU32: () => new DataView(rnd(4).buffer).getUint32(0) },
     ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
     ...(o.driver ? { driver: o.driver } : {}),
     tap: (dir, bytes) => {

@@ -246,7 +246,8 @@ test("a noisy serial line (1 chunk in 10 with a flipped bit, both ways): every d
   await untilSettled(r.net.hub.virtualClock, r.driver.scanStart().catch(() => r.driver.scanStart()), 10_000);
   let next = 0x0900;
   const run = provisionAll(r.driver, { links: 3, attempts: 10, data: () => r.data(next++), handlers: () => ({ oobPolicy: noOob }) });
-  assert.ok(await r.run(() => run.done.size + run.failed.size < 3, 600_000), "finished");
+  const finished = await r.run(() => run.done.size + run.failed.size < 3, 600_000);
+  assert.ok(finished, `finished: done ${run.done.size}, failed ${[...run.failed.values()].map((e) => e.message).join("; ")}, running ${run.running}, t=${r.net.clock.now()}`);
   assert.equal(run.done.size, 3, [...run.failed.values()].map((e) => e.message).join("; "));
   for (const d of r.devices) assert.deepEqual(run.done.get(Buffer.from(d.uuid).toString("hex"))!.deviceKey, deviceKeyOf(d));
   assert.ok(r.line.toModem.corrupted > 0 && r.line.toHost.corrupted > 0, "the line did corrupt both ways");

@@ -55,7 +55,6 @@ for (const baud of bauds) {
     hostCrypto: new NodeCryptoPrimitives({ random: seededRandom(seed + 8) }),
     line: { baud, latencyMs: baud === Infinity ? 0 : latencyMs },
     maxLinks: links,
-    pbAdv: { randomU32: () => new DataView(rnd(4).buffer).getUint32(0) },
   });
   const cpu0 = performance.now();
   await untilSettled(net.hub.virtualClock, s.driver.connect());

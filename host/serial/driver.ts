@@ -15,8 +15,10 @@ import {
 
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
+  REPLAY_EVENTS,
   ResetReason,
   Status,
+  Ev,
   decodeEvent,
   decodeHelloResult,
   encodeCommand,
@@ -137,12 +139,14 @@ export class ModemDriver {
   private readonly queue: Pending[] = [];
   private readonly links = new Map<number, HostLink>();
   private pingTimer: TimerHandle | undefined;
-  private lastEventSeq: number | undefined;
+  private expectedSeq: number | undefined;
+  private readonly held = new Map<number, Frame>();
+  private replaying = false;
   private closed = false;
   hello: HelloResult | undefined;
   /** Every event, decoded (the command line prints scans from here). */
   onEvent: ((e: ModemEvent) => void) | undefined;
-  /** Events lost on the wire (sequence gaps) and frames dropped. */
+  /** Events lost on the wire for good (not recovered by REPLAY). */
   lostEvents = 0;
 
   constructor(private readonly o: ModemDriverOptions) {
@@ -256,11 +260,73 @@ export class ModemDriver {
       this.pump();
       return;
     }
-    if (this.lastEventSeq !== undefined && f.seq !== ((this.lastEventSeq + 1) & 0xff)) {
-      this.lostEvents += (f.seq - this.lastEventSeq - 1) & 0xff;
-      this.log("warn", "events from the modem were lost");
+    this.eventFrame(f);
+  }
+
+  // ---- events in order, lost ones asked again (§1.6) ----
+
+  /** An event frame: in sequence it is handled (then any held ones that follow); ahead of a gap it waits for REPLAY. */
+  private eventFrame(f: Frame): void {
+    if (this.expectedSeq === undefined || f.code === Ev.Started) {
+      // the first event, or a modem that (re)started: its numbering starts again
+      this.expectedSeq = f.seq;
+      this.held.clear();
     }
-    this.lastEventSeq = f.seq;
+    const ahead = (f.seq - this.expectedSeq) & 0xff;
+    if (ahead >= 128) return; // a replayed event already handled
+    if (ahead > 0) {
+      this.held.set(f.seq, f);
+      if (this.held.size > REPLAY_EVENTS) this.giveUpGap();
+      else this.askReplay();
+      return;
+    }
+    this.handleEvent(f);
+    this.expectedSeq = (f.seq + 1) & 0xff;
+    for (let next = this.held.get(this.expectedSeq); next; next = this.held.get(this.expectedSeq)) {
+      this.held.delete(next.seq);
+      this.handleEvent(next);
+      this.expectedSeq = (next.seq + 1) & 0xff;
+    }
+  }
+
+  private askReplay(): void {
+    if (this.replaying || this.expectedSeq === undefined || this.closed) return;
+    this.replaying = true;
+    const from = this.expectedSeq;
+    this.log("warn", `events from the modem were lost; asking for them again from ${from}`);
+    this.command({ op: "replay", fromSeq: from }).then(
+      () => {
+        this.replaying = false;
+        // the replayed frames came right after the response; if the gap is still there, they were lost again
+        if (this.expectedSeq === from && this.held.size) this.askReplay();
+      },
+      () => {
+        this.replaying = false;
+        if (this.expectedSeq === from) this.giveUpGap();
+      },
+    );
+  }
+
+  /** The missing events cannot be had: count them and go on with the held ones. */
+  private giveUpGap(): void {
+    if (this.expectedSeq === undefined || !this.held.size) return;
+    let first = 256;
+    for (const seq of this.held.keys()) first = Math.min(first, (seq - this.expectedSeq) & 0xff);
+    this.lostEvents += first;
+    this.log("warn", `${first} event(s) from the modem are lost`);
+    this.expectedSeq = (this.expectedSeq + first) & 0xff;
+    const next = this.held.get(this.expectedSeq)!;
+    this.held.delete(next.seq);
+    this.eventFrame(next);
+  }
+
+  /** PING tells the modem's next event number: events lost at the end show up here. */
+  private checkTail(nextSeq: number | undefined): void {
+    if (nextSeq === undefined || this.expectedSeq === undefined || nextSeq === this.expectedSeq) return;
+    if (((nextSeq - this.expectedSeq) & 0xff) < 128) this.askReplay();
+  }
+
+  private handleEvent(f: Frame): void {
     const e = decodeEvent(f.code, f.payload);
     if (!e) {
       this.log("warn", `unknown or malformed event 0x${f.code.toString(16)}`);
@@ -304,7 +370,10 @@ export class ModemDriver {
     if (!this.hostTimeoutMs || !this.hello || this.closed) return;
     this.pingTimer = this.o.clock.setTimeout(() => {
       this.pingTimer = undefined;
-      this.command({ op: "ping" }).catch((e: Error) => this.log("warn", "PING: " + e.message));
+      this.command({ op: "ping" }).then(
+        (r) => this.checkTail(r[0]),
+        (e: Error) => this.log("warn", "PING: " + e.message),
+      );
     }, Math.max(1, Math.floor(this.hostTimeoutMs / 3)));
   }
 

@@ -3,15 +3,12 @@
  * direction, each direction busy while its bytes go out, plus a fixed latency (a USB-serial adapter's
  * buffering). Counts the bytes, and can show every byte to a tap (the capture test of §2.3).
  *
- * `simModem()` puts a MeshModem on an air hub's radio and a ModemDriver on the other end of such a line:
+ * `simModem()` puts the modem application on an air hub's radio and a ModemDriver on the other end of such a line:
  * the in-process set-up of the tests and of the provisioner benchmark's --serial column.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../../modules/platform.js";
-import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
-import { PbAdv } from "../../modules/bearer/pb-adv.js";
-import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
-import { provisionerRole } from "../../modules/prov/provisioner.js";
-import { MeshModem } from "../../modules/serial/modem.js";
+import { startModem } from "../../modules/serial/app.js";
+import type { MeshModem } from "../../modules/serial/modem.js";
 import type { AirHub } from "../air/hub.js";
 import { ModemDriver } from "./driver.js";
 import type { ModemDriverOptions } from "./driver.js";
@@ -66,7 +63,6 @@ export interface SimModemOptions {
   /** The host's crypto (key pairs, ECDH). */
   hostCrypto: CryptoPrimitives;
   line: SerialLineOptions;
-  pbAdv?: PbAdvOptions;
   maxLinks?: number;
   driver?: Partial<ModemDriverOptions>;
   /** Every byte on the wire, both directions (host → modem "tx", modem → host "rx"). */
@@ -74,24 +70,17 @@ export interface SimModemOptions {
   logger?: Logger;
 }
 
-/** A modem on the hub's air and its driver at the other end of a simulated serial line. */
+/** A modem on the hub's air (modules/serial/app.ts startModem) and its driver at the other end of a simulated serial line. */
 export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemDriver; toModem: SimSerialDirection; toHost: SimSerialDirection } {
-  const radio = o.hub.createRadio("modem");
-  const adv = new AdvBearer(radio, o.clock);
-  const pbAdv = new PbAdv(adv, o.clock, o.pbAdv ?? {});
-  let modem: MeshModem | undefined;
   let driver: ModemDriver | undefined;
+  let fromHost: (bytes: Bytes | undefined) => void = () => {};
   const toHost = new SimSerialDirection(o.clock, o.line, (b) => driver!.receive(b), o.tap ? (b) => o.tap!("rx", b) : undefined);
-  const toModem = new SimSerialDirection(o.clock, o.line, (b) => modem!.receive(b), o.tap ? (b) => o.tap!("tx", b) : undefined);
-  modem = new MeshModem({
-    port: toHost,
-    clock: o.clock,
-    crypto: o.modemCrypto,
-    bearer: pbAdvBearer(pbAdv, adv, o.clock),
-    provisioner: provisionerRole,
-    ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
-    ...(o.logger ? { logger: o.logger } : {}),
-  });
+  const toModem = new SimSerialDirection(o.clock, o.line, (b) => fromHost(b), o.tap ? (b) => o.tap!("tx", b) : undefined);
+  const modem = startModem(
+    { crypto: o.modemCrypto, clock: o.clock, radio: o.hub.createRadio("modem"), ...(o.logger ? { logger: o.logger } : {}) },
+    { write: (b) => toHost.write(b), onData: (h) => void (fromHost = h) },
+    o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {},
+  );
   driver = new ModemDriver({
     write: (b) => toModem.write(b),
     clock: o.clock,

@@ -24,6 +24,7 @@ import {
   LINK_CLOSED_REASONS,
   PROTOCOL_MAJOR,
   PROTOCOL_MINOR,
+  REPLAY_EVENTS,
   ResetReason,
   RoleBits,
   Status,
@@ -191,9 +192,13 @@ export class MeshModem {
   private hostTimeoutMs = 0;
   private hostTimer: TimerHandle | undefined;
   private eventSeq = 0;
+  /** The last REPLAY_EVENTS event frames, by sequence number (§1.6). */
+  private readonly sentEvents: (Bytes | undefined)[] = [];
   private last: { seq: number; code: number; response: Bytes } | undefined;
   /** Events raised while a command runs wait for its response (so PROVISION's ctx is known first). */
   private deferred: ModemEvent[] | undefined;
+  /** Event frames REPLAY sends again after its response. */
+  private replayed: Bytes[] = [];
   private frameErrorAt = -Infinity;
   /** Frames dropped since the start (§1.5). */
   get droppedFrames(): number {
@@ -304,6 +309,9 @@ export class MeshModem {
     this.o.port.write(response);
     const events = this.deferred;
     this.deferred = undefined;
+    const again = this.replayed;
+    this.replayed = [];
+    for (const frame of again) this.o.port.write(frame);
     for (const e of events) this.emit(e);
   }
 
@@ -335,7 +343,16 @@ export class MeshModem {
         this.restartHostTimer();
         return this.helloResult();
       case "ping":
+        return Uint8Array.of(this.eventSeq);
+      case "replay": {
+        const behind = (this.eventSeq - c.fromSeq) & 0xff;
+        if (behind > REPLAY_EVENTS) throw new CommandError(Status.InvalidArgument, `events from ${c.fromSeq} are no longer kept`);
+        for (let k = behind; k > 0; k--) {
+          const frame = this.sentEvents[(this.eventSeq - k) & 0xff];
+          if (frame) this.replayed.push(frame);
+        }
         return none;
+      }
       case "init":
         if (this.links.size) throw new CommandError(Status.InvalidState, "INIT with links open");
         this.prov.scanStop();
@@ -459,7 +476,10 @@ export class MeshModem {
     const { code, payload } = encodeEvent(e);
     const seq = this.eventSeq;
     this.eventSeq = (seq + 1) & 0xff;
-    this.o.port.write(encodeFrame({ type: FrameType.Event, seq, code, payload }));
+    const frame = encodeFrame({ type: FrameType.Event, seq, code, payload });
+    this.sentEvents[seq] = frame;
+    this.sentEvents[(seq - REPLAY_EVENTS) & 0xff] = undefined;
+    this.o.port.write(frame);
   }
 
   // ---- host liveness (§1.8) ----

@@ -34,6 +34,7 @@ export function statusName(status: number): string {
 export const Op = {
   Hello: 0x01,
   Ping: 0x02,
+  Replay: 0x03,
   Init: 0x10,
   ScanStart: 0x11,
   ScanStop: 0x12,
@@ -50,6 +51,7 @@ export const Op = {
 const OP_NAMES: Record<number, string> = {
   0x01: "HELLO",
   0x02: "PING",
+  0x03: "REPLAY",
   0x10: "INIT",
   0x11: "SCAN_START",
   0x12: "SCAN_STOP",
@@ -90,6 +92,9 @@ export const ResetReason = { PowerOn: 0, Soft: 1, HostGone: 2 } as const;
 /** HELLO response roles bits. */
 export const RoleBits = { Provisioner: 1, Provisionee: 2 } as const;
 
+/** Events the modem keeps for REPLAY (§1.6). */
+export const REPLAY_EVENTS = 32;
+
 /** The longest reason string carried by an error response or a FAILED event, in bytes. */
 export const MAX_REASON = 64;
 
@@ -97,6 +102,7 @@ export const MAX_REASON = 64;
 export type Command =
   | { op: "hello"; major: number; minor: number; hostTimeoutMs: number }
   | { op: "ping" }
+  | { op: "replay"; fromSeq: number }
   | { op: "init"; unprovisionedReportIntervalMs: number }
   | { op: "scan-start" }
   | { op: "scan-stop" }
@@ -259,6 +265,7 @@ function readOob(r: Reader): Bytes | OobValue {
 const COMMAND_LENGTHS: Record<number, number> = {
   [Op.Hello]: 6,
   [Op.Ping]: 0,
+  [Op.Replay]: 1,
   [Op.Init]: 4,
   [Op.ScanStart]: 0,
   [Op.ScanStop]: 0,
@@ -278,6 +285,8 @@ export function encodeCommand(c: Command): { code: number; payload: Bytes } {
       return { code: Op.Hello, payload: w.u8(c.major).u8(c.minor).u32(c.hostTimeoutMs).done() };
     case "ping":
       return { code: Op.Ping, payload: w.done() };
+    case "replay":
+      return { code: Op.Replay, payload: w.u8(c.fromSeq).done() };
     case "init":
       return { code: Op.Init, payload: w.u32(c.unprovisionedReportIntervalMs).done() };
     case "scan-start":
@@ -325,6 +334,8 @@ export function decodeCommand(code: number, payload: Bytes): Command | DecodeErr
         return { op: "hello", major: r.u8(), minor: r.u8(), hostTimeoutMs: r.u32() };
       case Op.Ping:
         return { op: "ping" };
+      case Op.Replay:
+        return { op: "replay", fromSeq: r.u8() };
       case Op.Init:
         return { op: "init", unprovisionedReportIntervalMs: r.u32() };
       case Op.ScanStart:
