@@ -20,7 +20,7 @@ function bench(o: { maxLinks?: number } = {}) {
   const crypto = new NodeCryptoPrimitives({ random: seededRandom(1) });
   const radio = hub.createRadio("modem");
   const adv = new AdvBearer(radio, hub.clock);
-  const pbAdv = new PbAdv(adv, hub.clock, {});
+  const pbAdv = new PbAdv(adv, hub.clock, crypto, {});
   const out: Frame[] = [];
   const dec = new FrameDecoder([FrameType.Response, FrameType.Event], (f) => out.push(f), () => assert.fail("the modem sent a bad frame"));
   const modem = new MeshModem({ port: { write: (b) => dec.push(b) }, clock: hub.clock, crypto, bearer: pbAdvBearer(pbAdv, adv, hub.clock), provisioner: provisionerRole, ...o });

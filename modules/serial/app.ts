@@ -35,13 +35,7 @@ export interface StartModemOptions {
 export function startModem(platform: ModemPlatform, serial: SerialLink, options: StartModemOptions = {}): MeshModem {
   const { crypto, clock, radio, logger } = platform;
   const adv = new AdvBearer(radio, clock, logger);
-  const pbAdv = new PbAdv(adv, clock, {
-    randomU32: () => {
-      const b = crypto.randomBytes(4);
-      return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-    },
-    ...(logger ? { logger } : {}),
-  });
+  const pbAdv = new PbAdv(adv, clock, crypto, logger ? { logger } : {});
   const modem = new MeshModem({
     port: serial,
     clock,
