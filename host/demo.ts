@@ -7,7 +7,6 @@
  *
  *   npm start [-- --seed N --loss P --alg cmac|hmac]
  */
-import { parseArgs } from "node:util";
 import { SimNetwork } from "./network.js";
 import type { SimDevice } from "./network.js";
 import type { DeviceEvent } from "../main.js";
@@ -15,11 +14,15 @@ import { DeviceApp } from "../main.js";
 import type { ProvEvent } from "../modules/prov/api.js";
 import { errorCodeName } from "../modules/prov/pdu.js";
 import { bytesToHex } from "../modules/crypto/bytes.js";
+import { choice, int, num, parseArgs, runMain } from "./cli/args.js";
 
-const { values } = parseArgs({ options: { seed: { type: "string" }, loss: { type: "string" }, alg: { type: "string" } } });
-const seed = Number(values.seed ?? 2024);
-const loss = Number(values.loss ?? 0.1);
-const alg = values.alg === "cmac" ? "cmac" : "hmac";
+const USAGE = `usage: npm start [-- options]
+  --seed N        simulation seed (default 2024)
+  --loss P        packet loss per link 0..1 (default 0.1)
+  --alg A         cmac | hmac (default hmac)
+A provisioner, a light and a switch on a simulated air, in virtual time. For a provisioner of your own,
+with a database that outlives the run: npx meshprov --help`;
+const HINT = "run `npm start -- --help` for the options";
 
 const color = process.stdout.isTTY ? (c: number, s: string) => `\x1b[${c}m${s}\x1b[0m` : (_c: number, s: string) => s;
 const line = (t: number, who: string, text: string) => process.stdout.write(`${color(2, (t / 1000).toFixed(3).padStart(8) + " s")}  ${who.padEnd(12)} ${text}\n`);
@@ -54,7 +57,7 @@ function describe(e: ProvEvent | DeviceEvent): string | undefined {
     case "complete":
       return e.ctx.role === "provisionee"
         ? `provisioned: unicast address 0x${e.data.unicastAddress.toString(16).padStart(4, "0")}, IV index ${e.data.ivIndex}`
-        : `Provisioning Complete from ${short(e.ctx.uuid)}…: address 0x${e.unicastAddress.toString(16).padStart(4, "0")}, device key stored`;
+        : `Provisioning Complete from ${short(e.ctx.uuid)}…: address 0x${e.unicastAddress.toString(16).padStart(4, "0")}, device key received (kept in memory only)`;
     case "failed":
       return `provisioning FAILED: ${errorCodeName(e.code)} (${e.reason})`;
     case "link-closed":
@@ -69,6 +72,14 @@ function describe(e: ProvEvent | DeviceEvent): string | undefined {
 }
 
 async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { seed: { type: "string" }, loss: { type: "string" }, alg: { type: "string" } });
+  if (args.values.help) {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const seed = int(args, "seed", 2024, 0, 2 ** 31);
+  const loss = num(args, "loss", 0.1, 0, 0.9);
+  const alg = choice(args, "alg", ["cmac", "hmac"], "hmac");
   const net = new SimNetwork({ seed, link: { loss, duplicate: loss / 2, delayMs: 5 }, personDelayMs: 1200 });
   process.stdout.write(`meshprov demo: a provisioner, a light and a switch on a simulated air (loss ${loss * 100} %, seed ${seed}, virtual time)\n\n`);
   const light = net.addDevice({ name: "light", kind: "light" });
@@ -100,7 +111,9 @@ async function main(): Promise<void> {
   net.start();
   await net.run(5 * 60_000);
   process.stdout.write("\nresults:\n");
-  for (const r of net.results()) {
+  const results = net.results();
+  if (!results.every((r) => r.provisioned)) process.exitCode = 1;
+  for (const r of results) {
     process.stdout.write(
       `  ${r.name.padEnd(8)} ${r.provisioned ? "provisioned" : "NOT provisioned"}  address ${r.address !== null ? "0x" + r.address.toString(16).padStart(4, "0") : "-"}  ${r.durationMs !== null ? (r.durationMs / 1000).toFixed(2) + " s from Link Open to Complete" : ""}${r.failureCode !== null ? " failed: " + errorCodeName(r.failureCode) : ""}\n`,
     );
@@ -120,7 +133,4 @@ async function main(): Promise<void> {
   await net.close();
 }
 
-main().catch((e) => {
-  process.stderr.write(`demo: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+runMain("demo", HINT, main);

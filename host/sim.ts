@@ -10,16 +10,18 @@
  * Without it: a readable summary. Exit status 0 when every (non-silent) device was provisioned, 1 otherwise,
  * 2 for bad arguments.
  */
-import { parseArgs } from "node:util";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SimNetwork, capabilitiesFor, INPUT_ACTIONS, OUTPUT_ACTIONS } from "./network.js";
-import type { AlgChoice, NetworkOptions, OobChoice, ProvisionerOptions } from "./network.js";
+import type { AlgChoice, DeviceResult, NetworkOptions, OobChoice, ProvisionerOptions } from "./network.js";
 import { buildXsDevice, xsAvailable } from "./xs-device.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Logger } from "../modules/platform.js";
 import { errorCodeName } from "../modules/prov/pdu.js";
+import { bytesToHex } from "../modules/crypto/bytes.js";
+import { OperationError, UsageError, choice, int, num, parseArgs, runMain } from "./cli/args.js";
+import type { OptionSpecs } from "./cli/args.js";
 
 const USAGE = `usage: npm run sim -- [options]
   --devices N          provisionees (default 3)
@@ -46,79 +48,64 @@ const USAGE = `usage: npm run sim -- [options]
   --json               one JSON object per line per device
   --verbose            print every provisioning event`;
 
-function fail(message: string): never {
-  process.stderr.write(`sim: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
+const HINT = "run `npm run sim -- --help` for the options";
 
-function num(v: string | undefined, name: string, def: number, min: number, max: number): number {
-  if (v === undefined) return def;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) fail(`--${name} must be a number in ${min}..${max}`);
-  return n;
-}
+const OPTIONS: OptionSpecs = {
+  devices: { type: "string" },
+  kind: { type: "string" },
+  oob: { type: "string" },
+  action: { type: "string" },
+  size: { type: "string" },
+  alg: { type: "string" },
+  "oob-pubkey": { type: "boolean" },
+  loss: { type: "string" },
+  duplicate: { type: "string" },
+  delay: { type: "string" },
+  seed: { type: "string" },
+  policy: { type: "string" },
+  "ecdh-ms": { type: "string" },
+  silent: { type: "string" },
+  "beacon-interval": { type: "string" },
+  limit: { type: "string" },
+  realtime: { type: "boolean" },
+  runtime: { type: "string" },
+  led: { type: "boolean" },
+  pcap: { type: "string" },
+  json: { type: "boolean" },
+  verbose: { type: "boolean" },
+};
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        devices: { type: "string" },
-        kind: { type: "string" },
-        oob: { type: "string" },
-        action: { type: "string" },
-        size: { type: "string" },
-        alg: { type: "string" },
-        "oob-pubkey": { type: "boolean" },
-        loss: { type: "string" },
-        duplicate: { type: "string" },
-        delay: { type: "string" },
-        seed: { type: "string" },
-        policy: { type: "string" },
-        "ecdh-ms": { type: "string" },
-        silent: { type: "string" },
-        "beacon-interval": { type: "string" },
-        limit: { type: "string" },
-        realtime: { type: "boolean" },
-        runtime: { type: "string" },
-        led: { type: "boolean" },
-        pcap: { type: "string" },
-        json: { type: "boolean" },
-        verbose: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
+  const args = parseArgs(process.argv.slice(2), OPTIONS);
+  const values = args.values as Record<string, string | undefined> & Record<"oob-pubkey" | "realtime" | "led" | "json" | "verbose" | "help", boolean | undefined>;
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return;
   }
-  const devices = num(values.devices, "devices", 3, 0, 1000);
-  const kind = values.kind ?? "mixed";
-  if (!["light", "switch", "mixed"].includes(kind)) fail("--kind must be light, switch or mixed");
-  const oob = (values.oob ?? "none") as OobChoice;
-  if (!["none", "static", "output", "input"].includes(oob)) fail("--oob must be none, static, output or input");
-  const alg = (values.alg ?? "hmac") as AlgChoice;
-  if (!["cmac", "hmac"].includes(alg)) fail("--alg must be cmac or hmac");
-  if (values.action && oob !== "output" && oob !== "input") fail("--action needs --oob output or --oob input");
-  if (values.action && !(oob === "output" ? OUTPUT_ACTIONS : INPUT_ACTIONS)[values.action]?.toString()) fail(`unknown ${oob} action "${values.action}"`);
-  const loss = num(values.loss, "loss", 0, 0, 1);
-  const duplicate = num(values.duplicate, "duplicate", loss / 2, 0, 1);
-  const delayMs = num(values.delay, "delay", 0, 0, 10_000);
-  const seed = num(values.seed, "seed", 1, 0, 2 ** 31);
-  const policy = values.policy ?? "adaptive";
-  if (!retransmitPolicies[policy]) fail(`unknown policy "${policy}"`);
-  let runtime = values.runtime ?? "xs";
-  if (runtime !== "node" && runtime !== "xs") fail("--runtime must be xs or node");
+  const devices = int(args, "devices", 3, 1, 1000);
+  const kind = choice(args, "kind", ["light", "switch", "mixed"], "mixed");
+  const oob: OobChoice = choice(args, "oob", ["none", "static", "output", "input"], "none");
+  const alg: AlgChoice = choice(args, "alg", ["cmac", "hmac"], "hmac");
+  if (values.action && oob !== "output" && oob !== "input") throw new UsageError("--action needs --oob output or --oob input");
+  if (values.size && oob !== "output" && oob !== "input") throw new UsageError("--size needs --oob output or --oob input");
+  if (values.action) choice(args, "action", Object.keys(oob === "output" ? OUTPUT_ACTIONS : INPUT_ACTIONS), "");
+  const size = values.size ? int(args, "size", 1, 1, 8) : undefined;
+  const loss = num(args, "loss", 0, 0, 1);
+  const duplicate = num(args, "duplicate", loss / 2, 0, 1);
+  const delayMs = num(args, "delay", 0, 0, 10_000);
+  const seed = int(args, "seed", 1, 0, 2 ** 31);
+  const policy = choice(args, "policy", Object.keys(retransmitPolicies), "adaptive");
+  const ecdhComputeMs = num(args, "ecdh-ms", 30, 0, 60_000);
+  const silent = int(args, "silent", 0, 0, 100);
+  const beaconIntervalMs = num(args, "beacon-interval", 1000, 20, 60_000);
+  const limitMs = num(args, "limit", 600, 1, 86_400) * 1000;
+  let runtime = choice(args, "runtime", ["xs", "node"], "xs");
   let xs: NetworkOptions["xs"];
   let storageDir: string | undefined;
   if (runtime === "xs") {
     const missing = await xsAvailable();
     if (missing) {
-      if (values.runtime === "xs") fail(`--runtime xs: ${missing}`);
+      if (values.runtime === "xs") throw new OperationError(`--runtime xs: ${missing}`);
       process.stderr.write(`sim: the XS runtime cannot be built here (${missing}): running the devices on node\n`);
       runtime = "node";
     } else {
@@ -136,49 +123,42 @@ async function main(): Promise<void> {
   }
   const json = !!values.json;
 
+  // The UUIDs whose Unprovisioned Device beacon the provisioner heard (to say why a device was never provisioned).
+  const heard = new Set<string>();
   const provOptions: ProvisionerOptions = {
     oob,
     alg,
     ...(values.action ? { action: values.action } : {}),
-    ...(values.size ? { size: num(values.size, "size", 1, 1, 8) } : {}),
+    ...(size !== undefined ? { size } : {}),
     oobPublicKey: !!values["oob-pubkey"],
-    ...(values.verbose
-      ? {
-          onEvent: (e, t) => {
-            if (e.type === "unprovisioned-received") return;
-            const who = "ctx" in e ? e.ctx.uuid.slice(0, 4).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "") : "";
-            process.stderr.write(`${(t / 1000).toFixed(3).padStart(9)}s provisioner ${who} ${e.type}${e.type === "failed" ? " " + errorCodeName(e.code) : ""}${e.type === "link-closed" ? " " + e.reason : ""}\n`);
-          },
-        }
-      : {}),
+    onEvent: (e, t) => {
+      if (e.type === "unprovisioned-received") heard.add(bytesToHex(e.uuid));
+      else if (values.verbose) {
+        const who = "ctx" in e ? e.ctx.uuid.slice(0, 4).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "") : "";
+        process.stderr.write(`${(t / 1000).toFixed(3).padStart(9)}s provisioner ${who} ${e.type}${e.type === "failed" ? " " + errorCodeName(e.code) : ""}${e.type === "link-closed" ? " " + e.reason : ""}\n`);
+      }
+    },
   };
   const logger: Logger | undefined = values.verbose
     ? { log: (level, tag, message) => (level !== "debug" ? process.stderr.write(`[${level}] ${tag}: ${message}\n`) : undefined) }
     : undefined;
 
-  let net: SimNetwork;
-  try {
-    net = new SimNetwork({
+  const net = new SimNetwork({
       seed,
       mode: values.realtime ? "real" : "virtual",
       link: { loss, duplicate, delayMs },
       ...(values.pcap ? { pcapPath: values.pcap } : {}),
-      ecdhComputeMs: num(values["ecdh-ms"], "ecdh-ms", 30, 0, 60_000),
-      policy,
-      ...(logger ? { logger } : {}),
-      runtime: runtime as "node" | "xs",
-      ...(xs ? { xs } : {}),
-    });
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
+    ecdhComputeMs,
+    policy,
+    ...(logger ? { logger } : {}),
+    runtime,
+    ...(xs ? { xs } : {}),
+  });
   const caps = capabilitiesFor(provOptions);
-  const beaconIntervalMs = num(values["beacon-interval"], "beacon-interval", 1000, 20, 60_000);
   for (let i = 0; i < devices; i++) {
     const k = kind === "mixed" ? (i % 2 ? "switch" : "light") : (kind as "light" | "switch");
     net.addDevice({ name: `${k}-${i + 1}`, kind: k, capabilities: caps, staticOob: oob === "static", oobPublicKey: !!values["oob-pubkey"], beaconIntervalMs });
   }
-  const silent = num(values.silent, "silent", 0, 0, 100);
   for (let i = 0; i < silent; i++) net.addDevice({ name: `silent-${i + 1}`, silent: true, beaconIntervalMs });
   net.addProvisioner(provOptions);
   if (values.led) {
@@ -192,9 +172,8 @@ async function main(): Promise<void> {
     throw e;
   }
   net.start();
-  const limitMs = num(values.limit, "limit", 600, 1, 86_400) * 1000;
   await net.run(limitMs);
-  const results = net.results();
+  const results = net.results().map((r) => explain(r, heard, limitMs));
   await net.close();
   if (storageDir) rmSync(storageDir, { recursive: true, force: true });
 
@@ -204,9 +183,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `simulated ${results.length} device(s) on the ${runtime === "xs" ? "XS runtime" : "Node runtime"}: oob=${oob}${values.action ? "/" + values.action : ""} alg=${alg}${values["oob-pubkey"] ? " oob-pubkey" : ""} loss=${loss} policy=${policy} seed=${seed}\n`,
     );
-    process.stdout.write("device        uuid                              address  result       time      \n");
+    process.stdout.write("device        uuid                              address  result       time\n");
     for (const r of results) {
-      const result = r.provisioned ? "provisioned" : r.failureCode !== null ? `failed:${errorCodeName(r.failureCode)}` : `closed:${r.closeReason ?? "never"}`;
+      const result = r.provisioned ? "provisioned" : r.failureCode !== null ? `failed:${errorCodeName(r.failureCode)}` : r.closeReason ? `closed:${r.closeReason}` : (r.reason ?? "-");
       process.stdout.write(
         `${r.name.padEnd(13)} ${r.uuid} ${r.address !== null ? "0x" + r.address.toString(16).padStart(4, "0") : "-     "}   ${result.padEnd(12)} ${r.durationMs !== null ? (r.durationMs / 1000).toFixed(3) + " s" : "-"}\n`,
       );
@@ -221,7 +200,19 @@ async function main(): Promise<void> {
   process.exitCode = ok ? 0 : 1;
 }
 
-main().catch((e) => {
-  process.stderr.write(`sim: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(1);
-});
+/**
+ * A device's result as the user sees it: an address only for a provisioned device (one that was never
+ * provisioned has none), and a reason for every device that was not provisioned.
+ */
+function explain(r: DeviceResult, heard: Set<string>, limitMs: number): DeviceResult & { reason: string | null } {
+  let reason: string | null = null;
+  if (!r.provisioned) {
+    if (r.failureCode !== null) reason = `provisioning failed: ${errorCodeName(r.failureCode)} (${r.failureReason ?? ""})`;
+    else if (r.closeReason !== null) reason = `the link closed: ${r.closeReason}`;
+    else if (!heard.has(r.uuid)) reason = `no Unprovisioned Device beacon was heard in ${limitMs / 1000} s`;
+    else reason = `not finished in ${limitMs / 1000} s`;
+  }
+  return { ...r, address: r.provisioned ? r.address : null, reason };
+}
+
+runMain("sim", HINT, main);

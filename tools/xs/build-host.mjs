@@ -80,7 +80,16 @@ function run(cmd, args, verbose) {
 async function compileAll(cc, units, verbose, quiet) {
   const todo = units.filter((u) => !upToDate(u.obj, u.obj.replace(/\.o$/, ".d"), u.source));
   let next = 0;
+  let done = 0;
   let failure = null;
+  // Quiet builds (the simulator's, the tests') still say what is built and how far it is: the first build
+  // compiles the whole engine, 25-50 s on two cores.
+  const progress = quiet && !verbose && todo.length > 0;
+  const tty = process.stderr.isTTY;
+  if (progress) {
+    process.stderr.write(`xs: building the XS runtime (engine, bytecode compiler, natives): ${todo.length} C file(s) to compile${todo.length > 20 ? ", about 25-50 s the first time" : ""}\n`);
+  }
+  const step = Math.max(1, Math.ceil(todo.length / 5));
   const worker = async () => {
     while (next < todo.length && !failure) {
       const u = todo[next++];
@@ -90,6 +99,9 @@ async function compileAll(cc, units, verbose, quiet) {
       const { code, err } = await run(cc, args, verbose);
       if (err) process.stderr.write(err);
       if (code !== 0) failure = new Error(`compiling ${u.source} failed`);
+      done++;
+      if (progress && tty) process.stderr.write(`\rxs: compiled ${done}/${todo.length}${done === todo.length ? "\n" : ""}`);
+      else if (progress && (done % step === 0 || done === todo.length)) process.stderr.write(`xs: compiled ${done}/${todo.length}\n`);
     }
   };
   await Promise.all([worker(), worker()]);
