@@ -182,21 +182,22 @@ export class XsDevice {
   }
 
   /**
-   * The person presses the button at hub time `at` (ms); `count` times, `periodMs` apart, for an Input OOB Push.
-   * One line whatever the count (the board keeps a run of presses as one pending command), so every count the
-   * provisioner can pick (1 .. 10^8 - 1) reaches the device whole.
+   * The person presses the button at hub time `at` (ms; absent: as soon as the device reads it); `count` times,
+   * `periodMs` apart, for an Input OOB Push. One line whatever the count (the board keeps a run of presses as one
+   * pending command), so every count the provisioner can pick (1 .. 10^8 - 1) reaches the device whole.
    */
-  pressButton(at: number, count = 1, periodMs = 150): void {
+  pressButton(at?: number, count = 1, periodMs = 150): void {
     if (!Number.isInteger(count) || count < 1 || count > 99_999_999) throw new RangeError(`press count ${count} out of 1..99999999`);
     if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`press period ${periodMs} must be a finite number > 0`);
-    this.write(count === 1 ? `button @${at}\n` : `button ${count}/${periodMs} @${at}\n`);
+    const when = at === undefined ? "" : ` @${at}`;
+    this.write(count === 1 ? `button${when}\n` : `button ${count}/${periodMs}${when}\n`);
   }
 
-  /** The person enters an Input OOB value at hub time `at` (ms). */
-  enterInput(value: number | string, at: number): void {
+  /** The person enters an Input OOB value at hub time `at` (ms; absent: as soon as the device reads it). */
+  enterInput(value: number | string, at?: number): void {
     const text = String(value);
     if (!/^[A-Za-z0-9]{1,64}$/.test(text)) throw new RangeError(`input value "${text}" has characters a keypad does not`);
-    this.write(`input ${text} @${at}\n`);
+    this.write(`input ${text}${at === undefined ? "" : ` @${at}`}\n`);
   }
 
   /** Ends the process (SIGTERM) if it is still running. */
