@@ -106,7 +106,9 @@ export class CdbLock {
         process.once("exit", () => lock.release());
         return lock;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new LockedError(`cannot lock ${dbPath}: ${(e as Error).message}`);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT") throw new CdbError("", `${dbPath} does not exist: create a network with \`meshprov init --db ${dbPath}\``);
+        if (code !== "EEXIST") throw new LockedError(`cannot lock ${dbPath}: ${(e as Error).message}`);
       }
       let pid = NaN;
       try {

@@ -7,7 +7,7 @@ import { dirname } from "node:path";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { CdbError, checkCdb, exportForm, findNode, newNetwork, parseAddress, removeNode } from "../cdb/cdb.js";
 import type { Cdb, CdbNode } from "../cdb/cdb.js";
-import { CdbLock, readCdb, withCdb, writeCdb, writeFileAtomic } from "../cdb/store.js";
+import { CdbLock, LockedError, readCdb, withCdb, writeCdb, writeFileAtomic } from "../cdb/store.js";
 import { OperationError, UsageError, flag, int, str } from "./args.js";
 import type { Parsed } from "./args.js";
 import { dbPath } from "./common.js";
@@ -31,7 +31,7 @@ const say = (text: string): void => void process.stdout.write(text + "\n");
 
 /** Database problems are failed operations (exit 1) with the file and field named. */
 export function dbFailure(e: unknown): never {
-  if (e instanceof CdbError) throw new OperationError(e.message);
+  if (e instanceof CdbError || e instanceof LockedError) throw new OperationError(e.message);
   throw e;
 }
 

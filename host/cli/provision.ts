@@ -222,7 +222,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   try {
     lock = CdbLock.acquire(path);
   } catch (e) {
-    throw new OperationError((e as Error).message);
+    dbFailure(e);
   }
   try {
     db = readCdb(path);

@@ -1,0 +1,62 @@
+/**
+ * The verbs of meshprov (host/cli/meshprov.ts). A verb is an entry of VERBS: its usage, options, positional
+ * arguments and function. The Configuration Client's verbs (config, onoff) join here when the node stack's
+ * Configuration Client lands.
+ */
+import type { OptionSpecs, Parsed } from "./args.js";
+import { HUB_OPTIONS, HUB_USAGE, hubVerb } from "./hub.js";
+import { DEVICE_OPTIONS, DEVICE_USAGE, deviceVerb } from "./device.js";
+import { EXPORT_USAGE, IMPORT_USAGE, INIT_USAGE, NODES_USAGE, REMOVE_USAGE, exportVerb, importVerb, initVerb, nodesVerb, removeVerb } from "./db-verbs.js";
+import { PROVISION_USAGE, SCAN_USAGE, provisionVerb, scanVerb } from "./provision.js";
+
+interface Verb {
+  summary: string;
+  usage: string;
+  options: OptionSpecs;
+  positionals: number;
+  run(p: Parsed): Promise<void>;
+}
+
+const DB = { db: { type: "string" } } as const;
+
+export const VERBS: Record<string, Verb> = {
+  hub: { summary: "run the simulated air for devices and provisioners in other processes", usage: HUB_USAGE, options: HUB_OPTIONS, positionals: 0, run: hubVerb },
+  device: { summary: "run one simulated device (light or switch) on a hub", usage: DEVICE_USAGE, options: DEVICE_OPTIONS, positionals: 0, run: deviceVerb },
+  init: { summary: "create a network (keys, IV Index, this provisioner's ranges)", usage: INIT_USAGE, options: { ...DB, name: { type: "string" }, "iv-index": { type: "string" }, "show-keys": { type: "boolean" } }, positionals: 0, run: initVerb },
+  scan: { summary: "list the unprovisioned devices heard", usage: SCAN_USAGE, options: { air: { type: "string" }, timeout: { type: "string" }, json: { type: "boolean" } }, positionals: 0, run: scanVerb },
+  provision: {
+    summary: "provision a device (or --all) and store it in the database",
+    usage: PROVISION_USAGE,
+    options: {
+      ...DB,
+      air: { type: "string" },
+      oob: { type: "string" },
+      action: { type: "string" },
+      size: { type: "string" },
+      alg: { type: "string" },
+      static: { type: "string" },
+      auth: { type: "string" },
+      timeout: { type: "string" },
+      all: { type: "boolean" },
+      links: { type: "string" },
+      attempts: { type: "string" },
+      attention: { type: "string" },
+      json: { type: "boolean" },
+    },
+    positionals: 1,
+    run: provisionVerb,
+  },
+  nodes: { summary: "list the nodes of the database", usage: NODES_USAGE, options: { ...DB, json: { type: "boolean" }, "show-keys": { type: "boolean" } }, positionals: 0, run: nodesVerb },
+  remove: { summary: "remove a node from the database", usage: REMOVE_USAGE, options: DB, positionals: 1, run: removeVerb },
+  export: { summary: "write the network as a Mesh Configuration Database file", usage: EXPORT_USAGE, options: DB, positionals: 1, run: exportVerb },
+  import: { summary: "take a Mesh Configuration Database file as this provisioner's database", usage: IMPORT_USAGE, options: { ...DB, replace: { type: "boolean" } }, positionals: 1, run: importVerb },
+};
+
+export const USAGE = `usage: meshprov VERB [options]     (meshprov VERB --help for its options)
+${Object.entries(VERBS)
+  .map(([name, v]) => `  ${name.padEnd(10)} ${v.summary}`)
+  .join("\n")}
+The database: --db FILE, else $MESHPROV_DB, else ~/.config/meshprov/mesh-cdb.json.
+Three terminals:  meshprov hub  |  meshprov device --air tcp:127.0.0.1:7000 --kind light
+                  meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000`;
+
