@@ -72,6 +72,37 @@ describe("meshprov on a virtual hub: static OOB, a Node device and an XS device"
   });
 });
 
+describe("meshprov provision --all on a virtual hub", () => {
+  test("every device heard is provisioned, 2 links at once, each stored once with its own address", async () => {
+    const { dir, done } = tempDir();
+    const db = join(dir, "db.json");
+    const { hub, air } = await startHub(["--virtual"]);
+    const procs: Proc[] = [hub];
+    try {
+      assert.equal((await meshprov(["init", "--db", db])).code, 0);
+      const uuids: string[] = [];
+      for (const kind of ["light", "switch", "light"]) {
+        const d = await startDevice(air, ["--kind", kind, "--oob", "none"]);
+        procs.push(d.dev);
+        uuids.push(d.uuid);
+      }
+      const r = await meshprov(["provision", "--all", "--links", "2", "--air", air, "--db", db, "--oob", "none", "--timeout", "5", "--json"]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+      const results = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((x) => "ok" in x);
+      assert.deepEqual(results.map((x) => x.uuid).sort(), [...uuids].sort());
+      assert.ok(results.every((x) => x.ok && x.attempts === 1));
+      assert.deepEqual(results.map((x) => x.address).sort(), ["0x0002", "0x0003", "0x0004"]);
+      const nodes = (await meshprov(["nodes", "--db", db, "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual(nodes.map((n) => n.UUID).sort(), [...uuids].sort());
+      assert.ok(nodes.every((n) => n.security === "insecure"), "No OOB: insecure");
+    } finally {
+      for (const p of procs.reverse()) p.kill();
+      await Promise.all(procs.map((p) => p.exited));
+      done();
+    }
+  });
+});
+
 describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-C, a second writer", { concurrency: true }, () => {
   test("output OOB answered at the prompt; input OOB entered on the device; a wrong --auth fails cleanly", async () => {
     const { dir, done } = tempDir();

@@ -420,3 +420,29 @@ export function findNode(db: Cdb, ref: string): CdbNode | undefined {
   }
   return db.nodes.find((n) => n.name === r);
 }
+
+/**
+ * Addresses for provisioning links in flight (host/cli/engine.ts AddressPlan). The Provisioning Data, with the
+ * address, is fixed when the link opens, before Capabilities tell the element count (until the provisioner
+ * allocates after Capabilities, issue 8): each link holds `size` addresses from allocateUnicast (the most
+ * elements seen so far, at first 1) until its node is stored or it fails, so links at once never share one; a
+ * device with more elements makes the engine open its link again with `expect()`ed room.
+ */
+export function reservingPlan(db: Cdb, provisioner: CdbProvisioner) {
+  const held = new Map<number, number>();
+  let size = 1;
+  return {
+    reserve(): { address: number; size: number } | null {
+      const a = allocateUnicast(db, provisioner, size, [...held].map(([lo, k]): [number, number] => [lo, lo + k - 1]));
+      if (a === null) return null;
+      held.set(a, size);
+      return { address: a, size };
+    },
+    release(address: number): void {
+      held.delete(address);
+    },
+    expect(elements: number): void {
+      size = Math.max(size, elements);
+    },
+  };
+}

@@ -56,6 +56,8 @@ export interface AddressPlan {
   /** Reserve addresses for a device whose element count is not known yet; null when none are left. */
   reserve(): { address: number; size: number } | null;
   release(address: number): void;
+  /** A device has `elements` elements: reserve at least that many from now on. */
+  expect(elements: number): void;
 }
 
 export interface EngineOptions {
@@ -107,6 +109,8 @@ interface Active {
   /** The person was asked (a prompt, or a value to enter): a failure then is not the air's, so no retry. */
   askedPerson: boolean;
   failedByPeer?: boolean;
+  /** Closed to be opened again at once (more elements than reserved). */
+  again?: boolean;
   completed?: { deviceKey: Bytes; elements: number };
   failure?: string;
   abortReason?: string;
@@ -139,6 +143,10 @@ export class ProvisionerEngine {
         return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
       },
       ...(o.logger ? { logger: o.logger } : {}),
+      // Several links share this one radio, which sends one advertisement after the other: with more than one
+      // link, each segment goes out once per (re)transmission instead of twice, so the radio's time goes to
+      // other links' PDUs rather than to copies (a lost segment costs that link one retransmission).
+      ...(this.maxLinks > 1 ? { segmentAdv: { count: 1, intervalMs: 20 }, linkOpenAdv: { count: 1, intervalMs: 20 } } : {}),
     });
     this.prov = new Provisioning({
       crypto: o.crypto,
@@ -275,7 +283,15 @@ export class ProvisionerEngine {
         const c = e.capabilities;
         this.phase(a, "capabilities", describeCapabilities(c));
         if (c.numberOfElements > a.reserved) {
-          this.abortOne(a, `the device has ${c.numberOfElements} elements; meshprov reserves ${a.reserved} addresses per device before Capabilities`);
+          // The Provisioning Data (its address) was fixed when the link opened: close this link and open a new
+          // one at once with room for the elements (not counted as an attempt).
+          this.o.plan.expect(c.numberOfElements);
+          a.again = true;
+          a.entry.attempts--;
+          if (a.link && !a.closing) {
+            a.closing = true;
+            a.link.close(LinkCloseReason.Fail);
+          }
           return;
         }
         const choice = chooseOob(c, {
@@ -364,6 +380,11 @@ export class ProvisionerEngine {
       this.o.plan.release(a.address);
     } else {
       this.o.plan.release(a.address);
+      if (a.again) {
+        this.queue.unshift(entry);
+        this.pump();
+        return;
+      }
       if (closeReason === "timeout") this.window = Math.max(1, Math.floor(this.window / 2));
       entry.reason = a.abortReason ?? a.failure ?? (closeReason === "timeout" ? "the device stopped answering (link timeout)" : `the link closed (${closeReason})`);
       // Retry what the air may have caused (a link that timed out or closed), not a refusal by the device or the

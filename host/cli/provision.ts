@@ -11,15 +11,15 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { INPUT_ACTIONS, OUTPUT_ACTIONS } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
-import { addNode, addressesFree, allocateUnicast, bytesOf, uuidString } from "../cdb/cdb.js";
-import type { Cdb, CdbProvisioner } from "../cdb/cdb.js";
+import { addNode, addressesFree, bytesOf, reservingPlan, uuidString } from "../cdb/cdb.js";
+import type { Cdb } from "../cdb/cdb.js";
 import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
 import { airOption, dbPath, joinAir, radioName } from "./common.js";
 import { dbFailure } from "./db-verbs.js";
 import { INPUT_NAMES, MAX_LINKS, OUTPUT_NAMES, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
-import type { AddressPlan, AuthAgent, Outcome, Phase } from "./engine.js";
+import type { AuthAgent, Outcome, Phase } from "./engine.js";
 
 export const SCAN_USAGE = `usage: meshprov scan --air ADDR [--timeout S] [--json]
 Lists the Unprovisioned Device beacons heard for S seconds (default 10): UUID, OOB information, URI hash, RSSI.`;
@@ -88,7 +88,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
     ivIndex: 0,
     oob: "none",
     alg: "auto",
-    plan: { reserve: () => null, release: () => {} },
+    plan: { reserve: () => null, release: () => {}, expect: () => {} },
     auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
     onBeacon: (uuid, oobInfo, uriHash, rssi) => {
       const key = bytesToHex(uuid);
@@ -169,29 +169,6 @@ class TerminalPerson implements AuthAgent {
   }
 }
 
-/** Reserve this many addresses for a device until its Capabilities say how many elements it has. */
-const RESERVE = 8;
-
-/** Addresses from the database (allocateUnicast), with the links in flight holding their reservations. */
-function cdbPlan(db: Cdb, prov: CdbProvisioner): AddressPlan {
-  const held = new Map<number, number>();
-  return {
-    reserve() {
-      for (const size of [RESERVE, 1]) {
-        const a = allocateUnicast(db, prov, size, [...held].map(([lo, n]) => [lo, lo + n - 1]));
-        if (a !== null) {
-          held.set(a, size);
-          return { address: a, size };
-        }
-      }
-      return null;
-    },
-    release(a) {
-      held.delete(a);
-    },
-  };
-}
-
 export async function provisionVerb(p: Parsed): Promise<void> {
   const all = flag(p, "all");
   const uuidArg = p.positionals[0];
@@ -261,7 +238,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
       attentionDuration: attention,
       links: all ? links : 1,
       attempts,
-      plan: cdbPlan(db, prov),
+      plan: reservingPlan(db, prov),
       auth: person,
       onPhase: phaseLine,
       onBeacon: (u) => {
