@@ -4,9 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SimNetwork } from "../../host/network.js";
-import { ProvisionerEngine } from "../../host/cli/engine.js";
-import type { Outcome } from "../../host/cli/engine.js";
-import { addNode, bytesOf, newNetwork, reservingPlan } from "../../host/cdb/cdb.js";
+import { simProvisioner } from "../../host/cli/sim-provisioner.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
 
 const NO_OOB = { outputOobAction: 0, outputOobSize: 0, inputOobAction: 0, inputOobSize: 0 };
@@ -15,8 +13,6 @@ function world(devices: number, silent: number, links: number) {
   const net = new SimNetwork({ seed: 5, ecdhComputeMs: 30 });
   for (let i = 0; i < devices; i++) net.addDevice({ name: `d${i}`, capabilities: NO_OOB });
   for (let i = 0; i < silent; i++) net.addDevice({ name: `silent${i}`, silent: true });
-  const db = newNetwork({ random: (n) => net.crypto.randomBytes(n) });
-  const outcomes: Outcome[] = [];
   let active = 0;
   let maxActive = 0;
   const linkIds: number[] = [];
@@ -27,28 +23,13 @@ function world(devices: number, silent: number, links: number) {
       if (!linkIds.includes(id)) linkIds.push(id);
     }
   });
-  const noPerson = () => Promise.reject(new Error("no person"));
-  const engine = new ProvisionerEngine({
-    radio: net.hub.createRadio("provisioner"),
-    clock: net.clock,
-    crypto: net.crypto,
-    netKey: bytesOf(db.netKeys[0]!.key),
-    netKeyIndex: 0,
-    ivIndex: 0,
-    oob: "none",
-    alg: "auto",
+  const { db, engine, outcomes } = simProvisioner(net, {
     links,
-    plan: reservingPlan(db, db.provisioners[0]!),
-    auth: { staticValue: noPerson, deviceOutput: noPerson, showInput: () => {} },
     onPhase: (_u, phase, detail) => {
       if (phase === "link" && detail === "open") maxActive = Math.max(maxActive, ++active);
     },
     onOutcome: (o) => {
-      if (o.ok) {
-        active--;
-        addNode(db, { uuid: o.uuid, unicastAddress: o.unicastAddress!, elements: o.elements!, deviceKey: o.deviceKey!, security: o.security!, netKeyIndex: 0 });
-      }
-      outcomes.push(o);
+      if (o.ok) active--;
     },
   });
   return { net, db, engine, outcomes, linkIds, maxActive: () => maxActive };
@@ -88,26 +69,7 @@ test("devices of 3 elements among devices of 1: each gets its own addresses, non
   const net = new SimNetwork({ seed: 9, ecdhComputeMs: 30 });
   const counts = [1, 3, 1, 3, 1];
   counts.forEach((n, i) => net.addDevice({ name: `d${i}`, capabilities: { ...NO_OOB, numberOfElements: n } }));
-  const db = newNetwork({ random: (k) => net.crypto.randomBytes(k) });
-  const outcomes: Outcome[] = [];
-  const noPerson = () => Promise.reject(new Error("no person"));
-  const engine = new ProvisionerEngine({
-    radio: net.hub.createRadio("provisioner"),
-    clock: net.clock,
-    crypto: net.crypto,
-    netKey: bytesOf(db.netKeys[0]!.key),
-    netKeyIndex: 0,
-    ivIndex: 0,
-    oob: "none",
-    alg: "auto",
-    links: 4,
-    plan: reservingPlan(db, db.provisioners[0]!),
-    auth: { staticValue: noPerson, deviceOutput: noPerson, showInput: () => {} },
-    onOutcome: (o) => {
-      if (o.ok) addNode(db, { uuid: o.uuid, unicastAddress: o.unicastAddress!, elements: o.elements!, deviceKey: o.deviceKey!, security: o.security!, netKeyIndex: 0 });
-      outcomes.push(o);
-    },
-  });
+  const { engine, outcomes } = simProvisioner(net, { links: 4 });
   net.start();
   engine.all();
   await net.hub.runWhile(() => outcomes.length < counts.length, 300_000);

@@ -99,3 +99,17 @@ export function tempDir(): { dir: string; done: () => void } {
 export function usageLines(r: { code: number | null; stderr: string }): string[] {
   return r.stderr.trim().split("\n");
 }
+
+/** A hub (with `hubArgs`), a temporary directory with db = DIR/db.json, and the processes to end afterwards. */
+export async function scene(hubArgs: string[], body: (s: { dir: string; db: string; air: string; procs: Proc[] }) => Promise<void>): Promise<void> {
+  const { dir, done } = tempDir();
+  const { hub, air } = await startHub(hubArgs);
+  const procs: Proc[] = [hub];
+  try {
+    await body({ dir, db: join(dir, "db.json"), air, procs });
+  } finally {
+    for (const p of procs.reverse()) p.kill();
+    await Promise.all(procs.map((p) => p.exited));
+    done();
+  }
+}

@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Proc, meshprov, startDevice, startHub, tempDir } from "./helpers.js";
+import { Proc, meshprov, scene, startDevice } from "./helpers.js";
 import { schemaErrors } from "../../host/cdb/cdb.js";
 import { xsAvailable } from "../../host/xs-device.js";
 
@@ -19,11 +19,7 @@ function assertPhases(stdout: string, uuid: string): void {
 
 describe("meshprov on a virtual hub: static OOB, a Node device and an XS device", { concurrency: true }, () => {
   test("provision both with --auth / --static, list them, export a file the schema accepts", async (t) => {
-    const { dir, done } = tempDir();
-    const db = join(dir, "db.json");
-    const { hub, air } = await startHub(["--virtual"]);
-    const procs: Proc[] = [hub];
-    try {
+    await scene(["--virtual"], async ({ dir, db, air, procs }) => {
       assert.equal((await meshprov(["init", "--db", db])).code, 0);
       const light = await startDevice(air, ["--kind", "light", "--static", STATIC, "--storage", join(dir, "light.json")]);
       procs.push(light.dev);
@@ -64,21 +60,13 @@ describe("meshprov on a virtual hub: static OOB, a Node device and an XS device"
       assert.deepEqual(schemaErrors(doc), []);
       assert.equal(doc.ivIndex, undefined, "the export has no non-profile field");
       assert.equal(doc.nodes.length, xsMissing ? 2 : 3, "the provisioner and the devices");
-    } finally {
-      for (const p of procs.reverse()) p.kill();
-      await Promise.all(procs.map((p) => p.exited));
-      done();
-    }
+    });
   });
 });
 
 describe("meshprov provision --all on a virtual hub", () => {
   test("every device heard is provisioned, 2 links at once, each stored once with its own address", async () => {
-    const { dir, done } = tempDir();
-    const db = join(dir, "db.json");
-    const { hub, air } = await startHub(["--virtual"]);
-    const procs: Proc[] = [hub];
-    try {
+    await scene(["--virtual"], async ({ dir, db, air, procs }) => {
       assert.equal((await meshprov(["init", "--db", db])).code, 0);
       const uuids: string[] = [];
       for (const kind of ["light", "switch", "light"]) {
@@ -95,21 +83,13 @@ describe("meshprov provision --all on a virtual hub", () => {
       const nodes = (await meshprov(["nodes", "--db", db, "--json"])).stdout.trim().split("\n").map((l) => JSON.parse(l));
       assert.deepEqual(nodes.map((n) => n.UUID).sort(), [...uuids].sort());
       assert.ok(nodes.every((n) => n.security === "insecure"), "No OOB: insecure");
-    } finally {
-      for (const p of procs.reverse()) p.kill();
-      await Promise.all(procs.map((p) => p.exited));
-      done();
-    }
+    });
   });
 });
 
 describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-C, a second writer", { concurrency: true }, () => {
   test("output OOB answered at the prompt; input OOB entered on the device; a wrong --auth fails cleanly", async () => {
-    const { dir, done } = tempDir();
-    const db = join(dir, "db.json");
-    const { hub, air } = await startHub();
-    const procs: Proc[] = [hub];
-    try {
+    await scene([], async ({ dir, db, air, procs }) => {
       assert.equal((await meshprov(["init", "--db", db])).code, 0);
       // Output OOB (the light blinks a number, the person types it at the prompt)
       const light = await startDevice(air, ["--kind", "light"]);
@@ -154,19 +134,11 @@ describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-
       assert.equal(bad.code, 1, bad.stderr + bad.stdout);
       assert.match(bad.stderr, /^meshprov: [0-9A-F-]{36} was not provisioned: Confirmation Failed/m);
       assert.equal(readFileSync(db, "utf8"), before);
-    } finally {
-      for (const p of procs.reverse()) p.kill();
-      await Promise.all(procs.map((p) => p.exited));
-      done();
-    }
+    });
   });
 
   test("Ctrl-C while the provisioner waits for the person: the link is closed, the database untouched; meanwhile a second writer is refused", async () => {
-    const { dir, done } = tempDir();
-    const db = join(dir, "db.json");
-    const { hub, air } = await startHub();
-    const procs: Proc[] = [hub];
-    try {
+    await scene([], async ({ dir, db, air, procs }) => {
       assert.equal((await meshprov(["init", "--db", db])).code, 0);
       const light = await startDevice(air, ["--kind", "light"]);
       procs.push(light.dev);
@@ -184,10 +156,6 @@ describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-
       await light.dev.wait(/link closed: error/, 10_000);
       assert.deepEqual(readFileSync(db), before);
       assert.equal(existsSync(db + ".lock"), false, "the lock is released");
-    } finally {
-      for (const x of procs.reverse()) x.kill();
-      await Promise.all(procs.map((x) => x.exited));
-      done();
-    }
+    });
   });
 });
