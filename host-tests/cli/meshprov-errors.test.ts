@@ -3,7 +3,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { meshprov, startHub, tempDir } from "./helpers.js";
+import { Proc, meshprov, startHub, tempDir } from "./helpers.js";
+import { existsSync } from "node:fs";
 import { VERBS } from "../../host/cli/verbs.js";
 
 const U = "00112233445566778899aabbccddeeff";
@@ -85,6 +86,19 @@ describe("meshprov: user mistakes and failed operations", { concurrency: 4 }, ()
       hub.kill();
       await hub.exited;
     }
+  });
+
+  test("the hub goes away while the provisioner waits: exit 1, one line, the lock released", async () => {
+    const d = join(dir, "db5.json");
+    assert.equal((await meshprov(["init", "--db", d])).code, 0);
+    const { hub, air } = await startHub();
+    const p = new Proc(["provision", U, "--air", air, "--db", d, "--timeout", "600"]);
+    await p.wait(/^provisioning /m);
+    hub.kill("SIGINT");
+    const end = await p.exited;
+    assert.equal(end.code, 1, p.stderr);
+    assert.equal(p.stderr, "meshprov: the hub closed the connection\n");
+    assert.equal(existsSync(d + ".lock"), false);
   });
 
   test("import: a broken file is refused naming the field; an existing database is replaced only with --replace", async () => {

@@ -28,6 +28,15 @@ describe("meshprov on a virtual hub: static OOB, a Node device and an XS device"
       assertPhases(a.stdout, light.uuid);
       assert.match(a.stdout, new RegExp(`provisioned ${light.uuid}: node 0x0002, 1 element\\(s\\), secure`));
       await light.dev.wait(/provisioned: address 0x0002/);
+      // its storage file keeps it provisioned across a restart; `reset` on its stdin forgets it
+      light.dev.kill();
+      await light.dev.exited;
+      const again = new Proc(["device", "--air", air, "--kind", "light", "--static", STATIC, "--storage", join(dir, "light.json")]);
+      procs.push(again);
+      await again.wait(/provisioned \(from storage\): address 0x0002/);
+      assert.match(again.stdout, new RegExp(`^light ${light.uuid} `), "the same UUID (derived from the storage file)");
+      again.write("reset");
+      await again.wait(/reset: unprovisioned, beaconing/);
 
       const xsMissing = await xsAvailable();
       if (xsMissing) t.diagnostic(`XS device part skipped: ${xsMissing}`);

@@ -17,6 +17,7 @@ import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
 import { airOption, dbPath, joinAir, radioName } from "./common.js";
+import type { AirClient } from "../air/client.js";
 import { dbFailure } from "./db-verbs.js";
 import { INPUT_NAMES, MAX_LINKS, OUTPUT_NAMES, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
@@ -68,9 +69,11 @@ function oobInfoWords(bits: number): string {
 
 const crypto = new NodeCryptoPrimitives();
 
-/** Wait on the hub's clock (virtual or real). */
-function after(clock: { setTimeout(cb: () => void, ms: number): unknown }, ms: number): Promise<void> {
-  return new Promise((r) => void clock.setTimeout(r, ms));
+/** Wait `ms` on the hub's clock (virtual or real); an OperationError if the hub goes away meanwhile. */
+async function after(client: AirClient, ms: number): Promise<void> {
+  let gone = false;
+  await Promise.race([new Promise<void>((r) => void client.clock.setTimeout(r, ms)), client.closed.then(() => void (gone = true))]);
+  if (gone) throw new OperationError("the hub closed the connection");
 }
 
 export async function scanVerb(p: Parsed): Promise<void> {
@@ -100,7 +103,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
   });
   engine.scan();
   if (!json) process.stderr.write(`scanning ${timeoutS} s…\n`);
-  await after(client.clock, timeoutS * 1000);
+  await after(client, timeoutS * 1000);
   await client.close();
   if (!json) say(`${seen.size} unprovisioned device(s) heard`);
 }
@@ -286,7 +289,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
       const deadline = client.clock.now() + timeoutS * 1000;
       while (outcomes.length === 0) {
         if (!engine.busy && engine.handled === 0 && client.clock.now() >= deadline) break;
-        await after(client.clock, 200);
+        await after(client, 200);
       }
       if (outcomes.length === 0) {
         await client.close();
@@ -294,7 +297,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
       }
     } else {
       engine.all();
-      while (engine.busy || client.clock.now() - lastNew < timeoutS * 1000) await after(client.clock, 200);
+      while (engine.busy || client.clock.now() - lastNew < timeoutS * 1000) await after(client, 200);
     }
     person.close();
     await client.close();
