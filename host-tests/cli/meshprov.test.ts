@@ -83,6 +83,11 @@ describe("meshprov provision --all on a virtual hub", () => {
         procs.push(d.dev);
         uuids.push(d.uuid);
       }
+      const scan = await meshprov(["scan", "--air", air, "--timeout", "3", "--json"]);
+      assert.equal(scan.code, 0, scan.stderr);
+      const heard = scan.stdout.trim().split("\n").map((l) => JSON.parse(l));
+      assert.deepEqual([...new Set(heard.map((b) => b.uuid))].sort(), [...uuids].sort());
+      assert.ok(heard.every((b) => b.oob === "none" && b.uriHash === null && b.rssi === -50), scan.stdout);
       const r = await meshprov(["provision", "--all", "--links", "2", "--air", air, "--db", db, "--oob", "none", "--timeout", "5", "--json"]);
       assert.equal(r.code, 0, r.stderr + r.stdout);
       const results = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((x) => "ok" in x);
