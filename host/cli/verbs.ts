@@ -3,6 +3,7 @@
  * arguments and function. The Configuration Client's verbs (config, onoff) join here when the node stack's
  * Configuration Client lands.
  */
+import { UsageError, parseArgs } from "./args.js";
 import type { OptionSpecs, Parsed } from "./args.js";
 import { HUB_OPTIONS, HUB_USAGE, hubVerb } from "./hub.js";
 import { DEVICE_OPTIONS, DEVICE_USAGE, deviceVerb } from "./device.js";
@@ -60,3 +61,21 @@ The database: --db FILE, else $MESHPROV_DB, else ~/.config/meshprov/mesh-cdb.jso
 Three terminals:  meshprov hub  |  meshprov device --air tcp:127.0.0.1:7000 --kind light
                   meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000`;
 
+
+/** Run `meshprov ARGV…`: the verb, its options, its --help. `named` is told the verb once it is known. */
+export async function dispatch(argv: readonly string[], named: (verb: string) => void = () => {}): Promise<void> {
+  const name = argv[0];
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const verb = VERBS[name];
+  if (!verb) throw new UsageError(name.startsWith("-") ? `a verb comes first, not "${name}"` : `unknown verb "${name}"`);
+  named(name);
+  const p = parseArgs(argv.slice(1), verb.options, verb.positionals);
+  if (p.values.help) {
+    process.stdout.write(verb.usage + "\n");
+    return;
+  }
+  await verb.run(p);
+}
