@@ -25,7 +25,8 @@ import { buildXsDevice, xsAvailable, XsDevice } from "../xs-device.js";
 import type { XsEventLine } from "../xs-device.js";
 import { OperationError, UsageError, choice, hexArg, int, str } from "./args.js";
 import type { Parsed } from "./args.js";
-import { airOption, joinAir } from "./common.js";
+import { airOption, airText, joinAir } from "./common.js";
+import { OUTPUT_VERBS } from "./engine.js";
 import { writeFileAtomic } from "../cdb/store.js";
 import { uuidString } from "../cdb/cdb.js";
 
@@ -86,7 +87,6 @@ class FileKeyStorage implements Storage {
   }
 }
 
-const OUTPUT_VERB = ["blinks", "beeps", "vibrates", "shows", "shows"];
 
 /** One line for a person per application event (Node runtime). Never a secret. */
 function describe(e: DeviceEvent): string | undefined {
@@ -96,7 +96,7 @@ function describe(e: DeviceEvent): string | undefined {
     case "attention":
       return e.on ? `attention on (${e.remaining} s): the LED blinks` : "attention off";
     case "output-request":
-      return `${OUTPUT_VERB[e.action] ?? "shows"} ${e.value}${e.action <= 2 ? " times" : ""} (give this to the provisioner)`;
+      return `${OUTPUT_VERBS[e.action] ?? "shows"} ${e.value}${e.action <= 2 ? " times" : ""} (give this to the provisioner)`;
     case "input-request":
       return e.action === InputOobAction.Push || e.action === InputOobAction.Twist
         ? "waiting for input: press the button as many times as the provisioner shows (press N)"
@@ -166,7 +166,7 @@ export async function deviceVerb(p: Parsed): Promise<void> {
   const wishes: ProvisionerOptions = oob === "default" ? {} : { oob, ...(action ? { action } : {}), ...(size !== undefined ? { size } : {}) };
   const capabilities = oob === "default" ? undefined : oob === "none" ? { outputOobAction: 0, outputOobSize: 0, inputOobAction: 0, inputOobSize: 0 } : capabilitiesFor(wishes);
 
-  say(`${kind} ${uuidString(uuid)} (${runtime} runtime${storagePath ? `, storage ${storagePath}` : ", storage in memory"}) joining ${"path" in air ? air.path : `${air.host}:${air.port}`}`);
+  say(`${kind} ${uuidString(uuid)} (${runtime} runtime${storagePath ? `, storage ${storagePath}` : ", storage in memory"}) joining ${airText(air)}`);
   if (runtime === "xs") await runXs(air, { name, kind, uuid, staticOob, capabilities, storagePath });
   else await runNode(air, { name, kind, uuid, staticOob, capabilities, storagePath });
 }
@@ -268,7 +268,7 @@ async function runXs(air: ReturnType<typeof airOption>, d: DeviceSetup): Promise
     x.onDisplay = (text) => {
       const last = x.events[x.events.length - 1];
       const action = last?.event === "output-request" ? Number(last.action) : 3;
-      say(`${OUTPUT_VERB[action] ?? "shows"} ${text}${action <= 2 ? " times" : ""} (give this to the provisioner)`);
+      say(`${OUTPUT_VERBS[action] ?? "shows"} ${text}${action <= 2 ? " times" : ""} (give this to the provisioner)`);
     };
     x.onLed = (on) => say(on ? "LED on" : "LED off");
   };

@@ -189,7 +189,7 @@ export class ProvisionerEngine {
     return this.queue.length > 0 || this.active.size > 0;
   }
 
-  /** Every device taken on so far with its state. */
+  /** How many devices were taken on so far (heard, and queued or provisioned or given up). */
   get handled(): number {
     return this.entries.size;
   }
@@ -478,6 +478,8 @@ export function describeCapabilities(c: CapabilitiesFields): string {
 }
 
 export const OUTPUT_NAMES = ["blink", "beep", "vibrate", "numeric", "alphanumeric"];
+/** What a person sees a device do for each Output OOB action (5.4.1.2, Output OOB Action field). */
+export const OUTPUT_VERBS = ["blinks", "beeps", "vibrates", "shows", "shows"];
 export const INPUT_NAMES = ["push", "twist", "numeric", "alphanumeric"];
 const actionNames = (bits: number, names: string[]): string => names.filter((_, i) => bits & (1 << i)).join("/");
 

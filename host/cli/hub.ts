@@ -4,7 +4,7 @@
  * --virtual runs virtual time as fast as its clients allow (deterministic runs, scripted clients).
  */
 import { AirHub } from "../air/hub.js";
-import { UsageError, flag, int, num, str } from "./args.js";
+import { OperationError, UsageError, flag, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
 import { airText, parseAir } from "./common.js";
 
@@ -39,7 +39,7 @@ export async function hubVerb(p: Parsed): Promise<void> {
     logger: { log: (level, tag, message) => (level === "warn" || level === "error" ? process.stderr.write(`[${tag}] ${level}: ${message}\n`) : undefined) },
   });
   const at = await hub.listen("path" in where ? { path: where.path } : { port: where.port }).catch((e: Error) => {
-    throw new UsageError(`cannot listen on ${airText(where)}: ${e.message}`);
+    throw new OperationError(`cannot listen on ${airText(where)}: ${e.message}`);
   });
   const shown = at.path !== undefined ? `unix:${at.path}` : `tcp:127.0.0.1:${at.port}`;
   process.stdout.write(`listening on ${shown} (${mode} time${loss ? `, loss ${loss}` : ""}${pcap ? `, capture ${pcap}` : ""})\n`);

@@ -16,10 +16,10 @@ import type { Cdb } from "../cdb/cdb.js";
 import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
-import { airOption, dbPath, joinAir, radioName } from "./common.js";
+import { airOption, airText, dbPath, joinAir, radioName } from "./common.js";
 import type { AirClient } from "../air/client.js";
 import { dbFailure } from "./db-verbs.js";
-import { INPUT_NAMES, MAX_LINKS, OUTPUT_NAMES, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
+import { INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
 
 export const SCAN_USAGE = `usage: meshprov scan --air ADDR [--timeout S] [--json]
@@ -153,7 +153,7 @@ class TerminalPerson implements AuthAgent {
   async deviceOutput(uuid: Bytes, action: number, size: number): Promise<OobValue> {
     const alnum = isAlphanumericOutput(action);
     for (;;) {
-      const text = this.auth ?? (await this.line(`the device ${uuidString(uuid).slice(0, 8)}… ${OUTPUT_NAMES[action] ?? "outputs"}s a ${alnum ? `code of ${size} characters` : "number"}: enter it: `));
+      const text = this.auth ?? (await this.line(`the device ${uuidString(uuid).slice(0, 8)}… ${OUTPUT_VERBS[action] ?? "shows"} a ${alnum ? `code of ${size} characters` : "number"}: enter it: `));
       const v = oobValueOf(text, alnum);
       if (v !== null) return v;
       if (this.auth !== undefined) throw new UsageError(`--auth ${this.auth}: not a ${alnum ? "code of letters and digits" : "number"}`);
@@ -284,7 +284,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     if (uuid) {
-      if (!json) say(`provisioning ${uuidString(uuid)} on ${air && ("path" in air ? air.path : `${air.host}:${air.port}`)}`);
+      if (!json) say(`provisioning ${uuidString(uuid)} on ${airText(air)}`);
       engine.add(uuid);
       const deadline = client.clock.now() + timeoutS * 1000;
       while (outcomes.length === 0) {
