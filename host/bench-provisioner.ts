@@ -36,7 +36,6 @@ async function run(devices: number, links: number, loss: number, seed: number, l
   let lastOutcome = 0;
   const { engine } = simProvisioner(net, {
     links,
-    ecdhComputeMs: 30,
     onOutcome: (o) => {
       lastOutcome = net.clock.now();
       retries += o.attempts - 1;

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Validator } from "@cfworker/json-schema";
+import { UnicastAllocator } from "../../modules/prov/addresses.js";
 import type { Schema } from "@cfworker/json-schema";
 
 export const CDB_SCHEMA_URI = "http://json-schema.org/draft-04/schema#";
@@ -306,18 +307,6 @@ export function exportForm(db: Cdb): Omit<Cdb, "ivIndex"> {
 
 // ---- nodes and addresses ----
 
-/** The address ranges [lo, hi] in use: nodes and exclusions still in force at `ivIndex`. */
-function usedRanges(db: Cdb, ivIndex: number): [number, number][] {
-  const used: [number, number][] = db.nodes.map((n) => {
-    const lo = parseAddress(n.unicastAddress);
-    return [lo, lo + n.elements.length - 1];
-  });
-  for (const x of db.networkExclusions) {
-    if (exclusionInForce(x, ivIndex)) for (const a of x.addresses) used.push([parseAddress(a), parseAddress(a)]);
-  }
-  return used;
-}
-
 /**
  * Mesh Configuration Database Profile 1.0.1, networkExclusions (the reason: Mesh Protocol 1.1, message replay
  * protection): the addresses of a removed node may be given to a new node only once the IV Index has moved on
@@ -328,32 +317,23 @@ export function exclusionInForce(x: CdbExclusion, ivIndex: number): boolean {
 }
 
 /**
- * The unicast address for a node of `elements` elements: the lowest address of the provisioner's ranges whose
- * `elements` consecutive addresses are all free (no node, no exclusion in force), or null when the ranges are
- * full. `held`: ranges reserved meanwhile (links in flight). This is the one place that allocates (to be
- * replaced by modules/prov's allocator when it lands).
+ * The allocator the provisioning stack gives new nodes their addresses from (modules/prov/addresses.ts, after
+ * Capabilities): the provisioner's unicast range (the first one, when a database lists several), with every
+ * node's addresses and the exclusions still in force already taken.
  */
-export function allocateUnicast(db: Cdb, provisioner: CdbProvisioner, elements: number, held: [number, number][] = []): number | null {
-  if (!Number.isInteger(elements) || elements < 1 || elements > 255) throw new RangeError("elements must be 1..255");
-  const used = [...usedRanges(db, db.ivIndex ?? 0), ...held].sort((a, b) => a[0] - b[0]);
-  const ranges = provisioner.allocatedUnicastRange.map((r) => [parseAddress(r.lowAddress), parseAddress(r.highAddress)] as const).sort((a, b) => a[0] - b[0]);
-  for (const [lo, hi] of ranges) {
-    let a = lo;
-    for (const [ulo, uhi] of used) {
-      if (uhi < a) continue;
-      if (ulo > a + elements - 1) break;
-      a = uhi + 1;
-    }
-    if (a + elements - 1 <= hi) return a;
-  }
-  return null;
-}
-
-/** True when `elements` addresses from `address` are inside the provisioner's ranges and free. */
-export function addressesFree(db: Cdb, provisioner: CdbProvisioner, address: number, elements: number): boolean {
-  const hi = address + elements - 1;
-  const inRange = provisioner.allocatedUnicastRange.some((r) => address >= parseAddress(r.lowAddress) && hi <= parseAddress(r.highAddress));
-  return inRange && !usedRanges(db, db.ivIndex ?? 0).some(([lo, uhi]) => address <= uhi && lo <= hi);
+export function unicastAllocator(db: Cdb, provisioner: CdbProvisioner): UnicastAllocator {
+  const range = provisioner.allocatedUnicastRange[0];
+  if (!range) throw new CdbError("provisioners[0].allocatedUnicastRange", "the provisioner has no unicast range");
+  const a = new UnicastAllocator({ first: parseAddress(range.lowAddress), last: parseAddress(range.highAddress) });
+  const take = (address: number, count: number): void => {
+    // ranges outside ours (other provisioners' nodes) cannot collide with what we hand out
+    const lo = Math.max(address, a.first);
+    const hi = Math.min(address + count - 1, a.last);
+    if (lo <= hi) a.reserve({ address: lo, count: hi - lo + 1 });
+  };
+  for (const n of db.nodes) take(parseAddress(n.unicastAddress), n.elements.length);
+  for (const x of db.networkExclusions) if (exclusionInForce(x, db.ivIndex ?? 0)) for (const ad of x.addresses) take(parseAddress(ad), 1);
+  return a;
 }
 
 export interface NewNode {
@@ -419,30 +399,4 @@ export function findNode(db: Cdb, ref: string): CdbNode | undefined {
     if (byAddress) return byAddress;
   }
   return db.nodes.find((n) => n.name === r);
-}
-
-/**
- * Addresses for provisioning links in flight (host/cli/engine.ts AddressPlan). The Provisioning Data, with the
- * address, is fixed when the link opens, before Capabilities tell the element count (until the provisioner
- * allocates after Capabilities, issue 8): each link holds `size` addresses from allocateUnicast (the most
- * elements seen so far, at first 1) until its node is stored or it fails, so links at once never share one; a
- * device with more elements makes the engine open its link again with `expect()`ed room.
- */
-export function reservingPlan(db: Cdb, provisioner: CdbProvisioner) {
-  const held = new Map<number, number>();
-  let size = 1;
-  return {
-    reserve(): { address: number; size: number } | null {
-      const a = allocateUnicast(db, provisioner, size, [...held].map(([lo, k]): [number, number] => [lo, lo + k - 1]));
-      if (a === null) return null;
-      held.set(a, size);
-      return { address: a, size };
-    },
-    release(address: number): void {
-      held.delete(address);
-    },
-    expect(elements: number): void {
-      size = Math.max(size, elements);
-    },
-  };
 }

@@ -13,10 +13,11 @@
  *   halves the number of links allowed at once, each success adds one back (up to `links`), so collisions are
  *   answered with less traffic, never with more.
  */
-import { AdvBearer } from "../../modules/bearer/adv.js";
+import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { LINK_CLOSE_MIN_TRANSMISSIONS, PbAdv } from "../../modules/bearer/pb-adv.js";
 import { LinkCloseReason } from "../../modules/bearer/bearer.js";
-import type { LinkEvents, ProvLink, ProvisionerBearer } from "../../modules/bearer/bearer.js";
+import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../../modules/bearer/bearer.js";
+import type { UnicastAllocator } from "../../modules/prov/addresses.js";
 import type { Bytes, Clock, CryptoPrimitives, Logger, Radio } from "../../modules/platform.js";
 import { Provisioning } from "../../modules/prov/api.js";
 import type { OobValue, ProvContext, ProvEvent } from "../../modules/prov/api.js";
@@ -51,15 +52,6 @@ export interface Outcome {
   attempts: number;
 }
 
-/** Where new nodes' addresses come from (host/cdb: allocateUnicast over the database). */
-export interface AddressPlan {
-  /** Reserve addresses for a device whose element count is not known yet; null when none are left. */
-  reserve(): { address: number; size: number } | null;
-  release(address: number): void;
-  /** A device has `elements` elements: reserve at least that many from now on. */
-  expect(elements: number): void;
-}
-
 export interface EngineOptions {
   radio: Radio;
   clock: Clock;
@@ -79,9 +71,8 @@ export interface EngineOptions {
   attempts?: number;
   /** Back-off before a retry: uniform in [1, 2] x this x attempt number, ms (default 1000). */
   backoffMs?: number;
-  /** Simulated ECDH time (benchmarks on a simulated air). */
-  ecdhComputeMs?: number;
-  plan: AddressPlan;
+  /** The unicast addresses new nodes get (host/cdb/cdb.ts unicastAllocator: the database's free addresses). */
+  addresses: UnicastAllocator;
   auth: AuthAgent;
   onPhase?(uuid: Bytes, phase: Phase, detail: string): void;
   onOutcome?(o: Outcome): void;
@@ -100,8 +91,6 @@ interface Entry {
 interface Active {
   entry: Entry;
   ctx: ProvContext;
-  address: number;
-  reserved: number;
   link: ProvLink | undefined;
   method: number;
   publicKeyOob: boolean;
@@ -109,9 +98,7 @@ interface Active {
   /** The person was asked (a prompt, or a value to enter): a failure then is not the air's, so no retry. */
   askedPerson: boolean;
   failedByPeer?: boolean;
-  /** Closed to be opened again at once (more elements than reserved). */
-  again?: boolean;
-  completed?: { deviceKey: Bytes; elements: number };
+  completed?: { deviceKey: Bytes; elements: number; address: number };
   failure?: string;
   abortReason?: string;
 }
@@ -156,10 +143,9 @@ export class ProvisionerEngine {
     this.prov = new Provisioning({
       crypto: o.crypto,
       clock: o.clock,
-      pbAdv: this.observed(pbAdv),
-      advBearer: adv,
+      bearers: [pbAdvBearer(this.observed(pbAdv), adv, o.clock)],
       roles: { provisioner: provisionerRole },
-      ...(o.ecdhComputeMs ? { ecdhComputeMs: o.ecdhComputeMs } : {}),
+      addresses: o.addresses,
       ...(o.logger ? { logger: o.logger } : {}),
       unprovisionedReportIntervalMs: 1000,
       onEvent: (e) => this.event(e),
@@ -216,8 +202,10 @@ export class ProvisionerEngine {
   }
 
   /** The provisioner bearer, observed: which link is whose, and the phases from the PDUs that pass. */
-  private observed(pbAdv: PbAdv): ProvisionerBearer {
+  private observed(pbAdv: PbAdv): DeviceBearer & ProvisionerBearer {
     return {
+      listen: (uuid, events) => pbAdv.listen(uuid, events),
+      stopListening: () => pbAdv.stopListening(),
       open: (uuid: Bytes, events: LinkEvents): ProvLink => {
         const a = this.opening;
         // The session sees only this wrapper (in open()'s result and in every event), so every PDU it sends passes here.
@@ -232,7 +220,7 @@ export class ProvisionerEngine {
             if (a) {
               if (pdu[0] === PduType.PublicKey) this.phase(a, "public keys", a.publicKeyOob ? "the device's key read out of band" : "exchanged in band");
               else if (pdu[0] === PduType.Confirmation) this.phase(a, "authentication", methodName(a.method));
-              else if (pdu[0] === PduType.Data) this.phase(a, "data", `address 0x${a.address.toString(16).padStart(4, "0")}`);
+              else if (pdu[0] === PduType.Data) this.phase(a, "data", "sent");
             }
             link.send(pdu, acked);
           },
@@ -287,18 +275,6 @@ export class ProvisionerEngine {
       case "capabilities-received": {
         const c = e.capabilities;
         this.phase(a, "capabilities", describeCapabilities(c));
-        if (c.numberOfElements > a.reserved) {
-          // The Provisioning Data (its address) was fixed when the link opened: close this link and open a new
-          // one at once with room for the elements (not counted as an attempt).
-          this.o.plan.expect(c.numberOfElements);
-          a.again = true;
-          a.entry.attempts--;
-          if (a.link && !a.closing) {
-            a.closing = true;
-            a.link.close(LinkCloseReason.Fail);
-          }
-          return;
-        }
         const choice = chooseOob(c, {
           oob: this.o.oob,
           ...(this.o.alg !== "auto" ? { alg: this.o.alg } : {}),
@@ -334,7 +310,7 @@ export class ProvisionerEngine {
         this.o.auth.showInput(a.entry.uuid, e.value, e.action);
         return;
       case "complete":
-        a.completed = { deviceKey: e.deviceKey.slice(), elements: e.numberOfElements };
+        a.completed = { deviceKey: e.deviceKey.slice(), elements: e.numberOfElements, address: e.unicastAddress };
         return;
       case "failed":
         a.failure ??= `${errorCodeName(e.code)}${e.byPeer ? " (reported by the device)" : ""}: ${e.reason}`;
@@ -375,26 +351,19 @@ export class ProvisionerEngine {
       const outcome: Outcome = {
         uuid: entry.uuid,
         ok: true,
-        unicastAddress: a.address,
+        unicastAddress: a.completed.address,
         elements: a.completed.elements,
         deviceKey: a.completed.deviceKey,
         security: a.method !== AuthenticationMethod.NoOob || a.publicKeyOob ? "secure" : "insecure",
         attempts: entry.attempts,
       };
-      this.o.onOutcome?.(outcome); // the caller stores the node first, then the reservation goes
-      this.o.plan.release(a.address);
+      this.o.onOutcome?.(outcome);
     } else {
-      this.o.plan.release(a.address);
-      if (a.again) {
-        this.queue.unshift(entry);
-        this.pump();
-        return;
-      }
       if (closeReason === "timeout") this.window = Math.max(1, Math.floor(this.window / 2));
       entry.reason = a.abortReason ?? a.failure ?? (closeReason === "timeout" ? "the device stopped answering (link timeout)" : `the link closed (${closeReason})`);
       // Retry what the air may have caused (a link that timed out or closed), not a refusal by the device or the
       // person's answer (Provisioning Failed, a wrong value, no answer in time): those would only repeat.
-      const airFault = !a.failedByPeer && a.abortReason === undefined && !a.askedPerson;
+      const airFault = !a.failedByPeer && a.abortReason === undefined && !a.askedPerson && (closeReason === "timeout" || a.failure === undefined);
       if (airFault && entry.attempts < this.attemptsMax) {
         const delay = (1 + this.unit()) * (this.o.backoffMs ?? 1000) * entry.attempts;
         this.o.clock.setTimeout(() => {
@@ -420,15 +389,8 @@ export class ProvisionerEngine {
   private pump(): void {
     while (!this.stopped && this.active.size < this.window && this.queue.length > 0) {
       const entry = this.queue.shift()!;
-      const r = this.o.plan.reserve();
-      if (!r) {
-        entry.done = true;
-        entry.reason = "no unicast address is left in this provisioner's ranges";
-        this.o.onOutcome?.({ uuid: entry.uuid, ok: false, reason: entry.reason, attempts: entry.attempts });
-        continue;
-      }
       entry.attempts++;
-      const a: Active = { entry, ctx: undefined as unknown as ProvContext, address: r.address, reserved: r.size, link: undefined, method: 0, publicKeyOob: false, closing: false, askedPerson: false };
+      const a: Active = { entry, ctx: undefined as unknown as ProvContext, link: undefined, method: 0, publicKeyOob: false, closing: false, askedPerson: false };
       this.opening = a;
       try {
         a.ctx = this.prov.provision(
@@ -438,7 +400,7 @@ export class ProvisionerEngine {
             keyIndex: this.o.netKeyIndex,
             flags: { keyRefresh: false, ivUpdate: false },
             ivIndex: this.o.ivIndex,
-            unicastAddress: r.address,
+            // no unicastAddress: the allocator gives the device its range once Capabilities tell its element count
           },
           { attentionDuration: this.o.attentionDuration ?? 0 },
         );

@@ -11,7 +11,8 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { INPUT_ACTIONS, OUTPUT_ACTIONS } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
-import { addNode, addressesFree, bytesOf, reservingPlan, uuidString } from "../cdb/cdb.js";
+import { addNode, bytesOf, unicastAllocator, uuidString } from "../cdb/cdb.js";
+import { UnicastAllocator } from "../../modules/prov/addresses.js";
 import type { Cdb } from "../cdb/cdb.js";
 import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
@@ -91,7 +92,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
     ivIndex: 0,
     oob: "none",
     alg: "auto",
-    plan: { reserve: () => null, release: () => {}, expect: () => {} },
+    addresses: new UnicastAllocator(),
     auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
     onBeacon: (uuid, oobInfo, uriHash, rssi) => {
       const key = bytesToHex(uuid);
@@ -241,7 +242,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
       attentionDuration: attention,
       links: all ? links : 1,
       attempts,
-      plan: reservingPlan(db, prov),
+      addresses: unicastAllocator(db, prov),
       auth: person,
       onPhase: phaseLine,
       onBeacon: (u) => {
@@ -255,7 +256,6 @@ export async function provisionVerb(p: Parsed): Promise<void> {
         outcomes.push(o);
         if (o.ok) {
           try {
-            if (!addressesFree(db, prov, o.unicastAddress!, o.elements!)) throw new Error(`addresses 0x${o.unicastAddress!.toString(16)}+${o.elements} are not free`);
             addNode(db, { uuid: o.uuid, unicastAddress: o.unicastAddress!, elements: o.elements!, deviceKey: o.deviceKey!, security: o.security!, netKeyIndex: netKey.index });
             writeCdb(path, db);
           } catch (e) {

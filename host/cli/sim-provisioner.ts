@@ -1,12 +1,12 @@
 /**
  * The provisioner of `meshprov provision --all` (engine.ts) on an in-process simulated network
- * (host/network.ts), with the nodes stored in an in-memory database: the provisioner benchmark and the tests.
+ * (host/network.ts; ECDH takes its simulated time, `ecdhComputeMs`), with the nodes stored in an in-memory database: the provisioner benchmark and the tests.
  * No person: No OOB only.
  */
 import type { SimNetwork } from "../network.js";
 import { ProvisionerEngine } from "./engine.js";
 import type { Outcome, Phase } from "./engine.js";
-import { addNode, bytesOf, newNetwork, reservingPlan } from "../cdb/cdb.js";
+import { addNode, bytesOf, newNetwork, unicastAllocator } from "../cdb/cdb.js";
 import type { Cdb } from "../cdb/cdb.js";
 import type { Bytes } from "../../modules/platform.js";
 
@@ -19,7 +19,7 @@ export interface SimProvisioner {
 
 export function simProvisioner(
   net: SimNetwork,
-  o: { links: number; ecdhComputeMs?: number; onPhase?: (uuid: Bytes, phase: Phase, detail: string) => void; onOutcome?: (o: Outcome) => void },
+  o: { links: number; onPhase?: (uuid: Bytes, phase: Phase, detail: string) => void; onOutcome?: (o: Outcome) => void },
 ): SimProvisioner {
   const db = newNetwork({ random: (n) => net.crypto.randomBytes(n) });
   const outcomes: Outcome[] = [];
@@ -27,15 +27,14 @@ export function simProvisioner(
   const engine = new ProvisionerEngine({
     radio: net.hub.createRadio("provisioner"),
     clock: net.clock,
-    crypto: net.crypto,
+    crypto: net.platformCrypto, // ECDH takes the network's simulated time
     netKey: bytesOf(db.netKeys[0]!.key),
     netKeyIndex: db.netKeys[0]!.index,
     ivIndex: db.ivIndex ?? 0,
     oob: "none",
     alg: "auto",
     links: o.links,
-    ...(o.ecdhComputeMs !== undefined ? { ecdhComputeMs: o.ecdhComputeMs } : {}),
-    plan: reservingPlan(db, db.provisioners[0]!),
+    addresses: unicastAllocator(db, db.provisioners[0]!),
     auth: { staticValue: noPerson, deviceOutput: noPerson, showInput: () => {} },
     ...(o.onPhase ? { onPhase: o.onPhase } : {}),
     onOutcome: (x) => {
