@@ -13,6 +13,7 @@
  */
 import { SimNetwork } from "./network.js";
 import { simProvisioner } from "./cli/sim-provisioner.js";
+import { readU16BE } from "../modules/util/bytes.js";
 import { int, num, parseArgs, runMain, str } from "./cli/args.js";
 
 interface Row {
@@ -47,8 +48,7 @@ async function run(devices: number, links: number, loss: number, seed: number, l
   // The devices are powered on at random moments of the first second (their beacons, 1 s apart, would
   // otherwise start in step and collide for a long time: an artefact, not a provisioner's doing).
   for (const d of net.devices) {
-    const b = net.crypto.randomBytes(2);
-    net.clock.setTimeout(() => d.app!.start(), (((b[0]! << 8) | b[1]!) / 0x10000) * 1000);
+    net.clock.setTimeout(() => d.app!.start(), (readU16BE(net.crypto.randomBytes(2), 0) / 0x10000) * 1000);
   }
   engine.all();
   await net.hub.runWhile(() => success + failed < devices, limitS * 1000);

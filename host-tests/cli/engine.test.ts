@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { SimNetwork } from "../../host/network.js";
 import { simProvisioner } from "../../host/cli/sim-provisioner.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
+import { readU32BE } from "../../modules/util/bytes.js";
 
 const NO_OOB = { outputOobAction: 0, outputOobSize: 0, inputOobAction: 0, inputOobSize: 0 };
 
@@ -19,7 +20,7 @@ function world(devices: number, silent: number, links: number) {
   net.hub.observe((e) => {
     // PB-ADV Link Open from the provisioner (GPCF 0b11, opcode 0), channel 37 only
     if (e.type === "tx" && e.from === "provisioner" && e.channel === 37 && e.adType === 0x29 && e.data[5] === 0x03) {
-      const id = ((e.data[0]! << 24) | (e.data[1]! << 16) | (e.data[2]! << 8) | e.data[3]!) >>> 0;
+      const id = readU32BE(e.data, 0);
       if (!linkIds.includes(id)) linkIds.push(id);
     }
   });

@@ -14,6 +14,7 @@
 import { readFileSync } from "node:fs";
 import { Validator } from "@cfworker/json-schema";
 import { UnicastAllocator } from "../../modules/prov/addresses.js";
+import { bytesToHex, hexToBytes } from "../../modules/crypto/bytes.js";
 import type { Schema } from "@cfworker/json-schema";
 
 export const CDB_SCHEMA_URI = "http://json-schema.org/draft-04/schema#";
@@ -118,7 +119,8 @@ export class CdbError extends Error {
 
 // ---- formats ----
 
-export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
+/** Bytes as the profile writes them: upper-case hex. */
+export const hex = (b: Uint8Array): string => bytesToHex(b).toUpperCase();
 export const addressHex = (a: number): string => a.toString(16).padStart(4, "0").toUpperCase();
 export const parseAddress = (s: string): number => parseInt(s, 16);
 
@@ -133,11 +135,8 @@ export function uuidHex(s: string): string {
   return s.replace(/-/g, "").toLowerCase();
 }
 
-export function bytesOf(h: string): Uint8Array {
-  const out = new Uint8Array(h.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
+/** The bytes of a key or UUID field (checked hex). */
+export const bytesOf = (h: string): Uint8Array => hexToBytes(h.replace(/-/g, ""));
 
 /** ISO 8601 with the local offset, seconds precision ("2026-12-07T12:00:00+00:00"), as the nRF Mesh apps write. */
 export function isoTimestamp(d = new Date()): string {

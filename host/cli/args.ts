@@ -5,6 +5,7 @@
  * - a failed operation (unreachable hub, device that never answers, corrupt database) prints one line, exit 1;
  * - never a stack trace for a user's mistake (MESHPROV_DEBUG=1 adds the stack of an unexpected error).
  */
+import { hexToBytes } from "../../modules/crypto/bytes.js";
 
 /** A mistake in the command line: exit status 2. */
 export class UsageError extends Error {}
@@ -107,9 +108,7 @@ export function hexArg(value: string, what: string, lengths: readonly number[]):
   if (!/^([0-9a-fA-F]{2})+$/.test(clean) || !lengths.includes(clean.length / 2)) {
     throw new UsageError(`${what} must be ${orList(lengths.map(String))} bytes of hex, not "${value}"`);
   }
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return hexToBytes(clean);
 }
 
 export function orList(items: readonly string[]): string {

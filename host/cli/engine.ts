@@ -25,6 +25,7 @@ import { provisionerRole } from "../../modules/prov/provisioner.js";
 import { AuthenticationMethod, errorCodeName, OutputOobAction, PduType } from "../../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
+import { readU16BE, readU32BE } from "../../modules/util/bytes.js";
 import { chooseOob } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
 
@@ -125,10 +126,7 @@ export class ProvisionerEngine {
     this.attemptsMax = o.attempts ?? 3;
     const adv = new AdvBearer(o.radio, o.clock, o.logger);
     const pbAdv = new PbAdv(adv, o.clock, {
-      randomU32: () => {
-        const b = o.crypto.randomBytes(4);
-        return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-      },
+      randomU32: () => readU32BE(o.crypto.randomBytes(4), 0),
       ...(o.logger ? { logger: o.logger } : {}),
       // Several links share this one radio, which sends one advertisement after the other and is idle during an
       // advertisement's intervals. With more than one link: each segment and Link Open goes out once per
@@ -381,8 +379,7 @@ export class ProvisionerEngine {
   }
 
   private unit(): number {
-    const b = this.o.crypto.randomBytes(2);
-    return ((b[0]! << 8) | b[1]!) / 0x10000;
+    return readU16BE(this.o.crypto.randomBytes(2), 0) / 0x10000;
   }
 
   /** Start links while the window allows. */
