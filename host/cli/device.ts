@@ -277,7 +277,7 @@ async function runXs(air: ReturnType<typeof airOption>, d: DeviceSetup): Promise
   if (!provisioned) say("unprovisioned: beaconing");
   let resetting = false;
   readCommands((c) => {
-    if (c.press) for (let i = 0; i < c.press; i++) xs.pressButton();
+    if (c.press) xs.pressButton(undefined, c.press); // one line for a run of presses (the board's pending list is short)
     else if (c.type !== undefined) xs.enterInput(c.type);
     else if (c.reset) {
       // The XS board has no reset line: the person power-cycles it with its flash erased.

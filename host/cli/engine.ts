@@ -25,7 +25,7 @@ import { provisionerRole } from "../../modules/prov/provisioner.js";
 import { AuthenticationMethod, errorCodeName, OutputOobAction, PduType } from "../../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../../modules/prov/pdu.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
-import { readU16BE, readU32BE } from "../../modules/util/bytes.js";
+import { readU16BE } from "../../modules/util/bytes.js";
 import { chooseOob } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
 
@@ -125,8 +125,8 @@ export class ProvisionerEngine {
     this.window = this.maxLinks;
     this.attemptsMax = o.attempts ?? 3;
     const adv = new AdvBearer(o.radio, o.clock, o.logger);
-    const pbAdv = new PbAdv(adv, o.clock, {
-      randomU32: () => readU32BE(o.crypto.randomBytes(4), 0),
+    // Link IDs and PB-ADV's random delays from the platform's random source
+    const pbAdv = new PbAdv(adv, o.clock, o.crypto, {
       ...(o.logger ? { logger: o.logger } : {}),
       // Several links share this one radio, which sends one advertisement after the other and is idle during an
       // advertisement's intervals. With more than one link: each segment and Link Open goes out once per
