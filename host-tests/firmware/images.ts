@@ -1,8 +1,8 @@
 /**
  * The firmware images as `npm run build:nrf52` makes them: the XS light and switch images for both boards
  * (PCA10056 DK, PCA10059 Dongle) and the twin, each with its ELF, Intel HEX, binary and UF2, and a size
- * report with the budgets checked (reported, never enforced: the build does not fail on them).
- * Prints one JSON line "firmware-budget {...}" per image.
+ * report with the budgets checked: every image within its flash and RAM budget (the build fails otherwise, which
+ * the last test shows with a budget below the image). Prints one JSON line "firmware-budget {...}" per image.
  *
  * Needs arm-none-eabi-gcc (suite "firmware-images"; not a *.test.ts file, so the plain host-tests suite does
  * not pick it up).
@@ -13,11 +13,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromUf2 } from "../../tools/nrf52/uf2.mjs";
+import { BUDGETS } from "../../tools/nrf52/build.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 
 interface Size {
   board: string;
+  target: "nrf52" | "mps2";
   variant: string;
   appBase: number;
   flashBytes: number;
@@ -72,11 +74,41 @@ test("firmware images: every board and variant builds, with its files and a size
     assert.equal(s.budgets.flash.bytes, s.flashBytes);
     assert.equal(s.budgets.flash.limitBytes, 420 * 1024);
     assert.equal(s.budgets.ram.bytes, s.ramPlanBytes);
-    assert.equal(s.budgets.ram.limitBytes, 160 * 1024);
-    assert.equal(typeof s.budgets.flash.ok, "boolean");
+    assert.equal(s.budgets.ram.limitBytes, BUDGETS.ramPlanBytes[s.target]);
+    assert.equal(BUDGETS.ramPlanBytes.nrf52, 160 * 1024);
+    // both budgets hold (the build exits 1 otherwise: the test below)
+    assert.equal(s.budgets.flash.ok, true, `${s.image}: flash ${s.flashBytes} B over ${s.budgets.flash.limitBytes} B`);
+    assert.equal(s.budgets.ram.ok, true, `${s.image}: RAM plan ${s.ramPlanBytes} B over ${s.budgets.ram.limitBytes} B`);
+    assert.ok(s.flashBytes <= s.budgets.flash.limitBytes && s.ramPlanBytes <= s.budgets.ram.limitBytes);
     process.stdout.write(`firmware-budget ${JSON.stringify({
       image: s.image, flashBytes: s.flashBytes, flash: s.flash, ramPlanBytes: s.ramPlanBytes, ram: s.budgets.ram.parts,
       flashOk: s.budgets.flash.ok, ramOk: s.budgets.ram.ok,
     })}\n`);
   }
+});
+
+test("firmware images: an image over its flash or RAM budget fails the build, naming the image and the budget", () => {
+  const build = (...extra: string[]) =>
+    spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "pca10056", "--variant", "light", ...extra], { encoding: "utf8", cwd: root });
+  // within the budgets (a generous RAM budget): exit 0
+  const fine = build("--ram-budget", String(256 * 1024));
+  assert.equal(fine.status, 0, fine.stderr);
+  const size = JSON.parse(fine.stdout.trim()) as Size;
+  // the RAM budget one byte below the image's plan
+  const ram = build("--ram-budget", String(size.ramPlanBytes - 1));
+  assert.equal(ram.status, 1);
+  assert.match(ram.stderr, new RegExp(`^build pca10056/light: RAM plan ${size.ramPlanBytes} B is over its budget of ${size.ramPlanBytes - 1} B$`, "m"));
+  assert.equal((JSON.parse(ram.stdout.trim()) as Size).budgets.ram.ok, false);
+  // the flash budget one byte below the image
+  const flash = build("--flash-budget", String(size.flashBytes - 1));
+  assert.equal(flash.status, 1);
+  assert.match(flash.stderr, new RegExp(`^build pca10056/light: flash ${size.flashBytes} B is over its budget of ${size.flashBytes - 1} B$`, "m"));
+  assert.doesNotMatch(flash.stderr, /RAM plan/);
+  // exactly at the budgets: within them
+  const exact = build("--flash-budget", String(size.flashBytes), "--ram-budget", String(size.ramPlanBytes));
+  assert.equal(exact.status, 0, exact.stderr);
+  // a mistyped budget: one clear line, no build
+  const typo = build("--ram-budget", "64k");
+  assert.equal(typo.status, 2);
+  assert.equal(typo.stderr, 'build: --ram-budget must be a positive number of bytes, got "64k"\n');
 });

@@ -1,5 +1,10 @@
 // Types for tools/nrf52/build.mjs (the firmware build), for TypeScript tests.
-export declare const BUDGETS: { flashBytes: number; ramPlanBytes: number };
+export declare const BUDGETS: { flashBytes: number; ramPlanBytes: { nrf52: number; mps2: number } };
+export declare function budgetsFor(
+  target: "nrf52" | "mps2",
+  overrides?: { flashBytes?: number | string; ramPlanBytes?: number | string },
+): { flashBytes: number; ramPlanBytes: number };
+export declare function budgetViolations(size: Record<string, unknown>): string[];
 export declare function mapBreakdown(
   mapText: string,
   groups: Record<string, string>,
@@ -7,5 +12,6 @@ export declare function mapBreakdown(
 export declare function buildImage(
   board: string,
   variant: string,
-  options?: { app?: "xs" | "smoke"; runInPlace?: boolean; heapBytes?: number; out?: string },
+  options?: { app?: "xs" | "smoke"; runInPlace?: boolean; heapBytes?: number; out?: string;
+    budgets?: { flashBytes?: number | string; ramPlanBytes?: number | string } },
 ): Promise<{ out: string; size: Record<string, unknown> }>;
