@@ -21,7 +21,7 @@ import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
-import { mtime, writeIfChanged } from "../xs/files.mjs";
+import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
 import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "./lean.mjs";
 import { prelink } from "./prelink.mjs";
 
@@ -34,7 +34,7 @@ export const CPU_FLAGS = ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mf
 // The engine's sources the device does without: the parser and code generator (the app comes compiled),
 // snapshots, the profiler, Moddable's xsmc glue. (xsDebug.c stays: without mxDebug it is the engine's
 // report functions, which print through stdout: the log UART.)
-const ENGINE_EXCLUDE = new Set([
+export const ENGINE_EXCLUDE = new Set([
   "xsSnapshot.c", "xsLexical.c", "xsSyntaxical.c", "xsTree.c", "xsScope.c", "xsCode.c", "xsScript.c",
   "xsSourceMap.c", "xsProfile.c", "xsmc.c",
 ]);
@@ -42,12 +42,12 @@ const ENGINE_EXCLUDE = new Set([
 // The device runtime (platform layer and device natives); the twin swaps the port.
 const PLATFORM_SOURCES = {
   nrf52: [
-    "native/xs/common/xsr_engine.c",
+    ...XSR_COMMON_SOURCES,
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
     "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/nrf52/port/xsr_nrf52_port.c",
   ],
   mps2: [
-    "native/xs/common/xsr_engine.c",
+    ...XSR_COMMON_SOURCES,
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
     "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/mps2/xsr_mps2_port.c",
   ],
@@ -62,6 +62,12 @@ const C_HEAP_BYTES = 12288;
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
 // 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
 const CRYPTO_MAX_MESSAGE = 512;
+
+/** The engine's feature defines on the device: the manifest's, without the parser and RegExp (also the preload
+ * generator's, tools/fw/preload.mjs, which adds mxLink). */
+export function deviceEngineDefines(manifest) {
+  return manifest.engineDefines.filter((d) => !/^mxParse\b/.test(d) && !/^mxRegExp\b/.test(d)).concat(["mxRegExp=0"]);
+}
 
 /** The host's xsbc (tools/xs/build-host.mjs builds it with xsrun; an xsrun that does not link at the moment
  * does not stop the firmware build when an xsbc is there). */
@@ -96,7 +102,7 @@ function moduleGraph(entry, sourceOf) {
   return order.map((name) => ({ name, js: seen.get(name) }));
 }
 
-/** xsrResolveName (native/xs/common/xsr_engine.c) in JavaScript. */
+/** xsrResolveName (native/xs/common/xsr_load.c) in JavaScript. */
 function resolveName(referrer, specifier) {
   let path;
   if (specifier.startsWith("./") || specifier.startsWith("../")) path = referrer.split("/").slice(0, -1).concat(specifier.split("/"));
@@ -140,8 +146,9 @@ function upToDate(obj, dep, source) {
   return deps.every((d) => mtime(d) <= t);
 }
 
-/** Compiles units [{source, obj, flags}], two at a time (the machine is shared). */
-async function compileAll(units, quiet) {
+/** Compiles units [{source, obj, flags}] with cc (the cross compiler by default), two at a time (the machine is
+ * shared); objects newer than their source and headers are kept. */
+export async function compileAll(units, quiet, cc = "arm-none-eabi-gcc") {
   const todo = units.filter((u) => !upToDate(u.obj, u.obj.replace(/\.o$/, ".d"), u.source));
   let next = 0;
   let failure = null;
@@ -150,7 +157,7 @@ async function compileAll(units, quiet) {
       const u = todo[next++];
       mkdirSync(dirname(u.obj), { recursive: true });
       if (!quiet) process.stderr.write(`  cc ${u.source.startsWith(ROOT) ? u.source.slice(ROOT.length + 1) : u.source}\n`);
-      const { code, out } = await run("arm-none-eabi-gcc", [...u.flags, "-MD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj]);
+      const { code, out } = await run(cc, [...u.flags, "-MD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj]);
       if (code !== 0) failure = new Error(`compiling ${u.source} failed:\n${out}`);
       else if (out && !quiet) process.stderr.write(out);
     }
@@ -243,7 +250,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     Object.entries(defines).map(([k, v]) => `#define XSR_DEFINE_${k} ${typeof v === "string" ? JSON.stringify(v) : Number(v)}\n`).join(""));
 
   // 3. objects
-  const engineDefines = manifest.engineDefines.filter((d) => !/^mxParse\b/.test(d) && !/^mxRegExp\b/.test(d)).concat(["mxRegExp=0"]);
+  const engineDefines = deviceEngineDefines(manifest);
   const platformDefines = ["-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_device.h"'];
   const includes = [
     "-I", join(ROOT, "native/xs/nrf52"), "-I", join(ROOT, "native/xs/common"), "-I", genDir,

@@ -137,7 +137,7 @@ for (const [creation, extra] of [
       const r = await provisionOnce("hmac", [...nrf52Creation, "--memory-limit", String(limit)], `budget-${limit}-`);
       return r.result.provisioned && r.exit.code === 0 ? r : null;
     } catch {
-      return null; // not enough memory to start (exit 3)
+      return null; // not enough memory to start (exit 7)
     }
   };
   let lo = 16 * 1024;

@@ -103,7 +103,7 @@ const fits = (limit) => {
   try {
     return runModule(app, "tools/xs/bench/provision", ["3", "cmac"], [...deviceOptions, "--memory-limit", String(limit)]);
   } catch (e) {
-    if (e.status === 3) return null; // not enough memory (or keys)
+    if (e.status === 7) return null; // not enough memory (or keys)
     throw e;
   }
 };

@@ -17,6 +17,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fetchXs, SRC_DIR } from "./fetch-xs.mjs";
 import { CREATION_FIELDS, ROOT, loadManifest, manifestHostNames } from "./manifest.mjs";
+import { XSR_COMMON_SOURCES } from "./files.mjs";
 
 export class NoCompilerError extends Error {}
 
@@ -190,7 +191,7 @@ export async function buildHost({ sanitize = false, verbose = false, quiet = fal
     .sort()
     .map((f) => join(SRC_DIR, "sources", f));
   const ours = [
-    join(ROOT, "native/xs/common/xsr_engine.c"),
+    ...XSR_COMMON_SOURCES.map((f) => join(ROOT, f)),
     join(ROOT, "native/xs/host/xsr_main.c"),
     ...manifest.natives.map((f) => join(ROOT, f)),
     join(genDir, "xsr_hosts.c"),

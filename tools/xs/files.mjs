@@ -1,4 +1,4 @@
-// File helpers shared by the XS build scripts (tools/xs/build-app.mjs, tools/fw/xs-image.mjs).
+// File helpers shared by the XS build scripts (tools/xs/build-app.mjs, tools/xs/build-host.mjs, tools/fw/xs-image.mjs).
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -18,3 +18,12 @@ export function writeIfChanged(path, text) {
   writeFileSync(path + ".tmp", text);
   renameSync(path + ".tmp", path);
 }
+
+/** The platform-independent half of the runtime (native/xs/common), linked by the host runtime and every device. */
+export const XSR_COMMON_SOURCES = [
+  "native/xs/common/xsr_args.c", // argument checks for natives
+  "native/xs/common/xsr_bind.c", // host functions bound by name
+  "native/xs/common/xsr_load.c", // .xsb decoding, module names, the engine's module hooks
+  "native/xs/common/xsr_run.c", // timers, run loop, import of the entry, fatal errors
+  "native/xs/common/xsr_internal.c", // the engine's private structures, read in one place
+];

@@ -94,6 +94,10 @@ void xsrUnwatchFd(xsMachine* the, int fd);
 
 /* Runs promise jobs, timers and watched fds until none is left (or xsrExit was called). */
 void xsrRunLoop(xsMachine* the);
+/* The exit status of a fatal engine error (not enough memory, stack overflow, keys: fxAbort) on every platform:
+ * the host's xsrun and the devices (the twin's faults are 3 and 4, its air errors 5). */
+#define XSR_EXIT_FATAL 7
+
 /* Ends the run loop after the current job; the process exits with `status`. */
 void xsrExit(xsMachine* the, int status);
 

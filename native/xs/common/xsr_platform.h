@@ -1,5 +1,6 @@
 /*
- * What the platform-independent runtime (xsr_engine.c) needs from a platform (host: native/xs/host/
+ * What the platform-independent runtime (native/xs/common: xsr_args.c, xsr_bind.c, xsr_load.c, xsr_run.c,
+ * xsr_internal.c) needs from a platform (host: native/xs/host/
  * xsr_platform.c; the device platforms follow the same interface). Internal: include after xsAll.h.
  */
 #ifndef XSR_PLATFORM_H
@@ -12,7 +13,11 @@ txScript* xsrPlatformLoadModule(txMachine* the, const char* name);
 /* Waits until a watched fd is ready (and runs its callback) or `timeout` ms passed (-1: no limit). */
 void xsrPlatformWait(txMachine* the, double timeout);
 
-/* xsr_engine.c, for platforms */
+/* Ends the program after a fatal error (fxAbort, xsr_run.c, has printed its cause): flushes the output, then
+ * exits with `status` (host: the process; nRF52840: a reset; twin: QEMU). */
+void xsrPlatformExit(txMachine* the, int status) __attribute__((noreturn));
+
+/* native/xs/common (xsr_load.c, xsr_bind.c, xsr_run.c), for platforms */
 txScript* xsrScriptFromXSB(const uint8_t* data, size_t size, const char** error);
 int xsrResolveName(const char* referrer, const char* specifier, char* out, size_t size);
 void xsrPrepareScript(txMachine* the, txScript* script);

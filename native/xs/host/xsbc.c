@@ -2,7 +2,7 @@
  * xsbc: compiles one JavaScript module (or program) to XS bytecode (.xsb) with the engine's own
  * parser, on the build host. The parser runs with the C flag (mxCFlag), so Moddable's host-function
  * syntax `function f(a, b) @ "xs_f";` is accepted and recorded in the script's hosts table, which the
- * runtime binds by name (native/xs/common/xsr_engine.c).
+ * runtime binds by name (native/xs/common).
  *
  *   xsbc [-o OUT.xsb] [--program] [--path NAME] [--hosts] IN.js
  *     -o OUT.xsb    output (default: IN with .xsb instead of .js)

@@ -5,7 +5,7 @@
  * it picks the host's C library, declares the per-machine fields our platform layer keeps in every
  * txMachine, and tells xsPlatforms.c which of the engine's default platform functions to compile.
  * The ones we write ourselves are in xsr_platform.c: fxCreateMachinePlatform/fxDeleteMachinePlatform,
- * fxAbort, fxQueuePromiseJobs, fxFindModule, fxLoadModule.
+ * xsrPlatformExit (fxAbort, fxQueuePromiseJobs, fxFindModule and fxLoadModule are in native/xs/common).
  *
  * Bytecode compatibility: IDs are 16-bit (no mx32bitID) on every platform of ours, so an .xsb made on
  * the build host is the same bytes the 32-bit device loads.

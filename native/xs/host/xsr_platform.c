@@ -3,7 +3,7 @@
  * the module store (directories of .xsb files, or .js sources parsed at load time for development),
  * the monotonic clock and the run loop's wait (poll on watched fds with a timeout).
  *
- * The platform-independent half is native/xs/common/xsr_engine.c.
+ * The platform-independent half is native/xs/common.
  */
 #include "xsAll.h"
 #include "xsr.h"
@@ -34,28 +34,13 @@ void fxDeleteMachinePlatform(txMachine* the)
 	the->host = C_NULL;
 }
 
-void fxAbort(txMachine* the, int status)
+/* After a fatal error (fxAbort, native/xs/common/xsr_run.c). */
+void xsrPlatformExit(txMachine* the, int status)
 {
-	const char* why;
-	int exitStatus = 3;
-	switch (status) {
-	case XS_NOT_ENOUGH_MEMORY_EXIT: why = "not enough memory (raise the creation's chunk/heap sizes)"; break;
-	case XS_STACK_OVERFLOW_EXIT: why = "stack overflow"; break;
-	case XS_NO_MORE_KEYS_EXIT: why = "not enough keys (raise initialKeyCount)"; break;
-	case XS_FATAL_CHECK_EXIT: why = "fatal check"; break;
-	case XS_DEAD_STRIP_EXIT: why = "dead strip"; break;
-	case XS_TOO_MUCH_COMPUTATION_EXIT: why = "too much computation"; break;
-	case XS_UNHANDLED_EXCEPTION_EXIT: why = "unhandled exception"; exitStatus = 1; break;
-	case XS_UNHANDLED_REJECTION_EXIT: why = "unhandled rejection"; exitStatus = 1; break;
-	default: why = "unknown"; break;
-	}
-	if (exitStatus == 1)
-		xsrReportException(the, why);
-	else
-		fprintf(stderr, "xsrun: fatal: %s\n", why);
+	(void)the;
 	fflush(stdout);
 	fflush(stderr);
-	c_exit(exitStatus);
+	c_exit(status);
 }
 
 /* ---- memory: the machine's chunk and slot blocks, counted (and capped by xsrun --memory-limit) ---- */

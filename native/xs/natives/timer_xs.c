@@ -1,6 +1,6 @@
 /*
  * Timers and the clock for JavaScript (native/xs/js/timer.js): one-shot and repeating timers on the
- * runtime's run loop (xsr_engine.c), and a monotonic millisecond clock.
+ * runtime's run loop (native/xs/common), and a monotonic millisecond clock.
  */
 #include "xsr.h"
 

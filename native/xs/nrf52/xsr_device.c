@@ -1,7 +1,7 @@
 /*
  * The XS platform layer of the device runtime: the nRF52840 firmware and its Cortex-M4 twin. The
  * platform-independent half (argument checks, host-function binding, module names, timers, run loop) is
- * native/xs/common/xsr_engine.c, shared with the host runtime; this file supplies what xsr_platform.h and
+ * native/xs/common, shared with the host runtime; this file supplies what xsr_platform.h and
  * the engine leave to a platform:
  *
  *   - app_main(): creates the machine (creation from the manifest's platform section), registers the
@@ -12,7 +12,8 @@
  *   - the module store: the prelinked archive in flash (xsr_device_port.h), run in place;
  *   - the clock: hal_now_us(); the run loop's wait: hal_poll() (timers, radio: their callbacks may run
  *     JavaScript), then hal_idle() until the next timer of the loop or an interrupt;
- *   - fxAbort: one log line, then the port's exit (nRF52840: reset; twin: QEMU exits with a status);
+ *   - after a fatal error (fxAbort, common): the memory counters, then the port's exit (nRF52840: reset;
+ *     twin: QEMU exits with the status);
  *   - no parser: fxParseScript returns nothing, so eval and new Function throw a SyntaxError.
  */
 #include "xsAll.h"
@@ -50,27 +51,13 @@ void fxDeleteMachinePlatform(txMachine* the)
 	the->host = C_NULL;
 }
 
-void fxAbort(txMachine* the, int status)
+/* After a fatal error (fxAbort, native/xs/common/xsr_run.c, printed its cause): the memory counters, then the
+ * port's exit. */
+void xsrPlatformExit(txMachine* the, int status)
 {
-	const char* why;
-	int exitStatus = 7;
-	switch (status) {
-	case XS_NOT_ENOUGH_MEMORY_EXIT: why = "not enough memory"; break;
-	case XS_STACK_OVERFLOW_EXIT: why = "stack overflow"; break;
-	case XS_NO_MORE_KEYS_EXIT: why = "not enough keys"; break;
-	case XS_FATAL_CHECK_EXIT: why = "fatal check"; break;
-	case XS_DEAD_STRIP_EXIT: why = "dead strip"; break;
-	case XS_TOO_MUCH_COMPUTATION_EXIT: why = "too much computation"; break;
-	case XS_UNHANDLED_EXCEPTION_EXIT: why = "unhandled exception"; exitStatus = 1; break;
-	case XS_UNHANDLED_REJECTION_EXIT: why = "unhandled rejection"; exitStatus = 1; break;
-	default: why = "unknown"; break;
-	}
-	if ((exitStatus == 1) && the)
-		xsrReportException(the, why);
-	else
-		hal_log("xs: fatal: %s\n", why);
+	(void)the;
 	xsr_device_log_memory("abort");
-	xsr_port_exit(exitStatus);
+	xsr_port_exit(status);
 }
 
 /*
@@ -338,7 +325,7 @@ static void xsrRegisterArchiveKeys(txMachine* the)
 	if (the->keyIndex != (txID)gxsrArchiveKeyBase) {
 		hal_log("xs: prelink mismatch: the engine has %d keys after creation, the archive expects %d\n",
 			(int)the->keyIndex, (int)gxsrArchiveKeyBase);
-		xsr_port_exit(7);
+		xsr_port_exit(XSR_EXIT_FATAL);
 	}
 	for (i = 0; i < gxsrArchiveKeyCount; i++) {
 		txString name = (txString)(gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[i]);
@@ -346,7 +333,7 @@ static void xsrRegisterArchiveKeys(txMachine* the)
 		if (id != (txID)(gxsrArchiveKeyBase + i)) {
 			hal_log("xs: prelink mismatch: key \"%s\" is %d, the archive expects %d\n", name, (int)id,
 				(int)(gxsrArchiveKeyBase + i));
-			xsr_port_exit(7);
+			xsr_port_exit(XSR_EXIT_FATAL);
 		}
 	}
 }
@@ -465,7 +452,7 @@ void app_main(void)
 	the = fxCreateMachine(&creation, "device", C_NULL, XS_NO_ID);
 	if (!the) {
 		hal_log("xs: cannot create the machine\n");
-		xsr_port_exit(7);
+		xsr_port_exit(XSR_EXIT_FATAL);
 	}
 	gMachine = the;
 	fxBeginHost(the);

@@ -5,8 +5,8 @@
  * The engine includes it through -DXSPLATFORM="xsr_device.h" -DINCLUDE_XSPLATFORM (see xsPlatform.h).
  * It declares the per-machine fields of our platform layer and picks which of the engine's default
  * platform functions to compile (xsPlatforms.c's mxUseDefault*). Ours are in xsr_device.c: fxBuildKeys,
- * fxCreateMachinePlatform/fxDeleteMachinePlatform, fxAbort, chunk and slot allocation from the static XS
- * heap, fxFindModule/fxLoadModule (common: native/xs/common/xsr_engine.c) on the prelinked flash archive,
+ * fxCreateMachinePlatform/fxDeleteMachinePlatform, xsrPlatformExit, chunk and slot allocation from the static XS
+ * heap, fxFindModule/fxLoadModule (common: native/xs/common) on the prelinked flash archive,
  * fxParseScript (no parser on the device: eval, new Function and source modules throw SyntaxError),
  * fxCStackLimit (the bottom of the C stack plus a margin), fxQueuePromiseJobs (common).
  *
@@ -39,12 +39,12 @@
 #include <string.h>
 #include <time.h>
 
-/* Module names are short paths ("modules/prov/provisionee"): the engine and xsr_engine.c put buffers of
+/* Module names are short paths ("modules/prov/provisionee"): the engine and native/xs/common put buffers of
  * C_PATH_MAX bytes on the C stack, which is small here. */
 #define C_PATH_MAX 128
 
 /*
- * Fields of every machine, for the platform layer (the same names as the host's, xsr_engine.c uses them):
+ * Fields of every machine, for the platform layer (the same names as the host's, native/xs/common uses them):
  *   host          the runtime state (struct xsrRuntime*, xsr.h)
  *   promiseJobs   set by fxQueuePromiseJobs, cleared by the run loop
  *   bindingScript the script whose host functions are being bound
