@@ -1,0 +1,20 @@
+// Types for tools/fw/preload.mjs (the preload generator), for TypeScript tests.
+/** The generator's `preload {json}` line: the heap a preparation of these modules would hold. */
+export interface PreloadReport {
+  modules: number;
+  callbacks: number;
+  natives: number;
+  slots: number;
+  chunkBytes: number;
+  keys: number;
+  instances: number;
+  frozen: number;
+  aliases: number;
+  closures: number;
+  flashHeapBytes: number;
+}
+export declare function buildGenerator(options?: { quiet?: boolean }): Promise<string>;
+export declare function runGenerator(
+  dir: string,
+  modules: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null }>;

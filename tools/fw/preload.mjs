@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// The preload generator (issue 9; docs/firmware.md "Preloading"): builds tools/fw/preload/xspreload.c against the
+// XS engine with the device's feature defines plus mxLink (a host program, cached in build/fw/preload/), then
+// runs it on the app's compiled modules with the manifest's `preload` list.
+//
+//   node tools/fw/preload.mjs [--variant light|switch] [--dir DIR] [MODULE...]
+//
+// Without MODULE, the manifest's `preload` (in order). Prints the generator's `preload {json}` line; exit 1 with
+// one line `preload: module "NAME" cannot be preloaded: …` when a module's body cannot run at build time.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
+import { findCompiler } from "../xs/build-host.mjs";
+import { ROOT, loadManifest } from "../xs/manifest.mjs";
+import { ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
+
+const OUT = join(ROOT, "build", "fw", "preload");
+// The runtime's platform-independent half the generator links (not the host-function binding: the generator
+// binds every native to a stub that refuses to run).
+const COMMON = ["xsr_args.c", "xsr_load.c", "xsr_run.c", "xsr_internal.c"].map((f) => join(ROOT, "native/xs/common", f));
+
+/** Builds the generator (cached); returns its path. */
+export async function buildGenerator({ quiet = true } = {}) {
+  const cc = findCompiler();
+  if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
+  if (!fetchXs()) throw new Error("the XS sources could not be fetched");
+  const manifest = loadManifest("nrf52");
+  const defines = [...deviceEngineDefines(manifest), "mxLink=1"].map((d) => `-D${d}`);
+  const includes = [
+    "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
+    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
+  ];
+  const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...defines];
+  const engineFlags = [...base, "-w", ...includes];
+  const ourFlags = [...base, "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
+  const tag = (flags) => createHash("sha256").update([cc, ...flags].join("\0")).digest("hex").slice(0, 10);
+  const unit = (flags, source) => ({ source, flags, obj: join(OUT, "obj", tag(flags), basename(source).replace(/\.c$/, ".o")) });
+  const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
+  const units = [
+    ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
+    ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c")].map((f) => unit(ourFlags, f)),
+  ];
+  await compileAll(units, quiet, cc);
+  const exe = join(OUT, "xspreload");
+  const r = spawnSync(cc, ["-o", exe, ...units.map((u) => u.obj), "-lm", "-lpthread"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`linking the preload generator failed:\n${r.stderr}`);
+  return exe;
+}
+
+/** Runs the generator on the compiled modules in dir; returns { status, stdout, stderr, report }. */
+export async function runGenerator(dir, modules) {
+  const exe = await buildGenerator();
+  const r = spawnSync(exe, [dir, ...modules], { encoding: "utf8" });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("preload "));
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: line ? JSON.parse(line.slice(8)) : null };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const opt = (name, def) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
+  const variant = opt("--variant", "light");
+  const rest = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1]?.startsWith("--")));
+  const dir = opt("--dir", join(ROOT, "build", "fw", "app", variant));
+  const modules = rest.length ? rest : loadManifest("nrf52").preload;
+  const r = await runGenerator(dir, modules);
+  process.stdout.write(r.stdout);
+  process.stderr.write(r.stderr);
+  process.exit(r.status ?? 1);
+}

@@ -1,0 +1,481 @@
+/*
+ * The preload generator (issue 9), first stage: the machine the device would boot from a preparation, made on
+ * the build host. Built against the XS engine with the device's feature defines plus mxLink
+ * (tools/fw/preload.mjs builds and runs it):
+ *
+ *   xspreload DIR NAME...      (DIR: the app's .xsb files, as tools/fw/xs-image.mjs compiles them)
+ *
+ * It creates the machine, imports each module NAME in order (the manifest's `preload`) and runs its body, with
+ * every native bound to a stub that refuses to run: a module whose body calls a native (timers, radio, storage,
+ * crypto: anything that needs the hardware or the run loop) cannot be preloaded, and the generator stops with
+ * one line naming the module being preloaded, the native and the module that declares it (exit 1). Then it
+ * collects garbage and prints one JSON line `preload {…}` describing the heap the preparation would hold:
+ * slots, chunk bytes, instances, how many are frozen and how many would need an alias in RAM, and the flash
+ * the heap would take on the device (16-byte slots).
+ *
+ * Not yet: reshaping the machine for fxCloneMachine and emitting the heap as C (docs/firmware.md, "Preloading").
+ */
+#include "xsAll.h"
+#include "xsr.h"
+#include "xsr_platform.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+int gxsrArgc = 0;
+char** gxsrArgv = C_NULL;
+xsrRuntime* gxsrRuntime = C_NULL;
+static xsrRuntime gRuntime;
+static const char* gDir;
+
+/* ---- the engine's link hooks: callbacks by name ---------------------------------------------------- */
+
+#define XSP_MAX_CALLBACKS 1024
+static struct { txCallback callback; const char* name; } gCallbacks[XSP_MAX_CALLBACKS];
+static int gCallbackCount = 0;
+
+txCallback fxNewLinkerCallback(txMachine* the, txCallback callback, txString name)
+{
+	int i;
+	(void)the;
+	for (i = 0; i < gCallbackCount; i++)
+		if (gCallbacks[i].callback == callback)
+			return callback;
+	if (gCallbackCount == XSP_MAX_CALLBACKS) {
+		fprintf(stderr, "xspreload: more than %d built-in callbacks\n", XSP_MAX_CALLBACKS);
+		exit(2);
+	}
+	gCallbacks[gCallbackCount].callback = callback;
+	gCallbacks[gCallbackCount].name = name;
+	gCallbackCount++;
+	return callback;
+}
+
+txSlot* fxBuildHostConstructor(txMachine* the, txCallback callback, txInteger length, txInteger name)
+{
+	return fxNewHostConstructor(the, callback, length, name);
+}
+
+txSlot* fxBuildHostFunction(txMachine* the, txCallback callback, txInteger length, txInteger name)
+{
+	return fxNewHostFunction(the, callback, length, name, XS_NO_ID);
+}
+
+/* Functions have no own length and name on the device (native/xs/nrf52/xsr_device.c): the same here. */
+txSlot* fxNewFunctionLength(txMachine* the, txSlot* instance, txNumber length)
+{
+	(void)the;
+	(void)instance;
+	(void)length;
+	return C_NULL;
+}
+
+txSlot* fxNewFunctionName(txMachine* the, txSlot* instance, txID id, txIndex index, txID former, txString prefix)
+{
+	(void)the;
+	(void)instance;
+	(void)id;
+	(void)index;
+	(void)former;
+	(void)prefix;
+	return C_NULL;
+}
+
+txSlot* fxNextHostAccessorProperty(txMachine* the, txSlot* property, txCallback get, txCallback set, txID id, txFlag flag)
+{
+	txSlot* home = the->stack;
+	txSlot* getter = C_NULL;
+	txSlot* setter = C_NULL;
+	if (get) {
+		getter = fxBuildHostFunction(the, get, 0, XS_NO_ID);
+		mxFunctionInstanceHome(getter)->value.home.object = home->value.reference;
+	}
+	if (set) {
+		setter = fxBuildHostFunction(the, set, 1, XS_NO_ID);
+		mxFunctionInstanceHome(setter)->value.home.object = home->value.reference;
+	}
+	property = property->next = fxNewSlot(the);
+	property->flag = flag;
+	property->ID = id;
+	property->kind = XS_ACCESSOR_KIND;
+	property->value.accessor.getter = getter;
+	property->value.accessor.setter = setter;
+	if (set)
+		mxPop();
+	if (get)
+		mxPop();
+	return property;
+}
+
+txSlot* fxNextHostFunctionProperty(txMachine* the, txSlot* property, txCallback call, txInteger length, txID id, txFlag flag)
+{
+	txSlot* home = the->stack;
+	txSlot* function = fxNewHostFunction(the, call, length, id, XS_NO_ID);
+	mxFunctionInstanceHome(function)->value.home.object = home->value.reference;
+	property = property->next = fxNewSlot(the);
+	property->flag = flag;
+	property->ID = id;
+	property->kind = the->stack->kind;
+	property->value = the->stack->value;
+	mxPop();
+	return property;
+}
+
+/* ---- the app's natives: stubs that refuse to run during preload -------------------------------------- */
+
+/* Each host function a module declares (`@ "xs_name"`) is bound to its own stub, so the stub knows which one
+ * was called. The device binds the real natives instead (the names are kept for the emitted C). */
+#define XSP_MAX_HOSTS 256
+static struct { const char* name; const char* module; } gHosts[XSP_MAX_HOSTS];
+static int gHostCount = 0;
+static char gRefusal[512];
+
+/* The module whose body is running: the oldest JavaScript frame's function belongs to it (the import job's
+ * frames below it are the engine's). */
+static const char* xspRunningModule(txMachine* the)
+{
+	const char* name = C_NULL;
+	txSlot* frame;
+	for (frame = the->frame; frame; frame = frame->next) {
+		txSlot* function = frame + 3; /* mxFunction of that frame */
+		txSlot* home;
+		if ((function->kind != XS_REFERENCE_KIND) || !function->value.reference->next)
+			continue;
+		home = mxFunctionInstanceHome(function->value.reference);
+		if (home && (home->kind == XS_HOME_KIND) && home->value.home.module) {
+			txSlot* internal = mxModuleInstanceInternal(home->value.home.module);
+			if (internal && (internal->kind == XS_MODULE_KIND))
+				name = fxGetKeyName(the, internal->value.module.id);
+		}
+	}
+	return name;
+}
+
+static void xspRefuse(txMachine* the, int index)
+{
+	const char* body = xspRunningModule(the);
+	c_snprintf(gRefusal, sizeof(gRefusal), "the body of \"%s\" calls the native \"%s\" (declared by \"%s\"): natives "
+		"need the device, call them from functions", body ? body : "?", gHosts[index].name, gHosts[index].module);
+	mxTypeError("preload: the native \"%s\" is not available", gHosts[index].name);
+}
+
+#define XSP_STUB(N) static void xspStub##N(txMachine* the) { xspRefuse(the, N); }
+#define XSP_STUB8(N) XSP_STUB(N##0) XSP_STUB(N##1) XSP_STUB(N##2) XSP_STUB(N##3) XSP_STUB(N##4) XSP_STUB(N##5) XSP_STUB(N##6) XSP_STUB(N##7)
+#define XSP_STUB64(N) XSP_STUB8(N##0) XSP_STUB8(N##1) XSP_STUB8(N##2) XSP_STUB8(N##3) XSP_STUB8(N##4) XSP_STUB8(N##5) XSP_STUB8(N##6) XSP_STUB8(N##7)
+/* octal-named stubs 0000..0377: 256 of them */
+XSP_STUB64(00) XSP_STUB64(01) XSP_STUB64(02) XSP_STUB64(03)
+#define XSP_REF(N) xspStub##N,
+#define XSP_REF8(N) XSP_REF(N##0) XSP_REF(N##1) XSP_REF(N##2) XSP_REF(N##3) XSP_REF(N##4) XSP_REF(N##5) XSP_REF(N##6) XSP_REF(N##7)
+#define XSP_REF64(N) XSP_REF8(N##0) XSP_REF8(N##1) XSP_REF8(N##2) XSP_REF8(N##3) XSP_REF8(N##4) XSP_REF8(N##5) XSP_REF8(N##6) XSP_REF8(N##7)
+static const txCallback gStubs[XSP_MAX_HOSTS] = { XSP_REF64(00) XSP_REF64(01) XSP_REF64(02) XSP_REF64(03) };
+
+static char* xspCopy(const char* s)
+{
+	size_t n = c_strlen(s) + 1;
+	char* copy = c_malloc(n);
+	if (!copy) {
+		fprintf(stderr, "xspreload: out of memory\n");
+		exit(2);
+	}
+	c_memcpy(copy, s, n);
+	return copy;
+}
+
+/* The i-th name of a script's symbols buffer (IDs 1..count-1 in order), or NULL. */
+static const char* xspScriptSymbol(txScript* script, txID index)
+{
+	txByte* p = script->symbolsBuffer;
+	txByte* end;
+	txID count, i;
+	if (!p || (index == XS_NO_ID))
+		return C_NULL;
+	end = p + script->symbolsSize;
+	mxDecodeID(p, count);
+	if (index >= count)
+		return C_NULL;
+	for (i = 1; i < index; i++) {
+		while ((p < end) && *p)
+			p++;
+		p++;
+	}
+	return (p < end) ? (const char*)p : C_NULL;
+}
+
+/* fxRunScript's callback (the hosts buffer: count, then per host: length, name symbol, C name). */
+static void xspBindHosts(txMachine* the)
+{
+	txScript* script = the->bindingScript;
+	txHostFunctionBuilder* builders;
+	txByte* p = (txByte*)script->hostsBuffer;
+	txByte* end = p + script->hostsSize;
+	txID count, i;
+	mxDecodeID(p, count);
+	/* kept for the machine's life: the host functions point at their builders */
+	builders = c_calloc(count ? count : 1, sizeof(txHostFunctionBuilder));
+	if (!builders)
+		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
+	for (i = 0; i < count; i++) {
+		txS1 length;
+		txID symbol;
+		const char* name;
+		const char* functionName;
+		if (p + 1 + sizeof(txID) >= end)
+			mxTypeError("corrupt hosts table");
+		length = *p++;
+		mxDecodeID(p, symbol);
+		name = (const char*)p;
+		while ((p < end) && *p)
+			p++;
+		p++;
+		if (gHostCount == XSP_MAX_HOSTS)
+			mxRangeError("preload: more than %d natives", XSP_MAX_HOSTS);
+		gHosts[gHostCount].name = xspCopy(name);
+		gHosts[gHostCount].module = xspCopy(script->path ? script->path : "?");
+		functionName = xspScriptSymbol(script, symbol);
+		builders[i].callback = gStubs[gHostCount];
+		builders[i].length = length;
+		builders[i].id = functionName ? fxID(the, (txString)functionName) : XS_NO_ID;
+		gHostCount++;
+	}
+	fxBuildHosts(the, count, builders);
+	mxPullSlot(mxResult);
+}
+
+void xsrPrepareScript(txMachine* the, txScript* script)
+{
+	script->callback = script->hostsBuffer ? (void*)xspBindHosts : C_NULL;
+	the->bindingScript = script;
+}
+
+/* ---- platform ---------------------------------------------------------------------------------------- */
+
+void fxCreateMachinePlatform(txMachine* the)
+{
+	the->host = gxsrRuntime;
+	the->promiseJobs = 0;
+	the->bindingScript = C_NULL;
+	/* every real callback's address is above it: no host function is refused by the engine itself */
+	the->fakeCallback = (void*)1;
+}
+
+void fxDeleteMachinePlatform(txMachine* the)
+{
+	xsrFreeTimers(the);
+	the->host = C_NULL;
+}
+
+void xsrPlatformExit(txMachine* the, int status)
+{
+	(void)the;
+	fflush(stdout);
+	fflush(stderr);
+	exit(status);
+}
+
+void* fxAllocateChunks(txMachine* the, txSize size)
+{
+	(void)the;
+	return c_malloc((size_t)size);
+}
+
+void fxFreeChunks(txMachine* the, void* chunks)
+{
+	(void)the;
+	c_free(chunks);
+}
+
+txSlot* fxAllocateSlots(txMachine* the, txSize count)
+{
+	(void)the;
+	return (txSlot*)c_malloc((size_t)count * sizeof(txSlot));
+}
+
+void fxFreeSlots(txMachine* the, void* slots)
+{
+	(void)the;
+	c_free(slots);
+}
+
+txScript* fxParseScript(txMachine* the, void* stream, txGetter getter, txUnsigned flags)
+{
+	(void)the;
+	(void)stream;
+	(void)getter;
+	(void)flags;
+	return C_NULL;
+}
+
+double xsrNow(void)
+{
+	return 0;
+}
+
+int xsrRandomBytes(void* context, uint8_t* out, size_t length)
+{
+	(void)context;
+	(void)out;
+	(void)length;
+	return -1;
+}
+
+int xsrWatchFd(txMachine* the, int fd, xsrReadyCallback ready, void* context)
+{
+	(void)the;
+	(void)fd;
+	(void)ready;
+	(void)context;
+	return -1;
+}
+
+void xsrUnwatchFd(txMachine* the, int fd)
+{
+	(void)the;
+	(void)fd;
+}
+
+void xsrPlatformWait(txMachine* the, double timeout)
+{
+	(void)the;
+	(void)timeout;
+}
+
+static int xspPath(const char* name, char* path, size_t size)
+{
+	int n = snprintf(path, size, "%s/%s.xsb", gDir, name);
+	return (n > 0) && ((size_t)n < size);
+}
+
+txBoolean xsrPlatformHasModule(txMachine* the, const char* name)
+{
+	char path[C_PATH_MAX];
+	struct stat st;
+	(void)the;
+	return xspPath(name, path, sizeof(path)) && (stat(path, &st) == 0) && S_ISREG(st.st_mode);
+}
+
+txScript* xsrPlatformLoadModule(txMachine* the, const char* name)
+{
+	char path[C_PATH_MAX];
+	FILE* file;
+	long size;
+	uint8_t* data;
+	txScript* script;
+	const char* error;
+	(void)the;
+	if (!xspPath(name, path, sizeof(path)) || !(file = fopen(path, "rb")))
+		return C_NULL;
+	fseek(file, 0, SEEK_END);
+	size = ftell(file);
+	fseek(file, 0, SEEK_SET);
+	data = c_malloc(size > 0 ? (size_t)size : 1);
+	if (!data || (fread(data, 1, (size_t)size, file) != (size_t)size)) {
+		fclose(file);
+		c_free(data);
+		return C_NULL;
+	}
+	fclose(file);
+	script = xsrScriptFromXSB(data, (size_t)size, &error);
+	c_free(data);
+	if (!script)
+		fprintf(stderr, "xspreload: %s: %s\n", path, error);
+	return script;
+}
+
+/* ---- the heap the preparation would hold ----------------------------------------------------------------- */
+
+typedef struct {
+	long slots, instances, frozen, closures;
+} xspCensus;
+
+/* Frozen as the preparation needs it: no new property (DONT_PATCH), and every property neither writable nor
+ * deletable. Anything else is copied into RAM (an alias) the first time it is written. */
+static int xspFrozen(txSlot* instance)
+{
+	txSlot* property;
+	if (!(instance->flag & XS_DONT_PATCH_FLAG))
+		return 0;
+	for (property = instance->next; property; property = property->next) {
+		if (property->flag & XS_INTERNAL_FLAG)
+			continue;
+		if (!(property->flag & XS_DONT_DELETE_FLAG))
+			return 0;
+		if ((property->kind != XS_ACCESSOR_KIND) && !(property->flag & XS_DONT_SET_FLAG))
+			return 0;
+	}
+	return 1;
+}
+
+static void xspCount(txMachine* the, xspCensus* census)
+{
+	txSlot* block = the->firstHeap;
+	c_memset(census, 0, sizeof(*census));
+	while (block) {
+		txSlot* slot = block + 1;
+		txSlot* limit = block->value.reference;
+		for (; slot < limit; slot++) {
+			if (slot->flag & XS_MARK_FLAG)
+				continue;
+			if (slot->kind == XS_INSTANCE_KIND) {
+				census->instances++;
+				if (xspFrozen(slot))
+					census->frozen++;
+			}
+			else if (slot->kind == XS_CLOSURE_KIND)
+				census->closures++;
+		}
+		block = block->next;
+	}
+	census->slots = (long)the->currentHeapCount;
+}
+
+int main(int argc, char** argv)
+{
+	txCreation creation = {
+		1 << 20, 1 << 18, /* chunks */
+		1 << 16, 1 << 14, /* slots */
+		4096,             /* stack */
+		4096, 1024,       /* keys */
+		1993, 127,        /* names, symbols */
+		0, 0, 0,          /* no parser, static size */
+	};
+	txMachine* the;
+	xspCensus census;
+	int i, failed = 0;
+	if (argc < 2) {
+		fprintf(stderr, "usage: xspreload DIR [MODULE...]\n");
+		return 2;
+	}
+	gDir = argv[1];
+	c_memset(&gRuntime, 0, sizeof(gRuntime));
+	gxsrRuntime = &gRuntime;
+	the = fxCreateMachine(&creation, "preload", C_NULL, XS_NO_ID);
+	if (!the) {
+		fprintf(stderr, "xspreload: cannot create the machine\n");
+		return 2;
+	}
+	for (i = 2; (i < argc) && !failed; i++) {
+		gRefusal[0] = 0;
+		xsrImportModule(the, argv[i], &failed);
+		if (!failed)
+			failed = xsrDrainJobs(the);
+		if (failed) {
+			/* xsrImportModule has printed the exception; this is the line that matters */
+			fprintf(stderr, "preload: module \"%s\" cannot be preloaded: %s\n", argv[i],
+				gRefusal[0] ? gRefusal : "importing it failed (above)");
+			xsrPlatformExit(the, 1);
+		}
+		if (gRuntime.importsSettled != i - 1) {
+			fprintf(stderr, "preload: module \"%s\" cannot be preloaded: its import did not settle (top-level await)\n", argv[i]);
+			xsrPlatformExit(the, 1);
+		}
+	}
+	fxCollectGarbage(the);
+	xspCount(the, &census);
+	printf("preload {\"modules\":%d,\"callbacks\":%d,\"natives\":%d,\"slots\":%ld,\"chunkBytes\":%ld,\"keys\":%d,"
+		"\"instances\":%ld,\"frozen\":%ld,\"aliases\":%ld,\"closures\":%ld,\"flashHeapBytes\":%ld}\n",
+		argc - 2, gCallbackCount, gHostCount, census.slots, (long)the->currentChunksSize, (int)the->keyIndex,
+		census.instances, census.frozen, census.instances - census.frozen, census.closures,
+		census.slots * 16 + (long)the->currentChunksSize);
+	fxDeleteMachine(the);
+	return 0;
+}
