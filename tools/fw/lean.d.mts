@@ -6,3 +6,4 @@ export declare function stripWraps(): string[];
 export declare function leftOutBuiltins(symbols: Iterable<string>): string[];
 export declare function checkStrip(sources: [string, string][]): void;
 export declare function stripSource(): string;
+export declare function stripTableSource(): string;

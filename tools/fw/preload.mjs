@@ -16,6 +16,8 @@ import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { findCompiler } from "../xs/build-host.mjs";
 import { ROOT, loadManifest } from "../xs/manifest.mjs";
 import { ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
+import { BUILDER_WRAPS, stripTableSource } from "./lean.mjs";
+import { writeIfChanged } from "../xs/files.mjs";
 
 const OUT = join(ROOT, "build", "fw", "preload");
 // The runtime's platform-independent half the generator links (not the host-function binding: the generator
@@ -29,33 +31,48 @@ export async function buildGenerator({ quiet = true } = {}) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched");
   const manifest = loadManifest("nrf52");
   const defines = [...deviceEngineDefines(manifest), "mxLink=1"].map((d) => `-D${d}`);
+  // the device's built-ins: the same left out (xsr_lean.c's builders, by --wrap) and deleted (its strip table)
+  const stripC = join(OUT, "gen", "xsp_strip.c");
+  writeIfChanged(stripC, stripTableSource() + "\n");
   const includes = [
     "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
+    "-I", join(ROOT, "native/xs/nrf52"),
     "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
   ];
   const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...defines];
   const engineFlags = [...base, "-w", ...includes];
-  const ourFlags = [...base, "-std=c99", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
+  const ourFlags = [...base, "-std=c99", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
   const tag = (flags) => createHash("sha256").update([cc, ...flags].join("\0")).digest("hex").slice(0, 10);
   const unit = (flags, source) => ({ source, flags, obj: join(OUT, "obj", tag(flags), basename(source).replace(/\.c$/, ".o")) });
   const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
   const units = [
     ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
-    ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c")].map((f) => unit(ourFlags, f)),
+    ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c"), join(ROOT, "tools/fw/preload/xsp_emit.c"),
+      join(ROOT, "native/xs/nrf52/xsr_lean.c"), stripC].map((f) => unit(ourFlags, f)),
   ];
   await compileAll(units, quiet, cc);
   const exe = join(OUT, "xspreload");
-  const r = spawnSync(cc, ["-o", exe, ...units.map((u) => u.obj), "-lm", "-lpthread"], { encoding: "utf8" });
+  const wraps = BUILDER_WRAPS.map((w) => `-Wl,--wrap=${w}`);
+  const r = spawnSync(cc, ["-o", exe, ...units.map((u) => u.obj), ...wraps, "-rdynamic", "-lm", "-lpthread", "-ldl"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`linking the preload generator failed:\n${r.stderr}`);
   return exe;
 }
 
-/** Runs the generator on the compiled modules in dir; returns { status, stdout, stderr, report }. */
-export async function runGenerator(dir, modules) {
+/**
+ * Runs the generator on the compiled modules in dir; options: keys (a file of the archive's keys, registered
+ * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli). Returns { status, stdout, stderr, report, emitted }.
+ */
+export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null } = {}) {
   const exe = await buildGenerator();
-  const r = spawnSync(exe, [dir, ...modules], { encoding: "utf8" });
-  const line = r.stdout.split("\n").find((l) => l.startsWith("preload "));
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: line ? JSON.parse(line.slice(8)) : null };
+  const options = [...(keys ? ["--keys", keys] : []), ...(emit ? ["--emit", emit] : [])];
+  // the name and symbol tables are copied as they are by the device's clone: the device's moduli
+  if (creation) options.push("--names", String(creation.nameModulo), "--symbols", String(creation.symbolModulo));
+  const r = spawnSync(exe, [...options, dir, ...modules], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const json = (prefix) => {
+    const line = r.stdout.split("\n").find((l) => l.startsWith(prefix + " "));
+    return line ? JSON.parse(line.slice(prefix.length + 1)) : null;
+  };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: json("preload"), emitted: json("preload-emit") };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -232,7 +232,20 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   }
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), stripSource());
+  // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
+  // generator, written as C; the archive's keys first, in the prelinker's order, so the modules left in the
+  // archive keep their IDs
   const c = { ...manifest.creation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
+  const preloaded = manifest.preload.length > 0;
+  let preload = null;
+  if (preloaded) {
+    const keysFile = join(genDir, "keys.txt");
+    writeIfChanged(keysFile, report.keyNames.join("\n") + "\n");
+    const { runGenerator } = await import("./preload.mjs");
+    const r = await runGenerator(appDir, manifest.preload, { keys: keysFile, emit: join(genDir, "xsr_preparation.c"), creation: c });
+    if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
+    preload = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
+  }
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
   if (c.initialKeyCount < keysNeeded + 64 && !c.incrementalKeyCount) {
@@ -264,6 +277,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const nativeDefines = natives.map((f) => `-DXSR_NATIVE_${basename(f).replace(/\.c$/, "").replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}=1`);
   const ourFlags = [
     ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
+    ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
     `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${C_HEAP_BYTES}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
@@ -289,6 +303,8 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
     ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${basename(genDir)}`, ourFlags, join(genDir, f))),
+    // the preparation: the engine's own structures, compiled as the engine is
+    ...(preloaded ? [unit(`preparation-${basename(genDir)}`, engineFlags, join(genDir, "xsr_preparation.c"))] : []),
   ];
   await compileAll(units, quiet);
   // the engine's objects with the stripped built-ins made weak (the generated xsr_strip.c defines them)
@@ -326,6 +342,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       engineDefines,
       natives,
       builtinsLeftOut: stripWraps().length,
+      preload,
     },
   };
 }
@@ -333,6 +350,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
 /** What an object counts as in the size breakdown. */
 function classify(u) {
   if (u.group.startsWith("engine")) return "engine";
+  if (u.group.startsWith("preparation-")) return "preloaded";
   if (u.group.startsWith("gen-")) return basename(u.source) === "xsr_archive.c" ? "app" : "xsPlatform";
   if (u.source.includes("/native/crypto/")) return "crypto";
   if (u.source.includes("/native/xs/natives/")) return "natives";

@@ -18,8 +18,11 @@
 #include "xsAll.h"
 #include "xsr.h"
 #include "xsr_platform.h"
+#include "xsp.h"
 
-#include <dirent.h>
+void xsrStripBuiltins(txMachine* the); /* native/xs/nrf52/xsr_lean.c */
+
+#include <dlfcn.h>
 #include <sys/stat.h>
 
 int gxsrArgc = 0;
@@ -247,6 +250,123 @@ void xsrPrepareScript(txMachine* the, txScript* script)
 	the->bindingScript = script;
 }
 
+const char* xspCallbackName(txCallback callback)
+{
+	int i;
+	for (i = 0; i < gCallbackCount; i++)
+		if (gCallbacks[i].callback == callback)
+			return gCallbacks[i].name;
+	for (i = 0; i < gHostCount; i++)
+		if (gStubs[i] == callback)
+			return gHosts[i].name;
+	/* a callback the engine did not register by name (e.g. built by xsr_lean.c's Math): its global symbol */
+	{
+		Dl_info info;
+		if (dladdr((void*)callback, &info) && info.dli_sname && (info.dli_saddr == (void*)callback)) {
+			if (gCallbackCount < XSP_MAX_CALLBACKS) {
+				gCallbacks[gCallbackCount].callback = callback;
+				gCallbacks[gCallbackCount].name = info.dli_sname;
+				gCallbackCount++;
+			}
+			return info.dli_sname;
+		}
+	}
+	return C_NULL;
+}
+
+void xspDeclareCallbacks(FILE* out)
+{
+	int i;
+	for (i = 0; i < gCallbackCount; i++)
+		fprintf(out, "extern void %s(txMachine*);\n", gCallbacks[i].name);
+	for (i = 0; i < gHostCount; i++)
+		fprintf(out, "extern void %s(txMachine*);\n", gHosts[i].name);
+}
+
+/* ---- reshaping: what fxCloneMachine expects of a preparation ----------------------------------------------- */
+
+/* The modules detached from the program's realm (a clone makes its own realm), the realm's closures in
+ * mxException, the module list in mxProgram, the modules' IDs in mxHosts; the job queues emptied. */
+static void xspReshape(txMachine* the)
+{
+	txSlot* realm = mxModuleInstanceInternal(mxProgram.value.reference)->value.module.realm;
+	txSlot* modules = mxOwnModules(realm)->value.reference;
+	txSlot* module;
+	txSlot* target;
+	for (module = modules->next; module; module = module->next)
+		mxModuleInstanceInternal(module->value.reference)->value.module.realm = C_NULL;
+	mxModuleInstanceInternal(mxProgram.value.reference)->value.module.realm = C_NULL;
+	mxException.kind = XS_REFERENCE_KIND;
+	mxException.value.reference = mxRealmClosures(realm)->value.reference;
+	mxProgram.value.reference = modules;
+	target = fxNewInstance(the);
+	for (module = modules->next; module; module = module->next) {
+		txID id = mxModuleInstanceInternal(module->value.reference)->value.module.id;
+		target = target->next = fxNewSlot(the);
+		target->kind = XS_SYMBOL_KIND;
+		target->value.symbol = id;
+		target->ID = id;
+	}
+	mxPull(mxHosts);
+	mxModuleQueue = mxUndefined;
+	mxDuringJobs = mxUndefined;
+	mxFinalizationRegistries = mxUndefined;
+	mxPendingJobs = mxUndefined;
+	mxRunningJobs = mxUndefined;
+	mxBreakpoints = mxUndefined;
+	mxHostInspectors = mxUndefined;
+	mxInstanceInspectors = mxUndefined;
+}
+
+/* Alias indexes, from 1 (0 is "none": the engine reads aliasArray[ID] only for a non-zero ID): every instance
+ * that is not frozen, and every closure variable that can be assigned. */
+static int xspWritable(txSlot* property)
+{
+	if ((property->kind != XS_ACCESSOR_KIND) && !(property->flag & XS_DONT_SET_FLAG))
+		return 1;
+	return !(property->flag & XS_DONT_DELETE_FLAG);
+}
+
+static void xspAssignAliases(txMachine* the)
+{
+	txID count = 1;
+	txSlot* heap;
+	for (heap = the->firstHeap; heap; heap = heap->next) {
+		txSlot* slot;
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			if (slot->kind == XS_CLOSURE_KIND) {
+				txSlot* closure = slot->value.closure;
+				if (closure->flag & XS_DONT_SET_FLAG)
+					closure->flag |= XS_DONT_DELETE_FLAG;
+				else if (closure->ID == XS_NO_ID)
+					closure->ID = count++;
+			}
+		}
+	}
+	for (heap = the->firstHeap; heap; heap = heap->next) {
+		txSlot* slot;
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			if (slot->kind == XS_INSTANCE_KIND) {
+				txBoolean frozen = (slot->flag & XS_DONT_PATCH_FLAG) ? 1 : 0;
+				txSlot* property;
+				for (property = slot->next; frozen && property; property = property->next) {
+					if (property->kind == XS_ARRAY_KIND) {
+						txSlot* item = property->value.array.address;
+						txIndex length = item ? fxGetIndexSize(the, property) : 0;
+						for (; length > 0; length--, item++)
+							if (xspWritable(item))
+								frozen = 0;
+					}
+					else if (xspWritable(property))
+						frozen = 0;
+				}
+				slot->ID = frozen ? XS_NO_ID : count++;
+			}
+		}
+	}
+	the->aliasCount = count;
+}
+
 /* ---- platform ---------------------------------------------------------------------------------------- */
 
 void fxCreateMachinePlatform(txMachine* the)
@@ -405,6 +525,8 @@ static int xspFrozen(txSlot* instance)
 	return 1;
 }
 
+static long gKinds[64];
+
 static void xspCount(txMachine* the, xspCensus* census)
 {
 	txSlot* block = the->firstHeap;
@@ -415,6 +537,8 @@ static void xspCount(txMachine* the, xspCensus* census)
 		for (; slot < limit; slot++) {
 			if (slot->flag & XS_MARK_FLAG)
 				continue;
+			if ((slot->kind >= 0) && (slot->kind < 64))
+				gKinds[(int)slot->kind]++;
 			if (slot->kind == XS_INSTANCE_KIND) {
 				census->instances++;
 				if (xspFrozen(slot))
@@ -426,6 +550,34 @@ static void xspCount(txMachine* the, xspCensus* census)
 		block = block->next;
 	}
 	census->slots = (long)the->currentHeapCount;
+}
+
+/* The prelinked archive's keys (one per line), registered in order right after creation as the device does, so
+ * the code of modules left in the archive keeps its IDs (tools/fw/prelink.mjs). */
+static int xspRegisterKeys(txMachine* the, const char* path)
+{
+	FILE* file = fopen(path, "r");
+	char line[1024];
+	txID expected = the->keyIndex;
+	if (!file) {
+		fprintf(stderr, "preload: cannot read %s\n", path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), file)) {
+		size_t n = c_strlen(line);
+		txID id;
+		if (n && (line[n - 1] == '\n'))
+			line[--n] = 0;
+		id = fxNewNameC(the, line);
+		if (id != expected) {
+			fprintf(stderr, "preload: key \"%s\" is %d, the archive expects %d\n", line, (int)id, (int)expected);
+			fclose(file);
+			return -1;
+		}
+		expected++;
+	}
+	fclose(file);
+	return 0;
 }
 
 int main(int argc, char** argv)
@@ -441,8 +593,25 @@ int main(int argc, char** argv)
 	txMachine* the;
 	xspCensus census;
 	int i, failed = 0;
-	if (argc < 2) {
-		fprintf(stderr, "usage: xspreload DIR [MODULE...]\n");
+	const char* emit = C_NULL;
+	const char* keys = C_NULL;
+	int first;
+	while ((argc > 2) && (argv[1][0] == '-') && (argv[1][1] == '-')) {
+		if (!c_strcmp(argv[1], "--emit"))
+			emit = argv[2];
+		else if (!c_strcmp(argv[1], "--keys"))
+			keys = argv[2];
+		else if (!c_strcmp(argv[1], "--names")) /* the device's creation: a clone copies the ROM buckets as they are */
+			creation.nameModulo = (txSize)atoi(argv[2]);
+		else if (!c_strcmp(argv[1], "--symbols"))
+			creation.symbolModulo = (txSize)atoi(argv[2]);
+		else
+			break;
+		argv += 2;
+		argc -= 2;
+	}
+	if ((argc < 2) || (argv[1][0] == '-')) {
+		fprintf(stderr, "usage: xspreload [--keys FILE] [--emit FILE.c] [--names N] [--symbols N] DIR [MODULE...]\n");
 		return 2;
 	}
 	gDir = argv[1];
@@ -453,6 +622,14 @@ int main(int argc, char** argv)
 		fprintf(stderr, "xspreload: cannot create the machine\n");
 		return 2;
 	}
+	first = the->keyIndex;
+	if (keys && (xspRegisterKeys(the, keys) < 0))
+		return 1;
+	/* the built-ins the device deletes at boot when it has no preparation (native/xs/nrf52/xsr_lean.c) */
+	fxBeginHost(the);
+	xsrStripBuiltins(the);
+	fxEndHost(the);
+	fxCollectGarbage(the);
 	for (i = 2; (i < argc) && !failed; i++) {
 		gRefusal[0] = 0;
 		xsrImportModule(the, argv[i], &failed);
@@ -469,13 +646,33 @@ int main(int argc, char** argv)
 			xsrPlatformExit(the, 1);
 		}
 	}
+	(void)first;
 	fxCollectGarbage(the);
 	xspCount(the, &census);
+	if (emit) {
+		xspFigures figures;
+		xspReshape(the);
+		fxCollectGarbage(the);
+		xspAssignAliases(the);
+		if (xspEmit(the, emit, &figures) < 0) {
+			fprintf(stderr, "preload: %s not written\n", emit);
+			return 1;
+		}
+		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d}\n",
+			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex);
+		fflush(stdout);
+		_exit(0); /* the reshaped machine is not one to delete */
+	}
 	printf("preload {\"modules\":%d,\"callbacks\":%d,\"natives\":%d,\"slots\":%ld,\"chunkBytes\":%ld,\"keys\":%d,"
 		"\"instances\":%ld,\"frozen\":%ld,\"aliases\":%ld,\"closures\":%ld,\"flashHeapBytes\":%ld}\n",
 		argc - 2, gCallbackCount, gHostCount, census.slots, (long)the->currentChunksSize, (int)the->keyIndex,
 		census.instances, census.frozen, census.instances - census.frozen, census.closures,
 		census.slots * 16 + (long)the->currentChunksSize);
+	if (getenv("XSP_KINDS")) {
+		for (i = 0; i < 64; i++)
+			if (gKinds[i])
+				fprintf(stderr, "kind %d: %ld\n", i, gKinds[i]);
+	}
 	fxDeleteMachine(the);
 	return 0;
 }

@@ -1,0 +1,16 @@
+/* The preload generator's parts (tools/fw/preload): xspreload.c (machine, modules, callbacks) and xsp_emit.c. */
+#ifndef XSP_H
+#define XSP_H
+
+typedef struct {
+	long heapSlots, stackSlots, codeBytes, bufferBytes, aliases;
+} xspFigures;
+
+/* The C name of a host callback (a built-in registered by mxCallback, or an app native), or NULL. */
+const char* xspCallbackName(txCallback callback);
+/* Declares every callback the emitted heap may name (extern void NAME(txMachine*);). */
+void xspDeclareCallbacks(FILE* out);
+/* Writes the reshaped machine as C (the preparation gxsrPreparation); 0, or -1 after printing what it cannot emit. */
+int xspEmit(txMachine* the, const char* path, xspFigures* figures);
+
+#endif /* XSP_H */
