@@ -120,7 +120,7 @@ test("prelink: IDs are the device's keys, functions and strings run in place, th
 
   // the C: module table sorted by name, the keys, the imports
   const c = readFileSync(out, "utf8");
-  assert.match(c, /const xsrArchiveModule gxsrArchiveModules\[\] = \{\n\t\{ "test\/fixture", code0, \d+, hosts0, \d+ \},\n\t\{ "test\/other", code1, \d+, 0, 0 \},/);
+  assert.match(c, /const xsrArchiveModule gxsrArchiveModules\[\] = \{\n\t\{ "test\/fixture", gxsrArchiveCode0, \d+, hosts0, \d+ \},\n\t\{ "test\/other", gxsrArchiveCode1, \d+, 0, 0 \},/);
   assert.match(c, new RegExp(`const uint16_t gxsrArchiveKeyBase = ${info.keyBase};`));
   assert.match(c, /const char\* const gxsrArchiveImports\[\] = \{ "test\/fixture" \};/);
 

@@ -13,8 +13,9 @@ export interface PreloadReport {
   closures: number;
   flashHeapBytes: number;
 }
-export declare function buildGenerator(options?: { quiet?: boolean }): Promise<string>;
+export declare function buildGenerator(options?: { quiet?: boolean; archive?: string | null }): Promise<string>;
 export declare function runGenerator(
   dir: string,
   modules: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null }>;
+  options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null },
+): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null }>;

@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { findCompiler } from "../xs/build-host.mjs";
@@ -24,8 +24,11 @@ const OUT = join(ROOT, "build", "fw", "preload");
 // binds every native to a stub that refuses to run).
 const COMMON = ["xsr_args.c", "xsr_load.c", "xsr_run.c", "xsr_internal.c"].map((f) => join(ROOT, "native/xs/common", f));
 
-/** Builds the generator (cached); returns its path. */
-export async function buildGenerator({ quiet = true } = {}) {
+/**
+ * Builds the generator (cached); returns its path. With archive (an image's xsr_archive.c, tools/fw/prelink.mjs),
+ * the generator is linked with it and loads modules from it as the device does (build/fw/preload/<image>/).
+ */
+export async function buildGenerator({ quiet = true, archive = null } = {}) {
   const cc = findCompiler();
   if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
   if (!fetchXs()) throw new Error("the XS sources could not be fetched");
@@ -50,8 +53,9 @@ export async function buildGenerator({ quiet = true } = {}) {
     ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c"), join(ROOT, "tools/fw/preload/xsp_emit.c"),
       join(ROOT, "native/xs/nrf52/xsr_lean.c"), stripC].map((f) => unit(ourFlags, f)),
   ];
+  if (archive) units.push({ ...unit(ourFlags, archive), obj: join(OUT, basename(dirname(archive)), "xsr_archive.o") });
   await compileAll(units, quiet, cc);
-  const exe = join(OUT, "xspreload");
+  const exe = archive ? join(OUT, basename(dirname(archive)), "xspreload") : join(OUT, "xspreload");
   const wraps = BUILDER_WRAPS.map((w) => `-Wl,--wrap=${w}`);
   const r = spawnSync(cc, ["-o", exe, ...units.map((u) => u.obj), ...wraps, "-rdynamic", "-lm", "-lpthread", "-ldl"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`linking the preload generator failed:\n${r.stderr}`);
@@ -60,10 +64,11 @@ export async function buildGenerator({ quiet = true } = {}) {
 
 /**
  * Runs the generator on the compiled modules in dir; options: keys (a file of the archive's keys, registered
- * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli). Returns { status, stdout, stderr, report, emitted }.
+ * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli),
+ * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it). Returns { status, stdout, stderr, report, emitted }.
  */
-export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null } = {}) {
-  const exe = await buildGenerator();
+export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null } = {}) {
+  const exe = await buildGenerator({ archive });
   const options = [...(keys ? ["--keys", keys] : []), ...(emit ? ["--emit", emit] : [])];
   // the name and symbol tables are copied as they are by the device's clone: the device's moduli
   if (creation) options.push("--names", String(creation.nameModulo), "--symbols", String(creation.symbolModulo));
@@ -81,7 +86,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const variant = opt("--variant", "light");
   const rest = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1]?.startsWith("--")));
   const dir = opt("--dir", join(ROOT, "build", "fw", "app", variant));
-  const modules = rest.length ? rest : loadManifest("nrf52").preload;
+  const modules = rest.length ? rest : loadManifest("nrf52-preload").preload;
   const r = await runGenerator(dir, modules);
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);

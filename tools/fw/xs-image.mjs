@@ -178,9 +178,11 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0 }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
-  const manifest = loadManifest(target);
+  // preload: the manifest's "<target>-preload" platform (its preload list and creation)
+  const platform = preload ? `${target}-preload` : target;
+  const manifest = loadManifest(platform);
   const host = await hostCompiler();
   compileTypeScript();
 
@@ -220,7 +222,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   }
 
   // 2. prelink, and the generated C
-  const genDir = join(FW_DIR, "gen", `${target}-${variant}${runInPlace ? "" : "-copy"}${heapBytes ? `-heap${heapBytes}` : ""}`);
+  const genDir = join(FW_DIR, "gen", `${platform}-${variant}${runInPlace ? "" : "-copy"}${heapBytes ? `-heap${heapBytes}` : ""}`);
   const archiveC = join(genDir, "xsr_archive.c");
   const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new", runInPlace });
   const text = readFileSync(archiveC + ".new", "utf8");
@@ -233,18 +235,16 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), stripSource());
   // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
-  // generator, written as C; the archive's keys first, in the prelinker's order, so the modules left in the
-  // archive keep their IDs
+  // generator, linked with this archive (keys registered in its order, modules run from it in place), written as C
+  // that points into the archive for code and strings
   const c = { ...manifest.creation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
   const preloaded = manifest.preload.length > 0;
-  let preload = null;
+  let preparation = null;
   if (preloaded) {
-    const keysFile = join(genDir, "keys.txt");
-    writeIfChanged(keysFile, report.keyNames.join("\n") + "\n");
     const { runGenerator } = await import("./preload.mjs");
-    const r = await runGenerator(appDir, manifest.preload, { keys: keysFile, emit: join(genDir, "xsr_preparation.c"), creation: c });
+    const r = await runGenerator(appDir, manifest.preload, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
-    preload = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
+    preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
   }
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
@@ -342,7 +342,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       engineDefines,
       natives,
       builtinsLeftOut: stripWraps().length,
-      preload,
+      preload: preparation,
     },
   };
 }

@@ -13,5 +13,5 @@ export declare function buildImage(
   board: string,
   variant: string,
   options?: { app?: "xs" | "smoke"; runInPlace?: boolean; heapBytes?: number; out?: string;
-    budgets?: { flashBytes?: number | string; ramPlanBytes?: number | string } },
+    budgets?: { flashBytes?: number | string; ramPlanBytes?: number | string }; preload?: boolean },
 ): Promise<{ out: string; size: Record<string, unknown> }>;

@@ -4,7 +4,10 @@
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
-//                              [--flash-budget BYTES] [--ram-budget BYTES]
+//                              [--flash-budget BYTES] [--ram-budget BYTES] [--preload]
+//
+// --preload: the machine preloaded (tools/fw/preload; the manifest's "<target>-preload" platform), in
+// build/nrf52840-preload/ and build/mps2-preload/.
 //
 // --app xs (the default): the XS engine, its platform layer, the natives and the app's prelinked bytecode
 // (tools/fw/xs-image.mjs); app_main() is the XS runtime's (native/xs/nrf52/xsr_device.c).
@@ -167,14 +170,15 @@ export function mapBreakdown(mapText, groups) {
  * (the app's code and string literals copied into the XS heap, as the engine does for loaded bytecode),
  * heapBytes (the XS heap instead of the manifest's staticSize) and out (the output directory).
  */
-export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null, budgets: budgetOverrides = {} } = {}) {
+export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null, budgets: budgetOverrides = {}, preload = false } = {}) {
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
   const out = outDir ?? (app === "smoke"
     ? join(root, "build/smoke", board, variant)
-    : b.target === "mps2" ? join(root, "build/mps2", variant) : join(root, "build/nrf52840", board, variant));
+    : b.target === "mps2" ? join(root, preload ? "build/mps2-preload" : "build/mps2", variant)
+    : join(root, preload ? "build/nrf52840-preload" : "build/nrf52840", board, variant));
   mkdirSync(out, { recursive: true });
   const storageStart = b.appEnd - STORAGE_PAGES * PAGE;
   writeFileSync(join(out, "memory.ld"), [
@@ -192,7 +196,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload });
   }
   const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target]];
   const elf = join(out, "firmware.elf");
@@ -248,6 +252,8 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
       strings: xs.info.strings,
       stringBytes: xs.info.stringBytes,
       engineDefines: xs.info.engineDefines,
+      // the preparation (--preload): modules, the heap it holds (slots, aliases), its bytes in flash
+      preload: xs.info.preload ? { ...xs.info.preload, flashBytes: flash.preloaded ?? 0 } : null,
     };
     size.flash = flash;
     size.ram = ram;
@@ -272,6 +278,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const variants = opt("--variant", "light,switch").split(",");
   const app = opt("--app", "xs");
   const budgets = { flashBytes: opt("--flash-budget"), ramPlanBytes: opt("--ram-budget") };
+  const preload = args.includes("--preload");
   let failed = false;
   try {
     budgetsFor("nrf52", budgets);
@@ -282,7 +289,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const board of boards) {
     for (const variant of variants) {
       try {
-        const { out, size } = await buildImage(board, variant, { app, budgets });
+        const { out, size } = await buildImage(board, variant, { app, budgets, preload });
         if (!quiet) process.stdout.write(JSON.stringify({ image: out.slice(root.length), ...size }) + "\n");
         for (const v of budgetViolations(size)) {
           failed = true;

@@ -5,7 +5,8 @@ import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const PLATFORMS = ["host", "nrf52", "mps2"];
+// "<target>-preload": the device with its machine preloaded (tools/nrf52/build.mjs --preload)
+export const PLATFORMS = ["host", "nrf52", "mps2", "nrf52-preload", "mps2-preload"];
 
 /** XS's creation fields (txCreation, xsAll.h), in the struct's order. */
 export const CREATION_FIELDS = [

@@ -10,6 +10,10 @@ typedef struct {
 const char* xspCallbackName(txCallback callback);
 /* Declares every callback the emitted heap may name (extern void NAME(txMachine*);). */
 void xspDeclareCallbacks(FILE* out);
+/* An address in the linked archive (code, strings in code, key names) as a C expression, or NULL. */
+const char* xspArchiveAddress(const void* p, char* buffer, size_t size);
+/* Declares the archive's arrays the emitted heap may point into. */
+void xspDeclareArchive(FILE* out);
 /* Writes the reshaped machine as C (the preparation gxsrPreparation); 0, or -1 after printing what it cannot emit. */
 int xspEmit(txMachine* the, const char* path, xspFigures* figures);
 

@@ -212,8 +212,12 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 		break;
 	case XS_STRING_KIND:
 	case XS_STRING_X_KIND:
-		fprintf(gOut, ", .value.string = (txString)");
-		xspString(slot->value.string);
+		if ((r1 = xspArchiveAddress(slot->value.string, b, sizeof(b))))
+			fprintf(gOut, ", .value.string = (txString)%s", r1);
+		else {
+			fprintf(gOut, ", .value.string = (txString)");
+			xspString(slot->value.string);
+		}
 		break;
 	case XS_SYMBOL_KIND:
 		fprintf(gOut, ", .value.symbol = %d", (int)slot->value.symbol);
@@ -267,14 +271,16 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 			xspFail("closures outside the heap", index, kind), r1 = "NULL";
 		fprintf(gOut, ", .value.code = { (txByte*)gxCode%ld, %s }", index, r1);
 		break;
-	case XS_CODE_X_KIND:
-		if (slot->value.code.address != (txByte*)gxNoCode)
-			xspFail("code in flash the generator does not know", index, kind);
+	case XS_CODE_X_KIND: {
+		char c[64];
+		const char* code = (slot->value.code.address == (txByte*)gxNoCode) ? "gxNoCode" : xspArchiveAddress(slot->value.code.address, c, sizeof(c));
+		if (!code)
+			xspFail("code in flash the generator does not know", index, kind), code = "NULL";
 		r1 = xspRef(slot->value.code.closures, b, sizeof(b));
 		if (!r1)
 			xspFail("closures outside the heap", index, kind), r1 = "NULL";
-		fprintf(gOut, ", .value.code = { (txByte*)gxNoCode, %s }", r1);
-		break;
+		fprintf(gOut, ", .value.code = { (txByte*)%s, %s }", code, r1);
+		} break;
 	case XS_TYPED_ARRAY_KIND:
 		fprintf(gOut, ", .value.typedArray = { (txTypeDispatch*)&gxTypeDispatches[%ld], (txTypeAtomics*)&gxTypeAtomics[%ld] }",
 			(long)(slot->value.typedArray.dispatch - gxTypeDispatches), (long)(slot->value.typedArray.atomics - gxTypeAtomics));
@@ -312,8 +318,12 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 		break;
 	case XS_KEY_KIND:
 	case XS_KEY_X_KIND:
-		fprintf(gOut, ", .value.key = { (txString)");
-		xspString(slot->value.key.string);
+		if ((r1 = xspArchiveAddress(slot->value.key.string, b, sizeof(b))))
+			fprintf(gOut, ", .value.key = { (txString)%s", r1);
+		else {
+			fprintf(gOut, ", .value.key = { (txString)");
+			xspString(slot->value.key.string);
+		}
 		fprintf(gOut, ", %lu }", (unsigned long)slot->value.key.sum);
 		break;
 	case XS_MODULE_KIND:
@@ -417,6 +427,7 @@ int xspEmit(txMachine* the, const char* path, xspFigures* figures)
 			if (xspLive(i, slot) && (slot->kind == XS_CALLBACK_KIND))
 				(void)xspCallbackName(slot->value.callback.address);
 	xspDeclareCallbacks(gOut);
+	xspDeclareArchive(gOut);
 	gCodeCount = gBytesCount = gTableCount = 0;
 	for (i = 0; i < gBlockCount; i++)
 		for (slot = gBlocks[i].first; slot < gBlocks[i].limit; slot++)

@@ -22,6 +22,78 @@
 
 void xsrStripBuiltins(txMachine* the); /* native/xs/nrf52/xsr_lean.c */
 
+/* The image's prelinked archive (tools/fw/prelink.mjs), when the generator is linked with it: modules are then
+ * loaded from it as the device loads them (code and strings run in place) and the preparation points into it
+ * instead of copying code and strings. Without it, modules come from DIR's .xsb files. */
+#include "xsr_device_port.h"
+extern const xsrArchiveModule gxsrArchiveModules[] __attribute__((weak));
+extern const uint16_t gxsrArchiveModuleCount __attribute__((weak));
+extern const char gxsrArchiveKeyStrings[] __attribute__((weak));
+extern const uint16_t gxsrArchiveKeyOffsets[] __attribute__((weak));
+extern const uint16_t gxsrArchiveKeyCount __attribute__((weak));
+extern const uint16_t gxsrArchiveKeyBase __attribute__((weak));
+#define XSP_ARCHIVE (gxsrArchiveModules != C_NULL)
+
+const char* xspArchiveAddress(const void* p, char* buffer, size_t size)
+{
+	uint16_t i;
+	const char* c = p;
+	if (!XSP_ARCHIVE || !p)
+		return C_NULL;
+	for (i = 0; i < gxsrArchiveModuleCount; i++) {
+		const char* code = (const char*)gxsrArchiveModules[i].code;
+		if ((c >= code) && (c < code + gxsrArchiveModules[i].codeSize)) {
+			snprintf(buffer, size, "&gxsrArchiveCode%u[%ld]", (unsigned)i, (long)(c - code));
+			return buffer;
+		}
+	}
+	if (gxsrArchiveKeyCount) {
+		const char* last = gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[gxsrArchiveKeyCount - 1];
+		if ((c >= gxsrArchiveKeyStrings) && (c <= last + c_strlen(last))) {
+			snprintf(buffer, size, "&gxsrArchiveKeyStrings[%ld]", (long)(c - gxsrArchiveKeyStrings));
+			return buffer;
+		}
+	}
+	return C_NULL;
+}
+
+void xspDeclareArchive(FILE* out)
+{
+	uint16_t i;
+	if (!XSP_ARCHIVE)
+		return;
+	for (i = 0; i < gxsrArchiveModuleCount; i++)
+		fprintf(out, "extern const uint8_t gxsrArchiveCode%u[];\n", (unsigned)i);
+	fprintf(out, "extern const char gxsrArchiveKeyStrings[];\n");
+}
+
+static const xsrArchiveModule* xspArchiveModule(const char* name)
+{
+	uint16_t i;
+	for (i = 0; i < gxsrArchiveModuleCount; i++)
+		if (!c_strcmp(gxsrArchiveModules[i].name, name))
+			return &gxsrArchiveModules[i];
+	return C_NULL;
+}
+
+static int xspRegisterArchiveKeys(txMachine* the)
+{
+	uint16_t i;
+	if (the->keyIndex != (txID)gxsrArchiveKeyBase) {
+		fprintf(stderr, "preload: prelink mismatch: the engine has %d keys after creation, the archive expects %d\n",
+			(int)the->keyIndex, (int)gxsrArchiveKeyBase);
+		return -1;
+	}
+	for (i = 0; i < gxsrArchiveKeyCount; i++) {
+		txString name = (txString)(gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[i]);
+		if (fxNewNameX(the, name) != (txID)(gxsrArchiveKeyBase + i)) {
+			fprintf(stderr, "preload: prelink mismatch at key \"%s\"\n", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -470,6 +542,8 @@ txBoolean xsrPlatformHasModule(txMachine* the, const char* name)
 	char path[C_PATH_MAX];
 	struct stat st;
 	(void)the;
+	if (XSP_ARCHIVE)
+		return xspArchiveModule(name) != C_NULL;
 	return xspPath(name, path, sizeof(path)) && (stat(path, &st) == 0) && S_ISREG(st.st_mode);
 }
 
@@ -482,6 +556,20 @@ txScript* xsrPlatformLoadModule(txMachine* the, const char* name)
 	txScript* script;
 	const char* error;
 	(void)the;
+	if (XSP_ARCHIVE) {
+		/* as the device: no symbols (the IDs are prelinked), the code run in place */
+		const xsrArchiveModule* module = xspArchiveModule(name);
+		if (!module || !(script = c_calloc(1, sizeof(txScript))))
+			return C_NULL;
+		script->codeBuffer = (txS1*)module->code;
+		script->codeSize = (txSize)module->codeSize;
+		script->hostsBuffer = (txS1*)module->hosts;
+		script->hostsSize = (txSize)module->hostsSize;
+		script->version[0] = XS_MAJOR_VERSION;
+		script->version[1] = XS_MINOR_VERSION;
+		script->version[2] = XS_PATCH_VERSION;
+		return script;
+	}
 	if (!xspPath(name, path, sizeof(path)) || !(file = fopen(path, "rb")))
 		return C_NULL;
 	fseek(file, 0, SEEK_END);
@@ -625,6 +713,8 @@ int main(int argc, char** argv)
 	first = the->keyIndex;
 	if (keys && (xspRegisterKeys(the, keys) < 0))
 		return 1;
+	if (XSP_ARCHIVE && (xspRegisterArchiveKeys(the) < 0))
+		return 1;
 	/* the built-ins the device deletes at boot when it has no preparation (native/xs/nrf52/xsr_lean.c) */
 	fxBeginHost(the);
 	xsrStripBuiltins(the);
@@ -649,6 +739,11 @@ int main(int argc, char** argv)
 	(void)first;
 	fxCollectGarbage(the);
 	xspCount(the, &census);
+	printf("preload {\"modules\":%d,\"callbacks\":%d,\"natives\":%d,\"slots\":%ld,\"chunkBytes\":%ld,\"keys\":%d,"
+		"\"instances\":%ld,\"frozen\":%ld,\"aliases\":%ld,\"closures\":%ld,\"flashHeapBytes\":%ld}\n",
+		argc - 2, gCallbackCount, gHostCount, census.slots, (long)the->currentChunksSize, (int)the->keyIndex,
+		census.instances, census.frozen, census.instances - census.frozen, census.closures,
+		census.slots * 16 + (long)the->currentChunksSize);
 	if (emit) {
 		xspFigures figures;
 		xspReshape(the);
@@ -663,11 +758,6 @@ int main(int argc, char** argv)
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}
-	printf("preload {\"modules\":%d,\"callbacks\":%d,\"natives\":%d,\"slots\":%ld,\"chunkBytes\":%ld,\"keys\":%d,"
-		"\"instances\":%ld,\"frozen\":%ld,\"aliases\":%ld,\"closures\":%ld,\"flashHeapBytes\":%ld}\n",
-		argc - 2, gCallbackCount, gHostCount, census.slots, (long)the->currentChunksSize, (int)the->keyIndex,
-		census.instances, census.frozen, census.instances - census.frozen, census.closures,
-		census.slots * 16 + (long)the->currentChunksSize);
 	if (getenv("XSP_KINDS")) {
 		for (i = 0; i < 64; i++)
 			if (gKinds[i])
