@@ -19,3 +19,4 @@ export declare function runGenerator(
   modules: string[],
   options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null },
 ): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null }>;
+export declare function buildRunner(preparationC: string, options?: { quiet?: boolean }): Promise<string>;

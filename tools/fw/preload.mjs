@@ -9,7 +9,7 @@
 // one line `preload: module "NAME" cannot be preloaded: …` when a module's body cannot run at build time.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
@@ -51,6 +51,7 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
   const units = [
     ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
     ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c"), join(ROOT, "tools/fw/preload/xsp_emit.c"),
+      join(ROOT, "tools/fw/preload/xsp_platform.c"),
       join(ROOT, "native/xs/nrf52/xsr_lean.c"), stripC].map((f) => unit(ourFlags, f)),
   ];
   if (archive) units.push({ ...unit(ourFlags, archive), obj: join(OUT, basename(dirname(archive)), "xsr_archive.o") });
@@ -63,12 +64,48 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
 }
 
 /**
+ * Builds the test runner (tools/fw/preload/xsprun.c) with the preparation `preparationC` the generator wrote: the
+ * engine with the device's feature defines (no mxLink: as the device runs it), the runtime's common half, the
+ * generator's host platform. Returns its path (next to the preparation).
+ */
+export async function buildRunner(preparationC, { quiet = true } = {}) {
+  const cc = findCompiler();
+  if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
+  const manifest = loadManifest("nrf52");
+  const defines = deviceEngineDefines(manifest).map((d) => `-D${d}`);
+  const includes = [
+    "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
+    "-I", join(ROOT, "native/xs/nrf52"),
+    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
+  ];
+  const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...defines];
+  const engineFlags = [...base, "-w", ...includes];
+  const ourFlags = [...base, "-std=c99", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
+  const tag = (flags) => createHash("sha256").update([cc, "runner", ...flags].join("\0")).digest("hex").slice(0, 10);
+  const unit = (flags, source) => ({ source, flags, obj: join(OUT, "run-obj", tag(flags), basename(source).replace(/\.c$/, ".o")) });
+  const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
+  const dir = dirname(preparationC);
+  const units = [
+    ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
+    ...[...COMMON, join(ROOT, "native/xs/common/xsr_bind.c"), join(ROOT, "tools/fw/preload/xsp_platform.c"),
+      join(ROOT, "tools/fw/preload/xsprun.c")].map((f) => unit(ourFlags, f)),
+    { ...unit(engineFlags, preparationC), obj: join(dir, "xsr_preparation.o") },
+  ];
+  await compileAll(units, quiet, cc);
+  const exe = join(dir, "xsprun");
+  const r = spawnSync(cc, ["-o", exe, ...units.map((u) => u.obj), "-lm", "-lpthread", "-ldl"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`linking the test runner failed:\n${r.stderr}`);
+  return exe;
+}
+
+/**
  * Runs the generator on the compiled modules in dir; options: keys (a file of the archive's keys, registered
  * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli),
  * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it). Returns { status, stdout, stderr, report, emitted }.
  */
 export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null } = {}) {
   const exe = await buildGenerator({ archive });
+  if (emit) mkdirSync(dirname(emit), { recursive: true });
   const options = [...(keys ? ["--keys", keys] : []), ...(emit ? ["--emit", emit] : [])];
   // the name and symbol tables are copied as they are by the device's clone: the device's moduli
   if (creation) options.push("--names", String(creation.nameModulo), "--symbols", String(creation.symbolModulo));

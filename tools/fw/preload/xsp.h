@@ -17,4 +17,10 @@ void xspDeclareArchive(FILE* out);
 /* Writes the reshaped machine as C (the preparation gxsrPreparation); 0, or -1 after printing what it cannot emit. */
 int xspEmit(txMachine* the, const char* path, xspFigures* figures);
 
+/* xsp_platform.c: where modules come from (a directory of .xsb files, unless the archive is linked) */
+void xspSetModuleDirectory(const char* dir);
+/* Whether the image's archive is linked; its keys registered in order (0, or -1 after printing a mismatch). */
+int xspHasArchive(void);
+int xspRegisterArchiveKeys(txMachine* the);
+
 #endif /* XSP_H */

@@ -41,9 +41,39 @@ static txSlot* gStackTop;
 static FILE* gOut;
 static int gErrors;
 
+static txMachine* gMachine;
+static const char* xspName(txSlot* slot);
+
+static const char* xspKindName(int kind)
+{
+	switch (kind) {
+	case XS_PROMISE_KIND: return "a Promise";
+	case XS_WEAK_MAP_KIND: return "a WeakMap";
+	case XS_WEAK_SET_KIND: return "a WeakSet";
+	case XS_WEAK_REF_KIND: return "a WeakRef";
+	case XS_FINALIZATION_REGISTRY_KIND: return "a FinalizationRegistry";
+	case XS_PROXY_KIND: return "a Proxy";
+	case XS_HOST_KIND: return "a host object";
+	case XS_CALLBACK_KIND: return "a host function";
+	default: return "a value";
+	}
+}
+
 static void xspFail(const char* what, long index, int kind)
 {
 	fprintf(stderr, "preload: cannot emit slot %ld (kind %d): %s\n", index, kind, what);
+	gErrors++;
+}
+
+/* As xspFail, naming the module variable or property that holds the instance the slot belongs to. */
+static void xspFailSlot(txSlot* slot, const char* what, long index)
+{
+	const char* name = xspName(slot);
+	if (name)
+		fprintf(stderr, "preload: cannot emit %s (slot %ld, kind %d), the value of \"%s\": %s\n", xspKindName(slot->kind),
+			index, (int)slot->kind, name, what);
+	else
+		fprintf(stderr, "preload: cannot emit %s (slot %ld, kind %d): %s\n", xspKindName(slot->kind), index, (int)slot->kind, what);
 	gErrors++;
 }
 
@@ -260,7 +290,7 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 	case XS_CALLBACK_KIND: {
 		const char* name = xspCallbackName(slot->value.callback.address);
 		if (!name)
-			xspFail("a host function the generator does not know", index, kind), name = "NULL";
+			xspFailSlot(slot, "a host function the generator does not know (one the engine made while running)", index), name = "NULL";
 		if (slot->value.callback.closures)
 			xspFail("a host function with closures", index, kind);
 		fprintf(gOut, ", .value.callback = { %s, NULL }", name);
@@ -335,10 +365,10 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 		break;
 	case XS_HOST_KIND:
 		if (slot->value.host.data || slot->value.host.variant.destructor)
-			xspFail("a host object with data", index, kind);
+			xspFailSlot(slot, "a host object with data", index);
 		break;
 	default:
-		xspFail("a kind the generator cannot write", index, kind);
+		xspFailSlot(slot, "a kind the generator cannot write (see docs/firmware.md, \"Preloading\")", index);
 		break;
 	}
 	fprintf(gOut, " },\n");
@@ -347,6 +377,45 @@ static void xspSlot(txMachine* the, txSlot* slot, long index, txFlag extraFlags,
 static int xspLive(long block, txSlot* slot)
 {
 	return gIndexes[gBlocks[block].offset + (slot - gBlocks[block].first)] >= 0;
+}
+
+/* The name of the property or module variable whose value is the instance `slot` belongs to (its first internal
+ * slot or a property of it), or NULL. */
+static const char* xspName(txSlot* target)
+{
+	int i, j;
+	txSlot* instance = C_NULL;
+	txSlot* slot;
+	for (i = 0; (i < gBlockCount) && !instance; i++)
+		for (slot = gBlocks[i].first; slot < gBlocks[i].limit; slot++)
+			if (xspLive(i, slot) && (slot->kind == XS_INSTANCE_KIND)) {
+				txSlot* property;
+				for (property = slot->next; property; property = property->next)
+					if (property == target)
+						break;
+				if (property) {
+					instance = slot;
+					break;
+				}
+			}
+	if (!instance)
+		return C_NULL;
+	for (i = 0; i < gBlockCount; i++)
+		for (slot = gBlocks[i].first; slot < gBlocks[i].limit; slot++) {
+			if (!xspLive(i, slot) || (slot->kind != XS_REFERENCE_KIND) || (slot->value.reference != instance))
+				continue;
+			if (slot->ID != XS_NO_ID)
+				return fxGetKeyName(gMachine, slot->ID);
+			/* a module variable: the closure that points at this slot has its name */
+			for (j = 0; j < gBlockCount; j++) {
+				txSlot* closure;
+				for (closure = gBlocks[j].first; closure < gBlocks[j].limit; closure++)
+					if (xspLive(j, closure) && (closure->ID != XS_NO_ID) && (((closure->kind == XS_CLOSURE_KIND) && (closure->value.closure == slot))
+							|| ((closure->kind == XS_EXPORT_KIND) && (closure->value.export.closure == slot))))
+						return fxGetKeyName(gMachine, closure->ID);
+			}
+		}
+	return C_NULL;
 }
 
 static void xspAddArray(txSlot* address, long count)
@@ -378,6 +447,7 @@ int xspEmit(txMachine* the, const char* path, xspFigures* figures)
 	txSlot* slot;
 	long i, total;
 	char b[64];
+	gMachine = the;
 	gOut = fopen(path, "w");
 	if (!gOut) {
 		fprintf(stderr, "preload: cannot write %s\n", path);
