@@ -56,7 +56,8 @@ const PLATFORM_SOURCES = {
 const DEVICE_NATIVES = ["native/xs/natives/radio_xs.c"];
 const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
 // The twin's instruments (native/xs/mps2/xsr_mps2_port.c): markers and instruction counts around these.
-const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen"];
+const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen",
+  "xs_crypto_aes128", "xs_crypto_aes_cmac", "xs_crypto_aes_ccm_encrypt", "xs_crypto_aes_ccm_decrypt"];
 // C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes.
 const C_HEAP_BYTES = 12288;
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the

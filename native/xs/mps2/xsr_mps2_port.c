@@ -75,6 +75,8 @@ static struct {
     uint64_t invite_at;
     uint64_t ecdh, keygen; /* instructions in p256_ecdh / p256_keygen since the invite */
     unsigned ecdh_calls, keygen_calls;
+    uint64_t aes;          /* in the AES, AES-CMAC and AES-CCM natives (JavaScript's calls into native/crypto) */
+    unsigned aes_calls;
 } M;
 
 static void log_u64(const char *key, uint64_t v, int comma)
@@ -141,6 +143,8 @@ static void on_invite(void)
     M.invited = 1;
     M.ecdh = M.keygen = 0;
     M.ecdh_calls = M.keygen_calls = 0;
+    M.aes = 0;
+    M.aes_calls = 0;
     xsr_device_log_memory("invite");
     xsr_device_reset_peaks();
     M.invite_at = twin_insns();
@@ -160,6 +164,8 @@ static void on_complete(void)
     log_u64("ecdh", M.ecdh, 1);
     log_u64("keygen", M.keygen, 1);
     hal_log("\"ecdhCalls\":%u,\"keygenCalls\":%u,", M.ecdh_calls, M.keygen_calls);
+    log_u64("aes", M.aes, 1);
+    hal_log("\"aesCalls\":%u,", M.aes_calls);
     hal_log("\"chunksPeak\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"slotsReserved\":%lu,",
             (unsigned long)m.chunksPeak, (unsigned long)m.slotsPeak, (unsigned long)m.chunkBytes,
             (unsigned long)m.slotBytes);
@@ -242,3 +248,22 @@ int __wrap_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void 
     }
     return rc;
 }
+
+/* The AES natives (native/xs/natives/crypto_xs.c), counted between the Invite and Complete like P-256 (the
+ * instructions of the native, its argument checks and its result included). */
+#define TWIN_AES_WRAP(NAME) \
+    void __real_##NAME(void *the); \
+    void __wrap_##NAME(void *the); \
+    void __wrap_##NAME(void *the) \
+    { \
+        uint64_t t = twin_insns(); \
+        __real_##NAME(the); \
+        if (M.invited && !M.completed) { \
+            M.aes += twin_insns() - t; \
+            M.aes_calls++; \
+        } \
+    }
+TWIN_AES_WRAP(xs_crypto_aes128)
+TWIN_AES_WRAP(xs_crypto_aes_cmac)
+TWIN_AES_WRAP(xs_crypto_aes_ccm_encrypt)
+TWIN_AES_WRAP(xs_crypto_aes_ccm_decrypt)

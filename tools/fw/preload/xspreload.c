@@ -522,6 +522,11 @@ int main(int argc, char** argv)
 		xspReshape(the);
 		fxCollectGarbage(the);
 		xspAssignAliases(the);
+		/* the warning docs/firmware.md explains: what is not frozen is copied into RAM when first written, and
+		 * costs an alias entry (a pointer of RAM on the device) whether written or not */
+		if (the->aliasCount > 1)
+			fprintf(stderr, "preload: warning: %ld objects and closures are not frozen: an alias each (%ld bytes of RAM on "
+				"the device); Object.freeze what a module never changes\n", (long)the->aliasCount - 1, ((long)the->aliasCount - 1) * 4);
 		if (xspEmit(the, emit, &figures) < 0) {
 			fprintf(stderr, "preload: %s not written\n", emit);
 			return 1;
