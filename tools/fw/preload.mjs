@@ -17,36 +17,46 @@ import { findCompiler } from "../xs/build-host.mjs";
 import { ROOT, loadManifest } from "../xs/manifest.mjs";
 import { ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
 import { BUILDER_WRAPS, stripTableSource } from "./lean.mjs";
-import { writeIfChanged } from "../xs/files.mjs";
+import { XSR_COMMON_SOURCES, writeIfChanged } from "../xs/files.mjs";
 
 const OUT = join(ROOT, "build", "fw", "preload");
-// The runtime's platform-independent half the generator links (not the host-function binding: the generator
-// binds every native to a stub that refuses to run).
-const COMMON = ["xsr_args.c", "xsr_load.c", "xsr_run.c", "xsr_internal.c"].map((f) => join(ROOT, "native/xs/common", f));
+/**
+ * Flags for a host build of the engine with the device's feature defines (plus `defines`), our platform header
+ * xsr_preload.h; objects in build/fw/preload/<dir>/<hash of the flags>/.
+ */
+function hostBuild(dir, defines, engineOnly = []) {
+  const cc = findCompiler();
+  if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
+  const all = [...deviceEngineDefines(loadManifest("nrf52")), ...defines].map((d) => `-D${d}`);
+  const includes = [
+    "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
+    "-I", join(ROOT, "native/xs/nrf52"),
+    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
+  ];
+  const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...all];
+  const engineFlags = [...base, ...engineOnly, "-w", ...includes];
+  const ourFlags = [...base, "-std=c99", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
+  const tag = (flags) => createHash("sha256").update([cc, ...flags].join("\0")).digest("hex").slice(0, 10);
+  const unit = (flags, source) => ({ source, flags, obj: join(OUT, dir, tag(flags), basename(source).replace(/\.c$/, ".o")) });
+  return { cc, engineFlags, ourFlags, unit };
+}
+
+// The runtime's platform-independent half (the generator binds every native to a stub that refuses to run:
+// gxsrBindHosts).
+const COMMON = XSR_COMMON_SOURCES.map((f) => join(ROOT, f));
 
 /**
  * Builds the generator (cached); returns its path. With archive (an image's xsr_archive.c, tools/fw/prelink.mjs),
  * the generator is linked with it and loads modules from it as the device does (build/fw/preload/<image>/).
  */
 export async function buildGenerator({ quiet = true, archive = null } = {}) {
-  const cc = findCompiler();
-  if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
   if (!fetchXs()) throw new Error("the XS sources could not be fetched");
-  const manifest = loadManifest("nrf52");
-  const defines = [...deviceEngineDefines(manifest), "mxLink=1"].map((d) => `-D${d}`);
+  // the engine linked (mxLink), without own function lengths and names (the device's hooks, xsr_lean.c)
+  const { cc, engineFlags, ourFlags, unit } = hostBuild("obj", ["mxLink=1"],
+    ["-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName"]);
   // the device's built-ins: the same left out (xsr_lean.c's builders, by --wrap) and deleted (its strip table)
   const stripC = join(OUT, "gen", "xsp_strip.c");
   writeIfChanged(stripC, stripTableSource() + "\n");
-  const includes = [
-    "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
-    "-I", join(ROOT, "native/xs/nrf52"),
-    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
-  ];
-  const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...defines];
-  const engineFlags = [...base, "-w", ...includes];
-  const ourFlags = [...base, "-std=c99", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
-  const tag = (flags) => createHash("sha256").update([cc, ...flags].join("\0")).digest("hex").slice(0, 10);
-  const unit = (flags, source) => ({ source, flags, obj: join(OUT, "obj", tag(flags), basename(source).replace(/\.c$/, ".o")) });
   const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
   const units = [
     ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
@@ -69,26 +79,12 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
  * generator's host platform. Returns its path (next to the preparation).
  */
 export async function buildRunner(preparationC, { quiet = true } = {}) {
-  const cc = findCompiler();
-  if (!cc) throw new Error("no C compiler (cc, gcc or clang)");
-  const manifest = loadManifest("nrf52");
-  const defines = deviceEngineDefines(manifest).map((d) => `-D${d}`);
-  const includes = [
-    "-I", join(ROOT, "tools/fw/preload"), "-I", join(ROOT, "native/xs/host"), "-I", join(ROOT, "native/xs/common"),
-    "-I", join(ROOT, "native/xs/nrf52"),
-    "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
-  ];
-  const base = ["-O1", "-g", "-fno-strict-aliasing", "-fno-common", "-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="xsr_preload.h"', ...defines];
-  const engineFlags = [...base, "-w", ...includes];
-  const ourFlags = [...base, "-std=c99", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", ...includes];
-  const tag = (flags) => createHash("sha256").update([cc, "runner", ...flags].join("\0")).digest("hex").slice(0, 10);
-  const unit = (flags, source) => ({ source, flags, obj: join(OUT, "run-obj", tag(flags), basename(source).replace(/\.c$/, ".o")) });
+  const { cc, engineFlags, ourFlags, unit } = hostBuild("run-obj", []);
   const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
   const dir = dirname(preparationC);
   const units = [
     ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
-    ...[...COMMON, join(ROOT, "native/xs/common/xsr_bind.c"), join(ROOT, "tools/fw/preload/xsp_platform.c"),
-      join(ROOT, "tools/fw/preload/xsprun.c")].map((f) => unit(ourFlags, f)),
+    ...[...COMMON, join(ROOT, "tools/fw/preload/xsp_platform.c"), join(ROOT, "tools/fw/preload/xsprun.c")].map((f) => unit(ourFlags, f)),
     { ...unit(engineFlags, preparationC), obj: join(dir, "xsr_preparation.o") },
   ];
   await compileAll(units, quiet, cc);

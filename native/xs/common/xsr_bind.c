@@ -49,7 +49,19 @@ static const char* xsrScriptSymbol(txScript* script, txID index)
  * made (mxCFlag) is: count (ID), then per host: parameter count (1 byte), name symbol (ID), the
  * host name (C string).
  */
+static txCallback xsrLinkedHost(txMachine* the, const char* name, txScript* script)
+{
+	(void)the;
+	(void)script;
+	return xsrFindHost(name);
+}
+
 static void xsrBindHosts(txMachine* the)
+{
+	xsrBindHostsWith(the, xsrLinkedHost);
+}
+
+void xsrBindHostsWith(txMachine* the, txCallback (*find)(txMachine* the, const char* name, txScript* script))
 {
 	txScript* script = the->bindingScript;
 	txHostFunctionBuilder* builders;
@@ -81,7 +93,7 @@ static void xsrBindHosts(txMachine* the)
 		while ((p < end) && *p)
 			p++;
 		p++;
-		callback = xsrFindHost(name);
+		callback = (*find)(the, name, script);
 		if (!callback) {
 			c_free(builders);
 			mxReferenceError("host function \"%s\" is not linked into this runtime", name);
@@ -100,9 +112,11 @@ static void xsrBindHosts(txMachine* the)
 	c_free(builders);
 }
 
+void (*gxsrBindHosts)(txMachine* the) = xsrBindHosts;
+
 void xsrPrepareScript(txMachine* the, txScript* script)
 {
-	script->callback = script->hostsBuffer ? (void*)xsrBindHosts : C_NULL;
+	script->callback = script->hostsBuffer ? (void*)gxsrBindHosts : C_NULL;
 	the->bindingScript = script;
 }
 

@@ -21,6 +21,11 @@ void xsrPlatformExit(txMachine* the, int status) __attribute__((noreturn));
 txScript* xsrScriptFromXSB(const uint8_t* data, size_t size, const char** error);
 int xsrResolveName(const char* referrer, const char* specifier, char* out, size_t size);
 void xsrPrepareScript(txMachine* the, txScript* script);
+/* Binds the hosts of the script being loaded (the->bindingScript) as xsrPrepareScript's callback does, each name's
+ * callback from `find` (NULL: a ReferenceError naming it); the array of host functions in mxResult. */
+/* The binding xsrPrepareScript installs (xsrBindHostsWith on gxsrHosts; the preload generator binds stubs). */
+extern void (*gxsrBindHosts)(txMachine* the);
+void xsrBindHostsWith(txMachine* the, txCallback (*find)(txMachine* the, const char* name, txScript* script));
 void xsrFreeTimers(txMachine* the);
 /* Prints mxException (message and stack) to stderr, after `what`. */
 void xsrReportException(txMachine* the, const char* what);

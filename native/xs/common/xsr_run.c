@@ -40,23 +40,18 @@ static void xsrTimerInsert(xsrRuntime* runtime, xsrTimer* timer)
 	*address = timer;
 }
 
-int32_t xsrTimerSet(txMachine* the, txSlot* function, double ms, double interval)
+/* A new timer due at `when` (then every `interval` ms when > 0) calling `function`: its id. The function is
+ * checked by the caller before `when` is computed. */
+static int32_t xsrTimerAdd(txMachine* the, txSlot* function, double when, double interval)
 {
 	xsrRuntime* runtime = xsrRuntimeOf(the);
-	xsrTimer* timer;
-	if (!fxIsCallable(the, function))
-		mxTypeError("timer callback must be a function");
-	if (!(ms >= 0) || (ms > 2147483647.0))
-		ms = 0; /* NaN, negative: as soon as possible, like setTimeout */
-	if (!(interval >= 0) || (interval > 2147483647.0))
-		interval = 0;
-	timer = c_calloc(1, sizeof(xsrTimer));
+	xsrTimer* timer = c_calloc(1, sizeof(xsrTimer));
 	if (!timer)
 		mxUnknownError("out of memory");
 	if (runtime->timerSeq == 0x7FFFFFFF)
 		runtime->timerSeq = 0;
 	timer->id = ++runtime->timerSeq;
-	timer->when = xsrNow() + ms;
+	timer->when = when;
 	timer->interval = interval;
 	timer->function = *function;
 	fxRemember(the, &timer->function);
@@ -64,26 +59,26 @@ int32_t xsrTimerSet(txMachine* the, txSlot* function, double ms, double interval
 	return timer->id;
 }
 
+int32_t xsrTimerSet(txMachine* the, txSlot* function, double ms, double interval)
+{
+	xsrRuntimeOf(the);
+	if (!fxIsCallable(the, function))
+		mxTypeError("timer callback must be a function");
+	if (!(ms >= 0) || (ms > 2147483647.0))
+		ms = 0; /* NaN, negative: as soon as possible, like setTimeout */
+	if (!(interval >= 0) || (interval > 2147483647.0))
+		interval = 0;
+	return xsrTimerAdd(the, function, xsrNow() + ms, interval);
+}
+
 int32_t xsrTimerSetAt(txMachine* the, txSlot* function, double when)
 {
-	xsrRuntime* runtime = xsrRuntimeOf(the);
-	xsrTimer* timer;
+	xsrRuntimeOf(the);
 	if (!fxIsCallable(the, function))
 		mxTypeError("timer callback must be a function");
 	if (!(when == when))
 		when = xsrNow();
-	timer = c_calloc(1, sizeof(xsrTimer));
-	if (!timer)
-		mxUnknownError("out of memory");
-	if (runtime->timerSeq == 0x7FFFFFFF)
-		runtime->timerSeq = 0;
-	timer->id = ++runtime->timerSeq;
-	timer->when = when;
-	timer->interval = 0;
-	timer->function = *function;
-	fxRemember(the, &timer->function);
-	xsrTimerInsert(runtime, timer);
-	return timer->id;
+	return xsrTimerAdd(the, function, when, 0);
 }
 
 int xsrNextTimer(txMachine* the, double* when)

@@ -121,3 +121,32 @@ void xsrStripBuiltins(txMachine* the)
 		mxBehaviorDeleteProperty(the, owner->value.reference, id, 0);
 	}
 }
+
+/*
+ * RAM: the engine's defaults give every function own "length" and "name" properties (two slots each, for
+ * some 850 functions: built-ins, natives and the app's). The device build compiles xsDefaults.c with these
+ * two hooks renamed to the functions below (tools/fw/xs-image.mjs; the preload generator its engine, under mxLink), so functions get neither: the engine
+ * checks the hooks before each use, as it does for Moddable's linked builds. Function.prototype's own
+ * name and length remain, so `f.name` is "" and `f.length` 0; error stacks name functions by their code's ID.
+ */
+txSlot* xsrNoFunctionLength(txMachine* the, txSlot* instance, txNumber length);
+txSlot* xsrNoFunctionName(txMachine* the, txSlot* instance, txID id, txIndex index, txID former, txString prefix);
+
+txSlot* xsrNoFunctionLength(txMachine* the, txSlot* instance, txNumber length)
+{
+	(void)the;
+	(void)instance;
+	(void)length;
+	return C_NULL;
+}
+
+txSlot* xsrNoFunctionName(txMachine* the, txSlot* instance, txID id, txIndex index, txID former, txString prefix)
+{
+	(void)the;
+	(void)instance;
+	(void)id;
+	(void)index;
+	(void)former;
+	(void)prefix;
+	return C_NULL;
+}

@@ -59,26 +59,6 @@ txSlot* fxBuildHostFunction(txMachine* the, txCallback callback, txInteger lengt
 	return fxNewHostFunction(the, callback, length, name, XS_NO_ID);
 }
 
-/* Functions have no own length and name on the device (native/xs/nrf52/xsr_device.c): the same here. */
-txSlot* fxNewFunctionLength(txMachine* the, txSlot* instance, txNumber length)
-{
-	(void)the;
-	(void)instance;
-	(void)length;
-	return C_NULL;
-}
-
-txSlot* fxNewFunctionName(txMachine* the, txSlot* instance, txID id, txIndex index, txID former, txString prefix)
-{
-	(void)the;
-	(void)instance;
-	(void)id;
-	(void)index;
-	(void)former;
-	(void)prefix;
-	return C_NULL;
-}
-
 txSlot* fxNextHostAccessorProperty(txMachine* the, txSlot* property, txCallback get, txCallback set, txID id, txFlag flag)
 {
 	txSlot* home = the->stack;
@@ -179,71 +159,24 @@ static char* xspCopy(const char* s)
 	return copy;
 }
 
-/* The i-th name of a script's symbols buffer (IDs 1..count-1 in order), or NULL. */
-static const char* xspScriptSymbol(txScript* script, txID index)
+/* Each native gets the next stub, which knows its name and its module (xsrBindHostsWith: the engine's binding). */
+static txCallback xspStubFor(txMachine* the, const char* name, txScript* script)
 {
-	txByte* p = script->symbolsBuffer;
-	txByte* end;
-	txID count, i;
-	if (!p || (index == XS_NO_ID))
-		return C_NULL;
-	end = p + script->symbolsSize;
-	mxDecodeID(p, count);
-	if (index >= count)
-		return C_NULL;
-	for (i = 1; i < index; i++) {
-		while ((p < end) && *p)
-			p++;
-		p++;
-	}
-	return (p < end) ? (const char*)p : C_NULL;
+	if (gHostCount == XSP_MAX_HOSTS)
+		mxRangeError("preload: more than %d natives", XSP_MAX_HOSTS);
+	gHosts[gHostCount].name = xspCopy(name);
+	gHosts[gHostCount].module = xspCopy(script->path ? script->path : "?");
+	return gStubs[gHostCount++];
 }
 
-/* fxRunScript's callback (the hosts buffer: count, then per host: length, name symbol, C name). */
 static void xspBindHosts(txMachine* the)
 {
-	txScript* script = the->bindingScript;
-	txHostFunctionBuilder* builders;
-	txByte* p = (txByte*)script->hostsBuffer;
-	txByte* end = p + script->hostsSize;
-	txID count, i;
-	mxDecodeID(p, count);
-	/* kept for the machine's life: the host functions point at their builders */
-	builders = c_calloc(count ? count : 1, sizeof(txHostFunctionBuilder));
-	if (!builders)
-		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
-	for (i = 0; i < count; i++) {
-		txS1 length;
-		txID symbol;
-		const char* name;
-		const char* functionName;
-		if (p + 1 + sizeof(txID) >= end)
-			mxTypeError("corrupt hosts table");
-		length = *p++;
-		mxDecodeID(p, symbol);
-		name = (const char*)p;
-		while ((p < end) && *p)
-			p++;
-		p++;
-		if (gHostCount == XSP_MAX_HOSTS)
-			mxRangeError("preload: more than %d natives", XSP_MAX_HOSTS);
-		gHosts[gHostCount].name = xspCopy(name);
-		gHosts[gHostCount].module = xspCopy(script->path ? script->path : "?");
-		functionName = xspScriptSymbol(script, symbol);
-		builders[i].callback = gStubs[gHostCount];
-		builders[i].length = length;
-		builders[i].id = functionName ? fxID(the, (txString)functionName) : XS_NO_ID;
-		gHostCount++;
-	}
-	fxBuildHosts(the, count, builders);
-	mxPullSlot(mxResult);
+	xsrBindHostsWith(the, xspStubFor);
 }
 
-void xsrPrepareScript(txMachine* the, txScript* script)
-{
-	script->callback = script->hostsBuffer ? (void*)xspBindHosts : C_NULL;
-	the->bindingScript = script;
-}
+/* No native is linked into the generator: each is bound to a stub (gxsrBindHosts). */
+const xsrHostEntry gxsrHosts[] = { { C_NULL, C_NULL } };
+const size_t gxsrHostCount = 0;
 
 const char* xspCallbackName(txCallback callback)
 {
@@ -476,6 +409,7 @@ int main(int argc, char** argv)
 		return 2;
 	}
 	xspSetModuleDirectory(argv[1]);
+	gxsrBindHosts = xspBindHosts;
 	c_memset(&gRuntime, 0, sizeof(gRuntime));
 	gxsrRuntime = &gRuntime;
 	the = fxCreateMachine(&creation, "preload", C_NULL, XS_NO_ID);
