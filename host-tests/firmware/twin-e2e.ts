@@ -52,7 +52,7 @@ interface Twin {
 }
 
 /** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. */
-function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void): Twin {
+function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[] = []): Twin {
   const child = spawn("qemu-system-arm", [
     "-M", "mps2-an386", "-nographic", "-monitor", "none",
     // shift=0: one instruction = 1 ns of virtual time (the twin's instruction counter); sleep=off: idle time
@@ -60,7 +60,8 @@ function startTwin(flash: string, port: number, name: string, onLine: (line: str
     "-icount", "shift=0,sleep=off",
     "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`,
     "-kernel", elf,
-    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000"].join(","),
+    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
+      ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   const lines: string[] = [];
   let log = "";
@@ -261,4 +262,74 @@ for (const preload of [false, true]) test(`twin: the XS firmware${preload ? " (m
   process.stdout.write(`twin-e2e ${JSON.stringify(report)}\n`);
   assert.ok(inviteToComplete > ecdh + keygen && ecdh > 0 && keygen > 0);
   assert.ok(Number(mark.aes) > 0 && Number(mark.aesCalls) > 0 && inviteToComplete > ecdh + keygen + Number(mark.aes));
+});
+
+// Static OOB (Mesh Protocol 1.1, 5.4.2.4): the device (here the default twin image, given its value on its command
+// line: device-main's --static-oob) and the provisioner share a 16-byte value for BTM_ECDH_P256_CMAC_AES128_AES_CCM
+// and a 32-byte one for BTM_ECDH_P256_HMAC_SHA256_AES_CCM; a wrong value makes the confirmation check fail.
+const STATIC_CASES = [
+  { algorithm: 0, length: 16, wrong: false },
+  { algorithm: 1, length: 32, wrong: false },
+  { algorithm: 1, length: 32, wrong: true },
+] as const;
+for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorithm ${c.algorithm})${c.wrong ? ", the wrong value: Confirmation Failed" : ""}`, async (t) => {
+  imageDir = join(root, "build/mps2/light");
+  elf = join(imageDir, "firmware.elf");
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), "twin-oob-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const value = Uint8Array.from({ length: c.length }, (_, i) => (i * 29 + 7) & 0xff);
+  const given = c.wrong ? value.map((x, i) => (i === 0 ? x ^ 1 : x)) : value;
+  const hub = new AirHub({ mode: "virtual", seed: 11, logger: { log() {} } });
+  const { port } = await hub.listen({ port: 0 });
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 100) });
+  const radio = hub.createRadio("provisioner");
+  const adv = new AdvBearer(radio, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock);
+  const events: ProvEvent[] = [];
+  let twinUuid: string | null = null;
+  let done = false;
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
+        prov.provision(e.uuid, {
+          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
+        }, { attentionDuration: 0 });
+      } else if (e.type === "capabilities-received") {
+        prov.oobUse(e.ctx, { algorithm: c.algorithm, publicKey: 0, method: AuthenticationMethod.StaticOob, action: 0, size: 0 });
+      } else if (e.type === "static-request") {
+        assert.equal(e.length, c.length);
+        prov.authDataProvide(e.ctx, given);
+      } else if (e.type === "complete" || e.type === "failed") done = true;
+    },
+  });
+  let air = false;
+  const twin = startTwin(join(dir, "flash.bin"), port!, "twin-oob", (line) => {
+    if (line.startsWith("air: connected")) air = true;
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+  }, ["--static-oob", bytesToHex(value)]);
+  try {
+    await connected(twin, () => air);
+    prov.scanStart();
+    const ok = await hub.runWhile(() => !done, 60_000);
+    assert.ok(ok, `no outcome within 60 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
+    await hub.runFor(500);
+  } finally {
+    await hub.close();
+  }
+  const run = await twin.done;
+  assert.equal(run.code, 0, run.log);
+  assert.match(run.log, /"event":"started".*"staticOob":true/);
+  if (c.wrong) {
+    const failed = events.find((e) => e.type === "failed");
+    assert.ok(failed && failed.type === "failed" && failed.code === 0x04, `expected Confirmation Failed (0x04), got ${JSON.stringify(failed)}`);
+    assert.ok(!events.some((e) => e.type === "complete"));
+  } else {
+    assert.ok(events.some((e) => e.type === "complete"), `not provisioned: ${events.map((e) => e.type).join(", ")}`);
+    assert.match(run.log, /"event":"complete".*"address":291/);
+  }
 });

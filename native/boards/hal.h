@@ -70,6 +70,9 @@ const struct radio_backend *hal_radio_backend(void);
 
 /* Board name for logs. */
 const char *hal_board_name(void);
+/* The application's arguments: none on the nRF52840; on the twin, the semihosting command line's words after a
+ * lone "--" (e.g. "-- --static-oob 00112233..."), for its tests. */
+char **hal_app_args(int *argc);
 
 /* Restart the device. */
 void hal_reset(void) __attribute__((noreturn));

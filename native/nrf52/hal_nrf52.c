@@ -115,6 +115,11 @@ const flash_dev_t *hal_storage_flash(uint32_t *base) {
 
 const char *hal_board_name(void) { return BOARD_NAME; }
 
+char **hal_app_args(int *argc) {
+    *argc = 0;
+    return 0;
+}
+
 void hal_reset(void) { system_reset(); }
 
 /* The radio backend for the application: the nRF52840 RADIO. */
