@@ -333,3 +333,90 @@ for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorit
     assert.match(run.log, /"event":"complete".*"address":291/);
   }
 });
+
+// Output OOB, Blink (5.4.2.4), and the attention timer (5.4.1.1), on the default image (the light): the Invite asks
+// for 3 s of attention, so the LED blinks steadily until the provisioner sends Start (held back 2 s here); then the
+// device blinks its random number (1..9: size 1) in bursts, and the simulated person reads the twin's LED lines,
+// counts the blinks of one whole burst (bursts are 1.5 s apart, blinks 0.3 s) and enters the count.
+for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blinks counted from its log) and the attention timer, algorithm ${algorithm}`, async (t) => {
+  imageDir = join(root, "build/mps2/light");
+  elf = join(imageDir, "firmware.elf");
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), "twin-output-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const hub = new AirHub({ mode: "virtual", seed: 13 + algorithm, logger: { log() {} } });
+  const { port } = await hub.listen({ port: 0 });
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 200 + algorithm) });
+  const radio = hub.createRadio("provisioner");
+  const adv = new AdvBearer(radio, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock);
+  const events: ProvEvent[] = [];
+  const led: { at: number; on: boolean }[] = [];
+  let twinUuid: string | null = null;
+  let done = false;
+  let startAt = Infinity;
+  let counted = 0;
+  // one whole burst: "on" lines between two gaps of at least 1 s without a change
+  const countBurst = (from: number): number => {
+    const after = led.filter((e) => e.at >= from);
+    const gaps: number[] = [];
+    for (let i = 1; i < after.length; i++) if (after[i]!.at - after[i - 1]!.at >= 1000) gaps.push(i);
+    if (gaps.length < 2) return 0;
+    return after.slice(gaps[0], gaps[1]).filter((e) => e.on).length;
+  };
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
+        prov.provision(e.uuid, {
+          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
+        }, { attentionDuration: 3 });
+      } else if (e.type === "capabilities-received") {
+        const ctx = e.ctx;
+        hub.clock.setTimeout(() => {
+          startAt = hub.clock.now();
+          prov.oobUse(ctx, { algorithm, publicKey: 0, method: AuthenticationMethod.OutputOob, action: 0 /* Blink */, size: 1 });
+        }, 2000);
+      } else if (e.type === "input-request") {
+        const ctx = e.ctx;
+        const look = (): void => {
+          counted = countBurst(startAt);
+          if (counted) prov.authDataProvide(ctx, counted);
+          else hub.clock.setTimeout(look, 500);
+        };
+        look();
+      } else if (e.type === "complete" || e.type === "failed") done = true;
+    },
+  });
+  let air = false;
+  const twin = startTwin(join(dir, "flash.bin"), port!, "twin-output", (line) => {
+    if (line.startsWith("air: connected")) air = true;
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+    const l = /^led0 (on|off)$/.exec(line);
+    if (l) led.push({ at: hub.clock.now(), on: l[1] === "on" });
+  });
+  try {
+    await connected(twin, () => air);
+    prov.scanStart();
+    const ok = await hub.runWhile(() => !done, 120_000);
+    assert.ok(ok, `no outcome within 120 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
+    await hub.runFor(500);
+  } finally {
+    await hub.close();
+  }
+  const run = await twin.done;
+  assert.equal(run.code, 0, run.log);
+  assert.ok(events.some((e) => e.type === "complete"), `not provisioned (counted ${counted}): ${events.map((e) => e.type).join(", ")}`);
+  assert.ok(counted >= 1 && counted <= 9, `counted ${counted}`);
+  // attention: the LED blinked steadily (on 250 ms, off 500 ms: a blink every 750 ms) in the 2 s between the
+  // Capabilities and the Start; nothing lit it before the Invite
+  const capabilitiesAt = startAt - 2000;
+  const attention = led.filter((e) => e.on && e.at >= capabilitiesAt && e.at < startAt);
+  assert.ok(attention.length >= 2, `attention blinks before Start: ${attention.length}`);
+  assert.ok(led[0]!.at >= capabilitiesAt - 1000, "the LED stays dark until the Invite");
+  // Output OOB: bursts of exactly the counted blinks after Start, until Complete; the LED off at the end
+  assert.equal(led.at(-1)?.on, false);
+});
