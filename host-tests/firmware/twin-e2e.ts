@@ -49,6 +49,8 @@ interface Twin {
   done: Promise<{ code: number | null; log: string }>;
   lines: string[];
   kill(): void;
+  /** Presses the twin's button `count` times (bytes 'p' on its UART0 RX: 100 ms down, 100 ms up each). */
+  press(count: number): void;
 }
 
 /** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. */
@@ -62,7 +64,7 @@ function startTwin(flash: string, port: number, name: string, onLine: (line: str
     "-kernel", elf,
     "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
       ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
-  ], { stdio: ["ignore", "pipe", "pipe"] });
+  ], { stdio: ["pipe", "pipe", "pipe"] });
   const lines: string[] = [];
   let log = "";
   let pending = "";
@@ -90,7 +92,7 @@ function startTwin(flash: string, port: number, name: string, onLine: (line: str
       resolve({ code, log });
     });
   });
-  return { done, lines, kill: () => child.kill("SIGKILL") };
+  return { done, lines, kill: () => child.kill("SIGKILL"), press: (count) => void child.stdin.write("p".repeat(count)) };
 }
 
 /** A "prefix {json}" line's object. */
@@ -419,4 +421,76 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
   assert.ok(led[0]!.at >= capabilitiesAt - 1000, "the LED stays dark until the Invite");
   // Output OOB: bursts of exactly the counted blinks after Start, until Complete; the LED off at the end
   assert.equal(led.at(-1)?.on, false);
+});
+
+// Input OOB, Push (5.4.2.4), on the switch image: the provisioner shows a number (1..9: size 1), the test's person
+// presses the twin's button that many times once the device says it awaits input; the device enters the count
+// after 1.5 s without a press. Both algorithms.
+for (const algorithm of [0, 1] as const) test(`twin: Input OOB (button presses injected), algorithm ${algorithm}`, async (t) => {
+  imageDir = join(root, "build/mps2/switch");
+  elf = join(imageDir, "firmware.elf");
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "switch", "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), "twin-input-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const hub = new AirHub({ mode: "virtual", seed: 17 + algorithm, logger: { log() {} } });
+  const { port } = await hub.listen({ port: 0 });
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 300 + algorithm) });
+  const radio = hub.createRadio("provisioner");
+  const adv = new AdvBearer(radio, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock);
+  const events: ProvEvent[] = [];
+  let twinUuid: string | null = null;
+  let done = false;
+  let shown: number | null = null;
+  let awaiting = false;
+  let pressed = 0;
+  let twin: Twin | null = null;
+  const person = (): void => {
+    if (shown !== null && awaiting && !pressed && twin) {
+      pressed = shown;
+      twin.press(shown);
+    }
+  };
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
+        prov.provision(e.uuid, {
+          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
+        }, { attentionDuration: 0 });
+      } else if (e.type === "capabilities-received") {
+        prov.oobUse(e.ctx, { algorithm, publicKey: 0, method: AuthenticationMethod.InputOob, action: 0 /* Push */, size: 1 });
+      } else if (e.type === "output-request") {
+        shown = Number(e.value);
+        person();
+      } else if (e.type === "complete" || e.type === "failed") done = true;
+    },
+  });
+  let air = false;
+  twin = startTwin(join(dir, "flash.bin"), port!, "twin-input", (line) => {
+    if (line.startsWith("air: connected")) air = true;
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+    if (line === "board: awaiting input (button)") {
+      awaiting = true;
+      person();
+    }
+  });
+  try {
+    await connected(twin, () => air);
+    prov.scanStart();
+    const ok = await hub.runWhile(() => !done, 120_000);
+    assert.ok(ok, `no outcome within 120 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
+    await hub.runFor(500);
+  } finally {
+    await hub.close();
+  }
+  const run = await twin.done;
+  assert.equal(run.code, 0, run.log);
+  assert.ok(shown !== null && shown >= 1 && shown <= 9, `shown ${shown}`);
+  assert.equal(pressed, shown);
+  assert.ok(events.some((e) => e.type === "complete"), `not provisioned (pressed ${pressed}): ${events.map((e) => e.type).join(", ")}\n${run.log}`);
+  assert.match(run.log, /board: input done/);
 });

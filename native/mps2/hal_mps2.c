@@ -231,7 +231,32 @@ void hal_led_set(unsigned index, int on) {
 }
 
 unsigned hal_button_count(void) { return 1; }
-int hal_button_pressed(unsigned index) { return index == 0 ? (int)(FPGAIO_BUTTON & 1u) : 0; }
+/*
+ * Button 0: the FPGA I/O button, or a press a test sends: each 'p' received on UART0 (the log's RX, QEMU's
+ * stdin with -serial stdio) holds the button down 100 ms, then up 100 ms, in the twin's time, one after the other.
+ */
+static unsigned presses_pending;
+static int press_phase; /* 0 up, 1 down, 2 up after a press */
+static uint64_t press_until_us;
+
+int hal_button_pressed(unsigned index) {
+    uint64_t now;
+    if (index != 0) return 0;
+    while (UART_STATE(MPS2_UART0_BASE) & UART_STATE_RXFULL)
+        if ((UART_DATA(MPS2_UART0_BASE) & 0xFFu) == 'p') presses_pending++;
+    now = twin_now_us();
+    if (press_phase == 0 && presses_pending) {
+        presses_pending--;
+        press_phase = 1;
+        press_until_us = now + 100000u;
+    } else if (press_phase == 1 && now >= press_until_us) {
+        press_phase = 2;
+        press_until_us = now + 100000u;
+    } else if (press_phase == 2 && now >= press_until_us) {
+        press_phase = 0;
+    }
+    return press_phase == 1 || (FPGAIO_BUTTON & 1u);
+}
 
 void hal_log_write(const char *text, size_t len) { twin_log_write(text, (unsigned)len); }
 
