@@ -266,6 +266,82 @@ for (const preload of [false, true]) test(`twin: the XS firmware${preload ? " (m
   assert.ok(Number(mark.aes) > 0 && Number(mark.aesCalls) > 0 && inviteToComplete > ecdh + keygen + Number(mark.aes));
 });
 
+/** What a provisioning test on the twin sees and does (provisionOnce). */
+interface Session {
+  prov: Provisioning;
+  hub: AirHub;
+  twin: Twin;
+}
+
+/**
+ * One provisioning of a fresh twin (image build/mps2/<variant>) by the host's provisioner over a virtual-time air
+ * hub, until Complete or a failure: the provisioner provisions the twin's UUID (with `attentionDuration`), and every
+ * other event goes to `onEvent`; every twin log line to `onLine`. Returns the provisioner's events and the twin's
+ * log (after it exited with 0).
+ */
+async function provisionOnce(t: { after(f: () => void): void }, o: {
+  variant: "light" | "switch";
+  seed: number;
+  attentionDuration?: number;
+  appArgs?: string[];
+  onEvent(e: ProvEvent, s: Session): void;
+  onLine?(line: string, s: Session): void;
+}): Promise<{ events: ProvEvent[]; log: string }> {
+  imageDir = join(root, "build/mps2", o.variant);
+  elf = join(imageDir, "firmware.elf");
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", o.variant, "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
+  const dir = mkdtempSync(join(tmpdir(), "twin-oob-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const hub = new AirHub({ mode: "virtual", seed: o.seed, logger: { log() {} } });
+  const { port } = await hub.listen({ port: 0 });
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + o.seed) });
+  const radio = hub.createRadio("provisioner");
+  const adv = new AdvBearer(radio, hub.clock);
+  const pbAdv = new PbAdv(adv, hub.clock);
+  const events: ProvEvent[] = [];
+  let twinUuid: string | null = null;
+  let started = false;
+  let done = false;
+  let session: Session | null = null;
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === "unprovisioned-received") {
+        if (bytesToHex(e.uuid) !== twinUuid || started) return;
+        started = true;
+        prov.provision(e.uuid, {
+          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
+        }, { attentionDuration: o.attentionDuration ?? 0 });
+        return;
+      }
+      if (e.type === "complete" || e.type === "failed") done = true;
+      if (session) o.onEvent(e, session);
+    },
+  });
+  let air = false;
+  const twin = startTwin(join(dir, "flash.bin"), port!, `twin-${o.variant}-${o.seed}`, (line) => {
+    if (line.startsWith("air: connected")) air = true;
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+    if (session) o.onLine?.(line, session);
+  }, o.appArgs ?? []);
+  session = { prov, hub, twin };
+  try {
+    await connected(twin, () => air);
+    prov.scanStart();
+    const ok = await hub.runWhile(() => !done, 120_000);
+    assert.ok(ok, `no outcome within 120 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
+    await hub.runFor(500);
+  } finally {
+    await hub.close();
+  }
+  const run = await twin.done;
+  assert.equal(run.code, 0, run.log);
+  return { events, log: run.log };
+}
+
 // Static OOB (Mesh Protocol 1.1, 5.4.2.4): the device (here the default twin image, given its value on its command
 // line: device-main's --static-oob) and the provisioner share a 16-byte value for BTM_ECDH_P256_CMAC_AES128_AES_CCM
 // and a 32-byte one for BTM_ECDH_P256_HMAC_SHA256_AES_CCM; a wrong value makes the confirmation check fail.
@@ -275,64 +351,27 @@ const STATIC_CASES = [
   { algorithm: 1, length: 32, wrong: true },
 ] as const;
 for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorithm ${c.algorithm})${c.wrong ? ", the wrong value: Confirmation Failed" : ""}`, async (t) => {
-  imageDir = join(root, "build/mps2/light");
-  elf = join(imageDir, "firmware.elf");
-  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], { encoding: "utf8" });
-  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
-  const dir = mkdtempSync(join(tmpdir(), "twin-oob-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const value = Uint8Array.from({ length: c.length }, (_, i) => (i * 29 + 7) & 0xff);
   const given = c.wrong ? value.map((x, i) => (i === 0 ? x ^ 1 : x)) : value;
-  const hub = new AirHub({ mode: "virtual", seed: 11, logger: { log() {} } });
-  const { port } = await hub.listen({ port: 0 });
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 100) });
-  const radio = hub.createRadio("provisioner");
-  const adv = new AdvBearer(radio, hub.clock);
-  const pbAdv = new PbAdv(adv, hub.clock);
-  const events: ProvEvent[] = [];
-  let twinUuid: string | null = null;
-  let done = false;
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      events.push(e);
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
-        prov.provision(e.uuid, {
-          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
-        }, { attentionDuration: 0 });
-      } else if (e.type === "capabilities-received") {
+  const { events, log } = await provisionOnce(t, {
+    variant: "light", seed: 100 + c.length + (c.wrong ? 1 : 0), appArgs: ["--static-oob", bytesToHex(value)],
+    onEvent: (e, { prov }) => {
+      if (e.type === "capabilities-received") {
         prov.oobUse(e.ctx, { algorithm: c.algorithm, publicKey: 0, method: AuthenticationMethod.StaticOob, action: 0, size: 0 });
       } else if (e.type === "static-request") {
         assert.equal(e.length, c.length);
         prov.authDataProvide(e.ctx, given);
-      } else if (e.type === "complete" || e.type === "failed") done = true;
+      }
     },
   });
-  let air = false;
-  const twin = startTwin(join(dir, "flash.bin"), port!, "twin-oob", (line) => {
-    if (line.startsWith("air: connected")) air = true;
-    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
-    if (m) twinUuid = m[1]!;
-  }, ["--static-oob", bytesToHex(value)]);
-  try {
-    await connected(twin, () => air);
-    prov.scanStart();
-    const ok = await hub.runWhile(() => !done, 60_000);
-    assert.ok(ok, `no outcome within 60 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
-    await hub.runFor(500);
-  } finally {
-    await hub.close();
-  }
-  const run = await twin.done;
-  assert.equal(run.code, 0, run.log);
-  assert.match(run.log, /"event":"started".*"staticOob":true/);
+  assert.match(log, /"event":"started".*"staticOob":true/);
   if (c.wrong) {
     const failed = events.find((e) => e.type === "failed");
     assert.ok(failed && failed.type === "failed" && failed.code === 0x04, `expected Confirmation Failed (0x04), got ${JSON.stringify(failed)}`);
     assert.ok(!events.some((e) => e.type === "complete"));
   } else {
     assert.ok(events.some((e) => e.type === "complete"), `not provisioned: ${events.map((e) => e.type).join(", ")}`);
-    assert.match(run.log, /"event":"complete".*"address":291/);
+    assert.match(log, /"event":"complete".*"address":291/);
   }
 });
 
@@ -341,22 +380,7 @@ for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorit
 // device blinks its random number (1..9: size 1) in bursts, and the simulated person reads the twin's LED lines,
 // counts the blinks of one whole burst (bursts are 1.5 s apart, blinks 0.3 s) and enters the count.
 for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blinks counted from its log) and the attention timer, algorithm ${algorithm}`, async (t) => {
-  imageDir = join(root, "build/mps2/light");
-  elf = join(imageDir, "firmware.elf");
-  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light", "--quiet"], { encoding: "utf8" });
-  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
-  const dir = mkdtempSync(join(tmpdir(), "twin-output-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const hub = new AirHub({ mode: "virtual", seed: 13 + algorithm, logger: { log() {} } });
-  const { port } = await hub.listen({ port: 0 });
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 200 + algorithm) });
-  const radio = hub.createRadio("provisioner");
-  const adv = new AdvBearer(radio, hub.clock);
-  const pbAdv = new PbAdv(adv, hub.clock);
-  const events: ProvEvent[] = [];
   const led: { at: number; on: boolean }[] = [];
-  let twinUuid: string | null = null;
-  let done = false;
   let startAt = Infinity;
   let counted = 0;
   // one whole burst: "on" lines between two gaps of at least 1 s without a change
@@ -367,15 +391,10 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
     if (gaps.length < 2) return 0;
     return after.slice(gaps[0], gaps[1]).filter((e) => e.on).length;
   };
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      events.push(e);
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
-        prov.provision(e.uuid, {
-          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
-        }, { attentionDuration: 3 });
-      } else if (e.type === "capabilities-received") {
+  const { events } = await provisionOnce(t, {
+    variant: "light", seed: 200 + algorithm, attentionDuration: 3,
+    onEvent: (e, { prov, hub }) => {
+      if (e.type === "capabilities-received") {
         const ctx = e.ctx;
         hub.clock.setTimeout(() => {
           startAt = hub.clock.now();
@@ -389,28 +408,13 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
           else hub.clock.setTimeout(look, 500);
         };
         look();
-      } else if (e.type === "complete" || e.type === "failed") done = true;
+      }
+    },
+    onLine: (line, { hub }) => {
+      const l = /^led0 (on|off)$/.exec(line);
+      if (l) led.push({ at: hub.clock.now(), on: l[1] === "on" });
     },
   });
-  let air = false;
-  const twin = startTwin(join(dir, "flash.bin"), port!, "twin-output", (line) => {
-    if (line.startsWith("air: connected")) air = true;
-    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
-    if (m) twinUuid = m[1]!;
-    const l = /^led0 (on|off)$/.exec(line);
-    if (l) led.push({ at: hub.clock.now(), on: l[1] === "on" });
-  });
-  try {
-    await connected(twin, () => air);
-    prov.scanStart();
-    const ok = await hub.runWhile(() => !done, 120_000);
-    assert.ok(ok, `no outcome within 120 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
-    await hub.runFor(500);
-  } finally {
-    await hub.close();
-  }
-  const run = await twin.done;
-  assert.equal(run.code, 0, run.log);
   assert.ok(events.some((e) => e.type === "complete"), `not provisioned (counted ${counted}): ${events.map((e) => e.type).join(", ")}`);
   assert.ok(counted >= 1 && counted <= 9, `counted ${counted}`);
   // attention: the LED blinked steadily (on 250 ms, off 500 ms: a blink every 750 ms) in the 2 s between the
@@ -419,7 +423,7 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
   const attention = led.filter((e) => e.on && e.at >= capabilitiesAt && e.at < startAt);
   assert.ok(attention.length >= 2, `attention blinks before Start: ${attention.length}`);
   assert.ok(led[0]!.at >= capabilitiesAt - 1000, "the LED stays dark until the Invite");
-  // Output OOB: bursts of exactly the counted blinks after Start, until Complete; the LED off at the end
+  // the LED off at the end (Complete stops the blinking)
   assert.equal(led.at(-1)?.on, false);
 });
 
@@ -427,70 +431,34 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
 // presses the twin's button that many times once the device says it awaits input; the device enters the count
 // after 1.5 s without a press. Both algorithms.
 for (const algorithm of [0, 1] as const) test(`twin: Input OOB (button presses injected), algorithm ${algorithm}`, async (t) => {
-  imageDir = join(root, "build/mps2/switch");
-  elf = join(imageDir, "firmware.elf");
-  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "switch", "--quiet"], { encoding: "utf8" });
-  assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
-  const dir = mkdtempSync(join(tmpdir(), "twin-input-"));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const hub = new AirHub({ mode: "virtual", seed: 17 + algorithm, logger: { log() {} } });
-  const { port } = await hub.listen({ port: 0 });
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 1) + 300 + algorithm) });
-  const radio = hub.createRadio("provisioner");
-  const adv = new AdvBearer(radio, hub.clock);
-  const pbAdv = new PbAdv(adv, hub.clock);
-  const events: ProvEvent[] = [];
-  let twinUuid: string | null = null;
-  let done = false;
   let shown: number | null = null;
   let awaiting = false;
   let pressed = 0;
-  let twin: Twin | null = null;
-  const person = (): void => {
-    if (shown !== null && awaiting && !pressed && twin) {
+  const person = (twin: Twin): void => {
+    if (shown !== null && awaiting && !pressed) {
       pressed = shown;
       twin.press(shown);
     }
   };
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      events.push(e);
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && events.filter((x) => x.type === "unprovisioned-received").length === 1) {
-        prov.provision(e.uuid, {
-          networkKey: crypto.randomBytes(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: UNICAST,
-        }, { attentionDuration: 0 });
-      } else if (e.type === "capabilities-received") {
+  const { events, log } = await provisionOnce(t, {
+    variant: "switch", seed: 300 + algorithm,
+    onEvent: (e, { prov, twin }) => {
+      if (e.type === "capabilities-received") {
         prov.oobUse(e.ctx, { algorithm, publicKey: 0, method: AuthenticationMethod.InputOob, action: 0 /* Push */, size: 1 });
       } else if (e.type === "output-request") {
         shown = Number(e.value);
-        person();
-      } else if (e.type === "complete" || e.type === "failed") done = true;
+        person(twin);
+      }
+    },
+    onLine: (line, { twin }) => {
+      if (line === "board: awaiting input (button)") {
+        awaiting = true;
+        person(twin);
+      }
     },
   });
-  let air = false;
-  twin = startTwin(join(dir, "flash.bin"), port!, "twin-input", (line) => {
-    if (line.startsWith("air: connected")) air = true;
-    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
-    if (m) twinUuid = m[1]!;
-    if (line === "board: awaiting input (button)") {
-      awaiting = true;
-      person();
-    }
-  });
-  try {
-    await connected(twin, () => air);
-    prov.scanStart();
-    const ok = await hub.runWhile(() => !done, 120_000);
-    assert.ok(ok, `no outcome within 120 s of virtual time; events: ${events.map((e) => e.type).join(", ")}\n${twin.lines.join("\n")}`);
-    await hub.runFor(500);
-  } finally {
-    await hub.close();
-  }
-  const run = await twin.done;
-  assert.equal(run.code, 0, run.log);
   assert.ok(shown !== null && shown >= 1 && shown <= 9, `shown ${shown}`);
   assert.equal(pressed, shown);
-  assert.ok(events.some((e) => e.type === "complete"), `not provisioned (pressed ${pressed}): ${events.map((e) => e.type).join(", ")}\n${run.log}`);
-  assert.match(run.log, /board: input done/);
+  assert.ok(events.some((e) => e.type === "complete"), `not provisioned (pressed ${pressed}): ${events.map((e) => e.type).join(", ")}\n${log}`);
+  assert.match(log, /board: input done/);
 });
