@@ -305,7 +305,7 @@ async function provisionOnce(t: { after(f: () => void): void }, o: {
   let done = false;
   let session: Session | null = null;
   const prov: Provisioning = new Provisioning({
-    crypto, clock: hub.clock, pbAdv, advBearer: adv, roles: { provisioner: provisionerRole },
+    crypto, clock: hub.clock, bearers: [pbAdvBearer(pbAdv, adv, hub.clock)], roles: { provisioner: provisionerRole },
     onEvent: (e) => {
       events.push(e);
       if (e.type === "unprovisioned-received") {
