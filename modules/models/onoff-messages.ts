@@ -1,0 +1,54 @@
+/**
+ * Generic OnOff messages (Mesh Model 1.1, 3.2.1; opcodes 7.1, Table 7.1) and the Generic Default Transition
+ * Time encoding (3.1.3).
+ */
+import { specTable } from "./codec.js";
+import type { MessageSpec } from "./codec.js";
+
+export const OnOffOp = {
+  Get: 0x8201,
+  Set: 0x8202,
+  SetUnacknowledged: 0x8203,
+  Status: 0x8204,
+} as const;
+
+/** Set and Set Unacknowledged (3.2.1.2, 3.2.1.3): Transition Time and Delay are present together or not at all. */
+const SET_FIELDS = [
+  ["onOff", "u8"],
+  ["tid", "u8"],
+  ["transitionTime", "u8"],
+  ["delay", "u8"],
+] as const;
+
+export const ONOFF_MESSAGES: readonly MessageSpec[] = [
+  { opcode: OnOffOp.Get, name: "Generic OnOff Get", fields: [] },
+  { opcode: OnOffOp.Set, name: "Generic OnOff Set", fields: SET_FIELDS, optionalFrom: 2 },
+  { opcode: OnOffOp.SetUnacknowledged, name: "Generic OnOff Set Unacknowledged", fields: SET_FIELDS, optionalFrom: 2 },
+  // 3.2.1.4: Target OnOff and Remaining Time present together (during a transition) or not at all
+  { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: [["presentOnOff", "u8"], ["targetOnOff", "u8"], ["remainingTime", "u8"]], optionalFrom: 1 },
+];
+
+export const ONOFF_TABLE = specTable(ONOFF_MESSAGES);
+
+/**
+ * Transition Time (3.1.3): 6-bit number of steps (0x3F: unknown, prohibited in a Set) and 2-bit step
+ * resolution (100 ms, 1 s, 10 s, 10 min). Returns ms, or undefined for "unknown".
+ */
+export function transitionTimeMs(v: number): number | undefined {
+  const steps = v & 0x3f;
+  if (steps === 0x3f) return undefined;
+  return steps * [100, 1000, 10_000, 600_000][v >> 6]!;
+}
+
+/** The Transition Time encoding nearest to (not below) `ms`, saturating at 0x3E steps of 10 min. */
+export function encodeTransitionTime(ms: number): number {
+  const res = [100, 1000, 10_000, 600_000];
+  for (let r = 0; r < 4; r++) {
+    const steps = Math.ceil(ms / res[r]!);
+    if (steps <= 0x3e) return (r << 6) | steps;
+  }
+  return (3 << 6) | 0x3e;
+}
+
+/** Delay (3.2.1.2): steps of 5 ms. */
+export const DELAY_STEP_MS = 5;
