@@ -6,8 +6,9 @@ import type { MessageSpec, Params } from "../../modules/models/codec.js";
 import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp, packTransmit, publishPeriodMs, publishRetransmit, unpackTransmit } from "../../modules/models/config-messages.js";
 import { HEALTH_MESSAGES, HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
 import { ONOFF_MESSAGES, ONOFF_TABLE, OnOffOp, encodeTransitionTime, transitionTimeMs } from "../../modules/models/onoff-messages.js";
-import { Status, statusName } from "../../modules/models/status.js";
-import { COMPANY_ID, ModelId, decodeCompositionPage0, encodeCompositionPage0 } from "../../modules/models/composition.js";
+import { statusName } from "../../modules/models/status.js";
+import { ConfigStatus, SigModel } from "../../modules/access/model.js";
+import { COMPANY_ID, decodeCompositionPage0, encodeCompositionPage0 } from "../../modules/models/composition.js";
 
 const ALL = [...CONFIG_MESSAGES, ...HEALTH_MESSAGES, ...ONOFF_MESSAGES];
 
@@ -194,8 +195,8 @@ test("the opcode tables hold no opcode twice and the spec's values for a few wel
 });
 
 test("status codes of 4.3.5 have their names; RFU ones say so", () => {
-  assert.equal(statusName(Status.InvalidAppKeyIndex), "Invalid AppKey Index");
-  assert.equal(statusName(Status.InvalidBearer), "Invalid Bearer");
+  assert.equal(statusName(ConfigStatus.INVALID_APPKEY_INDEX), "Invalid AppKey Index");
+  assert.equal(statusName(0x15), "Invalid Bearer");
   assert.equal(statusName(0x16), "RFU 0x16");
 });
 
@@ -206,7 +207,7 @@ test("Composition Data page 0: our company, product and version, elements and mo
     vid: 0x0001,
     crpl: 32,
     features: 1,
-    elements: [{ location: 0, sigModels: [ModelId.ConfigurationServer, ModelId.HealthServer, ModelId.GenericOnOffServer], vendorModels: [{ companyId: 0x0059, modelId: 7 }] }],
+    elements: [{ location: 0, sigModels: [SigModel.CONFIGURATION_SERVER, SigModel.HEALTH_SERVER, SigModel.GENERIC_ONOFF_SERVER], vendorModels: [{ companyId: 0x0059, modelId: 7 }] }],
   };
   const bytes = encodeCompositionPage0(c);
   assert.equal(bytesToHex(bytes), "ffff010001002000010000000301" + "000002000010" + "59000700");

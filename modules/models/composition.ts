@@ -15,16 +15,6 @@ export const PRODUCT_ID = { light: 0x0001, switch: 0x0002 } as const;
 /** VID: major << 8 | minor of the firmware (0.1). */
 export const VERSION_ID = 0x0001;
 
-/** SIG model identifiers (Assigned Numbers, Mesh Model IDs). */
-export const ModelId = {
-  ConfigurationServer: 0x0000,
-  ConfigurationClient: 0x0001,
-  HealthServer: 0x0002,
-  HealthClient: 0x0003,
-  GenericOnOffServer: 0x1000,
-  GenericOnOffClient: 0x1001,
-} as const;
-
 /** Features bits of Composition Data page 0 (4.2.2.1, Table 4.3). */
 export const FeatureBit = { Relay: 1 << 0, Proxy: 1 << 1, Friend: 1 << 2, LowPower: 1 << 3 } as const;
 

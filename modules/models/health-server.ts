@@ -1,0 +1,161 @@
+/**
+ * Health Server (Mesh Protocol 1.1, 4.4.6; states 4.2.15-4.2.16): Current Fault and Registered Fault arrays
+ * of our company, the Health Period (Fast Period Divisor) and the Attention Timer, which the application
+ * shows on its LED (like the provisioning attention timer).
+ *
+ * - Fault Get / Clear / Test with another Company ID than ours are ignored (4.4.6.2: only the company's
+ *   fault arrays exist); Fault Test with a Test ID this node does not run is ignored as well.
+ * - Test ID 0x00 is our self test: it finds nothing and leaves the registered faults as they are.
+ * - The Current Status is published when a fault appears or disappears, and periodically with the model's
+ *   publication; with a current fault the period is divided by 2^FastPeriodDivisor (4.2.16) when the
+ *   access layer supports it (periodicPublication reports the divisor through fastPeriodDivisor).
+ */
+import type { Bytes, TimerHandle } from "../platform.js";
+import type { Model, ModelContext, OpcodeEntry, ReceivedMessage } from "../access/model.js";
+import { SigModel } from "../access/model.js";
+import { COMPANY_ID } from "./composition.js";
+import { HEALTH_TABLE, HealthOp } from "./health-messages.js";
+import type { Params } from "./codec.js";
+import { encode, entry } from "./kit.js";
+
+export interface HealthServerOptions {
+  companyId?: number;
+  /** The Test IDs this node can run (default [0x00]). */
+  testIds?: readonly number[];
+  /** Runs test `testId`; returns the faults it found (registered with the current ones). Default: none found. */
+  runTest?(testId: number): number[];
+  /** The Attention Timer turned on or off (4.2.11): the application blinks its LED meanwhile. */
+  onAttention?(on: boolean): void;
+}
+
+export class HealthServer implements Model {
+  readonly id = { modelId: SigModel.HEALTH_SERVER };
+  readonly opcodes: OpcodeEntry[];
+  /** 4.2.16 Health Fast Period Divisor, 0..15. */
+  fastPeriodDivisor = 0;
+  private current: number[] = [];
+  private registered: number[] = [];
+  private testId = 0;
+  private attentionLeft = 0;
+  private attentionTimer: TimerHandle | undefined;
+  private ctx: ModelContext | undefined;
+  private readonly companyId: number;
+
+  constructor(private readonly options: HealthServerOptions = {}) {
+    this.companyId = options.companyId ?? COMPANY_ID;
+    const T = HEALTH_TABLE;
+    const on = (op: number, fn: (p: Params, msg: ReceivedMessage, ctx: ModelContext) => void) => entry(T.get(op)!, fn);
+    const ours = (p: Params): boolean => p.companyId === this.companyId;
+    const faultStatus = (ctx: ModelContext, msg: ReceivedMessage): void => ctx.reply(msg, HealthOp.FaultStatus, this.faultParams(HealthOp.FaultStatus));
+    const clear = (p: Params): boolean => {
+      if (!ours(p)) return false;
+      this.registered = [];
+      return true;
+    };
+    const test = (p: Params): boolean => {
+      if (!ours(p) || !(options.testIds ?? [0]).includes(p.testId as number)) return false;
+      this.testId = p.testId as number;
+      for (const f of options.runTest?.(this.testId) ?? []) if (!this.registered.includes(f)) this.registered.push(f);
+      return true;
+    };
+    const setPeriod = (p: Params): boolean => {
+      // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
+      if ((p.fastPeriodDivisor as number) > 15) return false;
+      this.fastPeriodDivisor = p.fastPeriodDivisor as number;
+      return true;
+    };
+    const periodStatus = (ctx: ModelContext, msg: ReceivedMessage): void =>
+      ctx.reply(msg, HealthOp.PeriodStatus, encode(T, HealthOp.PeriodStatus, { fastPeriodDivisor: this.fastPeriodDivisor }));
+    const attentionStatus = (ctx: ModelContext, msg: ReceivedMessage): void =>
+      ctx.reply(msg, HealthOp.AttentionStatus, encode(T, HealthOp.AttentionStatus, { attention: this.attentionLeft }));
+    this.opcodes = [
+      on(HealthOp.FaultGet, (p, msg, ctx) => ours(p) && faultStatus(ctx, msg)),
+      on(HealthOp.FaultClear, (p, msg, ctx) => clear(p) && faultStatus(ctx, msg)),
+      on(HealthOp.FaultClearUnacknowledged, (p) => clear(p)),
+      on(HealthOp.FaultTest, (p, msg, ctx) => test(p) && faultStatus(ctx, msg)),
+      on(HealthOp.FaultTestUnacknowledged, (p) => test(p)),
+      on(HealthOp.PeriodGet, (_p, msg, ctx) => periodStatus(ctx, msg)),
+      on(HealthOp.PeriodSet, (p, msg, ctx) => setPeriod(p) && periodStatus(ctx, msg)),
+      on(HealthOp.PeriodSetUnacknowledged, (p) => setPeriod(p)),
+      on(HealthOp.AttentionGet, (_p, msg, ctx) => attentionStatus(ctx, msg)),
+      on(HealthOp.AttentionSet, (p, msg, ctx) => {
+        this.attention(p.attention as number);
+        attentionStatus(ctx, msg);
+      }),
+      on(HealthOp.AttentionSetUnacknowledged, (p) => this.attention(p.attention as number)),
+    ];
+  }
+
+  attach(ctx: ModelContext): void {
+    this.ctx = ctx;
+  }
+
+  detach(): void {
+    this.attention(0);
+    this.ctx = undefined;
+  }
+
+  /** 3.7.6.1.3 periodic publication: the Current Status. */
+  periodicPublication(): { opcode: number; params: Bytes } {
+    return { opcode: HealthOp.CurrentStatus, params: this.faultParams(HealthOp.CurrentStatus) };
+  }
+
+  /** The application reports a fault (4.2.15.1): it is current and registered; the Current Status is published. */
+  raiseFault(fault: number): void {
+    if (fault === 0 || fault > 0xff) throw new RangeError("fault must be 0x01..0xFF");
+    if (!this.registered.includes(fault)) this.registered.push(fault);
+    if (this.current.includes(fault)) return;
+    this.current.push(fault);
+    this.publishCurrent();
+  }
+
+  /** The condition is gone: no longer current (it stays registered until a Fault Clear). */
+  clearFault(fault: number): void {
+    const i = this.current.indexOf(fault);
+    if (i < 0) return;
+    this.current.splice(i, 1);
+    this.publishCurrent();
+  }
+
+  get currentFaults(): readonly number[] {
+    return this.current;
+  }
+
+  get registeredFaults(): readonly number[] {
+    return this.registered;
+  }
+
+  /** Attention Timer remaining, seconds (4.2.11). */
+  get attentionSeconds(): number {
+    return this.attentionLeft;
+  }
+
+  /** Set the Attention Timer (4.2.11): seconds 0..255; 0 turns attention off. */
+  attention(seconds: number): void {
+    const clock = this.ctx?.clock;
+    const wasOn = this.attentionLeft > 0;
+    if (this.attentionTimer !== undefined && clock) clock.clearTimeout(this.attentionTimer);
+    this.attentionTimer = undefined;
+    this.attentionLeft = seconds & 0xff;
+    const tick = (): void => {
+      this.attentionLeft--;
+      if (this.attentionLeft > 0) this.attentionTimer = clock!.setTimeout(tick, 1000);
+      else {
+        this.attentionTimer = undefined;
+        this.options.onAttention?.(false);
+      }
+    };
+    if (this.attentionLeft > 0 && clock) this.attentionTimer = clock.setTimeout(tick, 1000);
+    const isOn = this.attentionLeft > 0;
+    if (isOn !== wasOn) this.options.onAttention?.(isOn);
+  }
+
+  private faultParams(op: number): Bytes {
+    const faults = op === HealthOp.CurrentStatus ? this.current : this.registered;
+    return encode(HEALTH_TABLE, op, { testId: this.testId, companyId: this.companyId, faults: Uint8Array.from(faults) });
+  }
+
+  private publishCurrent(): void {
+    this.ctx?.publish(HealthOp.CurrentStatus, this.faultParams(HealthOp.CurrentStatus));
+  }
+}
