@@ -182,7 +182,7 @@ test("Generic OnOff Client: a press publishes Set Unacknowledged with the next T
     assert.equal(s.opcode, OnOffOp.SetUnacknowledged);
     assert.equal(s.dst, 0xc000);
     tids.push(s.params[1]!);
-    assert.equal(s.params[0], i % 2 === 0 ? 0 : 1, "alternates");
+    assert.equal(s.params[0], i % 2 === 0 ? 1 : 0, "alternates, from the state the unsent toggle did not change");
   }
   assert.deepEqual(tids, [251, 252, 253, 254, 255, 0, 1], "TID modulo 256 (the first, 250, went with the unsent toggle)");
   // a Status from the light updates what the switch knows

@@ -14,7 +14,7 @@
  * Client:
  * - set(): a new transaction gets the next TID (modulo 256); an acknowledged Set is sent again with the same
  *   TID until a Status comes (kit.ts Requests), so a repeated Set is one transaction at the server.
- * - toggle(): the opposite of the last state the client knows (from a Status or its own last Set).
+ * - toggle(): the opposite of the last state the client knows (from a Status, or its own last Set that went out).
  */
 import type { Bytes, TimerHandle } from "../platform.js";
 import type { Model, ModelContext, OpcodeEntry, ReceivedMessage, SendCallback, SendOptions } from "../access/model.js";
@@ -203,7 +203,6 @@ export class OnOffClient implements Model {
     const ctx = this.need();
     const tid = this.tid;
     this.tid = (this.tid + 1) & 0xff;
-    this.known = on;
     const params: Params = { onOff: on ? 1 : 0, tid };
     if (options.transitionMs !== undefined || options.delayMs !== undefined) {
       params.transitionTime = encodeTransitionTime(options.transitionMs ?? 0);
@@ -219,7 +218,13 @@ export class OnOffClient implements Model {
       } else ctx.publish(op, bytes, done);
     };
     if (!options.ack) {
-      return new Promise((resolve) => send((r) => resolve(r === "sent" || r === "acked")));
+      return new Promise((resolve) =>
+        send((r) => {
+          const ok = r === "sent" || r === "acked";
+          if (ok) this.known = on;
+          resolve(ok);
+        }),
+      );
     }
     // to a unicast server its Status answers; to a publication (a group) the first Status from any server
     return this.requests!.request(`Generic OnOff Set (TID ${tid})`, () => send(), { src: to ? to.dst : 0xffff, opcode: OnOffOp.Status }, options).then(
