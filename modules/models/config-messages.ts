@@ -4,6 +4,7 @@
  */
 import { specTable } from "./codec.js";
 import type { MessageSpec } from "./codec.js";
+import type { TransmitState } from "../access/model.js";
 
 /** Configuration opcodes (4.3.4). */
 export const ConfigOp = {
@@ -179,22 +180,13 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
 
 export const CONFIG_TABLE = specTable(CONFIG_MESSAGES);
 
-/** Network Transmit / Relay Retransmit state (4.2.19, 4.2.20): count (3 bits: transmissions - 1) and interval steps (5 bits, (steps + 1) * 10 ms). */
-export function packTransmit(count: number, steps: number): number {
-  return (count & 0x07) | ((steps & 0x1f) << 3);
+/**
+ * Network Transmit (4.2.19) and Relay Retransmit (4.2.20) on the air: Count in bits 0-2 (transmissions - 1),
+ * Interval Steps in bits 3-7 ((steps + 1) * 10 ms). Publish Retransmit (4.2.3.7/8) has the same layout.
+ */
+export function packTransmit(t: TransmitState): number {
+  return (t.count & 0x07) | ((t.intervalSteps & 0x1f) << 3);
 }
-export function unpackTransmit(v: number): { count: number; steps: number; intervalMs: number } {
-  const steps = v >> 3;
-  return { count: v & 0x07, steps, intervalMs: (steps + 1) * 10 };
-}
-
-/** Publish Period (4.2.3.4): 6-bit number of steps, 2-bit resolution (100 ms, 1 s, 10 s, 10 min). 0 steps: no periodic publishing. */
-export function publishPeriodMs(v: number): number {
-  const res = [100, 1000, 10_000, 600_000][v >> 6]!;
-  return (v & 0x3f) * res;
-}
-
-/** Publish Retransmit (4.2.3.5): 3-bit count, 5-bit interval steps of 50 ms ((steps + 1) * 50 ms). */
-export function publishRetransmit(v: number): { count: number; intervalMs: number } {
-  return { count: v & 0x07, intervalMs: ((v >> 3) + 1) * 50 };
+export function unpackTransmit(v: number): TransmitState {
+  return { count: v & 0x07, intervalSteps: (v >> 3) & 0x1f };
 }

@@ -11,7 +11,7 @@ import type { Bytes } from "../platform.js";
 import type { Model, ModelAddress, ModelContext, NodeConfig, Publication, ReceivedMessage } from "../access/model.js";
 import { ConfigStatus, FeatureState, SigModel } from "../access/model.js";
 import { isUnicast, isSubscribable, isVirtual, UNASSIGNED } from "../net/address.js";
-import { CONFIG_TABLE, ConfigOp } from "./config-messages.js";
+import { CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "./config-messages.js";
 import type { Params } from "./codec.js";
 import { encodeCompositionPage0 } from "./composition.js";
 import { encode, entry, modelFields, modelIdOf } from "./kit.js";
@@ -85,16 +85,16 @@ export class ConfigServer implements Model {
       on(ConfigOp.RelaySet, (p, msg, ctx) => {
         if (n(p, "relay") > 1) return;
         const rt = n(p, "relayRetransmit");
-        if (ctx.config.relay !== FeatureState.NOT_SUPPORTED) ctx.config.setRelay(n(p, "relay"), { count: rt & 7, intervalSteps: rt >> 3 });
+        if (ctx.config.relay !== FeatureState.NOT_SUPPORTED) ctx.config.setRelay(n(p, "relay"), unpackTransmit(rt));
         reply(ctx, msg, ConfigOp.RelayStatus, relayFields(ctx.config));
       }),
 
       // ---- 4.2.19 Network Transmit ----
-      on(ConfigOp.NetworkTransmitGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packT(ctx.config.networkTransmit) })),
+      on(ConfigOp.NetworkTransmitGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packTransmit(ctx.config.networkTransmit) })),
       on(ConfigOp.NetworkTransmitSet, (p, msg, ctx) => {
         const v = n(p, "networkTransmit");
-        ctx.config.setNetworkTransmit({ count: v & 7, intervalSteps: v >> 3 });
-        reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packT(ctx.config.networkTransmit) });
+        ctx.config.setNetworkTransmit(unpackTransmit(v));
+        reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packTransmit(ctx.config.networkTransmit) });
       }),
 
       // ---- 4.2.5 AppKey List (4.4.1.2.4 / 4.4.1.2.5: AppKey Add/Update/Delete/Get) ----
@@ -279,7 +279,7 @@ export class ConfigServer implements Model {
       credentialFlag: n(p, "credentialFlag") === 1,
       ttl,
       period: n(p, "publishPeriod"),
-      retransmit: { count: rt & 7, intervalSteps: rt >> 3 },
+      retransmit: unpackTransmit(rt),
     };
     const status = ctx.config.setPublication(m, pub);
     const stored = status === ConfigStatus.SUCCESS ? ctx.config.getPublication(m) : undefined;
@@ -298,19 +298,15 @@ export class ConfigServer implements Model {
         credentialFlag: pub?.credentialFlag ? 1 : 0,
         publishTtl: pub?.ttl ?? 0,
         publishPeriod: pub?.period ?? 0,
-        publishRetransmit: pub ? packT(pub.retransmit) : 0,
+        publishRetransmit: pub ? packTransmit(pub.retransmit) : 0,
         ...modelFields(m.modelId),
       }),
     );
   }
 }
 
-function packT(t: { count: number; intervalSteps: number }): number {
-  return (t.count & 7) | ((t.intervalSteps & 0x1f) << 3);
-}
-
 function relayFields(c: NodeConfig): Params {
-  return { relay: c.relay, relayRetransmit: packT(c.relayRetransmit) };
+  return { relay: c.relay, relayRetransmit: packTransmit(c.relayRetransmit) };
 }
 
 function krp(c: NodeConfig, netKeyIndex: number): Params {
