@@ -14,7 +14,7 @@ import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp } from "./config-messages.js";
 import type { Params } from "./codec.js";
 import { decodeCompositionPage0 } from "./composition.js";
 import type { CompositionPage0 } from "./composition.js";
-import { encode, entry, modelFields, Requests } from "./kit.js";
+import { ClientModel, encode, entry, modelFields } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 import { statusName } from "./status.js";
 
@@ -88,25 +88,14 @@ export class ConfigStatusError extends Error {
   }
 }
 
-export class ConfigClient implements Model {
+export class ConfigClient extends ClientModel implements Model {
   readonly id = { modelId: SigModel.CONFIGURATION_CLIENT };
   readonly keyPolicy = "device" as const;
   readonly opcodes: OpcodeEntry[];
-  private ctx: ModelContext | undefined;
-  private requests: Requests | undefined;
 
   constructor(private readonly defaults: RequestOptions = {}) {
+    super();
     this.opcodes = STATUS_OPCODES.map((op) => entry(CONFIG_TABLE.get(op)!, (p, msg) => this.requests?.deliver(msg, p)));
-  }
-
-  attach(ctx: ModelContext): void {
-    this.ctx = ctx;
-    this.requests = new Requests(ctx.clock);
-  }
-
-  detach(): void {
-    this.requests?.cancelAll();
-    this.ctx = undefined;
   }
 
   /**
@@ -114,14 +103,14 @@ export class ConfigClient implements Model {
    * (whatever its status code). Rejects with RequestTimeout when no status came.
    */
   request(target: Target, op: number, params: Params = {}, options: RequestOptions = {}): Promise<Params> {
-    const ctx = this.ctx;
-    if (!ctx || !this.requests) return Promise.reject(new Error("Configuration Client: the node is not running"));
+    if (!this.ctx || !this.requests) return Promise.reject(new Error("Configuration Client: the node is not running"));
+    const { ctx, requests } = this.running("Configuration Client");
     const answer = ANSWERS.get(op);
     if (!answer) return Promise.reject(new RangeError(`Configuration Client: 0x${op.toString(16)} is not a request`));
     const spec = CONFIG_TABLE.get(op)!;
     const bytes = encode(CONFIG_TABLE, op, params);
     const same = answer.same.filter((k) => params[k] !== undefined);
-    return this.requests.request(
+    return requests.request(
       `${spec.name} to 0x${target.address.toString(16).padStart(4, "0")}`,
       () =>
         ctx.send(op, bytes, {

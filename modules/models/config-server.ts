@@ -150,8 +150,8 @@ export class ConfigServer implements Model {
         const status = ctx.config.unbindAppKey(m, n(p, "appKeyIndex"));
         reply(ctx, msg, ConfigOp.ModelAppStatus, { status, elementAddress: m.elementAddress, appKeyIndex: n(p, "appKeyIndex"), ...modelFields(m.modelId) });
       }),
-      on(ConfigOp.SigModelAppGet, (p, msg, ctx) => this.appList(ctx, msg, ConfigOp.SigModelAppList, model(p))),
-      on(ConfigOp.VendorModelAppGet, (p, msg, ctx) => this.appList(ctx, msg, ConfigOp.VendorModelAppList, model(p))),
+      on(ConfigOp.SigModelAppGet, (p, msg, ctx) => this.list(ctx, msg, ConfigOp.SigModelAppList, model(p), "appKeyIndexes")),
+      on(ConfigOp.VendorModelAppGet, (p, msg, ctx) => this.list(ctx, msg, ConfigOp.VendorModelAppList, model(p), "appKeyIndexes")),
 
       // ---- 4.2.3 Model Publication (4.4.1.2.7) ----
       on(ConfigOp.ModelPublicationGet, (p, msg, ctx) => {
@@ -182,8 +182,8 @@ export class ConfigServer implements Model {
         const status = ctx.config.deleteAllSubscriptions(m);
         reply(ctx, msg, ConfigOp.ModelSubscriptionStatus, { status, elementAddress: m.elementAddress, address: UNASSIGNED, ...modelFields(m.modelId) });
       }),
-      on(ConfigOp.SigModelSubscriptionGet, (p, msg, ctx) => this.subList(ctx, msg, ConfigOp.SigModelSubscriptionList, model(p))),
-      on(ConfigOp.VendorModelSubscriptionGet, (p, msg, ctx) => this.subList(ctx, msg, ConfigOp.VendorModelSubscriptionList, model(p))),
+      on(ConfigOp.SigModelSubscriptionGet, (p, msg, ctx) => this.list(ctx, msg, ConfigOp.SigModelSubscriptionList, model(p), "addresses")),
+      on(ConfigOp.VendorModelSubscriptionGet, (p, msg, ctx) => this.list(ctx, msg, ConfigOp.VendorModelSubscriptionList, model(p), "addresses")),
 
       // ---- 4.2.12 Node Identity: not supported (Identity 0x02) for every known subnet; 0x02-0xFF prohibited in a Set ----
       on(ConfigOp.NodeIdentityGet, (p, msg, ctx) => reply(ctx, msg, ConfigOp.NodeIdentityStatus, identity(ctx.config, n(p, "netKeyIndex")))),
@@ -238,22 +238,11 @@ export class ConfigServer implements Model {
     ];
   }
 
-  private appList(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress): void {
-    const r = ctx.config.boundAppKeys(m);
-    ctx.reply(
-      msg,
-      op,
-      encode(CONFIG_TABLE, op, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), appKeyIndexes: r.status === ConfigStatus.SUCCESS ? r.value : [] }),
-    );
-  }
-
-  private subList(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress): void {
-    const r = ctx.config.subscriptions(m);
-    ctx.reply(
-      msg,
-      op,
-      encode(CONFIG_TABLE, op, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), addresses: r.status === ConfigStatus.SUCCESS ? r.value : [] }),
-    );
+  /** SIG/Vendor Model App List and Subscription List: status, element, model, then the list (empty on an error). */
+  private list(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress, field: "appKeyIndexes" | "addresses"): void {
+    const r = field === "appKeyIndexes" ? ctx.config.boundAppKeys(m) : ctx.config.subscriptions(m);
+    const items = r.status === ConfigStatus.SUCCESS ? r.value : [];
+    ctx.reply(msg, op, encode(CONFIG_TABLE, op, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), [field]: items }));
   }
 
   private subscription(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress, address: number, label: Bytes | undefined): void {

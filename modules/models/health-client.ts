@@ -9,7 +9,7 @@ import type { Bytes } from "../platform.js";
 import { COMPANY_ID } from "./composition.js";
 import { HEALTH_TABLE, HealthOp } from "./health-messages.js";
 import type { Params } from "./codec.js";
-import { encode, entry, Requests } from "./kit.js";
+import { ClientModel, encode, entry } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 
 export interface FaultReport {
@@ -27,15 +27,14 @@ export interface HealthTarget {
   appKeyIndex: number;
 }
 
-export class HealthClient implements Model {
+export class HealthClient extends ClientModel implements Model {
   readonly id = { modelId: SigModel.HEALTH_CLIENT };
   readonly opcodes: OpcodeEntry[];
   /** Every fault report received (published Current Status included). */
   onFaults: ((r: FaultReport) => void) | undefined;
-  private ctx: ModelContext | undefined;
-  private requests: Requests | undefined;
 
   constructor(private readonly defaults: RequestOptions = {}) {
+    super();
     const report = (kind: FaultReport["kind"]) => (p: Params, msg: { src: number }) => {
       this.onFaults?.({ src: msg.src, testId: p.testId as number, companyId: p.companyId as number, faults: [...(p.faults as Bytes)], kind });
     };
@@ -51,21 +50,11 @@ export class HealthClient implements Model {
     ];
   }
 
-  attach(ctx: ModelContext): void {
-    this.ctx = ctx;
-    this.requests = new Requests(ctx.clock);
-  }
-
-  detach(): void {
-    this.requests?.cancelAll();
-    this.ctx = undefined;
-  }
-
   private ask(target: HealthTarget, op: number, params: Params, status: number, options: RequestOptions): Promise<Params> {
-    const ctx = this.ctx;
-    if (!ctx || !this.requests) return Promise.reject(new Error("Health Client: the node is not running"));
+    if (!this.ctx || !this.requests) return Promise.reject(new Error("Health Client: the node is not running"));
+    const { ctx, requests } = this.running("Health Client");
     const bytes = encode(HEALTH_TABLE, op, params);
-    return this.requests.request(
+    return requests.request(
       `${HEALTH_TABLE.get(op)!.name} to 0x${target.address.toString(16).padStart(4, "0")}`,
       () => ctx.send(op, bytes, { dst: target.address, key: { kind: "app", appKeyIndex: target.appKeyIndex } }),
       { src: target.address, opcode: status },

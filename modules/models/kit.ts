@@ -132,3 +132,25 @@ export class Requests {
     p.timer = undefined;
   }
 }
+
+/** What a client model shares: the context once attached, and its acknowledged requests. */
+export abstract class ClientModel {
+  protected ctx: ModelContext | undefined;
+  protected requests: Requests | undefined;
+
+  attach(ctx: ModelContext): void {
+    this.ctx = ctx;
+    this.requests = new Requests(ctx.clock);
+  }
+
+  detach(): void {
+    this.requests?.cancelAll();
+    this.ctx = undefined;
+  }
+
+  /** The context, or an error naming the model when the node is not running. */
+  protected running(name: string): { ctx: ModelContext; requests: Requests } {
+    if (!this.ctx || !this.requests) throw new Error(`${name}: the node is not running`);
+    return { ctx: this.ctx, requests: this.requests };
+  }
+}

@@ -21,7 +21,7 @@ import type { Model, ModelContext, OpcodeEntry, ReceivedMessage, SendCallback, S
 import { SigModel } from "../access/model.js";
 import { ONOFF_TABLE, OnOffOp, DELAY_STEP_MS, encodeTransitionTime, transitionTimeMs } from "./onoff-messages.js";
 import type { Params } from "./codec.js";
-import { encode, entry, Requests } from "./kit.js";
+import { ClientModel, encode, entry } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 
 /** How long a TID identifies a transaction (Mesh Model 1.1, 3.2.1.2: 6 seconds). */
@@ -139,18 +139,17 @@ export interface OnOffStatus {
   remainingMs?: number;
 }
 
-export class OnOffClient implements Model {
+export class OnOffClient extends ClientModel implements Model {
   readonly id = { modelId: SigModel.GENERIC_ONOFF_CLIENT };
   readonly opcodes: OpcodeEntry[];
   /** The last state this client set or heard. */
   known = false;
   onStatus: ((s: OnOffStatus) => void) | undefined;
   private tid: number;
-  private ctx: ModelContext | undefined;
-  private requests: Requests | undefined;
 
   /** `firstTid`: where the TIDs start (a random value, so that a restarted client does not repeat a recent TID). */
   constructor(firstTid = 0) {
+    super();
     this.tid = firstTid & 0xff;
     this.opcodes = [
       entry(ONOFF_TABLE.get(OnOffOp.Status)!, (p, msg) => {
@@ -166,16 +165,6 @@ export class OnOffClient implements Model {
     ];
   }
 
-  attach(ctx: ModelContext): void {
-    this.ctx = ctx;
-    this.requests = new Requests(ctx.clock);
-  }
-
-  detach(): void {
-    this.requests?.cancelAll();
-    this.ctx = undefined;
-  }
-
   /** The TID the next transaction will carry. */
   get nextTid(): number {
     return this.tid;
@@ -188,8 +177,8 @@ export class OnOffClient implements Model {
 
   /** Get: ask a server for its state. */
   get(to: { dst: number; appKeyIndex: number }, options: RequestOptions = {}): Promise<OnOffStatus> {
-    const ctx = this.need();
-    return this.requests!.request("Generic OnOff Get", () => ctx.send(OnOffOp.Get, new Uint8Array(0), { dst: to.dst, key: { kind: "app", appKeyIndex: to.appKeyIndex } }), { src: to.dst, opcode: OnOffOp.Status }, options).then((p) => ({
+    const { ctx, requests } = this.running("Generic OnOff Client");
+    return requests.request("Generic OnOff Get", () => ctx.send(OnOffOp.Get, new Uint8Array(0), { dst: to.dst, key: { kind: "app", appKeyIndex: to.appKeyIndex } }), { src: to.dst, opcode: OnOffOp.Status }, options).then((p) => ({
       src: to.dst,
       present: p.presentOnOff === 1,
     }));
@@ -200,7 +189,7 @@ export class OnOffClient implements Model {
    * Status came (acknowledged: true when the server reports the value set); rejects with RequestTimeout.
    */
   set(on: boolean, options: OnOffSetOptions = {}): Promise<boolean> {
-    const ctx = this.need();
+    const { ctx, requests } = this.running("Generic OnOff Client");
     const tid = this.tid;
     this.tid = (this.tid + 1) & 0xff;
     const params: Params = { onOff: on ? 1 : 0, tid };
@@ -227,13 +216,9 @@ export class OnOffClient implements Model {
       );
     }
     // to a unicast server its Status answers; to a publication (a group) the first Status from any server
-    return this.requests!.request(`Generic OnOff Set (TID ${tid})`, () => send(), { src: to ? to.dst : 0xffff, opcode: OnOffOp.Status }, options).then(
+    return requests.request(`Generic OnOff Set (TID ${tid})`, () => send(), { src: to ? to.dst : 0xffff, opcode: OnOffOp.Status }, options).then(
       (p) => ((p.targetOnOff ?? p.presentOnOff) === 1) === on,
     );
   }
 
-  private need(): ModelContext {
-    if (!this.ctx) throw new Error("Generic OnOff Client: the node is not running");
-    return this.ctx;
-  }
 }
