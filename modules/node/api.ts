@@ -3,6 +3,8 @@
  * use to run a provisioned node. modules/node/node.ts implements it.
  */
 import type { Bytes, Platform } from "../platform.js";
+import type { AdvBearer } from "../bearer/adv.js";
+import type { SarReceiver, SarTransmitter } from "../transport/sar.js";
 import type { ProvisioningRecord } from "../device/record.js";
 import type { CompositionInfo, Element } from "../access/model.js";
 
@@ -25,6 +27,23 @@ export interface NodeOptions {
    * testing. Default false.
    */
   ivUpdateTestMode?: boolean;
+  /** The advertising bearer to share (the device's; one per radio). Default: a new one on platform.radio. */
+  bearer?: AdvBearer;
+  /** Storage key of the provisioning record, removed first on Node Reset. Default "prov". */
+  recordKey?: string;
+  /** Sequence numbers reserved per flash write (see modules/net/state.ts). Default 1024. */
+  seqBlockSize?: number;
+  /** RPL persistence window (see modules/transport/rpl.ts). Default 1: exact, one write per accepted message. */
+  rplPersistWindow?: number;
+  /** Network message cache entries. Default 64. */
+  messageCacheSize?: number;
+  /** Reassembly contexts at once. Default 4. */
+  maxRxContexts?: number;
+  /** SAR states (3.5.3; MshPRT 1.1 defaults). */
+  sarTransmitter?: Partial<SarTransmitter>;
+  sarReceiver?: Partial<SarReceiver>;
+  /** Secure Network beacon interval, ms. Default 10000 (3.10.3). */
+  beaconIntervalMs?: number;
 }
 
 /** Events the node reports to its application. */
@@ -35,8 +54,10 @@ export type NodeEvent =
   | { type: "iv-index"; ivIndex: number; ivUpdate: boolean }
   /** A Heartbeat message matching the Heartbeat Subscription arrived (3.6.7.2, 4.2.18). */
   | { type: "heartbeat"; src: number; dst: number; hops: number; features: number }
-  /** Storage refused a write: the change was not made. */
-  | { type: "storage-error"; reason: string };
+  /** Storage refused a write or held a corrupt record (the record is then ignored). */
+  | { type: "storage-error"; reason: string }
+  /** A new source's message was refused because the replay protection list is full (3.9.8). */
+  | { type: "rpl-full"; src: number };
 
 /** A running node. */
 export interface MeshNode {
