@@ -9,6 +9,9 @@
  * - authentication: Static OOB when the device has a static value; Output OOB Blink on a light (the LED
  *   blinks the value), Input OOB Push on a switch (the person pushes the button the shown number of times);
  * - Complete: keeps the provisioning record in storage, so a restarted device comes back provisioned.
+ * - provisioned (after Complete, or restored): runs the mesh node (modules/node) with the product's models
+ *   (modules/app/apps.ts); the button then presses the product's button (the switch toggles the light); a
+ *   Node Reset makes it unprovisioned again.
  */
 import type { Bytes, Clock, Platform, Storage, TimerHandle } from "./modules/platform.js";
 import { AdvBearer, pbAdvBearer } from "./modules/bearer/adv.js";
@@ -21,6 +24,11 @@ import { InputOobAction, OobType, OutputOobAction } from "./modules/prov/pdu.js"
 import type { CapabilitiesFields } from "./modules/prov/pdu.js";
 import { decodeRecord, encodeRecord } from "./modules/device/record.js";
 import type { ProvisioningRecord } from "./modules/device/record.js";
+import { createApp } from "./modules/app/apps.js";
+import type { MeshApp } from "./modules/app/apps.js";
+import { createNode } from "./modules/node/node.js";
+import type { MeshNode, NodeEvent } from "./modules/node/api.js";
+import { MeshCrypto } from "./modules/crypto/mesh.js";
 
 export type DeviceKind = "light" | "switch";
 
@@ -57,7 +65,7 @@ export interface DeviceConfig {
 export type DeviceState = "unprovisioned" | "provisioning" | "provisioned";
 
 /** Events of the application: the provisioning stack's, plus 'restored' at start-up from storage. */
-export type DeviceEvent = ProvEvent | { type: "restored"; record: ProvisioningRecord } | { type: "storage-error"; reason: string };
+export type DeviceEvent = ProvEvent | NodeEvent | { type: "restored"; record: ProvisioningRecord } | { type: "storage-error"; reason: string };
 
 export const STORAGE_KEY = "prov";
 
@@ -107,6 +115,10 @@ export class DeviceApp {
   private pushTimer: TimerHandle | undefined;
   private pushCtx: ProvContext | undefined;
   private readonly storage: Storage | undefined;
+  private readonly adv: AdvBearer;
+  /** The mesh application and node while provisioned. */
+  mesh: MeshApp | undefined;
+  node: MeshNode | undefined;
 
   constructor(
     private readonly platform: Platform,
@@ -117,7 +129,7 @@ export class DeviceApp {
     if (config.staticOob && config.staticOob.length !== 16 && config.staticOob.length !== 32) throw new RangeError("DeviceApp: staticOob must be 16 or 32 bytes");
     this.storage = platform.storage;
     this.blinker = new Blinker(platform.clock, io);
-    const adv = new AdvBearer(platform.radio, platform.clock, platform.logger);
+    const adv = (this.adv = new AdvBearer(platform.radio, platform.clock, platform.logger));
     const pbAdv = new PbAdv(adv, platform.clock, platform.crypto, {
       ...(platform.logger ? { logger: platform.logger } : {}),
       ...config.pbAdv,
@@ -167,6 +179,7 @@ export class DeviceApp {
         this.stateValue = "provisioned";
         this.log("info", `provisioned (from storage): address 0x${r.record.data.unicastAddress.toString(16).padStart(4, "0")}`);
         this.emit({ type: "restored", record: r.record });
+        this.startMesh(r.record);
         return;
       }
       // A corrupt record is never trusted; the device is unprovisioned (and says so).
@@ -178,6 +191,8 @@ export class DeviceApp {
 
   /** Factory reset: forget the provisioning record and beacon again. */
   reset(): void {
+    this.node?.stop();
+    this.mesh = this.node = undefined;
     this.storage?.remove(STORAGE_KEY);
     this.recordValue = undefined;
     if (this.prov.listening) this.prov.listenStop();
@@ -200,7 +215,10 @@ export class DeviceApp {
   }
 
   private buttonPressed(): void {
-    if (!this.pushCtx) return;
+    if (!this.pushCtx) {
+      this.mesh?.press();
+      return;
+    }
     this.pushCount++;
     const clock = this.platform.clock;
     if (this.pushTimer !== undefined) clock.clearTimeout(this.pushTimer);
@@ -247,7 +265,9 @@ export class DeviceApp {
           this.log("error", `storing the provisioning record failed: ${err instanceof Error ? err.message : String(err)}`);
         }
         this.log("info", `provisioned: address 0x${e.data.unicastAddress.toString(16).padStart(4, "0")}`);
-        break;
+        this.emit(e);
+        this.startMesh(record);
+        return;
       }
       case "link-closed":
         this.blinker.stop();
@@ -258,6 +278,35 @@ export class DeviceApp {
         break;
     }
     this.emit(e);
+  }
+
+  /** Run the mesh node of this product on the provisioning record (storage is needed for its state). */
+  private startMesh(record: ProvisioningRecord): void {
+    const storage = this.storage;
+    if (!storage) {
+      this.log("warn", "no storage: the mesh node does not run");
+      return;
+    }
+    const p = this.platform;
+    const mc = new MeshCrypto(p.crypto);
+    const mesh = createApp(this.config.kind, this.io, { clock: p.clock, virtualAddress: (l) => mc.virtualAddress(l), randomBytes: (n) => p.crypto.randomBytes(n) });
+    try {
+      const node = createNode({ ...p, storage }, { record, elements: mesh.elements(), composition: mesh.composition(), bearer: this.adv, recordKey: STORAGE_KEY });
+      node.onEvent = (e) => {
+        if (e.type === "reset") {
+          // 4.4.1.2.10 Node Reset: the node has forgotten everything; beacon as unprovisioned again
+          this.mesh = this.node = this.recordValue = undefined;
+          node.stop();
+          this.listen();
+        }
+        this.emit(e);
+      };
+      this.mesh = mesh;
+      this.node = node;
+      node.start();
+    } catch (err) {
+      this.log("error", `the mesh node cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private emit(e: DeviceEvent): void {
