@@ -131,6 +131,8 @@ interface TxContext {
   timer?: TimerHandle;
   done?: (r: SendResult) => void;
   firstRound: boolean;
+  /** True while a round of segments is going out (false while waiting for acks or the next round). */
+  sending: boolean;
 }
 
 interface ControlSegTx {
@@ -385,7 +387,7 @@ export class LowerTransport {
     const ctx: TxContext = {
       tx: m, segments, segN, seqZero: m.seq & 0x1fff, acked: 0, unicast,
       retransLeft: this.sarTx.unicastRetransmissionsCount, noProgressLeft: this.sarTx.unicastRetransmissionsWithoutProgressCount,
-      multicastLeft: this.sarTx.multicastRetransmissionsCount, firstRound: true,
+      multicastLeft: this.sarTx.multicastRetransmissionsCount, firstRound: true, sending: false,
       ...(done ? { done } : {}),
     };
     // 3.5.3.3: one segmented message at a time to a destination; later ones wait their turn.
@@ -408,10 +410,12 @@ export class LowerTransport {
     const pending: number[] = [];
     for (let i = 0; i <= ctx.segN; i++) if (!(ctx.acked & (1 << i))) pending.push(i);
     let k = 0;
+    ctx.sending = true;
     const step = (): void => {
       if (!this.tx.includes(ctx)) return;
       while (k < pending.length && ctx.acked & (1 << pending[k]!)) k++;
       if (k >= pending.length) {
+        ctx.sending = false;
         this.armRetransmission(ctx);
         return;
       }
@@ -481,8 +485,10 @@ export class LowerTransport {
       return;
     }
     if (progress) {
-      // Progress: the without-progress count starts again and the missing segments go out now.
+      // Progress: the without-progress count starts again. While a round is going out it simply skips
+      // the newly acknowledged segments; after it, the missing segments go out again now (3.5.3.3).
       ctx.noProgressLeft = this.sarTx.unicastRetransmissionsWithoutProgressCount;
+      if (ctx.sending) return;
       if (ctx.timer !== undefined) this.clock.clearTimeout(ctx.timer);
       if (ctx.retransLeft <= 0) {
         this.finishTx(ctx, "failed");
