@@ -122,12 +122,12 @@ export class AccessLayer {
     return this.host.state.subscribes(dst);
   }
 
-  /** From the upper transport; returns true when the message was authenticated (it always is here) and taken for processing. */
-  receive(rx: AccessRx): boolean {
+  /** From the upper transport, after authentication and the replay check. */
+  receive(rx: AccessRx): void {
     const d = decodeAccessPayload(rx.payload);
     if (typeof d === "string") {
       this.stats.malformed++;
-      return true;
+      return;
     }
     const targets = this.targets(rx);
     let known = false;
@@ -150,8 +150,6 @@ export class AccessLayer {
     }
     if (!known) this.stats.unknownOpcode++;
     if (delivered) this.stats.delivered++;
-    // The message was authenticated: the replay list records it whether or not a model took it.
-    return true;
   }
 
   private targets(rx: AccessRx): { e: number; m: number }[] {

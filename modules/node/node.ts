@@ -60,6 +60,8 @@ export class Node implements MeshNode {
   private unsubscribeBeacons: (() => void) | undefined;
   private running = false;
   private resetDone = false;
+  /** Events raised while constructing (corrupt records found on load), delivered by start(). */
+  private readonly early: NodeEvent[] = [];
 
   constructor(
     private readonly platform: NodePlatform,
@@ -74,7 +76,10 @@ export class Node implements MeshNode {
     this.deviceKey = rec.deviceKey.slice();
     this.mc = new MeshCrypto(platform.crypto);
     this.bearer = options.bearer ?? new AdvBearer(platform.radio, platform.clock, platform.logger);
-    this.store = new RecordStore(platform.storage, crc32(encodeRecord(rec)), (key, reason) => this.emit({ type: "storage-error", reason: `${key}: ${reason}` }));
+    this.store = new RecordStore(platform.storage, crc32(encodeRecord(rec)), (key, reason) => {
+      this.log("warn", `storage record ${key} ignored: ${reason}`);
+      this.emit({ type: "storage-error", reason: `${key}: ${reason}` });
+    });
     this.netState = new NetState(this.store, { ivIndex: data.ivIndex, ivUpdate: data.flags.ivUpdate }, options.seqBlockSize);
     const rplSize = options.rplSize ?? DEFAULT_RPL_SIZE;
     const composition: CompositionInfo = { ...options.composition, crpl: rplSize, features: options.relaySupported === false ? 0 : FEATURE_RELAY };
@@ -109,10 +114,6 @@ export class Node implements MeshNode {
       defaultTtl: () => this.state.defaultTtl,
       isOwnUnicast: (a) => this.state.isOwnUnicast(a),
       deliverUpper: (rx) => this.upper.receive(rx),
-      rplFull: (src) => {
-        this.log("warn", `replay protection list full: message from 0x${src.toString(16)} refused`);
-        this.emit({ type: "rpl-full", src });
-      },
     }, this.rpl, { ...DEFAULT_SAR_TRANSMITTER, ...options.sarTransmitter }, { ...DEFAULT_SAR_RECEIVER, ...options.sarReceiver }, options.maxRxContexts ?? 4, platform.logger);
     this.upper = new UpperTransport(platform.crypto, {
       appKeys: () => this.state.appKeyEntries(),
@@ -181,6 +182,7 @@ export class Node implements MeshNode {
   start(): void {
     if (this.running || this.resetDone) return;
     this.running = true;
+    for (const e of this.early.splice(0)) this.emit(e);
     this.network.start();
     this.unsubscribeBeacons = this.bearer.subscribe(AD_TYPE.MESH_BEACON, (p) => this.beaconReceived(p.data));
     this.access.start();
@@ -271,6 +273,10 @@ export class Node implements MeshNode {
   }
 
   private emit(e: NodeEvent): void {
+    if (!this.onEvent && !this.running) {
+      this.early.push(e);
+      return;
+    }
     try {
       this.onEvent?.(e);
     } catch (err) {

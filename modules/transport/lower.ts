@@ -62,12 +62,12 @@ export interface LowerHost {
   defaultTtl(): number;
   isOwnUnicast(address: number): boolean;
   /**
-   * An upper transport PDU. Returns true when it was authenticated and taken (then the lower transport
-   * records it in the RPL), false otherwise (then the RPL is left as it was).
+   * Authenticates an upper transport PDU. Returns the function that delivers it, or undefined when it is
+   * not authentic (then the RPL is left as it was). The lower transport records the message in the RPL
+   * (a flash write when needed) BEFORE it calls that function: a power loss between the two loses the
+   * message, never the replay protection.
    */
-  deliverUpper(rx: UpperRx): boolean;
-  /** A new source's message was refused because the replay protection list is full. */
-  rplFull(src: number): void;
+  deliverUpper(rx: UpperRx): (() => void) | undefined;
 }
 
 /** An access message to send, already encrypted by the upper transport with SEQ `seq` as SeqAuth. */
@@ -185,7 +185,7 @@ export class LowerTransport {
       }
       const verdict = this.rpl.check(h.src, h.ivIndex, h.seq, this.host.currentIvIndex());
       if (verdict === "full") {
-        this.host.rplFull(h.src);
+        this.rpl.refused(h.src);
         return;
       }
       if (verdict !== "new") {
@@ -219,7 +219,7 @@ export class LowerTransport {
     } else {
       const verdict = this.rpl.check(h.src, h.ivIndex, seqAuth, this.host.currentIvIndex());
       if (verdict === "full") {
-        this.host.rplFull(h.src);
+        this.rpl.refused(h.src);
         return;
       }
       if (verdict === "same") {
@@ -306,14 +306,16 @@ export class LowerTransport {
   }
 
   private handUp(up: UpperRx): void {
-    let taken = false;
     try {
-      taken = this.host.deliverUpper(up);
+      const deliver = this.host.deliverUpper(up);
+      if (!deliver) return;
+      if (!this.rpl.accept(up.src, up.ivIndex, up.seqAuth, this.host.currentIvIndex())) {
+        this.logger?.log("warn", TAG, `message from 0x${up.src.toString(16)} dropped: the replay list could not record it`);
+        return;
+      }
+      deliver();
     } catch (e) {
       this.logger?.log("error", TAG, "upper transport threw: " + (e instanceof Error ? e.message : String(e)));
-    }
-    if (taken && !this.rpl.accept(up.src, up.ivIndex, up.seqAuth, this.host.currentIvIndex())) {
-      this.logger?.log("warn", TAG, `replay list could not record 0x${up.src.toString(16)}`);
     }
   }
 

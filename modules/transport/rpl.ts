@@ -106,8 +106,7 @@ export class ReplayProtectionList {
     if (i < 0) {
       i = this.freeSlot(currentIvIndex);
       if (i < 0) {
-        this.fullDrops++;
-        this.onFull?.(src);
+        this.refused(src);
         return false;
       }
     }
@@ -127,6 +126,12 @@ export class ReplayProtectionList {
     }
     this.slots[i] = { src, ivIndex, seq, persistedIv, persistedSeq };
     return true;
+  }
+
+  /** A new source's message refused because the list is full (check() said "full"): counted and reported. */
+  refused(src: number): void {
+    this.fullDrops++;
+    this.onFull?.(src);
   }
 
   private freeSlot(currentIvIndex: number): number {

@@ -37,7 +37,7 @@ export interface UpperHost {
   isOwnUnicast(address: number): boolean;
   allocateSeq(): number | undefined;
   txIvIndex(): number;
-  deliverAccess(rx: AccessRx): boolean;
+  deliverAccess(rx: AccessRx): void;
   heartbeat(src: number, dst: number, rxTtl: number, hb: Heartbeat): void;
 }
 
@@ -65,29 +65,28 @@ export class UpperTransport {
     private readonly lower: LowerTransport,
   ) {}
 
-  /** From the lower transport. Returns true when the message was authenticated and taken. */
-  receive(rx: UpperRx): boolean {
+  /** From the lower transport: authenticates, and returns the function that delivers (undefined: not authentic or not for us). */
+  receive(rx: UpperRx): (() => void) | undefined {
     if (rx.ctl === 1) {
       if (rx.opcode === ControlOpcode.HEARTBEAT) {
         const hb = decodeHeartbeat(rx.payload);
-        if (!hb) return false;
-        this.host.heartbeat(rx.src, rx.dst, rx.ttl, hb);
-        return true;
+        if (!hb) return undefined;
+        return () => this.host.heartbeat(rx.src, rx.dst, rx.ttl, hb);
       }
-      return false;
+      return undefined;
     }
     const base = { segmented: rx.segmented, bigMic: rx.szmic, seq: rx.seqAuth, src: rx.src, dst: rx.dst, ivIndex: rx.ivIndex };
     const extra = rx.rssi !== undefined ? { rssi: rx.rssi } : {};
     if (!rx.akf) {
       // Device key: only to one of our unicast addresses (3.6.4.2); ours, or a node's we configure.
-      if (!isUnicast(rx.dst) || !this.host.isOwnUnicast(rx.dst)) return false;
+      if (!isUnicast(rx.dst) || !this.host.isOwnUnicast(rx.dst)) return undefined;
       for (const key of [this.host.deviceKey, this.host.remoteDeviceKey(rx.src)]) {
         if (!key) continue;
         const payload = decryptAccess(this.crypto, { ...base, device: true, key }, rx.payload);
-        if (payload) return this.host.deliverAccess({ payload, src: rx.src, dst: rx.dst, key: { kind: "device" }, netKeyIndex: rx.netKeyIndex, ttl: rx.ttl, ...extra });
+        if (payload) return () => this.host.deliverAccess({ payload, src: rx.src, dst: rx.dst, key: { kind: "device" }, netKeyIndex: rx.netKeyIndex, ttl: rx.ttl, ...extra });
       }
       this.undecryptable++;
-      return false;
+      return undefined;
     }
     const labels = isVirtual(rx.dst) ? this.host.labelsFor(rx.dst) : [undefined];
     for (const k of this.host.appKeys()) {
@@ -96,7 +95,7 @@ export class UpperTransport {
         const sec: AccessSecurity = { ...base, device: false, key: k.key, ...(label ? { label } : {}) };
         const payload = decryptAccess(this.crypto, sec, rx.payload);
         if (payload) {
-          return this.host.deliverAccess({
+          return () => this.host.deliverAccess({
             payload, src: rx.src, dst: rx.dst, key: { kind: "app", appKeyIndex: k.appKeyIndex }, netKeyIndex: rx.netKeyIndex, ttl: rx.ttl,
             ...(label ? { label } : {}), ...extra,
           });
@@ -104,7 +103,7 @@ export class UpperTransport {
       }
     }
     this.undecryptable++;
-    return false;
+    return undefined;
   }
 
   /** Encrypts and sends; `done` gets the lower transport's result ("not-sent" when no SEQ is left). */
