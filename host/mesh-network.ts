@@ -28,6 +28,8 @@ export const LIGHTS_GROUP = 0xc000;
 /** The provisioner's own unicast address (the devices get 0x0100 and up). */
 export const PROVISIONER_ADDRESS = 0x0001;
 export const APP_KEY_INDEX = 0;
+/** A press is scheduled this far ahead of the hub's time (simulated ms). */
+const PRESS_AHEAD_MS = 150;
 
 /** One step of the story, for printing. */
 export interface StoryEvent {
@@ -95,7 +97,7 @@ export class LightSwitchNetwork {
   private readonly provisioned = new Map<string, Provisioned>();
 
   constructor(readonly options: LightSwitchOptions) {
-    this.net = new SimNetwork(options);
+    this.net = new SimNetwork(options.xs ? { ...options, xs: { ...options.xs, led: false, appArgs: [...(options.xs.appArgs ?? []), "--led-events"] } } : options);
     this.light = this.net.addDevice({ name: "light", kind: "light" });
     this.switch = this.net.addDevice({ name: "switch", kind: "switch" });
     this.appKey = this.net.crypto.randomBytes(16);
@@ -120,6 +122,19 @@ export class LightSwitchNetwork {
   /** Start the devices (XS processes first) and provision both. Throws when one was not provisioned. */
   async provision(limitMs = 5 * 60_000): Promise<void> {
     await this.net.launch();
+    // an XS light reports its LED as timed event lines (--led-events): the lamp's changes at their exact time
+    const xs = this.light.xs;
+    if (xs) {
+      const person = xs.onEvent;
+      xs.onEvent = (e) => {
+        person?.(e);
+        if (e.event === "led" && typeof e.on === "boolean" && e.on !== this.light.ledOn) {
+          this.light.ledLog.push({ time: e.time, on: e.on });
+          this.light.ledOn = e.on;
+          this.light.onLed?.(e.on);
+        }
+      };
+    }
     this.net.start();
     await this.net.run(limitMs);
     for (const r of this.net.results()) if (!r.provisioned) throw new Error(`${r.name} was not provisioned (${r.failureReason ?? r.closeReason ?? "no answer"})`);
@@ -196,17 +211,34 @@ export class LightSwitchNetwork {
    */
   async press(i: number, waitMs = 2000): Promise<PressResult> {
     const hub = this.net.hub;
+    const clock = hub.clock;
     const before = this.light.ledLog.length;
-    const at = hub.clock.now();
+    // The press happens PRESS_AHEAD_MS from now: an XS device gets the line ahead of its time (its process reads
+    // it while the hub waits), as the simulated person's entries do (host/xs-device.ts).
+    const at = clock.now() + PRESS_AHEAD_MS;
+    if (this.switch.xs) {
+      this.switch.xs.pressButton(at);
+      await new Promise((r) => setTimeout(r, 30));
+    } else clock.setTimeout(() => this.switch.pressButton(), PRESS_AHEAD_MS);
+    // keep the hub's time moving while we wait (a quiet network has no timer of its own that soon)
+    let waiting = true;
+    const tick = (): void => {
+      if (waiting) clock.setTimeout(tick, 10);
+    };
+    tick();
+    // in slices, so that an XS device's output lines (the light's LED) are read as time goes
+    const end = at + waitMs;
+    while (clock.now() < end && (clock.now() < at || this.light.ledLog.length === before)) {
+      await hub.runWhile(() => clock.now() < at || this.light.ledLog.length === before, 10);
+      if (this.light.xs) await new Promise((r) => setTimeout(r, 1));
+    }
     this.story("switch", `button pressed (${i})`);
-    if (this.switch.xs) this.switch.xs.pressButton(at);
-    else this.switch.pressButton();
-    await hub.runWhile(() => this.light.ledLog.length === before, waitMs);
     const change = this.light.ledLog[before];
     const result: PressResult = { press: i, lightOn: this.light.ledOn, latencyMs: change ? round3(change.time - at) : null };
     this.story("light", change ? `lamp ${change.on ? "ON" : "OFF"} (${result.latencyMs} ms after the press)` : "lamp unchanged");
     // let the rest of the press's traffic (retransmissions, relays) end before the next one
     await hub.runWhile(() => true, 200);
+    waiting = false;
     return result;
   }
 

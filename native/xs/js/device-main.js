@@ -148,8 +148,11 @@ app.onEvent = (e) => {
     case "complete":
     case "link-closed":
     case "failed":
+    case "restored":
+    case "reset":
       inputAction = -1;
-      board.awaitInput(false);
+      // a provisioned switch's button is its job (it toggles the light): the board keeps looking for presses
+      board.awaitInput(kind === "switch" && app.state === "provisioned");
       break;
     default:
       break;
