@@ -2,13 +2,15 @@
  * `npm start`: the main job, shown. A simulated network in virtual time where a provisioner finds a light and a
  * switch by their Unprovisioned Device beacons and provisions them: the light with Output OOB (its LED blinks
  * the number, a person counts and types it in), the switch with Input OOB (the provisioner shows a number, the
- * person pushes the switch's button that many times). Every event of the three nodes is printed, then a
+ * person pushes the switch's button that many times). Every event of the three nodes is printed; then the
+ * provisioner configures both over the mesh (host/mesh-network.ts: AppKey Add, Model App Bind, the switch
+ * publishes to group 0xC000, the light subscribes) and the switch's button toggles the light a few times; a
  * restart shows the devices coming back provisioned from storage.
  *
  *   npm start [-- --seed N --loss P --alg cmac|hmac]
  */
-import { SimNetwork } from "./network.js";
 import type { SimDevice } from "./network.js";
+import { LightSwitchNetwork } from "./mesh-network.js";
 import type { DeviceEvent } from "../main.js";
 import { DeviceApp } from "../main.js";
 import type { ProvEvent } from "../modules/prov/api.js";
@@ -80,10 +82,25 @@ async function main(): Promise<void> {
   const seed = int(args, "seed", 2024, 0, 2 ** 31);
   const loss = num(args, "loss", 0.1, 0, 0.9);
   const alg = choice(args, "alg", ["cmac", "hmac"], "hmac");
-  const net = new SimNetwork({ seed, link: { loss, duplicate: loss / 2, delayMs: 5 }, personDelayMs: 1200 });
+  const ls = new LightSwitchNetwork({
+    seed,
+    link: { loss, duplicate: loss / 2, delayMs: 5 },
+    personDelayMs: 1200,
+    provisioner: {
+      oob: "auto",
+      alg,
+      attentionDuration: 3,
+      onEvent: (e, t) => {
+        const text = describe(e);
+        if (text) line(t, "provisioner", text);
+      },
+    },
+    onStory: (e) => line(e.time, e.who, e.text),
+  });
+  const net = ls.net;
   process.stdout.write(`meshprov demo: a provisioner, a light and a switch on a simulated air (loss ${loss * 100} %, seed ${seed}, virtual time)\n\n`);
-  const light = net.addDevice({ name: "light", kind: "light" });
-  const sw = net.addDevice({ name: "switch", kind: "switch" });
+  const light = ls.light;
+  const sw = ls.switch;
   for (const d of [light, sw]) {
     d.onEvent = (e, t) => {
       const text = describe(e);
@@ -94,22 +111,12 @@ async function main(): Promise<void> {
       const press = d.pressButton.bind(d);
       d.pressButton = () => {
         pushes++;
-        line(net.clock.now(), d.name, `button pushed (${pushes})`);
+        if (d.app?.state !== "provisioned") line(net.clock.now(), d.name, `button pushed (${pushes})`);
         press();
       };
     }
   }
-  net.addProvisioner({
-    oob: "auto",
-    alg,
-    attentionDuration: 3,
-    onEvent: (e, t) => {
-      const text = describe(e);
-      if (text) line(t, "provisioner", text);
-    },
-  });
-  net.start();
-  await net.run(5 * 60_000);
+  await ls.provision();
   process.stdout.write("\nresults:\n");
   const results = net.results();
   if (!results.every((r) => r.provisioned)) process.exitCode = 1;
@@ -118,6 +125,9 @@ async function main(): Promise<void> {
       `  ${r.name.padEnd(8)} ${r.provisioned ? "provisioned" : "NOT provisioned"}  address ${r.address !== null ? "0x" + r.address.toString(16).padStart(4, "0") : "-"}  ${r.durationMs !== null ? (r.durationMs / 1000).toFixed(2) + " s from Link Open to Complete" : ""}${r.failureCode !== null ? " failed: " + errorCodeName(r.failureCode) : ""}\n`,
     );
   }
+  process.stdout.write("\nconfiguring over the mesh, then pressing the switch:\n");
+  await ls.configure();
+  for (let i = 1; i <= 4; i++) await ls.press(i);
   // Restart both devices on the same storage: they come back provisioned and do not beacon.
   process.stdout.write("\nrestarting the devices (same storage):\n");
   for (const d of [light, sw] as SimDevice[]) {
@@ -130,7 +140,7 @@ async function main(): Promise<void> {
     };
     app.start();
   }
-  await net.close();
+  await ls.close();
 }
 
 runMain("demo", HINT, main);

@@ -115,8 +115,8 @@ export class LightSwitchNetwork {
     });
   }
 
-  private story(who: string, text: string): void {
-    this.options.onStory?.({ time: this.net.clock.now(), who, text });
+  private story(who: string, text: string, time = this.net.clock.now()): void {
+    this.options.onStory?.({ time, who, text });
   }
 
   /** Start the devices (XS processes first) and provision both. Throws when one was not provisioned. */
@@ -232,10 +232,10 @@ export class LightSwitchNetwork {
       await hub.runWhile(() => clock.now() < at || this.light.ledLog.length === before, 10);
       if (this.light.xs) await new Promise((r) => setTimeout(r, 1));
     }
-    this.story("switch", `button pressed (${i})`);
+    this.story("switch", `button pressed (${i}): Generic OnOff Set Unacknowledged to 0x${hex4(LIGHTS_GROUP)}`, at);
     const change = this.light.ledLog[before];
     const result: PressResult = { press: i, lightOn: this.light.ledOn, latencyMs: change ? round3(change.time - at) : null };
-    this.story("light", change ? `lamp ${change.on ? "ON" : "OFF"} (${result.latencyMs} ms after the press)` : "lamp unchanged");
+    this.story("light", change ? `lamp ${change.on ? "ON" : "OFF"} (${result.latencyMs} ms after the press)` : "lamp unchanged", change?.time);
     // let the rest of the press's traffic (retransmissions, relays) end before the next one
     await hub.runWhile(() => true, 200);
     waiting = false;

@@ -46,7 +46,8 @@ const USAGE = `usage: npm run sim -- [options]
   --led                (xs) print the devices' LED changes on stderr
   --pcap FILE          write every packet to FILE (LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR)
   --json               one JSON object per line per device
-  --verbose            print every provisioning event`;
+  --verbose            print every provisioning event
+  --network light-switch  a light and a switch, provisioned, configured, the switch pressed (--presses N; see --network light-switch --help)`;
 
 const HINT = "run `npm run sim -- --help` for the options";
 
@@ -76,6 +77,11 @@ const OPTIONS: OptionSpecs = {
 };
 
 async function main(): Promise<void> {
+  // a mesh network after provisioning (the light and the switch): host/mesh-sim.ts
+  if (process.argv.slice(2).some((a) => a === "--network" || a.startsWith("--network="))) {
+    process.exitCode = await (await import("./mesh-sim.js")).run(process.argv.slice(2));
+    return;
+  }
   const args = parseArgs(process.argv.slice(2), OPTIONS);
   const values = args.values as Record<string, string | undefined> & Record<"oob-pubkey" | "realtime" | "led" | "json" | "verbose" | "help", boolean | undefined>;
   if (values.help) {
