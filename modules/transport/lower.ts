@@ -119,7 +119,7 @@ interface RxContext {
 }
 
 interface TxContext {
-  tx: AccessTx | ControlSegTx;
+  tx: AccessTx;
   segments: Bytes[];
   segN: number;
   seqZero: number;
@@ -133,18 +133,6 @@ interface TxContext {
   firstRound: boolean;
   /** True while a round of segments is going out (false while waiting for acks or the next round). */
   sending: boolean;
-}
-
-interface ControlSegTx {
-  netKeyIndex: number;
-  src: number;
-  dst: number;
-  ttl: number;
-  ivIndex: number;
-  seq: number;
-  opcode: number;
-  upper: Bytes;
-  ctl: 1;
 }
 
 function fullMask(segN: number): number {
@@ -436,10 +424,9 @@ export class LowerTransport {
     // The first transmission of segment 0 uses SeqAuth's SEQ; every other PDU takes a new one.
     const seq = ctx.firstRound && segO === 0 ? m.seq : this.host.allocateSeq();
     if (seq === undefined) return false;
-    const lower = "akf" in m
-      ? encodeLowerPdu({ seg: true, ctl: 0, akf: m.akf, aid: m.aid, szmic: m.szmic, seqZero: ctx.seqZero, segO, segN: ctx.segN, segment: ctx.segments[segO]! })
-      : encodeLowerPdu({ seg: true, ctl: 1, opcode: m.opcode, seqZero: ctx.seqZero, segO, segN: ctx.segN, segment: ctx.segments[segO]! });
-    return this.host.sendNetwork(m.netKeyIndex, { ivIndex: m.ivIndex, ctl: "akf" in m ? 0 : 1, ttl: m.ttl, seq, src: m.src, dst: m.dst }, lower);
+    // This stack sends segmented access messages only (its control messages, Segment Ack and Heartbeat, fit one PDU).
+    const lower = encodeLowerPdu({ seg: true, ctl: 0, akf: m.akf, aid: m.aid, szmic: m.szmic, seqZero: ctx.seqZero, segO, segN: ctx.segN, segment: ctx.segments[segO]! });
+    return this.host.sendNetwork(m.netKeyIndex, { ivIndex: m.ivIndex, ctl: 0, ttl: m.ttl, seq, src: m.src, dst: m.dst }, lower);
   }
 
   private armRetransmission(ctx: TxContext): void {

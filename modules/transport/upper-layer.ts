@@ -13,19 +13,10 @@ import { ControlOpcode, decodeHeartbeat } from "./pdu.js";
 import type { Heartbeat } from "./pdu.js";
 import { decryptAccess, encryptAccess } from "./upper.js";
 import type { AccessSecurity } from "./upper.js";
-import type { SendResult } from "../access/model.js";
+import type { ReceivedMessage, SendResult } from "../access/model.js";
 
-/** A received access payload with its security context. */
-export interface AccessRx {
-  payload: Bytes;
-  src: number;
-  dst: number;
-  label?: Bytes;
-  key: { kind: "app"; appKeyIndex: number } | { kind: "device" };
-  netKeyIndex: number;
-  ttl: number;
-  rssi?: number;
-}
+/** A received access payload with its security context: a ReceivedMessage before the opcode is decoded. */
+export type AccessRx = Omit<ReceivedMessage, "opcode" | "params" | "elementIndex"> & { payload: Bytes };
 
 export interface UpperHost {
   appKeys(): readonly { appKeyIndex: number; netKeyIndex: number; key: Bytes; aid: number }[];
