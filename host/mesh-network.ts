@@ -22,6 +22,7 @@ import type { RequestOptions } from "../modules/models/kit.js";
 import type { Bytes } from "../modules/platform.js";
 import type { ProvEvent } from "../modules/prov/api.js";
 import type { AirHub } from "./air/hub.js";
+import { bytesToHex } from "../modules/crypto/bytes.js";
 
 /** The group the switch publishes to and the light subscribes to. */
 export const LIGHTS_GROUP = 0xc000;
@@ -198,6 +199,19 @@ export class LightSwitchNetwork {
         this.story("provisioner", `switch: Model Publication Set 0x${hex4(LIGHTS_GROUP)}: Success`);
       }
     }
+  }
+
+  /**
+   * The simulated network's keys as tshark's btmesh key tables want them (docs/models.md, "Wireshark"): one
+   * `-o uat:...` argument per row: NetKey/AppKey/IV index, then each node's device key and address.
+   */
+  tsharkKeyArgs(): string[] {
+    const first = [...this.provisioned.values()][0];
+    if (!first) return [];
+    const hex = (b: Bytes): string => "0x" + bytesToHex(b);
+    const args = ["-o", `uat:btmesh_nw_keys:"${hex(first.netKey)}","${hex(this.appKey)}","0x${first.ivIndex.toString(16).padStart(8, "0")}"`];
+    for (const p of this.provisioned.values()) args.push("-o", `uat:btmesh_dev_keys:"${hex(p.deviceKey)}","0x${hex4(p.address)}"`);
+    return args;
   }
 
   /** The light's lamp (its LED once provisioned). */

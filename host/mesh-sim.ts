@@ -9,7 +9,7 @@
  * host/sim.ts hands a command line with --network to run().
  */
 import { parseArgs } from "node:util";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LightSwitchNetwork } from "./mesh-network.js";
@@ -24,6 +24,8 @@ export const MESH_USAGE = `usage: npm run sim -- --network light-switch [options
   --seed N             simulation seed (default 1)
   --loss P             packet loss per link 0..1 (default 0)
   --pcap FILE          write every packet to FILE (tshark decodes it: docs/models.md)
+  --pcap-keys FILE     write the simulated network's keys as tshark options to FILE:
+                         tshark -2 -r CAPTURE $(cat FILE)   (simulated keys only; never a real network's)
   --json               one JSON object per line: devices, then presses
   --verbose            log the stacks on stderr`;
 
@@ -51,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: "string" },
         loss: { type: "string" },
         pcap: { type: "string" },
+        "pcap-keys": { type: "string" },
         json: { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -119,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await ls.close();
+    if (values["pcap-keys"]) writeFileSync(values["pcap-keys"], ls.tsharkKeyArgs().join(" ").replace(/ (?=-o )/g, "\n") + "\n", { mode: 0o600 });
     if (storageDir) rmSync(storageDir, { recursive: true, force: true });
   }
   say(`${presses} press(es) on the ${runtime === "xs" ? "XS runtime" : "Node runtime"}: the light followed ${results.filter((r, i) => r.lightOn === (i % 2 === 0)).length}`);
