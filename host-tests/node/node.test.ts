@@ -178,3 +178,18 @@ test("heartbeat: publication every 2 s to a subscriber, which counts it with its
   assert.equal(pubNode.state.heartbeatPublication().countLog, 0, "count exhausted");
   assert.ok(w.nodes.get(0x20)!.events.some((e) => e.includes('"heartbeat"')));
 });
+
+test("local interface: a message to the node's own group or element is delivered locally, with no RPL entry or flash write", () => {
+  const w = world([0x10]);
+  const n = w.nodes.get(0x10)!.node;
+  assert.equal(n.state.addSubscription({ elementAddress: 0x10, modelId: MODEL }, 0xc005), 0);
+  n.netState.allocate(); // the first SEQ block is reserved (one write) before measuring
+  const writes = n.store.writes;
+  w.model(0x10).ctx!.send(OP_STATUS, Uint8Array.of(1), { dst: 0xc005, key: { kind: "app", appKeyIndex: 1 } });
+  w.model(0x10).ctx!.send(OP_STATUS, Uint8Array.of(2), { dst: 0x10, key: { kind: "app", appKeyIndex: 1 } });
+  w.model(0x10).ctx!.send(OP_STATUS, new Uint8Array(40), { dst: 0xc005, key: { kind: "app", appKeyIndex: 1 } });
+  w.clock.runUntil(3000);
+  assert.deepEqual(w.model(0x10).received.map((m) => m.params.length), [1, 1, 40]);
+  assert.equal(n.rpl.count, 0);
+  assert.equal(n.store.writes - writes, 0, "no RPL write");
+});

@@ -171,7 +171,7 @@ export class LowerTransport {
         this.segmentAck(h, lower.params);
         return;
       }
-      const verdict = this.rpl.check(h.src, h.ivIndex, h.seq, this.host.currentIvIndex());
+      const verdict = this.replayCheck(h.src, h.ivIndex, h.seq);
       if (verdict === "full") {
         this.rpl.refused(h.src);
         return;
@@ -205,7 +205,7 @@ export class LowerTransport {
         return;
       }
     } else {
-      const verdict = this.rpl.check(h.src, h.ivIndex, seqAuth, this.host.currentIvIndex());
+      const verdict = this.replayCheck(h.src, h.ivIndex, seqAuth);
       if (verdict === "full") {
         this.rpl.refused(h.src);
         return;
@@ -297,7 +297,8 @@ export class LowerTransport {
     try {
       const deliver = this.host.deliverUpper(up);
       if (!deliver) return;
-      if (!this.rpl.accept(up.src, up.ivIndex, up.seqAuth, this.host.currentIvIndex())) {
+      const local = this.host.isOwnUnicast(up.src);
+      if (!local && !this.rpl.accept(up.src, up.ivIndex, up.seqAuth, this.host.currentIvIndex())) {
         this.logger?.log("warn", TAG, `message from 0x${up.src.toString(16)} dropped: the replay list could not record it`);
         return;
       }
@@ -305,6 +306,15 @@ export class LowerTransport {
     } catch (e) {
       this.logger?.log("error", TAG, "upper transport threw: " + (e instanceof Error ? e.message : String(e)));
     }
+  }
+
+  /**
+   * The replay check. A PDU from one of our own addresses can only have come through the local interface
+   * (the network layer drops our own PDUs heard over the air), so it takes no RPL entry and no flash write.
+   */
+  private replayCheck(src: number, ivIndex: number, seq: number): "new" | "same" | "replay" | "full" {
+    if (this.host.isOwnUnicast(src)) return "new";
+    return this.rpl.check(src, ivIndex, seq, this.host.currentIvIndex());
   }
 
   private restartDiscard(ctx: RxContext): void {
