@@ -267,7 +267,8 @@ test("XS device restarted after Complete: restored from its storage, no beacon; 
     const { port } = await hub.listen({ port: 0 });
     let beacons = 0;
     hub.observe((ev) => {
-      if (ev.type === "tx" && ev.from === name && ev.adType === 0x2b) beacons++;
+      // Unprovisioned Device beacons only (Beacon Type 0x00): a provisioned node sends Secure Network beacons (0x01).
+      if (ev.type === "tx" && ev.from === name && ev.adType === 0x2b && ev.data[0] === 0x00) beacons++;
     });
     const xs = await XsDevice.spawn({ xsrun: b.xsrun, app: b.app, port: port!, name, kind: "light", uuid: first.uuid, storage });
     await hub.runUntil(5000);
