@@ -86,16 +86,17 @@ export class AccessLayer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.elements.forEach((el, e) =>
-      el.models.forEach((model, m) => {
+    for (let e = 0; e < this.elements.length; e++) {
+      const models = this.elements[e]!.models;
+      for (let m = 0; m < models.length; m++) {
         try {
-          model.attach?.(this.contexts[e]![m]!);
+          models[m]!.attach?.(this.contexts[e]![m]!);
         } catch (err) {
           this.log("error", `attach threw: ${String(err instanceof Error ? err.message : err)}`);
         }
         this.restartPeriodic(e, m);
-      }),
-    );
+      }
+    }
   }
 
   stop(): void {
@@ -134,7 +135,7 @@ export class AccessLayer {
     let delivered = false;
     for (const { e, m } of targets) {
       const model = this.elements[e]!.models[m]!;
-      const entry = model.opcodes.find((o) => o.opcode === d.opcode);
+      const entry = model.opcodes.filter((o) => o.opcode === d.opcode)[0];
       if (!entry) continue;
       known = true;
       if (!this.keyAllowed(model, e, m, rx)) {
@@ -157,21 +158,17 @@ export class AccessLayer {
     const st = this.host.state;
     if (isUnicast(rx.dst)) {
       const e = st.elementIndexOf(rx.dst);
-      if (e >= 0) this.elements[e]!.models.forEach((_, m) => out.push({ e, m }));
+      if (e >= 0) for (let m = 0; m < this.elements[e]!.models.length; m++) out.push({ e, m });
       return out;
     }
-    const all = rx.dst === ALL_NODES || (rx.dst === ALL_RELAYS && st.relay === 1);
-    this.elements.forEach((el, e) =>
-      el.models.forEach((_, m) => {
-        if (all) {
-          out.push({ e, m });
-          return;
-        }
+    const everyElement = rx.dst === ALL_NODES || (rx.dst === ALL_RELAYS && st.relay === 1);
+    for (let e = 0; e < this.elements.length; e++) {
+      for (let m = 0; m < this.elements[e]!.models.length; m++) {
         const subs = st.modelState(e, m)?.subscriptions ?? [];
-        const hit = subs.some((s) => s.address === rx.dst && (!isVirtual(rx.dst) || (s.label && rx.label && bytesEqual(s.label, rx.label))));
-        if (hit) out.push({ e, m });
-      }),
-    );
+        const hit = subs.filter((s) => s.address === rx.dst && (!isVirtual(rx.dst) || (!!s.label && !!rx.label && bytesEqual(s.label, rx.label)))).length > 0;
+        if (everyElement || hit) out.push({ e, m });
+      }
+    }
     return out;
   }
 
@@ -269,7 +266,7 @@ export class AccessLayer {
       // Without deviceKey: our own (a server's reply, or a message to one of our own elements).
       m = { src, dst, netKeyIndex, ttl, bigMic: !!o.bigMic, segmented: !!o.segmented, ...(deviceKey ? { deviceKey } : {}) };
     }
-    if (!st.subnets().some((s) => s.netKeyIndex === m.netKeyIndex)) return report("not-sent");
+    if (st.subnets().filter((s) => s.netKeyIndex === m.netKeyIndex).length === 0) return report("not-sent");
     this.host.send(m, payload, report);
   }
 

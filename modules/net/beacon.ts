@@ -94,32 +94,32 @@ export class IvUpdate {
       if (ivIndex === cur) return "ignored";
       if (ivIndex === cur + 1 && ivUpdateFlag) {
         if (!this.waited(s.hoursInState, IV_MIN_HOURS)) return "too-early";
-        return this.apply(cur + 1, true, false, false, "enter-update");
+        return this.transition(cur + 1, true, false, false, "enter-update");
       }
     } else {
       if (ivIndex === cur && !ivUpdateFlag) {
         if (!this.waited(s.hoursInState, IV_MIN_HOURS)) return "too-early";
-        return this.apply(cur, false, true, false, "normal");
+        return this.transition(cur, false, true, false, "normal");
       }
       if (ivIndex === cur) return "ignored";
     }
     // IV Index Recovery (3.10.5.2).
     const recovered = s.hoursSinceRecovery;
     if (recovered !== 0xffff && !this.waited(recovered, IV_RECOVERY_HOURS)) return "too-early";
-    return this.apply(ivIndex, ivUpdateFlag, true, true, "recovery");
+    return this.transition(ivIndex, ivUpdateFlag, true, true, "recovery");
   }
 
   /** Called after SEQ allocations and every hour: starts or ends an update by the node's own rules. */
   check(): IvDecision {
     const s = this.state;
     if (!s.ivUpdate && s.seq >= IV_UPDATE_SEQ_THRESHOLD && this.waited(s.hoursInState, IV_MIN_HOURS)) {
-      return this.apply(s.ivIndex + 1, true, false, false, "enter-update");
+      return this.transition(s.ivIndex + 1, true, false, false, "enter-update");
     }
-    if (s.ivUpdate && s.hoursInState >= IV_MAX_IN_PROGRESS_HOURS) return this.apply(s.ivIndex, false, true, false, "normal");
+    if (s.ivUpdate && s.hoursInState >= IV_MAX_IN_PROGRESS_HOURS) return this.transition(s.ivIndex, false, true, false, "normal");
     return "ignored";
   }
 
-  private apply(ivIndex: number, ivUpdate: boolean, resetSeq: boolean, recovery: boolean, d: IvDecision): IvDecision {
+  private transition(ivIndex: number, ivUpdate: boolean, resetSeq: boolean, recovery: boolean, d: IvDecision): IvDecision {
     if (!this.state.setIv(ivIndex, ivUpdate, resetSeq, recovery)) return "ignored";
     this.onChange?.();
     return d;

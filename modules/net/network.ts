@@ -144,7 +144,7 @@ export class NetworkLayer {
    * delivered locally and sent (3.4.6: the local interface). Returns false for an unknown subnet.
    */
   send(netKeyIndex: number, header: NetworkHeader, transportPdu: Bytes): boolean {
-    const subnet = this.host.subnets().find((s) => s.netKeyIndex === netKeyIndex);
+    const subnet = this.host.subnets().filter((s) => s.netKeyIndex === netKeyIndex)[0];
     if (!subnet) return false;
     this.cache.add(header.src, header.seq);
     const local = this.host.isOwnUnicast(header.dst) || this.host.accepts(header.dst);

@@ -121,9 +121,11 @@ export class Node implements MeshNode {
       remoteDeviceKey: (a) => this.remoteDeviceKeys.get(a),
       labelsFor: (address) => {
         const out: Bytes[] = [];
-        this.options.elements.forEach((el, e) => el.models.forEach((_, m) => {
-          for (const s of this.state.modelState(e, m)?.subscriptions ?? []) if (s.address === address && s.label) out.push(s.label);
-        }));
+        for (let e = 0; e < this.options.elements.length; e++) {
+          for (let m = 0; m < this.options.elements[e]!.models.length; m++) {
+            for (const s of this.state.modelState(e, m)?.subscriptions ?? []) if (s.address === address && s.label) out.push(s.label);
+          }
+        }
         return out;
       },
       isOwnUnicast: (a) => this.state.isOwnUnicast(a),

@@ -237,9 +237,10 @@ export class NodeState implements NodeConfig {
     const w = new ByteWriter();
     let n = 0;
     const body = new ByteWriter();
-    models.forEach((el, e) =>
-      el.forEach((s, m) => {
-        if (!s.bindings.length && !s.publication && !s.subscriptions.length) return;
+    for (let e = 0; e < models.length; e++) {
+      for (let m = 0; m < models[e]!.length; m++) {
+        const s = models[e]![m]!;
+        if (!s.bindings.length && !s.publication && !s.subscriptions.length) continue;
         n++;
         body.u8(e).u8(m).u8(s.bindings.length);
         for (const b of s.bindings) body.u16(b);
@@ -254,8 +255,8 @@ export class NodeState implements NodeConfig {
           body.u16(sub.address).u8(sub.label ? 1 : 0);
           if (sub.label) body.bytes(sub.label);
         }
-      }),
-    );
+      }
+    }
     w.u16(n).bytes(body.done());
     try {
       this.store.save(RecordKey.MODELS, RecordKind.MODELS, w.done());
@@ -293,7 +294,7 @@ export class NodeState implements NodeConfig {
   }
 
   appKey(appKeyIndex: number): AppKeyEntry | undefined {
-    return this.appKeys.find((k) => k.appKeyIndex === appKeyIndex);
+    return this.appKeys.filter((k) => k.appKeyIndex === appKeyIndex)[0];
   }
 
   modelState(elementIndex: number, modelIndex: number): ModelState | undefined {
@@ -312,7 +313,8 @@ export class NodeState implements NodeConfig {
 
   /** True when some model of the node subscribes to `address`. */
   subscribes(address: number): boolean {
-    return this.models.some((el) => el.some((s) => s.subscriptions.some((x) => x.address === address)));
+    for (const el of this.models) for (const s of el) for (const x of s.subscriptions) if (x.address === address) return true;
+    return false;
   }
 
   get config(): Readonly<ConfigValues> {
@@ -324,7 +326,8 @@ export class NodeState implements NodeConfig {
   private locate(model: ModelAddress): { status: ConfigStatus; e: number; m: number } {
     const e = this.elementIndexOf(model.elementAddress);
     if (e < 0) return { status: ConfigStatus.INVALID_ADDRESS, e, m: -1 };
-    const m = this.elements[e]!.models.findIndex((x) => sameModelId(x.id, model.modelId));
+    const found = this.elements[e]!.models.filter((x) => sameModelId(x.id, model.modelId))[0];
+    const m = found ? this.elements[e]!.models.indexOf(found) : -1;
     if (m < 0) return { status: ConfigStatus.INVALID_MODEL, e, m };
     return { status: ConfigStatus.SUCCESS, e, m };
   }
@@ -335,26 +338,30 @@ export class NodeState implements NodeConfig {
 
   // ------------------------------------------------------------------ 4.2.4 NetKey List
 
+  private hasNetKey(netKeyIndex: number): boolean {
+    return this.netKeys.filter((k) => k.netKeyIndex === netKeyIndex).length > 0;
+  }
+
   netKeyIndexes(): number[] {
     return this.netKeys.map((k) => k.netKeyIndex);
   }
 
   addNetKey(netKeyIndex: number, key: Bytes): ConfigStatus {
     if (!(netKeyIndex >= 0 && netKeyIndex <= 0xfff) || key.length !== 16) return ConfigStatus.INVALID_NETKEY_INDEX;
-    const existing = this.netKeys.find((k) => k.netKeyIndex === netKeyIndex);
+    const existing = this.netKeys.filter((k) => k.netKeyIndex === netKeyIndex)[0];
     if (existing) return bytesEqual(existing.key, key) ? ConfigStatus.SUCCESS : ConfigStatus.KEY_INDEX_ALREADY_STORED;
     if (this.netKeys.length >= LIMITS.netKeys) return ConfigStatus.INSUFFICIENT_RESOURCES;
     return this.saveKeys([...this.netKeys, { netKeyIndex, key: key.slice() }], this.appKeys);
   }
 
   updateNetKey(netKeyIndex: number, _key: Bytes): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
     // Key Refresh (3.11.4) is not supported by this node.
     return ConfigStatus.CANNOT_UPDATE;
   }
 
   deleteNetKey(netKeyIndex: number): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return ConfigStatus.SUCCESS;
+    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.SUCCESS;
     if (this.netKeys.length === 1) return ConfigStatus.CANNOT_REMOVE;
     const gone = new Set(this.appKeys.filter((a) => a.netKeyIndex === netKeyIndex).map((a) => a.appKeyIndex));
     const models = this.cloneModels();
@@ -367,12 +374,12 @@ export class NodeState implements NodeConfig {
   // ------------------------------------------------------------------ 4.2.5 AppKey List
 
   appKeyIndexes(netKeyIndex: number): ConfigResult<number[]> {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return { status: ConfigStatus.INVALID_NETKEY_INDEX };
+    if (!this.hasNetKey(netKeyIndex)) return { status: ConfigStatus.INVALID_NETKEY_INDEX };
     return { status: ConfigStatus.SUCCESS, value: this.appKeys.filter((a) => a.netKeyIndex === netKeyIndex).map((a) => a.appKeyIndex) };
   }
 
   addAppKey(netKeyIndex: number, appKeyIndex: number, key: Bytes): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
     if (!(appKeyIndex >= 0 && appKeyIndex <= 0xfff) || key.length !== 16) return ConfigStatus.INVALID_APPKEY_INDEX;
     const existing = this.appKey(appKeyIndex);
     if (existing) {
@@ -384,7 +391,7 @@ export class NodeState implements NodeConfig {
   }
 
   updateAppKey(netKeyIndex: number, appKeyIndex: number, _key: Bytes): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
     const existing = this.appKey(appKeyIndex);
     if (!existing) return ConfigStatus.INVALID_APPKEY_INDEX;
     if (existing.netKeyIndex !== netKeyIndex) return ConfigStatus.INVALID_BINDING;
@@ -393,7 +400,7 @@ export class NodeState implements NodeConfig {
   }
 
   deleteAppKey(netKeyIndex: number, appKeyIndex: number): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
     const existing = this.appKey(appKeyIndex);
     if (!existing) return ConfigStatus.SUCCESS;
     if (existing.netKeyIndex !== netKeyIndex) return ConfigStatus.INVALID_BINDING;
@@ -513,7 +520,7 @@ export class NodeState implements NodeConfig {
   }
 
   addSubscription(model: ModelAddress, address: number, label?: Bytes): ConfigStatus {
-    return this.changeSubscriptions(model, address, label, (list, sub) => (list.some((x) => NodeState.same(x, sub!)) ? list : [...list, sub!]));
+    return this.changeSubscriptions(model, address, label, (list, sub) => (list.filter((x) => NodeState.same(x, sub!)).length > 0 ? list : [...list, sub!]));
   }
 
   deleteSubscription(model: ModelAddress, address: number, label?: Bytes): ConfigStatus {
@@ -579,7 +586,7 @@ export class NodeState implements NodeConfig {
   }
 
   setHeartbeatPublication(pub: HeartbeatPublication): ConfigStatus {
-    if (!this.netKeys.some((k) => k.netKeyIndex === pub.netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(pub.netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
     if (pub.dst !== 0 && !isUnicast(pub.dst) && !isGroup(pub.dst)) return ConfigStatus.CANNOT_SET;
     if ((pub.countLog > 0x11 && pub.countLog !== 0xff) || pub.periodLog > 0x11 || pub.ttl > 0x7f) return ConfigStatus.CANNOT_SET;
     const st = this.saveConfig({ ...this.cfg, heartbeatPub: pub.dst === 0 ? { ...NO_HEARTBEAT_PUB, netKeyIndex: pub.netKeyIndex } : { ...pub } });

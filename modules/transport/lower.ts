@@ -197,7 +197,7 @@ export class LowerTransport {
       return;
     }
     const unicastDst = isUnicast(h.dst);
-    let ctx = this.rx.find((c) => c.src === h.src);
+    let ctx: RxContext | undefined = this.rx.filter((c) => c.src === h.src)[0];
     if (ctx && ctx.seqAuth === seqAuth && ctx.ivIndex === h.ivIndex) {
       if (ctx.complete) {
         // A segment of a message already received: acknowledge it again (3.5.3.4).
@@ -339,9 +339,7 @@ export class LowerTransport {
 
   private blockAck(ctx: RxContext): number {
     let m = 0;
-    ctx.segments.forEach((s, i) => {
-      if (s) m |= 1 << i;
-    });
+    for (let i = 0; i < ctx.segments.length; i++) if (ctx.segments[i]) m |= 1 << i;
     return m >>> 0;
   }
 
@@ -391,7 +389,7 @@ export class LowerTransport {
       ...(done ? { done } : {}),
     };
     // 3.5.3.3: one segmented message at a time to a destination; later ones wait their turn.
-    if (this.tx.some((c) => c.tx.dst === m.dst)) this.txQueue.push({ ctx });
+    if (this.tx.filter((c) => c.tx.dst === m.dst).length > 0) this.txQueue.push({ ctx });
     else this.startTx(ctx);
   }
 
@@ -469,7 +467,7 @@ export class LowerTransport {
       this.stats.malformed++;
       return;
     }
-    const ctx = this.tx.find((c) => c.unicast && c.tx.dst === h.src && c.seqZero === ack.seqZero && this.host.isOwnUnicast(h.dst) && c.tx.src === h.dst);
+    const ctx = this.tx.filter((c) => c.unicast && c.tx.dst === h.src && c.seqZero === ack.seqZero && this.host.isOwnUnicast(h.dst) && c.tx.src === h.dst)[0];
     if (!ctx) return;
     if (ack.blockAck === 0) {
       // The receiver cannot take the message (busy) or cancelled it (3.5.3.3).
@@ -508,8 +506,11 @@ export class LowerTransport {
     } catch (e) {
       this.logger?.log("error", TAG, "send callback threw: " + (e instanceof Error ? e.message : String(e)));
     }
-    const next = this.txQueue.findIndex((q) => q.ctx.tx.dst === ctx.tx.dst);
-    if (next >= 0) this.startTx(this.txQueue.splice(next, 1)[0]!.ctx);
+    const waiting = this.txQueue.filter((q) => q.ctx.tx.dst === ctx.tx.dst)[0];
+    if (waiting) {
+      this.txQueue.splice(this.txQueue.indexOf(waiting), 1);
+      this.startTx(waiting.ctx);
+    }
   }
 
   /** Stops every timer and forgets every context (node stop or reset). Pending sends report "failed". */
@@ -518,9 +519,9 @@ export class LowerTransport {
     for (const c of [...this.tx]) {
       if (c.timer !== undefined) this.clock.clearTimeout(c.timer);
     }
-    const all = [...this.tx, ...this.txQueue.map((q) => q.ctx)];
+    const pending = [...this.tx, ...this.txQueue.map((q) => q.ctx)];
     this.tx.length = 0;
     this.txQueue.length = 0;
-    for (const c of all) c.done?.("failed");
+    for (const c of pending) c.done?.("failed");
   }
 }

@@ -63,7 +63,7 @@ export class ReplayProtectionList {
         const ivIndex = r.u32();
         const seq = r.u24();
         r.end();
-        if (src >= 1 && src <= 0x7fff && !this.slots.some((e) => e?.src === src)) {
+        if (src >= 1 && src <= 0x7fff && this.slotOf(src) < 0) {
           this.slots[i] = { src, ivIndex, seq, persistedIv: ivIndex, persistedSeq: seq };
         }
       } catch {
@@ -79,7 +79,7 @@ export class ReplayProtectionList {
 
   /** The entry of a source, for tests and diagnostics. */
   entry(src: number): { ivIndex: number; seq: number } | undefined {
-    const e = this.slots.find((x) => x?.src === src);
+    const e = this.slots[this.slotOf(src)];
     return e ? { ivIndex: e.ivIndex, seq: e.seq } : undefined;
   }
 
@@ -89,7 +89,7 @@ export class ReplayProtectionList {
    * No state changes.
    */
   check(src: number, ivIndex: number, seq: number, currentIvIndex: number): RplVerdict {
-    const e = this.slots.find((x) => x?.src === src);
+    const e = this.slots[this.slotOf(src)];
     if (e) {
       const c = cmp(ivIndex, seq, e.ivIndex, e.seq);
       return c > 0 ? "new" : c === 0 ? "same" : "replay";
@@ -102,7 +102,7 @@ export class ReplayProtectionList {
    * the message must be dropped: storage refused the write, or the list is full (reported via onFull).
    */
   accept(src: number, ivIndex: number, seq: number, currentIvIndex: number): boolean {
-    let i = this.slots.findIndex((x) => x?.src === src);
+    let i = this.slotOf(src);
     if (i < 0) {
       i = this.freeSlot(currentIvIndex);
       if (i < 0) {
@@ -138,6 +138,16 @@ export class ReplayProtectionList {
     const free = this.slots.indexOf(undefined);
     if (free >= 0) return free;
     // 3.10.5: messages with an IV Index below current - 1 are never accepted, so such entries protect nothing.
-    return this.slots.findIndex((e) => e !== undefined && e.ivIndex + 1 < currentIvIndex);
+    for (let i = 0; i < this.slots.length; i++) {
+      const e = this.slots[i];
+      if (e !== undefined && e.ivIndex + 1 < currentIvIndex) return i;
+    }
+    return -1;
+  }
+
+  /** The slot holding src, or -1. */
+  private slotOf(src: number): number {
+    for (let i = 0; i < this.slots.length; i++) if (this.slots[i]?.src === src) return i;
+    return -1;
   }
 }
