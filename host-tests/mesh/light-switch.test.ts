@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LightSwitchNetwork, LIGHTS_GROUP, settle } from "../../host/mesh-network.js";
+import { LightSwitchNetwork, LIGHTS_GROUP, advance, settle } from "../../host/mesh-network.js";
 import { ConfigStatus, SigModel } from "../../modules/access/model.js";
 import { ConfigOp } from "../../modules/models/config-messages.js";
 import type { LightApp } from "../../modules/app/apps.js";
@@ -98,7 +98,7 @@ test("configuration answers on the real node: out-of-range indexes, unknown mode
     const unknown = lightNode.access.stats.unknownOpcode;
     const replies = probe.received.length;
     probe.ctx!.send(0x82ff, Uint8Array.of(1, 2), { dst: light.address, key: { kind: "app", appKeyIndex: 0 } });
-    await ls.net.hub.runWhile(() => true, 2000);
+    await advance(ls.net.hub, 2000);
     assert.equal(lightNode.access.stats.unknownOpcode, unknown + 1);
     assert.equal(probe.received.length, replies, "no answer");
   } finally {
