@@ -381,11 +381,13 @@ export class LowerTransport {
     const segN = Math.ceil(m.upper.length / ACCESS_SEGMENT_SIZE) - 1;
     const segments: Bytes[] = [];
     for (let i = 0; i <= segN; i++) segments.push(m.upper.subarray(i * ACCESS_SEGMENT_SIZE, (i + 1) * ACCESS_SEGMENT_SIZE));
-    const unicast = isUnicast(m.dst) && !this.host.isOwnUnicast(m.dst);
+    // To one of our own elements the segments go through the local interface once: no acks, no repeats.
+    const local = this.host.isOwnUnicast(m.dst);
+    const unicast = isUnicast(m.dst) && !local;
     const ctx: TxContext = {
       tx: m, segments, segN, seqZero: m.seq & 0x1fff, acked: 0, unicast,
       retransLeft: this.sarTx.unicastRetransmissionsCount, noProgressLeft: this.sarTx.unicastRetransmissionsWithoutProgressCount,
-      multicastLeft: this.sarTx.multicastRetransmissionsCount, firstRound: true, sending: false,
+      multicastLeft: local ? 0 : this.sarTx.multicastRetransmissionsCount, firstRound: true, sending: false,
       ...(done ? { done } : {}),
     };
     // 3.5.3.3: one segmented message at a time to a destination; later ones wait their turn.
