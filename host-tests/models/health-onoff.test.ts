@@ -241,3 +241,22 @@ test("Health Client: Fault Get and Attention Set answered; published Current Sta
   h.clock.runFor(600);
   await assert.rejects(p, RequestTimeout);
 });
+
+test("Health Fast Period Divisor: while a fault is current the Current Status goes out every period / 2^divisor (4.2.16)", () => {
+  const { h, health, ask } = healthNode();
+  h.config.setPublication({ elementAddress: 0x0100, modelId: { modelId: SigModel.HEALTH_SERVER } }, { address: 0xc100, appKeyIndex: 0, credentialFlag: false, ttl: 5, period: 0x41, retransmit: { count: 0, intervalSteps: 0 } });
+  ask(HealthOp.PeriodSet, { fastPeriodDivisor: 2 });
+  h.clock.runFor(5000);
+  assert.equal(h.take().length, 0, "no fault: the regular period only (the access layer's)");
+  assert.ok(health.periodicPublication() !== undefined);
+  health.raiseFault(0x01);
+  h.take();
+  h.clock.runFor(1000);
+  const fast = h.take().filter((s) => s.how === "publish");
+  assert.deepEqual(fast.map((s) => s.time), [250, 500, 750, 1000].map((t) => 5000 + t));
+  assert.equal(health.periodicPublication(), undefined, "the regular periodic publication is skipped meanwhile");
+  health.clearFault(0x01);
+  h.take();
+  h.clock.runFor(2000);
+  assert.equal(h.take().length, 0, "no fault: no fast publication");
+});

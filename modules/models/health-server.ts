@@ -7,12 +7,13 @@
  *   fault arrays exist); Fault Test with a Test ID this node does not run is ignored as well.
  * - Test ID 0x00 is our self test: it finds nothing and leaves the registered faults as they are.
  * - The Current Status is published when a fault appears or disappears, and periodically with the model's
- *   publication; with a current fault the period is divided by 2^FastPeriodDivisor (4.2.16) when the
- *   access layer supports it (periodicPublication reports the divisor through fastPeriodDivisor).
+ *   publication; while a fault is current the period is divided by 2^FastPeriodDivisor (4.2.16): the server
+ *   then publishes on its own timer and the access layer's regular periodic publication is skipped.
  */
 import type { Bytes, TimerHandle } from "../platform.js";
 import type { Model, ModelContext, OpcodeEntry, ReceivedMessage } from "../access/model.js";
 import { SigModel } from "../access/model.js";
+import { publishPeriodMs } from "../access/access.js";
 import { COMPANY_ID } from "./composition.js";
 import { HEALTH_TABLE, HealthOp } from "./health-messages.js";
 import type { Params } from "./codec.js";
@@ -39,6 +40,7 @@ export class HealthServer implements Model {
   private attentionLeft = 0;
   private attentionTimer: TimerHandle | undefined;
   private ctx: ModelContext | undefined;
+  private fastTimer: TimerHandle | undefined;
   private readonly companyId: number;
 
   constructor(private readonly options: HealthServerOptions = {}) {
@@ -62,6 +64,7 @@ export class HealthServer implements Model {
       // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
       if ((p.fastPeriodDivisor as number) > 15) return false;
       this.fastPeriodDivisor = p.fastPeriodDivisor as number;
+      this.fastPeriod();
       return true;
     };
     const periodStatus = (ctx: ModelContext, msg: ReceivedMessage): void =>
@@ -88,16 +91,40 @@ export class HealthServer implements Model {
 
   attach(ctx: ModelContext): void {
     this.ctx = ctx;
+    this.fastPeriod();
   }
 
   detach(): void {
     this.attention(0);
+    if (this.fastTimer !== undefined) this.ctx?.clock.clearTimeout(this.fastTimer);
+    this.fastTimer = undefined;
     this.ctx = undefined;
   }
 
-  /** 3.7.6.1.3 periodic publication: the Current Status. */
-  periodicPublication(): { opcode: number; params: Bytes } {
+  /** 3.7.6.1.3 periodic publication: the Current Status (skipped while the fast period runs its own timer). */
+  periodicPublication(): { opcode: number; params: Bytes } | undefined {
+    if (this.fastTimer !== undefined) return undefined;
     return { opcode: HealthOp.CurrentStatus, params: this.faultParams(HealthOp.CurrentStatus) };
+  }
+
+  /**
+   * 4.2.16 Health Fast Period Divisor: while a fault is current, publish every Publish Period / 2^divisor.
+   * Call after a change of the faults, the divisor or the publication (the Configuration Server's Publication
+   * Set reaches the model only through its periodic publication, so the period is read again at each tick).
+   */
+  fastPeriod(): void {
+    const ctx = this.ctx;
+    if (this.fastTimer !== undefined) ctx?.clock.clearTimeout(this.fastTimer);
+    this.fastTimer = undefined;
+    if (!ctx || !this.current.length || this.fastPeriodDivisor === 0) return;
+    const pub = ctx.config.getPublication({ elementAddress: ctx.elementAddress, modelId: this.id });
+    const period = pub.status === 0 && pub.value.address !== 0 ? publishPeriodMs(pub.value.period) : 0;
+    if (period === 0) return;
+    this.fastTimer = ctx.clock.setTimeout(() => {
+      this.fastTimer = undefined;
+      this.publishCurrent();
+      this.fastPeriod();
+    }, Math.max(1, Math.floor(period / 2 ** this.fastPeriodDivisor)));
   }
 
   /** The application reports a fault (4.2.15.1): it is current and registered; the Current Status is published. */
@@ -107,6 +134,7 @@ export class HealthServer implements Model {
     if (this.current.includes(fault)) return;
     this.current.push(fault);
     this.publishCurrent();
+    this.fastPeriod();
   }
 
   /** The condition is gone: no longer current (it stays registered until a Fault Clear). */
@@ -115,6 +143,7 @@ export class HealthServer implements Model {
     if (i < 0) return;
     this.current.splice(i, 1);
     this.publishCurrent();
+    this.fastPeriod();
   }
 
   get currentFaults(): readonly number[] {
