@@ -14,7 +14,7 @@ import { decodeNetworkPdu, deriveNetworkKeys, encodeNetworkPdu, pecb } from "../
 import type { NetworkKeys } from "../../modules/net/pdu.js";
 import { decodeLowerPdu, encodeLowerPdu } from "../../modules/transport/pdu.js";
 import { decryptAccess, encryptAccess } from "../../modules/transport/upper.js";
-import { KEYS, MESSAGES } from "./sample-data.js";
+import { KEYS, MESSAGES, SECURITY_SAMPLES } from "./sample-data.js";
 import type { SampleMessage } from "./sample-data.js";
 
 const stacks: [string, CryptoPrimitives][] = [
@@ -29,6 +29,16 @@ function keysOf(m: SampleMessage): NetworkKeys {
 
 for (const [name, prims] of stacks) {
   const mc = new MeshCrypto(prims);
+
+  test(`[${name}] 8.1.3-8.1.6: k2 (flooding, friendship), k3, k4 with the section's own keys`, () => {
+    const s = SECURITY_SAMPLES;
+    for (const v of [s.k2Flooding, s.k2Friendship]) {
+      const k = mc.k2(h(s.netKey), h(v.p));
+      assert.deepEqual({ nid: k.nid, e: x(k.encryptionKey), p: x(k.privacyKey) }, { nid: v.nid, e: v.encryptionKey, p: v.privacyKey });
+    }
+    assert.equal(x(mc.k3(h(s.netKey))), s.networkId);
+    assert.equal(mc.k4(h(s.appKey)), s.aid);
+  });
 
   test(`[${name}] 8.2.1-8.2.7: NID, EncryptionKey, PrivacyKey, Network ID, AID, BeaconKey of the 8.3 keys`, () => {
     const k = deriveNetworkKeys(mc, h(KEYS.netKey));

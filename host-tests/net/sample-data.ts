@@ -245,3 +245,13 @@ export const SECURE_BEACONS: SampleBeacon[] = [
   { section: "8.4.4", netKey: "7dd7364cd842ad18c17c2b820c84c3d6", ivIndex: 0x12345679, ivUpdate: true, keyRefresh: false, networkId: "3ecaff672f673370", beaconKey: "5423d967da639a99cb02231a83f7d254", beacon: "01023ecaff672f67337012345679c2af80ad072a135c" },
   { section: "8.4.5", netKey: "7dd7364cd842ad18c17c2b820c84c3d6", ivIndex: 0x12345679, ivUpdate: false, keyRefresh: false, networkId: "3ecaff672f673370", beaconKey: "5423d967da639a99cb02231a83f7d254", beacon: "01003ecaff672f67337012345679c62f09e4c957f59d" },
 ];
+
+/** §8.1.3-8.1.6: k2 (managed flooding and friendship P), k3 and k4 with their own NetKey and AppKey. */
+export const SECURITY_SAMPLES = {
+  netKey: "f7a2a44f8e8a8029064f173ddc1e2b00",
+  k2Flooding: { p: "00", nid: 0x7f, encryptionKey: "9f589181a0f50de73c8070c7a6d27f46", privacyKey: "4c715bd4a64b938f99b453351653124f" },
+  k2Friendship: { p: "010203040506070809", nid: 0x73, encryptionKey: "11efec0642774992510fb5929646df49", privacyKey: "d4d7cc0dfa772d836a8df9df5510d7a7" },
+  networkId: "ff046958233db014",
+  appKey: "3216d1509884b533248541792b877f98",
+  aid: 0x38,
+} as const;
