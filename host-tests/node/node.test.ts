@@ -193,3 +193,38 @@ test("local interface: a message to the node's own group or element is delivered
   assert.equal(n.rpl.count, 0);
   assert.equal(n.store.writes - writes, 0, "no RPL write");
 });
+
+test("periodic publication: the Publish Period calls the model's periodicPublication and publishes it", () => {
+  const w = world([0x10, 0x20]);
+  const m = w.model(0x10);
+  let n = 0;
+  Object.assign(m, { periodicPublication: () => ({ opcode: OP_STATUS, params: Uint8Array.of(++n) }) });
+  // The models were attached at start; the period timer starts when the publication is set.
+  assert.equal(w.nodes.get(0x10)!.node.state.setPublication({ elementAddress: 0x10, modelId: MODEL }, { address: 0x20, appKeyIndex: 1, credentialFlag: false, ttl: 3, period: 0x42, retransmit: { count: 0, intervalSteps: 0 } }), 0);
+  w.clock.runUntil(w.clock.now() + 10500); // period 0x42: 2 steps of 1 s... 0x42 = resolution 1 (1 s) x 2 steps
+  assert.equal(w.model(0x20).received.length, 5, "every 2 s for 10 s");
+  assert.deepEqual(w.model(0x20).received.map((r) => r.params[0]), [1, 2, 3, 4, 5]);
+  w.nodes.get(0x10)!.node.state.setPublication({ elementAddress: 0x10, modelId: MODEL }, { address: 0, appKeyIndex: 0, credentialFlag: false, ttl: 0, period: 0, retransmit: { count: 0, intervalSteps: 0 } });
+  w.clock.runUntil(w.clock.now() + 10000);
+  assert.equal(w.model(0x20).received.length, 5, "stopped with the publication");
+});
+
+test("IV Update in progress: the node sends with IV Index - 1, beacons the update, and its peer follows", () => {
+  const w = world([0x10, 0x20]);
+  const a = w.nodes.get(0x10)!.node;
+  const ivBefore = a.netState.ivIndex;
+  // Test mode is off: a beacon cannot move it before 96 hours; the hours go by in virtual time.
+  w.clock.runUntil(w.clock.now() + 97 * 3600 * 1000);
+  assert.equal(a.iv.onBeacon(ivBefore + 1, true), "enter-update");
+  assert.equal(a.netState.txIvIndex, ivBefore);
+  w.model(0x10).ctx!.send(OP_STATUS, Uint8Array.of(9), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 } });
+  w.clock.runUntil(w.clock.now() + 1000);
+  assert.equal(w.model(0x20).received.length, 1, "the message arrives");
+  // A's Secure Network beacon (sent at once after its IV change) took B into the update too.
+  const b = w.nodes.get(0x20)!.node;
+  assert.deepEqual([b.netState.ivIndex, b.netState.ivUpdate], [ivBefore + 1, true]);
+  assert.equal(b.iv.onBeacon(ivBefore + 1, false), "too-early", "96 hours in progress before Normal");
+  w.model(0x20).ctx!.send(OP_STATUS, Uint8Array.of(8), { dst: 0x10, key: { kind: "app", appKeyIndex: 1 } });
+  w.clock.runUntil(w.clock.now() + 1000);
+  assert.equal(w.model(0x10).received.length, 1);
+});
