@@ -48,7 +48,8 @@ const FIXED: Partial<Record<FieldType, number>> = { u8: 1, u16: 2, u24: 3, idx: 
 export function lengthRange(spec: MessageSpec): { min: number; max: number } {
   let min = 0;
   let max = 0;
-  spec.fields.forEach(([, type], i) => {
+  for (let i = 0; i < spec.fields.length; i++) {
+    const type = spec.fields[i]![1];
     const optional = spec.optionalFrom !== undefined && i >= spec.optionalFrom;
     const fixed = FIXED[type];
     if (fixed !== undefined) {
@@ -60,7 +61,7 @@ export function lengthRange(spec: MessageSpec): { min: number; max: number } {
     } else {
       max = Infinity;
     }
-  });
+  }
   return { min, max };
 }
 
@@ -76,7 +77,7 @@ export function decodeParams(spec: MessageSpec, data: Bytes): DecodeResult {
   if (data.length > max) return { ok: false, reason: `${spec.name}: ${data.length} octets, at most ${max} expected` };
   const params: Params = {};
   let o = 0;
-  const u16 = (at: number): number => data[at]! | (data[at + 1]! << 8);
+  const u16 = (pos: number): number => data[pos]! | (data[pos + 1]! << 8);
   for (let i = 0; i < spec.fields.length; i++) {
     const [name, type] = spec.fields[i]!;
     if (spec.optionalFrom !== undefined && i === spec.optionalFrom && o === data.length) break;

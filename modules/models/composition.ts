@@ -16,7 +16,7 @@ export const PRODUCT_ID = { light: 0x0001, switch: 0x0002 } as const;
 export const VERSION_ID = 0x0001;
 
 /** Features bits of Composition Data page 0 (4.2.2.1, Table 4.3). */
-export const FeatureBit = { Relay: 1 << 0, Proxy: 1 << 1, Friend: 1 << 2, LowPower: 1 << 3 } as const;
+export const FeatureBit = { Relay: 1 << 0, GattProxy: 1 << 1, Friend: 1 << 2, LowPower: 1 << 3 } as const;
 
 export interface VendorModelId {
   companyId: number;

@@ -80,6 +80,12 @@ export interface Target {
   netKeyIndex?: number;
 }
 
+/** True when the answer repeats the request's `fields`. */
+function sameFields(answer: Params, request: Params, fields: readonly string[]): boolean {
+  for (const k of fields) if (answer[k] !== request[k]) return false;
+  return true;
+}
+
 /** A status that reported something else than Success: the request was answered, not carried out. */
 export class ConfigStatusError extends Error {
   constructor(readonly what: string, readonly status: number) {
@@ -118,7 +124,7 @@ export class ConfigClient extends ClientModel implements Model {
           key: { kind: "device", deviceKey: target.deviceKey },
           ...(target.netKeyIndex !== undefined ? { netKeyIndex: target.netKeyIndex } : {}),
         }),
-      { src: target.address, opcode: answer.status, match: (p) => same.every((k) => p[k] === params[k]) },
+      { src: target.address, opcode: answer.status, accept: (p) => sameFields(p, params, same) },
       { ...this.defaults, ...options },
     );
   }

@@ -65,7 +65,7 @@ export class RequestTimeout extends Error {
 interface Pending {
   src: number;
   opcode: number;
-  match: ((p: Params) => boolean) | undefined;
+  accept: ((p: Params) => boolean) | undefined;
   resolve: (p: Params) => void;
   timer: TimerHandle | undefined;
 }
@@ -73,7 +73,7 @@ interface Pending {
 /**
  * Acknowledged requests of a client model (3.7.3: an acknowledged message is answered by a status; the
  * sender sends it again when none comes, and gives up after a while). Each request is sent, then waits for
- * a message with the status opcode from the destination (and, with `match`, the right content); after
+ * a message with the status opcode from the destination (and, with `accept`, the right content); after
  * timeoutMs it is sent again, at most `retries` more times, then the promise rejects with RequestTimeout.
  * A unicast request is answered by one node; for a group, the first answer resolves it.
  */
@@ -82,12 +82,12 @@ export class Requests {
 
   constructor(private readonly clock: Clock) {}
 
-  request(what: string, send: () => void, answer: { src: number; opcode: number; match?: (p: Params) => boolean }, options: RequestOptions = {}): Promise<Params> {
+  request(what: string, send: () => void, answer: { src: number; opcode: number; accept?: (p: Params) => boolean }, options: RequestOptions = {}): Promise<Params> {
     const timeoutMs = options.timeoutMs ?? 5000;
     const attempts = 1 + (options.retries ?? 3);
     return new Promise<Params>((resolve, reject) => {
       let tries = 0;
-      const p: Pending = { src: answer.src, opcode: answer.opcode, match: answer.match, resolve, timer: undefined };
+      const p: Pending = { src: answer.src, opcode: answer.opcode, accept: answer.accept, resolve, timer: undefined };
       const attempt = (): void => {
         if (tries >= attempts) {
           this.remove(p);
@@ -108,7 +108,7 @@ export class Requests {
     for (const p of this.pending) {
       if (p.opcode !== msg.opcode) continue;
       if (isUnicast(p.src) && p.src !== msg.src) continue;
-      if (p.match && !p.match(params)) continue;
+      if (p.accept && !p.accept(params)) continue;
       this.remove(p);
       p.resolve(params);
       return true;

@@ -34,7 +34,7 @@ export class OnOffServer implements Model {
   private target: boolean | undefined;
   private transitionEnd = 0;
   private timer: TimerHandle | undefined;
-  private last: { src: number; dst: number; tid: number; at: number } | undefined;
+  private last: { src: number; dst: number; tid: number; time: number } | undefined;
   private ctx: ModelContext | undefined;
 
   /** `onChange` sees every change of the present state (the light's LED). */
@@ -46,8 +46,8 @@ export class OnOffServer implements Model {
       if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
       const now = ctx.clock.now();
       const l = this.last;
-      const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.at < TID_WINDOW_MS;
-      this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, at: now };
+      const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
+      this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
       if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
       if (ack) ctx.reply(msg, OnOffOp.Status, this.statusParams());
     };
