@@ -102,3 +102,24 @@ test("random garbage of every length never throws and is never taken", () => {
     }
   }, "garbage");
 });
+
+test("malformed first segments from many sources take no reassembly context; a good segmented message still gets through", () => {
+  const s = setup();
+  const lower = s.t.node.lower;
+  for (let src = 0x40; src < 0x50; src++) {
+    // Segment 0 of 2 with 5 octets instead of 12: malformed.
+    const seg = encodeLowerPdu({ seg: true, ctl: 0, akf: true, aid: AID, szmic: false, seqZero: 7, segO: 0, segN: 1, segment: new Uint8Array(5) });
+    s.radio.inject(AD_TYPE.MESH_MESSAGE, encodeNetworkPdu(prims, keys, { ivIndex: IV, ctl: 0, ttl: 5, seq: 7, src, dst: 0x20 }, seg));
+  }
+  assert.equal(lower.stats.malformed, 16);
+  // A real two-segment message from 0x30.
+  const payload = encodeAccessPayload(0x8202, new Uint8Array(18).fill(3)); // 2 + 18 + TransMIC 4 = two segments
+  const upper = encryptAccess(prims, { device: false, key: APP_KEY, bigMic: false, segmented: true, seq: 100, src: 0x30, dst: 0x20, ivIndex: IV }, payload);
+  for (let segO = 0; segO < 2; segO++) {
+    const seg = encodeLowerPdu({ seg: true, ctl: 0, akf: true, aid: AID, szmic: false, seqZero: 100, segO, segN: 1, segment: upper.subarray(segO * 12, segO * 12 + 12) });
+    s.radio.inject(AD_TYPE.MESH_MESSAGE, encodeNetworkPdu(prims, keys, { ivIndex: IV, ctl: 0, ttl: 5, seq: 100 + segO, src: 0x30, dst: 0x20 }, seg));
+  }
+  s.clock.runUntil(s.clock.now() + 1000);
+  assert.equal(s.model.received.length, 1);
+  assert.equal(s.model.received[0]!.params.length, 18);
+});

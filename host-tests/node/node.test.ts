@@ -201,7 +201,7 @@ test("periodic publication: the Publish Period calls the model's periodicPublica
   Object.assign(m, { periodicPublication: () => ({ opcode: OP_STATUS, params: Uint8Array.of(++n) }) });
   // The models were attached at start; the period timer starts when the publication is set.
   assert.equal(w.nodes.get(0x10)!.node.state.setPublication({ elementAddress: 0x10, modelId: MODEL }, { address: 0x20, appKeyIndex: 1, credentialFlag: false, ttl: 3, period: 0x42, retransmit: { count: 0, intervalSteps: 0 } }), 0);
-  w.clock.runUntil(w.clock.now() + 10500); // period 0x42: 2 steps of 1 s... 0x42 = resolution 1 (1 s) x 2 steps
+  w.clock.runUntil(w.clock.now() + 10500); // period 0x42: step resolution 0b01 (1 s), 2 steps: every 2 s
   assert.equal(w.model(0x20).received.length, 5, "every 2 s for 10 s");
   assert.deepEqual(w.model(0x20).received.map((r) => r.params[0]), [1, 2, 3, 4, 5]);
   w.nodes.get(0x10)!.node.state.setPublication({ elementAddress: 0x10, modelId: MODEL }, { address: 0, appKeyIndex: 0, credentialFlag: false, ttl: 0, period: 0, retransmit: { count: 0, intervalSteps: 0 } });

@@ -196,6 +196,12 @@ export class LowerTransport {
       this.stats.malformed++;
       return;
     }
+    // Every segment but the last is full (3.5.2.2, 3.5.2.4); checked before a context is taken for it.
+    const size = lower.ctl ? CONTROL_SEGMENT_SIZE : ACCESS_SEGMENT_SIZE;
+    if ((lower.segO < lower.segN && lower.segment.length !== size) || lower.segment.length === 0) {
+      this.stats.malformed++;
+      return;
+    }
     const unicastDst = isUnicast(h.dst);
     let ctx: RxContext | undefined = this.rx.filter((c) => c.src === h.src)[0];
     if (ctx && ctx.seqAuth === seqAuth && ctx.ivIndex === h.ivIndex) {
@@ -237,8 +243,7 @@ export class LowerTransport {
     }
     // Every segment of one message carries the same header fields.
     const sameHeader = lower.segN === ctx.segN && lower.ctl === ctx.ctl && (lower.ctl === 1 ? lower.opcode === ctx.opcode : lower.akf === ctx.akf && lower.aid === ctx.aid && lower.szmic === ctx.szmic);
-    const size = lower.ctl ? CONTROL_SEGMENT_SIZE : ACCESS_SEGMENT_SIZE;
-    if (!sameHeader || (lower.segO < lower.segN && lower.segment.length !== size) || lower.segment.length === 0) {
+    if (!sameHeader) {
       this.stats.malformed++;
       return;
     }
