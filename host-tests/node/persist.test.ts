@@ -198,3 +198,21 @@ test("corrupt records are reported and ignored; a refused write is STORAGE_FAILU
   assert.equal(b.node.state.setDefaultTtl(10), ConfigStatus.STORAGE_FAILURE);
   assert.equal(b.node.state.defaultTtl, 5);
 });
+
+test("model configuration is stored by model identity: a firmware that reorders its models keeps each one's", () => {
+  const storage = new MemoryStorage();
+  const clock = new VirtualClock();
+  const rec = record(0x10);
+  const A = { modelId: 0x1000 }, B = { modelId: 0x0001, companyId: 0x0059 };
+  const a = makeNode(new CaptureRadio(clock), clock, rec, [new TestModel(A, []), new TestModel(B, [])], { storage });
+  a.node.state.addAppKey(0, 1, APP_KEY);
+  a.node.state.addAppKey(0, 2, APP_KEY.map((x) => x ^ 2));
+  assert.equal(a.node.state.bindAppKey({ elementAddress: 0x10, modelId: A }, 1), 0);
+  assert.equal(a.node.state.bindAppKey({ elementAddress: 0x10, modelId: B }, 2), 0);
+  assert.equal(a.node.state.addSubscription({ elementAddress: 0x10, modelId: B }, 0xc00b), 0);
+  const b = makeNode(new CaptureRadio(clock), clock, rec, [new TestModel(B, []), new TestModel(A, [])], { storage });
+  assert.deepEqual(b.node.state.boundAppKeys({ elementAddress: 0x10, modelId: A }), { status: 0, value: [1] });
+  assert.deepEqual(b.node.state.boundAppKeys({ elementAddress: 0x10, modelId: B }), { status: 0, value: [2] });
+  assert.deepEqual(b.node.state.subscriptions({ elementAddress: 0x10, modelId: B }), { status: 0, value: [0xc00b] });
+  assert.deepEqual(b.node.state.subscriptions({ elementAddress: 0x10, modelId: A }), { status: 0, value: [] });
+});

@@ -204,8 +204,14 @@ export class NodeState implements NodeConfig {
       const n = r.u16();
       const models = this.models.map((el) => el.map(() => ({ bindings: [] as number[], publication: undefined as Publication | undefined, subscriptions: [] as Subscription[] })));
       for (let i = 0; i < n; i++) {
+        // Models are stored by element and model identity (not position), so a firmware that reorders
+        // or adds models keeps each model's bindings, publication and subscriptions.
         const e = r.u8();
-        const m = r.u8();
+        const vendor = r.u8() === 1;
+        const companyId = vendor ? r.u16() : undefined;
+        const modelId = r.u16();
+        const id: ModelId = companyId === undefined ? { modelId } : { modelId, companyId };
+        const m = this.elements[e] ? this.indexOfModel(e, id) : -1;
         const bindings: number[] = [];
         for (let k = r.u8(); k > 0; k--) bindings.push(r.u16());
         let publication: Publication | undefined;
@@ -224,7 +230,7 @@ export class NodeState implements NodeConfig {
           subscriptions.push(r.u8() === 1 ? { address, label: r.bytes(16) } : { address });
         }
         // Records of models the firmware no longer has are skipped.
-        if (models[e]?.[m]) models[e]![m] = { bindings, publication, subscriptions };
+        if (m >= 0) models[e]![m] = { bindings, publication, subscriptions };
       }
       r.end();
       this.models = models;
@@ -242,7 +248,10 @@ export class NodeState implements NodeConfig {
         const s = models[e]![m]!;
         if (!s.bindings.length && !s.publication && !s.subscriptions.length) continue;
         n++;
-        body.u8(e).u8(m).u8(s.bindings.length);
+        const id = this.elements[e]!.models[m]!.id;
+        body.u8(e).u8(id.companyId === undefined ? 0 : 1);
+        if (id.companyId !== undefined) body.u16(id.companyId);
+        body.u16(id.modelId).u8(s.bindings.length);
         for (const b of s.bindings) body.u16(b);
         const p = s.publication;
         if (p) {
@@ -326,10 +335,15 @@ export class NodeState implements NodeConfig {
   private locate(model: ModelAddress): { status: ConfigStatus; e: number; m: number } {
     const e = this.elementIndexOf(model.elementAddress);
     if (e < 0) return { status: ConfigStatus.INVALID_ADDRESS, e, m: -1 };
-    const found = this.elements[e]!.models.filter((x) => sameModelId(x.id, model.modelId))[0];
-    const m = found ? this.elements[e]!.models.indexOf(found) : -1;
+    const m = this.indexOfModel(e, model.modelId);
     if (m < 0) return { status: ConfigStatus.INVALID_MODEL, e, m };
     return { status: ConfigStatus.SUCCESS, e, m };
+  }
+
+  private indexOfModel(e: number, id: ModelId): number {
+    const models = this.elements[e]!.models;
+    for (let m = 0; m < models.length; m++) if (sameModelId(models[m]!.id, id)) return m;
+    return -1;
   }
 
   private isConfigModel(id: ModelId): boolean {
