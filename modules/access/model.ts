@@ -56,14 +56,14 @@ export interface ModelId {
 }
 
 /** SIG model IDs used here (Mesh Protocol 1.1, 4.4; Mesh Model 1.1, 7.3). */
-export const SigModel = {
+export const SigModel = Object.freeze({
   CONFIGURATION_SERVER: 0x0000,
   CONFIGURATION_CLIENT: 0x0001,
   HEALTH_SERVER: 0x0002,
   HEALTH_CLIENT: 0x0003,
   GENERIC_ONOFF_SERVER: 0x1000,
   GENERIC_ONOFF_CLIENT: 0x1001,
-} as const;
+} as const);
 
 /** True when a and b name the same model. */
 export function sameModelId(a: ModelId, b: ModelId): boolean {
@@ -213,7 +213,7 @@ export interface ModelContext {
  * Status codes (Mesh Protocol 1.1, 4.3.5). The NodeConfig methods return them; the
  * Configuration Server puts them in its Status messages as they are.
  */
-export const ConfigStatus = {
+export const ConfigStatus = Object.freeze({
   SUCCESS: 0x00,
   INVALID_ADDRESS: 0x01,
   INVALID_MODEL: 0x02,
@@ -232,14 +232,14 @@ export const ConfigStatus = {
   CANNOT_SET: 0x0f,
   UNSPECIFIED_ERROR: 0x10,
   INVALID_BINDING: 0x11,
-} as const;
+} as const);
 export type ConfigStatus = (typeof ConfigStatus)[keyof typeof ConfigStatus];
 
 /** A result: a status, and the value when the status is SUCCESS. */
 export type ConfigResult<T> = { status: typeof ConfigStatus.SUCCESS; value: T } | { status: Exclude<ConfigStatus, 0> };
 
 /** Feature states (4.2.8 Relay, 4.2.9 GATT Proxy, 4.2.12 Friend): 0 disabled, 1 enabled, 2 not supported. */
-export const FeatureState = { DISABLED: 0, ENABLED: 1, NOT_SUPPORTED: 2 } as const;
+export const FeatureState = Object.freeze({ DISABLED: 0, ENABLED: 1, NOT_SUPPORTED: 2 } as const);
 export type FeatureState = (typeof FeatureState)[keyof typeof FeatureState];
 
 /** Network Transmit (4.2.19) and Relay Retransmit (4.2.20): count 0..7 (transmissions = count + 1), interval steps 0..31 (interval = (steps + 1) * 10 ms). */

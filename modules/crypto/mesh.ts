@@ -235,7 +235,7 @@ export class MeshCrypto {
 // ---- 3.9.5 Nonces: 13 octets, big-endian fields ----
 
 /** Nonce types (3.9.5, first octet). */
-export const NonceType = { NETWORK: 0x00, APPLICATION: 0x01, DEVICE: 0x02, PROXY: 0x03 } as const;
+export const NonceType = Object.freeze({ NETWORK: 0x00, APPLICATION: 0x01, DEVICE: 0x02, PROXY: 0x03 } as const);
 
 function putU24(b: Bytes, o: number, v: number): void {
   b[o] = (v >>> 16) & 0xff;

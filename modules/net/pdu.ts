@@ -34,7 +34,7 @@ export interface NetworkHeader {
 }
 
 /** Largest transport PDU (3.4.4): 16 octets with CTL=0 (32-bit NetMIC), 12 with CTL=1 (64-bit NetMIC), in 29 octets of AD data. */
-export const MAX_TRANSPORT_PDU = { 0: 16, 1: 12 } as const;
+export const MAX_TRANSPORT_PDU = Object.freeze({ 0: 16, 1: 12 } as const);
 /** Smallest network PDU: 1 + 6 + 2 (DST) + 1 (transport) + 4 (NetMIC). */
 export const MIN_NETWORK_PDU = 14;
 /** Largest network PDU (29 octets of AD data, 3.3.1). */

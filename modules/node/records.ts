@@ -146,5 +146,5 @@ export class RecordStore {
 }
 
 /** Record kinds and keys. */
-export const RecordKind = { NET: 1, KEYS: 2, CONFIG: 3, MODELS: 4, RPL: 5 } as const;
-export const RecordKey = { NET: "mesh.net", KEYS: "mesh.keys", CONFIG: "mesh.cfg", MODELS: "mesh.models", RPL_PREFIX: "mesh.rpl." } as const;
+export const RecordKind = Object.freeze({ NET: 1, KEYS: 2, CONFIG: 3, MODELS: 4, RPL: 5 } as const);
+export const RecordKey = Object.freeze({ NET: "mesh.net", KEYS: "mesh.keys", CONFIG: "mesh.cfg", MODELS: "mesh.models", RPL_PREFIX: "mesh.rpl." } as const);

@@ -30,7 +30,7 @@ import { ByteReader, ByteWriter, RecordKey, RecordKind } from "./records.js";
 import type { RecordStore } from "./records.js";
 
 /** Capacity limits (INSUFFICIENT_RESOURCES beyond them). They also bound each record's size (< 1 KB). */
-export const LIMITS = { netKeys: 4, appKeys: 8, bindingsPerModel: 8, subscriptionsPerModel: 8 } as const;
+export const LIMITS = Object.freeze({ netKeys: 4, appKeys: 8, bindingsPerModel: 8, subscriptionsPerModel: 8 } as const);
 
 export interface AppKeyEntry {
   appKeyIndex: number;
@@ -69,7 +69,7 @@ export interface StateHooks {
   featuresChanged?(): void;
 }
 
-const NO_HEARTBEAT_PUB: HeartbeatPublication = { dst: 0, countLog: 0, periodLog: 0, ttl: 0, features: 0, netKeyIndex: 0 };
+const NO_HEARTBEAT_PUB: Readonly<HeartbeatPublication> = Object.freeze({ dst: 0, countLog: 0, periodLog: 0, ttl: 0, features: 0, netKeyIndex: 0 });
 
 function copyPub(p: Publication): Publication {
   return { ...p, retransmit: { ...p.retransmit }, ...(p.label ? { label: p.label.slice() } : {}) };

@@ -19,7 +19,7 @@ export const MAX_UNSEGMENTED_CONTROL = 11;
 export const MAX_SEGMENTS = 32;
 
 /** Transport control opcodes (3.6.5.x, Table 3.x): those this stack sends and receives. */
-export const ControlOpcode = { SEGMENT_ACK: 0x00, HEARTBEAT: 0x0a } as const;
+export const ControlOpcode = Object.freeze({ SEGMENT_ACK: 0x00, HEARTBEAT: 0x0a } as const);
 
 export type LowerPdu =
   | { seg: false; ctl: 0; akf: boolean; aid: number; upper: Bytes }

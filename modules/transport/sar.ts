@@ -32,7 +32,7 @@ export interface SarReceiver {
   ackRetransmissionsCount: number;
 }
 
-export const DEFAULT_SAR_TRANSMITTER: SarTransmitter = {
+export const DEFAULT_SAR_TRANSMITTER: Readonly<SarTransmitter> = Object.freeze({
   segmentIntervalStep: 5,
   unicastRetransmissionsCount: 2,
   unicastRetransmissionsWithoutProgressCount: 2,
@@ -40,15 +40,15 @@ export const DEFAULT_SAR_TRANSMITTER: SarTransmitter = {
   unicastRetransmissionsIntervalIncrement: 1,
   multicastRetransmissionsCount: 2,
   multicastRetransmissionsIntervalStep: 8,
-};
+});
 
-export const DEFAULT_SAR_RECEIVER: SarReceiver = {
+export const DEFAULT_SAR_RECEIVER: Readonly<SarReceiver> = Object.freeze({
   segmentsThreshold: 3,
   ackDelayIncrement: 1,
   discardTimeout: 1,
   receiverSegmentIntervalStep: 5,
   ackRetransmissionsCount: 0,
-};
+});
 
 export function segmentIntervalMs(t: SarTransmitter): number {
   return (t.segmentIntervalStep + 1) * 10;
