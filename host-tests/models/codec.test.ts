@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bytesToHex, hexToBytes } from "../../modules/crypto/bytes.js";
-import { decodeParams, encodeParams, lengthRange } from "../../modules/models/codec.js";
+import { decodeParams, encodeParams, fieldsOf, lengthRange } from "../../modules/models/codec.js";
 import type { MessageSpec, Params } from "../../modules/models/codec.js";
 import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "../../modules/models/config-messages.js";
 import { HEALTH_MESSAGES, HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
@@ -16,7 +16,7 @@ const ALL = [...CONFIG_MESSAGES, ...HEALTH_MESSAGES, ...ONOFF_MESSAGES];
 function sample(spec: MessageSpec, vendor: boolean): Params {
   const p: Params = {};
   let k = 1;
-  for (const [name, type] of spec.fields) {
+  for (const [name, type] of fieldsOf(spec).fields) {
     k++;
     switch (type) {
       case "u8":

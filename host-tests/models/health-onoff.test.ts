@@ -62,7 +62,7 @@ test("Health Current Status is published when a fault appears or goes, and is th
     ["publish", HealthOp.CurrentStatus, "00ffff01"],
     ["publish", HealthOp.CurrentStatus, "00ffff"],
   ]);
-  assert.equal(bytesToHex(health.periodicPublication().params), "00ffff");
+  assert.equal(bytesToHex(health.periodicPublication()!.params), "00ffff");
   assert.throws(() => health.raiseFault(0), RangeError);
 });
 

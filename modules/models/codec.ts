@@ -20,7 +20,9 @@
  *   idxs             the rest: a list of key indexes packed two per three octets, an odd last one in two
  *                    octets (4.3.1.1)
  *   rest             the rest: raw bytes
- * Fields after `optionalFrom` are present all together or not at all (e.g. Transition Time and Delay).
+ * A message's fields are one string, "name:type name:type | name:type": the fields after "|" are present all
+ * together or not at all (e.g. Transition Time and Delay). One string per message keeps the tables small in
+ * RAM on the device (the string stays in flash with the bytecode); fieldsOf() splits it when needed.
  */
 import type { Bytes } from "../platform.js";
 
@@ -32,9 +34,24 @@ export interface MessageSpec {
   opcode: number;
   /** The spec's name, e.g. "Config AppKey Add". */
   name: string;
-  fields: readonly FieldSpec[];
-  /** Index in `fields` from which the fields are optional (all or none). */
-  optionalFrom?: number;
+  /** "name:type ..." with an optional "|" before the optional fields. */
+  fields: string;
+}
+
+/** The fields of a message, and the index from which they are optional (all or none). */
+export function fieldsOf(spec: MessageSpec): { fields: FieldSpec[]; optionalFrom: number | undefined } {
+  const fields: FieldSpec[] = [];
+  let optionalFrom: number | undefined;
+  for (const token of spec.fields.split(" ")) {
+    if (token === "") continue;
+    if (token === "|") {
+      optionalFrom = fields.length;
+      continue;
+    }
+    const colon = token.indexOf(":");
+    fields.push([token.slice(0, colon), token.slice(colon + 1) as FieldType]);
+  }
+  return { fields, optionalFrom };
 }
 
 /** Decoded parameters: numbers, bytes, or lists of numbers. */
@@ -46,11 +63,12 @@ const FIXED: Partial<Record<FieldType, number>> = { u8: 1, u16: 2, u24: 3, idx: 
 
 /** The minimum and maximum parameter length of a message (max Infinity for a variable list). */
 export function lengthRange(spec: MessageSpec): { min: number; max: number } {
+  const { fields, optionalFrom } = fieldsOf(spec);
   let min = 0;
   let max = 0;
-  for (let i = 0; i < spec.fields.length; i++) {
-    const type = spec.fields[i]![1];
-    const optional = spec.optionalFrom !== undefined && i >= spec.optionalFrom;
+  for (let i = 0; i < fields.length; i++) {
+    const type = fields[i]![1];
+    const optional = optionalFrom !== undefined && i >= optionalFrom;
     const fixed = FIXED[type];
     if (fixed !== undefined) {
       if (!optional) min += fixed;
@@ -76,11 +94,12 @@ export function decodeParams(spec: MessageSpec, data: Bytes): DecodeResult {
   if (data.length < min) return { ok: false, reason: `${spec.name}: ${data.length} octets, at least ${min} expected` };
   if (data.length > max) return { ok: false, reason: `${spec.name}: ${data.length} octets, at most ${max} expected` };
   const params: Params = {};
+  const { fields, optionalFrom } = fieldsOf(spec);
   let o = 0;
   const u16 = (pos: number): number => data[pos]! | (data[pos + 1]! << 8);
-  for (let i = 0; i < spec.fields.length; i++) {
-    const [name, type] = spec.fields[i]!;
-    if (spec.optionalFrom !== undefined && i === spec.optionalFrom && o === data.length) break;
+  for (let i = 0; i < fields.length; i++) {
+    const [name, type] = fields[i]!;
+    if (optionalFrom !== undefined && i === optionalFrom && o === data.length) break;
     const left = data.length - o;
     const need = FIXED[type];
     if (need !== undefined && left < need) return { ok: false, reason: `${spec.name}: truncated at ${name}` };
@@ -192,9 +211,10 @@ export function encodeParams(spec: MessageSpec, params: Params): Bytes {
     if (v > max) throw new RangeError(`${spec.name}: ${name} out of range`);
     return v;
   };
-  for (let i = 0; i < spec.fields.length; i++) {
-    const [name, type] = spec.fields[i]!;
-    if (spec.optionalFrom !== undefined && i === spec.optionalFrom) {
+  const { fields, optionalFrom } = fieldsOf(spec);
+  for (let i = 0; i < fields.length; i++) {
+    const [name, type] = fields[i]!;
+    if (optionalFrom !== undefined && i === optionalFrom) {
       const first = type === "idx2" || type === "pubIdx" ? names(name)[0] : name;
       if (params[first] === undefined) break;
     }

@@ -23,21 +23,21 @@ export const HealthOp = {
 } as const;
 
 export const HEALTH_MESSAGES: readonly MessageSpec[] = [
-  { opcode: HealthOp.CurrentStatus, name: "Health Current Status", fields: [["testId", "u8"], ["companyId", "u16"], ["faults", "rest"]] },
-  { opcode: HealthOp.FaultStatus, name: "Health Fault Status", fields: [["testId", "u8"], ["companyId", "u16"], ["faults", "rest"]] },
-  { opcode: HealthOp.FaultGet, name: "Health Fault Get", fields: [["companyId", "u16"]] },
-  { opcode: HealthOp.FaultClear, name: "Health Fault Clear", fields: [["companyId", "u16"]] },
-  { opcode: HealthOp.FaultClearUnacknowledged, name: "Health Fault Clear Unacknowledged", fields: [["companyId", "u16"]] },
-  { opcode: HealthOp.FaultTest, name: "Health Fault Test", fields: [["testId", "u8"], ["companyId", "u16"]] },
-  { opcode: HealthOp.FaultTestUnacknowledged, name: "Health Fault Test Unacknowledged", fields: [["testId", "u8"], ["companyId", "u16"]] },
-  { opcode: HealthOp.PeriodGet, name: "Health Period Get", fields: [] },
-  { opcode: HealthOp.PeriodSet, name: "Health Period Set", fields: [["fastPeriodDivisor", "u8"]] },
-  { opcode: HealthOp.PeriodSetUnacknowledged, name: "Health Period Set Unacknowledged", fields: [["fastPeriodDivisor", "u8"]] },
-  { opcode: HealthOp.PeriodStatus, name: "Health Period Status", fields: [["fastPeriodDivisor", "u8"]] },
-  { opcode: HealthOp.AttentionGet, name: "Health Attention Get", fields: [] },
-  { opcode: HealthOp.AttentionSet, name: "Health Attention Set", fields: [["attention", "u8"]] },
-  { opcode: HealthOp.AttentionSetUnacknowledged, name: "Health Attention Set Unacknowledged", fields: [["attention", "u8"]] },
-  { opcode: HealthOp.AttentionStatus, name: "Health Attention Status", fields: [["attention", "u8"]] },
+  { opcode: HealthOp.CurrentStatus, name: "Health Current Status", fields: "testId:u8 companyId:u16 faults:rest" },
+  { opcode: HealthOp.FaultStatus, name: "Health Fault Status", fields: "testId:u8 companyId:u16 faults:rest" },
+  { opcode: HealthOp.FaultGet, name: "Health Fault Get", fields: "companyId:u16" },
+  { opcode: HealthOp.FaultClear, name: "Health Fault Clear", fields: "companyId:u16" },
+  { opcode: HealthOp.FaultClearUnacknowledged, name: "Health Fault Clear Unacknowledged", fields: "companyId:u16" },
+  { opcode: HealthOp.FaultTest, name: "Health Fault Test", fields: "testId:u8 companyId:u16" },
+  { opcode: HealthOp.FaultTestUnacknowledged, name: "Health Fault Test Unacknowledged", fields: "testId:u8 companyId:u16" },
+  { opcode: HealthOp.PeriodGet, name: "Health Period Get", fields: "" },
+  { opcode: HealthOp.PeriodSet, name: "Health Period Set", fields: "fastPeriodDivisor:u8" },
+  { opcode: HealthOp.PeriodSetUnacknowledged, name: "Health Period Set Unacknowledged", fields: "fastPeriodDivisor:u8" },
+  { opcode: HealthOp.PeriodStatus, name: "Health Period Status", fields: "fastPeriodDivisor:u8" },
+  { opcode: HealthOp.AttentionGet, name: "Health Attention Get", fields: "" },
+  { opcode: HealthOp.AttentionSet, name: "Health Attention Set", fields: "attention:u8" },
+  { opcode: HealthOp.AttentionSetUnacknowledged, name: "Health Attention Set Unacknowledged", fields: "attention:u8" },
+  { opcode: HealthOp.AttentionStatus, name: "Health Attention Status", fields: "attention:u8" },
 ];
 
 export const HEALTH_TABLE = specTable(HEALTH_MESSAGES);

@@ -12,20 +12,15 @@ export const OnOffOp = {
   Status: 0x8204,
 } as const;
 
-/** Set and Set Unacknowledged (3.2.1.2, 3.2.1.3): Transition Time and Delay are present together or not at all. */
-const SET_FIELDS = [
-  ["onOff", "u8"],
-  ["tid", "u8"],
-  ["transitionTime", "u8"],
-  ["delay", "u8"],
-] as const;
-
+/**
+ * Set and Set Unacknowledged (3.2.1.2, 3.2.1.3): Transition Time and Delay are present together or not at all;
+ * Status (3.2.1.4): Target OnOff and Remaining Time likewise (during a transition). "|": the optional fields.
+ */
 export const ONOFF_MESSAGES: readonly MessageSpec[] = [
-  { opcode: OnOffOp.Get, name: "Generic OnOff Get", fields: [] },
-  { opcode: OnOffOp.Set, name: "Generic OnOff Set", fields: SET_FIELDS, optionalFrom: 2 },
-  { opcode: OnOffOp.SetUnacknowledged, name: "Generic OnOff Set Unacknowledged", fields: SET_FIELDS, optionalFrom: 2 },
-  // 3.2.1.4: Target OnOff and Remaining Time present together (during a transition) or not at all
-  { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: [["presentOnOff", "u8"], ["targetOnOff", "u8"], ["remainingTime", "u8"]], optionalFrom: 1 },
+  { opcode: OnOffOp.Get, name: "Generic OnOff Get", fields: "" },
+  { opcode: OnOffOp.Set, name: "Generic OnOff Set", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
+  { opcode: OnOffOp.SetUnacknowledged, name: "Generic OnOff Set Unacknowledged", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
+  { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: "presentOnOff:u8 | targetOnOff:u8 remainingTime:u8" },
 ];
 
 export const ONOFF_TABLE = specTable(ONOFF_MESSAGES);
