@@ -228,3 +228,23 @@ test("IV Update in progress: the node sends with IV Index - 1, beacons the updat
   w.clock.runUntil(w.clock.now() + 1000);
   assert.equal(w.model(0x10).received.length, 1);
 });
+
+test("sending: bad requests are reported as not-sent, never thrown", () => {
+  const w = world([0x10]);
+  const ctx = w.model(0x10).ctx!;
+  const results: string[] = [];
+  const r = (x: string) => results.push(x);
+  ctx.send(0x7f, new Uint8Array(0), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 } }, r); // RFU opcode
+  ctx.send(OP_SET, new Uint8Array(400), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 } }, r); // too long
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0x20, key: { kind: "app", appKeyIndex: 9 } }, r); // unknown AppKey
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 }, netKeyIndex: 5 }, r); // AppKey on another NetKey
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0xc000, key: { kind: "device" } }, r); // device key to a group
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0x20, key: { kind: "device", deviceKey: new Uint8Array(3) } }, r); // bad device key
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0, key: { kind: "app", appKeyIndex: 1 } }, r); // unassigned
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 }, ttl: 200 }, r); // TTL
+  ctx.send(OP_SET, Uint8Array.of(1), { dst: 0, label: new Uint8Array(5), key: { kind: "app", appKeyIndex: 1 } }, r); // bad label
+  ctx.publish(OP_SET, Uint8Array.of(1), r); // no publication
+  w.clock.runUntil(1000);
+  assert.deepEqual(results, new Array(10).fill("not-sent"));
+  assert.equal(w.nodes.get(0x10)!.node.network.stats.sent, 0);
+});

@@ -252,8 +252,9 @@ export class AccessLayer {
     let m: AccessSend;
     if (o.key.kind === "app") {
       const k = st.appKey(o.key.appKeyIndex);
-      if (!k) return report("not-sent");
-      m = { src, dst, netKeyIndex: o.netKeyIndex ?? k.netKeyIndex, ttl, app: { key: k.key, aid: k.aid }, bigMic: !!o.bigMic, segmented: !!o.segmented, ...(o.label ? { label: o.label } : {}) };
+      // An AppKey is used only on the NetKey it is bound to (4.2.5).
+      if (!k || (o.netKeyIndex !== undefined && o.netKeyIndex !== k.netKeyIndex)) return report("not-sent");
+      m = { src, dst, netKeyIndex: k.netKeyIndex, ttl, app: { key: k.key, aid: k.aid }, bigMic: !!o.bigMic, segmented: !!o.segmented, ...(o.label ? { label: o.label } : {}) };
     } else {
       // The device key secures unicast messages only (3.6.4.2).
       if (!isUnicast(dst)) return report("not-sent");
