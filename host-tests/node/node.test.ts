@@ -232,6 +232,7 @@ test("IV Update in progress: the node sends with IV Index - 1, beacons the updat
 test("sending: bad requests are reported as not-sent, never thrown", () => {
   const w = world([0x10]);
   const ctx = w.model(0x10).ctx!;
+  assert.equal(w.nodes.get(0x10)!.node.state.addNetKey(5, new Uint8Array(16).fill(5)), 0);
   const results: string[] = [];
   const r = (x: string) => results.push(x);
   ctx.send(0x7f, new Uint8Array(0), { dst: 0x20, key: { kind: "app", appKeyIndex: 1 } }, r); // RFU opcode
