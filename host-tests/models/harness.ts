@@ -234,18 +234,20 @@ export class FakeConfig implements NodeConfig {
 }
 
 /** One node's models under test: deliver messages to them, see what they send. */
-export class Harness {
+export class Harness<C extends NodeConfig = FakeConfig> {
   readonly clock = new VirtualClock();
   readonly sent: Sent[] = [];
-  readonly config: FakeConfig;
+  readonly config: C;
   readonly logs: string[] = [];
   private readonly contexts = new Map<Model, ModelContext>();
 
+  /** `config`: the node state the models see (default: the in-memory FakeConfig). */
   constructor(
     readonly elements: Element[],
     readonly unicastAddress = 0x0100,
+    config?: C,
   ) {
-    this.config = new FakeConfig(unicastAddress, elements);
+    this.config = config ?? (new FakeConfig(unicastAddress, elements) as unknown as C);
     elements.forEach((e, elementIndex) => {
       for (const m of e.models) {
         const ctx: ModelContext = {
@@ -259,7 +261,8 @@ export class Harness {
             done?.("sent");
           },
           publish: (opcode: number, params: Bytes, done?: SendCallback) => {
-            const pub = this.config.state.get(m)?.pub;
+            const r = this.config.getPublication({ elementAddress: unicastAddress + elementIndex, modelId: m.id });
+            const pub = r.status === 0 && r.value.address !== 0 ? r.value : undefined;
             if (!pub) {
               done?.("not-sent");
               return;
@@ -288,7 +291,8 @@ export class Harness {
       const e = m.opcodes.find((x) => x.opcode === opcode);
       if (!e) continue;
       const key = o.key ?? (m.keyPolicy === "device" ? { kind: "device" as const } : { kind: "app" as const, appKeyIndex: 0 });
-      if ((m.keyPolicy ?? "app") === "device" ? key.kind !== "device" : key.kind !== "app" || !this.config.state.get(m)!.bound.includes(key.appKeyIndex)) return false;
+      const bound = this.config.boundAppKeys({ elementAddress: this.unicastAddress + elementIndex, modelId: m.id });
+      if ((m.keyPolicy ?? "app") === "device" ? key.kind !== "device" : key.kind !== "app" || bound.status !== 0 || !bound.value.includes(key.appKeyIndex)) return false;
       if (params.length < e.minLength || (e.maxLength !== undefined && params.length > e.maxLength)) return false;
       e.handler({ opcode, params, src: o.src ?? 0x0001, dst: o.dst ?? this.unicastAddress + elementIndex, key, netKeyIndex: 0, ttl: o.ttl ?? 5, elementIndex }, this.contexts.get(m)!);
       return true;
