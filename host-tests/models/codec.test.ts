@@ -7,6 +7,7 @@ import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit }
 import { HEALTH_MESSAGES, HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
 import { ONOFF_MESSAGES, ONOFF_TABLE, OnOffOp, encodeTransitionTime, transitionTimeMs } from "../../modules/models/onoff-messages.js";
 import { statusName } from "../../modules/models/status.js";
+import { CONFIG_REQUESTS } from "../../modules/models/config-client.js";
 import { ConfigStatus, SigModel } from "../../modules/access/model.js";
 import { COMPANY_ID, decodeCompositionPage0, encodeCompositionPage0 } from "../../modules/models/composition.js";
 
@@ -211,4 +212,10 @@ test("Composition Data page 0: our company, product and version, elements and mo
   assert.deepEqual(decodeCompositionPage0(bytes), c);
   assert.equal(decodeCompositionPage0(bytes.subarray(0, bytes.length - 1)), null);
   assert.equal(decodeCompositionPage0(bytes.subarray(0, 9)), null);
+});
+
+test("the Configuration Client knows the answer of every Configuration request, all in the message table, and the tables are frozen", () => {
+  assert.equal(CONFIG_REQUESTS.length, 47);
+  for (const op of CONFIG_REQUESTS) assert.ok(CONFIG_TABLE.get(op), `0x${op.toString(16)}`);
+  assert.ok(Object.isFrozen(CONFIG_MESSAGES) && Object.isFrozen(CONFIG_MESSAGES[0]) && Object.isFrozen(ConfigOp) && Object.isFrozen(CONFIG_TABLE));
 });

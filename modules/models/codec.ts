@@ -59,7 +59,7 @@ export type Params = { [name: string]: number | Bytes | number[] | undefined };
 
 export type DecodeResult = { ok: true; params: Params } | { ok: false; reason: string };
 
-const FIXED: Partial<Record<FieldType, number>> = { u8: 1, u16: 2, u24: 3, idx: 2, idx2: 3, pubIdx: 2, key16: 16, sigModel: 2, vendorModel: 4 };
+const FIXED: Readonly<Partial<Record<FieldType, number>>> = Object.freeze({ u8: 1, u16: 2, u24: 3, idx: 2, idx2: 3, pubIdx: 2, key16: 16, sigModel: 2, vendorModel: 4 });
 
 /** The minimum and maximum parameter length of a message (max Infinity for a variable list). */
 export function lengthRange(spec: MessageSpec): { min: number; max: number } {
@@ -286,14 +286,32 @@ export function encodeParams(spec: MessageSpec, params: Params): Bytes {
   return Uint8Array.from(out);
 }
 
-/** A table of message specs by opcode, checked for duplicates. */
-export function specTable(specs: readonly MessageSpec[]): Map<number, MessageSpec> {
-  const table = new Map<number, MessageSpec>();
-  for (const s of specs) {
-    if (table.has(s.opcode)) throw new Error(`duplicate opcode 0x${s.opcode.toString(16)} (${s.name})`);
-    table.set(s.opcode, s);
+/**
+ * Message specs by opcode, checked for duplicates. Everything in it is frozen: module-level constants the
+ * device's preloaded image can keep in flash (no RAM copy each).
+ */
+export class SpecTable {
+  readonly size: number;
+  private readonly byOpcode: { readonly [opcode: number]: MessageSpec | undefined };
+
+  constructor(specs: readonly MessageSpec[]) {
+    const by: { [opcode: number]: MessageSpec } = {};
+    for (const s of specs) {
+      if (by[s.opcode] !== undefined) throw new Error(`duplicate opcode 0x${s.opcode.toString(16)} (${s.name})`);
+      by[s.opcode] = Object.freeze(s);
+    }
+    this.byOpcode = Object.freeze(by);
+    this.size = specs.length;
+    Object.freeze(this);
   }
-  return table;
+
+  get(opcode: number): MessageSpec | undefined {
+    return this.byOpcode[opcode];
+  }
+}
+
+export function specTable(specs: readonly MessageSpec[]): SpecTable {
+  return new SpecTable(specs);
 }
 
 /** Helpers for decoded parameters (the decoder guarantees the types; these only narrow them). */

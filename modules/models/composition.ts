@@ -11,12 +11,12 @@ import type { Bytes } from "../platform.js";
 export const COMPANY_ID = 0xffff;
 
 /** Our Product Identifiers (PID, vendor-assigned) and the firmware version (VID, vendor-assigned). */
-export const PRODUCT_ID = { light: 0x0001, switch: 0x0002 } as const;
+export const PRODUCT_ID = Object.freeze({ light: 0x0001, switch: 0x0002 } as const);
 /** VID: major << 8 | minor of the firmware (0.1). */
 export const VERSION_ID = 0x0001;
 
 /** Features bits of Composition Data page 0 (4.2.2.1, Table 4.3). */
-export const FeatureBit = { Relay: 1 << 0, GattProxy: 1 << 1, Friend: 1 << 2, LowPower: 1 << 3 } as const;
+export const FeatureBit = Object.freeze({ Relay: 1 << 0, GattProxy: 1 << 1, Friend: 1 << 2, LowPower: 1 << 3 } as const);
 
 export interface VendorModelId {
   companyId: number;

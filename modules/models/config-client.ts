@@ -10,7 +10,7 @@
 import type { Bytes } from "../platform.js";
 import type { Model, ModelContext, ModelId, OpcodeEntry } from "../access/model.js";
 import { SigModel } from "../access/model.js";
-import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp } from "./config-messages.js";
+import { CONFIG_TABLE, ConfigOp } from "./config-messages.js";
 import type { Params } from "./codec.js";
 import { decodeCompositionPage0 } from "./composition.js";
 import type { CompositionPage0 } from "./composition.js";
@@ -18,59 +18,67 @@ import { ClientModel, encode, entry, modelFields } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 import { statusName } from "./status.js";
 
-/** Request opcode -> the status opcode that answers it, and the fields the answer must repeat. */
-const ANSWERS: ReadonlyMap<number, { status: number; same: readonly string[] }> = new Map([
-  [ConfigOp.AppKeyAdd, { status: ConfigOp.AppKeyStatus, same: ["netKeyIndex", "appKeyIndex"] }],
-  [ConfigOp.AppKeyUpdate, { status: ConfigOp.AppKeyStatus, same: ["netKeyIndex", "appKeyIndex"] }],
-  [ConfigOp.AppKeyDelete, { status: ConfigOp.AppKeyStatus, same: ["netKeyIndex", "appKeyIndex"] }],
-  [ConfigOp.AppKeyGet, { status: ConfigOp.AppKeyList, same: ["netKeyIndex"] }],
-  [ConfigOp.CompositionDataGet, { status: ConfigOp.CompositionDataStatus, same: [] }],
-  [ConfigOp.BeaconGet, { status: ConfigOp.BeaconStatus, same: [] }],
-  [ConfigOp.BeaconSet, { status: ConfigOp.BeaconStatus, same: [] }],
-  [ConfigOp.DefaultTtlGet, { status: ConfigOp.DefaultTtlStatus, same: [] }],
-  [ConfigOp.DefaultTtlSet, { status: ConfigOp.DefaultTtlStatus, same: [] }],
-  [ConfigOp.FriendGet, { status: ConfigOp.FriendStatus, same: [] }],
-  [ConfigOp.FriendSet, { status: ConfigOp.FriendStatus, same: [] }],
-  [ConfigOp.GattProxyGet, { status: ConfigOp.GattProxyStatus, same: [] }],
-  [ConfigOp.GattProxySet, { status: ConfigOp.GattProxyStatus, same: [] }],
-  [ConfigOp.KeyRefreshPhaseGet, { status: ConfigOp.KeyRefreshPhaseStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.KeyRefreshPhaseSet, { status: ConfigOp.KeyRefreshPhaseStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.ModelPublicationGet, { status: ConfigOp.ModelPublicationStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelPublicationSet, { status: ConfigOp.ModelPublicationStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelPublicationVirtualAddressSet, { status: ConfigOp.ModelPublicationStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionAdd, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "address", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionDelete, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "address", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionOverwrite, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "address", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionDeleteAll, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionVirtualAddressAdd, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionVirtualAddressDelete, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.ModelSubscriptionVirtualAddressOverwrite, { status: ConfigOp.ModelSubscriptionStatus, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.SigModelSubscriptionGet, { status: ConfigOp.SigModelSubscriptionList, same: ["elementAddress", "modelId"] }],
-  [ConfigOp.VendorModelSubscriptionGet, { status: ConfigOp.VendorModelSubscriptionList, same: ["elementAddress", "modelId", "companyId"] }],
-  [ConfigOp.NetworkTransmitGet, { status: ConfigOp.NetworkTransmitStatus, same: [] }],
-  [ConfigOp.NetworkTransmitSet, { status: ConfigOp.NetworkTransmitStatus, same: [] }],
-  [ConfigOp.RelayGet, { status: ConfigOp.RelayStatus, same: [] }],
-  [ConfigOp.RelaySet, { status: ConfigOp.RelayStatus, same: [] }],
-  [ConfigOp.LowPowerNodePollTimeoutGet, { status: ConfigOp.LowPowerNodePollTimeoutStatus, same: ["lpnAddress"] }],
-  [ConfigOp.HeartbeatPublicationGet, { status: ConfigOp.HeartbeatPublicationStatus, same: [] }],
-  [ConfigOp.HeartbeatPublicationSet, { status: ConfigOp.HeartbeatPublicationStatus, same: [] }],
-  [ConfigOp.HeartbeatSubscriptionGet, { status: ConfigOp.HeartbeatSubscriptionStatus, same: [] }],
-  [ConfigOp.HeartbeatSubscriptionSet, { status: ConfigOp.HeartbeatSubscriptionStatus, same: [] }],
-  [ConfigOp.ModelAppBind, { status: ConfigOp.ModelAppStatus, same: ["elementAddress", "appKeyIndex", "modelId", "companyId"] }],
-  [ConfigOp.ModelAppUnbind, { status: ConfigOp.ModelAppStatus, same: ["elementAddress", "appKeyIndex", "modelId", "companyId"] }],
-  [ConfigOp.NetKeyAdd, { status: ConfigOp.NetKeyStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.NetKeyUpdate, { status: ConfigOp.NetKeyStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.NetKeyDelete, { status: ConfigOp.NetKeyStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.NetKeyGet, { status: ConfigOp.NetKeyList, same: [] }],
-  [ConfigOp.NodeIdentityGet, { status: ConfigOp.NodeIdentityStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.NodeIdentitySet, { status: ConfigOp.NodeIdentityStatus, same: ["netKeyIndex"] }],
-  [ConfigOp.NodeReset, { status: ConfigOp.NodeResetStatus, same: [] }],
-  [ConfigOp.SigModelAppGet, { status: ConfigOp.SigModelAppList, same: ["elementAddress", "modelId"] }],
-  [ConfigOp.VendorModelAppGet, { status: ConfigOp.VendorModelAppList, same: ["elementAddress", "modelId", "companyId"] }],
-]);
+/** Request opcode -> the status opcode that answers it, and the fields the answer must repeat (frozen). */
+interface Answer {
+  readonly status: number;
+  readonly same: readonly string[];
+}
+function answer(status: number, same: string[]): Answer {
+  return Object.freeze({ status, same: Object.freeze(same) });
+}
+const ANSWERS: { readonly [request: number]: Answer | undefined } = Object.freeze({
+  [ConfigOp.AppKeyAdd]: answer(ConfigOp.AppKeyStatus, ["netKeyIndex", "appKeyIndex"]),
+  [ConfigOp.AppKeyUpdate]: answer(ConfigOp.AppKeyStatus, ["netKeyIndex", "appKeyIndex"]),
+  [ConfigOp.AppKeyDelete]: answer(ConfigOp.AppKeyStatus, ["netKeyIndex", "appKeyIndex"]),
+  [ConfigOp.AppKeyGet]: answer(ConfigOp.AppKeyList, ["netKeyIndex"]),
+  [ConfigOp.CompositionDataGet]: answer(ConfigOp.CompositionDataStatus, []),
+  [ConfigOp.BeaconGet]: answer(ConfigOp.BeaconStatus, []),
+  [ConfigOp.BeaconSet]: answer(ConfigOp.BeaconStatus, []),
+  [ConfigOp.DefaultTtlGet]: answer(ConfigOp.DefaultTtlStatus, []),
+  [ConfigOp.DefaultTtlSet]: answer(ConfigOp.DefaultTtlStatus, []),
+  [ConfigOp.FriendGet]: answer(ConfigOp.FriendStatus, []),
+  [ConfigOp.FriendSet]: answer(ConfigOp.FriendStatus, []),
+  [ConfigOp.GattProxyGet]: answer(ConfigOp.GattProxyStatus, []),
+  [ConfigOp.GattProxySet]: answer(ConfigOp.GattProxyStatus, []),
+  [ConfigOp.KeyRefreshPhaseGet]: answer(ConfigOp.KeyRefreshPhaseStatus, ["netKeyIndex"]),
+  [ConfigOp.KeyRefreshPhaseSet]: answer(ConfigOp.KeyRefreshPhaseStatus, ["netKeyIndex"]),
+  [ConfigOp.ModelPublicationGet]: answer(ConfigOp.ModelPublicationStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelPublicationSet]: answer(ConfigOp.ModelPublicationStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelPublicationVirtualAddressSet]: answer(ConfigOp.ModelPublicationStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionAdd]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "address", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionDelete]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "address", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionOverwrite]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "address", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionDeleteAll]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionVirtualAddressAdd]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionVirtualAddressDelete]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.ModelSubscriptionVirtualAddressOverwrite]: answer(ConfigOp.ModelSubscriptionStatus, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.SigModelSubscriptionGet]: answer(ConfigOp.SigModelSubscriptionList, ["elementAddress", "modelId"]),
+  [ConfigOp.VendorModelSubscriptionGet]: answer(ConfigOp.VendorModelSubscriptionList, ["elementAddress", "modelId", "companyId"]),
+  [ConfigOp.NetworkTransmitGet]: answer(ConfigOp.NetworkTransmitStatus, []),
+  [ConfigOp.NetworkTransmitSet]: answer(ConfigOp.NetworkTransmitStatus, []),
+  [ConfigOp.RelayGet]: answer(ConfigOp.RelayStatus, []),
+  [ConfigOp.RelaySet]: answer(ConfigOp.RelayStatus, []),
+  [ConfigOp.LowPowerNodePollTimeoutGet]: answer(ConfigOp.LowPowerNodePollTimeoutStatus, ["lpnAddress"]),
+  [ConfigOp.HeartbeatPublicationGet]: answer(ConfigOp.HeartbeatPublicationStatus, []),
+  [ConfigOp.HeartbeatPublicationSet]: answer(ConfigOp.HeartbeatPublicationStatus, []),
+  [ConfigOp.HeartbeatSubscriptionGet]: answer(ConfigOp.HeartbeatSubscriptionStatus, []),
+  [ConfigOp.HeartbeatSubscriptionSet]: answer(ConfigOp.HeartbeatSubscriptionStatus, []),
+  [ConfigOp.ModelAppBind]: answer(ConfigOp.ModelAppStatus, ["elementAddress", "appKeyIndex", "modelId", "companyId"]),
+  [ConfigOp.ModelAppUnbind]: answer(ConfigOp.ModelAppStatus, ["elementAddress", "appKeyIndex", "modelId", "companyId"]),
+  [ConfigOp.NetKeyAdd]: answer(ConfigOp.NetKeyStatus, ["netKeyIndex"]),
+  [ConfigOp.NetKeyUpdate]: answer(ConfigOp.NetKeyStatus, ["netKeyIndex"]),
+  [ConfigOp.NetKeyDelete]: answer(ConfigOp.NetKeyStatus, ["netKeyIndex"]),
+  [ConfigOp.NetKeyGet]: answer(ConfigOp.NetKeyList, []),
+  [ConfigOp.NodeIdentityGet]: answer(ConfigOp.NodeIdentityStatus, ["netKeyIndex"]),
+  [ConfigOp.NodeIdentitySet]: answer(ConfigOp.NodeIdentityStatus, ["netKeyIndex"]),
+  [ConfigOp.NodeReset]: answer(ConfigOp.NodeResetStatus, []),
+  [ConfigOp.SigModelAppGet]: answer(ConfigOp.SigModelAppList, ["elementAddress", "modelId"]),
+  [ConfigOp.VendorModelAppGet]: answer(ConfigOp.VendorModelAppList, ["elementAddress", "modelId", "companyId"]),
+});
+const REQUEST_OPCODES: readonly number[] = Object.freeze(Object.keys(ANSWERS).map(Number));
 
 /** The status opcodes the client receives: every message of the table that answers a request. */
-const STATUS_OPCODES = [...new Set([...ANSWERS.values()].map((a) => a.status))];
+const STATUS_OPCODES: readonly number[] = Object.freeze([...new Set(REQUEST_OPCODES.map((op) => ANSWERS[op]!.status))]);
 
 /** A node the client configures: its primary address and its device key. */
 export interface Target {
@@ -111,11 +119,11 @@ export class ConfigClient extends ClientModel implements Model {
   request(target: Target, op: number, params: Params = {}, options: RequestOptions = {}): Promise<Params> {
     if (!this.ctx || !this.requests) return Promise.reject(new Error("Configuration Client: the node is not running"));
     const { ctx, requests } = this.running("Configuration Client");
-    const answer = ANSWERS.get(op);
-    if (!answer) return Promise.reject(new RangeError(`Configuration Client: 0x${op.toString(16)} is not a request`));
+    const expected = ANSWERS[op];
+    if (!expected) return Promise.reject(new RangeError(`Configuration Client: 0x${op.toString(16)} is not a request`));
     const spec = CONFIG_TABLE.get(op)!;
     const bytes = encode(CONFIG_TABLE, op, params);
-    const same = answer.same.filter((k) => params[k] !== undefined);
+    const same = expected.same.filter((k) => params[k] !== undefined);
     return requests.request(
       `${spec.name} to 0x${target.address.toString(16).padStart(4, "0")}`,
       () =>
@@ -124,7 +132,7 @@ export class ConfigClient extends ClientModel implements Model {
           key: { kind: "device", deviceKey: target.deviceKey },
           ...(target.netKeyIndex !== undefined ? { netKeyIndex: target.netKeyIndex } : {}),
         }),
-      { src: target.address, opcode: answer.status, accept: (p) => sameFields(p, params, same) },
+      { src: target.address, opcode: expected.status, accept: (p) => sameFields(p, params, same) },
       { ...this.defaults, ...options },
     );
   }
@@ -187,4 +195,4 @@ export class ConfigClient extends ClientModel implements Model {
 }
 
 /** The Configuration messages a client sends (every request of ANSWERS is in the table). */
-export const CONFIG_REQUESTS: readonly number[] = CONFIG_MESSAGES.filter((m) => ANSWERS.has(m.opcode)).map((m) => m.opcode);
+export const CONFIG_REQUESTS: readonly number[] = REQUEST_OPCODES;

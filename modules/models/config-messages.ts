@@ -7,7 +7,7 @@ import type { MessageSpec } from "./codec.js";
 import type { TransmitState } from "../access/model.js";
 
 /** Configuration opcodes (4.3.4). */
-export const ConfigOp = {
+export const ConfigOp = Object.freeze({
   AppKeyAdd: 0x00,
   AppKeyUpdate: 0x01,
   CompositionDataStatus: 0x02,
@@ -79,13 +79,13 @@ export const ConfigOp = {
   SigModelAppList: 0x804c,
   VendorModelAppGet: 0x804d,
   VendorModelAppList: 0x804e,
-} as const;
+} as const);
 
 /**
  * Every Configuration message (4.3.2.x), parameters in the spec's order. The fields are one string (codec.ts):
  * on the device it stays in flash with the bytecode, so the table costs little RAM.
  */
-export const CONFIG_MESSAGES: readonly MessageSpec[] = [
+export const CONFIG_MESSAGES: readonly MessageSpec[] = Object.freeze([
   { opcode: ConfigOp.AppKeyAdd, name: "Config AppKey Add", fields: "netKeyIndex,appKeyIndex:idx2 appKey:key16" },
   { opcode: ConfigOp.AppKeyUpdate, name: "Config AppKey Update", fields: "netKeyIndex,appKeyIndex:idx2 appKey:key16" },
   { opcode: ConfigOp.AppKeyDelete, name: "Config AppKey Delete", fields: "netKeyIndex,appKeyIndex:idx2" },
@@ -157,7 +157,7 @@ export const CONFIG_MESSAGES: readonly MessageSpec[] = [
   { opcode: ConfigOp.SigModelAppList, name: "Config SIG Model App List", fields: "status:u8 elementAddress:u16 model:sigModel appKeyIndexes:idxs" },
   { opcode: ConfigOp.VendorModelAppGet, name: "Config Vendor Model App Get", fields: "elementAddress:u16 model:vendorModel" },
   { opcode: ConfigOp.VendorModelAppList, name: "Config Vendor Model App List", fields: "status:u8 elementAddress:u16 model:vendorModel appKeyIndexes:idxs" },
-];
+]);
 
 export const CONFIG_TABLE = specTable(CONFIG_MESSAGES);
 

@@ -4,7 +4,7 @@
 import { specTable } from "./codec.js";
 import type { MessageSpec } from "./codec.js";
 
-export const HealthOp = {
+export const HealthOp = Object.freeze({
   CurrentStatus: 0x04,
   FaultStatus: 0x05,
   AttentionGet: 0x8004,
@@ -20,9 +20,9 @@ export const HealthOp = {
   PeriodSet: 0x8035,
   PeriodSetUnacknowledged: 0x8036,
   PeriodStatus: 0x8037,
-} as const;
+} as const);
 
-export const HEALTH_MESSAGES: readonly MessageSpec[] = [
+export const HEALTH_MESSAGES: readonly MessageSpec[] = Object.freeze([
   { opcode: HealthOp.CurrentStatus, name: "Health Current Status", fields: "testId:u8 companyId:u16 faults:rest" },
   { opcode: HealthOp.FaultStatus, name: "Health Fault Status", fields: "testId:u8 companyId:u16 faults:rest" },
   { opcode: HealthOp.FaultGet, name: "Health Fault Get", fields: "companyId:u16" },
@@ -38,15 +38,15 @@ export const HEALTH_MESSAGES: readonly MessageSpec[] = [
   { opcode: HealthOp.AttentionSet, name: "Health Attention Set", fields: "attention:u8" },
   { opcode: HealthOp.AttentionSetUnacknowledged, name: "Health Attention Set Unacknowledged", fields: "attention:u8" },
   { opcode: HealthOp.AttentionStatus, name: "Health Attention Status", fields: "attention:u8" },
-];
+]);
 
 export const HEALTH_TABLE = specTable(HEALTH_MESSAGES);
 
 /** Fault values (Assigned Numbers, "Health Fault" values): a few with their names; 0x00 is No Fault. */
-export const Fault = {
+export const Fault = Object.freeze({
   NoFault: 0x00,
   BatteryLowWarning: 0x01,
   SupplyVoltageTooLowWarning: 0x05,
   HousingOpenedWarning: 0x13,
   SelfTestWarning: 0x15,
-} as const;
+} as const);

@@ -7,7 +7,7 @@ import type { Bytes, Clock, TimerHandle } from "../platform.js";
 import type { ModelContext, ModelId, OpcodeEntry, ReceivedMessage } from "../access/model.js";
 import { isUnicast } from "../net/address.js";
 import { decodeParams, encodeParams, lengthRange } from "./codec.js";
-import type { MessageSpec, Params } from "./codec.js";
+import type { MessageSpec, Params, SpecTable } from "./codec.js";
 
 /** An opcode-table row for `spec`: the access layer checks min/max; the handler gets the decoded parameters. */
 export function entry(spec: MessageSpec, handle: (p: Params, msg: ReceivedMessage, ctx: ModelContext) => void): OpcodeEntry {
@@ -29,7 +29,7 @@ export function entry(spec: MessageSpec, handle: (p: Params, msg: ReceivedMessag
 }
 
 /** Encode a message of `table` by opcode (throws for an opcode not in it: a programming error). */
-export function encode(table: Map<number, MessageSpec>, opcode: number, params: Params = {}): Bytes {
+export function encode(table: SpecTable, opcode: number, params: Params = {}): Bytes {
   const spec = table.get(opcode);
   if (!spec) throw new RangeError(`no message 0x${opcode.toString(16)} in this table`);
   return encodeParams(spec, params);

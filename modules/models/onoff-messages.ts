@@ -5,23 +5,23 @@
 import { specTable } from "./codec.js";
 import type { MessageSpec } from "./codec.js";
 
-export const OnOffOp = {
+export const OnOffOp = Object.freeze({
   Get: 0x8201,
   Set: 0x8202,
   SetUnacknowledged: 0x8203,
   Status: 0x8204,
-} as const;
+} as const);
 
 /**
  * Set and Set Unacknowledged (3.2.1.2, 3.2.1.3): Transition Time and Delay are present together or not at all;
  * Status (3.2.1.4): Target OnOff and Remaining Time likewise (during a transition). "|": the optional fields.
  */
-export const ONOFF_MESSAGES: readonly MessageSpec[] = [
+export const ONOFF_MESSAGES: readonly MessageSpec[] = Object.freeze([
   { opcode: OnOffOp.Get, name: "Generic OnOff Get", fields: "" },
   { opcode: OnOffOp.Set, name: "Generic OnOff Set", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
   { opcode: OnOffOp.SetUnacknowledged, name: "Generic OnOff Set Unacknowledged", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
   { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: "presentOnOff:u8 | targetOnOff:u8 remainingTime:u8" },
-];
+]);
 
 export const ONOFF_TABLE = specTable(ONOFF_MESSAGES);
 

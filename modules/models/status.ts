@@ -6,7 +6,7 @@
  * Mesh Protocol 1.1 additions 0x12-0x15 (Invalid Path Entry, Cannot Get, Obsolete Information, Invalid
  * Bearer) belong to models this node does not have, so only their names are here.
  */
-const NAMES: readonly string[] = [
+const NAMES: readonly string[] = Object.freeze([
   "Success",
   "Invalid Address",
   "Invalid Model",
@@ -29,7 +29,7 @@ const NAMES: readonly string[] = [
   "Cannot Get",
   "Obsolete Information",
   "Invalid Bearer",
-];
+]);
 
 /** The spec's name of a status code, or "RFU 0x..". */
 export function statusName(code: number): string {
