@@ -179,6 +179,17 @@ test("heartbeat: publication every 2 s to a subscriber, which counts it with its
   assert.ok(w.nodes.get(0x20)!.events.some((e) => e.includes('"heartbeat"')));
 });
 
+test("heartbeat to a group no model subscribes to still reaches the heartbeat subscription", () => {
+  const w = world([0x10, 0x20]);
+  const subNode = w.nodes.get(0x20)!.node;
+  assert.equal(subNode.state.setHeartbeatSubscription(0x10, 0xc123, 0x05), 0);
+  assert.equal(w.nodes.get(0x10)!.node.state.setHeartbeatPublication({ dst: 0xc123, countLog: 0x02, periodLog: 0x01, ttl: 3, features: 0, netKeyIndex: 0 }), 0);
+  w.clock.runUntil(w.clock.now() + 5000);
+  const sub = subNode.state.heartbeatSubscription();
+  assert.equal(sub.countLog, 0x02, "both heartbeats counted");
+  assert.deepEqual([sub.minHops, sub.maxHops], [1, 1]);
+});
+
 test("local interface: a message to the node's own group or element is delivered locally, with no RPL entry or flash write", () => {
   const w = world([0x10]);
   const n = w.nodes.get(0x10)!.node;

@@ -88,6 +88,11 @@ export class HeartbeatRuntime {
     };
   }
 
+  /** True when a heartbeat subscription listens to group address `dst` (the network layer then takes PDUs to it). */
+  listensTo(dst: number): boolean {
+    return this.sub.dst !== 0 && this.sub.dst === dst && this.host.clock.now() < this.sub.endsAt;
+  }
+
   subscription(): HeartbeatSubscription {
     const s = this.sub;
     const left = Math.max(0, s.endsAt - this.host.clock.now());

@@ -100,7 +100,7 @@ export class Node implements MeshNode {
     this.network = new NetworkLayer(this.bearer, platform.crypto, clock, this.netState, {
       subnets: () => this.state.subnets(),
       isOwnUnicast: (a) => this.state.isOwnUnicast(a),
-      accepts: (dst) => this.state.isOwnUnicast(dst) || this.access.acceptsGroup(dst),
+      accepts: (dst) => this.state.isOwnUnicast(dst) || this.access.acceptsGroup(dst) || this.heartbeat.listensTo(dst),
       relayEnabled: () => this.state.relay === FeatureState.ENABLED,
       relayRetransmit: () => this.state.relayRetransmit,
       networkTransmit: () => this.state.networkTransmit,
