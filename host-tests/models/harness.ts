@@ -2,7 +2,7 @@
  * Test harness for the models: an access layer in miniature (opcode lookup, the opcode table's length
  * limits, the key policy) and an in-memory NodeConfig that keeps the contract's checks (element address,
  * then model, then key indexes: modules/access/model.ts). Every message a model sends is recorded.
- * The end-to-end tests (mesh-e2e) run the same models on the real node stack.
+ * config-server-node-state.test.ts gives it the node's real state; host-tests/mesh runs the models on the whole stack.
  */
 import type {
   ConfigResult,
