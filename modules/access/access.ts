@@ -80,7 +80,7 @@ export class AccessLayer {
     private readonly elements: readonly Element[],
     private readonly host: AccessHost,
   ) {
-    this.contexts = elements.map((el, e) => el.models.map((model, m) => this.makeContext(e, m, model)));
+    this.contexts = elements.map((el, e) => el.models.map((_, m) => this.makeContext(e, m)));
   }
 
   start(): void {
@@ -193,7 +193,7 @@ export class AccessLayer {
 
   // ------------------------------------------------------------------ sending
 
-  private makeContext(e: number, m: number, _model: Model): ModelContext {
+  private makeContext(e: number, m: number): ModelContext {
     const host = this.host;
     const self = this;
     const address = (): number => host.state.unicastAddress + e;
