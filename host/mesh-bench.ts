@@ -10,11 +10,12 @@
  *   - acked: Generic OnOff Set (acknowledged) from the switch to one light in the farthest zone, sent again with
  *     the same TID when no Status comes (500 ms, 3 retries); delivery ratio (a Status came back) and p50/p95 of
  *     the time to the Status.
- * Percentiles: nearest rank (the smallest value with at least the fraction q of the values at or below it).
+ * Percentiles: tools/percentile.mjs (nearest rank).
  *
  *   npm run bench:net [-- --nodes 50 --zones 4 --presses 20 --seed 1 --loss 0,0.1,0.2]
  */
 import { parseArgs } from "node:util";
+import { percentile } from "../tools/percentile.mjs";
 import { AirHub } from "./air/hub.js";
 import { NodeCryptoPrimitives, seededRandom } from "./node-crypto.js";
 import { MemoryStorage } from "./storage.js";
@@ -25,11 +26,10 @@ import { LightApp, SwitchApp } from "../modules/app/apps.js";
 import { MeshCrypto } from "../modules/crypto/mesh.js";
 import { LIGHTS_GROUP, advance, settle } from "./mesh-network.js";
 
-/** Nearest-rank percentile; null for no values. */
-function percentile(values: readonly number[], q: number): number | null {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return Math.round(s[Math.max(0, Math.ceil(q * s.length) - 1)]! * 1000) / 1000;
+/** The benchmarks' one percentile (tools/percentile.mjs, nearest rank), in ms to the µs; null for no values. */
+function pct(values: readonly number[], q: number): number | null {
+  const v = percentile(values, q);
+  return Number.isNaN(v) ? null : Math.round(v * 1000) / 1000;
 }
 
 interface BenchNode {
@@ -164,12 +164,12 @@ export async function benchNet(o: NetBenchOptions): Promise<NetBenchResult> {
     group: {
       delivery: round4(got / (lights.length * o.presses)),
       deliveryFar: round4(gotFar / Math.max(1, nFar)),
-      p50Ms: percentile(lat, 0.5),
-      p95Ms: percentile(lat, 0.95),
-      p50FarMs: percentile(latFar, 0.5),
-      p95FarMs: percentile(latFar, 0.95),
+      p50Ms: pct(lat, 0.5),
+      p95Ms: pct(lat, 0.95),
+      p50FarMs: pct(latFar, 0.5),
+      p95FarMs: pct(latFar, 0.95),
     },
-    acked: { delivery: round4(acks / o.presses), p50Ms: percentile(ackLat, 0.5), p95Ms: percentile(ackLat, 0.95), advEventsPerSet: Math.round(attempts / o.presses) },
+    acked: { delivery: round4(acks / o.presses), p50Ms: pct(ackLat, 0.5), p95Ms: pct(ackLat, 0.95), advEventsPerSet: Math.round(attempts / o.presses) },
     airPackets,
   };
 }
