@@ -206,6 +206,12 @@ export class LightSwitchNetwork {
         this.story("provisioner", `switch: Model Publication Set 0x${hex4(LIGHTS_GROUP)}: Success`);
       }
     }
+    // the Health Client finds the light: its Attention Timer blinks the lamp for a second (4.2.11)
+    const light = { address: this.target("light").address, appKeyIndex: APP_KEY_INDEX };
+    const blinks = this.light.ledLog.length;
+    const left = await run(this.healthClient.attention(light, 1, o), "light: Health Attention Set");
+    await advance(this.net.hub, 1500);
+    this.story("provisioner", `light: Health Attention Set 1 s (${left} s left): the lamp blinked ${Math.floor((this.light.ledLog.length - blinks) / 2)} times`);
   }
 
   /**

@@ -24,15 +24,17 @@ class Probe implements Model {
 }
 const probe = new Probe();
 
-async function configured(seed: number, loss = 0) {
-  const ls = new LightSwitchNetwork({ seed, link: { loss, duplicate: loss / 2 }, provisionerModels: [probe] });
+async function configured(seed: number, loss = 0, story: string[] = []) {
+  const ls = new LightSwitchNetwork({ seed, link: { loss, duplicate: loss / 2 }, provisionerModels: [probe], onStory: (e) => story.push(`${e.who}: ${e.text}`) });
   await ls.provision();
   await ls.configure();
   return ls;
 }
 
 test("the switch toggles the light: each press flips the lamp, in well under a second of simulated time", async () => {
-  const ls = await configured(3);
+  const story: string[] = [];
+  const ls = await configured(3, 0, story);
+  assert.ok(story.some((l) => /Health Attention Set 1 s .*blinked 2 times/.test(l)), "the Health Client's Attention Set blinked the lamp over the mesh");
   try {
     const results = [];
     for (let i = 1; i <= 6; i++) results.push(await ls.press(i));
