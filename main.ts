@@ -24,11 +24,9 @@ import { InputOobAction, OobType, OutputOobAction } from "./modules/prov/pdu.js"
 import type { CapabilitiesFields } from "./modules/prov/pdu.js";
 import { decodeRecord, encodeRecord } from "./modules/device/record.js";
 import type { ProvisioningRecord } from "./modules/device/record.js";
-import { createApp } from "./modules/app/apps.js";
 import type { MeshApp } from "./modules/app/apps.js";
-import { createNode } from "./modules/node/node.js";
+import type { MeshRunner } from "./modules/app/node-runner.js";
 import type { MeshNode, NodeEvent } from "./modules/node/api.js";
-import { MeshCrypto } from "./modules/crypto/mesh.js";
 
 export type DeviceKind = "light" | "switch";
 
@@ -124,6 +122,8 @@ export class DeviceApp {
     private readonly platform: Platform,
     private readonly io: DeviceIo,
     readonly config: DeviceConfig,
+    /** Starts the product's mesh node once provisioned (modules/app/node-runner.ts); absent: provisioning only. */
+    private readonly runMesh?: MeshRunner,
   ) {
     if (!(config.uuid instanceof Uint8Array) || config.uuid.length !== 16) throw new RangeError("DeviceApp: uuid must be 16 bytes");
     if (config.staticOob && config.staticOob.length !== 16 && config.staticOob.length !== 32) throw new RangeError("DeviceApp: staticOob must be 16 or 32 bytes");
@@ -287,11 +287,12 @@ export class DeviceApp {
       this.log("warn", "no storage: the mesh node does not run");
       return;
     }
-    const p = this.platform;
-    const mc = new MeshCrypto(p.crypto);
-    const mesh = createApp(this.config.kind, this.io, { clock: p.clock, virtualAddress: (l) => mc.virtualAddress(l), randomBytes: (n) => p.crypto.randomBytes(n) });
+    if (!this.runMesh) {
+      this.log("info", "this image carries no mesh node: provisioned, and nothing more runs");
+      return;
+    }
     try {
-      const node = createNode({ ...p, storage }, { record, elements: mesh.elements(), composition: mesh.composition(), bearer: this.adv, recordKey: STORAGE_KEY });
+      const { mesh, node } = this.runMesh({ platform: { ...this.platform, storage }, io: this.io, kind: this.config.kind, record, bearer: this.adv, recordKey: STORAGE_KEY });
       node.onEvent = (e) => {
         if (e.type === "reset") {
           // 4.4.1.2.10 Node Reset: the node has forgotten everything; beacon as unprovisioned again

@@ -13,6 +13,7 @@ import type { SimDevice } from "./network.js";
 import { LightSwitchNetwork } from "./mesh-network.js";
 import type { DeviceEvent } from "../main.js";
 import { DeviceApp } from "../main.js";
+import { runMeshNode } from "../modules/app/node-runner.js";
 import type { ProvEvent } from "../modules/prov/api.js";
 import { errorCodeName } from "../modules/prov/pdu.js";
 import { bytesToHex } from "../modules/crypto/bytes.js";
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
   for (const d of [light, sw] as SimDevice[]) {
     const storage = net.storages.get(d.name)!;
     const radio = net.hub.createRadio(d.name + "-rebooted");
-    const app = new DeviceApp({ crypto: net.crypto, clock: net.clock, radio, storage }, d.io(net.clock), d.app!.config);
+    const app = new DeviceApp({ crypto: net.crypto, clock: net.clock, radio, storage }, d.io(net.clock), d.app!.config, runMeshNode);
     app.onEvent = (e) => {
       const text = describe(e);
       if (text) line(net.clock.now(), d.name, text);

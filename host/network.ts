@@ -4,6 +4,7 @@
  * hears, and a person who carries OOB values between them. Used by the simulator command (host/sim.ts), the
  * demo (host/demo.ts) and the provisioning benchmark (host/bench-prov.ts).
  */
+import { runMeshNode } from "../modules/app/node-runner.js";
 import { AirHub } from "./air/hub.js";
 import type { AirEvent, LinkModel } from "./air/hub.js";
 import { NodeCryptoPrimitives, seededRandom, withEcdhTime } from "./node-crypto.js";
@@ -274,6 +275,7 @@ export class SimNetwork {
       { crypto: this.platformCrypto, clock: this.hub.clock, radio, storage, ...(this.options.logger ? { logger: this.options.logger } : {}) },
       device.io(this.hub.clock),
       config,
+      runMeshNode,
     );
     device.app = app;
     app.onEvent = (e) => {

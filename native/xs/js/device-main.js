@@ -26,6 +26,7 @@ import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
 import { args, memory } from "./sys.js";
 import { log, trace } from "./trace.js";
+import { runMeshNode } from "./mesh.js";
 
 const OOB_KEY = "oobkey";
 const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
@@ -102,7 +103,8 @@ const io = {
   onButton: (handler) => board.onButton(handler),
 };
 
-const app = new DeviceApp({ crypto: xsCrypto, clock: xsClock, radio, storage: xsStorage, logger }, io, config);
+// The mesh node, where this platform's image carries it (manifest.json maps native/xs/js/mesh per platform).
+const app = new DeviceApp({ crypto: xsCrypto, clock: xsClock, radio, storage: xsStorage, logger }, io, config, runMeshNode);
 
 // The fields of each event that may be printed: never keys, AuthValue, OOB values or Provisioning Data keys.
 function fields(e) {
