@@ -25,6 +25,7 @@ import { SigModel } from "../modules/access/model.js";
 import { LightApp, SwitchApp } from "../modules/app/apps.js";
 import { MeshCrypto } from "../modules/crypto/mesh.js";
 import { LIGHTS_GROUP, advance, settle } from "./mesh-network.js";
+import { virtualAddress } from "../modules/net/keys.js";
 
 /** The benchmarks' one percentile (tools/percentile.mjs, nearest rank), in ms to the µs; null for no values. */
 function pct(values: readonly number[], q: number): number | null {
@@ -75,7 +76,7 @@ export async function benchNet(o: NetBenchOptions): Promise<NetBenchResult> {
     const zone = i === 0 ? 0 : Math.min(o.zones - 1, Math.floor(((i - 1) * o.zones) / (o.nodes - 1)));
     const name = `${kind}-${i}`;
     const lamp: BenchNode["lamp"] = [];
-    const services = { clock, virtualAddress: (l: Uint8Array) => mc.virtualAddress(l), randomBytes: (n: number) => random(n), onLamp: (on: boolean) => lamp.push({ time: clock.now(), on }) };
+    const services = { clock, virtualAddress: (l: Uint8Array) => virtualAddress(mc, l), randomBytes: (n: number) => random(n), onLamp: (on: boolean) => lamp.push({ time: clock.now(), on }) };
     const io = { setLed: () => {} };
     const app = kind === "switch" ? new SwitchApp(io, services) : new LightApp(io, services);
     const address = 0x0100 + i;

@@ -20,6 +20,7 @@ import { RecordStore } from "../../modules/node/records.js";
 import { MemoryStorage } from "../../host/storage.js";
 import { NodeCryptoPrimitives } from "../../host/node-crypto.js";
 import { Harness } from "./harness.js";
+import { virtualAddress } from "../../modules/net/keys.js";
 
 class FlakyStorage extends MemoryStorage {
   refuse = false;
@@ -31,7 +32,7 @@ class FlakyStorage extends MemoryStorage {
 
 function setup() {
   const mc = new MeshCrypto(new NodeCryptoPrimitives());
-  const elements: Element[] = [{ location: 0, models: [new ConfigServer({ virtualAddress: (l) => mc.virtualAddress(l) }), new HealthServer(), new OnOffServer()] }];
+  const elements: Element[] = [{ location: 0, models: [new ConfigServer({ virtualAddress: (l) => virtualAddress(mc, l) }), new HealthServer(), new OnOffServer()] }];
   const storage = new FlakyStorage();
   const state = new NodeState(mc, new RecordStore(storage, 1), 0x0100, elements, { cid: 0xffff, pid: 1, vid: 1, crpl: 32, features: 1 }, {
     netKeyIndex: 0,
@@ -108,7 +109,7 @@ test("the node's state survives a restart: what the Configuration Server stored 
   ask(ConfigOp.ModelAppBind, { ...ONOFF, appKeyIndex: 1 });
   ask(ConfigOp.ModelSubscriptionAdd, { ...ONOFF, address: 0xc000 });
   ask(ConfigOp.DefaultTtlSet, { ttl: 9 });
-  const elements: Element[] = [{ location: 0, models: [new ConfigServer({ virtualAddress: (l) => mc.virtualAddress(l) }), new HealthServer(), new OnOffServer()] }];
+  const elements: Element[] = [{ location: 0, models: [new ConfigServer({ virtualAddress: (l) => virtualAddress(mc, l) }), new HealthServer(), new OnOffServer()] }];
   const again = new NodeState(mc, new RecordStore(storage, 1), 0x0100, elements, { cid: 0xffff, pid: 1, vid: 1, crpl: 32, features: 1 }, { netKeyIndex: 0, netKey: new Uint8Array(16).fill(1), defaultTtl: 5, relaySupported: true });
   const h2 = new Harness(elements, 0x0100, again);
   h2.deliver(ConfigOp.SigModelSubscriptionGet, encode(CONFIG_TABLE, ConfigOp.SigModelSubscriptionGet, ONOFF));

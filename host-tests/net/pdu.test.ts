@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { CryptoPrimitives } from "../../modules/platform.js";
-import { MeshCrypto, accessNonce, networkNonce } from "../../modules/crypto/mesh.js";
+import { MeshCrypto } from "../../modules/crypto/mesh.js";
+import { accessNonce, networkNonce } from "../../modules/net/nonce.js";
 import { bytesToHex as x, hexToBytes as h } from "../../modules/crypto/bytes.js";
 import { softCryptoPrimitives } from "../../modules/crypto/soft.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
@@ -16,6 +17,7 @@ import { decodeLowerPdu, encodeLowerPdu } from "../../modules/transport/pdu.js";
 import { decryptAccess, encryptAccess } from "../../modules/transport/upper.js";
 import { KEYS, MESSAGES, SECURITY_SAMPLES } from "./sample-data.js";
 import type { SampleMessage } from "./sample-data.js";
+import { beaconKey, virtualAddress } from "../../modules/net/keys.js";
 
 const stacks: [string, CryptoPrimitives][] = [
   ["node", new NodeCryptoPrimitives()],
@@ -50,7 +52,7 @@ for (const [name, prims] of stacks) {
     assert.equal(x(f.encryptionKey), KEYS.friendship.encryptionKey);
     assert.equal(x(mc.k3(h(KEYS.netKey))), KEYS.networkId);
     assert.equal(mc.k4(h(KEYS.appKey)), KEYS.aid);
-    assert.equal(x(mc.beaconKey(h(KEYS.netKey))), KEYS.beaconKey);
+    assert.equal(x(beaconKey(mc, h(KEYS.netKey))), KEYS.beaconKey);
   });
 
   for (const m of MESSAGES) {
@@ -77,7 +79,7 @@ for (const [name, prims] of stacks) {
         assert.equal(x(accessNonce(device, m.seg === 1 && a.szmic === 1, seq0, m.src, m.dst, m.ivIndex)), a.nonce, "access nonce");
         const upper = encryptAccess(prims, sec, h(a.accessPayload));
         assert.equal(x(upper), a.upperTransportPdu, "upper transport PDU");
-        if (a.label) assert.equal(mc.virtualAddress(h(a.label)), m.dst, "virtual address of the label");
+        if (a.label) assert.equal(virtualAddress(mc, h(a.label)), m.dst, "virtual address of the label");
         assert.equal(a.aid, device ? 0 : mc.k4(h(KEYS.appKey)));
         m.pdus.forEach((p, i) => {
           const lower = m.seg

@@ -13,6 +13,7 @@ import type { MeshNode } from "../node/api.js";
 import type { Platform, Storage } from "../platform.js";
 import { createApp } from "./apps.js";
 import type { AppIo, AppKind, MeshApp } from "./apps.js";
+import { virtualAddress } from "../net/keys.js";
 
 /** A running mesh node and the product's models on it (the node is created, not yet started). */
 export interface MeshRun {
@@ -38,7 +39,7 @@ export type MeshRunner = (ctx: MeshRunContext) => MeshRun;
 export const runMeshNode: MeshRunner = (ctx) => {
   const p = ctx.platform;
   const mc = new MeshCrypto(p.crypto);
-  const mesh = createApp(ctx.kind, ctx.io, { clock: p.clock, virtualAddress: (l) => mc.virtualAddress(l), randomBytes: (n) => p.crypto.randomBytes(n) });
+  const mesh = createApp(ctx.kind, ctx.io, { clock: p.clock, virtualAddress: (l) => virtualAddress(mc, l), randomBytes: (n) => p.crypto.randomBytes(n) });
   const node = createNode(p, { record: ctx.record, elements: mesh.elements(), composition: mesh.composition(), bearer: ctx.bearer, recordKey: ctx.recordKey });
   return { mesh, node };
 };

@@ -31,7 +31,6 @@ const PRCK256 = utf8Encode("prck256");
 const PRSK = utf8Encode("prsk");
 const PRSN = utf8Encode("prsn");
 const PRDK = utf8Encode("prdk");
-const ID128_01 = concatBytes(utf8Encode("id128"), Uint8Array.of(0x01));
 
 function need(what: string, b: Bytes, ...lengths: number[]): void {
   if (!(b instanceof Uint8Array)) throw new CryptoError(what + " must be a Uint8Array");
@@ -50,8 +49,6 @@ export class MeshCrypto {
   private saltK2: Bytes | undefined;
   private saltK3: Bytes | undefined;
   private saltK4: Bytes | undefined;
-  private saltNkbk: Bytes | undefined;
-  private saltVtad: Bytes | undefined;
 
   constructor(readonly primitives: CryptoPrimitives) {}
 
@@ -118,23 +115,6 @@ export class MeshCrypto {
     need("k5: P", p);
     const t = this.primitives.hmacSha256(salt, n);
     return this.primitives.hmacSha256(t, p);
-  }
-
-  // ---- 3.9.6 Keys derived from the NetKey and AppKey ----
-
-  /** BeaconKey = k1(NetKey, s1("nkbk"), "id128" || 0x01) (3.9.6.3.5): authenticates Secure Network beacons. */
-  beaconKey(netKey: Bytes): Bytes {
-    need("NetKey", netKey, 16);
-    const salt = (this.saltNkbk ??= this.s1(utf8Encode("nkbk")));
-    return this.k1(netKey, salt, ID128_01);
-  }
-
-  /** Virtual address of a Label UUID (3.4.2.3): 0b10 || the low 14 bits of AES-CMAC_SALT(Label), SALT = s1("vtad"). */
-  virtualAddress(label: Bytes): number {
-    need("Label UUID", label, 16);
-    const salt = (this.saltVtad ??= this.s1(utf8Encode("vtad")));
-    const h = this.primitives.aesCmac(salt, label);
-    return 0x8000 | ((h[14]! << 8) | h[15]!) & 0x3fff;
   }
 
   // ---- 5.4.2.4 Authentication ----
@@ -232,49 +212,3 @@ export class MeshCrypto {
   }
 }
 
-// ---- 3.9.5 Nonces: 13 octets, big-endian fields ----
-
-/** Nonce types (3.9.5, first octet). */
-export const NonceType = Object.freeze({ NETWORK: 0x00, APPLICATION: 0x01, DEVICE: 0x02, PROXY: 0x03 } as const);
-
-function putU24(b: Bytes, o: number, v: number): void {
-  b[o] = (v >>> 16) & 0xff;
-  b[o + 1] = (v >>> 8) & 0xff;
-  b[o + 2] = v & 0xff;
-}
-
-function putU32(b: Bytes, o: number, v: number): void {
-  b[o] = (v >>> 24) & 0xff;
-  b[o + 1] = (v >>> 16) & 0xff;
-  b[o + 2] = (v >>> 8) & 0xff;
-  b[o + 3] = v & 0xff;
-}
-
-/** Network nonce (3.9.5.1): 0x00 || CTL<<7|TTL || SEQ(3) || SRC(2) || 0x0000 || IV Index(4). */
-export function networkNonce(ctl: number, ttl: number, seq: number, src: number, ivIndex: number): Bytes {
-  const n = new Uint8Array(13);
-  n[0] = NonceType.NETWORK;
-  n[1] = ((ctl & 1) << 7) | (ttl & 0x7f);
-  putU24(n, 2, seq);
-  n[5] = (src >> 8) & 0xff;
-  n[6] = src & 0xff;
-  putU32(n, 9, ivIndex);
-  return n;
-}
-
-/**
- * Application nonce (3.9.5.2) or device nonce (3.9.5.3): type || ASZMIC<<7 || SeqAuth low 24 bits (3) ||
- * SRC(2) || DST(2) || IV Index(4). ASZMIC is 1 only for a segmented access message with a 64-bit TransMIC.
- */
-export function accessNonce(device: boolean, aszmic: boolean, seq: number, src: number, dst: number, ivIndex: number): Bytes {
-  const n = new Uint8Array(13);
-  n[0] = device ? NonceType.DEVICE : NonceType.APPLICATION;
-  n[1] = aszmic ? 0x80 : 0x00;
-  putU24(n, 2, seq);
-  n[5] = (src >> 8) & 0xff;
-  n[6] = src & 0xff;
-  n[7] = (dst >> 8) & 0xff;
-  n[8] = dst & 0xff;
-  putU32(n, 9, ivIndex);
-  return n;
-}

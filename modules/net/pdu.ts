@@ -10,7 +10,7 @@
  */
 import type { Bytes, CryptoPrimitives } from "../platform.js";
 import type { MeshCrypto } from "../crypto/mesh.js";
-import { networkNonce } from "../crypto/mesh.js";
+import { networkNonce } from "./nonce.js";
 
 /** Network-layer key material of one NetKey (3.9.6.3): NID, EncryptionKey, PrivacyKey from k2 with P = 0x00 (managed flooding). */
 export interface NetworkKeys {

@@ -31,6 +31,7 @@ import { HeartbeatRuntime } from "./heartbeat.js";
 import { NodeState } from "./state.js";
 import { RecordKey, RecordStore } from "./records.js";
 import type { MeshNode, NodeEvent, NodeOptions, NodePlatform } from "./api.js";
+import { virtualAddress } from "../net/keys.js";
 
 const TAG = "node";
 const HOUR_MS = 3600 * 1000;
@@ -146,7 +147,7 @@ export class Node implements MeshNode {
         this.remoteDeviceKeys.set(address, key.slice());
         if (this.remoteDeviceKeys.size > 64) this.remoteDeviceKeys.delete(this.remoteDeviceKeys.keys().next().value!);
       },
-      virtualAddress: (label) => this.mc.virtualAddress(label),
+      virtualAddress: (label) => virtualAddress(this.mc, label),
     });
     this.iv = new IvUpdate(this.netState, !!options.ivUpdateTestMode, () => {
       this.emit({ type: "iv-index", ivIndex: this.netState.ivIndex, ivUpdate: this.netState.ivUpdate });

@@ -28,6 +28,7 @@ import { deriveNetworkKeys } from "../net/pdu.js";
 import type { Subnet } from "../net/network.js";
 import { ByteReader, ByteWriter, RecordKey, RecordKind } from "./records.js";
 import type { RecordStore } from "./records.js";
+import { beaconKey, virtualAddress } from "../net/keys.js";
 
 /** Capacity limits (INSUFFICIENT_RESOURCES beyond them). They also bound each record's size (< 1 KB). */
 export const LIMITS = Object.freeze({ netKeys: 4, appKeys: 8, bindingsPerModel: 8, subscriptionsPerModel: 8 } as const);
@@ -288,7 +289,7 @@ export class NodeState implements NodeConfig {
       netKey: k.key,
       keys: deriveNetworkKeys(this.mc, k.key),
       networkId: this.mc.k3(k.key),
-      beaconKey: this.mc.beaconKey(k.key),
+      beaconKey: beaconKey(this.mc, k.key),
     }));
   }
 
@@ -489,7 +490,7 @@ export class NodeState implements NodeConfig {
       const validTtl = (p.ttl >= 0 && p.ttl <= 0x7f) || p.ttl === 0xff;
       const validAddress = isUnicast(p.address) || isGroup(p.address) || (isVirtual(p.address) && p.label?.length === 16);
       if (!validTtl || !validAddress || p.retransmit.count > 7 || p.retransmit.intervalSteps > 31 || p.period > 0xff) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
-      if (isVirtual(p.address) && this.mc.virtualAddress(p.label!) !== p.address) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
+      if (isVirtual(p.address) && virtualAddress(this.mc, p.label!) !== p.address) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
       models[l.e]![l.m]!.publication = copyPub(p);
     }
     const st = this.saveModels(models);
@@ -513,7 +514,7 @@ export class NodeState implements NodeConfig {
     if (address !== undefined) {
       if (label) {
         if (label.length !== 16) return ConfigStatus.INVALID_ADDRESS;
-        sub = { address: this.mc.virtualAddress(label), label: label.slice() };
+        sub = { address: virtualAddress(this.mc, label), label: label.slice() };
       } else {
         // A virtual address without its Label UUID cannot be subscribed (the label is needed to decrypt).
         if (!isSubscribable(address) || isVirtual(address)) return ConfigStatus.INVALID_ADDRESS;

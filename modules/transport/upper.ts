@@ -5,7 +5,7 @@
  * additional data.
  */
 import type { Bytes, CryptoPrimitives } from "../platform.js";
-import { accessNonce } from "../crypto/mesh.js";
+import { accessNonce } from "../net/nonce.js";
 
 /** The nonce fields an upper transport PDU is bound to. */
 export interface AccessSecurity {
