@@ -154,7 +154,7 @@ app.onEvent = (e) => {
     case "reset":
       inputAction = -1;
       // a provisioned switch's button is its job (it toggles the light): the board keeps looking for presses
-      board.awaitInput(kind === "switch" && app.state === "provisioned");
+      board.awaitInput(kind === "switch" && app.state === "provisioned" && runMeshNode !== undefined);
       break;
     default:
       break;
