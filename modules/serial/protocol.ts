@@ -176,14 +176,14 @@ export class Writer {
 }
 
 export class Reader {
-  private at = 0;
+  private pos = 0; // not "at": the device engine leaves Array.prototype.at out, and its build refuses the name
   constructor(private readonly b: Bytes) {}
   get left(): number {
-    return this.b.length - this.at;
+    return this.b.length - this.pos;
   }
   u8(): number {
-    if (this.at >= this.b.length) throw new RangeError("short payload");
-    return this.b[this.at++]!;
+    if (this.pos >= this.b.length) throw new RangeError("short payload");
+    return this.b[this.pos++]!;
   }
   u16(): number {
     return this.u8() | (this.u8() << 8);
@@ -192,9 +192,9 @@ export class Reader {
     return (this.u16() | (this.u16() << 16)) >>> 0;
   }
   bytes(n: number): Bytes {
-    if (this.at + n > this.b.length) throw new RangeError("short payload");
-    const out = this.b.slice(this.at, this.at + n);
-    this.at += n;
+    if (this.pos + n > this.b.length) throw new RangeError("short payload");
+    const out = this.b.slice(this.pos, this.pos + n);
+    this.pos += n;
     return out;
   }
   rest(): Bytes {
@@ -207,9 +207,15 @@ const ascii = (s: string): Bytes => {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0x7f;
   return out;
 };
+// Printable ASCII by code - 0x20: the device engine leaves String.fromCharCode out (tools/fw/lean.mjs).
+const PRINTABLE = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+/** Bytes as text: printable ASCII as itself, any other byte as "?". */
 const fromAscii = (b: Bytes): string => {
   let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    s += c >= 0x20 && c <= 0x7e ? PRINTABLE[c - 0x20] : "?";
+  }
   return s;
 };
 

@@ -24,6 +24,7 @@ void UART0RX_IRQHandler(void) WEAK_DEFAULT;
 void UART0TX_IRQHandler(void) WEAK_DEFAULT;
 void UART1RX_IRQHandler(void) WEAK_DEFAULT;
 void UART1TX_IRQHandler(void) WEAK_DEFAULT;
+void UART2RX_IRQHandler(void) WEAK_DEFAULT; /* the modem's serial port (uart_serial.c) */
 
 typedef void (*vector_t)(void);
 
@@ -48,7 +49,8 @@ __attribute__((section(".vectors"), used)) const vector_t vector_table[16 + 32] 
     UART0TX_IRQHandler, /* 1 */
     UART1RX_IRQHandler, /* 2 */
     UART1TX_IRQHandler, /* 3 */
-    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
+    UART2RX_IRQHandler, /* 4 */
+    Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,
     Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler, Default_Handler,

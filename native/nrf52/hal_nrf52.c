@@ -25,7 +25,9 @@ void hal_init(void) {
     rng_init();
     for (unsigned i = 0; i < BOARD_LED_COUNT; i++) gpio_output(led_pins[i], BOARD_LED_ACTIVE_LOW);
     for (unsigned i = 0; i < BOARD_BUTTON_COUNT; i++) gpio_input_pullup(button_pins[i]);
+#ifndef HAL_LOG_OFF /* the DK's modem: UARTE0 on the VCOM is the modem's serial port (native/nrf52/uarte_serial.c) */
     uarte_init(NRF_UARTE0_BASE, BOARD_UART_TX, BOARD_UART_RX, UARTE_BAUD_115200);
+#endif
     SCB_SCR |= SCB_SCR_SEVONPEND; /* a pending (even disabled) interrupt wakes WFE: used for RADIO END */
 }
 
@@ -76,7 +78,14 @@ int hal_button_pressed(unsigned index) {
     return BOARD_BUTTON_ACTIVE_LOW ? !level : level;
 }
 
-void hal_log_write(const char *text, size_t len) { uarte_write(NRF_UARTE0_BASE, text, len); }
+void hal_log_write(const char *text, size_t len) {
+#ifdef HAL_LOG_OFF
+    (void)text;
+    (void)len;
+#else
+    uarte_write(NRF_UARTE0_BASE, text, len);
+#endif
+}
 
 void hal_log(const char *fmt, ...) {
     char buf[160];

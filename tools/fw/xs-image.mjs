@@ -179,7 +179,7 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, entry: variantEntry = ENTRY, natives: variantNatives = [] }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   // preload: the manifest's "<target>-preload" platform (its preload list and creation)
   const platform = preload ? `${target}-preload` : target;
@@ -205,7 +205,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     if (existsSync(join(ROOT, name + ".ts"))) return javascriptOf({ kind: "ts", source: name + ".ts" });
     return null;
   };
-  const entry = ENTRY;
+  const entry = variantEntry; // device-main, or a variant's own entry (tools/nrf52/build.mjs VARIANT_PARTS)
   const imports = [...manifest.preload, entry];
   const graph = [];
   const names = new Set();
@@ -273,7 +273,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   ];
   const base = [...CPU_FLAGS, "-Os", "-g", "-fno-strict-aliasing", "-fno-common", "-ffunction-sections", "-fdata-sections"];
   const engineFlags = [...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), "-w", ...includes];
-  const natives = [...new Set([...manifest.natives, ...DEVICE_NATIVES, ...TARGET_NATIVES[target]])]
+  const natives = [...new Set([...manifest.natives, ...DEVICE_NATIVES, ...TARGET_NATIVES[target], ...variantNatives])]
     .filter((f) => !f.startsWith("native/xs/natives/host/") && !f.startsWith("native/xs/host/"));
   const nativeDefines = natives.map((f) => `-DXSR_NATIVE_${basename(f).replace(/\.c$/, "").replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}=1`);
   const ourFlags = [

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Firmware build: nRF52840 images for the boards pca10056 (DK) and pca10059 (Dongle), and the Cortex-M4 twin
-// (board mps2, for qemu-system-arm -M mps2-an386), in the variants light and switch.
+// (board mps2, for qemu-system-arm -M mps2-an386), in the variants light and switch, and modem (the mesh modem).
 //
-//   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch]
+//   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
 //                              [--flash-budget BYTES] [--ram-budget BYTES] [--preload]
 //
@@ -101,6 +101,18 @@ const TARGET_SOURCES = {
     "native/mps2/air_uart.c", "native/air/air_client.c", "native/storage/flash_ram.c",
   ],
 };
+// Variants that are more than defines (docs/firmware-modem.md): their entry module, the natives and the board
+// sources they add, the C defines per board. The others are device-main with the manifest's variant defines.
+const VARIANT_PARTS = {
+  // the mesh modem (issue 12): modules/serial on a serial port (native/boards/serial_port.h); the DK's UARTE0 is
+  // the port on the J-Link VCOM, so its log is off
+  modem: {
+    entry: "native/xs/js/modem-main",
+    natives: ["native/xs/natives/nrf52/serial_device.c"],
+    sources: { pca10056: ["native/nrf52/uarte_serial.c"], pca10059: ["native/nrf52/usbd.c", "native/nrf52/cdc_acm.c", "native/nrf52/usb_serial.c"], mps2: ["native/mps2/uart_serial.c"] },
+    defines: { pca10056: ["HAL_LOG_OFF"] },
+  },
+};
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
 
 const CFLAGS = [
@@ -173,6 +185,7 @@ export function mapBreakdown(mapText, groups) {
 export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null, budgets: budgetOverrides = {}, preload = false } = {}) {
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
+  const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
   const out = outDir ?? (app === "smoke"
@@ -196,13 +209,13 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, ...(parts ? { entry: parts.entry, natives: parts.natives } : {}) });
   }
-  const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target]];
+  const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources[board] ?? [])];
   const elf = join(out, "firmware.elf");
   const mapFile = join(out, "firmware.map");
   run("arm-none-eabi-gcc", [
-    ...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`,
+    ...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`, ...(parts?.defines?.[board] ?? []).map((d) => `-D${d}`),
     ...sources, ...(xs ? xs.objects : []),
     "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs",
     "-L", out, "-L", join(root, "native/nrf52"), "-L", join(root, "native/mps2"),
@@ -275,7 +288,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
 if (import.meta.url === `file://${process.argv[1]}`) {
   const boardArg = opt("--board", "pca10056,pca10059");
   const boards = boardArg === "all" ? Object.keys(BOARDS) : boardArg.split(",");
-  const variants = opt("--variant", "light,switch").split(",");
+  const variants = opt("--variant", "light,switch,modem").split(",");
   const app = opt("--app", "xs");
   const budgets = { flashBytes: opt("--flash-budget"), ramPlanBytes: opt("--ram-budget") };
   const preload = args.includes("--preload");

@@ -353,12 +353,17 @@ static void xsrHalReady(txMachine* the, int fd, void* context)
 	(void)context;
 }
 
-/* hal_poll runs due HAL timers and the radio; their callbacks (the radio native's) may call JavaScript. */
+/* hal_poll runs due HAL timers and the radio; their callbacks (the radio native's) may call JavaScript. Then
+ * each watch is polled (the HAL's does nothing; the modem's serial native takes its port's bytes). */
 static void xsrPoll(txMachine* the)
 {
+	xsrRuntime* runtime = the->host;
+	int i;
 	fxBeginHost(the);
 	mxTry(the) {
 		hal_poll();
+		for (i = 0; i < runtime->watchCount; i++)
+			runtime->watches[i].ready(the, runtime->watches[i].fd, runtime->watches[i].context);
 	}
 	mxCatch(the) {
 		xsrReportException(the, "uncaught exception in a callback");
