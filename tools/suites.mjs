@@ -73,6 +73,13 @@ export const suites = [
     counts: "node",
   },
   {
+    name: "firmware-twin-modem",
+    requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/twin-modem.ts"],
+    counts: "node",
+  },
+  {
     name: "native-crypto-host",
     requires: ["cc", "make"],
     install: "apt-get install gcc make",

@@ -179,7 +179,7 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, entry: variantEntry = ENTRY, natives: variantNatives = [] }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   // preload: the manifest's "<target>-preload" platform (its preload list and creation)
   const platform = preload ? `${target}-preload` : target;
@@ -238,7 +238,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
   // generator, linked with this archive (keys registered in its order, modules run from it in place), written as C
   // that points into the archive for code and strings
-  const c = { ...manifest.creation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
+  const c = { ...manifest.creation, ...variantCreation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
   const preloaded = manifest.preload.length > 0;
   let preparation = null;
   if (preloaded) {
