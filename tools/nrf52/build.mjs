@@ -112,8 +112,12 @@ const VARIANT_PARTS = {
     sources: { pca10056: ["native/nrf52/uarte_serial.c"], pca10059: ["native/nrf52/usbd.c", "native/nrf52/cdc_acm.c", "native/nrf52/usb_serial.c"], mps2: ["native/mps2/uart_serial.c"] },
     defines: { pca10056: ["HAL_LOG_OFF"] },
     // its app has more keys than the device's (engine 461 + app 980 prelinked, then those made at run time): the
-    // key array cannot grow by reallocation in the 12 KB C heap, so it is made big enough at creation
-    creation: { initialKeyCount: 1536, staticSize: 204800 },
+    // key array cannot grow by reallocation in the 12 KB C heap, so it is made big enough at creation. Its XS heap:
+    // 117 KB of slots are live once its 32 modules are imported (the light's: 104 KB), and four links at once
+    // need more than a 172 KB heap holds (host-tests/firmware/twin-modem.ts fails there) and run in 184 KB: 192 KB.
+    creation: { initialKeyCount: 1536, staticSize: 196608 },
+    // so its RAM plan is over the device images' 160 KB: its own stated budget (docs/firmware-modem.md), of 256 KB
+    ramPlanBytes: { nrf52: 224 * 1024, mps2: 224 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
 };
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
@@ -273,7 +277,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
     };
     size.flash = flash;
     size.ram = ram;
-    const limits = budgetsFor(b.target, budgetOverrides);
+    const limits = budgetsFor(b.target, { ...budgetOverrides, ramPlanBytes: budgetOverrides.ramPlanBytes ?? parts?.ramPlanBytes?.[b.target] });
     size.budgets = {
       flash: { limitBytes: limits.flashBytes, bytes: flashBytes, ok: flashBytes <= limits.flashBytes },
       ram: {
