@@ -109,7 +109,7 @@ const VARIANT_PARTS = {
   modem: {
     entry: "native/xs/js/modem-main",
     natives: ["native/xs/natives/nrf52/serial_device.c"],
-    sources: { pca10056: ["native/nrf52/uarte_serial.c"], pca10059: ["native/nrf52/usbd.c", "native/nrf52/cdc_acm.c", "native/nrf52/usb_serial.c"], mps2: ["native/mps2/uart_serial.c"] },
+    sources: { pca10056: ["native/nrf52/uarte_serial.c"], pca10059: ["native/nrf52/usbd.c", "native/nrf52/cdc_acm.c"], mps2: ["native/mps2/uart_serial.c"] },
     defines: { pca10056: ["HAL_LOG_OFF"] },
     // its app has more keys than the device's (engine 461 + app 980 prelinked, then those made at run time): the
     // key array cannot grow by reallocation in the 12 KB C heap, so it is made big enough at creation. Its XS heap:
