@@ -44,6 +44,10 @@ test("twin modem: a host drives the modem firmware over QEMU's serial socket, fo
   const imageDir = join(root, "build/mps2/modem");
   const size = JSON.parse(readFileSync(join(imageDir, "size.json"), "utf8"));
   assert.ok(process.env.TWIN_MODEM_RAM || (size.budgets.flash.ok && size.budgets.ram.ok), "the modem image is within its budgets");
+  // what the image holds: the provisioner role and the serial modem, not the device role (no provisionee, no device entry)
+  const archive = readFileSync(join(root, "build/fw/gen/mps2-modem/xsr_archive.c"), "utf8");
+  for (const m of ["modules/prov/provisioner", "modules/serial/modem", "native/xs/js/modem-main"]) assert.ok(archive.includes(`"${m}"`), `the modem image has ${m}`);
+  for (const m of ["modules/prov/provisionee", "modules/device/record", "native/xs/js/device-main"]) assert.ok(!archive.includes(`"${m}"`), `the modem image has no ${m}`);
   const dir = mkdtempSync(join(tmpdir(), "twin-modem-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const sock = join(dir, "serial.sock");
