@@ -99,12 +99,15 @@ test("twin modem: a host drives the modem firmware over QEMU's serial socket, fo
   await new Promise((r) => setTimeout(r, 200));
 
   // 2. the next host: HELLO, then four provisionings at once
+  const withLog = (e: unknown) => {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nthe twin's log:\n${log}`);
+  };
   const c = await connectModem(`unix:${sock}`, { crypto: new NodeCryptoPrimitives({ random: seededRandom(13) }), driver: { commandTimeoutMs: 5_000 } });
   try {
     assert.equal(c.hello.maxLinks, LINKS);
     assert.ok(c.hello.credits >= 1);
     const data = (i: number) => ({ networkKey: new Uint8Array(16).fill(7), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 5, unicastAddress: 0x0100 + i });
-    const results = await Promise.race([Promise.all(lights.slice(0, LINKS).map((d, i) => c.driver.provision(d.uuid, data(i), { oobPolicy: noOob }))), early]);
+    const results = await Promise.race([Promise.all(lights.slice(0, LINKS).map((d, i) => c.driver.provision(d.uuid, data(i), { oobPolicy: noOob }))), early]).catch(withLog);
     results.forEach((r, i) => {
       assert.equal(r.unicastAddress, 0x0100 + i);
       assert.deepEqual(r.deviceKey, deviceKeyOf(lights[i]!), `light ${i + 1}: the host's DeviceKey is the light's`);
@@ -115,7 +118,7 @@ test("twin modem: a host drives the modem firmware over QEMU's serial socket, fo
     c.transport.write(encodeFrame({ type: FrameType.Command, seq: 9, code: 0x02, payload: new Uint8Array(12) }).subarray(0, 7));
     c.transport.write(Uint8Array.of(0));
     const last = lights[LINKS]!;
-    const r = await Promise.race([c.driver.provision(last.uuid, data(LINKS), { oobPolicy: noOob }), early]);
+    const r = await Promise.race([c.driver.provision(last.uuid, data(LINKS), { oobPolicy: noOob }), early]).catch(withLog);
     assert.deepEqual(r.deviceKey, deviceKeyOf(last));
   } finally {
     c.close();

@@ -12,6 +12,7 @@
  */
 #include "xsr.h"
 #include "xsr_hostrt.h"
+#include "../serial_face.h"
 
 #include <errno.h>
 #include <string.h>
@@ -20,20 +21,8 @@
 #define SERIAL_FD 3
 #define SERIAL_CHUNK 512
 
-static struct {
-	int watching;
-	int ended;
-	int hasHandler;
-	xsSlot handler;
-} gSerial;
-
-static void serialStop(xsMachine* the)
-{
-	if (gSerial.watching) {
-		xsrUnwatchFd(the, SERIAL_FD);
-		gSerial.watching = 0;
-	}
-}
+static xsrSerialFace gFace; /* the handler and the watch (serial_face.h, shared with the devices' serial native) */
+static int gEnded;
 
 static void serialReady(xsMachine* the, int fd, void* context)
 {
@@ -46,20 +35,12 @@ static void serialReady(xsMachine* the, int fd, void* context)
 	if ((n < 0) && (errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		serialStop(the);
-		gSerial.ended = 1;
-		if (gSerial.hasHandler)
-			xsCallFunction1(gSerial.handler, xsUndefined, xsUndefined);
+		xsrSerialStop(the, &gFace, SERIAL_FD);
+		gEnded = 1;
+		xsrSerialDeliver(the, &gFace, NULL, 0);
 		return;
 	}
-	if (!gSerial.hasHandler)
-		return;
-	{
-		xsVars(2);
-		xsVar(0) = xsArrayBuffer(buffer, (xsIntegerValue)n);
-		xsVar(1) = xsNew1(xsGlobal, xsID("Uint8Array"), xsVar(0));
-		xsCallFunction1(gSerial.handler, xsUndefined, xsVar(1));
-	}
+	xsrSerialDeliver(the, &gFace, buffer, (size_t)n);
 }
 
 /* xs_serial_write(bytes) */
@@ -84,25 +65,9 @@ void xs_serial_write(xsMachine* the)
 /* xs_serial_on_data(handler | null) */
 void xs_serial_on_data(xsMachine* the)
 {
-	int type;
-	xsrCheckArgc(the, 1, "serial.onData");
-	type = xsTypeOf(xsArg(0));
-	if ((type != xsUndefinedType) && (type != xsNullType) && !xsIsCallable(xsArg(0)))
-		xsTypeError("serial.onData: handler must be a function or null");
-	if (gSerial.hasHandler) {
-		gSerial.hasHandler = 0;
-		xsForget(gSerial.handler);
-	}
-	if ((type == xsUndefinedType) || (type == xsNullType)) {
-		serialStop(the);
+	if (!xsrSerialSetHandler(the, &gFace, SERIAL_FD) || gEnded)
 		return;
-	}
-	gSerial.handler = xsArg(0);
-	xsRemember(gSerial.handler);
-	gSerial.hasHandler = 1;
-	if (!gSerial.watching && !gSerial.ended) {
-		if (xsrWatchFd(the, SERIAL_FD, serialReady, NULL) != 0)
-			xsUnknownError("serial.onData: cannot watch file descriptor %d (is it open?)", SERIAL_FD);
-		gSerial.watching = 1;
-	}
+	if (xsrWatchFd(the, SERIAL_FD, serialReady, NULL) != 0)
+		xsUnknownError("serial.onData: cannot watch file descriptor %d (is it open?)", SERIAL_FD);
+	gFace.watching = 1;
 }
