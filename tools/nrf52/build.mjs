@@ -114,10 +114,11 @@ const VARIANT_PARTS = {
     // its app has more keys than the device's (engine 461 + app 980 prelinked, then those made at run time): the
     // key array cannot grow by reallocation in the 12 KB C heap, so it is made big enough at creation. Its XS heap:
     // 117 KB of slots are live once its 32 modules are imported (the light's: 104 KB), and four links at once
-    // need more than a 172 KB heap holds (host-tests/firmware/twin-modem.ts fails there) and run in 184 KB: 192 KB.
-    creation: { initialKeyCount: 1536, staticSize: 196608 },
+    // (host-tests/firmware/twin-modem.ts) run out of a 176 KB heap, ran in 184 KB, and in 192 KB failed once in seven
+    // runs (cause unseen): 200 KB.
+    creation: { initialKeyCount: 1536, staticSize: 204800 },
     // so its RAM plan is over the device images' 160 KB: its own stated budget (docs/firmware-modem.md), of 256 KB
-    ramPlanBytes: { nrf52: 224 * 1024, mps2: 224 * 1024 + TWIN_BOARD_LAYER_BYTES },
+    ramPlanBytes: { nrf52: 232 * 1024, mps2: 232 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
 };
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
