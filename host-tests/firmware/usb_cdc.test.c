@@ -155,6 +155,9 @@ static void test_linux_enumeration(void) {
     CHECK_EQ(n, 67);
     CHECK_EQ(packets, 2);
     CHECK(memcmp(buf, cdc_acm_config_descriptor, 67) == 0);
+    setup(0x80, 6, 0x0200, 0, 64); /* exactly one full packet asked for: no zero-length packet after it */
+    CHECK_EQ(in_stage(buf, sizeof buf, &packets), 64);
+    CHECK_EQ(packets, 1);
     setup(0x80, 6, 0x0300, 0, 255); /* languages */
     CHECK_EQ(in_stage(buf, sizeof buf, &packets), 4);
     CHECK_EQ(buf[2] | (buf[3] << 8), 0x0409);
