@@ -20,6 +20,7 @@ import type { Parsed } from "./args.js";
 import { airOption, airText, dbPath, joinAir, radioName } from "./common.js";
 import type { AirClient } from "../air/client.js";
 import { dbFailure } from "./db-verbs.js";
+import { serialOf, serialProvision, serialScan } from "../serial/cli-bearer.js";
 import { INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
 
@@ -78,34 +79,39 @@ async function after(client: AirClient, ms: number): Promise<void> {
 }
 
 export async function scanVerb(p: Parsed): Promise<void> {
-  const air = airOption(p);
+  const serial = serialOf(p);
+  const air = serial === undefined ? airOption(p) : undefined;
   const timeoutS = num(p, "timeout", 10, 0.1, 86_400);
   const json = flag(p, "json");
-  const client = await joinAir(air, radioName("scan"));
   const seen = new Set<string>();
-  const engine = new ProvisionerEngine({
-    radio: client.radio,
-    clock: client.clock,
-    crypto,
-    netKey: new Uint8Array(16),
-    netKeyIndex: 0,
-    ivIndex: 0,
-    oob: "none",
-    alg: "auto",
-    addresses: new UnicastAllocator(),
-    auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
-    onBeacon: (uuid, oobInfo, uriHash, rssi) => {
-      const key = bytesToHex(uuid);
-      const first = !seen.has(key);
-      seen.add(key);
-      if (json) say(JSON.stringify({ uuid: uuidString(uuid), oobInfo, oob: oobInfoWords(oobInfo), uriHash: uriHash ? bytesToHex(uriHash) : null, rssi }));
-      else if (first) say(`${uuidString(uuid)}  OOB: ${oobInfoWords(oobInfo)}${uriHash ? `  URI hash ${bytesToHex(uriHash)}` : ""}  RSSI ${rssi} dBm`);
-    },
-  });
-  engine.scan();
+  const onBeacon = (uuid: Bytes, oobInfo: number, uriHash: Bytes | undefined, rssi: number): void => {
+    const key = bytesToHex(uuid);
+    const first = !seen.has(key);
+    seen.add(key);
+    if (json) say(JSON.stringify({ uuid: uuidString(uuid), oobInfo, oob: oobInfoWords(oobInfo), uriHash: uriHash ? bytesToHex(uriHash) : null, rssi }));
+    else if (first) say(`${uuidString(uuid)}  OOB: ${oobInfoWords(oobInfo)}${uriHash ? `  URI hash ${bytesToHex(uriHash)}` : ""}  RSSI ${rssi} dBm`);
+  };
   if (!json) process.stderr.write(`scanning ${timeoutS} s…\n`);
-  await after(client, timeoutS * 1000);
-  await client.close();
+  if (serial !== undefined) await serialScan(serial, timeoutS, onBeacon);
+  else {
+    const client = await joinAir(air!, radioName("scan"));
+    const engine = new ProvisionerEngine({
+      radio: client.radio,
+      clock: client.clock,
+      crypto,
+      netKey: new Uint8Array(16),
+      netKeyIndex: 0,
+      ivIndex: 0,
+      oob: "none",
+      alg: "auto",
+      addresses: new UnicastAllocator(),
+      auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
+      onBeacon,
+    });
+    engine.scan();
+    await after(client, timeoutS * 1000);
+    await client.close();
+  }
   if (!json) say(`${seen.size} unprovisioned device(s) heard`);
 }
 
@@ -179,7 +185,8 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   if (all && uuidArg) throw new UsageError("give a UUID or --all, not both");
   if (!all && !uuidArg) throw new UsageError("which device? meshprov provision UUID (see meshprov scan), or --all");
   const uuid = uuidArg ? hexArg(uuidArg, "the UUID", [16]) : undefined;
-  const air = airOption(p);
+  const serial = serialOf(p);
+  const air = serial === undefined ? airOption(p) : undefined;
   const oob: OobChoice = choice(p, "oob", ["auto", "none", "static", "output", "input"], "auto");
   const action = str(p, "action");
   if ((action !== undefined || str(p, "size") !== undefined) && oob !== "output" && oob !== "input") throw new UsageError("--action and --size need --oob output or --oob input");
@@ -217,15 +224,41 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     }
     const prov = db.provisioners[0]!;
     const netKey = db.netKeys[0]!;
-    const client = await joinAir(air, radioName("provisioner"));
     const person = new TerminalPerson(auth, staticHex, json);
     const outcomes: Outcome[] = [];
-    const known = new Set(db.nodes.map((n) => n.UUID.replace(/-/g, "").toLowerCase()));
-    let lastNew = client.clock.now();
     const phaseLine = (u: Bytes, phase: Phase, detail: string): void => {
       if (json) say(JSON.stringify({ uuid: uuidString(u), phase, detail }));
       else say(`  ${uuidString(u).slice(0, 8)}…  ${phase.padEnd(14)} ${detail}`);
     };
+    const stored = (o: Outcome): void => {
+      outcomes.push(o);
+      if (o.ok) {
+        try {
+          addNode(db, { uuid: o.uuid, unicastAddress: o.unicastAddress!, elements: o.elements!, deviceKey: o.deviceKey!, security: o.security!, netKeyIndex: netKey.index });
+          writeCdb(path, db);
+        } catch (e) {
+          o.ok = false;
+          o.reason = `provisioned, but not stored: ${(e as Error).message}`;
+        }
+      }
+      const address = o.unicastAddress !== undefined ? `0x${o.unicastAddress.toString(16).padStart(4, "0")}` : null;
+      if (json) say(JSON.stringify({ uuid: uuidString(o.uuid), ok: o.ok, address: o.ok ? address : null, elements: o.elements ?? null, attempts: o.attempts, reason: o.reason ?? null }));
+      else if (o.ok) say(`provisioned ${uuidString(o.uuid)}: node ${address}, ${o.elements} element(s), ${o.security}; stored in ${path}`);
+      else say(`NOT provisioned ${uuidString(o.uuid)}: ${o.reason} (${o.attempts} attempt(s))`);
+    };
+    if (serial !== undefined) {
+      // through a mesh modem (host/serial/cli-bearer.ts): the same phases, outcomes and database
+      if (!json) say(uuid ? `provisioning ${uuidString(uuid)} through ${serial}` : `provisioning every device heard through ${serial}`);
+      const known = new Set(db.nodes.map((n) => n.UUID.replace(/-/g, "").toLowerCase()));
+      try {
+        await serialProvision({ serial, uuid, netKey: bytesOf(netKey.key), netKeyIndex: netKey.index, ivIndex: db.ivIndex ?? 0, oob, alg, ...(action ? { action } : {}), ...(size !== undefined ? { size } : {}), attentionDuration: attention, links: all ? links : 1, attempts, timeoutS, addresses: unicastAllocator(db, prov), person, onPhase: phaseLine, onOutcome: stored, accept: (u) => !known.has(bytesToHex(u)), onHeard: (u) => (json ? undefined : say(`heard ${uuidString(u)}`)) });
+      } finally {
+        person.close();
+      }
+    } else {
+    const client = await joinAir(air!, radioName("provisioner"));
+    const known = new Set(db.nodes.map((n) => n.UUID.replace(/-/g, "").toLowerCase()));
+    let lastNew = client.clock.now();
     let engine: ProvisionerEngine;
     engine = new ProvisionerEngine({
       radio: client.radio,
@@ -252,22 +285,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
           if (!json) say(`heard ${uuidString(u)}`);
         }
       },
-      onOutcome: (o) => {
-        outcomes.push(o);
-        if (o.ok) {
-          try {
-            addNode(db, { uuid: o.uuid, unicastAddress: o.unicastAddress!, elements: o.elements!, deviceKey: o.deviceKey!, security: o.security!, netKeyIndex: netKey.index });
-            writeCdb(path, db);
-          } catch (e) {
-            o.ok = false;
-            o.reason = `provisioned, but not stored: ${(e as Error).message}`;
-          }
-        }
-        const address = o.unicastAddress !== undefined ? `0x${o.unicastAddress.toString(16).padStart(4, "0")}` : null;
-        if (json) say(JSON.stringify({ uuid: uuidString(o.uuid), ok: o.ok, address: o.ok ? address : null, elements: o.elements ?? null, attempts: o.attempts, reason: o.reason ?? null }));
-        else if (o.ok) say(`provisioned ${uuidString(o.uuid)}: node ${address}, ${o.elements} element(s), ${o.security}; stored in ${path}`);
-        else say(`NOT provisioned ${uuidString(o.uuid)}: ${o.reason} (${o.attempts} attempt(s))`);
-      },
+      onOutcome: stored,
     });
     let interrupted = false;
     const onSignal = (): void => {
@@ -284,7 +302,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
     if (uuid) {
-      if (!json) say(`provisioning ${uuidString(uuid)} on ${airText(air)}`);
+      if (!json) say(`provisioning ${uuidString(uuid)} on ${airText(air!)}`);
       engine.add(uuid);
       const deadline = client.clock.now() + timeoutS * 1000;
       while (outcomes.length === 0) {
@@ -301,6 +319,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     }
     person.close();
     await client.close();
+    }
     const ok = outcomes.filter((o) => o.ok).length;
     if (all && !json) say(`${ok} of ${outcomes.length} device(s) provisioned`);
     if (uuid && !outcomes[0]!.ok) throw new OperationError(`${uuidString(uuid)} was not provisioned: ${outcomes[0]!.reason}`);

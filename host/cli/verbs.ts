@@ -9,6 +9,8 @@ import { HUB_OPTIONS, HUB_USAGE, hubVerb } from "./hub.js";
 import { DEVICE_OPTIONS, DEVICE_USAGE, deviceVerb } from "./device.js";
 import { EXPORT_USAGE, IMPORT_USAGE, INIT_USAGE, NODES_USAGE, REMOVE_USAGE, exportVerb, importVerb, initVerb, nodesVerb, removeVerb } from "./db-verbs.js";
 import { PROVISION_USAGE, SCAN_USAGE, provisionVerb, scanVerb } from "./provision.js";
+import { MODEM_OPTIONS, MODEM_USAGE, modemVerb } from "./modem.js";
+import { SERIAL_OPTION } from "../serial/cli-bearer.js";
 
 interface Verb {
   summary: string;
@@ -23,14 +25,16 @@ const DB = { db: { type: "string" } } as const;
 export const VERBS: Record<string, Verb> = {
   hub: { summary: "run the simulated air for devices and provisioners in other processes", usage: HUB_USAGE, options: HUB_OPTIONS, positionals: 0, run: hubVerb },
   device: { summary: "run one simulated device (light or switch) on a hub", usage: DEVICE_USAGE, options: DEVICE_OPTIONS, positionals: 0, run: deviceVerb },
+  modem: { summary: "run a mesh modem (serial provisioner) on a hub, for --serial", usage: MODEM_USAGE, options: MODEM_OPTIONS, positionals: 0, run: modemVerb },
   init: { summary: "create a network (keys, IV Index, this provisioner's ranges)", usage: INIT_USAGE, options: { ...DB, name: { type: "string" }, "iv-index": { type: "string" }, "show-keys": { type: "boolean" } }, positionals: 0, run: initVerb },
-  scan: { summary: "list the unprovisioned devices heard", usage: SCAN_USAGE, options: { air: { type: "string" }, timeout: { type: "string" }, json: { type: "boolean" } }, positionals: 0, run: scanVerb },
+  scan: { summary: "list the unprovisioned devices heard", usage: SCAN_USAGE, options: { air: { type: "string" }, ...SERIAL_OPTION, timeout: { type: "string" }, json: { type: "boolean" } }, positionals: 0, run: scanVerb },
   provision: {
     summary: "provision a device (or --all) and store it in the database",
     usage: PROVISION_USAGE,
     options: {
       ...DB,
       air: { type: "string" },
+      ...SERIAL_OPTION,
       oob: { type: "string" },
       action: { type: "string" },
       size: { type: "string" },

@@ -73,7 +73,7 @@ export interface ProvisionHandlers {
   output?: (request: { method: number; action: number; size: number; value: OobValue }) => void;
   oobPublicKey?: () => Bytes | Promise<Bytes>;
   /** Progress of the link (one line per phase for the command line). */
-  progress?: (phase: "link" | "capabilities" | "public-keys" | "authentication" | "data" | "complete") => void;
+  progress?: (phase: "link" | "capabilities" | "public-keys" | "authentication" | "data" | "complete", capabilities?: CapabilitiesFields) => void;
   attentionDuration?: number;
 }
 
@@ -148,6 +148,8 @@ export class ModemDriver {
   onEvent: ((e: ModemEvent) => void) | undefined;
   /** Events lost on the wire for good (not recovered by REPLAY). */
   lostEvents = 0;
+  /** The serial link ended (the modem died, the cable was pulled): told once, with a one-line reason. */
+  onClosed: ((reason: string) => void) | undefined;
 
   constructor(private readonly o: ModemDriverOptions) {
     this.mesh = new MeshCrypto(o.crypto);
@@ -178,6 +180,7 @@ export class ModemDriver {
     this.inFlight.clear();
     this.queue.length = 0;
     this.dropLinks(reason);
+    this.onClosed?.(reason);
   }
 
   /** Greet the modem (§1.8): one line on a dead or wrong-version modem. */
@@ -448,7 +451,7 @@ export class ModemDriver {
         const { type: _t, ...caps } = d.pdu;
         l.capabilitiesRaw = e.capabilities;
         l.capabilities = caps;
-        l.handlers.progress?.("capabilities");
+        l.handlers.progress?.("capabilities", caps);
         const choice = (l.handlers.oobPolicy ?? autoOobPolicy())(caps);
         if (!choice) return fail("no acceptable OOB method");
         l.start = choice;

@@ -28,6 +28,8 @@ export interface ProvisionAllRun {
   readonly failed: Map<string, Error>;
   /** Links open now. */
   readonly running: number;
+  /** The UUIDs with a link open now (Ctrl-C closes them). */
+  readonly active: readonly Bytes[];
   /** Stop taking new devices (links already open finish). */
   stop(): void;
 }
@@ -41,7 +43,7 @@ export function provisionAll(driver: ModemDriver, o: ProvisionAllOptions): Provi
   const queue: Bytes[] = [];
   const queued = new Set<string>();
   /** UUIDs with a link now. */
-  const active = new Set<string>();
+  const active = new Map<string, Bytes>();
   let running = 0;
   let stopped = false;
 
@@ -53,7 +55,7 @@ export function provisionAll(driver: ModemDriver, o: ProvisionAllOptions): Provi
       const attempt = (tries.get(key) ?? 0) + 1;
       tries.set(key, attempt);
       running++;
-      active.add(key);
+      active.set(key, uuid);
       const end = (r: ProvisionResult | Error): void => {
         running--;
         active.delete(key);
@@ -82,6 +84,9 @@ export function provisionAll(driver: ModemDriver, o: ProvisionAllOptions): Provi
     failed,
     get running() {
       return running;
+    },
+    get active() {
+      return [...active.values()];
     },
     stop() {
       stopped = true;

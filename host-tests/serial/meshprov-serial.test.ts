@@ -1,0 +1,170 @@
+/**
+ * meshprov through a mesh modem, every part its own process: `meshprov hub` (real time), `meshprov device`,
+ * `meshprov modem` (prints its serial path), then `meshprov scan|provision --serial PATH` with the same
+ * database as --air; and the user's mistakes: --air with --serial, a path that does not exist, nothing
+ * answering, a modem of another protocol version, a modem that dies mid-provisioning: one line, exit 2 or 1.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import type { Socket } from "node:net";
+import { join } from "node:path";
+import { Proc, meshprov, scene, startDevice } from "../cli/helpers.js";
+import { FrameDecoder, FrameType, encodeFrame } from "../../modules/serial/frame.js";
+import { Op, Status } from "../../modules/serial/protocol.js";
+
+const PHASES = ["link", "capabilities", "public keys", "authentication", "data", "complete"];
+const STATIC = "00112233445566778899aabbccddeeff0123456789abcdef0123456789abcdef";
+
+/** One line on stderr, no stack trace. */
+function oneLine(r: { stderr: string }): string {
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.ok(!/^\s+at /m.test(r.stderr), "no stack trace");
+  return lines[0]!;
+}
+
+async function startModem(air: string, extra: string[] = []): Promise<{ modem: Proc; serial: string }> {
+  const modem = new Proc(["modem", "--air", air, "--serial", "tcp:127.0.0.1:0", ...extra]);
+  const m = await modem.wait(/^serial: (\S+)$/m, 60_000);
+  return { modem, serial: m[1]! };
+}
+
+test("hub + device + modem + provision --serial: phases, the node in the database, the device provisioned; scan --serial lists it", { timeout: 120_000 }, async () => {
+  await scene([], async ({ dir, db, air, procs }) => {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const light = await startDevice(air, ["--kind", "light", "--static", STATIC, "--storage", join(dir, "light.json")]);
+    procs.push(light.dev);
+    const { modem, serial } = await startModem(air);
+    procs.push(modem);
+    assert.match(serial, /^tcp:127\.0\.0\.1:\d+$/);
+
+    const scan = await meshprov(["scan", "--serial", serial, "--timeout", "3", "--json"]);
+    assert.equal(scan.code, 0, scan.stderr);
+    assert.ok(scan.stdout.split("\n").some((l) => l.includes(`"uuid":"${light.uuid}"`)), scan.stdout);
+
+    const r = await meshprov(["provision", light.uuid, "--serial", serial, "--db", db, "--oob", "static", "--auth", STATIC]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const seen = [...r.stdout.matchAll(new RegExp(`^  ${light.uuid.slice(0, 8)}…  (${PHASES.join("|")}) `, "gm"))].map((m) => m[1]!.trim());
+    assert.deepEqual(seen, PHASES, r.stdout);
+    assert.match(r.stdout, new RegExp(`provisioned ${light.uuid}: node 0x0002, 1 element\\(s\\), secure`));
+    await light.dev.wait(/provisioned: address 0x0002/);
+    const nodes = await meshprov(["nodes", "--db", db, "--json"]);
+    assert.equal(JSON.parse(nodes.stdout.trim().split("\n")[0]!).UUID, light.uuid);
+
+    // the same database refuses the same device again, whichever way it comes
+    const again = await meshprov(["provision", light.uuid, "--serial", serial, "--db", db]);
+    assert.equal(again.code, 1);
+    assert.match(oneLine(again), /already holds the node/);
+  });
+});
+
+test("provision --all --links 2 --serial: every device heard through one modem, addresses from the database", { timeout: 120_000 }, async () => {
+  await scene([], async ({ dir, db, air, procs }) => {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const uuids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = await startDevice(air, ["--kind", "light", "--storage", join(dir, `l${i}.json`)]);
+      procs.push(d.dev);
+      uuids.push(d.uuid);
+    }
+    const { modem, serial } = await startModem(air);
+    procs.push(modem);
+    const r = await meshprov(["provision", "--all", "--links", "2", "--serial", serial, "--db", db, "--oob", "none", "--timeout", "4", "--json"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const results = r.stdout.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => "ok" in o);
+    assert.deepEqual(results.map((o) => o.uuid).sort(), [...uuids].sort());
+    assert.ok(results.every((o) => o.ok), r.stdout);
+    assert.deepEqual(results.map((o) => o.address).sort(), ["0x0002", "0x0003", "0x0004"]);
+  });
+});
+
+/** A fake modem on TCP: answers HELLO as `answer` says (or never), and can hang up after HELLO. */
+async function fakeModem(answer: "v2" | "silent" | "die-after-hello"): Promise<{ serial: string; close(): void }> {
+  const sockets: Socket[] = [];
+  const srv = createServer((s) => {
+    sockets.push(s);
+    const dec = new FrameDecoder(
+      [FrameType.Command],
+      (f) => {
+        if (answer === "silent") return;
+        if (f.code === Op.Hello && answer === "v2") {
+          const payload = Uint8Array.of(Status.VersionMismatch, 2, 0, 0, 1, 4, 4, 1);
+          s.write(encodeFrame({ type: FrameType.Response, seq: f.seq, code: f.code, payload }));
+        } else if (f.code === Op.Hello) {
+          s.write(encodeFrame({ type: FrameType.Response, seq: f.seq, code: f.code, payload: Uint8Array.of(Status.Ok, 1, 0, 0, 1, 4, 4, 1) }));
+        } else if (answer === "die-after-hello") s.destroy(); // dies mid-command (SCAN_START unanswered)
+      },
+      () => {},
+    );
+    s.on("data", (d: Buffer) => dec.push(new Uint8Array(d)));
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  return {
+    serial: `tcp:127.0.0.1:${port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    },
+  };
+}
+
+test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a failed operation", { timeout: 60_000 }, async () => {
+  await scene([], async ({ db, air }) => {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const both = await meshprov(["scan", "--air", air, "--serial", "/dev/pts/999"]);
+    assert.equal(both.code, 2);
+    assert.equal(both.stderr.trim().split("\n")[0], "meshprov: give --air ADDR (a hub) or --serial PATH (a modem), not both");
+
+    const missing = await meshprov(["provision", "--all", "--serial", "/dev/no-such-modem", "--db", db]);
+    assert.equal(missing.code, 1);
+    assert.equal(oneLine(missing), "meshprov: /dev/no-such-modem: cannot open /dev/no-such-modem: no such device");
+
+    const nothing = await meshprov(["scan", "--serial", "tcp:127.0.0.1:1", "--timeout", "1"]);
+    assert.equal(nothing.code, 1);
+    assert.match(oneLine(nothing.stderr.includes("scanning") ? { stderr: nothing.stderr.split("\n").slice(1).join("\n") } : nothing), /^meshprov: tcp:127\.0\.0\.1:1: cannot reach the modem at tcp:127\.0\.0\.1:1: nothing listens there$/);
+
+    const v2 = await fakeModem("v2");
+    try {
+      const r = await meshprov(["provision", "--all", "--serial", v2.serial, "--db", db]);
+      assert.equal(r.code, 1);
+      assert.equal(oneLine(r), `meshprov: ${v2.serial}: the modem speaks serial protocol 2.0, this host 1.0`);
+    } finally {
+      v2.close();
+    }
+
+    const silent = await fakeModem("silent");
+    try {
+      const r = await meshprov(["provision", "--all", "--serial", silent.serial, "--db", db]);
+      assert.equal(r.code, 1);
+      assert.match(oneLine(r), /^meshprov: tcp:127\.0\.0\.1:\d+: no modem answers on this serial link \(the modem did not answer HELLO within 1000 ms\)$/);
+    } finally {
+      silent.close();
+    }
+
+    const dies = await fakeModem("die-after-hello");
+    try {
+      const r = await meshprov(["provision", "--all", "--serial", dies.serial, "--db", db]);
+      assert.equal(r.code, 1);
+      assert.match(oneLine(r), /^meshprov: the modem at tcp:127\.0\.0\.1:\d+ went away \(tcp:127\.0\.0\.1:\d+ closed\)$/);
+    } finally {
+      dies.close();
+    }
+    // the database is as init left it
+    const nodes = await meshprov(["nodes", "--db", db, "--json"]);
+    assert.equal(nodes.stdout.trim(), "");
+  });
+});
+
+test("meshprov modem: its mistakes are one line (exit 2), an unreachable hub one line (exit 1)", async () => {
+  const noAir = await meshprov(["modem"]);
+  assert.equal(noAir.code, 2);
+  assert.equal(noAir.stderr.trim().split("\n")[0], "meshprov: --air is needed (where the hub listens)");
+  const links = await meshprov(["modem", "--air", "tcp:127.0.0.1:1", "--links", "0"]);
+  assert.equal(links.code, 2);
+  const dead = await meshprov(["modem", "--air", "tcp:127.0.0.1:1"]);
+  assert.equal(dead.code, 1);
+  assert.equal(oneLine(dead), "meshprov: cannot reach the hub at tcp:127.0.0.1:1: nothing listens there");
+});
