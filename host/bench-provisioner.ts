@@ -14,7 +14,8 @@
 import { SimNetwork } from "./network.js";
 import { simProvisioner } from "./cli/sim-provisioner.js";
 import { readU16BE } from "../modules/util/bytes.js";
-import { int, num, parseArgs, runMain, str } from "./cli/args.js";
+import { flag, int, num, parseArgs, runMain, str } from "./cli/args.js";
+import { serialBenchRows } from "./serial/bench-serial.js";
 
 interface Row {
   devices: number;
@@ -69,14 +70,16 @@ async function run(devices: number, links: number, loss: number, seed: number, l
 }
 
 async function main(): Promise<void> {
-  const p = parseArgs(process.argv.slice(2), { devices: { type: "string" }, links: { type: "string" }, loss: { type: "string" }, seed: { type: "string" }, limit: { type: "string" } });
+  const p = parseArgs(process.argv.slice(2), { devices: { type: "string" }, links: { type: "string" }, loss: { type: "string" }, seed: { type: "string" }, limit: { type: "string" }, serial: { type: "boolean" } });
   if (p.values.help) {
-    process.stdout.write("usage: npm run bench:provisioner [-- --devices N --links N --loss P --seed N --limit S]\n");
+    process.stdout.write("usage: npm run bench:provisioner [-- --devices N --links N --loss P --seed N --limit S] [-- --serial [--devices N --links N]]\n");
     return;
   }
   const seed = int(p, "seed", 1, 0, 2 ** 31);
   const limitS = num(p, "limit", 600, 1, 86_400);
-  const print = (r: Row): void => void process.stdout.write(JSON.stringify(r) + "\n");
+  const print = (r: object): void => void process.stdout.write(JSON.stringify(r) + "\n");
+  // --serial: the same devices through one mesh modem over a simulated serial line (host/serial/bench-serial.ts)
+  if (flag(p, "serial")) return serialBenchRows(print, { devices: int(p, "devices", 100, 1, 2000), links: int(p, "links", 4, 1, 16), seed, limitS });
   if (str(p, "devices") || str(p, "links") || str(p, "loss")) {
     print(await run(int(p, "devices", 100, 1, 2000), int(p, "links", 4, 1, 16), num(p, "loss", 0, 0, 0.9), seed, limitS));
     return;
