@@ -51,7 +51,7 @@ test("STARTED at start; every command before HELLO is INVALID_STATE; HELLO answe
   const b = bench();
   b.modem.start();
   assert.equal(b.out[0]!.type, FrameType.Event);
-  assert.deepEqual(decodeEvent(b.out[0]!.code, b.out[0]!.payload), { ev: "started", major: 1, minor: 0, resetReason: 0 });
+  assert.deepEqual(decodeEvent(b.out[0]!.code, b.out[0]!.payload), { ev: "started", major: 1, minor: 1, resetReason: 0 });
   for (const c of [{ op: "ping" }, { op: "scan-start" }, { op: "link-close", ctx: 1 }] as Command[]) {
     const r = b.send(c);
     assert.equal(r.status, Status.InvalidState);
@@ -59,7 +59,7 @@ test("STARTED at start; every command before HELLO is INVALID_STATE; HELLO answe
   }
   const h = b.hello();
   assert.equal(h.status, Status.Ok);
-  assert.deepEqual(decodeHelloResult(h.result), { major: 1, minor: 0, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 });
+  assert.deepEqual(decodeHelloResult(h.result), { major: 1, minor: 1, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 });
   assert.equal(b.send({ op: "ping" }).status, Status.Ok);
 });
 
@@ -75,7 +75,10 @@ test("unknown command, wrong lengths, bad values: the documented status, nothing
   const b = bench();
   b.hello();
   assert.equal(b.send({ code: 0x7e, payload: new Uint8Array(3) }).status, Status.UnknownCommand);
-  assert.equal(b.send({ code: 0x20, payload: new Uint8Array(0) }).status, Status.UnknownCommand, "node-stack codes are reserved");
+  assert.equal(b.send({ code: 0x2f, payload: new Uint8Array(0) }).status, Status.UnknownCommand, "codes 0x25..0x2F are reserved");
+  assert.equal(b.send({ code: Op.NetSetup, payload: new Uint8Array(40) }).status, Status.InvalidLength);
+  assert.equal(b.send({ code: Op.Send, payload: new Uint8Array(10) }).status, Status.InvalidLength);
+  assert.equal(b.send({ code: Op.NetStateGet, payload: new Uint8Array(0) }).status, Status.NotSupported, "a modem without a mesh node");
   assert.equal(b.send({ code: Op.Provision, payload: new Uint8Array(105) }).status, Status.InvalidLength);
   assert.equal(b.send({ code: Op.Ping, payload: new Uint8Array(1) }).status, Status.InvalidLength);
   assert.equal(b.send({ code: Op.AuthData, payload: new Uint8Array(2) }).status, Status.InvalidLength);

@@ -25,7 +25,7 @@ test("a modem of another major version: one line naming both versions", async ()
   const s = scripted();
   const p = s.driver.connect();
   s.respond(s.got[0]!, Status.VersionMismatch, encodeHelloResult({ major: 2, minor: 1, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 }));
-  await assert.rejects(p, (e: Error) => e instanceof ModemError && e.message === "the modem speaks serial protocol 2.1, this host 1.0");
+  await assert.rejects(p, (e: Error) => e instanceof ModemError && e.message === "the modem speaks serial protocol 2.1, this host 1.1");
 });
 
 test("credits: never more commands outstanding than the modem's credits; a response frees one", async () => {

@@ -41,12 +41,14 @@ export interface Rig {
   /** Every byte on the wire, both directions. */
   raw: Bytes[];
   line: { toModem: SimSerialDirection; toHost: SimSerialDirection };
+  /** Reset the modem: a new one on the same line, all its RAM lost (it says STARTED, soft reset). */
+  resetModem(): void;
   run(notDone: () => boolean, limitMs?: number): Promise<boolean>;
   data(address: number): ProvisioningData;
   netKey: Bytes;
 }
 
-export function rig(o: { seed?: number; devices?: SimDeviceOptions[]; line?: SerialLineOptions; maxLinks?: number; driver?: Partial<ModemDriverOptions> } = {}): Rig {
+export function rig(o: { seed?: number; devices?: SimDeviceOptions[]; line?: SerialLineOptions; maxLinks?: number; mesh?: boolean; driver?: Partial<ModemDriverOptions> } = {}): Rig {
   const seed = o.seed ?? 1;
   const net = new SimNetwork({ seed, logger: { log() {} } });
   const devices = (o.devices ?? [{ name: "light-1" }]).map((d) => net.addDevice(d));
@@ -65,6 +67,7 @@ export function rig(o: { seed?: number; devices?: SimDeviceOptions[]; line?: Ser
     hostCrypto,
     line: o.line ?? { baud: 115200, latencyMs: 2 },
     ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
+    ...(o.mesh !== undefined ? { mesh: o.mesh } : {}),
     ...(o.driver ? { driver: o.driver } : {}),
     tap: (dir, bytes) => {
       raw.push(bytes);
@@ -82,6 +85,7 @@ export function rig(o: { seed?: number; devices?: SimDeviceOptions[]; line?: Ser
     wire,
     raw,
     line: { toModem: s.toModem, toHost: s.toHost },
+    resetModem: () => void s.reset(),
     run: (notDone, limitMs = 120_000) => runVirtual(net.hub.virtualClock, notDone, limitMs),
     data: (address) => ({ networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0x12345678, unicastAddress: address }),
     netKey,

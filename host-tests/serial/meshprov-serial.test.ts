@@ -130,7 +130,7 @@ test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a f
     try {
       const r = await meshprov(["provision", "--all", "--serial", v2.serial, "--db", db]);
       assert.equal(r.code, 1);
-      assert.equal(oneLine(r), `meshprov: ${v2.serial}: the modem speaks serial protocol 2.0, this host 1.0`);
+      assert.equal(oneLine(r), `meshprov: ${v2.serial}: the modem speaks serial protocol 2.0, this host 1.1`);
     } finally {
       v2.close();
     }

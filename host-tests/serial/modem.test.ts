@@ -15,7 +15,7 @@ const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.
 test("a device provisioned through the modem (No OOB): the host derives the same DeviceKey as the device", async () => {
   const r = rig();
   const h = await untilSettled(r.net.hub.virtualClock, r.driver.connect());
-  assert.deepEqual(h, { major: 1, minor: 0, maxPayload: 256, credits: 4, maxLinks: 4, roles: 1 });
+  assert.deepEqual(h, { major: 1, minor: 1, maxPayload: 256, credits: 4, maxLinks: 4, roles: 5 });
   r.net.start();
   const phases: string[] = [];
   const uuid = r.devices[0]!.uuid;
@@ -160,7 +160,7 @@ test("the host vanishing mid-provisioning: the modem closes the link cleanly aft
   assert.ok(d.events.some((x) => x.event.type === "link-closed"), "the device saw the link close");
   assert.equal(r.modem.openLinks, 0);
   const last = r.wire.filter((w) => w.dir === "rx" && w.frame.code === Ev.Started).pop();
-  assert.deepEqual(last?.frame.payload, Uint8Array.of(1, 0, 2), "STARTED with reset reason host gone");
+  assert.deepEqual(last?.frame.payload, Uint8Array.of(1, 1, 2), "STARTED with reset reason host gone");
   // and the link closed with Link Close (Fail), seen as a link-closed event with reason 'error' before that
   assert.ok(r.wire.some((w) => w.dir === "rx" && w.frame.code === Ev.LinkClosed && w.frame.payload[2] === 2));
 });

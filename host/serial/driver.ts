@@ -26,7 +26,8 @@ import {
   reasonText,
   statusName,
 } from "../../modules/serial/protocol.js";
-import type { Command, HelloResult, ModemEvent } from "../../modules/serial/protocol.js";
+import type { Command, HelloResult, MeshMessage, MeshSend, MeshSetup, ModemEvent, NetStateResult } from "../../modules/serial/protocol.js";
+import { RoleBits, SEND_RESULTS, decodeNetState } from "../../modules/serial/protocol.js";
 import { MeshCrypto } from "../../modules/crypto/mesh.js";
 import { ConfirmationInputs } from "../../modules/prov/common.js";
 import type { OobUseParams, OobValue, P256KeyPair, ProvisioningData } from "../../modules/prov/api.js";
@@ -99,7 +100,22 @@ export class ProvisionFailed extends Error {
   }
 }
 
+/**
+ * Where the host keeps the modem's mesh state (docs/serial-protocol.md §3.4): the node's identity for NET_SETUP
+ * and the records its STORE events carried (host/serial/modem-state.ts keeps them in a file beside the database).
+ */
+export interface MeshStateKeeper {
+  /** The modem node's identity: the same for every NET_SETUP (its records are bound to it). */
+  setup(): MeshSetup;
+  /** The records of the last STORE events, by key. */
+  records(): ReadonlyMap<string, Bytes>;
+  /** A STORE event (value undefined: removed); kept durably before this returns. */
+  store(key: string, value: Bytes | undefined): void;
+}
+
 interface Pending {
+  /** Sent ahead of the others, and while the driver restores a reset modem (§3.4). */
+  priority: boolean;
   seq: number;
   code: number;
   frame: Bytes;
@@ -150,6 +166,15 @@ export class ModemDriver {
   lostEvents = 0;
   /** The serial link ended (the modem died, the cable was pulled): told once, with a one-line reason. */
   onClosed: ((reason: string) => void) | undefined;
+  /** Mesh messages the modem's node received (§3.4 MESSAGE). */
+  onMessage: ((m: MeshMessage) => void) | undefined;
+  /** How many times a reset modem's mesh state was restored. */
+  restores = 0;
+  private keeper: MeshStateKeeper | undefined;
+  /** A reset modem is being greeted and restored: only priority commands go out. */
+  private recovering = false;
+  private sendTag = 0;
+  private readonly sends = new Map<number, (result: string) => void>();
 
   constructor(private readonly o: ModemDriverOptions) {
     this.mesh = new MeshCrypto(o.crypto);
@@ -180,6 +205,8 @@ export class ModemDriver {
     this.inFlight.clear();
     this.queue.length = 0;
     this.dropLinks(reason);
+    for (const done of this.sends.values()) done("failed");
+    this.sends.clear();
     this.onClosed?.(reason);
   }
 
@@ -209,14 +236,18 @@ export class ModemDriver {
   // ---- commands ----
 
   /** Send one command; resolves with the result bytes after an OK status, rejects with ModemError. */
-  command(c: Command): Promise<Bytes> {
+  command(c: Command, priority = false): Promise<Bytes> {
     if (this.closed) return Promise.reject(new ModemError("the serial link is closed"));
     const { code, payload } = encodeCommand(c);
     const seq = this.seq;
     this.seq = (seq + 1) & 0xff;
     return new Promise<Bytes>((resolve, reject) => {
-      const p: Pending = { seq, code, frame: encodeFrame({ type: FrameType.Command, seq, code, payload }), attempts: 0, timer: undefined, resolve, reject };
-      this.queue.push(p);
+      const p: Pending = { priority, seq, code, frame: encodeFrame({ type: FrameType.Command, seq, code, payload }), attempts: 0, timer: undefined, resolve, reject };
+      if (priority) {
+        let at = 0;
+        while (at < this.queue.length && this.queue[at]!.priority) at++;
+        this.queue.splice(at, 0, p);
+      } else this.queue.push(p);
       this.pump();
     });
   }
@@ -224,6 +255,7 @@ export class ModemDriver {
   /** Send queued commands while credits allow (§1.7). */
   private pump(): void {
     while (this.queue.length && this.inFlight.size < this.credits) {
+      if (this.recovering && !this.queue[0]!.priority) return;
       const p = this.queue.shift()!;
       this.inFlight.set(p.seq, p);
       this.transmit(p);
@@ -336,6 +368,20 @@ export class ModemDriver {
       return;
     }
     if (e.ev === "started" && this.hello) this.modemRestarted(e.resetReason);
+    if (e.ev === "store") this.keeper?.store(e.key, e.value);
+    if (e.ev === "send-done") {
+      const done = this.sends.get(e.tag);
+      this.sends.delete(e.tag);
+      done?.(SEND_RESULTS[e.result] ?? "failed");
+    }
+    if (e.ev === "message") {
+      const { ev: _ev, ...m } = e;
+      try {
+        this.onMessage?.(m);
+      } catch (err) {
+        this.log("error", "onMessage threw: " + (err instanceof Error ? err.message : String(err)));
+      }
+    }
     try {
       this.onEvent?.(e);
     } catch (err) {
@@ -354,6 +400,82 @@ export class ModemDriver {
     this.hello = undefined;
     this.stopPing();
     this.dropLinks(why + "; the link is lost");
+    for (const done of this.sends.values()) done("failed");
+    this.sends.clear();
+    if (this.keeper && !this.recovering) {
+      this.recovering = true;
+      void this.recover();
+    }
+  }
+
+  /**
+   * A modem that reset, greeted again and given its mesh state back before anything else is sent (§3.4): HELLO,
+   * RESTORE of every record, NET_SETUP. Commands sent meanwhile wait; a failure ends the link (one line).
+   */
+  private async recover(): Promise<void> {
+    try {
+      const h = decodeHelloResult(await this.command({ op: "hello", major: PROTOCOL_MAJOR, minor: PROTOCOL_MINOR, hostTimeoutMs: this.hostTimeoutMs }, true));
+      this.hello = h;
+      this.credits = Math.max(1, h.credits);
+      this.schedulePing();
+      await this.ensureMesh(true);
+      this.restores++;
+      this.log("warn", "the modem reset: greeted again and its mesh state restored");
+    } catch (e) {
+      this.transportClosed(`the modem reset and could not be restored: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.recovering = false;
+      this.pump();
+    }
+  }
+
+  // ---- the mesh node (§3.4) ----
+
+  /**
+   * Use the modem's mesh node with the state `keeper` holds: when the modem's node is not set up (a modem that
+   * reset, or a new one), its records are given back (RESTORE) and NET_SETUP builds it; from then on a modem
+   * reset is restored the same way before any other command. Resolves with the node's IV index and SEQ.
+   */
+  async attachMesh(keeper: MeshStateKeeper): Promise<NetStateResult> {
+    if (this.hello && !(this.hello.roles & RoleBits.Mesh)) throw new ModemError("this modem has no mesh node (a provisioning-only modem)");
+    this.keeper = keeper;
+    return this.ensureMesh(false);
+  }
+
+  private async ensureMesh(priority: boolean): Promise<NetStateResult> {
+    const keeper = this.keeper!;
+    try {
+      return decodeNetState(await this.command({ op: "net-state-get" }, priority));
+    } catch (e) {
+      if (!(e instanceof ModemError && e.status === Status.InvalidState)) throw e;
+    }
+    for (const [key, value] of keeper.records()) await this.command({ op: "restore", key, value }, priority);
+    await this.command({ op: "net-setup", setup: keeper.setup() }, priority);
+    return decodeNetState(await this.command({ op: "net-state-get" }, priority));
+  }
+
+  /** The modem node's IV index and next SEQ. */
+  async netState(): Promise<NetStateResult> {
+    return decodeNetState(await this.command({ op: "net-state-get" }));
+  }
+
+  /** Give the modem's node an AppKey (kept in its records, so restored after a reset). */
+  async appKeySet(netKeyIndex: number, appKeyIndex: number, appKey: Bytes): Promise<void> {
+    await this.command({ op: "app-key-set", netKeyIndex, appKeyIndex, appKey });
+  }
+
+  /** Send a mesh message from the modem's node; resolves with its result ("sent", "acked", "failed", "not-sent"). */
+  async sendMesh(m: MeshSend): Promise<(typeof SEND_RESULTS)[number]> {
+    const tag = this.sendTag;
+    this.sendTag = (tag + 1) & 0xffff;
+    const done = new Promise<(typeof SEND_RESULTS)[number]>((resolve) => this.sends.set(tag, resolve as (r: string) => void));
+    try {
+      await this.command({ op: "send", tag, send: m });
+    } catch (e) {
+      this.sends.delete(tag);
+      throw e;
+    }
+    return done;
   }
 
   /** Every link ends with `reason`, its private key and secret wiped. */

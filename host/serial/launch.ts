@@ -16,6 +16,7 @@ import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { Bytes, Logger } from "../../modules/platform.js";
 import { startModem } from "../../modules/serial/app.js";
+import { ModemMesh } from "../../modules/serial/mesh.js";
 import { AirClient } from "../air/client.js";
 import { WallClock } from "../air/wall-clock.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
@@ -83,7 +84,7 @@ async function nodeCore(o: RunModemOptions): Promise<ModemCore> {
   startModem(
     { crypto: new NodeCryptoPrimitives(), clock: air.clock, radio: air.radio, ...(o.logger ? { logger: o.logger } : {}) },
     { write: (b) => core.sink(b), onData: (h) => void (handler = h) },
-    { serialClock, ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}) },
+    { serialClock, ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}), mesh: (p, e) => new ModemMesh(p, e) },
   );
   return core;
 }

@@ -9,7 +9,9 @@
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../../modules/platform.js";
 import { startModem } from "../../modules/serial/app.js";
 import type { MeshModem } from "../../modules/serial/modem.js";
+import { ModemMesh } from "../../modules/serial/mesh.js";
 import type { AirHub } from "../air/hub.js";
+import { ResetReason } from "../../modules/serial/protocol.js";
 import { ModemDriver } from "./driver.js";
 import type { ModemDriverOptions } from "./driver.js";
 
@@ -64,6 +66,8 @@ export interface SimModemOptions {
   hostCrypto: CryptoPrimitives;
   line: SerialLineOptions;
   maxLinks?: number;
+  /** Give the modem its mesh node (docs/serial-protocol.md §3.4). Default true. */
+  mesh?: boolean;
   driver?: Partial<ModemDriverOptions>;
   /** Every byte on the wire, both directions (host → modem "tx", modem → host "rx"). */
   tap?: (direction: "tx" | "rx", bytes: Bytes) => void;
@@ -71,16 +75,27 @@ export interface SimModemOptions {
 }
 
 /** A modem on the hub's air (modules/serial/app.ts startModem) and its driver at the other end of a simulated serial line. */
-export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemDriver; toModem: SimSerialDirection; toHost: SimSerialDirection } {
+export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemDriver; toModem: SimSerialDirection; toHost: SimSerialDirection; reset(): MeshModem } {
   let driver: ModemDriver | undefined;
   let fromHost: (bytes: Bytes | undefined) => void = () => {};
   const toHost = new SimSerialDirection(o.clock, o.line, (b) => driver!.receive(b), o.tap ? (b) => o.tap!("rx", b) : undefined);
   const toModem = new SimSerialDirection(o.clock, o.line, (b) => fromHost(b), o.tap ? (b) => o.tap!("tx", b) : undefined);
-  const modem = startModem(
-    { crypto: o.modemCrypto, clock: o.clock, radio: o.hub.createRadio("modem"), ...(o.logger ? { logger: o.logger } : {}) },
-    { write: (b) => toHost.write(b), onData: (h) => void (fromHost = h) },
-    o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {},
-  );
+  /** The modem application on a fresh radio: at the start, and after a reset (all its RAM lost). */
+  let boots = 0;
+  const boot = (resetReason?: number): MeshModem => {
+    const radio = o.hub.createRadio(boots++ ? `modem-${boots}` : "modem");
+    return startModem(
+      { crypto: o.modemCrypto, clock: o.clock, radio, ...(o.logger ? { logger: o.logger } : {}) },
+      { write: (b) => toHost.write(b), onData: (h) => void (fromHost = h) },
+      {
+        ...(o.maxLinks !== undefined ? { maxLinks: o.maxLinks } : {}),
+        ...(o.mesh === false ? {} : { mesh: (p, e) => new ModemMesh(p, e) }),
+        ...(resetReason !== undefined ? { resetReason } : {}),
+      },
+    );
+  };
+  let current = boot();
+  const modem = current;
   driver = new ModemDriver({
     write: (b) => toModem.write(b),
     clock: o.clock,
@@ -88,7 +103,14 @@ export function simModem(o: SimModemOptions): { modem: MeshModem; driver: ModemD
     ...(o.logger ? { logger: o.logger } : {}),
     ...o.driver,
   });
-  return { modem, driver, toModem, toHost };
+  // A reset: the old modem stops dead (its node's timers end; its radio stays on the air, silent) and a new
+  // one with nothing in RAM takes over the line.
+  const reset = (): MeshModem => {
+    current.stop();
+    current = boot(ResetReason.Soft);
+    return current;
+  };
+  return { modem, driver, toModem, toHost, reset };
 }
 
 /**

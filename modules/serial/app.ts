@@ -9,6 +9,8 @@ import { AdvBearer, pbAdvBearer } from "../bearer/adv.js";
 import { PbAdv } from "../bearer/pb-adv.js";
 import { provisionerRole } from "../prov/provisioner.js";
 import { MeshModem } from "./modem.js";
+import type { MeshEvents, MeshPort } from "./modem.js";
+import type { ModemMeshPlatform } from "./mesh.js";
 
 /** A serial link: bytes out, and the host's bytes in (undefined once, when the host closed the link). */
 export interface SerialLink {
@@ -29,6 +31,13 @@ export interface StartModemOptions {
   maxLinks?: number;
   /** The host-liveness clock, when the radio's clock is not the wall's (default: the radio's). */
   serialClock?: Clock;
+  /**
+   * The mesh node for the host (docs/serial-protocol.md §3.4): `(platform, events) => new ModemMesh(platform, events)`
+   * (modules/serial/mesh.ts). Without it the modem is provisioning-only (the mesh commands answer NOT_SUPPORTED).
+   */
+  mesh?: (platform: ModemMeshPlatform, events: MeshEvents) => MeshPort;
+  /** Reported in STARTED (default power-on). */
+  resetReason?: number;
 }
 
 /** Build the modem on `platform` and `serial`, announce it (STARTED) and return it. */
@@ -45,6 +54,8 @@ export function startModem(platform: ModemPlatform, serial: SerialLink, options:
     provisioner: provisionerRole,
     ...(options.maxLinks !== undefined ? { maxLinks: options.maxLinks } : {}),
     ...(logger ? { logger } : {}),
+    ...(options.resetReason !== undefined ? { resetReason: options.resetReason } : {}),
+    ...(options.mesh ? { mesh: (events: MeshEvents) => options.mesh!({ crypto, clock, radio, bearer: adv, ...(logger ? { logger } : {}) }, events) } : {}),
   });
   serial.onData((bytes) => (bytes ? modem.receive(bytes) : modem.hostGone()));
   modem.start();

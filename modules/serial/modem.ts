@@ -34,7 +34,8 @@ import {
   opName,
   reasonBytes,
 } from "./protocol.js";
-import type { Command, ModemEvent } from "./protocol.js";
+import type { Command, MeshMessage, MeshSend, MeshSetup, ModemEvent, NetStateResult } from "./protocol.js";
+import { SEND_RESULTS, encodeNetState } from "./protocol.js";
 
 /** Where the modem's bytes go: the UART, the pty, the socket. */
 export interface SerialSink {
@@ -59,6 +60,28 @@ export interface ModemOptions {
   logger?: Logger;
   /** Reported in STARTED (default power-on). */
   resetReason?: number;
+  /**
+   * The mesh node for the host (§3.4; modules/serial/mesh.ts ModemMesh), built with the modem's events. Without
+   * it the mesh commands answer NOT_SUPPORTED (a provisioning-only modem image).
+   */
+  mesh?: (events: MeshEvents) => MeshPort;
+}
+
+/** What the modem's mesh node tells the host. */
+export interface MeshEvents {
+  store(key: string, value: Bytes | undefined): void;
+  message(m: MeshMessage): void;
+}
+
+/** The modem's mesh node as the modem drives it (modules/serial/mesh.ts ModemMesh). */
+export interface MeshPort {
+  restore(key: string, value: Bytes): void;
+  setup(s: MeshSetup): number;
+  appKeySet(netKeyIndex: number, appKeyIndex: number, key: Bytes): number;
+  netState(): NetStateResult;
+  send(m: MeshSend, done: (result: (typeof SEND_RESULTS)[number]) => void): void;
+  /** Stop the node (its timers end). */
+  stop(): void;
 }
 
 export const DEFAULT_MAX_LINKS = 4;
@@ -174,6 +197,8 @@ class CommandError extends Error {
 
 function statusOf(e: unknown): Status {
   if (e instanceof CommandError) return e.status;
+  if (e instanceof RangeError) return Status.InvalidArgument;
+  if (e instanceof Error && e.name === "MeshStateError") return Status.InvalidState;
   if (e instanceof NotSupportedError) return Status.NotSupported;
   if (e instanceof ProvisioningError) return e.code === "invalid-argument" ? Status.InvalidArgument : Status.InvalidState;
   return Status.InternalError;
@@ -200,6 +225,7 @@ export class MeshModem {
   /** Event frames REPLAY sends again after its response. */
   private replayed: Bytes[] = [];
   private frameErrorAt = -Infinity;
+  private readonly mesh: MeshPort | undefined;
   /** Frames dropped since the start (§1.5). */
   get droppedFrames(): number {
     return this.decoder.dropped;
@@ -219,6 +245,10 @@ export class MeshModem {
       (r) => this.onFrameError(r),
     );
     this.prov = this.makeProvisioning(undefined);
+    this.mesh = o.mesh?.({
+      store: (key, value) => this.emit({ ev: "store", key, value }),
+      message: (m) => this.emit({ ev: "message", ...m }),
+    });
   }
 
   private makeProvisioning(unprovisionedReportIntervalMs: number | undefined): Provisioning {
@@ -263,6 +293,17 @@ export class MeshModem {
     }
     for (const l of [...this.links.values()]) l.tap.close(LinkCloseReason.Fail);
     this.emit({ ev: "started", major: PROTOCOL_MAJOR, minor: PROTOCOL_MINOR, resetReason: ResetReason.HostGone });
+  }
+
+  /** Stop: the mesh node, scanning and the host-liveness timer (the simulator's reset: a new modem takes over the line). */
+  stop(): void {
+    this.stopHostTimer();
+    this.mesh?.stop();
+    try {
+      this.prov.scanStop();
+    } catch {
+      // not scanning
+    }
   }
 
   /** Open links now (for tests and the launcher's status). */
@@ -322,7 +363,7 @@ export class MeshModem {
       maxPayload: MAX_PAYLOAD,
       credits: this.credits,
       maxLinks: this.maxLinks,
-      roles: RoleBits.Provisioner,
+      roles: RoleBits.Provisioner | (this.mesh ? RoleBits.Mesh : 0),
     });
   }
 
@@ -403,7 +444,29 @@ export class MeshModem {
       case "listen":
       case "listen-stop":
         throw new NotSupportedError("the provisionee role on this modem");
+      case "net-setup": {
+        const seq = this.meshPort().setup(c.setup);
+        return Uint8Array.of(seq & 0xff, (seq >>> 8) & 0xff, (seq >>> 16) & 0xff, seq >>> 24);
+      }
+      case "app-key-set": {
+        const status = this.meshPort().appKeySet(c.netKeyIndex, c.appKeyIndex, c.appKey);
+        if (status !== 0) throw new CommandError(Status.InvalidArgument, `the AppKey was refused (configuration status 0x${status.toString(16)})`);
+        return none;
+      }
+      case "net-state-get":
+        return encodeNetState(this.meshPort().netState());
+      case "restore":
+        this.meshPort().restore(c.key, c.value);
+        return none;
+      case "send":
+        this.meshPort().send(c.send, (r) => this.emit({ ev: "send-done", tag: c.tag, result: SEND_RESULTS.indexOf(r) }));
+        return none;
     }
+  }
+
+  private meshPort(): MeshPort {
+    if (!this.mesh) throw new NotSupportedError("this modem has no mesh node (a provisioning-only image)");
+    return this.mesh;
   }
 
   // ---- events ----

@@ -6,8 +6,9 @@
 import type { Bytes } from "../platform.js";
 import type { OobUseParams, OobValue, ProvisioningData } from "../prov/api.js";
 
+
 export const PROTOCOL_MAJOR = 1;
-export const PROTOCOL_MINOR = 0;
+export const PROTOCOL_MINOR = 1;
 
 /** Response status codes (§2.1). */
 export const Status = {
@@ -46,6 +47,11 @@ export const Op = {
   LinkClose: 0x18,
   Listen: 0x19,
   ListenStop: 0x1a,
+  NetSetup: 0x20,
+  AppKeySet: 0x21,
+  NetStateGet: 0x22,
+  Restore: 0x23,
+  Send: 0x24,
 } as const;
 
 const OP_NAMES: Record<number, string> = {
@@ -63,6 +69,11 @@ const OP_NAMES: Record<number, string> = {
   0x18: "LINK_CLOSE",
   0x19: "LISTEN",
   0x1a: "LISTEN_STOP",
+  0x20: "NET_SETUP",
+  0x21: "APP_KEY_SET",
+  0x22: "NET_STATE_GET",
+  0x23: "RESTORE",
+  0x24: "SEND",
 };
 
 export function opName(op: number): string {
@@ -84,19 +95,61 @@ export const Ev = {
   EcdhRequest: 0x18,
   Complete: 0x19,
   Failed: 0x1a,
+  Message: 0x20,
+  Store: 0x21,
+  SendDone: 0x22,
 } as const;
 
 /** STARTED reset reasons (§3.2). */
 export const ResetReason = { PowerOn: 0, Soft: 1, HostGone: 2 } as const;
 
 /** HELLO response roles bits. */
-export const RoleBits = { Provisioner: 1, Provisionee: 2 } as const;
+export const RoleBits = { Provisioner: 1, Provisionee: 2, Mesh: 4 } as const;
 
 /** Events the modem keeps for REPLAY (§1.6). */
 export const REPLAY_EVENTS = 32;
 
 /** The longest reason string carried by an error response or a FAILED event, in bytes. */
 export const MAX_REASON = 64;
+
+// ---- the mesh commands and events (§3.4, modules/serial/mesh.ts) ----
+
+/** The node's identity as the host gives it in NET_SETUP (the same every time: the records are bound to it). */
+export interface MeshSetup {
+  unicastAddress: number;
+  netKeyIndex: number;
+  netKey: Bytes;
+  ivIndex: number;
+  ivUpdate: boolean;
+  /** The modem node's own device key, kept by the host. */
+  deviceKey: Bytes;
+}
+
+export interface MeshMessage {
+  src: number;
+  dst: number;
+  netKeyIndex: number;
+  /** undefined: the device key (of this node, or of the node that answers a Configuration Client). */
+  appKeyIndex: number | undefined;
+  ttl: number;
+  rssi: number;
+  /** Opcode and parameters, as on the air. */
+  payload: Bytes;
+}
+
+export interface MeshSend {
+  dst: number;
+  netKeyIndex: number;
+  ttl: number;
+  /** An AppKey index, or a device key (the target's, for a Configuration Client). */
+  key: { appKeyIndex: number } | { deviceKey: Bytes };
+  payload: Bytes;
+}
+
+export const SEND_RESULTS = ["sent", "acked", "failed", "not-sent"] as const;
+
+/** Keys of storage records: printable ASCII, 1..32 characters (modules/node/records.ts keys are). */
+export const MAX_STORE_KEY = 32;
 
 /** The commands, decoded (§3.1). */
 export type Command =
@@ -113,7 +166,12 @@ export type Command =
   | { op: "ecdh-secret"; ctx: number; secret: Bytes }
   | { op: "link-close"; ctx: number }
   | { op: "listen"; uuid: Bytes; oobInfo: number }
-  | { op: "listen-stop" };
+  | { op: "listen-stop" }
+  | { op: "net-setup"; setup: MeshSetup }
+  | { op: "app-key-set"; netKeyIndex: number; appKeyIndex: number; appKey: Bytes }
+  | { op: "net-state-get" }
+  | { op: "restore"; key: string; value: Bytes }
+  | { op: "send"; tag: number; send: MeshSend };
 
 /** The events, decoded (§3.2). */
 export type ModemEvent =
@@ -129,7 +187,27 @@ export type ModemEvent =
   | { ev: "oob-pubkey-request"; ctx: number }
   | { ev: "ecdh-request"; ctx: number; peerPublicKey: Bytes }
   | { ev: "complete"; ctx: number; unicastAddress: number; numberOfElements: number; provisionerRandom: Bytes; deviceRandom: Bytes }
-  | { ev: "failed"; ctx: number; code: number; byPeer: boolean; reason: string };
+  | { ev: "failed"; ctx: number; code: number; byPeer: boolean; reason: string }
+  | ({ ev: "message" } & MeshMessage)
+  | { ev: "store"; key: string; value: Bytes | undefined }
+  | { ev: "send-done"; tag: number; result: number };
+
+/** NET_STATE_GET's result (§3.4). */
+export interface NetStateResult {
+  ivIndex: number;
+  ivUpdate: boolean;
+  seq: number;
+  seqLimit: number;
+}
+
+export function encodeNetState(n: NetStateResult): Bytes {
+  return new Writer().u32(n.ivIndex).u8(n.ivUpdate ? 2 : 0).u32(n.seq).u32(n.seqLimit).done();
+}
+
+export function decodeNetState(b: Bytes): NetStateResult {
+  const r = new Reader(b);
+  return { ivIndex: r.u32(), ivUpdate: (r.u8() & 2) !== 0, seq: r.u32(), seqLimit: r.u32() };
+}
 
 /** LINK_CLOSED reasons (§3.2), as the API names them. */
 export const LINK_CLOSED_REASONS = ["success", "timeout", "error"] as const;
@@ -282,7 +360,13 @@ const COMMAND_LENGTHS: Record<number, number> = {
   [Op.LinkClose]: 2,
   [Op.Listen]: 18,
   [Op.ListenStop]: 0,
+  [Op.NetSetup]: 41,
+  [Op.AppKeySet]: 20,
+  [Op.NetStateGet]: 0,
 };
+
+/** Least payload lengths of the variable-size commands (§3.1, §3.4). */
+const COMMAND_MIN_LENGTHS: Record<number, number> = { [Op.AuthData]: 3, [Op.Restore]: 2, [Op.Send]: 11 };
 
 export function encodeCommand(c: Command): { code: number; payload: Bytes } {
   const w = new Writer();
@@ -323,6 +407,24 @@ export function encodeCommand(c: Command): { code: number; payload: Bytes } {
       return { code: Op.Listen, payload: w.bytes(c.uuid).u16(c.oobInfo).done() };
     case "listen-stop":
       return { code: Op.ListenStop, payload: w.done() };
+    case "net-setup": {
+      const m = c.setup;
+      w.u16(m.unicastAddress).u16(m.netKeyIndex).bytes(m.netKey).u32(m.ivIndex).u8(m.ivUpdate ? 2 : 0).bytes(m.deviceKey);
+      return { code: Op.NetSetup, payload: w.done() };
+    }
+    case "app-key-set":
+      return { code: Op.AppKeySet, payload: w.u16(c.netKeyIndex).u16(c.appKeyIndex).bytes(c.appKey).done() };
+    case "net-state-get":
+      return { code: Op.NetStateGet, payload: w.done() };
+    case "restore":
+      return { code: Op.Restore, payload: w.u8(c.key.length).bytes(ascii(c.key)).bytes(c.value).done() };
+    case "send": {
+      const m = c.send;
+      w.u16(c.tag).u16(m.dst).u16(m.netKeyIndex).u8(m.ttl);
+      if ("appKeyIndex" in m.key) w.u8(0).u16(m.key.appKeyIndex);
+      else w.u8(1).bytes(m.key.deviceKey);
+      return { code: Op.Send, payload: w.bytes(m.payload).done() };
+    }
   }
 }
 
@@ -330,7 +432,7 @@ export function encodeCommand(c: Command): { code: number; payload: Bytes } {
 export function decodeCommand(code: number, payload: Bytes): Command | DecodeError {
   if (!(code in OP_NAMES)) return { status: Status.UnknownCommand, reason: "unknown command " + opName(code) };
   const want = COMMAND_LENGTHS[code];
-  if (want !== undefined ? payload.length !== want : payload.length < 3) {
+  if (want !== undefined ? payload.length !== want : payload.length < COMMAND_MIN_LENGTHS[code]!) {
     return { status: Status.InvalidLength, reason: `${opName(code)} with ${payload.length} payload bytes` };
   }
   const r = new Reader(payload);
@@ -378,8 +480,38 @@ export function decodeCommand(code: number, payload: Bytes): Command | DecodeErr
         return { op: "link-close", ctx: r.u16() };
       case Op.Listen:
         return { op: "listen", uuid: r.bytes(16), oobInfo: r.u16() };
-      default:
+      case Op.ListenStop:
         return { op: "listen-stop" };
+      case Op.NetSetup: {
+        const unicastAddress = r.u16();
+        const netKeyIndex = r.u16();
+        const netKey = r.bytes(16);
+        const ivIndex = r.u32();
+        const flags = r.u8();
+        if (flags & ~2) return { status: Status.InvalidArgument, reason: "NET_SETUP flags has RFU bits" };
+        return { op: "net-setup", setup: { unicastAddress, netKeyIndex, netKey, ivIndex, ivUpdate: (flags & 2) !== 0, deviceKey: r.bytes(16) } };
+      }
+      case Op.AppKeySet:
+        return { op: "app-key-set", netKeyIndex: r.u16(), appKeyIndex: r.u16(), appKey: r.bytes(16) };
+      case Op.NetStateGet:
+        return { op: "net-state-get" };
+      case Op.Restore: {
+        const n = r.u8();
+        if (n < 1 || n > MAX_STORE_KEY) return { status: Status.InvalidArgument, reason: "RESTORE key length must be 1..32" };
+        return { op: "restore", key: fromAscii(r.bytes(n)), value: r.rest() };
+      }
+      default: {
+        const tag = r.u16();
+        const dst = r.u16();
+        const netKeyIndex = r.u16();
+        const ttl = r.u8();
+        const kind = r.u8();
+        if (kind > 1) return { status: Status.InvalidArgument, reason: "SEND key kind must be 0 (AppKey) or 1 (device key)" };
+        const key = kind === 0 ? { appKeyIndex: r.u16() } : { deviceKey: r.bytes(16) };
+        const payload = r.rest();
+        if (!payload.length) return { status: Status.InvalidLength, reason: "SEND without an access payload" };
+        return { op: "send", tag, send: { dst, netKeyIndex, ttl, key, payload } };
+      }
     }
   } catch (e) {
     return { status: Status.InvalidArgument, reason: `${opName(code)}: ${e instanceof Error ? e.message : String(e)}` };
@@ -437,6 +569,14 @@ export function encodeEvent(e: ModemEvent): { code: number; payload: Bytes } {
       return { code: Ev.Complete, payload: w.bytes(e.provisionerRandom).bytes(e.deviceRandom).done() };
     case "failed":
       return { code: Ev.Failed, payload: w.u16(e.ctx).u8(e.code).u8(e.byPeer ? 1 : 0).bytes(reasonBytes(e.reason)).done() };
+    case "message":
+      w.u16(e.src).u16(e.dst).u16(e.netKeyIndex).u8(e.appKeyIndex === undefined ? 1 : 0).u16(e.appKeyIndex ?? 0).u8(e.ttl).u8(e.rssi);
+      return { code: Ev.Message, payload: w.bytes(e.payload).done() };
+    case "store":
+      w.u8(e.key.length).bytes(ascii(e.key)).u8(e.value ? 0 : 1);
+      return { code: Ev.Store, payload: w.bytes(e.value ?? new Uint8Array(0)).done() };
+    case "send-done":
+      return { code: Ev.SendDone, payload: w.u16(e.tag).u8(e.result).done() };
   }
 }
 
@@ -501,6 +641,29 @@ export function decodeEvent(code: number, payload: Bytes): ModemEvent | null {
       }
       case Ev.Failed:
         return { ev: "failed", ctx: r.u16(), code: r.u8(), byPeer: r.u8() !== 0, reason: reasonText(r.rest()) };
+      case Ev.Message: {
+        const src = r.u16();
+        const dst = r.u16();
+        const netKeyIndex = r.u16();
+        const device = r.u8() === 1;
+        const appKeyIndex = r.u16();
+        const ttl = r.u8();
+        const rssi = (r.u8() << 24) >> 24;
+        const payload = r.rest();
+        if (!payload.length) return null;
+        return { ev: "message", src, dst, netKeyIndex, appKeyIndex: device ? undefined : appKeyIndex, ttl, rssi, payload };
+      }
+      case Ev.Store: {
+        const n = r.u8();
+        if (n < 1 || n > MAX_STORE_KEY) return null;
+        const key = fromAscii(r.bytes(n));
+        const removed = r.u8() === 1;
+        const value = r.rest();
+        return removed ? (value.length ? null : { ev: "store", key, value: undefined }) : { ev: "store", key, value };
+      }
+      case Ev.SendDone:
+        e = { ev: "send-done", tag: r.u16(), result: r.u8() };
+        break;
       default:
         return null;
     }
