@@ -9,9 +9,16 @@ import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import type { Socket } from "node:net";
 import { join } from "node:path";
-import { Proc, meshprov, scene, startDevice } from "../cli/helpers.js";
+import { Proc, meshprov, scene, startDevice, tempDir } from "../cli/helpers.js";
+import { SimNetwork } from "../../host/network.js";
+import { uuidString } from "../../host/cdb/cdb.js";
 import { FrameDecoder, FrameType, encodeFrame } from "../../modules/serial/frame.js";
 import { Op, Status } from "../../modules/serial/protocol.js";
+import { readFileSync, statSync } from "node:fs";
+import { readCdb } from "../../host/cdb/store.js";
+import { bytesOf, parseAddress } from "../../host/cdb/cdb.js";
+import { openModemMesh } from "../../host/serial/cli-bearer.js";
+import { ConfigClient } from "../../modules/models/config-client.js";
 
 const PHASES = ["link", "capabilities", "public keys", "authentication", "data", "complete"];
 const STATIC = "00112233445566778899aabbccddeeff0123456789abcdef0123456789abcdef";
@@ -167,4 +174,60 @@ test("meshprov modem: its mistakes are one line (exit 2), an unreachable hub one
   const dead = await meshprov(["modem", "--air", "tcp:127.0.0.1:1"]);
   assert.equal(dead.code, 1);
   assert.equal(oneLine(dead), "meshprov: cannot reach the hub at tcp:127.0.0.1:1: nothing listens there");
+});
+
+test("a modem process restarted between two host sessions: its state from DB.modem.json is restored, the light answers the new session (SEQ forward)", { timeout: 120_000 }, async () => {
+  // the light runs the node stack after provisioning: a SimNetwork device on a real-time hub of this process
+  // (meshprov device is provisioning-only on this branch); the modem and the provisioner are processes
+  const net = new SimNetwork({ seed: 9, mode: "real", logger: { log() {} } });
+  const where = (await net.hub.listen({ port: 0 })) as { port: number };
+  const air = `tcp:127.0.0.1:${where.port}`;
+  const lightDev = net.addDevice({ name: "light-9", beaconIntervalMs: 200 });
+  net.start();
+  const { dir, done } = tempDir();
+  const db = join(dir, "db.json");
+  const procs: Proc[] = [];
+  try {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const first = await startModem(air);
+    procs.push(first.modem);
+    const uuid = uuidString(lightDev.uuid);
+    const r = await meshprov(["provision", uuid, "--serial", first.serial, "--db", db, "--oob", "none"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const cdb = readCdb(db);
+    const me = cdb.nodes.find((n) => n.UUID === cdb.provisioners[0]!.UUID)!;
+    const target = cdb.nodes.find((n) => n.UUID === uuid)!;
+    const node = { unicastAddress: parseAddress(me.unicastAddress), netKeyIndex: 0, netKey: bytesOf(cdb.netKeys[0]!.key), ivIndex: cdb.ivIndex ?? 0, ivUpdate: false, deviceKey: bytesOf(me.deviceKey) };
+    const appKeys = cdb.appKeys.map((k) => ({ netKeyIndex: k.boundNetKey, appKeyIndex: k.index, key: bytesOf(k.key) }));
+    const t = { address: parseAddress(target.unicastAddress), deviceKey: bytesOf(target.deviceKey) };
+
+    const session = async (serial: string) => {
+      const cc = new ConfigClient({ timeoutMs: 3000, retries: 2 });
+      const m = await openModemMesh(serial, { dbPath: db, node, appKeys, models: [cc] });
+      try {
+        const comp = await cc.compositionData(t);
+        assert.ok(comp.elements.length >= 1);
+        return await m.driver.netState();
+      } finally {
+        m.close();
+      }
+    };
+    const before = await session(first.serial);
+    assert.equal(statSync(`${db}.modem.json`).mode & 0o777, 0o600, "the user's only");
+    assert.ok(JSON.parse(readFileSync(`${db}.modem.json`, "utf8")).records["mesh.net"], "the SEQ block record is kept beside the database");
+
+    // the modem process dies and a new one (nothing in RAM) takes the same port
+    first.modem.kill();
+    await first.modem.exited;
+    const second = new Proc(["modem", "--air", air, "--serial", first.serial]);
+    procs.push(second);
+    await second.wait(/^serial: /m, 60_000);
+    const after = await session(first.serial);
+    assert.ok(after.seq > before.seq, `SEQ moved forward across the modem restart (${before.seq} -> ${after.seq})`);
+  } finally {
+    for (const p of procs) p.kill();
+    await Promise.all(procs.map((p) => p.exited));
+    await net.close();
+    done();
+  }
 });

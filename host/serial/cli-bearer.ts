@@ -25,6 +25,11 @@ import { connectModem } from "./transport.js";
 import { ModemError } from "./driver.js";
 import type { ModemDriver, ProvisionHandlers, ProvisionResult } from "./driver.js";
 import { provisionAll } from "./provision-all.js";
+import { FileModemState } from "./modem-state.js";
+import { ModemElement } from "./mesh-host.js";
+import { WallClock } from "../air/wall-clock.js";
+import type { Model } from "../../modules/access/model.js";
+import type { MeshSetup } from "../../modules/serial/protocol.js";
 import type { ProvisionAllRun } from "./provision-all.js";
 
 /** The option every verb that can go through a modem adds to its table. */
@@ -230,5 +235,39 @@ export async function serialProvision(o: SerialProvisionOptions): Promise<Outcom
     process.off("SIGTERM", onSignal);
     run?.stop();
     m.close();
+  }
+}
+
+/**
+ * For `meshprov config|onoff … --serial PATH` (the cli branch's verbs): the modem's mesh node as the
+ * provisioner's own node (its address and device key from the database), its state kept beside the database
+ * (`DB.modem.json`, host/serial/modem-state.ts) and restored into a modem that reset, the network's AppKeys
+ * given to it, and `models` (a ConfigClient, a Generic OnOff Client…) attached on the host (host/serial/mesh-host.ts).
+ * Their requests then work as on the provisioner's node on the air. One-line OperationErrors.
+ */
+export async function openModemMesh(
+  serial: string,
+  o: { dbPath: string; node: MeshSetup; appKeys: readonly { netKeyIndex: number; appKeyIndex: number; key: Bytes }[]; models: Model[] },
+): Promise<{ driver: ModemDriver; element: ModemElement; close(): void }> {
+  const m = await openModem(serial);
+  const clock = new WallClock();
+  try {
+    const keeper = FileModemState.open(`${o.dbPath}.modem.json`, o.node);
+    await m.driver.attachMesh(keeper);
+    for (const k of o.appKeys) await m.driver.appKeySet(k.netKeyIndex, k.appKeyIndex, k.key);
+    const element = new ModemElement({ driver: m.driver, clock, address: o.node.unicastAddress, netKeyIndex: o.node.netKeyIndex }, o.models);
+    return {
+      driver: m.driver,
+      element,
+      close: () => {
+        element.close();
+        m.close();
+        clock.dispose();
+      },
+    };
+  } catch (e) {
+    m.close();
+    clock.dispose();
+    throw e instanceof ModemError ? new OperationError(`${serial}: ${e.message}`) : e;
   }
 }

@@ -48,21 +48,22 @@ export class FileModemState extends MemoryModemState {
   }
 
   /**
-   * The state in `path`, or a new one for `wanted` (with a new random device key for the modem node). A file
-   * for another NetKey or address is refused (one line): replacing it would start that node's SEQ again at 0.
+   * The state in `path`, or a new one for `wanted` (the provisioner's own node: its address and device key
+   * from the database). A file for another NetKey, address or device key is refused (one line): replacing it
+   * would start that node's SEQ again at 0. The IV index is the file's (the node's records are bound to it).
    */
-  static open(path: string, wanted: Omit<MeshSetup, "deviceKey">, random: (n: number) => Bytes): FileModemState {
+  static open(path: string, wanted: MeshSetup): FileModemState {
     if (existsSync(path)) {
       const f = FileModemState.parse(path);
       const s = f.setup;
-      if (s.unicastAddress === wanted.unicastAddress && s.netKeyIndex === wanted.netKeyIndex && s.netKey === bytesToHex(wanted.netKey)) {
-        const st = new FileModemState(path, { ...wanted, ivIndex: s.ivIndex, ivUpdate: s.ivUpdate, deviceKey: hexToBytes(s.deviceKey) });
+      if (s.unicastAddress === wanted.unicastAddress && s.netKeyIndex === wanted.netKeyIndex && s.netKey === bytesToHex(wanted.netKey) && s.deviceKey === bytesToHex(wanted.deviceKey)) {
+        const st = new FileModemState(path, { ...wanted, ivIndex: s.ivIndex, ivUpdate: s.ivUpdate });
         for (const [k, v] of Object.entries(f.records)) st.map.set(k, hexToBytes(v));
         return st;
       }
       throw new ModemError(`${path} holds the modem state of another network or address; remove it to start the modem node afresh`);
     }
-    const st = new FileModemState(path, { ...wanted, deviceKey: random(16) });
+    const st = new FileModemState(path, wanted);
     st.save();
     return st;
   }
