@@ -19,7 +19,7 @@ function scripted() {
   return { clock, got, driver, respond, flush };
 }
 
-const hello = (credits: number) => encodeHelloResult({ major: 1, minor: 0, maxPayload: 256, credits, maxLinks: 4, roles: 1 });
+const hello = (credits: number) => encodeHelloResult({ major: 1, minor: 1, maxPayload: 256, credits, maxLinks: 4, roles: 1 });
 
 test("a modem of another major version: one line naming both versions", async () => {
   const s = scripted();
@@ -123,4 +123,25 @@ test("the modem restarting mid-provisioning: the provisioning ends with one line
   await assert.rejects(p, /^ProvisionFailed: the modem restarted; the link is lost$/);
   assert.equal(s.driver.openLinks, 0);
   assert.equal(s.driver.hello, undefined);
+});
+
+test("garbage from the modem's side (noise, a torn frame, a wrong CRC, a malformed event): the driver never throws and the next response gets through", async () => {
+  const s = scripted();
+  const c = s.driver.connect();
+  s.respond(s.got[0]!, Status.Ok, hello(4));
+  await c;
+  const p = s.driver.command({ op: "ping" });
+  const noise = new NodeCryptoPrimitives().randomBytes(4000);
+  s.driver.receive(noise);
+  const good = encodeFrame({ type: FrameType.Response, seq: s.got[1]!.seq, code: Op.Ping, payload: Uint8Array.of(Status.Ok, 0) });
+  s.driver.receive(good.subarray(0, 5)); // torn
+  s.driver.receive(Uint8Array.of(0));
+  const bad = good.slice();
+  bad[2]! ^= 0x40; // a wrong CRC
+  s.driver.receive(bad);
+  // a well-framed event whose payload does not parse: ignored
+  s.driver.receive(encodeFrame({ type: FrameType.Event, seq: 0, code: 0x20, payload: Uint8Array.of(1) }));
+  s.driver.receive(Uint8Array.of(0));
+  s.driver.receive(good);
+  assert.deepEqual(await p, Uint8Array.of(0));
 });

@@ -1,5 +1,5 @@
 /**
- * The modem's mesh node (docs/serial-protocol.md §3.4): a Configuration Client on the host talks to a light
+ * The modem's mesh node (docs/serial-protocol.md §3.5): a Configuration Client on the host talks to a light
  * through the modem (SEND, MESSAGE); the modem's state lives on the host (STORE, RESTORE); after the modem
  * resets mid-session the host restores it before it sends anything, so the SEQ moves forward and the light's
  * replay protection (Mesh Protocol 1.1, 3.9.8) accepts the next message. Without the restore it would not.

@@ -101,7 +101,7 @@ export class ProvisionFailed extends Error {
 }
 
 /**
- * Where the host keeps the modem's mesh state (docs/serial-protocol.md §3.4): the node's identity for NET_SETUP
+ * Where the host keeps the modem's mesh state (docs/serial-protocol.md §3.5): the node's identity for NET_SETUP
  * and the records its STORE events carried (host/serial/modem-state.ts keeps them in a file beside the database).
  */
 export interface MeshStateKeeper {
@@ -114,7 +114,7 @@ export interface MeshStateKeeper {
 }
 
 interface Pending {
-  /** Sent ahead of the others, and while the driver restores a reset modem (§3.4). */
+  /** Sent ahead of the others, and while the driver restores a reset modem (§3.5). */
   priority: boolean;
   seq: number;
   code: number;
@@ -166,7 +166,7 @@ export class ModemDriver {
   lostEvents = 0;
   /** The serial link ended (the modem died, the cable was pulled): told once, with a one-line reason. */
   onClosed: ((reason: string) => void) | undefined;
-  /** Mesh messages the modem's node received (§3.4 MESSAGE). */
+  /** Mesh messages the modem's node received (§3.5 MESSAGE). */
   onMessage: ((m: MeshMessage) => void) | undefined;
   /** How many times a reset modem's mesh state was restored. */
   restores = 0;
@@ -409,7 +409,7 @@ export class ModemDriver {
   }
 
   /**
-   * A modem that reset, greeted again and given its mesh state back before anything else is sent (§3.4): HELLO,
+   * A modem that reset, greeted again and given its mesh state back before anything else is sent (§3.5): HELLO,
    * RESTORE of every record, NET_SETUP. Commands sent meanwhile wait; a failure ends the link (one line).
    */
   private async recover(): Promise<void> {
@@ -429,7 +429,7 @@ export class ModemDriver {
     }
   }
 
-  // ---- the mesh node (§3.4) ----
+  // ---- the mesh node (§3.5) ----
 
   /**
    * Use the modem's mesh node with the state `keeper` holds: when the modem's node is not set up (a modem that

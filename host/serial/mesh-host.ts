@@ -1,5 +1,5 @@
 /**
- * Client models on the host, through the modem's mesh node (docs/serial-protocol.md §3.4): a Configuration
+ * Client models on the host, through the modem's mesh node (docs/serial-protocol.md §3.5): a Configuration
  * Client, a Generic OnOff Client, a Health Client (modules/models) run here as they run on a node, but their
  * messages go out with SEND from the modem's element and their answers come back as MESSAGE events. This is
  * what `meshprov config|onoff … --serial PATH` needs: ModemElement gives the models the ModelContext a node's

@@ -1,5 +1,5 @@
 /**
- * Where the host keeps a modem's mesh state (docs/serial-protocol.md §3.4): the modem node's identity (its
+ * Where the host keeps a modem's mesh state (docs/serial-protocol.md §3.5): the modem node's identity (its
  * address, NetKey, IV index at setup, its own device key) and the records of its STORE events (the SEQ block,
  * the keys, the replay list), so that a modem that reset gets them back before it sends anything and its SEQ
  * never goes backwards (Mesh Protocol 1.1, 3.4.4.3).

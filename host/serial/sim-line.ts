@@ -66,7 +66,7 @@ export interface SimModemOptions {
   hostCrypto: CryptoPrimitives;
   line: SerialLineOptions;
   maxLinks?: number;
-  /** Give the modem its mesh node (docs/serial-protocol.md §3.4). Default true. */
+  /** Give the modem its mesh node (docs/serial-protocol.md §3.5). Default true. */
   mesh?: boolean;
   driver?: Partial<ModemDriverOptions>;
   /** Every byte on the wire, both directions (host → modem "tx", modem → host "rx"). */

@@ -32,7 +32,7 @@ export interface StartModemOptions {
   /** The host-liveness clock, when the radio's clock is not the wall's (default: the radio's). */
   serialClock?: Clock;
   /**
-   * The mesh node for the host (docs/serial-protocol.md §3.4): `(platform, events) => new ModemMesh(platform, events)`
+   * The mesh node for the host (docs/serial-protocol.md §3.5): `(platform, events) => new ModemMesh(platform, events)`
    * (modules/serial/mesh.ts). Without it the modem is provisioning-only (the mesh commands answer NOT_SUPPORTED).
    */
   mesh?: (platform: ModemMeshPlatform, events: MeshEvents) => MeshPort;

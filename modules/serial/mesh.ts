@@ -1,5 +1,5 @@
 /**
- * The modem's mesh node (docs/serial-protocol.md §3.4): after the node stack, a modem also sends and receives
+ * The modem's mesh node (docs/serial-protocol.md §3.5): after the node stack, a modem also sends and receives
  * mesh messages for the host (a Configuration Client, a Generic OnOff Client on the host talk through it).
  * The node is the stack's own (modules/node), one element, with no model of its own: every access message
  * addressed to it is handed to the host as it is (MESSAGE), and the host's messages go out from its element

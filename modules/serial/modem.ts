@@ -61,7 +61,7 @@ export interface ModemOptions {
   /** Reported in STARTED (default power-on). */
   resetReason?: number;
   /**
-   * The mesh node for the host (§3.4; modules/serial/mesh.ts ModemMesh), built with the modem's events. Without
+   * The mesh node for the host (§3.5; modules/serial/mesh.ts ModemMesh), built with the modem's events. Without
    * it the mesh commands answer NOT_SUPPORTED (a provisioning-only modem image).
    */
   mesh?: (events: MeshEvents) => MeshPort;

@@ -112,7 +112,7 @@ export const REPLAY_EVENTS = 32;
 /** The longest reason string carried by an error response or a FAILED event, in bytes. */
 export const MAX_REASON = 64;
 
-// ---- the mesh commands and events (§3.4, modules/serial/mesh.ts) ----
+// ---- the mesh commands and events (§3.5, modules/serial/mesh.ts) ----
 
 /** The node's identity as the host gives it in NET_SETUP (the same every time: the records are bound to it). */
 export interface MeshSetup {
@@ -192,7 +192,7 @@ export type ModemEvent =
   | { ev: "store"; key: string; value: Bytes | undefined }
   | { ev: "send-done"; tag: number; result: number };
 
-/** NET_STATE_GET's result (§3.4). */
+/** NET_STATE_GET's result (§3.5). */
 export interface NetStateResult {
   ivIndex: number;
   ivUpdate: boolean;
@@ -365,7 +365,7 @@ const COMMAND_LENGTHS: Record<number, number> = {
   [Op.NetStateGet]: 0,
 };
 
-/** Least payload lengths of the variable-size commands (§3.1, §3.4). */
+/** Least payload lengths of the variable-size commands (§3.1, §3.5). */
 const COMMAND_MIN_LENGTHS: Record<number, number> = { [Op.AuthData]: 3, [Op.Restore]: 2, [Op.Send]: 11 };
 
 export function encodeCommand(c: Command): { code: number; payload: Bytes } {
