@@ -16,10 +16,9 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import type { UnicastAllocator } from "../../modules/prov/addresses.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { chooseOob } from "../network.js";
-import type { AlgChoice, OobChoice } from "../network.js";
 import { OperationError, UsageError, str } from "../cli/args.js";
 import type { Parsed } from "../cli/args.js";
-import type { AuthAgent, Outcome, Phase } from "../cli/engine.js";
+import type { AuthAgent, EngineOptions, Outcome, Phase } from "../cli/engine.js";
 import { describeCapabilities } from "../cli/engine.js";
 import { connectModem } from "./transport.js";
 import { ModemError } from "./driver.js";
@@ -75,17 +74,11 @@ export async function serialScan(serial: string, timeoutS: number, onBeacon: (uu
   }
 }
 
-export interface SerialProvisionOptions {
+/** The air provisioner's choices (host/cli/engine.ts), and what the modem path needs besides. */
+export interface SerialProvisionOptions extends Pick<EngineOptions, "netKey" | "netKeyIndex" | "ivIndex" | "oob" | "alg" | "action" | "size"> {
   serial: string;
   /** One device, or undefined for every device heard (--all). */
   uuid: Bytes | undefined;
-  netKey: Bytes;
-  netKeyIndex: number;
-  ivIndex: number;
-  oob: OobChoice;
-  alg: AlgChoice | "auto";
-  action?: string;
-  size?: number;
   attentionDuration: number;
   links: number;
   attempts: number;
