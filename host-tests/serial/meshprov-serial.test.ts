@@ -127,11 +127,11 @@ test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a f
 
     const missing = await meshprov(["provision", "--all", "--serial", "/dev/no-such-modem", "--db", db]);
     assert.equal(missing.code, 1);
-    assert.equal(oneLine(missing), "meshprov: /dev/no-such-modem: cannot open /dev/no-such-modem: no such device");
+    assert.equal(oneLine(missing), "meshprov: cannot open /dev/no-such-modem: no such device");
 
     const nothing = await meshprov(["scan", "--serial", "tcp:127.0.0.1:1", "--timeout", "1"]);
     assert.equal(nothing.code, 1);
-    assert.match(oneLine(nothing.stderr.includes("scanning") ? { stderr: nothing.stderr.split("\n").slice(1).join("\n") } : nothing), /^meshprov: tcp:127\.0\.0\.1:1: cannot reach the modem at tcp:127\.0\.0\.1:1: nothing listens there$/);
+    assert.match(oneLine(nothing), /^meshprov: cannot reach the modem at tcp:127\.0\.0\.1:1: nothing listens there$/);
 
     const v2 = await fakeModem("v2");
     try {

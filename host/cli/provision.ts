@@ -91,8 +91,8 @@ export async function scanVerb(p: Parsed): Promise<void> {
     if (json) say(JSON.stringify({ uuid: uuidString(uuid), oobInfo, oob: oobInfoWords(oobInfo), uriHash: uriHash ? bytesToHex(uriHash) : null, rssi }));
     else if (first) say(`${uuidString(uuid)}  OOB: ${oobInfoWords(oobInfo)}${uriHash ? `  URI hash ${bytesToHex(uriHash)}` : ""}  RSSI ${rssi} dBm`);
   };
-  if (!json) process.stderr.write(`scanning ${timeoutS} s…\n`);
-  if (serial !== undefined) await serialScan(serial, timeoutS, onBeacon);
+  const started = (): void => void (json ? undefined : process.stderr.write(`scanning ${timeoutS} s…\n`));
+  if (serial !== undefined) await serialScan(serial, timeoutS, onBeacon, started);
   else {
     const client = await joinAir(air!, radioName("scan"));
     const engine = new ProvisionerEngine({
@@ -109,6 +109,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
       onBeacon,
     });
     engine.scan();
+    started();
     await after(client, timeoutS * 1000);
     await client.close();
   }

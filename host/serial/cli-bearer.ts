@@ -46,7 +46,7 @@ export async function openModem(serial: string): Promise<{ driver: ModemDriver; 
   try {
     return await connectModem(serial, { crypto: new NodeCryptoPrimitives() });
   } catch (e) {
-    if (e instanceof ModemError) throw new OperationError(`${serial}: ${e.message}`);
+    if (e instanceof ModemError) throw new OperationError(e.message.includes(serial) ? e.message : `${serial}: ${e.message}`);
     throw e;
   }
 }
@@ -55,7 +55,7 @@ export async function openModem(serial: string): Promise<{ driver: ModemDriver; 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** meshprov scan --serial: every Unprovisioned Device beacon the modem hears for `timeoutS`, to `onBeacon`. */
-export async function serialScan(serial: string, timeoutS: number, onBeacon: (uuid: Bytes, oobInfo: number, uriHash: Bytes | undefined, rssi: number) => void): Promise<void> {
+export async function serialScan(serial: string, timeoutS: number, onBeacon: (uuid: Bytes, oobInfo: number, uriHash: Bytes | undefined, rssi: number) => void, started?: () => void): Promise<void> {
   const m = await openModem(serial);
   let gone: string | undefined;
   m.driver.onClosed = (why) => (gone = why);
@@ -64,6 +64,7 @@ export async function serialScan(serial: string, timeoutS: number, onBeacon: (uu
       if (e.ev === "unprovisioned") onBeacon(e.uuid, e.oobInfo, e.uriHash, e.rssi);
     };
     await m.driver.scanStart();
+    started?.();
     await sleep(timeoutS * 1000);
     if (gone) throw new ModemError(gone);
     await m.driver.scanStop().catch(() => undefined);
