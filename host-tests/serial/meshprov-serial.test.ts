@@ -86,6 +86,26 @@ test("provision --all --links 2 --serial: every device heard through one modem, 
   });
 });
 
+test("Ctrl-C while provision --serial waits for the person: the modem closes the link (LINK_CLOSE), the database untouched, exit 130", { timeout: 120_000 }, async () => {
+  await scene([], async ({ db, air, procs }) => {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const light = await startDevice(air, ["--kind", "light"]);
+    procs.push(light.dev);
+    const { modem, serial } = await startModem(air);
+    procs.push(modem);
+    const before = readFileSync(db);
+    const p = new Proc(["provision", light.uuid, "--serial", serial, "--db", db, "--oob", "output", "--attention", "0"]);
+    procs.push(p);
+    await p.wait(/enter it: /);
+    p.kill("SIGINT");
+    const end = await p.exited;
+    assert.equal(end.code, 130, p.stderr);
+    assert.match(p.stderr, /interrupted: closing the link; the database is left as it was/);
+    await light.dev.wait(/link closed: error/, 10_000);
+    assert.deepEqual(readFileSync(db), before);
+  });
+});
+
 /** A fake modem on TCP: answers HELLO as `answer` says (or never), and can hang up after HELLO. */
 async function fakeModem(answer: "v2" | "silent" | "die-after-hello"): Promise<{ serial: string; close(): void }> {
   const sockets: Socket[] = [];

@@ -219,7 +219,8 @@ export async function serialProvision(o: SerialProvisionOptions): Promise<Outcom
       // Ctrl-C: close the open links cleanly (LINK_CLOSE: PB-ADV Link Close, Mesh Protocol 1.1, 5.3.1.4.3)
       await Promise.all(run.active.map((u) => driver.abort(u).catch(() => undefined)));
       await sleep(300);
-      throw new OperationError("interrupted: the open links were closed; the database holds only the devices provisioned before");
+      m.close();
+      process.exit(130); // as with --air (the database's lock goes with the process: host/cdb/store.ts)
     }
     await driver.scanStop().catch(() => undefined);
     if (o.uuid && !outcomes.length) throw new OperationError(`no beacon from ${bytesToHex(o.uuid)} was heard in ${o.timeoutS} s (is the device on, unprovisioned, and in range of the modem?)`);
