@@ -19,6 +19,7 @@ import type { Node } from "../node/node.js";
 import type { Model, ModelContext, SendResult } from "../access/model.js";
 import { decodeAccessPayload } from "../access/opcode.js";
 import { MAX_STORE_KEY } from "./protocol.js";
+import { MAX_PAYLOAD } from "./frame.js";
 import type { MeshPort } from "./modem.js";
 import type { MeshMessage, MeshSend, MeshSetup } from "./protocol.js";
 
@@ -40,6 +41,8 @@ class MirroredStorage implements Storage {
     return v ? v.slice() : undefined;
   }
   write(key: string, value: Bytes): void {
+    // a record the host cannot be told of is refused like a failed flash write (the node handles that)
+    if (key.length > MAX_STORE_KEY || 2 + key.length + value.length > MAX_PAYLOAD) throw new RangeError(`record ${key} does not fit a STORE event`);
     this.map.set(key, value.slice());
     this.changed(key, value.slice());
   }
