@@ -584,15 +584,20 @@ class AdvLink implements ProvLink {
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
   }
+  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
+  private stopOpenTimers(): void {
+    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
+    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+  }
   private stopLinkTimer(): void {
     if (this.linkTimer !== undefined) this.ctx.clock.clearTimeout(this.linkTimer);
     this.linkTimer = undefined;
   }
   /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
   private stopEverything(keepAcks: boolean): void {
-    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
+    this.stopOpenTimers();
     const kept = keepAcks ? this.outbox.filter((item) => item.keepOnClose) : [];
     if (kept[0] !== this.outbox[0] && this.outboxTimer !== undefined) {
       this.ctx.clock.clearTimeout(this.outboxTimer);
@@ -614,7 +619,10 @@ class AdvLink implements ProvLink {
     if (tx.timeoutTimer !== undefined) this.ctx.clock.clearTimeout(tx.timeoutTimer);
     tx.retransmitTimer = undefined;
     tx.timeoutTimer = undefined;
-    for (const slot of tx.slots) if (slot) for (const h of slot.handles) h?.cancel();
+    for (let i = 0; i < tx.slots.length; i++) {
+      const slot = tx.slots[i];
+      if (slot) for (let j = 0; j < slot.handles.length; j++) slot.handles[j]?.cancel();
+    }
     tx.slots.fill(undefined);
     tx.inFlight = 0;
   }
@@ -656,9 +664,7 @@ class AdvLink implements ProvLink {
     // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
     const sample = this.openSlot === undefined;
     const rtt = this.ctx.clock.now() - this.openLastDoneAt;
-    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
+    this.stopOpenTimers();
     this.openSlot?.handle?.cancel();
     this.openSlot = undefined;
     this.state = "open";

@@ -292,7 +292,7 @@ export function checkStartFields(s: StartFields): string | null {
 /**
  * The layout of each supported PDU type (5.4.1, Table 5.18 and the PDU tables): the allowed parameter lengths,
  * then each field in order as name:size, size 1 or 2 (an integer, big-endian) or bN (N octets; "b" alone:
- * the rest). One string per type: the table is compact, as it lives in the device's heap.
+ * the rest). One string per type, parsed once when the module loads (PARSED).
  */
 const LAYOUTS: readonly (string | undefined)[] = [
   /* Invite */ "1 attentionDuration:1",
@@ -307,18 +307,30 @@ const LAYOUTS: readonly (string | undefined)[] = [
   /* Failed */ "1 errorCode:1",
 ];
 
+interface Layout {
+  readonly lengths: readonly number[];
+  readonly fields: readonly { readonly name: string; readonly size: number }[];
+}
+
 /** One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest). */
-function layout(type: number): { lengths: number[]; fields: { name: string; size: number }[] } | undefined {
-  const text = type >= 0 ? LAYOUTS[type] : undefined;
-  if (text === undefined) return undefined;
-  const [lengths, ...fields] = text.split(" ");
-  return {
-    lengths: lengths!.split(",").map(Number),
-    fields: fields.map((f) => {
-      const [name, size] = f.split(":") as [string, string];
-      return { name, size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) };
-    }),
-  };
+function parseLayout(text: string): Layout {
+  const words = text.split(" ");
+  const fields: { name: string; size: number }[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const f = words[i]!;
+    const colon = f.indexOf(":");
+    const size = f.slice(colon + 1);
+    fields.push(Object.freeze({ name: f.slice(0, colon), size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) }));
+  }
+  return Object.freeze({ lengths: Object.freeze(words[0]!.split(",").map(Number)), fields: Object.freeze(fields) });
+}
+
+// Parsed once, when the module loads (at build time on a preloaded image, where the frozen table stays in flash):
+// parsing on each PDU cost thousands of instructions per PDU on XS.
+const PARSED: readonly (Layout | undefined)[] = Object.freeze(LAYOUTS.map((text) => (text === undefined ? undefined : parseLayout(text))));
+
+function layout(type: number): Layout | undefined {
+  return type >= 0 ? PARSED[type] : undefined;
 }
 
 /** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
@@ -375,7 +387,9 @@ export function decodePdu(data: Bytes): PduDecodeResult {
   if (spec.lengths.indexOf(n) < 0) return fail("invalid-format", type, pduName(type) + ": wrong length " + n);
   const out: Record<string, number | Bytes> = { type };
   let o = 1;
-  for (const f of spec.fields) {
+  const fields = spec.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     if (f.size === 1) {
       out[f.name] = data[o]!;
       o += 1;
@@ -403,27 +417,43 @@ export function encodePdu(pdu: ProvisioningPdu): Bytes {
   const spec = typeof type === "number" ? layout(type) : undefined;
   if (!spec) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
   const values = pdu as unknown as Record<string, unknown>;
-  const parts: number[] = [type as number];
-  for (const f of spec.fields) {
+  const fields = spec.fields;
+  // checked and measured first, then written into one array of the right size
+  let n = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const v = values[f.name];
     if (f.size <= 0) {
       if (!(v instanceof Uint8Array) || (f.size < 0 && v.length !== -f.size)) {
         throw new PduEncodeError(`encodePdu: ${f.name} must be ${f.size < 0 ? -f.size : "a"} byte(s)`);
       }
-      for (let i = 0; i < v.length; i++) parts.push(v[i]!);
+      n += v.length;
     } else {
       const max = f.size === 1 ? 0xff : 0xffff;
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
         throw new PduEncodeError(`encodePdu: ${f.name} must be an integer 0..${max}`);
       }
-      if (f.size === 2) parts.push(v >> 8);
-      parts.push(v & 0xff);
+      n += f.size;
     }
   }
-  if (spec.lengths.indexOf(parts.length - 1) < 0) {
+  if (spec.lengths.indexOf(n) < 0) {
     throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${spec.lengths.join(" or ")} bytes`);
   }
-  return Uint8Array.from(parts);
+  const out = new Uint8Array(1 + n);
+  out[0] = type as number;
+  let o = 1;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const v = values[f.name];
+    if (f.size <= 0) {
+      out.set(v as Uint8Array, o);
+      o += (v as Uint8Array).length;
+    } else {
+      if (f.size === 2) out[o++] = (v as number) >> 8;
+      out[o++] = (v as number) & 0xff;
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------
