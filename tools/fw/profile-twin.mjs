@@ -258,7 +258,7 @@ async function main(argv) {
     }
     const report = {
       image: preload ? "mps2-preload/light" : "mps2/light",
-      measured: measured && { inviteToComplete: measured.instructions?.inviteToComplete, split: measured.instructions?.split, boot: measured.instructions?.boot },
+      measured: measured && { inviteToComplete: measured.instructions?.inviteToComplete, split: measured.instructions?.split, boot: measured.instructions?.boot, xsHeap: measured.xsHeap },
       windows: {
         "boot.create": summarize(first["boot.create"], syms, top),
         "boot.import": summarize(first["boot.import"], syms, top),
