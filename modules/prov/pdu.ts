@@ -292,7 +292,7 @@ export function checkStartFields(s: StartFields): string | null {
 /**
  * The layout of each supported PDU type (5.4.1, Table 5.18 and the PDU tables): the allowed parameter lengths,
  * then each field in order as name:size, size 1 or 2 (an integer, big-endian) or bN (N octets; "b" alone:
- * the rest). One string per type, parsed once when the module loads (PARSED).
+ * the rest). One string per type: the table is compact, as it lives in the device's heap.
  */
 const LAYOUTS: readonly (string | undefined)[] = [
   /* Invite */ "1 attentionDuration:1",
@@ -312,25 +312,26 @@ interface Layout {
   readonly fields: readonly { readonly name: string; readonly size: number }[];
 }
 
-/** One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest). */
-function parseLayout(text: string): Layout {
+/**
+ * One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest).
+ * Parsed on each use, without iterators or callbacks (cheap on XS); not kept, so that the default device image
+ * carries only the strings in its heap.
+ */
+function layout(type: number): Layout | undefined {
+  const text = type >= 0 ? LAYOUTS[type] : undefined;
+  if (text === undefined) return undefined;
   const words = text.split(" ");
   const fields: { name: string; size: number }[] = [];
   for (let i = 1; i < words.length; i++) {
     const f = words[i]!;
     const colon = f.indexOf(":");
     const size = f.slice(colon + 1);
-    fields.push(Object.freeze({ name: f.slice(0, colon), size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) }));
+    fields.push({ name: f.slice(0, colon), size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) });
   }
-  return Object.freeze({ lengths: Object.freeze(words[0]!.split(",").map(Number)), fields: Object.freeze(fields) });
-}
-
-// Parsed once, when the module loads (at build time on a preloaded image, where the frozen table stays in flash):
-// parsing on each PDU cost thousands of instructions per PDU on XS.
-const PARSED: readonly (Layout | undefined)[] = Object.freeze(LAYOUTS.map((text) => (text === undefined ? undefined : parseLayout(text))));
-
-function layout(type: number): Layout | undefined {
-  return type >= 0 ? PARSED[type] : undefined;
+  const lengthWords = words[0]!.split(",");
+  const lengths: number[] = [];
+  for (let i = 0; i < lengthWords.length; i++) lengths.push(Number(lengthWords[i]));
+  return { lengths, fields };
 }
 
 /** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
