@@ -24,7 +24,7 @@ import {
   errorCodeOf,
   isRecordPdu,
   pduName,
-  pduParameterLengths,
+  isSupportedPduType,
   pduType,
 } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData, ProvisioningPdu, StartFields } from "./pdu.js";
@@ -515,7 +515,7 @@ export abstract class Session<P extends string = string> {
       return;
     }
     const type = pduType(raw);
-    if (type < 0 || pduParameterLengths(type) === undefined) {
+    if (type < 0 || !isSupportedPduType(type)) {
       this.log("warn", "received " + (type < 0 ? "empty PDU" : isRecordPdu(type) ? pduName(type) + " (not supported)" : pduName(type)));
       this.protocolError(ErrorCode.InvalidPdu, type < 0 ? "empty PDU" : pduName(type) + " not supported");
       return;

@@ -307,31 +307,52 @@ const LAYOUTS: readonly (string | undefined)[] = [
   /* Failed */ "1 errorCode:1",
 ];
 
-interface Layout {
-  readonly lengths: readonly number[];
-  readonly fields: readonly { readonly name: string; readonly size: number }[];
-}
+// The layouts are read in place, on each use (they are not parsed into objects: on the default device image those
+// would stay in the heap; parsing them on each use, into arrays and objects, cost about 0.7 M instructions per
+// provisioning on the twin).
 
 /**
- * One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest).
- * Parsed on each use, without iterators or callbacks (cheap on XS); not kept, so that the default device image
- * carries only the strings in its heap.
+ * Scans the allowed parameter lengths (the layout's first word, "16,32"): whether `n` is one of them; each is
+ * pushed on `list` when given.
  */
-function layout(type: number): Layout | undefined {
-  const text = type >= 0 ? LAYOUTS[type] : undefined;
-  if (text === undefined) return undefined;
-  const words = text.split(" ");
-  const fields: { name: string; size: number }[] = [];
-  for (let i = 1; i < words.length; i++) {
-    const f = words[i]!;
-    const colon = f.indexOf(":");
-    const size = f.slice(colon + 1);
-    fields.push({ name: f.slice(0, colon), size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) });
+function scanLengths(text: string, n: number, list?: number[]): boolean {
+  let v = 0;
+  let found = false;
+  for (let i = 0; ; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if (c === 0x2c /* , */ || c === 0x20 /* space */) {
+      if (v === n) found = true;
+      list?.push(v);
+      if (c === 0x20) return found;
+      v = 0;
+    } else v = v * 10 + c - 0x30;
   }
-  const lengthWords = words[0]!.split(",");
-  const lengths: number[] = [];
-  for (let i = 0; i < lengthWords.length; i++) lengths.push(Number(lengthWords[i]));
-  return { lengths, fields };
+}
+
+// The field nextField read: its name and size (1, 2: an integer; -N: N octets; 0: the rest).
+let fieldName = "";
+let fieldSize = 0;
+
+/** Where the layout's first field starts, or 0 when it has none. */
+function firstField(text: string): number {
+  return text.indexOf(" ") + 1;
+}
+
+/** Reads the field that starts at text[i] into fieldName and fieldSize; returns where the next one starts, or 0. */
+function nextField(text: string, i: number): number {
+  const colon = text.indexOf(":", i);
+  fieldName = text.slice(i, colon);
+  let k = colon + 1;
+  const octets = text.charCodeAt(k) === 0x62; /* b */
+  if (octets) k++;
+  let v = 0;
+  for (; k < text.length && text.charCodeAt(k) !== 0x20; k++) v = v * 10 + text.charCodeAt(k) - 0x30;
+  fieldSize = octets ? -v : v;
+  return k < text.length ? k + 1 : 0;
+}
+
+function layoutOf(type: number): string | undefined {
+  return type >= 0 ? LAYOUTS[type] : undefined;
 }
 
 /** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
@@ -353,7 +374,16 @@ function checkPdu(type: number, p: Record<string, number | Bytes>): string | nul
 
 /** Allowed parameter lengths of each supported PDU type (without the type octet); undefined for others. */
 export function pduParameterLengths(type: number): readonly number[] | undefined {
-  return layout(type)?.lengths;
+  const text = layoutOf(type);
+  if (text === undefined) return undefined;
+  const list: number[] = [];
+  scanLengths(text, -1, list);
+  return list;
+}
+
+/** Whether this build supports PDUs of `type` (a layout is known for it). */
+export function isSupportedPduType(type: number): boolean {
+  return layoutOf(type) !== undefined;
 }
 
 /** True for the Record PDU types of Mesh Protocol 1.1 (known, not supported here). */
@@ -379,27 +409,29 @@ function fail(error: PduDecodeError, type: number, reason: string): PduDecodeRes
 export function decodePdu(data: Bytes): PduDecodeResult {
   if (!(data instanceof Uint8Array) || data.length === 0) return fail("invalid-pdu", -1, "empty PDU");
   const type = data[0]! & 0x3f;
-  const spec = layout(type);
-  if (!spec) {
+  const text = layoutOf(type);
+  if (text === undefined) {
     return fail("invalid-pdu", type, isRecordPdu(type) ? pduName(type) + ": not supported" : "RFU PDU type");
   }
   if (data[0]! & 0xc0) return fail("invalid-format", type, "Padding bits not 0b00");
   const n = data.length - 1;
-  if (spec.lengths.indexOf(n) < 0) return fail("invalid-format", type, pduName(type) + ": wrong length " + n);
+  if (!scanLengths(text, n)) return fail("invalid-format", type, pduName(type) + ": wrong length " + n);
   const out: Record<string, number | Bytes> = { type };
   let o = 1;
-  const fields = spec.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    if (f.size === 1) {
-      out[f.name] = data[o]!;
+  let i = firstField(text);
+  while (i > 0) {
+    i = nextField(text, i);
+    const name = fieldName;
+    const size = fieldSize;
+    if (size === 1) {
+      out[name] = data[o]!;
       o += 1;
-    } else if (f.size === 2) {
-      out[f.name] = readU16BE(data, o);
+    } else if (size === 2) {
+      out[name] = readU16BE(data, o);
       o += 2;
     } else {
-      const len = f.size < 0 ? -f.size : data.length - o;
-      out[f.name] = data.slice(o, o + len);
+      const len = size < 0 ? -size : data.length - o;
+      out[name] = data.slice(o, o + len);
       o += len;
     }
   }
@@ -415,42 +447,45 @@ export function decodePdu(data: Bytes): PduDecodeResult {
  */
 export function encodePdu(pdu: ProvisioningPdu): Bytes {
   const type = (pdu as { type: unknown }).type;
-  const spec = typeof type === "number" ? layout(type) : undefined;
-  if (!spec) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
+  const text = typeof type === "number" ? layoutOf(type) : undefined;
+  if (text === undefined) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
   const values = pdu as unknown as Record<string, unknown>;
-  const fields = spec.fields;
   // checked and measured first, then written into one array of the right size
   let n = 0;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const v = values[f.name];
-    if (f.size <= 0) {
-      if (!(v instanceof Uint8Array) || (f.size < 0 && v.length !== -f.size)) {
-        throw new PduEncodeError(`encodePdu: ${f.name} must be ${f.size < 0 ? -f.size : "a"} byte(s)`);
+  let i = firstField(text);
+  while (i > 0) {
+    i = nextField(text, i);
+    const name = fieldName;
+    const size = fieldSize;
+    const v = values[name];
+    if (size <= 0) {
+      if (!(v instanceof Uint8Array) || (size < 0 && v.length !== -size)) {
+        throw new PduEncodeError(`encodePdu: ${name} must be ${size < 0 ? -size : "a"} byte(s)`);
       }
       n += v.length;
     } else {
-      const max = f.size === 1 ? 0xff : 0xffff;
+      const max = size === 1 ? 0xff : 0xffff;
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
-        throw new PduEncodeError(`encodePdu: ${f.name} must be an integer 0..${max}`);
+        throw new PduEncodeError(`encodePdu: ${name} must be an integer 0..${max}`);
       }
-      n += f.size;
+      n += size;
     }
   }
-  if (spec.lengths.indexOf(n) < 0) {
-    throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${spec.lengths.join(" or ")} bytes`);
+  if (!scanLengths(text, n)) {
+    throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${pduParameterLengths(type as number)!.join(" or ")} bytes`);
   }
   const out = new Uint8Array(1 + n);
   out[0] = type as number;
   let o = 1;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const v = values[f.name];
-    if (f.size <= 0) {
+  i = firstField(text);
+  while (i > 0) {
+    i = nextField(text, i);
+    const v = values[fieldName];
+    if (fieldSize <= 0) {
       out.set(v as Uint8Array, o);
       o += (v as Uint8Array).length;
     } else {
-      if (f.size === 2) out[o++] = (v as number) >> 8;
+      if (fieldSize === 2) out[o++] = (v as number) >> 8;
       out[o++] = (v as number) & 0xff;
     }
   }

@@ -90,7 +90,8 @@ export async function aggregate(stream, syms) {
   const INVITE = need("xsr_device_reset_peaks");
   const COMPLETE = need("xsr_device_memory");
   const windows = { "boot.create": null, "boot.import": null, invite: null };
-  const newWindow = () => ({ insns: 0, blocks: 0, self: new Float64Array(syms.length), calls: new Uint32Array(syms.length) });
+  const newWindow = () => ({ insns: 0, blocks: 0, self: new Float64Array(syms.length), calls: new Uint32Array(syms.length), callers: new Map() });
+  let previous = -1; // the function of the block executed before
   let current = null;
   let marks = 0;
   let invited = false;
@@ -135,8 +136,14 @@ export async function aggregate(stream, syms) {
       current.blocks++;
       if (si >= 0) {
         current.self[si] += n;
-        if (syms[si].addr === pc) current.calls[si]++;
+        if (syms[si].addr === pc) {
+          current.calls[si]++;
+          // who called it: the function of the block before (a call's last block is the caller's)
+          const key = si * 65536 + (previous & 0xffff);
+          current.callers.set(key, (current.callers.get(key) ?? 0) + 1);
+        }
       }
+      previous = si;
     } else if (c === 0x49 /* I */ && line.startsWith("IN:")) {
       counting = true;
       pendingCount = 0;
@@ -172,6 +179,20 @@ export function summarize(w, syms, top) {
     rows.push({ name: syms[i].name, file: syms[i].file, part, insns: w.self[i], calls: w.calls[i] });
   }
   rows.sort((a, b) => b.insns - a.insns);
+  // the callers of each function, most frequent first
+  const callersOf = new Map();
+  for (const [key, count] of w.callers) {
+    const callee = Math.floor(key / 65536);
+    const caller = key % 65536;
+    const list = callersOf.get(callee) ?? [];
+    list.push({ name: caller < syms.length ? syms[caller].name : "?", calls: count });
+    callersOf.set(callee, list);
+  }
+  const byName = new Map(syms.map((sym, i) => [sym.name, i]));
+  for (const r of rows) {
+    const list = callersOf.get(byName.get(r.name));
+    if (list) r.callers = list.sort((a, b) => b.calls - a.calls).slice(0, 4);
+  }
   const byCalls = [...rows].filter((r) => r.part === "builtins" || r.part === "alloc" || r.part === "gc" || r.part === "natives").sort((a, b) => b.calls - a.calls);
   return {
     insns: w.insns,
