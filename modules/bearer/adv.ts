@@ -84,7 +84,7 @@ export class AdvBearer {
     if (!Number.isFinite(options.intervalMs) || options.intervalMs < 0)
       throw new AdvBearerError(`advertising interval ${options.intervalMs} ms`);
     let finished = false;
-    const handle = this.radio.advertise(adType, data.slice(), { count: options.count, intervalMs: options.intervalMs }, () => {
+    const handle = this.radio.advertise(adType, new Uint8Array(data), { count: options.count, intervalMs: options.intervalMs }, () => {
       if (finished) return;
       finished = true;
       if (onDone) this.guard("onDone", onDone);

@@ -404,7 +404,7 @@ class AdvLink implements ProvLink {
       if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
       return;
     }
-    this.queue.push({ pdu: pdu.slice(), acked });
+    this.queue.push({ pdu: new Uint8Array(pdu), acked }); // a copy; cheaper than slice() on XS
     this.startNextTransaction();
   }
   close(reason: LinkCloseReason): void {
