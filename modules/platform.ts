@@ -113,6 +113,16 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
  */
 export interface Logger {
   log(level: LogLevel, tag: string, message: string): void;
+  /**
+   * Whether messages of `level` are kept (absent: all are). Callers skip building the messages a logger would
+   * drop: on the device a message string costs allocations and collections even when it is never printed.
+   */
+  enabled?(level: LogLevel): boolean;
+}
+
+/** Whether `logger` keeps messages of `level` (none without a logger; all when it does not say). */
+export function logs(logger: Logger | undefined, level: LogLevel): boolean {
+  return logger !== undefined && (logger.enabled === undefined || logger.enabled(level));
 }
 
 /** Persistent key/value storage (a file on the host, flash pages on the device). */

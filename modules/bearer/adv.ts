@@ -84,7 +84,7 @@ export class AdvBearer {
     if (!Number.isFinite(options.intervalMs) || options.intervalMs < 0)
       throw new AdvBearerError(`advertising interval ${options.intervalMs} ms`);
     let finished = false;
-    const handle = this.radio.advertise(adType, data.slice(), { count: options.count, intervalMs: options.intervalMs }, () => {
+    const handle = this.radio.advertise(adType, new Uint8Array(data), { count: options.count, intervalMs: options.intervalMs }, () => {
       if (finished) return;
       finished = true;
       if (onDone) this.guard("onDone", onDone);
@@ -102,7 +102,8 @@ export class AdvBearer {
     if (!packet || !(packet.data instanceof Uint8Array)) return;
     const list = this.handlers.get(packet.adType);
     if (!list) return;
-    for (const handler of list) this.guard("handler", () => handler(packet));
+    // indexed and without a closure per packet: this runs for every packet heard
+    for (let i = 0; i < list.length; i++) this.guard("handler", list[i]!, packet);
   }
 
   private updateReceiver(): void {
@@ -113,9 +114,9 @@ export class AdvBearer {
   }
 
   /** A subscriber's or caller's exception must not unwind into the radio driver. */
-  private guard(what: string, f: () => void): void {
+  private guard(what: string, f: (packet: RadioPacket) => void, packet?: RadioPacket): void {
     try {
-      f();
+      f(packet!);
     } catch (e) {
       this.logger?.log("error", TAG, `${what} threw: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -308,7 +308,7 @@ export class Reassembler {
         return { status: "error", error: "BadTotalLength", message: `TotalLength ${pdu.totalLength} > ${this.maxTotalLength}` };
       if (segmentCount(pdu.totalLength) !== pdu.segN + 1 || pdu.data.length !== segmentLength(pdu.totalLength, 0))
         return { status: "error", error: "BadTotalLength", message: "TotalLength inconsistent with SegN or the first segment" };
-      this.start = { ...pdu, data: pdu.data.slice() };
+      this.start = { type: "TransactionStart", segN: pdu.segN, totalLength: pdu.totalLength, fcs: pdu.fcs, data: new Uint8Array(pdu.data) };
       // Drop continuations kept before the start that do not fit it.
       for (let i = 1; i < this.segments.length; i++) {
         const seg = this.segments[i];
@@ -336,7 +336,7 @@ export class Reassembler {
           };
       }
       if (this.segments[i]) return { status: "duplicate" };
-      this.segments[i] = pdu.data.slice();
+      this.segments[i] = new Uint8Array(pdu.data); // a copy; cheaper than slice() on XS
       this.received++;
     }
     const start = this.start;

@@ -34,7 +34,7 @@
  * links, and malformed packets, are dropped (logged at debug). Nothing here throws on received input.
  */
 import type { AdvertiseHandle, AdvertiseOptions, Bytes, Clock, CryptoPrimitives, Logger, RadioPacket, TimerHandle } from "../platform.js";
-import { AD_TYPE } from "../platform.js";
+import { AD_TYPE, logs } from "../platform.js";
 import type { DeviceBearer, LinkEvents, ProvisionerBearer, ProvLink } from "./bearer.js";
 import { LinkCloseReason } from "./bearer.js";
 import type { AdvBearer } from "./adv.js";
@@ -229,6 +229,8 @@ class LinkContext {
   private readonly delayMin: number;
   private readonly delaySpan: number;
   private readonly logger: Logger | undefined;
+  /** Debug messages are wanted (modules/platform.ts logs): they are not even formatted otherwise. */
+  readonly debug: boolean;
   private readonly retransmit: RetransmitPolicy | (() => RetransmitPolicy);
 
   constructor(
@@ -240,6 +242,7 @@ class LinkContext {
     readonly forget: (link: AdvLink) => void,
   ) {
     this.logger = options.logger;
+    this.debug = logs(options.logger, "debug");
     this.retransmit = options.retransmit ?? retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]!;
     this.segmentAdv = advOptions(options.segmentAdv, PB_ADV_DEFAULTS.segmentAdv);
     this.ackAdv = advOptions(options.ackAdv, PB_ADV_DEFAULTS.ackAdv);
@@ -361,10 +364,10 @@ class AdvLink implements ProvLink {
   /** 5.3.2, device side: the provisioner repeats its Link Open (our Link Ack was lost). */
   linkOpenRepeated(): void {
     if (this.beingProvisioned) {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open ignored: being provisioned`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open ignored: being provisioned`);
       return;
     }
-    this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open, Link Ack again`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open, Link Ack again`);
     this.sendLinkAck();
   }
 
@@ -378,7 +381,7 @@ class AdvLink implements ProvLink {
       case "LinkClose": {
         // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
         const known = pdu.reason <= LinkCloseReason.Fail;
-        this.ctx.log("debug", `link ${hex32(this.linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
+        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
         this.closeLink(known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
         return;
       }
@@ -398,10 +401,10 @@ class AdvLink implements ProvLink {
     if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
       throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
     if (this.state === "closing" || this.state === "closed") {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
       return;
     }
-    this.queue.push({ pdu: pdu.slice(), acked });
+    this.queue.push({ pdu: new Uint8Array(pdu), acked }); // a copy; cheaper than slice() on XS
     this.startNextTransaction();
   }
   close(reason: LinkCloseReason): void {
@@ -467,7 +470,7 @@ class AdvLink implements ProvLink {
       prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
     };
     this.tx = tx;
-    this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
     this.enqueue(() => {
       if (this.tx !== tx) return;
       tx.started = true;
@@ -534,14 +537,14 @@ class AdvLink implements ProvLink {
         // alone, the next transaction starts with this one's segments in front, both going out until the
         // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
         // before the next even when all its earlier copies were lost.
-        this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
+        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
         this.finishTransaction(tx);
         this.tx = undefined;
         this.startNextTransaction(tx);
         return;
       }
       tx.retransmissions++;
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
       this.transmitSegments(tx);
     });
   }
@@ -581,15 +584,20 @@ class AdvLink implements ProvLink {
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
   }
+  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
+  private stopOpenTimers(): void {
+    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
+    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+  }
   private stopLinkTimer(): void {
     if (this.linkTimer !== undefined) this.ctx.clock.clearTimeout(this.linkTimer);
     this.linkTimer = undefined;
   }
   /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
   private stopEverything(keepAcks: boolean): void {
-    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
+    this.stopOpenTimers();
     const kept = keepAcks ? this.outbox.filter((item) => item.keepOnClose) : [];
     if (kept[0] !== this.outbox[0] && this.outboxTimer !== undefined) {
       this.ctx.clock.clearTimeout(this.outboxTimer);
@@ -611,7 +619,10 @@ class AdvLink implements ProvLink {
     if (tx.timeoutTimer !== undefined) this.ctx.clock.clearTimeout(tx.timeoutTimer);
     tx.retransmitTimer = undefined;
     tx.timeoutTimer = undefined;
-    for (const slot of tx.slots) if (slot) for (const h of slot.handles) h?.cancel();
+    for (let i = 0; i < tx.slots.length; i++) {
+      const slot = tx.slots[i];
+      if (slot) for (let j = 0; j < slot.handles.length; j++) slot.handles[j]?.cancel();
+    }
     tx.slots.fill(undefined);
     tx.inFlight = 0;
   }
@@ -624,7 +635,7 @@ class AdvLink implements ProvLink {
     if (this.state === "closing" || this.state === "closed") return;
     this.stopEverything(sendClose);
     this.ctx.forget(this);
-    this.ctx.log("debug", `link ${hex32(this.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
     const finish = (): void => {
       if (this.state === "closed") return;
       this.state = "closed";
@@ -653,14 +664,12 @@ class AdvLink implements ProvLink {
     // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
     const sample = this.openSlot === undefined;
     const rtt = this.ctx.clock.now() - this.openLastDoneAt;
-    for (const t of [this.establishmentTimer, this.openTimer]) if (t !== undefined) this.ctx.clock.clearTimeout(t);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
+    this.stopOpenTimers();
     this.openSlot?.handle?.cancel();
     this.openSlot = undefined;
     this.state = "open";
     if (sample) this.policy.onAck(rtt, this.openRetransmissions);
-    this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
     this.startLinkTimer();
     this.ctx.call(() => this.events.opened(this));
     this.startNextTransaction();
@@ -674,7 +683,7 @@ class AdvLink implements ProvLink {
       return;
     }
     if (this.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
       return;
     }
     // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
@@ -706,17 +715,17 @@ class AdvLink implements ProvLink {
     if (this.state !== "open") return;
     if (tn === this.rxLast) {
       // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
       this.sendAck(tn);
       return;
     }
     if (tn !== this.rxNext) {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
       return;
     }
     const r = this.reassembler.add(pdu);
     if (r.status === "error") {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
       return;
     }
     // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
@@ -727,7 +736,7 @@ class AdvLink implements ProvLink {
     // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
     const ours = this.tx;
     if (ours && ours.started) {
-      this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
+      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
       this.transactionAcknowledged(ours, false);
     }
     switch (r.status) {
@@ -777,7 +786,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     const link = new AdvLink(this.ctx, linkId, uuid.slice(), "provisioner", events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.refreshSubscription();
-    this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
     link.startOpening();
     return link;
   }
@@ -818,7 +827,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private onPacket(packet: RadioPacket): void {
     const r = decodePbAdvPdu(packet.data);
     if (!r.ok) {
-      this.ctx.log("debug", `malformed PB-ADV PDU dropped: ${r.error} (${r.message})`);
+      if (this.ctx.debug) this.ctx.log("debug", `malformed PB-ADV PDU dropped: ${r.error} (${r.message})`);
       return;
     }
     const { linkId, transactionNumber: tn, pdu } = r;
@@ -828,7 +837,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     const link = this.links.get(linkId);
     if (!link) {
-      this.ctx.log("debug", `${pdu.type} for unknown link ${hex32(linkId)} ignored`);
+      if (this.ctx.debug) this.ctx.log("debug", `${pdu.type} for unknown link ${hex32(linkId)} ignored`);
       return;
     }
     link.receive(tn, pdu);
@@ -838,20 +847,20 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   private onLinkOpen(linkId: number, uuid: Bytes): void {
     const current = this.deviceLink;
     if (current) {
-      if (current.linkId !== linkId) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
-      else current.linkOpenRepeated();
+      if (current.linkId === linkId) current.linkOpenRepeated();
+      else if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: in link ${hex32(current.linkId)}`);
       return;
     }
     const listening = this.listening;
     if (!listening || !bytesEqual(uuid, listening.uuid)) return;
     if (this.links.has(linkId)) {
-      this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
+      if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
       return;
     }
     const link = new AdvLink(this.ctx, linkId, listening.uuid, "device", listening.events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
-    this.ctx.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
     link.acceptOpen();
   }
 }

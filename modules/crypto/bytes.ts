@@ -41,11 +41,13 @@ export function hexToBytes(hex: string): Bytes {
 
 /** The concatenation of all arguments, in a new array. */
 export function concatBytes(...parts: Bytes[]): Bytes {
+  // indexed loops: an array iterator costs allocations on XS
   let n = 0;
-  for (const p of parts) n += p.length;
+  for (let i = 0; i < parts.length; i++) n += parts[i]!.length;
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     out.set(p, o);
     o += p.length;
   }

@@ -8,6 +8,7 @@
  * Roles: provisionee.ts (the device) and provisioner.ts. api.ts is the application API.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
+import { logs } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
 import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
 import { Algorithm, CONFIRMATION_INPUTS_LENGTH, MeshCrypto } from "../crypto/mesh.js";
@@ -23,7 +24,7 @@ import {
   errorCodeOf,
   isRecordPdu,
   pduName,
-  pduParameterLengths,
+  isSupportedPduType,
   pduType,
 } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData, ProvisioningPdu, StartFields } from "./pdu.js";
@@ -397,6 +398,11 @@ export abstract class Session<P extends string = string> {
 
   // ---- logging (never secrets) ----
 
+  /** Debug messages are wanted (modules/platform.ts logs): they are not even formatted otherwise. */
+  protected get debugging(): boolean {
+    return logs(this.env.logger, "debug");
+  }
+
   protected log(level: "debug" | "info" | "warn" | "error", message: string): void {
     this.env.logger?.log(level, LOG_TAG, `${this.role}#${this.id} ${message}`);
   }
@@ -456,7 +462,7 @@ export abstract class Session<P extends string = string> {
     const bytes = encodePdu(pdu);
     const link = this.linkValue;
     if (!link || this.phase === Phase.Closed) return bytes;
-    this.log("debug", "send " + pduName(pdu.type));
+    if (this.debugging) this.log("debug", "send " + pduName(pdu.type));
     link.send(bytes, () => {
       if (!this.finished) this.restartTimer();
     });
@@ -509,7 +515,7 @@ export abstract class Session<P extends string = string> {
       return;
     }
     const type = pduType(raw);
-    if (type < 0 || pduParameterLengths(type) === undefined) {
+    if (type < 0 || !isSupportedPduType(type)) {
       this.log("warn", "received " + (type < 0 ? "empty PDU" : isRecordPdu(type) ? pduName(type) + " (not supported)" : pduName(type)));
       this.protocolError(ErrorCode.InvalidPdu, type < 0 ? "empty PDU" : pduName(type) + " not supported");
       return;
@@ -531,7 +537,7 @@ export abstract class Session<P extends string = string> {
       this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} length does not match the algorithm`);
       return;
     }
-    this.log("debug", "received " + pduName(type));
+    if (this.debugging) this.log("debug", "received " + pduName(type));
     rule.handle(this, decoded.pdu, raw);
   }
 

@@ -307,18 +307,43 @@ const LAYOUTS: readonly (string | undefined)[] = [
   /* Failed */ "1 errorCode:1",
 ];
 
-/** One PDU type's layout: allowed parameter lengths and fields (size 1, 2: integers; -N: N octets; 0: the rest). */
-function layout(type: number): { lengths: number[]; fields: { name: string; size: number }[] } | undefined {
-  const text = type >= 0 ? LAYOUTS[type] : undefined;
-  if (text === undefined) return undefined;
-  const [lengths, ...fields] = text.split(" ");
-  return {
-    lengths: lengths!.split(",").map(Number),
-    fields: fields.map((f) => {
-      const [name, size] = f.split(":") as [string, string];
-      return { name, size: size[0] === "b" ? -Number(size.slice(1) || 0) : Number(size) };
-    }),
-  };
+// The layouts are read on each use, a word at a time (they are not parsed into objects: on the default device image
+// those would stay in the heap; parsing them into arrays and objects on each use cost about 0.7 M instructions
+// per provisioning on the twin). XS strings are UTF-8: an index into a long string costs a walk from its start,
+// so the scanning works on the short words.
+
+/**
+ * Scans the allowed parameter lengths (the layout's first word, "16,32"): whether `n` is one of them; each is
+ * pushed on `list` when given.
+ */
+function scanLengths(word: string, n: number, list?: number[]): boolean {
+  let v = 0;
+  let found = false;
+  const end = word.length;
+  for (let i = 0; i <= end; i++) {
+    const c = i < end ? word.charCodeAt(i) : 0x2c;
+    if (c === 0x2c /* , */) {
+      if (v === n) found = true;
+      list?.push(v);
+      v = 0;
+    } else v = v * 10 + c - 0x30;
+  }
+  return found;
+}
+
+// The field readField read: its name and size (1, 2: an integer; -N: N octets; 0: the rest).
+let fieldName = "";
+let fieldSize = 0;
+
+/** Reads one field word ("name:2", "name:b32", "name:b") into fieldName and fieldSize. */
+function readField(word: string): void {
+  const colon = word.indexOf(":");
+  fieldName = word.slice(0, colon);
+  fieldSize = word.charCodeAt(colon + 1) === 0x62 /* b */ ? -Number(word.slice(colon + 2) || 0) : Number(word.slice(colon + 1));
+}
+
+function layoutOf(type: number): string | undefined {
+  return type >= 0 ? LAYOUTS[type] : undefined;
 }
 
 /** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
@@ -340,7 +365,17 @@ function checkPdu(type: number, p: Record<string, number | Bytes>): string | nul
 
 /** Allowed parameter lengths of each supported PDU type (without the type octet); undefined for others. */
 export function pduParameterLengths(type: number): readonly number[] | undefined {
-  return layout(type)?.lengths;
+  const text = layoutOf(type);
+  if (text === undefined) return undefined;
+  const list: number[] = [];
+  const space = text.indexOf(" ");
+  scanLengths(space < 0 ? text : text.slice(0, space), -1, list);
+  return list;
+}
+
+/** Whether this build supports PDUs of `type` (a layout is known for it). */
+export function isSupportedPduType(type: number): boolean {
+  return layoutOf(type) !== undefined;
 }
 
 /** True for the Record PDU types of Mesh Protocol 1.1 (known, not supported here). */
@@ -366,25 +401,29 @@ function fail(error: PduDecodeError, type: number, reason: string): PduDecodeRes
 export function decodePdu(data: Bytes): PduDecodeResult {
   if (!(data instanceof Uint8Array) || data.length === 0) return fail("invalid-pdu", -1, "empty PDU");
   const type = data[0]! & 0x3f;
-  const spec = layout(type);
-  if (!spec) {
+  const text = layoutOf(type);
+  if (text === undefined) {
     return fail("invalid-pdu", type, isRecordPdu(type) ? pduName(type) + ": not supported" : "RFU PDU type");
   }
   if (data[0]! & 0xc0) return fail("invalid-format", type, "Padding bits not 0b00");
   const n = data.length - 1;
-  if (spec.lengths.indexOf(n) < 0) return fail("invalid-format", type, pduName(type) + ": wrong length " + n);
+  const words = text.split(" ");
+  if (!scanLengths(words[0]!, n)) return fail("invalid-format", type, pduName(type) + ": wrong length " + n);
   const out: Record<string, number | Bytes> = { type };
   let o = 1;
-  for (const f of spec.fields) {
-    if (f.size === 1) {
-      out[f.name] = data[o]!;
+  for (let w = 1; w < words.length; w++) {
+    readField(words[w]!);
+    const name = fieldName;
+    const size = fieldSize;
+    if (size === 1) {
+      out[name] = data[o]!;
       o += 1;
-    } else if (f.size === 2) {
-      out[f.name] = readU16BE(data, o);
+    } else if (size === 2) {
+      out[name] = readU16BE(data, o);
       o += 2;
     } else {
-      const len = f.size < 0 ? -f.size : data.length - o;
-      out[f.name] = data.slice(o, o + len);
+      const len = size < 0 ? -size : data.length - o;
+      out[name] = data.slice(o, o + len);
       o += len;
     }
   }
@@ -400,30 +439,48 @@ export function decodePdu(data: Bytes): PduDecodeResult {
  */
 export function encodePdu(pdu: ProvisioningPdu): Bytes {
   const type = (pdu as { type: unknown }).type;
-  const spec = typeof type === "number" ? layout(type) : undefined;
-  if (!spec) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
+  const text = typeof type === "number" ? layoutOf(type) : undefined;
+  if (text === undefined) throw new PduEncodeError("encodePdu: unknown PDU type " + String(type));
   const values = pdu as unknown as Record<string, unknown>;
-  const parts: number[] = [type as number];
-  for (const f of spec.fields) {
-    const v = values[f.name];
-    if (f.size <= 0) {
-      if (!(v instanceof Uint8Array) || (f.size < 0 && v.length !== -f.size)) {
-        throw new PduEncodeError(`encodePdu: ${f.name} must be ${f.size < 0 ? -f.size : "a"} byte(s)`);
+  // checked and measured first, then written into one array of the right size
+  const words = text.split(" ");
+  let n = 0;
+  for (let w = 1; w < words.length; w++) {
+    readField(words[w]!);
+    const name = fieldName;
+    const size = fieldSize;
+    const v = values[name];
+    if (size <= 0) {
+      if (!(v instanceof Uint8Array) || (size < 0 && v.length !== -size)) {
+        throw new PduEncodeError(`encodePdu: ${name} must be ${size < 0 ? -size : "a"} byte(s)`);
       }
-      for (let i = 0; i < v.length; i++) parts.push(v[i]!);
+      n += v.length;
     } else {
-      const max = f.size === 1 ? 0xff : 0xffff;
+      const max = size === 1 ? 0xff : 0xffff;
       if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {
-        throw new PduEncodeError(`encodePdu: ${f.name} must be an integer 0..${max}`);
+        throw new PduEncodeError(`encodePdu: ${name} must be an integer 0..${max}`);
       }
-      if (f.size === 2) parts.push(v >> 8);
-      parts.push(v & 0xff);
+      n += size;
     }
   }
-  if (spec.lengths.indexOf(parts.length - 1) < 0) {
-    throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${spec.lengths.join(" or ")} bytes`);
+  if (!scanLengths(words[0]!, n)) {
+    throw new PduEncodeError(`encodePdu: ${pduName(type as number)} parameters must be ${pduParameterLengths(type as number)!.join(" or ")} bytes`);
   }
-  return Uint8Array.from(parts);
+  const out = new Uint8Array(1 + n);
+  out[0] = type as number;
+  let o = 1;
+  for (let w = 1; w < words.length; w++) {
+    readField(words[w]!);
+    const v = values[fieldName];
+    if (fieldSize <= 0) {
+      out.set(v as Uint8Array, o);
+      o += (v as Uint8Array).length;
+    } else {
+      if (fieldSize === 2) out[o++] = (v as number) >> 8;
+      out[o++] = (v as number) & 0xff;
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

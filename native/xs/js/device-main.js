@@ -55,6 +55,8 @@ const logger = {
   log(level, tag, message) {
     if ((LEVELS[level] ?? 0) >= logLevel) log(level, tag, message);
   },
+  // the modules skip formatting what is not printed (modules/platform.ts Logger.enabled)
+  enabled: (level) => (LEVELS[level] ?? 0) >= logLevel,
 };
 
 function emit(object) {
