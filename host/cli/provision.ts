@@ -11,14 +11,15 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { INPUT_ACTIONS, OUTPUT_ACTIONS } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
-import { addNode, bytesOf, unicastAllocator, uuidString } from "../cdb/cdb.js";
+import { addNode, bytesOf, unicastAllocator, uuidHex, uuidString } from "../cdb/cdb.js";
 import { UnicastAllocator } from "../../modules/prov/addresses.js";
-import type { Cdb } from "../cdb/cdb.js";
+import type { Cdb, CdbNode } from "../cdb/cdb.js";
+import { configureNew, openMesh } from "./mesh.js";
 import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
-import { airOption, airText, dbPath, joinAir, radioName } from "./common.js";
-import type { AirClient } from "../air/client.js";
+import { after, airOption, airText, dbPath, joinAir, radioName } from "./common.js";
+import type { AirAddress } from "./common.js";
 import { dbFailure } from "./db-verbs.js";
 import { INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
@@ -41,9 +42,13 @@ export const PROVISION_USAGE = `usage: meshprov provision UUID --air ADDR [optio
   --attempts N     tries per device (default 3)
   --attention S    attention timer asked of the device (default 5 s)
   --db FILE        the database (default ~/.config/meshprov/mesh-cdb.json)
+  --no-config      do not configure the new nodes
   --json           one JSON object per line per phase and per device
 Prints one line per phase: link, capabilities, public keys, authentication, data, complete. The node (UUID,
-addresses, device key, security) is stored in the database. Ctrl-C closes the link and leaves the database as it was.`;
+addresses, device key, security) is stored in the database. Ctrl-C closes the link and leaves the database as it was.
+Then (unless --no-config) each new node is configured over the mesh: its Composition Data is fetched and stored,
+AppKey 0 is added and bound to its models that take an AppKey (not the Configuration models), and it is marked
+configComplete in the database (meshprov config NODE … for more).`;
 
 const say = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -70,12 +75,6 @@ function oobInfoWords(bits: number): string {
 
 const crypto = new NodeCryptoPrimitives();
 
-/** Wait `ms` on the hub's clock (virtual or real); an OperationError if the hub goes away meanwhile. */
-async function after(client: AirClient, ms: number): Promise<void> {
-  let gone = false;
-  await Promise.race([new Promise<void>((r) => void client.clock.setTimeout(r, ms)), client.closed.then(() => void (gone = true))]);
-  if (gone) throw new OperationError("the hub closed the connection");
-}
 
 export async function scanVerb(p: Parsed): Promise<void> {
   const air = airOption(p);
@@ -171,6 +170,39 @@ class TerminalPerson implements AuthAgent {
   close(): void {
     this.rl?.close();
   }
+}
+
+/**
+ * Configure the nodes just provisioned (mesh.ts configureNew), one after the other, through the provisioner's
+ * node on a radio of its own. A node that fails stays provisioned (configComplete false): one line with the
+ * reason and the command that finishes it. True when every one was configured.
+ */
+async function configureAll(db: Cdb, path: string, air: AirAddress, nodes: CdbNode[], json: boolean): Promise<boolean> {
+  const client = await joinAir(air, radioName("meshprov"));
+  const mesh = openMesh(db, path, client, { request: { timeoutMs: 3000, retries: 2 } });
+  let all = true;
+  try {
+    for (const n of nodes) {
+      const steps: string[] = [];
+      try {
+        await configureNew(mesh, db, path, n, db.appKeys[0]?.index ?? 0, (what) => {
+          steps.push(what);
+          if (!json) say(`  0x${n.unicastAddress}  config         ${what}`);
+        });
+        if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: true, steps }));
+        else say(`configured node 0x${n.unicastAddress}: configuration complete`);
+      } catch (e) {
+        if (!(e instanceof OperationError)) throw e;
+        all = false;
+        if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: false, reason: e.message }));
+        else say(`NOT configured node 0x${n.unicastAddress}: ${e.message} (provisioned and stored; meshprov config 0x${n.unicastAddress} … to go on)`);
+      }
+    }
+  } finally {
+    mesh.close();
+    await client.close();
+  }
+  return all;
 }
 
 export async function provisionVerb(p: Parsed): Promise<void> {
@@ -305,6 +337,10 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     if (all && !json) say(`${ok} of ${outcomes.length} device(s) provisioned`);
     if (uuid && !outcomes[0]!.ok) throw new OperationError(`${uuidString(uuid)} was not provisioned: ${outcomes[0]!.reason}`);
     if (all && ok < outcomes.length) process.exitCode = 1;
+    if (!flag(p, "no-config") && ok > 0) {
+      const fresh = outcomes.filter((o) => o.ok).map((o) => db.nodes.find((n) => uuidHex(n.UUID) === bytesToHex(o.uuid))).filter((n) => n !== undefined);
+      if (!(await configureAll(db, path, air, fresh, json))) process.exitCode = 1;
+    }
   } finally {
     lock.release();
   }

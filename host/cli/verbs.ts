@@ -1,7 +1,6 @@
 /**
  * The verbs of meshprov (host/cli/meshprov.ts). A verb is an entry of VERBS: its usage, options, positional
- * arguments and function. The Configuration Client's verbs (config, onoff) join here when the node stack's
- * Configuration Client lands.
+ * arguments and function. config and onoff (host/cli/config.ts) go through the provisioner's own mesh node.
  */
 import { UsageError, parseArgs } from "./args.js";
 import type { OptionSpecs, Parsed } from "./args.js";
@@ -9,6 +8,7 @@ import { HUB_OPTIONS, HUB_USAGE, hubVerb } from "./hub.js";
 import { DEVICE_OPTIONS, DEVICE_USAGE, deviceVerb } from "./device.js";
 import { EXPORT_USAGE, IMPORT_USAGE, INIT_USAGE, NODES_USAGE, REMOVE_USAGE, exportVerb, importVerb, initVerb, nodesVerb, removeVerb } from "./db-verbs.js";
 import { PROVISION_USAGE, SCAN_USAGE, provisionVerb, scanVerb } from "./provision.js";
+import { CONFIG_OPTIONS, CONFIG_USAGE, ONOFF_OPTIONS, ONOFF_USAGE, configVerb, onoffVerb } from "./config.js";
 
 interface Verb {
   summary: string;
@@ -43,10 +43,13 @@ export const VERBS: Record<string, Verb> = {
       attempts: { type: "string" },
       attention: { type: "string" },
       json: { type: "boolean" },
+      "no-config": { type: "boolean" },
     },
     positionals: 1,
     run: provisionVerb,
   },
+  config: { summary: "configure a node: composition, appkey, bind, publication, subscription, relay, ttl, beacon, reset", usage: CONFIG_USAGE, options: CONFIG_OPTIONS, positionals: 6, run: configVerb },
+  onoff: { summary: "switch a node or a group on or off (Generic OnOff), or ask its state", usage: ONOFF_USAGE, options: ONOFF_OPTIONS, positionals: 2, run: onoffVerb },
   nodes: { summary: "list the nodes of the database", usage: NODES_USAGE, options: { ...DB, json: { type: "boolean" }, "show-keys": { type: "boolean" } }, positionals: 0, run: nodesVerb },
   remove: { summary: "remove a node from the database", usage: REMOVE_USAGE, options: DB, positionals: 1, run: removeVerb },
   export: { summary: "write the network as a Mesh Configuration Database file", usage: EXPORT_USAGE, options: DB, positionals: 1, run: exportVerb },
