@@ -13,7 +13,6 @@
  */
 import { SimNetwork } from "./network.js";
 import { simProvisioner } from "./cli/sim-provisioner.js";
-import { readU16BE } from "../modules/util/bytes.js";
 import { int, num, parseArgs, runMain, str } from "./cli/args.js";
 
 interface Row {
@@ -45,11 +44,8 @@ async function run(devices: number, links: number, loss: number, seed: number, l
     },
   });
   const cpu0 = process.cpuUsage();
-  // The devices are powered on at random moments of the first second (their beacons, 1 s apart, would
-  // otherwise start in step and collide for a long time: an artefact, not a provisioner's doing).
-  for (const d of net.devices) {
-    net.clock.setTimeout(() => d.app!.start(), (readU16BE(net.crypto.randomBytes(2), 0) / 0x10000) * 1000);
-  }
+  // The devices are powered on at random moments of the first second (host/network.ts start).
+  net.start(1000);
   engine.all();
   await net.hub.runWhile(() => success + failed < devices, limitS * 1000);
   const cpu = process.cpuUsage(cpu0);

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { meshprov, scene, startDevice } from "./helpers.js";
 import type { Proc } from "./helpers.js";
 import { xsAvailable } from "../../host/xs-device.js";
-import { schemaErrors } from "../../host/cdb/cdb.js";
+import { exportForm, schemaErrors } from "../../host/cdb/cdb.js";
+import type { Cdb } from "../../host/cdb/cdb.js";
 
 type Json = Record<string, unknown> & { elements: { models: { modelId: string; bind: number[]; subscribe: string[]; publish?: { address: string } }[] }[] };
 
@@ -67,7 +68,7 @@ describe("meshprov: configuration after provisioning, config, onoff (a light on 
       const sub = await meshprov(["config", la, "subscription", "add", "0", "onoff-server", "C000", ...common]);
       assert.equal(sub.code, 0, sub.stderr);
       const doc = JSON.parse(readFileSync(db, "utf8")) as { nodes: Json[]; groups: { address: string }[] };
-      assert.deepEqual(schemaErrors(doc), []);
+      assert.deepEqual(schemaErrors(exportForm(doc as unknown as Cdb)), []);
       const model = (uuid: string, id: string) => doc.nodes.find((n) => n.UUID === uuid)!.elements[0]!.models.find((m) => m.modelId === id)!;
       assert.deepEqual(model(sw.uuid, "1001").publish, { address: "C000", index: 0, ttl: 5, period: { numberOfSteps: 0, resolution: 100 }, credentials: 0, retransmit: { count: 1, interval: 100 } });
       assert.deepEqual(model(light.uuid, "1000").subscribe, ["C000"]);

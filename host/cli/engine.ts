@@ -15,6 +15,7 @@
  */
 import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
 import { LINK_CLOSE_MIN_TRANSMISSIONS, PbAdv } from "../../modules/bearer/pb-adv.js";
+import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
 import { LinkCloseReason } from "../../modules/bearer/bearer.js";
 import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../../modules/bearer/bearer.js";
 import type { UnicastAllocator } from "../../modules/prov/addresses.js";
@@ -39,6 +40,8 @@ export interface AuthAgent {
   deviceOutput(uuid: Bytes, action: number, size: number): Promise<OobValue>;
   /** Input OOB: what the person is to enter on the device. */
   showInput(uuid: Bytes, value: OobValue, action: number): void;
+  /** The device's public key, read out of band (5.4.2.3), when the provisioner uses OOB public keys. */
+  publicKey?(uuid: Bytes): Bytes | undefined;
 }
 
 export interface Outcome {
@@ -65,7 +68,11 @@ export interface EngineOptions {
   alg: AlgChoice | "auto";
   action?: string;
   size?: number;
+  /** Use a device's OOB public key when it offers one (auth.publicKey reads it). */
+  oobPublicKey?: boolean;
   attentionDuration?: number;
+  /** PB-ADV retransmission policy (modules/bearer/retransmit.ts; default adaptive). */
+  retransmit?: PbAdvOptions["retransmit"];
   /** Links at once (1..16, default 4). */
   links?: number;
   /** Tries per device (default 3). */
@@ -77,6 +84,8 @@ export interface EngineOptions {
   auth: AuthAgent;
   onPhase?(uuid: Bytes, phase: Phase, detail: string): void;
   onOutcome?(o: Outcome): void;
+  /** Every provisioning event, before the engine acts on it (the simulator's records, the demo's story). */
+  onEvent?(e: ProvEvent): void;
   /** Every Unprovisioned Device beacon heard (scan). */
   onBeacon?(uuid: Bytes, oobInfo: number, uriHash: Bytes | undefined, rssi: number): void;
 }
@@ -128,6 +137,7 @@ export class ProvisionerEngine {
     // Link IDs and PB-ADV's random delays from the platform's random source
     const pbAdv = new PbAdv(adv, o.clock, o.crypto, {
       ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.retransmit ? { retransmit: o.retransmit } : {}),
       // Several links share this one radio, which sends one advertisement after the other and is idle during an
       // advertisement's intervals. With more than one link: each segment and Link Open goes out once per
       // (re)transmission instead of twice, so the radio's time goes to other links' PDUs rather than to copies
@@ -243,6 +253,7 @@ export class ProvisionerEngine {
   }
 
   private event(e: ProvEvent): void {
+    this.o.onEvent?.(e);
     if (e.type === "unprovisioned-received") {
       this.o.onBeacon?.(e.uuid, e.oobInfo, e.uriHash, e.rssi);
       const key = bytesToHex(e.uuid);
@@ -278,6 +289,7 @@ export class ProvisionerEngine {
           ...(this.o.alg !== "auto" ? { alg: this.o.alg } : {}),
           ...(this.o.action ? { action: this.o.action } : {}),
           ...(this.o.size !== undefined ? { size: this.o.size } : {}),
+          ...(this.o.oobPublicKey ? { oobPublicKey: true } : {}),
         });
         const offered = offers(c, choice.method, choice.action, choice.algorithm);
         if (offered) {
@@ -287,6 +299,12 @@ export class ProvisionerEngine {
         a.method = choice.method;
         a.publicKeyOob = choice.publicKey === 1;
         prov.oobUse(e.ctx, choice);
+        return;
+      }
+      case "oob-pubkey-request": {
+        const key = this.o.auth.publicKey?.(a.entry.uuid);
+        if (key) prov.oobPublicKeyProvide(e.ctx, key);
+        else this.abortOne(a, "the device's OOB public key is not known");
         return;
       }
       case "static-request":
