@@ -174,6 +174,8 @@ export interface ProvisionerOptions {
   links?: number;
   attempts?: number;
   onEvent?: (event: ProvEvent, time: number) => void;
+  /** Each device's outcome: provisioned, or given up (attempts, reason). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 interface Track {
@@ -337,12 +339,13 @@ export class SimNetwork {
       // Each device's addresses are assigned when its Capabilities tell its element count.
       addresses: new UnicastAllocator({ first: o.firstAddress ?? 0x0100 }),
       auth: {
-        staticValue: (uuid, length) => {
+        staticValue: (uuid, length, answer, fail) => {
           const v = device(uuid)?.staticOob;
-          return v ? Promise.resolve(v.subarray(0, length)) : Promise.reject(new Error("no static OOB value for this device"));
+          if (v) answer(v.subarray(0, length));
+          else fail("no static OOB value for this device");
         },
         // Output OOB: the person reads the device's output and types it into the provisioner.
-        deviceOutput: (uuid) => new Promise<OobValue>((resolve) => this.person.enter(uuid, resolve)),
+        deviceOutput: (uuid, _action, _size, answer) => this.person.enter(uuid, answer),
         // Input OOB: the provisioner shows the value; the person enters it into the device.
         showInput: (uuid, value) => this.person.show(uuid, value),
         publicKey: (uuid) => device(uuid)?.publicKey,
@@ -354,6 +357,7 @@ export class SimNetwork {
       onOutcome: (x) => {
         const t = this.tracks.get(bytesToHex(x.uuid));
         if (t) t.outcome = x;
+        o.onOutcome?.(x);
       },
     });
     this.provisioner = engine;

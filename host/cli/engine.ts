@@ -32,12 +32,16 @@ import type { AlgChoice, OobChoice } from "../network.js";
 
 export type Phase = "link" | "capabilities" | "public keys" | "authentication" | "data" | "complete";
 
-/** The person between the provisioner and the device (a terminal, a script, or a simulated person). */
+/**
+ * The person between the provisioner and the device (a terminal, a script, or a simulated person). The answers
+ * come through callbacks, at any later time, so that a simulation whose clock runs without yielding to promise
+ * jobs (host/air/scheduler.ts, in-process) gets them on time.
+ */
 export interface AuthAgent {
-  /** The device's static OOB value (`length` bytes). */
-  staticValue(uuid: Bytes, length: 16 | 32): Promise<Bytes>;
+  /** The device's static OOB value (`length` bytes): `answer` it, or `fail` with the reason. */
+  staticValue(uuid: Bytes, length: 16 | 32, answer: (v: Bytes) => void, fail: (reason: string) => void): void;
   /** Output OOB: what the device shows (blinks, beeps, displays). */
-  deviceOutput(uuid: Bytes, action: number, size: number): Promise<OobValue>;
+  deviceOutput(uuid: Bytes, action: number, size: number, answer: (v: OobValue) => void, fail: (reason: string) => void): void;
   /** Input OOB: what the person is to enter on the device. */
   showInput(uuid: Bytes, value: OobValue, action: number): void;
   /** The device's public key, read out of band (5.4.2.3), when the provisioner uses OOB public keys. */
@@ -309,16 +313,21 @@ export class ProvisionerEngine {
       }
       case "static-request":
         a.askedPerson = true;
-        void this.o.auth.staticValue(a.entry.uuid, e.length).then(
+        this.o.auth.staticValue(
+          a.entry.uuid,
+          e.length,
           (v) => this.answer(a, e.ctx, v),
-          (err: Error) => this.abortOne(a, err.message),
+          (reason) => this.abortOne(a, reason),
         );
         return;
       case "input-request":
         a.askedPerson = true;
-        void this.o.auth.deviceOutput(a.entry.uuid, e.action, e.size).then(
+        this.o.auth.deviceOutput(
+          a.entry.uuid,
+          e.action,
+          e.size,
           (v) => this.answer(a, e.ctx, v),
-          (err: Error) => this.abortOne(a, err.message),
+          (reason) => this.abortOne(a, reason),
         );
         return;
       case "output-request":

@@ -92,7 +92,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
     oob: "none",
     alg: "auto",
     addresses: new UnicastAllocator(),
-    auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
+    auth: { staticValue: (_u, _l, _a, fail) => fail("scan"), deviceOutput: (_u, _a, _s, _v, fail) => fail("scan"), showInput: () => {} },
     onBeacon: (uuid, oobInfo, uriHash, rssi) => {
       const key = bytesToHex(uuid);
       const first = !seen.has(key);
@@ -142,7 +142,15 @@ class TerminalPerson implements AuthAgent {
     return new Promise((resolve, reject) => this.waiters.push((v) => (v === null ? reject(new Error("no answer: standard input is closed (give --auth VALUE)")) : resolve(v))));
   }
 
-  async staticValue(uuid: Bytes, length: 16 | 32): Promise<Bytes> {
+  staticValue(uuid: Bytes, length: 16 | 32, answer: (v: Bytes) => void, fail: (reason: string) => void): void {
+    this.askStatic(uuid, length).then(answer, (e: Error) => fail(e.message));
+  }
+
+  deviceOutput(uuid: Bytes, action: number, size: number, answer: (v: OobValue) => void, fail: (reason: string) => void): void {
+    this.askOutput(uuid, action, size).then(answer, (e: Error) => fail(e.message));
+  }
+
+  private async askStatic(uuid: Bytes, length: 16 | 32): Promise<Bytes> {
     const text = this.staticHex ?? this.auth ?? (await this.line(`static OOB value of ${uuidString(uuid)} (hex, ${length} bytes): `));
     // With the CMAC algorithm only the first 16 bytes of a 32-byte value are used (Mesh Protocol 1.1, 5.4.2.4)
     const v = hexArg(text, "the static OOB value", [16, 32]);
@@ -150,7 +158,7 @@ class TerminalPerson implements AuthAgent {
     return v.subarray(0, length);
   }
 
-  async deviceOutput(uuid: Bytes, action: number, size: number): Promise<OobValue> {
+  private async askOutput(uuid: Bytes, action: number, size: number): Promise<OobValue> {
     const alnum = isAlphanumericOutput(action);
     for (;;) {
       const text = this.auth ?? (await this.line(`the device ${uuidString(uuid).slice(0, 8)}… ${OUTPUT_VERBS[action] ?? "shows"} a ${alnum ? `code of ${size} characters` : "number"}: enter it: `));
