@@ -7,12 +7,13 @@
  *
  * simulatedS: simulated seconds from the first device's power-on (devices are powered on at random moments of
  * the first second) until the last device's outcome; success: devices provisioned. Configurations: links 1, 4, 10, 16 at 0 % and 10 % loss with 100 devices, then the curve for
- * 10, 50, 100, 200, 500 devices with 16 links.
+ * 10, 50, 100, 200, 500 devices with the default links (DEFAULT_LINKS, host/cli/engine.ts).
  *
  *   npm run bench:provisioner [-- --devices N --links N --loss P --seed N --limit S]   (one configuration)
  */
 import { SimNetwork } from "./network.js";
 import { simProvisioner } from "./cli/sim-provisioner.js";
+import { DEFAULT_LINKS, MAX_LINKS } from "./cli/engine.js";
 import { int, num, parseArgs, runMain, str } from "./cli/args.js";
 
 interface Row {
@@ -74,11 +75,11 @@ async function main(): Promise<void> {
   const limitS = num(p, "limit", 600, 1, 86_400);
   const print = (r: Row): void => void process.stdout.write(JSON.stringify(r) + "\n");
   if (str(p, "devices") || str(p, "links") || str(p, "loss")) {
-    print(await run(int(p, "devices", 100, 1, 2000), int(p, "links", 4, 1, 16), num(p, "loss", 0, 0, 0.9), seed, limitS));
+    print(await run(int(p, "devices", 100, 1, 2000), int(p, "links", DEFAULT_LINKS, 1, MAX_LINKS), num(p, "loss", 0, 0, 0.9), seed, limitS));
     return;
   }
   for (const loss of [0, 0.1]) for (const links of [1, 4, 10, 16]) print(await run(100, links, loss, seed, limitS));
-  for (const devices of [10, 50, 100, 200, 500]) print(await run(devices, 16, 0, seed, limitS));
+  for (const devices of [10, 50, 100, 200, 500]) print(await run(devices, DEFAULT_LINKS, 0, seed, limitS));
 }
 
 runMain("bench:provisioner", "run `npm run bench:provisioner -- --help`", main);

@@ -170,7 +170,7 @@ export interface ProvisionerOptions {
   firstAddress?: number;
   ivIndex?: number;
   attentionDuration?: number;
-  /** Links at once (1..16, default 4) and tries per device (default 3): host/cli/engine.ts. */
+  /** Links at once (1..16, default DEFAULT_LINKS) and tries per device (default 3): host/cli/engine.ts. */
   links?: number;
   attempts?: number;
   onEvent?: (event: ProvEvent, time: number) => void;
@@ -310,7 +310,7 @@ export class SimNetwork {
 
   /**
    * The provisioner: the one of `meshprov provision --all` (host/cli/engine.ts): it provisions every device of
-   * this network it hears, at most `links` links at once (default 4) first heard first served, retries a device
+   * this network it hears, at most `links` links at once (default 10) first heard first served, retries a device
    * whose link died (with a back-off, at most `attempts` times, the reason kept), and halves its links when links
    * time out, so collisions are answered with less traffic. The simulated person carries OOB values.
    */
@@ -333,7 +333,7 @@ export class SimNetwork {
       ...(o.size !== undefined ? { size: o.size } : {}),
       ...(o.oobPublicKey ? { oobPublicKey: true } : {}),
       attentionDuration: o.attentionDuration ?? 0,
-      links: o.links ?? 4,
+      ...(o.links !== undefined ? { links: o.links } : {}),
       ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
       retransmit: this.pbAdvOptions().retransmit,
       // Each device's addresses are assigned when its Capabilities tell its element count.

@@ -22,6 +22,7 @@ import { errorCodeName } from "../modules/prov/pdu.js";
 import { bytesToHex } from "../modules/crypto/bytes.js";
 import { OperationError, UsageError, choice, int, num, parseArgs, runMain } from "./cli/args.js";
 import type { OptionSpecs } from "./cli/args.js";
+import { DEFAULT_LINKS, MAX_LINKS } from "./cli/engine.js";
 
 const USAGE = `usage: npm run sim -- [options]
   --devices N          provisionees (default 3)
@@ -39,7 +40,7 @@ const USAGE = `usage: npm run sim -- [options]
   --ecdh-ms MS         simulated ECDH time per side (default 30)
   --silent N           add N devices that beacon but never answer
   --beacon-interval MS Unprovisioned Device beacon interval (default 1000)
-  --links N            provisioning links at once (default 4, 1..16), as meshprov provision --all
+  --links N            provisioning links at once (default ${DEFAULT_LINKS}, 1..${MAX_LINKS}), as meshprov provision --all
   --attempts N         tries per device (default 3)
   --power-on MS        (node) the devices are switched on at random moments of the first MS ms
                        (default 1000; 0: all at the same instant, their beacons then collide in step)
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const silent = int(args, "silent", 0, 0, 100);
   const beaconIntervalMs = num(args, "beacon-interval", 1000, 20, 60_000);
   const limitMs = num(args, "limit", 600, 1, 86_400) * 1000;
-  const links = int(args, "links", 4, 1, 16);
+  const links = int(args, "links", DEFAULT_LINKS, 1, MAX_LINKS);
   const attempts = int(args, "attempts", 3, 1, 10);
   const powerOnMs = num(args, "power-on", 1000, 0, 60_000);
   let runtime = choice(args, "runtime", ["xs", "node"], "xs");

@@ -136,9 +136,12 @@ describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-
       await keypad.dev.wait(/waiting for input/);
       keypad.dev.write(`type ${value[1]}`);
       assert.equal((await p3.exited).code, 0, p3.stderr + p3.stdout);
-      const last = JSON.parse(p3.stdout.trim().split("\n").pop()!);
+      const rows = p3.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = rows.filter((r) => "ok" in r).pop()!;
       assert.equal(last.ok, true);
       assert.equal(last.address, "0x0004");
+      // then configured over the mesh (the last line)
+      assert.deepEqual([rows[rows.length - 1]!.configured, rows[rows.length - 1]!.address], [true, "0x0004"]);
 
       // A wrong --auth: Confirmation Failed, exit 1, the database as it was
       const numeric = await startDevice(air, ["--kind", "light", "--oob", "output", "--action", "numeric", "--size", "8"]);

@@ -7,12 +7,11 @@ import { SigModel } from "../../modules/access/model.js";
 import { RequestTimeout } from "../../modules/models/kit.js";
 import { addressHex, findNode, parseAddress } from "../cdb/cdb.js";
 import type { Cdb, CdbNode } from "../cdb/cdb.js";
-import { CdbLock, readCdb } from "../cdb/store.js";
 import { OperationError, UsageError, flag, int, num, orList, str } from "./args.js";
 import type { OptionSpecs, Parsed } from "./args.js";
 import { after, airOption, dbPath, joinAir, radioName } from "./common.js";
 import type { AirClient } from "../air/client.js";
-import { dbFailure } from "./db-verbs.js";
+import { lockedCdb } from "./db-verbs.js";
 import {
   PERIOD_RESOLUTIONS_MS,
   appKeyAddStep,
@@ -231,19 +230,8 @@ async function onMesh(p: Parsed, appKeyIndex: number | undefined, firstTid: numb
   const air = airOption(p);
   const request = requestOptions(p);
   const path = dbPath(p);
-  let lock: CdbLock;
-  let db: Cdb;
+  const { lock, db } = lockedCdb(path);
   try {
-    lock = CdbLock.acquire(path);
-  } catch (e) {
-    dbFailure(e);
-  }
-  try {
-    try {
-      db = readCdb(path);
-    } catch (e) {
-      dbFailure(e);
-    }
     const client = await joinAir(air, radioName("meshprov"));
     let mesh: MeshSession | undefined;
     try {

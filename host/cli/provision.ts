@@ -15,13 +15,13 @@ import { addNode, bytesOf, unicastAllocator, uuidHex, uuidString } from "../cdb/
 import { UnicastAllocator } from "../../modules/prov/addresses.js";
 import type { Cdb, CdbNode } from "../cdb/cdb.js";
 import { configureNew, openMesh } from "./mesh.js";
-import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
+import { writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
 import { after, airOption, airText, dbPath, joinAir, radioName } from "./common.js";
 import type { AirAddress } from "./common.js";
-import { dbFailure } from "./db-verbs.js";
-import { INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
+import { lockedCdb } from "./db-verbs.js";
+import { DEFAULT_LINKS, INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
 
 export const SCAN_USAGE = `usage: meshprov scan --air ADDR [--timeout S] [--json]
@@ -38,7 +38,7 @@ export const PROVISION_USAGE = `usage: meshprov provision UUID --air ADDR [optio
   --timeout S      give up when the device's beacon is not heard in S seconds (default 60); with --all,
                    stop when no new device has been heard for S seconds (default 10)
   --all            provision every unprovisioned device heard
-  --links N        links at once with --all (default 4, 1..${MAX_LINKS})
+  --links N        links at once with --all (default ${DEFAULT_LINKS}, 1..${MAX_LINKS})
   --attempts N     tries per device (default 3)
   --attention S    attention timer asked of the device (default 5 s)
   --db FILE        the database (default ~/.config/meshprov/mesh-cdb.json)
@@ -229,7 +229,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   const staticHex = str(p, "static");
   if (staticHex !== undefined) hexArg(staticHex, "--static", [16, 32]);
   if (str(p, "links") !== undefined && !all) throw new UsageError("--links goes with --all");
-  const links = int(p, "links", 4, 1, MAX_LINKS);
+  const links = int(p, "links", DEFAULT_LINKS, 1, MAX_LINKS);
   const attempts = int(p, "attempts", 3, 1, 10);
   const attention = int(p, "attention", 5, 0, 255);
   const timeoutS = num(p, "timeout", all ? 10 : 60, 0.1, 86_400);
@@ -238,19 +238,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   const path = dbPath(p);
 
   // The database first: a missing or corrupt one, or another writer, stops us before the air is touched.
-  let lock: CdbLock;
-  let db: Cdb;
-  try {
-    lock = CdbLock.acquire(path);
-  } catch (e) {
-    dbFailure(e);
-  }
-  try {
-    db = readCdb(path);
-  } catch (e) {
-    lock.release();
-    dbFailure(e);
-  }
+  const { lock, db } = lockedCdb(path);
   try {
     if (uuid && db.nodes.some((n) => n.UUID.replace(/-/g, "").toLowerCase() === bytesToHex(uuid))) {
       throw new OperationError(`${path} already holds the node ${uuidString(uuid)} (meshprov remove it first to provision it again)`);
