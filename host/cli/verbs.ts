@@ -62,7 +62,8 @@ ${Object.entries(VERBS)
   .join("\n")}
 The database: --db FILE, else $MESHPROV_DB, else ~/.config/meshprov/mesh-cdb.json.
 Three terminals:  meshprov hub  |  meshprov device --air tcp:127.0.0.1:7000 --kind light
-                  meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000`;
+                  meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000
+Then:             meshprov config 0x0002 subscription add 0 onoff-server C000 --air …  |  meshprov onoff C000 on --air …`;
 
 
 /** Run `meshprov ARGV…`: the verb, its options, its --help. `named` is told the verb once it is known. */
