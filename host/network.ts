@@ -110,8 +110,10 @@ export interface DeviceResult {
   closeReason: string | null;
   failureCode: number | null;
   failureReason: string | null;
-  /** The provisioner's last word on the device (provisioned, or given up and why). */
-  outcome?: Outcome;
+  /** Links the provisioner opened to it (retries included); null when it was never taken on. */
+  attempts: number | null;
+  /** Why the provisioner gave up on it (its last attempt's reason); null when provisioned or not given up. */
+  givenUp: string | null;
 }
 
 /** One simulated device: the device application with LED and button, or a silent radio. */
@@ -484,6 +486,8 @@ export class SimNetwork {
       closeReason: t.closeReason,
       failureCode: t.failureCode,
       failureReason: t.failureReason,
+      attempts: t.outcome?.attempts ?? null,
+      givenUp: t.outcome && !t.outcome.ok ? (t.outcome.reason ?? null) : null,
     }));
   }
 

@@ -5,7 +5,7 @@
  *   npm run sim -- --devices 5 --oob static --alg hmac --loss 0.2 --seed 7 --pcap out.pcap --json
  *
  * With --json: one JSON object per line per device:
- *   {"name","kind","uuid","provisioned","address","durationMs","closeReason","failureCode","failureReason"}
+ *   {"name","kind","uuid","provisioned","address","durationMs","closeReason","failureCode","failureReason","attempts","givenUp","reason"}
  * (durationMs: simulated, from the provisioner's first Link Open to that device's Complete; null when none).
  * Without it: a readable summary. Exit status 0 when every (non-silent) device was provisioned, 1 otherwise,
  * 2 for bad arguments.
@@ -226,7 +226,8 @@ async function main(): Promise<void> {
 function explain(r: DeviceResult, heard: Set<string>, limitMs: number): DeviceResult & { reason: string | null } {
   let reason: string | null = null;
   if (!r.provisioned) {
-    if (r.failureCode !== null) reason = `provisioning failed: ${errorCodeName(r.failureCode)} (${r.failureReason ?? ""})`;
+    if (r.givenUp !== null) reason = `given up after ${r.attempts} attempt(s): ${r.givenUp} (the link closed: ${r.closeReason ?? "-"})`;
+    else if (r.failureCode !== null) reason = `provisioning failed: ${errorCodeName(r.failureCode)} (${r.failureReason ?? ""})`;
     else if (r.closeReason !== null) reason = `the link closed: ${r.closeReason}`;
     else if (!heard.has(r.uuid)) reason = `no Unprovisioned Device beacon was heard in ${limitMs / 1000} s`;
     else reason = `not finished in ${limitMs / 1000} s`;
