@@ -7,15 +7,15 @@
  *
  * simulatedS: simulated seconds from the first device's power-on (devices are powered on at random moments of
  * the first second) until the last device's outcome; success: devices provisioned. Configurations: links 1, 4, 10, 16 at 0 % and 10 % loss with 100 devices, then the curve for
- * 10, 50, 100, 200, 500 devices with 16 links.
+ * 10, 50, 100, 200, 500 devices with the default links (DEFAULT_LINKS, host/cli/engine.ts).
  *
  *   npm run bench:provisioner [-- --devices N --links N --loss P --seed N --limit S]   (one configuration)
  */
 import { SimNetwork } from "./network.js";
 import { simProvisioner } from "./cli/sim-provisioner.js";
-import { readU16BE } from "../modules/util/bytes.js";
 import { flag, int, num, parseArgs, runMain, str } from "./cli/args.js";
 import { serialBenchRows } from "./serial/bench-serial.js";
+import { DEFAULT_LINKS, MAX_LINKS } from "./cli/engine.js";
 
 interface Row {
   devices: number;
@@ -46,11 +46,8 @@ async function run(devices: number, links: number, loss: number, seed: number, l
     },
   });
   const cpu0 = process.cpuUsage();
-  // The devices are powered on at random moments of the first second (their beacons, 1 s apart, would
-  // otherwise start in step and collide for a long time: an artefact, not a provisioner's doing).
-  for (const d of net.devices) {
-    net.clock.setTimeout(() => d.app!.start(), (readU16BE(net.crypto.randomBytes(2), 0) / 0x10000) * 1000);
-  }
+  // The devices are powered on at random moments of the first second (host/network.ts start).
+  net.start(1000);
   engine.all();
   await net.hub.runWhile(() => success + failed < devices, limitS * 1000);
   const cpu = process.cpuUsage(cpu0);
@@ -81,11 +78,11 @@ async function main(): Promise<void> {
   // --serial: the same devices through one mesh modem over a simulated serial line (host/serial/bench-serial.ts)
   if (flag(p, "serial")) return serialBenchRows(print, { devices: int(p, "devices", 100, 1, 2000), links: int(p, "links", 4, 1, 16), seed, limitS });
   if (str(p, "devices") || str(p, "links") || str(p, "loss")) {
-    print(await run(int(p, "devices", 100, 1, 2000), int(p, "links", 4, 1, 16), num(p, "loss", 0, 0, 0.9), seed, limitS));
+    print(await run(int(p, "devices", 100, 1, 2000), int(p, "links", DEFAULT_LINKS, 1, MAX_LINKS), num(p, "loss", 0, 0, 0.9), seed, limitS));
     return;
   }
   for (const loss of [0, 0.1]) for (const links of [1, 4, 10, 16]) print(await run(100, links, loss, seed, limitS));
-  for (const devices of [10, 50, 100, 200, 500]) print(await run(devices, 16, 0, seed, limitS));
+  for (const devices of [10, 50, 100, 200, 500]) print(await run(devices, DEFAULT_LINKS, 0, seed, limitS));
 }
 
 runMain("bench:provisioner", "run `npm run bench:provisioner -- --help`", main);

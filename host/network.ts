@@ -1,7 +1,8 @@
 /**
  * A simulated Bluetooth Mesh network on the host: the air hub (host/air), devices running the device
- * application (main.ts) on Node platform services, a provisioner that scans and provisions each device it
- * hears, and a person who carries OOB values between them. Used by the simulator command (host/sim.ts), the
+ * application (main.ts) on Node platform services, the provisioner of `meshprov provision --all`
+ * (host/cli/engine.ts: several links, retries) provisioning each device of the network it hears, and a person
+ * who carries OOB values between them. Used by the simulator command (host/sim.ts), the
  * demo (host/demo.ts) and the provisioning benchmark (host/bench-prov.ts).
  */
 import { runMeshNode } from "../modules/app/node-runner.js";
@@ -12,18 +13,19 @@ import { MemoryStorage } from "./storage.js";
 import { Person } from "./person.js";
 import { DeviceApp } from "../main.js";
 import type { DeviceConfig, DeviceEvent, DeviceKind } from "../main.js";
-import { AdvBearer, UnprovisionedBeacons, pbAdvBearer } from "../modules/bearer/adv.js";
-import { PbAdv } from "../modules/bearer/pb-adv.js";
+import { AdvBearer, UnprovisionedBeacons } from "../modules/bearer/adv.js";
 import { retransmitPolicies } from "../modules/bearer/retransmit.js";
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../modules/platform.js";
-import { Provisioning } from "../modules/prov/api.js";
-import type { OobUseParams, OobValue, ProvContext, ProvEvent } from "../modules/prov/api.js";
-import { provisionerRole, strongestOobUse } from "../modules/prov/provisioner.js";
+import type { OobUseParams, OobValue, ProvEvent } from "../modules/prov/api.js";
+import { strongestOobUse } from "../modules/prov/provisioner.js";
 import { UnicastAllocator } from "../modules/prov/addresses.js";
 import { Algorithm, AuthenticationMethod, InputOobAction, OobType, OutputOobAction, PublicKeyType, StartPublicKey } from "../modules/prov/pdu.js";
 import type { CapabilitiesFields } from "../modules/prov/pdu.js";
 import { bytesToHex, hexToBytes } from "../modules/crypto/bytes.js";
+import { readU16BE } from "../modules/util/bytes.js";
 import { TimedPerson, XsDevice } from "./xs-device.js";
+import { ProvisionerEngine } from "./cli/engine.js";
+import type { Outcome } from "./cli/engine.js";
 import type { XsDeviceOptions, XsEventLine } from "./xs-device.js";
 
 /** "auto": the strongest method the device offers (modules/prov/provisioner.ts strongestOobUse: static, output, input, none). */
@@ -108,6 +110,10 @@ export interface DeviceResult {
   closeReason: string | null;
   failureCode: number | null;
   failureReason: string | null;
+  /** Links the provisioner opened to it (retries included); null when it was never taken on. */
+  attempts: number | null;
+  /** Why the provisioner gave up on it (its last attempt's reason); null when provisioned or not given up. */
+  givenUp: string | null;
 }
 
 /** One simulated device: the device application with LED and button, or a silent radio. */
@@ -166,18 +172,24 @@ export interface ProvisionerOptions {
   firstAddress?: number;
   ivIndex?: number;
   attentionDuration?: number;
+  /** Links at once (1..16, default DEFAULT_LINKS) and tries per device (default 3): host/cli/engine.ts. */
+  links?: number;
+  attempts?: number;
   onEvent?: (event: ProvEvent, time: number) => void;
+  /** Each device's outcome: provisioned, or given up (attempts, reason). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 interface Track {
   device: SimDevice;
   linkOpenAt: number | undefined;
   completeAt: number | undefined;
-  ctx: ProvContext | undefined;
   address: number | null;
   closeReason: string | null;
   failureCode: number | null;
   failureReason: string | null;
+  /** The provisioner's last word on the device (provisioned, or given up and why). */
+  outcome?: Outcome;
 }
 
 export class SimNetwork {
@@ -187,7 +199,7 @@ export class SimNetwork {
   readonly platformCrypto: CryptoPrimitives;
   readonly devices: SimDevice[] = [];
   readonly storages = new Map<string, MemoryStorage>();
-  provisioner: Provisioning | undefined;
+  provisioner: ProvisionerEngine | undefined;
   private readonly person: Person;
   private readonly tracks = new Map<string, Track>();
   private readonly random: (n: number) => Uint8Array;
@@ -228,7 +240,7 @@ export class SimNetwork {
     const device = new SimDevice(o.name, o.kind ?? "light", uuid, staticOob, keyPair?.publicKey);
     const radio = this.hub.createRadio(o.name);
     this.devices.push(device);
-    this.tracks.set(bytesToHex(uuid), { device, linkOpenAt: undefined, completeAt: undefined, ctx: undefined, address: null, closeReason: null, failureCode: null, failureReason: null });
+    this.tracks.set(bytesToHex(uuid), { device, linkOpenAt: undefined, completeAt: undefined, address: null, closeReason: null, failureCode: null, failureReason: null });
     if (o.silent) {
       // Beacons, never answers: a device whose stack hangs.
       new UnprovisionedBeacons(new AdvBearer(radio, this.hub.clock), this.hub.clock).announce({ uuid, oobInfo: 0 }, o.beaconIntervalMs ?? 1000);
@@ -298,30 +310,61 @@ export class SimNetwork {
     }
   }
 
-  /** The provisioner: scans, and provisions every device of this network it hears, once. */
-  addProvisioner(o: ProvisionerOptions = {}): Provisioning {
+  /**
+   * The provisioner: the one of `meshprov provision --all` (host/cli/engine.ts): it provisions every device of
+   * this network it hears, at most `links` links at once (default 10) first heard first served, retries a device
+   * whose link died (with a back-off, at most `attempts` times, the reason kept), and halves its links when links
+   * time out, so collisions are answered with less traffic. The simulated person carries OOB values.
+   */
+  addProvisioner(o: ProvisionerOptions = {}): ProvisionerEngine {
     const radio = this.hub.createRadio("provisioner");
-    const adv = new AdvBearer(radio, this.hub.clock);
-    const pbAdv = new PbAdv(adv, this.hub.clock, { randomBytes: this.random }, this.pbAdvOptions());
     const netKey = this.random(16);
-    const started = new Set<string>();
     const clock = this.hub.clock;
-    const prov: Provisioning = new Provisioning({
-      crypto: this.platformCrypto,
+    const device = (uuid: Bytes): SimDevice | undefined => this.tracks.get(bytesToHex(uuid))?.device;
+    const engine = new ProvisionerEngine({
+      radio,
       clock,
-      bearers: [pbAdvBearer(pbAdv, adv, clock)],
-      roles: { provisioner: provisionerRole },
+      crypto: this.platformCrypto, // Link IDs from the seeded source; ECDH takes its simulated time
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+      netKey,
+      netKeyIndex: 0,
+      ivIndex: o.ivIndex ?? 0,
+      oob: o.oob ?? "none",
+      alg: o.alg ?? "auto",
+      ...(o.action !== undefined ? { action: o.action } : {}),
+      ...(o.size !== undefined ? { size: o.size } : {}),
+      ...(o.oobPublicKey ? { oobPublicKey: true } : {}),
+      attentionDuration: o.attentionDuration ?? 0,
+      ...(o.links !== undefined ? { links: o.links } : {}),
+      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+      retransmit: this.pbAdvOptions().retransmit,
       // Each device's addresses are assigned when its Capabilities tell its element count.
       addresses: new UnicastAllocator({ first: o.firstAddress ?? 0x0100 }),
-      ...(this.options.logger ? { logger: this.options.logger } : {}),
+      auth: {
+        staticValue: (uuid, length, answer, fail) => {
+          const v = device(uuid)?.staticOob;
+          if (v) answer(v.subarray(0, length));
+          else fail("no static OOB value for this device");
+        },
+        // Output OOB: the person reads the device's output and types it into the provisioner.
+        deviceOutput: (uuid, _action, _size, answer) => this.person.enter(uuid, answer),
+        // Input OOB: the provisioner shows the value; the person enters it into the device.
+        showInput: (uuid, value) => this.person.show(uuid, value),
+        publicKey: (uuid) => device(uuid)?.publicKey,
+      },
       onEvent: (e) => {
-        this.provisionerEvent(prov, e, o, netKey, started);
+        this.provisionerEvent(e);
         o.onEvent?.(e, clock.now());
       },
+      onOutcome: (x) => {
+        const t = this.tracks.get(bytesToHex(x.uuid));
+        if (t) t.outcome = x;
+        o.onOutcome?.(x);
+      },
     });
-    this.provisioner = prov;
+    this.provisioner = engine;
     this.stopObserving = this.hub.observe((ev) => this.observe(ev));
-    return prov;
+    return engine;
   }
 
   /** The provisioner's first Link Open to each device, seen on the air (PB-ADV Link Open: GPCF 0b11, opcode 0x00). */
@@ -331,54 +374,25 @@ export class SimNetwork {
     if (t && t.linkOpenAt === undefined) t.linkOpenAt = ev.start;
   }
 
-  private provisionerEvent(prov: Provisioning, e: ProvEvent, o: ProvisionerOptions, netKey: Bytes, started: Set<string>): void {
+  /** What each device's provisioning came to (the results' fields), from the provisioner's events. */
+  private provisionerEvent(e: ProvEvent): void {
     const track = "ctx" in e ? this.tracks.get(bytesToHex(e.ctx.uuid)) : undefined;
+    if (!track) return;
     switch (e.type) {
-      case "unprovisioned-received": {
-        const k = bytesToHex(e.uuid);
-        const t = this.tracks.get(k);
-        if (!t || started.has(k)) return;
-        started.add(k);
-        t.ctx = prov.provision(
-          e.uuid,
-          { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: o.ivIndex ?? 0 },
-          { attentionDuration: o.attentionDuration ?? 0 },
-        );
-        return;
-      }
-      case "capabilities-received":
-        prov.oobUse(e.ctx, chooseOob(e.capabilities, o));
-        return;
-      case "oob-pubkey-request":
-        if (track?.device.publicKey) prov.oobPublicKeyProvide(e.ctx, track.device.publicKey);
-        return;
-      case "static-request":
-        if (track?.device.staticOob) prov.authDataProvide(e.ctx, track.device.staticOob.subarray(0, e.length));
-        return;
-      case "output-request":
-        // Input OOB: the provisioner shows the value; the person enters it into the device.
-        this.person.show(e.ctx.uuid, e.value);
-        return;
-      case "input-request":
-        // Output OOB: the person reads the device's output and types it into the provisioner.
-        this.person.enter(e.ctx.uuid, (v) => {
-          if (prov.activeContexts().includes(e.ctx)) prov.authDataProvide(e.ctx, v);
-        });
-        return;
       case "complete":
-        if (track) {
-          track.completeAt = this.hub.clock.now();
-          track.address = e.unicastAddress;
-        }
+        track.completeAt = this.hub.clock.now();
+        track.address = e.unicastAddress;
+        track.failureCode = null; // an earlier attempt's failure is history now
+        track.failureReason = null;
         return;
       case "failed":
-        if (track && track.failureCode === null) {
+        if (track.failureCode === null) {
           track.failureCode = e.code;
           track.failureReason = e.reason;
         }
         return;
       case "link-closed":
-        if (track) track.closeReason = e.reason;
+        track.closeReason = e.reason;
         return;
       default:
         return;
@@ -432,15 +446,26 @@ export class SimNetwork {
     );
   }
 
-  /** Start every device and the provisioner's scanning. */
-  start(): void {
-    for (const d of this.devices) d.app?.start();
-    this.provisioner?.scanStart();
+  /**
+   * Start every device, and the provisioner on every device of this network (as soon as it is heard).
+   * `powerOnSpreadMs`: the in-process devices are powered on at random moments of this window (seeded), as
+   * devices switched on by people are. 0 (the default) powers them all on at the same instant: their
+   * Unprovisioned Device beacons, one per second each, then go out in step and collide on every channel for
+   * as long as the run lasts (200 such devices: not one beacon heard) — an artefact of a simulated power-on,
+   * not of the provisioner.
+   */
+  start(powerOnSpreadMs = 0): void {
+    for (const d of this.devices) {
+      if (!d.app) continue;
+      if (powerOnSpreadMs > 0) this.hub.clock.setTimeout(() => d.app!.start(), (readU16BE(this.random(2), 0) / 0x10000) * powerOnSpreadMs);
+      else d.app.start();
+    }
+    if (this.provisioner) for (const t of this.tracks.values()) this.provisioner.add(t.device.uuid);
   }
 
-  /** True when every device's provisioning has ended (its link closed after completion or failure). */
+  /** True when every device's provisioning has ended: provisioned, or given up after its attempts. */
   allDone(): boolean {
-    for (const t of this.tracks.values()) if (t.closeReason === null) return false;
+    for (const t of this.tracks.values()) if (t.outcome === undefined) return false;
     return true;
   }
 
@@ -461,6 +486,8 @@ export class SimNetwork {
       closeReason: t.closeReason,
       failureCode: t.failureCode,
       failureReason: t.failureReason,
+      attempts: t.outcome?.attempts ?? null,
+      givenUp: t.outcome && !t.outcome.ok ? (t.outcome.reason ?? null) : null,
     }));
   }
 

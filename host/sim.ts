@@ -1,11 +1,11 @@
 /**
- * The simulator command: starts the air hub, N provisionees and a provisioner, provisions them all, and
- * reports per device.
+ * The simulator command: starts the air hub, N provisionees and the provisioner of `meshprov provision --all`
+ * (host/cli/engine.ts: --links at once, retries), provisions them all, and reports per device.
  *
  *   npm run sim -- --devices 5 --oob static --alg hmac --loss 0.2 --seed 7 --pcap out.pcap --json
  *
  * With --json: one JSON object per line per device:
- *   {"name","kind","uuid","provisioned","address","durationMs","closeReason","failureCode","failureReason"}
+ *   {"name","kind","uuid","provisioned","address","durationMs","closeReason","failureCode","failureReason","attempts","givenUp","reason"}
  * (durationMs: simulated, from the provisioner's first Link Open to that device's Complete; null when none).
  * Without it: a readable summary. Exit status 0 when every (non-silent) device was provisioned, 1 otherwise,
  * 2 for bad arguments.
@@ -22,6 +22,7 @@ import { errorCodeName } from "../modules/prov/pdu.js";
 import { bytesToHex } from "../modules/crypto/bytes.js";
 import { OperationError, UsageError, choice, int, num, parseArgs, runMain } from "./cli/args.js";
 import type { OptionSpecs } from "./cli/args.js";
+import { DEFAULT_LINKS, MAX_LINKS } from "./cli/engine.js";
 
 const USAGE = `usage: npm run sim -- [options]
   --devices N          provisionees (default 3)
@@ -39,6 +40,10 @@ const USAGE = `usage: npm run sim -- [options]
   --ecdh-ms MS         simulated ECDH time per side (default 30)
   --silent N           add N devices that beacon but never answer
   --beacon-interval MS Unprovisioned Device beacon interval (default 1000)
+  --links N            provisioning links at once (default ${DEFAULT_LINKS}, 1..${MAX_LINKS}), as meshprov provision --all
+  --attempts N         tries per device (default 3)
+  --power-on MS        (node) the devices are switched on at random moments of the first MS ms
+                       (default 1000; 0: all at the same instant, their beacons then collide in step)
   --limit S            stop after S simulated seconds (default 600)
   --realtime           run on the wall clock instead of virtual time
   --runtime R          xs (default: each device an XS host runtime process on the hub, built first if
@@ -67,6 +72,9 @@ const OPTIONS: OptionSpecs = {
   "ecdh-ms": { type: "string" },
   silent: { type: "string" },
   "beacon-interval": { type: "string" },
+  links: { type: "string" },
+  attempts: { type: "string" },
+  "power-on": { type: "string" },
   limit: { type: "string" },
   realtime: { type: "boolean" },
   runtime: { type: "string" },
@@ -105,6 +113,9 @@ async function main(): Promise<void> {
   const silent = int(args, "silent", 0, 0, 100);
   const beaconIntervalMs = num(args, "beacon-interval", 1000, 20, 60_000);
   const limitMs = num(args, "limit", 600, 1, 86_400) * 1000;
+  const links = int(args, "links", DEFAULT_LINKS, 1, MAX_LINKS);
+  const attempts = int(args, "attempts", 3, 1, 10);
+  const powerOnMs = num(args, "power-on", 1000, 0, 60_000);
   let runtime = choice(args, "runtime", ["xs", "node"], "xs");
   let xs: NetworkOptions["xs"];
   let storageDir: string | undefined;
@@ -137,6 +148,8 @@ async function main(): Promise<void> {
     ...(values.action ? { action: values.action } : {}),
     ...(size !== undefined ? { size } : {}),
     oobPublicKey: !!values["oob-pubkey"],
+    links,
+    attempts,
     onEvent: (e, t) => {
       if (e.type === "unprovisioned-received") heard.add(bytesToHex(e.uuid));
       else if (values.verbose) {
@@ -177,7 +190,7 @@ async function main(): Promise<void> {
     if (storageDir) rmSync(storageDir, { recursive: true, force: true });
     throw e;
   }
-  net.start();
+  net.start(powerOnMs);
   await net.run(limitMs);
   const results = net.results().map((r) => explain(r, heard, limitMs));
   await net.close();
@@ -213,7 +226,8 @@ async function main(): Promise<void> {
 function explain(r: DeviceResult, heard: Set<string>, limitMs: number): DeviceResult & { reason: string | null } {
   let reason: string | null = null;
   if (!r.provisioned) {
-    if (r.failureCode !== null) reason = `provisioning failed: ${errorCodeName(r.failureCode)} (${r.failureReason ?? ""})`;
+    if (r.givenUp !== null) reason = `given up after ${r.attempts} attempt(s): ${r.givenUp} (the link closed: ${r.closeReason ?? "-"})`;
+    else if (r.failureCode !== null) reason = `provisioning failed: ${errorCodeName(r.failureCode)} (${r.failureReason ?? ""})`;
     else if (r.closeReason !== null) reason = `the link closed: ${r.closeReason}`;
     else if (!heard.has(r.uuid)) reason = `no Unprovisioned Device beacon was heard in ${limitMs / 1000} s`;
     else reason = `not finished in ${limitMs / 1000} s`;

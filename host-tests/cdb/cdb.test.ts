@@ -116,12 +116,19 @@ test("crash safety: a writer killed (-9) at every point of a write leaves the ol
       assert.equal(after.nodes.length, step === "renamed" ? 2 : 1, step);
       if (step !== "renamed") assert.deepEqual(readFileSync(path), readFileSync(original), step);
       assert.equal(statSync(path).mode & 0o777, 0o600);
-      // the dead writer's lock is stale: the next writer takes it over
+      const temporaries = (): string[] => readdirSync(dir).filter((f) => f.startsWith(`.${step}.json.`) && f.endsWith(".tmp"));
+      // killed before the rename: its temporary is left behind (a write that had finished leaves none)
+      assert.equal(temporaries().length, step === "renamed" ? 0 : 1, `${step}: ${readdirSync(dir).join(" ")}`);
+      // the dead writer's lock is stale: the next writer takes it over, and removes the dead writer's temporary
       const lock = CdbLock.acquire(path);
+      assert.deepEqual(temporaries(), [], step);
       lock.release();
+      // the next run of the command goes on over the same file
+      const r2 = spawnSync(process.execPath, ["host/cli/meshprov.mjs", "nodes", "--db", path, "--json"], { encoding: "utf8" });
+      assert.equal(r2.status, 0, r2.stderr);
     }
-    // no temporary file was ever renamed half-written: whatever is left over is only a temporary
-    assert.ok(readdirSync(dir).every((f) => f.endsWith(".json") || f.endsWith(".tmp") || f.endsWith(".lock")), readdirSync(dir).join(" "));
+    // nothing but the databases is left: no temporary, no lock
+    assert.ok(readdirSync(dir).every((f) => f.endsWith(".json")), readdirSync(dir).join(" "));
   } finally {
     done();
   }

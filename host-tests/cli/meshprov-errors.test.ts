@@ -30,6 +30,16 @@ describe("meshprov: user mistakes and failed operations", { concurrency: 4 }, ()
     [["device", "--air", "7000", "--kind", "lamp"], /^meshprov: --kind must be light or switch, not "lamp"$/],
     [["hub", "--loss", "abc"], /^meshprov: --loss must be a number in 0\.\.1, not "abc"$/],
     [["nodes", "extra"], /^meshprov: unexpected argument "extra"$/],
+    [["config"], /^meshprov: which node\? meshprov config NODE SUBCOMMAND/],
+    [["config", "0x0002"], /^meshprov: what to configure\? \(composition, appkey add, bind/],
+    [["config", "0x0002", "frob", "x"], /^meshprov: unknown config subcommand "frob x"$/],
+    [["config", "0x0002", "bind", "0"], /^meshprov: config bind: 1 more argument\(s\) needed$/],
+    [["config", "0x0002", "composition", "--ttl", "3"], /^meshprov: --ttl does not go with config composition$/],
+    [["config", "0x0002", "ttl", "5", "--timeout", "0"], /^meshprov: --timeout must be a number in 0\.1\.\.600, not "0"$/],
+    [["onoff", "0x0002", "toggle"], /^meshprov: on, off or get, not "toggle"$/],
+    [["onoff", "C000", "get", "--tid", "3"], /^meshprov: --ack, --no-ack and --tid go with on and off$/],
+    [["onoff", "C000", "on", "--tid", "256"], /^meshprov: --tid must be a whole number in 0\.\.255, not "256"$/],
+    [["onoff", "C000", "on", "--ack", "--no-ack"], /^meshprov: --ack or --no-ack, not both$/],
   ];
   // Each mistake through the verb table in this process (the same code the command runs)...
   test("every mistake is a UsageError with its one line", async () => {

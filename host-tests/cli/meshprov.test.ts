@@ -43,8 +43,9 @@ describe("meshprov on a virtual hub: static OOB, a Node device and an XS device"
       else {
         const sw = await startDevice(air, ["--kind", "switch", "--runtime", "xs", "--static", STATIC, "--storage", join(dir, "switch.bin")]);
         procs.push(sw.dev);
-        const b = await meshprov(["provision", sw.uuid, "--air", air, "--db", db, "--oob", "static", "--static", STATIC, "--alg", "cmac"]);
+        const b = await meshprov(["provision", sw.uuid, "--air", air, "--db", db, "--oob", "static", "--static", STATIC, "--alg", "cmac", "--no-config"]);
         assert.equal(b.code, 0, b.stderr + b.stdout);
+        assert.doesNotMatch(b.stdout, /config/, "--no-config: provisioned, not configured");
         assertPhases(b.stdout, sw.uuid);
         await sw.dev.wait(/provisioned: address 0x0003/);
       }
@@ -55,6 +56,8 @@ describe("meshprov on a virtual hub: static OOB, a Node device and an XS device"
       assert.equal(list.length, xsMissing ? 1 : 2);
       assert.ok(list.every((n) => n.deviceKey === undefined), "no device key without --show-keys");
       assert.equal(list[0].UUID, light.uuid);
+      // the light was configured after provisioning (Composition Data stored); the switch (--no-config) was not
+      assert.deepEqual(list.map((n) => [n.configComplete, n.pid ?? null]), xsMissing ? [[true, "0001"]] : [[true, "0001"], [false, null]]);
       const keys = await meshprov(["nodes", "--db", db, "--json", "--show-keys"]);
       assert.match(keys.stdout, /"deviceKey":"[0-9A-F]{32}"/);
       const human = await meshprov(["nodes", "--db", db]);
@@ -136,9 +139,12 @@ describe("meshprov on a real-time hub: output and input OOB with a person, Ctrl-
       await keypad.dev.wait(/waiting for input/);
       keypad.dev.write(`type ${value[1]}`);
       assert.equal((await p3.exited).code, 0, p3.stderr + p3.stdout);
-      const last = JSON.parse(p3.stdout.trim().split("\n").pop()!);
+      const rows = p3.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = rows.filter((r) => "ok" in r).pop()!;
       assert.equal(last.ok, true);
       assert.equal(last.address, "0x0004");
+      // then configured over the mesh (the last line)
+      assert.deepEqual([rows[rows.length - 1]!.configured, rows[rows.length - 1]!.address], [true, "0x0004"]);
 
       // A wrong --auth: Confirmation Failed, exit 1, the database as it was
       const numeric = await startDevice(air, ["--kind", "light", "--oob", "output", "--action", "numeric", "--size", "8"]);

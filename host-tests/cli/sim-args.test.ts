@@ -68,7 +68,8 @@ test("sim --silent 1: the silent device, never provisioned, shows no address and
   const silent = rows.find((x) => x.name === "silent-1");
   assert.equal(silent.provisioned, false);
   assert.equal(silent.address, null);
-  assert.match(silent.reason, /link closed: timeout/);
+  assert.match(silent.reason, /^given up after 3 attempt\(s\): .*link timeout.*\(the link closed: timeout\)$/);
+  assert.equal(silent.attempts, 3, "tried again, with a limit");
   const light = rows.find((x) => x.name === "light-1");
   assert.equal(light.provisioned, true);
   assert.equal(light.reason, null);

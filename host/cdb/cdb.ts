@@ -80,6 +80,12 @@ export interface CdbNode {
   pid?: string;
   vid?: string;
   crpl?: string;
+  /** Each 0 disabled, 1 enabled, 2 not supported. */
+  features?: { relay?: number; proxy?: number; friend?: number; lowPower?: number };
+  secureNetworkBeacon?: boolean;
+  defaultTTL?: number;
+  /** count: transmissions of a relayed PDU (1..8); interval ms (10..320). */
+  relayRetransmit?: { count: number; interval: number };
   appKeys: CdbNodeKey[];
   elements: CdbElement[];
   excluded: boolean;

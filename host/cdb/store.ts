@@ -4,10 +4,12 @@
  *   old one, then the directory fsync'd: a crash or a full disk leaves the old file or the new one, never half;
  * - one writer at a time: `FILE.lock` is created exclusively and holds the writer's pid; a second writer is
  *   refused with a clear message; a lock whose process has died is taken over;
+ * - a writer killed in the middle of a write (kill -9) leaves its temporary `.FILE.PID.tmp` behind; the next
+ *   writer, holding the lock, removes every temporary of a writer that is no longer running;
  * - read strictly: a file that is not JSON or not a valid database is an error naming the field, and nothing
  *   is written over it.
  */
-import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync, existsSync, chmodSync } from "node:fs";
+import { closeSync, constants, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync, existsSync, chmodSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { CdbError, checkCdb, isoTimestamp } from "./cdb.js";
 import type { Cdb } from "./cdb.js";
@@ -18,7 +20,7 @@ export type WriteStep = "temp-opened" | "temp-written" | "temp-synced" | "rename
 /** Write `text` to `path` atomically with mode 0600. `step` is told each point reached (tests). */
 export function writeFileAtomic(path: string, text: string, step?: (s: WriteStep) => void): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempPath(path, process.pid);
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
   try {
     step?.("temp-opened");
@@ -47,6 +49,35 @@ export function writeFileAtomic(path: string, text: string, step?: (s: WriteStep
   } catch {
     // some file systems cannot sync a directory; the rename is still atomic
   }
+}
+
+/** The temporary file writer `pid` writes `path` through. */
+function tempPath(path: string, pid: number): string {
+  return join(dirname(path), `.${basename(path)}.${pid}.tmp`);
+}
+
+/**
+ * Remove the temporaries of `path` left by writers that died mid-write (kill -9, power loss). Called with the
+ * lock held; a temporary of a writer still running (a `meshprov export` to the same name) is left alone.
+ * Returns the names removed.
+ */
+export function removeStaleTemporaries(path: string): string[] {
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length, -4));
+    if (!Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
+    rmSync(join(dirname(path), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /** Read and check the database at `path`. Throws CdbError (naming the field) or a missing-file error. */
@@ -104,6 +135,7 @@ export class CdbLock {
         closeSync(fd);
         const lock = new CdbLock(path);
         process.once("exit", () => lock.release());
+        removeStaleTemporaries(dbPath);
         return lock;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;

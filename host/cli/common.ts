@@ -58,3 +58,10 @@ export async function joinAir(a: AirAddress, name: string): Promise<AirClient> {
 
 /** A radio name unique on the hub: `prefix-<pid>`. */
 export const radioName = (prefix: string): string => `${prefix}-${process.pid}`;
+
+/** Wait `ms` on the hub's clock (virtual or real); an OperationError if the hub goes away meanwhile. */
+export async function after(client: AirClient, ms: number): Promise<void> {
+  let gone = false;
+  await Promise.race([new Promise<void>((r) => void client.clock.setTimeout(r, ms)), client.closed.then(() => void (gone = true))]);
+  if (gone) throw new OperationError("the hub closed the connection");
+}

@@ -35,6 +35,25 @@ export function dbFailure(e: unknown): never {
   throw e;
 }
 
+/**
+ * Take the database's lock and read it (a verb that changes it, or sends with the provisioner's SEQ): a missing
+ * or corrupt database, or another writer, is a failed operation; the lock is released if the read fails.
+ */
+export function lockedCdb(path: string): { lock: CdbLock; db: Cdb } {
+  let lock: CdbLock;
+  try {
+    lock = CdbLock.acquire(path);
+  } catch (e) {
+    dbFailure(e);
+  }
+  try {
+    return { lock, db: readCdb(path) };
+  } catch (e) {
+    lock.release();
+    dbFailure(e);
+  }
+}
+
 export async function initVerb(p: Parsed): Promise<void> {
   const path = dbPath(p);
   const ivIndex = int(p, "iv-index", 0, 0, 0xffffffff);

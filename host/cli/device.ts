@@ -7,14 +7,13 @@
  *   reset               forget the provisioning (factory reset) and beacon again
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { DeviceApp } from "../../main.js";
 import type { DeviceConfig, DeviceEvent, DeviceKind } from "../../main.js";
 import type { Bytes, Storage } from "../../modules/platform.js";
-import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { InputOobAction } from "../../modules/prov/pdu.js";
 import { errorCodeName } from "../../modules/prov/pdu.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
@@ -27,7 +26,8 @@ import { OperationError, UsageError, choice, hexArg, int, str } from "./args.js"
 import type { Parsed } from "./args.js";
 import { airOption, airText, joinAir } from "./common.js";
 import { OUTPUT_VERBS } from "./engine.js";
-import { writeFileAtomic } from "../cdb/store.js";
+import { FileKeyStorage } from "./file-storage.js";
+import { runMeshNode } from "../../modules/app/node-runner.js";
 import { uuidString } from "../cdb/cdb.js";
 
 export const DEVICE_USAGE = `usage: meshprov device --air ADDR --kind light|switch [options]
@@ -58,36 +58,6 @@ export const DEVICE_OPTIONS = {
 
 const say = (text: string): void => void process.stdout.write(text + "\n");
 
-/** The device's storage in one file (JSON of hex values), written atomically. */
-class FileKeyStorage implements Storage {
-  private readonly map: Record<string, string>;
-  constructor(private readonly path: string) {
-    try {
-      const v: unknown = JSON.parse(readFileSync(path, "utf8"));
-      if (!v || typeof v !== "object" || Array.isArray(v) || !Object.values(v).every((x) => typeof x === "string" && /^([0-9a-f]{2})*$/.test(x))) {
-        throw new Error("not a storage file");
-      }
-      this.map = v as Record<string, string>;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new OperationError(`--storage ${path}: ${(e as Error).message} (not overwritten)`);
-      this.map = {};
-    }
-  }
-  read(key: string): Bytes | undefined {
-    const v = this.map[key];
-    return v === undefined ? undefined : Uint8Array.from(Buffer.from(v, "hex"));
-  }
-  write(key: string, value: Bytes): void {
-    this.map[key] = bytesToHex(value);
-    writeFileAtomic(this.path, JSON.stringify(this.map) + "\n");
-  }
-  remove(key: string): void {
-    delete this.map[key];
-    writeFileAtomic(this.path, JSON.stringify(this.map) + "\n");
-  }
-}
-
-
 /** One line for a person per application event (Node runtime). Never a secret. */
 function describe(e: DeviceEvent): string | undefined {
   switch (e.type) {
@@ -111,6 +81,8 @@ function describe(e: DeviceEvent): string | undefined {
       return `link closed: ${e.reason}`;
     case "storage-error":
       return `storage: ${e.reason}`;
+    case "reset":
+      return "node reset by the provisioner: unprovisioned, beaconing";
     default:
       return undefined;
   }
@@ -195,7 +167,7 @@ function readCommands(act: (cmd: { press?: number; type?: string; reset?: true }
 
 async function runNode(air: ReturnType<typeof airOption>, d: DeviceSetup): Promise<void> {
   const client = await joinAir(air, d.name);
-  const storage: Storage = d.storagePath ? new FileKeyStorage(d.storagePath) : new MemoryStorage();
+  const storage: Storage = d.storagePath ? new FileKeyStorage(d.storagePath, `--storage ${d.storagePath}`) : new MemoryStorage();
   let led = false;
   let button: (() => void) | undefined;
   const config: DeviceConfig = { kind: d.kind, uuid: d.uuid, ...(d.staticOob ? { staticOob: d.staticOob } : {}), ...(d.capabilities ? { capabilities: d.capabilities } : {}) };
@@ -209,6 +181,7 @@ async function runNode(air: ReturnType<typeof airOption>, d: DeviceSetup): Promi
       onButton: (h) => (button = h),
     },
     config,
+    runMeshNode, // once provisioned, the product's mesh node runs (configured by meshprov config, toggled by onoff)
   );
   app.onEvent = (e) => {
     const text = describe(e);

@@ -11,17 +11,18 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { INPUT_ACTIONS, OUTPUT_ACTIONS } from "../network.js";
 import type { AlgChoice, OobChoice } from "../network.js";
-import { addNode, bytesOf, unicastAllocator, uuidString } from "../cdb/cdb.js";
+import { addNode, bytesOf, unicastAllocator, uuidHex, uuidString } from "../cdb/cdb.js";
 import { UnicastAllocator } from "../../modules/prov/addresses.js";
-import type { Cdb } from "../cdb/cdb.js";
-import { CdbLock, readCdb, writeCdb } from "../cdb/store.js";
+import type { Cdb, CdbNode } from "../cdb/cdb.js";
+import { configureNew, openMesh } from "./mesh.js";
+import { writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
-import { airOption, airText, dbPath, joinAir, radioName } from "./common.js";
-import type { AirClient } from "../air/client.js";
-import { dbFailure } from "./db-verbs.js";
+import { after, airOption, airText, dbPath, joinAir, radioName } from "./common.js";
+import type { AirAddress } from "./common.js";
+import { lockedCdb } from "./db-verbs.js";
 import { serialOf, serialProvision, serialScan } from "../serial/cli-bearer.js";
-import { INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
+import { DEFAULT_LINKS, INPUT_NAMES, MAX_LINKS, OUTPUT_VERBS, ProvisionerEngine, isAlphanumericOutput, oobValueOf } from "./engine.js";
 import type { AuthAgent, Outcome, Phase } from "./engine.js";
 
 export const SCAN_USAGE = `usage: meshprov scan --air ADDR [--timeout S] [--json]
@@ -38,13 +39,17 @@ export const PROVISION_USAGE = `usage: meshprov provision UUID --air ADDR [optio
   --timeout S      give up when the device's beacon is not heard in S seconds (default 60); with --all,
                    stop when no new device has been heard for S seconds (default 10)
   --all            provision every unprovisioned device heard
-  --links N        links at once with --all (default 4, 1..${MAX_LINKS})
+  --links N        links at once with --all (default ${DEFAULT_LINKS}, 1..${MAX_LINKS})
   --attempts N     tries per device (default 3)
   --attention S    attention timer asked of the device (default 5 s)
   --db FILE        the database (default ~/.config/meshprov/mesh-cdb.json)
+  --no-config      do not configure the new nodes
   --json           one JSON object per line per phase and per device
 Prints one line per phase: link, capabilities, public keys, authentication, data, complete. The node (UUID,
-addresses, device key, security) is stored in the database. Ctrl-C closes the link and leaves the database as it was.`;
+addresses, device key, security) is stored in the database. Ctrl-C closes the link and leaves the database as it was.
+Then (unless --no-config) each new node is configured over the mesh: its Composition Data is fetched and stored,
+AppKey 0 is added and bound to its models that take an AppKey (not the Configuration models), and it is marked
+configComplete in the database (meshprov config NODE … for more).`;
 
 const say = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -71,12 +76,6 @@ function oobInfoWords(bits: number): string {
 
 const crypto = new NodeCryptoPrimitives();
 
-/** Wait `ms` on the hub's clock (virtual or real); an OperationError if the hub goes away meanwhile. */
-async function after(client: AirClient, ms: number): Promise<void> {
-  let gone = false;
-  await Promise.race([new Promise<void>((r) => void client.clock.setTimeout(r, ms)), client.closed.then(() => void (gone = true))]);
-  if (gone) throw new OperationError("the hub closed the connection");
-}
 
 export async function scanVerb(p: Parsed): Promise<void> {
   const serial = serialOf(p);
@@ -105,7 +104,7 @@ export async function scanVerb(p: Parsed): Promise<void> {
       oob: "none",
       alg: "auto",
       addresses: new UnicastAllocator(),
-      auth: { staticValue: () => Promise.reject(new Error("scan")), deviceOutput: () => Promise.reject(new Error("scan")), showInput: () => {} },
+      auth: { staticValue: (_u, _l, _a, fail) => fail("scan"), deviceOutput: (_u, _a, _s, _v, fail) => fail("scan"), showInput: () => {} },
       onBeacon,
     });
     engine.scan();
@@ -150,7 +149,15 @@ class TerminalPerson implements AuthAgent {
     return new Promise((resolve, reject) => this.waiters.push((v) => (v === null ? reject(new Error("no answer: standard input is closed (give --auth VALUE)")) : resolve(v))));
   }
 
-  async staticValue(uuid: Bytes, length: 16 | 32): Promise<Bytes> {
+  staticValue(uuid: Bytes, length: 16 | 32, answer: (v: Bytes) => void, fail: (reason: string) => void): void {
+    this.askStatic(uuid, length).then(answer, (e: Error) => fail(e.message));
+  }
+
+  deviceOutput(uuid: Bytes, action: number, size: number, answer: (v: OobValue) => void, fail: (reason: string) => void): void {
+    this.askOutput(uuid, action, size).then(answer, (e: Error) => fail(e.message));
+  }
+
+  private async askStatic(uuid: Bytes, length: 16 | 32): Promise<Bytes> {
     const text = this.staticHex ?? this.auth ?? (await this.line(`static OOB value of ${uuidString(uuid)} (hex, ${length} bytes): `));
     // With the CMAC algorithm only the first 16 bytes of a 32-byte value are used (Mesh Protocol 1.1, 5.4.2.4)
     const v = hexArg(text, "the static OOB value", [16, 32]);
@@ -158,7 +165,7 @@ class TerminalPerson implements AuthAgent {
     return v.subarray(0, length);
   }
 
-  async deviceOutput(uuid: Bytes, action: number, size: number): Promise<OobValue> {
+  private async askOutput(uuid: Bytes, action: number, size: number): Promise<OobValue> {
     const alnum = isAlphanumericOutput(action);
     for (;;) {
       const text = this.auth ?? (await this.line(`the device ${uuidString(uuid).slice(0, 8)}… ${OUTPUT_VERBS[action] ?? "shows"} a ${alnum ? `code of ${size} characters` : "number"}: enter it: `));
@@ -180,6 +187,39 @@ class TerminalPerson implements AuthAgent {
   }
 }
 
+/**
+ * Configure the nodes just provisioned (mesh.ts configureNew), one after the other, through the provisioner's
+ * node on a radio of its own. A node that fails stays provisioned (configComplete false): one line with the
+ * reason and the command that finishes it. True when every one was configured.
+ */
+async function configureAll(db: Cdb, path: string, air: AirAddress, nodes: CdbNode[], json: boolean): Promise<boolean> {
+  const client = await joinAir(air, radioName("meshprov"));
+  const mesh = openMesh(db, path, client, { request: { timeoutMs: 3000, retries: 2 } });
+  let all = true;
+  try {
+    for (const n of nodes) {
+      const steps: string[] = [];
+      try {
+        await configureNew(mesh, db, path, n, db.appKeys[0]?.index ?? 0, (what) => {
+          steps.push(what);
+          if (!json) say(`  0x${n.unicastAddress}  config         ${what}`);
+        });
+        if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: true, steps }));
+        else say(`configured node 0x${n.unicastAddress}: configuration complete`);
+      } catch (e) {
+        if (!(e instanceof OperationError)) throw e;
+        all = false;
+        if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: false, reason: e.message }));
+        else say(`NOT configured node 0x${n.unicastAddress}: ${e.message} (provisioned and stored; meshprov config 0x${n.unicastAddress} … to go on)`);
+      }
+    }
+  } finally {
+    mesh.close();
+    await client.close();
+  }
+  return all;
+}
+
 export async function provisionVerb(p: Parsed): Promise<void> {
   const all = flag(p, "all");
   const uuidArg = p.positionals[0];
@@ -197,7 +237,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   const staticHex = str(p, "static");
   if (staticHex !== undefined) hexArg(staticHex, "--static", [16, 32]);
   if (str(p, "links") !== undefined && !all) throw new UsageError("--links goes with --all");
-  const links = int(p, "links", 4, 1, MAX_LINKS);
+  const links = int(p, "links", DEFAULT_LINKS, 1, MAX_LINKS);
   const attempts = int(p, "attempts", 3, 1, 10);
   const attention = int(p, "attention", 5, 0, 255);
   const timeoutS = num(p, "timeout", all ? 10 : 60, 0.1, 86_400);
@@ -206,19 +246,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
   const path = dbPath(p);
 
   // The database first: a missing or corrupt one, or another writer, stops us before the air is touched.
-  let lock: CdbLock;
-  let db: Cdb;
-  try {
-    lock = CdbLock.acquire(path);
-  } catch (e) {
-    dbFailure(e);
-  }
-  try {
-    db = readCdb(path);
-  } catch (e) {
-    lock.release();
-    dbFailure(e);
-  }
+  const { lock, db } = lockedCdb(path);
   try {
     if (uuid && db.nodes.some((n) => n.UUID.replace(/-/g, "").toLowerCase() === bytesToHex(uuid))) {
       throw new OperationError(`${path} already holds the node ${uuidString(uuid)} (meshprov remove it first to provision it again)`);
@@ -325,6 +353,11 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     if (all && !json) say(`${ok} of ${outcomes.length} device(s) provisioned`);
     if (uuid && !outcomes[0]!.ok) throw new OperationError(`${uuidString(uuid)} was not provisioned: ${outcomes[0]!.reason}`);
     if (all && ok < outcomes.length) process.exitCode = 1;
+    if (!flag(p, "no-config") && ok > 0) {
+      const fresh = outcomes.filter((o) => o.ok).map((o) => db.nodes.find((n) => uuidHex(n.UUID) === bytesToHex(o.uuid))).filter((n) => n !== undefined);
+      if (air === undefined) say("not configured: configuration through a modem is not wired yet; run meshprov config NODE … --air ADDR");
+      else if (!(await configureAll(db, path, air, fresh, json))) process.exitCode = 1;
+    }
   } finally {
     lock.release();
   }

@@ -23,7 +23,7 @@ export function simProvisioner(
 ): SimProvisioner {
   const db = newNetwork({ random: (n) => net.crypto.randomBytes(n) });
   const outcomes: Outcome[] = [];
-  const noPerson = (): Promise<never> => Promise.reject(new Error("no person on this network: No OOB only"));
+  const noPerson = "no person on this network: No OOB only";
   const engine = new ProvisionerEngine({
     radio: net.hub.createRadio("provisioner"),
     clock: net.clock,
@@ -35,7 +35,7 @@ export function simProvisioner(
     alg: "auto",
     links: o.links,
     addresses: unicastAllocator(db, db.provisioners[0]!),
-    auth: { staticValue: noPerson, deviceOutput: noPerson, showInput: () => {} },
+    auth: { staticValue: (_u, _l, _a, fail) => fail(noPerson), deviceOutput: (_u, _a, _s, _v, fail) => fail(noPerson), showInput: () => {} },
     ...(o.onPhase ? { onPhase: o.onPhase } : {}),
     onOutcome: (x) => {
       if (x.ok) addNode(db, { uuid: x.uuid, unicastAddress: x.unicastAddress!, elements: x.elements!, deviceKey: x.deviceKey!, security: x.security!, netKeyIndex: db.netKeys[0]!.index });

@@ -1,7 +1,6 @@
 /**
  * The verbs of meshprov (host/cli/meshprov.ts). A verb is an entry of VERBS: its usage, options, positional
- * arguments and function. The Configuration Client's verbs (config, onoff) join here when the node stack's
- * Configuration Client lands.
+ * arguments and function. config and onoff (host/cli/config.ts) go through the provisioner's own mesh node.
  */
 import { UsageError, parseArgs } from "./args.js";
 import type { OptionSpecs, Parsed } from "./args.js";
@@ -11,6 +10,7 @@ import { EXPORT_USAGE, IMPORT_USAGE, INIT_USAGE, NODES_USAGE, REMOVE_USAGE, expo
 import { PROVISION_USAGE, SCAN_USAGE, provisionVerb, scanVerb } from "./provision.js";
 import { MODEM_OPTIONS, MODEM_USAGE, modemVerb } from "./modem.js";
 import { SERIAL_OPTION } from "../serial/cli-bearer.js";
+import { CONFIG_OPTIONS, CONFIG_USAGE, ONOFF_OPTIONS, ONOFF_USAGE, configVerb, onoffVerb } from "./config.js";
 
 interface Verb {
   summary: string;
@@ -47,10 +47,13 @@ export const VERBS: Record<string, Verb> = {
       attempts: { type: "string" },
       attention: { type: "string" },
       json: { type: "boolean" },
+      "no-config": { type: "boolean" },
     },
     positionals: 1,
     run: provisionVerb,
   },
+  config: { summary: "configure a node: composition, appkey, bind, publication, subscription, relay, ttl, beacon, reset", usage: CONFIG_USAGE, options: CONFIG_OPTIONS, positionals: 6, run: configVerb },
+  onoff: { summary: "switch a node or a group on or off (Generic OnOff), or ask its state", usage: ONOFF_USAGE, options: ONOFF_OPTIONS, positionals: 2, run: onoffVerb },
   nodes: { summary: "list the nodes of the database", usage: NODES_USAGE, options: { ...DB, json: { type: "boolean" }, "show-keys": { type: "boolean" } }, positionals: 0, run: nodesVerb },
   remove: { summary: "remove a node from the database", usage: REMOVE_USAGE, options: DB, positionals: 1, run: removeVerb },
   export: { summary: "write the network as a Mesh Configuration Database file", usage: EXPORT_USAGE, options: DB, positionals: 1, run: exportVerb },
@@ -63,7 +66,8 @@ ${Object.entries(VERBS)
   .join("\n")}
 The database: --db FILE, else $MESHPROV_DB, else ~/.config/meshprov/mesh-cdb.json.
 Three terminals:  meshprov hub  |  meshprov device --air tcp:127.0.0.1:7000 --kind light
-                  meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000`;
+                  meshprov init && meshprov scan --air tcp:127.0.0.1:7000 && meshprov provision UUID --air tcp:127.0.0.1:7000
+Then:             meshprov config 0x0002 subscription add 0 onoff-server C000 --air …  |  meshprov onoff C000 on --air …`;
 
 
 /** Run `meshprov ARGV…`: the verb, its options, its --help. `named` is told the verb once it is known. */

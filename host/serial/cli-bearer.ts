@@ -19,6 +19,7 @@ import { chooseOob } from "../network.js";
 import { OperationError, UsageError, str } from "../cli/args.js";
 import type { Parsed } from "../cli/args.js";
 import type { AuthAgent, EngineOptions, Outcome, Phase } from "../cli/engine.js";
+import type { OobValue } from "../../modules/prov/common.js";
 import { describeCapabilities } from "../cli/engine.js";
 import { connectModem } from "./transport.js";
 import { ModemError } from "./driver.js";
@@ -144,8 +145,8 @@ export async function serialProvision(o: SerialProvisionOptions): Promise<Outcom
       return {
         oobPolicy: policy(key),
         attentionDuration: o.attentionDuration,
-        staticOob: (length) => o.person.staticValue(uuid, length),
-        input: (r) => o.person.deviceOutput(uuid, r.action, r.size),
+        staticOob: (length) => new Promise<Bytes>((answer, fail) => o.person.staticValue(uuid, length, answer, (reason) => fail(new Error(reason)))),
+        input: (r) => new Promise<OobValue>((answer, fail) => o.person.deviceOutput(uuid, r.action, r.size, answer, (reason) => fail(new Error(reason)))),
         output: (r) => o.person.showInput(uuid, r.value, r.action),
         progress: (phase, caps) => o.onPhase(uuid, PHASES[phase]!, caps ? describeCapabilities(caps) : (DETAILS[phase] ?? "")),
       };
