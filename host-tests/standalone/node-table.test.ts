@@ -69,7 +69,7 @@ function table(storage: Storage, capacity = 8): NodeTable {
 /** Provision devices 0..2 (reserve, then complete), skipping the nodes already there. Returns the completed. */
 function provisionAll(t: NodeTable, completed: Map<number, { address: number }>): void {
   for (let i = 0; i < ELEMENTS.length; i++) {
-    if (t.find(uuidOf(i))) continue;
+    if (t.nodeOf(uuidOf(i))) continue;
     const r = t.reserve(uuidOf(i), ELEMENTS[i]!);
     if (!r.ok) throw new PowerLost(r.reason);
     t.complete(uuidOf(i), r.range.address, keyOf(i));
@@ -85,7 +85,7 @@ function checkConsistent(t: NodeTable, completed: Map<number, { address: number 
     if (i) assert.ok(all[i]![0] > all[i - 1]![1], `ranges overlap: ${JSON.stringify(all)}`);
   }
   for (const [i, { address }] of completed) {
-    const n = t.find(uuidOf(i));
+    const n = t.nodeOf(uuidOf(i));
     assert.ok(n, `node ${i}, completed before the power loss, is kept`);
     assert.equal(n.address, address);
     assert.equal(n.elements, ELEMENTS[i]);

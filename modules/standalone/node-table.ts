@@ -225,18 +225,18 @@ export class NodeTable {
     return this.freeSlot(undefined) < 0;
   }
 
-  /** The complete node with this UUID. */
-  find(uuid: Bytes): NodeEntry | undefined {
+  /** The complete node with this UUID. (No Array find/findIndex here: the device engine leaves them out.) */
+  nodeOf(uuid: Bytes): NodeEntry | undefined {
     const hex = bytesToHex(uuid);
-    return this.nodes.find((n) => bytesToHex(n.uuid) === hex);
+    for (const n of this.nodes) if (bytesToHex(n.uuid) === hex) return n;
+    return undefined;
   }
 
   /** A slot for `uuid`: its own pending one, else the lowest free one; -1 when none. */
   private freeSlot(uuid: Bytes | undefined): number {
     if (uuid) {
-      const hex = bytesToHex(uuid);
-      const own = this.slots.findIndex((s) => s !== null && s !== "damaged" && s.deviceKey === undefined && bytesToHex(s.uuid) === hex);
-      if (own >= 0) return own;
+      const own = this.pendingOf(uuid);
+      if (own) return own.slot;
     }
     return this.slots.indexOf(null);
   }
@@ -248,7 +248,7 @@ export class NodeTable {
    */
   reserve(uuid: Bytes, elements: number): AllocationResult {
     if (!(uuid instanceof Uint8Array) || uuid.length !== 16) return { ok: false, reason: "uuid must be 16 bytes" };
-    if (this.find(uuid)) return { ok: false, reason: `device ${bytesToHex(uuid)} is already a node` };
+    if (this.nodeOf(uuid)) return { ok: false, reason: `device ${bytesToHex(uuid)} is already a node` };
     const slot = this.freeSlot(uuid);
     if (slot < 0) return { ok: false, reason: `the node table is full (${this.capacity} nodes)` };
     const old = this.slots[slot];
@@ -273,8 +273,8 @@ export class NodeTable {
 
   /** Provisioning Complete: the pending record of `uuid` at `address` becomes the node, with its DeviceKey. */
   complete(uuid: Bytes, address: number, deviceKey: Bytes): NodeEntry {
-    const entry = this.pendingOf(uuid, address);
-    if (!entry) throw new RangeError(`no pending node ${bytesToHex(uuid)} at 0x${address.toString(16)}`);
+    const entry = this.pendingOf(uuid);
+    if (!entry || entry.address !== address) throw new RangeError(`no pending node ${bytesToHex(uuid)} at 0x${address.toString(16)}`);
     if (!(deviceKey instanceof Uint8Array) || deviceKey.length !== 16) throw new RangeError("deviceKey must be 16 bytes");
     const node: NodeEntry = { ...entry, deviceKey: deviceKey.slice() };
     // A failed write leaves the pending record (and its reserved range) on flash: never a lost range.
@@ -283,8 +283,9 @@ export class NodeTable {
     return node;
   }
 
-  private pendingOf(uuid: Bytes, address: number): NodeEntry | undefined {
+  private pendingOf(uuid: Bytes): NodeEntry | undefined {
     const hex = bytesToHex(uuid);
-    return this.pending.find((p) => p.address === address && bytesToHex(p.uuid) === hex);
+    for (const p of this.pending) if (bytesToHex(p.uuid) === hex) return p;
+    return undefined;
   }
 }

@@ -30,15 +30,26 @@ import { Provisioning, AuthenticationMethod, OobType, OutputOobAction, InputOobA
 import type { CapabilitiesFields, ProvContext, ProvEvent } from "../prov/api.js";
 import { provisionerRole, strongestOobUse } from "../prov/provisioner.js";
 import { oobValueKind } from "../prov/rules.js";
-import { decodeRecord, encodeRecord } from "../device/record.js";
+import { RECORD_LENGTH, decodeRecord, encodeRecord } from "../device/record.js";
 import type { ProvisioningRecord } from "../device/record.js";
 import { bytesToHex } from "../crypto/bytes.js";
-import { NodeTable } from "./node-table.js";
+import { NodeTable, nodeTableCapacity } from "./node-table.js";
 import type { NodeEntry, SkippedRecord } from "./node-table.js";
 
 /** The provisioner's own record (its network and address). */
 export const SELF_KEY = "sa.self";
 export const SELF_ADDRESS = 0x0001;
+
+/** The device's record store page (tools/nrf52/build.mjs PAGE; native/storage/store.h keeps live records in one). */
+export const STORE_PAGE_BYTES = 4096;
+
+/**
+ * The node table's capacity on the device: the nodes whose records fit one store page beside the provisioner's
+ * own record (node-table.ts nodeTableCapacity), 61 (docs/standalone.md "Capacity").
+ */
+export function standaloneCapacity(): number {
+  return nodeTableCapacity(STORE_PAGE_BYTES, [[SELF_KEY.length, RECORD_LENGTH]]);
+}
 
 export interface StandaloneIo {
   /** The button: Output OOB counts are entered by pressing it. */
@@ -255,7 +266,7 @@ export class StandaloneProvisioner {
   private heard(uuid: Bytes): void {
     const table = this.table!;
     if (this.current || !this.self || this.checkFull()) return;
-    if (table.find(uuid)) {
+    if (table.nodeOf(uuid)) {
       const hex = bytesToHex(uuid);
       if (!this.saidNode.has(hex)) {
         this.saidNode.add(hex);
