@@ -155,7 +155,9 @@ export class NodeTable {
   readonly skipped: SkippedRecord[] = [];
   private readonly storage: Storage;
   private readonly logger: Logger | undefined;
-  private readonly slots: (NodeEntry | null | "damaged")[] = [];
+  /** The records in use (complete and pending), as loaded or written; damaged slots are in `skipped`. Only the
+   * slots in use take RAM (an XS array item is 16 bytes). */
+  private readonly records: NodeEntry[] = [];
 
   constructor(options: NodeTableOptions) {
     const { storage, capacity } = options;
@@ -182,10 +184,7 @@ export class NodeTable {
         this.skip(slot, "unreadable: " + (e instanceof Error ? e.message : String(e)));
         continue;
       }
-      if (!raw) {
-        this.slots.push(null);
-        continue;
-      }
+      if (!raw) continue;
       const d = decodeNode(slot, raw);
       if (!d.ok) {
         this.skip(slot, d.reason);
@@ -196,29 +195,28 @@ export class NodeTable {
         this.skip(slot, r.reason);
         continue;
       }
-      this.slots.push(d.entry);
+      this.records.push(d.entry);
     }
   }
 
   private skip(slot: number, reason: string): void {
-    this.slots.push("damaged");
     this.skipped.push({ slot, reason });
     this.logger?.log("warn", "nodes", `node record ${slotKey(slot)} skipped: ${reason}`);
   }
 
   /** The nodes provisioned (complete records), by slot. */
   get nodes(): NodeEntry[] {
-    return this.slots.filter((s): s is NodeEntry => s !== null && s !== "damaged" && s.deviceKey !== undefined);
+    return this.records.filter((s) => s.deviceKey !== undefined);
   }
 
   /** Attempts interrupted before Complete (their ranges stay reserved). */
   get pending(): NodeEntry[] {
-    return this.slots.filter((s): s is NodeEntry => s !== null && s !== "damaged" && s.deviceKey === undefined);
+    return this.records.filter((s) => s.deviceKey === undefined);
   }
 
   /** Slots taken (complete, pending or damaged). */
   get used(): number {
-    return this.slots.filter((s) => s !== null).length;
+    return this.records.length + this.skipped.length;
   }
 
   get full(): boolean {
@@ -238,7 +236,14 @@ export class NodeTable {
       const own = this.pendingOf(uuid);
       if (own) return own.slot;
     }
-    return this.slots.indexOf(null);
+    for (let slot = 0; slot < this.capacity; slot++) if (!this.taken(slot)) return slot;
+    return -1;
+  }
+
+  private taken(slot: number): boolean {
+    for (const e of this.records) if (e.slot === slot) return true;
+    for (const s of this.skipped) if (s.slot === slot) return true;
+    return false;
   }
 
   /**
@@ -251,11 +256,11 @@ export class NodeTable {
     if (this.nodeOf(uuid)) return { ok: false, reason: `device ${bytesToHex(uuid)} is already a node` };
     const slot = this.freeSlot(uuid);
     if (slot < 0) return { ok: false, reason: `the node table is full (${this.capacity} nodes)` };
-    const old = this.slots[slot];
-    if (old && old !== "damaged") this.allocator.release(old.address);
+    const old = this.pendingOf(uuid);
+    if (old) this.allocator.release(old.address);
     const r = this.allocator.allocateRange(elements);
     if (!r.ok) {
-      if (old && old !== "damaged") this.allocator.reserve({ address: old.address, count: old.elements });
+      if (old) this.allocator.reserve({ address: old.address, count: old.elements });
       return r;
     }
     const entry: NodeEntry = { slot, uuid: uuid.slice(), address: r.range.address, elements };
@@ -264,10 +269,10 @@ export class NodeTable {
     } catch (e) {
       // not written: the old pending record (if any) is still what flash holds
       this.allocator.release(r.range);
-      if (old && old !== "damaged") this.allocator.reserve({ address: old.address, count: old.elements });
+      if (old) this.allocator.reserve({ address: old.address, count: old.elements });
       return { ok: false, reason: "storing the node failed: " + (e instanceof Error ? e.message : String(e)) };
     }
-    this.slots[slot] = entry;
+    this.put(entry);
     return r;
   }
 
@@ -279,8 +284,15 @@ export class NodeTable {
     const node: NodeEntry = { ...entry, deviceKey: deviceKey.slice() };
     // A failed write leaves the pending record (and its reserved range) on flash: never a lost range.
     this.storage.write(slotKey(entry.slot), encodeNode(STATE_COMPLETE, node));
-    this.slots[entry.slot] = node;
+    this.put(node);
     return node;
+  }
+
+  /** `entry` in its slot (replacing the slot's pending record, if any). */
+  private put(entry: NodeEntry): void {
+    const i = this.records.map((e) => e.slot).indexOf(entry.slot);
+    if (i >= 0) this.records.splice(i, 1, entry);
+    else this.records.push(entry);
   }
 
   private pendingOf(uuid: Bytes): NodeEntry | undefined {

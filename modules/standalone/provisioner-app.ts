@@ -113,7 +113,8 @@ export class StandaloneProvisioner {
   private pressTimer: unknown;
   private awaiting: "button" | "input" | undefined;
   private saidFull = false;
-  private readonly saidNode = new Set<string>();
+  /** The last node heard beaconing again (said once, not on each beacon). */
+  private saidNode = "";
 
   constructor(
     private readonly platform: Platform,
@@ -268,8 +269,8 @@ export class StandaloneProvisioner {
     if (this.current || !this.self || this.checkFull()) return;
     if (table.nodeOf(uuid)) {
       const hex = bytesToHex(uuid);
-      if (!this.saidNode.has(hex)) {
-        this.saidNode.add(hex);
+      if (this.saidNode !== hex) {
+        this.saidNode = hex;
         this.log("info", `device ${hex} is a node already: not provisioned again (the node table is never overwritten)`);
       }
       return;
