@@ -12,7 +12,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +22,8 @@ import { crc32, decodeRecord } from "../../modules/device/record.js";
 import { STORAGE_KEY } from "../../main.js";
 import { SELF_KEY } from "../../modules/standalone/provisioner-app.js";
 import { slotKey } from "../../modules/standalone/node-table.js";
+import { startTwinImage } from "./twin-harness.js";
+import type { Twin as HarnessTwin } from "./twin-harness.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const WALL_LIMIT_MS = 180_000;
@@ -34,48 +36,13 @@ const PROVISIONER_HEAP_BYTES = 139264 + 8 * 1024;
 const PROVISIONER_RAM_BUDGET = 160 * 1024 + 8 * 1024 + 8 * 1024;
 const PROVISIONER_IMAGE = join(root, "build/mps2-provisioner-heap");
 
-interface Twin {
+interface Twin extends HarnessTwin {
   name: string;
-  lines: string[];
-  done: Promise<{ code: number | null; log: string }>;
-  press(count: number): void;
 }
 
 /** A twin running `elf` on the hub at `port`, its storage in the file `flash`; `onLine` sees each log line. */
 function startTwin(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[] = []): Twin {
-  const child = spawn("qemu-system-arm", [
-    "-M", "mps2-an386", "-nographic", "-monitor", "none", "-icount", "shift=0,sleep=off",
-    "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`, "-kernel", elf,
-    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
-      ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
-  ], { stdio: ["pipe", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let log = "";
-  let pending = "";
-  const timer = setTimeout(() => {
-    log += "\n(the twin did not exit: wall-clock limit)\n";
-    child.kill("SIGKILL");
-  }, WALL_LIMIT_MS);
-  child.stdout.on("data", (d: Uint8Array) => {
-    const s = new TextDecoder().decode(d);
-    log += s;
-    pending += s;
-    for (let i; (i = pending.indexOf("\n")) >= 0; ) {
-      const line = pending.slice(0, i).replace(/\r$/, "");
-      pending = pending.slice(i + 1);
-      lines.push(line);
-      onLine(line);
-    }
-  });
-  child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
-  const done = new Promise<{ code: number | null; log: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, log });
-    });
-  });
-  return { name, lines, done, press: (count) => void child.stdin.write("p".repeat(count)) };
+  return { name, ...startTwinImage(elf, flash, port, name, onLine, appArgs, WALL_LIMIT_MS) };
 }
 
 async function connected(twins: Twin[]): Promise<void> {
