@@ -27,14 +27,8 @@ import type { Twin as HarnessTwin } from "./twin-harness.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const WALL_LIMIT_MS = 180_000;
-// The provisioner's XS heap: the device images' 136 KB (manifest.json staticSize) is about 8 KB short for the
-// provisioner role at run time (the engine's slot area takes the room the chunk area needs to grow into during
-// the Public Key exchange: "not enough memory"), and 8 KB more is over the RAM plan's budget (docs/standalone.md
-// "RAM"). Until the preloaded machine is the default (issue 9) the twin runs the provisioner with the heap named
-// here, under the RAM budget named here, printed with its figures; the budget-checked image is built too.
-const PROVISIONER_HEAP_BYTES = 139264 + 8 * 1024;
-const PROVISIONER_RAM_BUDGET = 160 * 1024 + 8 * 1024 + 8 * 1024;
-const PROVISIONER_IMAGE = join(root, "build/mps2-provisioner-heap");
+// The provisioner image's XS heap is 12 KB over the light's (tools/nrf52/build.mjs VARIANT_PARTS.provisioner: with the
+// light's 136 KB it runs out of memory in the Public Key exchange), under its own stated RAM budget; printed below.
 
 interface Twin extends HarnessTwin {
   name: string;
@@ -104,18 +98,11 @@ function readStore(file: string, pageSize = 4096): Map<string, Uint8Array> {
 test("twin: the standalone provisioner twin provisions a light twin (Output OOB on its button); both restart with matching keys", async (t) => {
   const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light,provisioner", "--quiet"], { encoding: "utf8" });
   assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
-  // the provisioner's twin image with the larger XS heap it needs (PROVISIONER_HEAP_BYTES, above)
-  const hb = spawnSync("node", ["--input-type=module", "-e", [
-    `import { buildImage } from ${JSON.stringify(join(root, "tools/nrf52/build.mjs"))};`,
-    `const { size } = await buildImage("mps2", "provisioner", { heapBytes: ${PROVISIONER_HEAP_BYTES}, out: ${JSON.stringify(PROVISIONER_IMAGE)}, budgets: { ramPlanBytes: ${PROVISIONER_RAM_BUDGET} } });`,
-    "process.stdout.write(JSON.stringify(size));",
-  ].join("\n")], { encoding: "utf8", cwd: root });
-  assert.equal(hb.status, 0, `twin build (provisioner heap) failed:\n${hb.stdout}${hb.stderr}`);
-  const heapImage = JSON.parse(hb.stdout) as { ramPlanBytes: number; budgets: { ram: { ok: boolean } } };
+  const heapImage = JSON.parse(readFileSync(join(root, "build/mps2/provisioner/size.json"), "utf8")) as { ramPlanBytes: number; xs: { heapBytes: number }; budgets: { ram: { ok: boolean; limitBytes: number } } };
   assert.ok(heapImage.budgets.ram.ok);
   const dir = mkdtempSync(join(tmpdir(), "twin-provisioner-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const elf = (variant: string) => (variant === "provisioner" ? join(PROVISIONER_IMAGE, "firmware.elf") : join(root, "build/mps2", variant, "firmware.elf"));
+  const elf = (variant: string) => join(root, "build/mps2", variant, "firmware.elf");
   const provFlash = join(dir, "provisioner.bin");
   const lightFlash = join(dir, "light.bin");
 
@@ -206,5 +193,5 @@ test("twin: the standalone provisioner twin provisions a light twin (Output OOB 
     const last = twin.lines.filter((l) => l.startsWith("xs-mem ")).map((l) => JSON.parse(l.slice(7)) as Record<string, number>).at(-1)!;
     return { arena: last.arena, slotsPeak: last.slotsPeak, chunksPeak: last.chunksPeak, slotsReserved: last.slotsReserved, chunksReserved: last.chunksReserved };
   };
-  process.stdout.write(`twin-provisioner ${JSON.stringify({ address: added.address, outputOob: shown, provisionedAtMs: eventsOf(prov, "node-added")[0]!.time, provisionerHeapBytes: PROVISIONER_HEAP_BYTES, provisionerRamPlanBytes: heapImage.ramPlanBytes, provisionerAtImport: mem(prov), lightAtImport: mem(light) })}\n`);
+  process.stdout.write(`twin-provisioner ${JSON.stringify({ address: added.address, outputOob: shown, provisionedAtMs: eventsOf(prov, "node-added")[0]!.time, provisionerHeapBytes: heapImage.xs.heapBytes, provisionerRamPlanBytes: heapImage.ramPlanBytes, provisionerRamBudget: heapImage.budgets.ram.limitBytes, provisionerAtImport: mem(prov), lightAtImport: mem(light) })}\n`);
 });
