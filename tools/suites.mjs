@@ -80,6 +80,23 @@ export const suites = [
     counts: "node",
   },
   {
+    // issue 12: the light carries no provisioner code, the standalone provisioner no provisionee code (image
+    // strings and archive modules); the provisioner variant builds within budgets on every board
+    name: "firmware-roles",
+    requires: ["arm-none-eabi-gcc"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/roles.ts"],
+    counts: "node",
+  },
+  {
+    // issue 12: the standalone provisioner twin provisions a light twin through the air hub; both restart
+    name: "firmware-twin-provisioner",
+    requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/twin-provisioner.ts"],
+    counts: "node",
+  },
+  {
     name: "native-crypto-host",
     requires: ["cc", "make"],
     install: "apt-get install gcc make",

@@ -22,7 +22,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,6 +34,8 @@ import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { AuthenticationMethod, Provisioning } from "../../modules/prov/api.js";
 import type { ProvEvent } from "../../modules/prov/api.js";
 import { provisionerRole } from "../../modules/prov/provisioner.js";
+import { startTwinImage } from "./twin-harness.js";
+import type { Twin } from "./twin-harness.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 // Two images, each provisioned end to end: the default one, and the one with its machine preloaded (build.mjs
@@ -45,54 +47,9 @@ let elf = "";
 const WALL_LIMIT_MS = 60_000;
 const UNICAST = 0x0123;
 
-interface Twin {
-  done: Promise<{ code: number | null; log: string }>;
-  lines: string[];
-  kill(): void;
-  /** Presses the twin's button `count` times (bytes 'p' on its UART0 RX: 100 ms down, 100 ms up each). */
-  press(count: number): void;
-}
-
 /** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. */
 function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[] = []): Twin {
-  const child = spawn("qemu-system-arm", [
-    "-M", "mps2-an386", "-nographic", "-monitor", "none",
-    // shift=0: one instruction = 1 ns of virtual time (the twin's instruction counter); sleep=off: idle time
-    // is skipped (no timer is armed in the air hub's virtual mode, so it adds nothing)
-    "-icount", "shift=0,sleep=off",
-    "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`,
-    "-kernel", elf,
-    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
-      ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
-  ], { stdio: ["pipe", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let log = "";
-  let pending = "";
-  const timer = setTimeout(() => {
-    log += "\n(the twin did not exit: wall-clock limit)\n";
-    child.kill("SIGKILL");
-  }, WALL_LIMIT_MS);
-  child.stdout.on("data", (d: Uint8Array) => {
-    const s = new TextDecoder().decode(d);
-    log += s;
-    pending += s;
-    let i;
-    while ((i = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, i).replace(/\r$/, "");
-      pending = pending.slice(i + 1);
-      lines.push(line);
-      onLine(line);
-    }
-  });
-  child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
-  const done = new Promise<{ code: number | null; log: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, log });
-    });
-  });
-  return { done, lines, kill: () => child.kill("SIGKILL"), press: (count) => void child.stdin.write("p".repeat(count)) };
+  return startTwinImage(elf, flash, port, name, onLine, appArgs, WALL_LIMIT_MS);
 }
 
 /** A "prefix {json}" line's object. */

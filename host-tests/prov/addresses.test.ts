@@ -30,8 +30,8 @@ test("allocator: ranges by element count, never overlapping, lowest free first",
   assert.deepEqual(a.allocate(2), { ok: true, range: { address: 0x0100, count: 2 } });
   assert.deepEqual(a.allocate(1), { ok: true, range: { address: 0x0102, count: 1 } });
   assert.deepEqual(a.ranges.map((r) => [r.address, r.count]), [[0x0100, 2], [0x0102, 1], [0x0103, 3], [0x0106, 4]]);
-  assert.equal(a.find(0x0107)?.address, 0x0106);
-  assert.equal(a.find(0x010a), undefined);
+  assert.equal(a.rangeOf(0x0107)?.address, 0x0106);
+  assert.equal(a.rangeOf(0x010a), undefined);
 });
 
 test("allocator: reserve existing ranges (a database), refuse overlaps, bounds and bad counts", () => {

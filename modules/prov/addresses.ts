@@ -56,9 +56,9 @@ export class UnicastAllocator {
   allocate(count: number): AllocationResult {
     if (!Number.isInteger(count) || count < 1 || count > 255) return { ok: false, reason: `element count ${count} is not 1..255` };
     let candidate = this.first;
-    let at = 0;
-    for (; at < this.used.length; at++) {
-      const r = this.used[at]!;
+    let pos = 0;
+    for (; pos < this.used.length; pos++) {
+      const r = this.used[pos]!;
       if (candidate + count - 1 < r.address) break;
       candidate = Math.max(candidate, r.address + r.count);
     }
@@ -66,7 +66,7 @@ export class UnicastAllocator {
       return { ok: false, reason: `no ${count} free consecutive unicast addresses in 0x${hex(this.first)}-0x${hex(this.last)}` };
     }
     const range = { address: candidate, count };
-    this.used.splice(at, 0, range);
+    this.used.splice(pos, 0, range);
     return { ok: true, range };
   }
 
@@ -75,30 +75,32 @@ export class UnicastAllocator {
     const bad = this.check(range);
     if (bad) return { ok: false, reason: bad };
     const end = range.address + range.count - 1;
-    let at = 0;
-    while (at < this.used.length && this.used[at]!.address < range.address) at++;
-    const before = this.used[at - 1];
-    const after = this.used[at];
+    let pos = 0;
+    while (pos < this.used.length && this.used[pos]!.address < range.address) pos++;
+    const before = this.used[pos - 1];
+    const after = this.used[pos];
     if ((before && before.address + before.count > range.address) || (after && after.address <= end)) {
       return { ok: false, reason: `0x${hex(range.address)}-0x${hex(end)} overlaps addresses in use` };
     }
     const copy = { address: range.address, count: range.count };
-    this.used.splice(at, 0, copy);
+    this.used.splice(pos, 0, copy);
     return { ok: true, range: copy };
   }
 
   /** Free the range that starts at `range.address` (a device not provisioned, or removed). False when none does. */
   release(range: AddressRange | number): boolean {
     const address = typeof range === "number" ? range : range?.address;
-    const at = this.used.findIndex((r) => r.address === address);
-    if (at < 0) return false;
-    this.used.splice(at, 1);
+    const pos = this.used.map((r) => r.address).indexOf(address);
+    if (pos < 0) return false;
+    this.used.splice(pos, 1);
     return true;
   }
 
-  /** The range in use that contains `address`, if any. */
-  find(address: number): AddressRange | undefined {
-    return this.used.find((r) => address >= r.address && address < r.address + r.count);
+  /** The range in use that contains `address`, if any. (Not named find: the device engine leaves out
+   * Array.prototype.find, and the firmware build refuses a module naming it: tools/fw/lean.mjs.) */
+  rangeOf(address: number): AddressRange | undefined {
+    for (const r of this.used) if (address >= r.address && address < r.address + r.count) return r;
+    return undefined;
   }
 
   /** The ranges in use, by address. */

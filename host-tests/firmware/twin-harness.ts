@@ -1,0 +1,58 @@
+/**
+ * Starting a Cortex-M4 twin (qemu-system-arm -M mps2-an386) on a simulated air hub, for the twin tests
+ * (twin-e2e.ts, twin-provisioner.ts). Not a test file.
+ */
+import { spawn } from "node:child_process";
+
+export interface Twin {
+  done: Promise<{ code: number | null; log: string }>;
+  lines: string[];
+  kill(): void;
+  /** Presses the twin's button `count` times (bytes 'p' on its UART0 RX: 100 ms down, 100 ms up each). */
+  press(count: number): void;
+}
+
+/**
+ * Starts the twin image `elf` on the hub listening at `port`, its record store in the file `flash`, named `name`;
+ * `onLine` sees each log line as it comes; `appArgs` go to the app (after `--`). Killed after `wallLimitMs`.
+ */
+export function startTwinImage(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[], wallLimitMs: number): Twin {
+  const child = spawn("qemu-system-arm", [
+    "-M", "mps2-an386", "-nographic", "-monitor", "none",
+    // shift=0: one instruction = 1 ns of virtual time (the twin's instruction counter); sleep=off: idle time
+    // is skipped (no timer is armed in the air hub's virtual mode, so it adds nothing)
+    "-icount", "shift=0,sleep=off",
+    "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`,
+    "-kernel", elf,
+    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
+      ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
+  ], { stdio: ["pipe", "pipe", "pipe"] });
+  const lines: string[] = [];
+  let log = "";
+  let pending = "";
+  const timer = setTimeout(() => {
+    log += "\n(the twin did not exit: wall-clock limit)\n";
+    child.kill("SIGKILL");
+  }, wallLimitMs);
+  child.stdout.on("data", (d: Uint8Array) => {
+    const s = new TextDecoder().decode(d);
+    log += s;
+    pending += s;
+    let i;
+    while ((i = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, i).replace(/\r$/, "");
+      pending = pending.slice(i + 1);
+      lines.push(line);
+      onLine(line);
+    }
+  });
+  child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
+  const done = new Promise<{ code: number | null; log: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, log });
+    });
+  });
+  return { done, lines, kill: () => child.kill("SIGKILL"), press: (count) => void child.stdin.write("p".repeat(count)) };
+}
