@@ -18,7 +18,7 @@ const STATIC = "00112233445566778899aabbccddeeff";
 test("manifest: the firmware entry and the device everywhere, the host entry on the host platform only", () => {
   for (const platform of PLATFORMS) {
     const names = loadManifest(platform).modules.map((m) => m.name);
-    for (const n of ["native/xs/js/device-main", "native/xs/js/device-start", "native/xs/js/factory"]) assert.ok(names.includes(n), `${platform}: ${n}`);
+    for (const n of ["native/xs/js/device-main", "native/xs/js/device-start"]) assert.ok(names.includes(n), `${platform}: ${n}`);
     assert.equal(names.includes("native/xs/js/device-host"), platform === "host", platform);
   }
 });

@@ -27,21 +27,9 @@ import { InputOobAction, MAX_OOB_SIZE, OutputOobAction } from "../prov/pdu.js";
 import { crc32 } from "../device/record.js";
 import { readU16BE, readU32BE, writeU16BE, writeU32BE } from "../util/bytes.js";
 
-export const FACTORY_RECORD_VERSION = 1;
+// The offsets and flags are written as numbers, per the layout above: this module lives in the device's heap
+// (the twin's is full), where each module-level constant would take a slot.
 export const FACTORY_RECORD_LENGTH = 68;
-const MAGIC = [0x4d, 0x46, 0x41, 0x43]; // "MFAC"
-const FLAG_STATIC = 1;
-const FLAG_UUID = 2;
-const FLAG_OUTPUT = 4;
-const FLAG_INPUT = 8;
-const STATIC_OFFSET = 8;
-const UUID_OFFSET = 40;
-const OUTPUT_OFFSET = 56;
-const INPUT_OFFSET = 59;
-const CRC_OFFSET = 64;
-// Action bits defined by 5.4.1.2 (Output OOB Action bits 5-15, Input OOB Action bits 4-15 are RFU)
-const OUTPUT_ACTIONS = (1 << (OutputOobAction.OutputAlphanumeric + 1)) - 1;
-const INPUT_ACTIONS = (1 << (InputOobAction.InputAlphanumeric + 1)) - 1;
 
 /** One OOB method's Capabilities fields (5.4.1.2): Size 0 (with Action 0) means not supported. */
 export interface FactoryOob {
@@ -62,8 +50,13 @@ export interface FactoryRecord {
 
 export type FactoryDecodeResult = { ok: true; record: FactoryRecord } | { ok: false; absent: boolean; reason: string };
 
-/** A reason the OOB fields are not a valid Capabilities pair, or null. */
-function checkOob(o: FactoryOob, actions: number, what: string): string | null {
+/**
+ * A reason the Output (`input` false) or Input OOB fields are not a valid Capabilities pair, or null. The action
+ * bits defined by 5.4.1.2: Output OOB Action bits 0-4 (bits 5-15 RFU), Input OOB Action bits 0-3 (4-15 RFU).
+ */
+function checkOob(o: FactoryOob, input: boolean): string | null {
+  const what = input ? "Input OOB" : "Output OOB";
+  const actions = (1 << ((input ? InputOobAction.InputAlphanumeric : OutputOobAction.OutputAlphanumeric) + 1)) - 1;
   if (!Number.isInteger(o.size) || o.size < 0 || o.size > MAX_OOB_SIZE) return `${what} Size must be 0..${MAX_OOB_SIZE}`;
   if (!Number.isInteger(o.action) || o.action < 0 || o.action & ~actions) return `${what} Action has RFU bits`;
   if ((o.size === 0) !== (o.action === 0)) return `${what} Size and Action must be both zero or both set`;
@@ -73,34 +66,32 @@ function checkOob(o: FactoryOob, actions: number, what: string): string | null {
 /** The record's 68 bytes. Throws RangeError for a value the record cannot hold. */
 export function encodeFactoryRecord(r: FactoryRecord): Bytes {
   const out = new Uint8Array(FACTORY_RECORD_LENGTH);
-  out.set(MAGIC, 0);
-  out[4] = FACTORY_RECORD_VERSION;
+  writeU32BE(out, 0, 0x4d464143); // "MFAC"
+  out[4] = 1; // version
   out[5] = FACTORY_RECORD_LENGTH;
   let flags = 0;
   if (r.staticOob) {
     if (r.staticOob.length !== 16 && r.staticOob.length !== 32) throw new RangeError("factory record: the Static OOB value must be 16 or 32 bytes");
-    flags |= FLAG_STATIC;
+    flags |= 1;
     out[7] = r.staticOob.length;
-    out.set(r.staticOob, STATIC_OFFSET);
+    out.set(r.staticOob, 8);
   }
   if (r.uuid) {
     if (r.uuid.length !== 16) throw new RangeError("factory record: the UUID must be 16 bytes");
-    flags |= FLAG_UUID;
-    out.set(r.uuid, UUID_OFFSET);
+    flags |= 2;
+    out.set(r.uuid, 40);
   }
-  for (const [o, flag, offset, actions, what] of [
-    [r.output, FLAG_OUTPUT, OUTPUT_OFFSET, OUTPUT_ACTIONS, "Output OOB"],
-    [r.input, FLAG_INPUT, INPUT_OFFSET, INPUT_ACTIONS, "Input OOB"],
-  ] as const) {
+  for (let input = 0; input < 2; input++) {
+    const o = input ? r.input : r.output;
     if (!o) continue;
-    const bad = checkOob(o, actions, what);
+    const bad = checkOob(o, !!input);
     if (bad) throw new RangeError(`factory record: ${bad}`);
-    flags |= flag;
-    out[offset] = o.size;
-    writeU16BE(out, offset + 1, o.action);
+    flags |= input ? 8 : 4;
+    out[input ? 59 : 56] = o.size;
+    writeU16BE(out, input ? 60 : 57, o.action);
   }
   out[6] = flags;
-  writeU32BE(out, CRC_OFFSET, crc32(out.subarray(0, CRC_OFFSET)));
+  writeU32BE(out, 64, crc32(out.subarray(0, 64)));
   return out;
 }
 
@@ -114,30 +105,25 @@ export function decodeFactoryRecord(b: Bytes | undefined): FactoryDecodeResult {
     else if (b[i] === 0) zeros++;
   }
   if (ones === b.length || zeros === b.length) return { ok: false, absent: true, reason: "no factory record (erased)" };
-  const bad = (reason: string): FactoryDecodeResult => ({ ok: false, absent: false, reason });
-  if (b.length < FACTORY_RECORD_LENGTH) return bad(`${b.length} bytes, a record has ${FACTORY_RECORD_LENGTH}`);
-  for (let i = 0; i < 4; i++) if (b[i] !== MAGIC[i]) return bad("bad magic");
-  if (b[4] !== FACTORY_RECORD_VERSION) return bad(`version ${b[4]} (this firmware reads version ${FACTORY_RECORD_VERSION})`);
-  if (b[5] !== FACTORY_RECORD_LENGTH) return bad(`length ${b[5]}, expected ${FACTORY_RECORD_LENGTH}`);
-  if (readU32BE(b, CRC_OFFSET) !== crc32(b.subarray(0, CRC_OFFSET))) return bad("CRC mismatch");
-  const flags = b[6]!;
-  if (flags & 0xf0 || b[62] || b[63]) return bad("reserved bits set");
+  let reason: string | null = null;
   const record: FactoryRecord = {};
-  const staticLength = b[7]!;
-  if (flags & FLAG_STATIC) {
-    if (staticLength !== 16 && staticLength !== 32) return bad(`Static OOB length ${staticLength} (16 or 32)`);
-    record.staticOob = b.slice(STATIC_OFFSET, STATIC_OFFSET + staticLength);
-  } else if (staticLength) return bad("Static OOB length without its flag");
-  if (flags & FLAG_UUID) record.uuid = b.slice(UUID_OFFSET, UUID_OFFSET + 16);
-  for (const [key, flag, offset, actions, what] of [
-    ["output", FLAG_OUTPUT, OUTPUT_OFFSET, OUTPUT_ACTIONS, "Output OOB"],
-    ["input", FLAG_INPUT, INPUT_OFFSET, INPUT_ACTIONS, "Input OOB"],
-  ] as const) {
-    if (!(flags & flag)) continue;
-    const o = { size: b[offset]!, action: readU16BE(b, offset + 1) };
-    const why = checkOob(o, actions, what);
-    if (why) return bad(why);
-    record[key] = o;
+  if (b.length < FACTORY_RECORD_LENGTH) reason = `${b.length} bytes, a record has ${FACTORY_RECORD_LENGTH}`;
+  else if (readU32BE(b, 0) !== 0x4d464143) reason = "bad magic";
+  else if (b[4] !== 1) reason = `version ${b[4]} (this firmware reads version 1)`;
+  else if (b[5] !== FACTORY_RECORD_LENGTH) reason = `length ${b[5]}, expected ${FACTORY_RECORD_LENGTH}`;
+  else if (readU32BE(b, 64) !== crc32(b.subarray(0, 64))) reason = "CRC mismatch";
+  else if (b[6]! & 0xf0 || b[62] || b[63]) reason = "reserved bits set";
+  else if (b[6]! & 1) {
+    if (b[7] === 16 || b[7] === 32) record.staticOob = b.slice(8, 8 + b[7]);
+    else reason = `Static OOB length ${b[7]} (16 or 32)`;
+  } else if (b[7]) reason = "Static OOB length without its flag";
+  if (!reason && b[6]! & 2) record.uuid = b.slice(40, 56);
+  for (let input = 0; input < 2 && !reason; input++) {
+    if (!(b[6]! & (input ? 8 : 4))) continue;
+    const o = { size: b[input ? 59 : 56]!, action: readU16BE(b, input ? 60 : 57) };
+    reason = checkOob(o, !!input);
+    if (input) record.input = o;
+    else record.output = o;
   }
-  return { ok: true, record };
+  return reason ? { ok: false, absent: false, reason } : { ok: true, record };
 }

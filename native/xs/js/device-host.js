@@ -10,7 +10,7 @@
 import { retransmitPolicies } from "../../../modules/bearer/retransmit.js";
 import { hexToBytes } from "../../../modules/crypto/bytes.js";
 import defines from "./config.js";
-import { checkConfig, logLevel, makeLogger, startDevice } from "./device-start.js";
+import { makeLogger, startDevice } from "./device-start.js";
 import * as identity from "./identity.js";
 import { xsCrypto, xsStorage } from "./platform.js";
 import { args } from "./sys.js";
@@ -58,8 +58,8 @@ if (opts["oob-public-key"]) {
   config.oobKeyPair = { privateKey: pair.slice(0, 32), publicKey: pair.slice(32) };
 }
 
-startDevice(checkConfig(config), {
-  logger: makeLogger(logLevel(String(opts.log ?? defines.LOG_LEVEL ?? "warn"))),
+startDevice(config, {
+  logger: makeLogger(String(opts.log ?? defines.LOG_LEVEL ?? "warn")),
   heap: opts.heap === true,
   ledEvents: opts["led-events"] === true,
 });

@@ -1,18 +1,22 @@
 // The firmware entry: what the device images run (tools/nrf52/build.mjs: nRF52840 and its Cortex-M4 twin). It
 // reads no arguments. Its configuration is the build's defines (manifest.json "defines" and the variant's:
 // DEVICE_KIND light|switch, STATIC_OOB hex or "", BEACON_INTERVAL_MS, LOG_LEVEL) and, over them, this unit's
-// factory record (native/xs/js/factory.js, modules/factory/record.ts, docs/firmware.md "Factory data"): its
+// factory record (modules/factory/record.ts, docs/firmware.md "Factory data"), read from the factory area: its
 // Static OOB value, its UUID (else the FICR-derived one), its Output and Input OOB Capabilities. An absent or
 // corrupt record gives one log line and the build's defaults. The device itself: device-start.js.
 // (The host runtime's simulated devices run device-host.js, with arguments.)
 import { hexToBytes } from "../../../modules/crypto/bytes.js";
 import { decodeFactoryRecord } from "../../../modules/factory/record.js";
 import defines from "./config.js";
-import { checkConfig, logLevel, makeLogger, startDevice } from "./device-start.js";
-import * as factory from "./factory.js";
+import { makeLogger, startDevice } from "./device-start.js";
 import * as identity from "./identity.js";
 
-const logger = makeLogger(logLevel(String(defines.LOG_LEVEL ?? "warn")));
+// The factory area's bytes (a copy; undefined where there is none): native/xs/natives/nrf52/factory_xs.c (the UICR
+// customer registers on the nRF52840, the factory area on the twin), native/xs/natives/host/factory_host.c (none).
+// Declared here, not in a module of its own: each module costs the twin's heap.
+function readFactoryArea() @ "xs_factory_read";
+
+const logger = makeLogger(String(defines.LOG_LEVEL ?? "warn"));
 const config = {
   kind: String(defines.DEVICE_KIND ?? "light"),
   uuid: identity.uuid(),
@@ -21,7 +25,7 @@ const config = {
 const staticHex = String(defines.STATIC_OOB ?? "");
 if (staticHex) config.staticOob = hexToBytes(staticHex);
 
-const found = decodeFactoryRecord(factory.read());
+const found = decodeFactoryRecord(readFactoryArea());
 if (found.ok) {
   const r = found.record;
   if (r.staticOob) config.staticOob = r.staticOob;
@@ -36,4 +40,4 @@ if (found.ok) {
   logger.log("warn", "factory", `${found.reason}: the build's defaults`);
 }
 
-startDevice(checkConfig(config), { logger });
+startDevice(config, { logger });

@@ -1,7 +1,7 @@
 // The XS device, composed once for both entries: the firmware entry (device-main.js: configuration from the
-// build's defines and the factory record) and the host entry (device-host.js: from its arguments). It checks a
-// DeviceConfig (checkConfig), builds the Platform from the natives and the board's DeviceIo, and runs the device
-// application (main.ts) on it (startDevice).
+// build's defines and the factory record) and the host entry (device-host.js: from its arguments). startDevice
+// checks the DeviceConfig, builds the Platform from the natives and the board's DeviceIo, and runs the device
+// application (main.ts) on it. (Two exports only: on the twin each function and binding costs its heap.)
 //
 // Output, on stdout: one JSON object per line per application event, {"event": type, "time": ms, ...fields},
 // never a secret (no key, no AuthValue, no Output OOB value: that goes to the board's display); plus the
@@ -23,27 +23,15 @@ import { runMeshNode } from "./mesh.js";
 
 const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
 
-/** The log level's number; throws RangeError for an unknown name. */
-export function logLevel(name) {
+/** A logger printing "[level] tag: message" lines at level `name` and above; throws RangeError for an unknown name. */
+export function makeLogger(name) {
   const level = LEVELS[name];
   if (level === undefined) throw new RangeError(`device: log level must be debug, info, warn, error or none, got "${name}"`);
-  return level;
-}
-
-/** A logger printing "[level] tag: message" lines at `level` (a number) and above. */
-export function makeLogger(level) {
   return {
     log(l, tag, message) {
       if ((LEVELS[l] ?? 0) >= level) log(l, tag, message);
     },
   };
-}
-
-/** Checks what main.ts's DeviceApp does not: the kind and the beacon interval. Throws RangeError. */
-export function checkConfig(config) {
-  if (config.kind !== "light" && config.kind !== "switch") throw new RangeError(`device: kind must be light or switch, got "${config.kind}"`);
-  if (!(config.beaconIntervalMs >= 20)) throw new RangeError("device: beacon interval must be at least 20 ms");
-  return config;
 }
 
 // The fields of each event that may be printed: never keys, AuthValue, OOB values or Provisioning Data keys.
@@ -76,11 +64,13 @@ function fields(e) {
 }
 
 /**
- * Runs the device: `config` a checked DeviceConfig (main.ts), `o.logger` its logger; `o.heap`, `o.ledEvents`
- * (host entry only, above). Prints the "started" line and starts the app.
+ * Runs the device: `config` a complete DeviceConfig (main.ts; the kind and the beacon interval are checked here,
+ * the rest by DeviceApp: RangeError), `o.logger` its logger; `o.heap`, `o.ledEvents` (host entry only, above).
+ * Prints the "started" line and starts the app.
  */
 export function startDevice(config, o) {
-  checkConfig(config);
+  if (config.kind !== "light" && config.kind !== "switch") throw new RangeError(`device: kind must be light or switch, got "${config.kind}"`);
+  if (!(config.beaconIntervalMs >= 20)) throw new RangeError("device: beacon interval must be at least 20 ms");
   const logger = o.logger;
   const emit = (object) => {
     if (o.heap) {

@@ -1,5 +1,5 @@
 /*
- * The factory area on the host runtime (native/xs/js/factory.js): there is none. A simulated device gets its
+ * The factory area on the host runtime (native/xs/js/device-main.js's readFactoryArea): there is none. A simulated device gets its
  * per-unit values from its entry's arguments (native/xs/js/device-host.js); the firmware entry
  * (native/xs/js/device-main.js) run here finds no record and keeps the build's defaults.
  *

@@ -1,5 +1,5 @@
 /*
- * The factory area on the device (native/xs/js/factory.js): the bytes production wrote for this unit, read
+ * The factory area on the device (native/xs/js/device-main.js's readFactoryArea): the bytes production wrote for this unit, read
  * in place (nRF52840: the UICR customer registers; the twin: its factory page; hal_factory_area). The record
  * inside is decoded and checked in JavaScript (modules/factory/record.ts, docs/firmware.md "Factory data").
  *
