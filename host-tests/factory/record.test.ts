@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "../../modules/device/record.js";
-import { FACTORY_RECORD_LENGTH, decodeFactoryRecord, encodeFactoryRecord } from "../../modules/factory/record.js";
+import { encodeFactoryRecord } from "../../modules/factory/encode.js";
+import { FACTORY_RECORD_LENGTH, decodeFactoryRecord } from "../../modules/factory/record.js";
 import type { FactoryRecord } from "../../modules/factory/record.js";
 import { writeU32BE } from "../../modules/util/bytes.js";
 

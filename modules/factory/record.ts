@@ -2,7 +2,8 @@
  * The factory record: the per-unit values a product gets at production, written once into the device's
  * flash (nRF52840: the UICR customer registers, UICR.CUSTOMER[0..16] at 0x10001080; the Cortex-M4 twin: its
  * factory page at 0x00100000), read by the firmware entry at boot (native/xs/js/device-main.js). Written by
- * `node tools/fw/factory.mjs`. docs/firmware.md "Factory data".
+ * `node tools/fw/factory.mjs` with the encoder (modules/factory/encode.ts: not in the device's heap).
+ * docs/firmware.md "Factory data".
  *
  * Layout (FACTORY_RECORD_LENGTH = 68 bytes, multi-octet fields big-endian as in the Provisioning PDUs):
  *   offset  0  'M' 'F' 'A' 'C'               magic (4)
@@ -25,7 +26,7 @@
 import type { Bytes } from "../platform.js";
 import { InputOobAction, MAX_OOB_SIZE, OutputOobAction } from "../prov/pdu.js";
 import { crc32 } from "../device/record.js";
-import { readU16BE, readU32BE, writeU16BE, writeU32BE } from "../util/bytes.js";
+import { readU16BE, readU32BE } from "../util/bytes.js";
 
 // The offsets and flags are written as numbers, per the layout above: this module lives in the device's heap
 // (the twin's is full), where each module-level constant would take a slot.
@@ -54,45 +55,13 @@ export type FactoryDecodeResult = { ok: true; record: FactoryRecord } | { ok: fa
  * A reason the Output (`input` false) or Input OOB fields are not a valid Capabilities pair, or null. The action
  * bits defined by 5.4.1.2: Output OOB Action bits 0-4 (bits 5-15 RFU), Input OOB Action bits 0-3 (4-15 RFU).
  */
-function checkOob(o: FactoryOob, input: boolean): string | null {
+export function checkOob(o: FactoryOob, input: boolean): string | null {
   const what = input ? "Input OOB" : "Output OOB";
   const actions = (1 << ((input ? InputOobAction.InputAlphanumeric : OutputOobAction.OutputAlphanumeric) + 1)) - 1;
   if (!Number.isInteger(o.size) || o.size < 0 || o.size > MAX_OOB_SIZE) return `${what} Size must be 0..${MAX_OOB_SIZE}`;
   if (!Number.isInteger(o.action) || o.action < 0 || o.action & ~actions) return `${what} Action has RFU bits`;
   if ((o.size === 0) !== (o.action === 0)) return `${what} Size and Action must be both zero or both set`;
   return null;
-}
-
-/** The record's 68 bytes. Throws RangeError for a value the record cannot hold. */
-export function encodeFactoryRecord(r: FactoryRecord): Bytes {
-  const out = new Uint8Array(FACTORY_RECORD_LENGTH);
-  writeU32BE(out, 0, 0x4d464143); // "MFAC"
-  out[4] = 1; // version
-  out[5] = FACTORY_RECORD_LENGTH;
-  let flags = 0;
-  if (r.staticOob) {
-    if (r.staticOob.length !== 16 && r.staticOob.length !== 32) throw new RangeError("factory record: the Static OOB value must be 16 or 32 bytes");
-    flags |= 1;
-    out[7] = r.staticOob.length;
-    out.set(r.staticOob, 8);
-  }
-  if (r.uuid) {
-    if (r.uuid.length !== 16) throw new RangeError("factory record: the UUID must be 16 bytes");
-    flags |= 2;
-    out.set(r.uuid, 40);
-  }
-  for (let input = 0; input < 2; input++) {
-    const o = input ? r.input : r.output;
-    if (!o) continue;
-    const bad = checkOob(o, !!input);
-    if (bad) throw new RangeError(`factory record: ${bad}`);
-    flags |= input ? 8 : 4;
-    out[input ? 59 : 56] = o.size;
-    writeU16BE(out, input ? 60 : 57, o.action);
-  }
-  out[6] = flags;
-  writeU32BE(out, 64, crc32(out.subarray(0, 64)));
-  return out;
 }
 
 /** Decodes the factory area's bytes (at least the record; what follows it is ignored). Never throws. */

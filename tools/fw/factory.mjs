@@ -1,4 +1,4 @@
-// Writes a unit's factory record (modules/factory/record.ts; docs/firmware.md "Factory data"): the per-unit values
+// Writes a unit's factory record (modules/factory/record.ts, encode.ts; docs/firmware.md "Factory data"): the per-unit values
 // the firmware entry (native/xs/js/device-main.js) reads at boot over the build's defaults.
 //
 //   node tools/fw/factory.mjs [--static HEX] [--uuid HEX] [--output SIZE:ACTION[,ACTION...]|none]
@@ -19,7 +19,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { tsImport } from "tsx/esm/api";
 
-const { encodeFactoryRecord, decodeFactoryRecord } = await tsImport("../../modules/factory/record.ts", import.meta.url);
+const { decodeFactoryRecord } = await tsImport("../../modules/factory/record.ts", import.meta.url);
+const { encodeFactoryRecord } = await tsImport("../../modules/factory/encode.ts", import.meta.url);
 const { OutputOobAction, InputOobAction } = await tsImport("../../modules/prov/pdu.ts", import.meta.url);
 
 /** nRF52840 PS v1.7, 4.5: UICR.CUSTOMER[0] */

@@ -22,22 +22,28 @@ const config = {
   uuid: identity.uuid(),
   beaconIntervalMs: Number(defines.BEACON_INTERVAL_MS ?? 1000),
 };
-const staticHex = String(defines.STATIC_OOB ?? "");
-if (staticHex) config.staticOob = hexToBytes(staticHex);
+if (defines.STATIC_OOB) config.staticOob = hexToBytes(String(defines.STATIC_OOB));
 
-const found = decodeFactoryRecord(readFactoryArea());
-if (found.ok) {
-  const r = found.record;
-  if (r.staticOob) config.staticOob = r.staticOob;
-  if (r.uuid) config.uuid = r.uuid;
-  if (r.output || r.input) {
-    config.capabilities = {};
-    if (r.output) Object.assign(config.capabilities, { outputOobSize: r.output.size, outputOobAction: r.output.action });
-    if (r.input) Object.assign(config.capabilities, { inputOobSize: r.input.size, inputOobAction: r.input.action });
+// (in a block: nothing of the record stays in the module's bindings, which live as long as the device)
+{
+  const found = decodeFactoryRecord(readFactoryArea());
+  if (found.ok) {
+    const r = found.record;
+    if (r.staticOob) config.staticOob = r.staticOob;
+    if (r.uuid) config.uuid = r.uuid;
+    if (r.output || r.input) config.capabilities = {};
+    if (r.output) {
+      config.capabilities.outputOobSize = r.output.size;
+      config.capabilities.outputOobAction = r.output.action;
+    }
+    if (r.input) {
+      config.capabilities.inputOobSize = r.input.size;
+      config.capabilities.inputOobAction = r.input.action;
+    }
+  } else {
+    // one line, at warn: a unit without its factory data is a production fault, not a reason to stop
+    logger.log("warn", "factory", `${found.reason}: the build's defaults`);
   }
-} else {
-  // one line, at warn: a unit without its factory data is a production fault, not a reason to stop
-  logger.log("warn", "factory", `${found.reason}: the build's defaults`);
 }
 
 startDevice(config, { logger });
