@@ -7,7 +7,8 @@
  *   - identity: made-up FICR values derived from the twin's name (--name=NAME, default "twin");
  *   - random: xorshift seeded from the name (deterministic runs; the twin is a test device, not a secure one);
  *   - command line (semihosting): --flash=PATH --name=NAME --air (connect UART1 to the air hub)
- *     --exit-after-ms=N (exit with status 0 at that time);
+ *     --exit-after-ms=N (exit with status 0 at that time); the words after a lone "--" are the application's
+ *     (hal_app_args; the modem's; the device firmware entry reads none);
  *   - factory area: 128 bytes at 0x00100000 (SSRAM1, after the 1 MB flash; zero unless a test loads a factory
  *     record there: qemu-system-arm -device loader,file=FILE,addr=0x00100000,force-raw=on).
  */
@@ -119,6 +120,15 @@ static uint32_t fnv1a(const char *s) {
     return h;
 }
 
+#define APP_ARGS_MAX 8
+static char *app_argv[APP_ARGS_MAX + 1];
+static int app_argc;
+
+char **hal_app_args(int *argc) {
+    *argc = app_argc;
+    return app_argv;
+}
+
 #define TWIN_FACTORY_ADDR 0x00100000u
 #define TWIN_FACTORY_BYTES 128u
 
@@ -129,6 +139,7 @@ const uint8_t *hal_factory_area(size_t *len) {
 
 void hal_init(void) {
     static char cmdline[512];
+    int app = 0;
     const char *flash_path = NULL;
     int use_air = 0;
     uart_init(MPS2_UART0_BASE);
@@ -142,7 +153,10 @@ void hal_init(void) {
             while (*p && *p != ' ') p++;
             if (*p) *p++ = 0;
             if (!*arg) continue;
-            if (strncmp(arg, "--flash=", 8) == 0) flash_path = arg + 8;
+            if (app) {
+                if (app_argc < APP_ARGS_MAX) app_argv[app_argc++] = arg;
+            } else if (strcmp(arg, "--") == 0) app = 1;
+            else if (strncmp(arg, "--flash=", 8) == 0) flash_path = arg + 8;
             else if (strncmp(arg, "--name=", 7) == 0) {
                 strncpy(name, arg + 7, sizeof name - 1);
                 name[sizeof name - 1] = 0;

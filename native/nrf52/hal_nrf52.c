@@ -125,6 +125,11 @@ const flash_dev_t *hal_storage_flash(uint32_t *base) {
 
 const char *hal_board_name(void) { return BOARD_NAME; }
 
+char **hal_app_args(int *argc) {
+    *argc = 0;
+    return 0;
+}
+
 /* nRF52840 PS v1.7, 4.5 UICR: CUSTOMER[n] at 0x080 + 4n, n = 0..31, reserved for the customer (the factory record) */
 const uint8_t *hal_factory_area(size_t *len) {
     *len = 32u * 4u;

@@ -427,6 +427,7 @@ void app_main(void)
 	if (rc < 0)
 		hal_log("xs: radio_init failed (%d)\n", rc);
 	gxsrRuntime = &gRuntime;
+	gxsrArgv = hal_app_args(&gxsrArgc);
 	hal_log("xs: XS %d.%d.%d, %s, heap %lu bytes, %u modules (%lu bytes) run in place from flash\n",
 		XS_MAJOR_VERSION, XS_MINOR_VERSION, XS_PATCH_VERSION, hal_board_name(), (unsigned long)sizeof(gHeap),
 		(unsigned)gxsrArchiveModuleCount, (unsigned long)gxsrArchiveBytes);
