@@ -1,9 +1,9 @@
 /**
- * A simulated device running on the XS host runtime: a separate `xsrun` process (the app's bytecode, entry
- * native/xs/js/device-main) that joins the air hub over TCP and runs in the hub's virtual time. The simulator
+ * A simulated device running on the XS host runtime: a separate `xsrun` process (the app's bytecode, the host
+ * entry native/xs/js/device-host) that joins the air hub over TCP and runs in the hub's virtual time. The simulator
  * (host/network.ts with runtime "xs") follows it through its stdout lines and acts on its board through stdin:
  *
- *   stdout  {"event": type, "time": ms, ...}   one per application event (device-main.js; never a secret)
+ *   stdout  {"event": type, "time": ms, ...}   one per application event (device-start.js; never a secret)
  *           "display <text>"                  the Output OOB value the device shows (its LED blinks it too)
  *           "LED on" / "LED off"              with --led
  *           "mark N"                          with `hub`: see below
@@ -26,7 +26,7 @@ import { bytesToHex } from "../modules/crypto/bytes.js";
 import { Person } from "./person.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEVICE_ENTRY = "native/xs/js/device-main";
+export const DEVICE_ENTRY = "native/xs/js/device-host";
 
 /** One event line of an XS device: {"event": type, "time": ms, ...fields}. */
 export interface XsEventLine {
@@ -58,7 +58,7 @@ export interface XsDeviceOptions {
   oobPublicKey?: boolean;
   /** Print LED lines (xsrun --led). */
   led?: boolean;
-  /** device-main's log level (default "warn"). */
+  /** The device's log level (default "warn"). */
   log?: string;
   /** More xsrun options (e.g. ["--stats"]) and app arguments (e.g. ["--heap"]). */
   runtimeArgs?: string[];

@@ -17,13 +17,18 @@
  * the twin executed from the Invite it received to the Complete it sent, with the share spent in P-256 ECDH and
  * key generation (QEMU's instruction-driven clock, read by the twin: native/xs/mps2/xsr_mps2_port.c).
  *
+ * Per-unit values (Static OOB, UUID, OOB methods) reach the twin as they reach a product: a factory record
+ * (tools/fw/factory.mjs, modules/factory/record.ts) in its factory area, loaded there by QEMU before boot; the
+ * firmware entry reads no arguments. The default image runs without a record (one log line, the build's defaults),
+ * the preloaded one with a corrupt record (one log line, the defaults, provisioned all the same).
+ *
  * Needs arm-none-eabi-gcc and qemu-system-arm (suite "firmware-twin-e2e"; `npm run twin`). Not a *.test.ts
  * file, so the plain host-tests suite does not pick it up.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub } from "../../host/air/hub.js";
@@ -47,9 +52,17 @@ let elf = "";
 const WALL_LIMIT_MS = 60_000;
 const UNICAST = 0x0123;
 
-/** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. */
-function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[] = []): Twin {
-  return startTwinImage(elf, flash, port, name, onLine, appArgs, WALL_LIMIT_MS);
+/** Writes a factory record with tools/fw/factory.mjs (its options, e.g. ["--static", HEX]) into `file`. */
+function writeFactory(file: string, options: string[]): string {
+  const r = spawnSync("node", [join(root, "tools/fw/factory.mjs"), ...options, "--out", file], { encoding: "utf8" });
+  assert.equal(r.status, 0, `factory.mjs failed: ${r.stderr}`);
+  return file;
+}
+
+/** Starts the twin on the hub listening at `port`; `onLine` sees each log line as it comes. `factory`: a factory
+ * record file, loaded into the twin's factory area before it boots (as production writes the UICR). */
+function startTwin(flash: string, port: number, name: string, onLine: (line: string) => void, factory?: string): Twin {
+  return startTwinImage(elf, flash, port, name, onLine, [], WALL_LIMIT_MS, factory);
 }
 
 /** A "prefix {json}" line's object. */
@@ -78,6 +91,13 @@ for (const preload of [false, true]) test(`twin: the XS firmware${preload ? " (m
   const dir = mkdtempSync(join(tmpdir(), "twin-e2e-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const flash = join(dir, "flash.bin");
+  // the preloaded image's unit has a corrupt factory record (its CRC broken): one log line, the build's defaults
+  let factory: string | undefined;
+  if (preload) {
+    const bytes = readFileSync(writeFactory(join(dir, "factory.bin"), ["--static", "00".repeat(16)]));
+    bytes[bytes.length - 1]! ^= 1;
+    writeFileSync((factory = join(dir, "factory-corrupt.bin")), bytes);
+  }
 
   // ---- first run: provisioned
   const hub = new AirHub({ mode: "virtual", seed: 7, logger: { log() {} } });
@@ -130,7 +150,7 @@ for (const preload of [false, true]) test(`twin: the XS firmware${preload ? " (m
     const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
     if (m) twinUuid = m[1]!;
     if (line.startsWith("twin-mark ") && line.includes('"at":"complete"')) twinComplete = true;
-  });
+  }, factory);
   try {
     await connected(first, () => air);
     prov.scanStart();
@@ -145,6 +165,10 @@ for (const preload of [false, true]) test(`twin: the XS firmware${preload ? " (m
   assert.equal(run1.code, 0, run1.log);
   assert.ok(events.some((e) => e.type === "complete"), "the provisioner completed");
   assert.match(run1.log, /"event":"complete".*"address":291/); // 0x0123, the twin's own account
+  // no record, or a corrupt one: one line saying so, and the build's defaults (no Static OOB)
+  assert.equal(run1.log.match(/\[warn\] factory: /g)?.length, 1, run1.log);
+  assert.match(run1.log, preload ? /\[warn\] factory: CRC mismatch: the build's defaults/ : /\[warn\] factory: no factory record \(erased\): the build's defaults/);
+  assert.match(run1.log, /"event":"started".*"staticOob":false/);
   const mark = jsonOf(first.lines, "twin-mark", "complete");
   const invite = jsonOf(first.lines, "twin-mark", "invite");
   assert.ok(mark && invite, `no invite/complete markers in:\n${run1.log}`);
@@ -240,7 +264,8 @@ async function provisionOnce(t: { after(f: () => void): void }, o: {
   variant: "light" | "switch";
   seed: number;
   attentionDuration?: number;
-  appArgs?: string[];
+  /** The unit's factory record: tools/fw/factory.mjs's options (e.g. ["--static", HEX]); none without. */
+  factory?: string[];
   onEvent(e: ProvEvent, s: Session): void;
   onLine?(line: string, s: Session): void;
 }): Promise<{ events: ProvEvent[]; log: string }> {
@@ -283,7 +308,7 @@ async function provisionOnce(t: { after(f: () => void): void }, o: {
     const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
     if (m) twinUuid = m[1]!;
     if (session) o.onLine?.(line, session);
-  }, o.appArgs ?? []);
+  }, o.factory ? writeFactory(join(dir, "factory.bin"), o.factory) : undefined);
   session = { prov, hub, twin };
   try {
     await connected(twin, () => air);
@@ -299,9 +324,10 @@ async function provisionOnce(t: { after(f: () => void): void }, o: {
   return { events, log: run.log };
 }
 
-// Static OOB (Mesh Protocol 1.1, 5.4.2.4): the device (here the default twin image, given its value on its command
-// line: device-main's --static-oob) and the provisioner share a 16-byte value for BTM_ECDH_P256_CMAC_AES128_AES_CCM
+// Static OOB (Mesh Protocol 1.1, 5.4.2.4): the device (here the default twin image, given its value and its UUID
+// by its factory record) and the provisioner share a 16-byte value for BTM_ECDH_P256_CMAC_AES128_AES_CCM
 // and a 32-byte one for BTM_ECDH_P256_HMAC_SHA256_AES_CCM; a wrong value makes the confirmation check fail.
+const UNIT_UUID = "7f1e0c5a9b2d4e6f8a1b3c5d7e9f0a2b";
 const STATIC_CASES = [
   { algorithm: 0, length: 16, wrong: false },
   { algorithm: 1, length: 32, wrong: false },
@@ -311,7 +337,7 @@ for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorit
   const value = Uint8Array.from({ length: c.length }, (_, i) => (i * 29 + 7) & 0xff);
   const given = c.wrong ? value.map((x, i) => (i === 0 ? x ^ 1 : x)) : value;
   const { events, log } = await provisionOnce(t, {
-    variant: "light", seed: 100 + c.length + (c.wrong ? 1 : 0), appArgs: ["--static-oob", bytesToHex(value)],
+    variant: "light", seed: 100 + c.length + (c.wrong ? 1 : 0), factory: ["--static", bytesToHex(value), "--uuid", UNIT_UUID],
     onEvent: (e, { prov }) => {
       if (e.type === "capabilities-received") {
         prov.oobUse(e.ctx, { algorithm: c.algorithm, publicKey: 0, method: AuthenticationMethod.StaticOob, action: 0, size: 0 });
@@ -322,6 +348,8 @@ for (const c of STATIC_CASES) test(`twin: Static OOB, ${c.length} bytes (algorit
     },
   });
   assert.match(log, /"event":"started".*"staticOob":true/);
+  assert.match(log, new RegExp(`"event":"started".*"uuid":"${UNIT_UUID}"`)); // the record's UUID, not the FICR's
+  assert.doesNotMatch(log, /factory: /); // a good record: nothing to say
   if (c.wrong) {
     const failed = events.find((e) => e.type === "failed");
     assert.ok(failed && failed.type === "failed" && failed.code === 0x04, `expected Confirmation Failed (0x04), got ${JSON.stringify(failed)}`);
@@ -341,6 +369,7 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
   let startAt = Infinity;
   let counted = 0;
   // one whole burst: "on" lines between two gaps of at least 1 s without a change
+  let offered: { outputOobSize: number; outputOobAction: number } | undefined;
   const countBurst = (from: number): number => {
     const after = led.filter((e) => e.at >= from);
     const gaps: number[] = [];
@@ -349,9 +378,11 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
     return after.slice(gaps[0], gaps[1]).filter((e) => e.on).length;
   };
   const { events } = await provisionOnce(t, {
-    variant: "light", seed: 200 + algorithm, attentionDuration: 3,
+    // the unit's Output OOB Capabilities from its factory record: up to 2 digits, blinked or beeped
+    variant: "light", seed: 200 + algorithm, attentionDuration: 3, factory: ["--output", "2:blink,beep"],
     onEvent: (e, { prov, hub }) => {
       if (e.type === "capabilities-received") {
+        offered = e.capabilities;
         const ctx = e.ctx;
         hub.clock.setTimeout(() => {
           startAt = hub.clock.now();
@@ -374,6 +405,7 @@ for (const algorithm of [0, 1] as const) test(`twin: Output OOB (the LED's blink
   });
   assert.ok(events.some((e) => e.type === "complete"), `not provisioned (counted ${counted}): ${events.map((e) => e.type).join(", ")}`);
   assert.ok(counted >= 1 && counted <= 9, `counted ${counted}`);
+  assert.deepEqual(offered && { size: offered.outputOobSize, action: offered.outputOobAction }, { size: 2, action: 0b11 });
   // attention: the LED blinked steadily (on 250 ms, off 500 ms: a blink every 750 ms) in the 2 s between the
   // Capabilities and the Start; nothing lit it before the Invite
   const capabilitiesAt = startAt - 2000;
@@ -391,6 +423,7 @@ for (const algorithm of [0, 1] as const) test(`twin: Input OOB (button presses i
   let shown: number | null = null;
   let awaiting = false;
   let pressed = 0;
+  let offered: { inputOobSize: number; inputOobAction: number } | undefined;
   const person = (twin: Twin): void => {
     if (shown !== null && awaiting && !pressed) {
       pressed = shown;
@@ -398,9 +431,11 @@ for (const algorithm of [0, 1] as const) test(`twin: Input OOB (button presses i
     }
   };
   const { events, log } = await provisionOnce(t, {
-    variant: "switch", seed: 300 + algorithm,
+    // the unit's Input OOB Capabilities from its factory record: up to 3 presses or digits
+    variant: "switch", seed: 300 + algorithm, factory: ["--input", "3:push,numeric"],
     onEvent: (e, { prov, twin }) => {
       if (e.type === "capabilities-received") {
+        offered = e.capabilities;
         prov.oobUse(e.ctx, { algorithm, publicKey: 0, method: AuthenticationMethod.InputOob, action: 0 /* Push */, size: 1 });
       } else if (e.type === "output-request") {
         shown = Number(e.value);
@@ -416,6 +451,7 @@ for (const algorithm of [0, 1] as const) test(`twin: Input OOB (button presses i
   });
   assert.ok(shown !== null && shown >= 1 && shown <= 9, `shown ${shown}`);
   assert.equal(pressed, shown);
+  assert.deepEqual(offered && { size: offered.inputOobSize, action: offered.inputOobAction }, { size: 3, action: 0b101 });
   assert.ok(events.some((e) => e.type === "complete"), `not provisioned (pressed ${pressed}): ${events.map((e) => e.type).join(", ")}\n${log}`);
   assert.match(log, /board: input done/);
 });

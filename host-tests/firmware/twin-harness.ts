@@ -4,6 +4,9 @@
  */
 import { spawn } from "node:child_process";
 
+// The twin's factory area (native/mps2/hal_mps2.c), where production would have written the factory record
+export const TWIN_FACTORY = 0x00100000;
+
 export interface Twin {
   done: Promise<{ code: number | null; log: string }>;
   lines: string[];
@@ -15,8 +18,10 @@ export interface Twin {
 /**
  * Starts the twin image `elf` on the hub listening at `port`, its record store in the file `flash`, named `name`;
  * `onLine` sees each log line as it comes; `appArgs` go to the app (after `--`). Killed after `wallLimitMs`.
+ * `factory`: a factory record file (tools/fw/factory.mjs), loaded into the twin's factory area before it boots, as
+ * production writes a unit's UICR (the firmware entry reads no arguments: docs/firmware.md "Factory data").
  */
-export function startTwinImage(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[], wallLimitMs: number): Twin {
+export function startTwinImage(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[], wallLimitMs: number, factory?: string): Twin {
   const child = spawn("qemu-system-arm", [
     "-M", "mps2-an386", "-nographic", "-monitor", "none",
     // shift=0: one instruction = 1 ns of virtual time (the twin's instruction counter); sleep=off: idle time
@@ -24,6 +29,7 @@ export function startTwinImage(elf: string, flash: string, port: number, name: s
     "-icount", "shift=0,sleep=off",
     "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`,
     "-kernel", elf,
+    ...(factory ? ["-device", `loader,file=${factory},addr=0x${TWIN_FACTORY.toString(16)},force-raw=on`] : []),
     "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", `arg=--name=${name}`, "arg=--exit-after-ms=600000",
       ...(appArgs.length ? ["arg=--", ...appArgs.map((x) => `arg=${x}`)] : [])].join(","),
   ], { stdio: ["pipe", "pipe", "pipe"] });

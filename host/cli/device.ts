@@ -88,7 +88,7 @@ function describe(e: DeviceEvent): string | undefined {
   }
 }
 
-/** The same for an XS device's event lines (native/xs/js/device-main.js; its Output OOB value comes as a display line). */
+/** The same for an XS device's event lines (native/xs/js/device-start.js, run by the host entry device-host.js; its Output OOB value comes as a display line). */
 function describeXs(e: XsEventLine): string | undefined {
   const addr = (a: unknown): string => `0x${Number(a).toString(16).padStart(4, "0")}`;
   switch (e.event) {

@@ -71,8 +71,13 @@ const struct radio_backend *hal_radio_backend(void);
 /* Board name for logs. */
 const char *hal_board_name(void);
 /* The application's arguments: none on the nRF52840; on the twin, the semihosting command line's words after a
- * lone "--" (e.g. "-- --static-oob 00112233..."), for its tests. */
+ * lone "--" (the modem firmware's "-- --links N", host-tests/firmware/twin-modem.ts). The device firmware entry
+ * reads none: its per-unit values come from the factory area. */
 char **hal_app_args(int *argc);
+/* The factory area: the per-unit bytes written at production (docs/firmware.md "Factory data"), read in place.
+ * nRF52840: the UICR customer registers (UICR.CUSTOMER[0..31], 128 bytes at 0x10001080); the twin: 128 bytes of
+ * its factory page at 0x00100000 (after its 1 MB flash; the tests load a record there with QEMU's loader). */
+const uint8_t *hal_factory_area(size_t *len);
 
 /* Restart the device. */
 void hal_reset(void) __attribute__((noreturn));

@@ -8,7 +8,9 @@
  *   - random: xorshift seeded from the name (deterministic runs; the twin is a test device, not a secure one);
  *   - command line (semihosting): --flash=PATH --name=NAME --air (connect UART1 to the air hub)
  *     --exit-after-ms=N (exit with status 0 at that time); the words after a lone "--" are the application's
- *     (hal_app_args).
+ *     (hal_app_args; the modem's; the device firmware entry reads none);
+ *   - factory area: 128 bytes at 0x00100000 (SSRAM1, after the 1 MB flash; zero unless a test loads a factory
+ *     record there: qemu-system-arm -device loader,file=FILE,addr=0x00100000,force-raw=on).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -125,6 +127,14 @@ static int app_argc;
 char **hal_app_args(int *argc) {
     *argc = app_argc;
     return app_argv;
+}
+
+#define TWIN_FACTORY_ADDR 0x00100000u
+#define TWIN_FACTORY_BYTES 128u
+
+const uint8_t *hal_factory_area(size_t *len) {
+    *len = TWIN_FACTORY_BYTES;
+    return (const uint8_t *)(uintptr_t)TWIN_FACTORY_ADDR;
 }
 
 void hal_init(void) {

@@ -9,6 +9,7 @@
 #include "drivers.h"
 #include "radio.h"
 #include "regs/armv7m.h"
+#include "regs/nrf52840.h"
 #include "regs/uarte.h"
 
 extern const flash_dev_t flash_nrf52;
@@ -127,6 +128,12 @@ const char *hal_board_name(void) { return BOARD_NAME; }
 char **hal_app_args(int *argc) {
     *argc = 0;
     return 0;
+}
+
+/* nRF52840 PS v1.7, 4.5 UICR: CUSTOMER[n] at 0x080 + 4n, n = 0..31, reserved for the customer (the factory record) */
+const uint8_t *hal_factory_area(size_t *len) {
+    *len = 32u * 4u;
+    return (const uint8_t *)(uintptr_t)(NRF_UICR_BASE + 0x080u);
 }
 
 void hal_reset(void) { system_reset(); }

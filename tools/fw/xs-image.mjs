@@ -53,7 +53,7 @@ const PLATFORM_SOURCES = {
   ],
 };
 // Natives every device links (besides the manifest's), and the ones it never links (host-only).
-const DEVICE_NATIVES = ["native/xs/natives/radio_xs.c"];
+const DEVICE_NATIVES = ["native/xs/natives/radio_xs.c", "native/xs/natives/nrf52/factory_xs.c"];
 const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
 // The twin's instruments (native/xs/mps2/xsr_mps2_port.c): markers and instruction counts around these.
 const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen",

@@ -6,7 +6,7 @@
 //      build/xs/app/<name>.xsb; the runtime resolves `import "./x.js"` against the importing module's
 //      name and loads <root>/<name>.xsb
 //   3. the generated module native/xs/js/config (the manifest's defines, with --define overrides)
-// Run it with: build/xs/host/xsrun build/xs/app native/xs/js/device-main   (or any other module name as the entry)
+// Run it with: build/xs/host/xsrun build/xs/app native/xs/js/device-host   (or any other module name as the entry)
 //
 // Usage: node tools/xs/build-app.mjs [--variant NAME] [--define NAME=VALUE]... [--out DIR] [--force]
 //   --variant NAME  the manifest's "variants" NAME defines (e.g. light, switch) over "defines"; --define after
@@ -93,8 +93,8 @@ export async function buildApp({ defines = {}, variant, out = APP_DIR, force = f
   }
   if (compileModule(host.xsbc, configJs, join(out, CONFIG_MODULE + ".xsb"), CONFIG_MODULE)) compiled++;
   names.push(CONFIG_MODULE);
-  // the device entry runs the app (main.ts only defines it)
-  const entry = names.includes("native/xs/js/device-main") ? "native/xs/js/device-main" : names.includes("main") ? "main" : null;
+  // the device entry runs the app (main.ts only defines it): on the host runtime its host entry (device-host.js)
+  const entry = ["native/xs/js/device-host", "native/xs/js/device-main", "main"].find((n) => names.includes(n)) ?? null;
   const info = {
     entry,
     preload: manifest.preload,

@@ -8,3 +8,11 @@ export declare function buildHost(options?: { sanitize?: boolean; verbose?: bool
   dir: string;
   hosts: string[];
 }>;
+/** Compiles the units that are out of date, two at a time; what it says goes to `out` (default process.stderr). */
+export declare function compileAll(
+  cc: string,
+  units: { source: string; obj: string; flags: string[]; label: string }[],
+  verbose: boolean,
+  quiet: boolean,
+  out?: { write(text: string): unknown; isTTY?: boolean },
+): Promise<number>;

@@ -77,8 +77,12 @@ function run(cmd, args, verbose) {
   });
 }
 
-/** Compiles units [{source, obj, flags}] two at a time (the machine is shared). */
-async function compileAll(cc, units, verbose, quiet) {
+/**
+ * Compiles units [{source, obj, flags, label}] two at a time (the machine is shared); returns how many it compiled.
+ * What it says goes to `out` (process.stderr; a stand-in in host-tests/xs/build-host.test.ts): a quiet build
+ * (the simulator's first run, the tests') still names what it builds and shows its progress (issue 8, defect 8).
+ */
+export async function compileAll(cc, units, verbose, quiet, out = process.stderr) {
   const todo = units.filter((u) => !upToDate(u.obj, u.obj.replace(/\.o$/, ".d"), u.source));
   let next = 0;
   let done = 0;
@@ -86,9 +90,9 @@ async function compileAll(cc, units, verbose, quiet) {
   // Quiet builds (the simulator's, the tests') still say what is built and how far it is: the first build
   // compiles the whole engine, 25-50 s on two cores.
   const progress = quiet && !verbose && todo.length > 0;
-  const tty = process.stderr.isTTY;
+  const tty = out.isTTY;
   if (progress) {
-    process.stderr.write(`xs: building the XS runtime (engine, bytecode compiler, natives): ${todo.length} C file(s) to compile${todo.length > 20 ? ", about 25-50 s the first time" : ""}\n`);
+    out.write(`xs: building the XS runtime (engine, bytecode compiler, natives): ${todo.length} C file(s) to compile${todo.length > 20 ? ", about 25-50 s the first time" : ""}\n`);
   }
   const step = Math.max(1, Math.ceil(todo.length / 5));
   const worker = async () => {
@@ -96,13 +100,13 @@ async function compileAll(cc, units, verbose, quiet) {
       const u = todo[next++];
       mkdirSync(join(u.obj, ".."), { recursive: true });
       const args = [...u.flags, "-MD", "-MF", u.obj.replace(/\.o$/, ".d"), "-c", u.source, "-o", u.obj];
-      if (!verbose && !quiet) process.stderr.write(`  cc ${u.label}\n`);
+      if (!verbose && !quiet) out.write(`  cc ${u.label}\n`);
       const { code, err } = await run(cc, args, verbose);
-      if (err) process.stderr.write(err);
+      if (err) out.write(err);
       if (code !== 0) failure = new Error(`compiling ${u.source} failed`);
       done++;
-      if (progress && tty) process.stderr.write(`\rxs: compiled ${done}/${todo.length}${done === todo.length ? "\n" : ""}`);
-      else if (progress && (done % step === 0 || done === todo.length)) process.stderr.write(`xs: compiled ${done}/${todo.length}\n`);
+      if (progress && tty) out.write(`\rxs: compiled ${done}/${todo.length}${done === todo.length ? "\n" : ""}`);
+      else if (progress && (done % step === 0 || done === todo.length)) out.write(`xs: compiled ${done}/${todo.length}\n`);
     }
   };
   await Promise.all([worker(), worker()]);
