@@ -355,7 +355,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     if (all && ok < outcomes.length) process.exitCode = 1;
     if (!flag(p, "no-config") && ok > 0) {
       const fresh = outcomes.filter((o) => o.ok).map((o) => db.nodes.find((n) => uuidHex(n.UUID) === bytesToHex(o.uuid))).filter((n) => n !== undefined);
-      if (air === undefined) say("not configured: configuration through a modem is not wired yet; run meshprov config NODE … --air ADDR");
+      if (air === undefined) process.stderr.write("not configured: configuration through a modem is not wired yet; run meshprov config NODE … --air ADDR\n");
       else if (!(await configureAll(db, path, air, fresh, json))) process.exitCode = 1;
     }
   } finally {
