@@ -7,11 +7,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileModule } from "../../tools/xs/build-app.mjs";
-import { buildRunner, runGenerator } from "../../tools/fw/preload.mjs";
+import { buildRunner, runGenerator, runtimeKeys, writeKeepFile } from "../../tools/fw/preload.mjs";
+import { parseXsb } from "../../tools/fw/prelink.mjs";
 import { spawnSync } from "node:child_process";
 import type { PreloadReport } from "../../tools/fw/preload.mjs";
 import { prepare, skipReason } from "../xs/xs-harness.js";
@@ -82,6 +83,14 @@ for (const [what, f] of [["map", () => table.set("b", 2)], ["set", () => seen.ad
   try { f(); print(what + " written"); } catch (e) { print(what + " " + e.name); }
 }
 const copy = new Map(table); copy.set("b", 2); print(copy.get("b"));
+`,
+  // the strip: "localeCompare" is named by no module (a computed name), "indexOf" is
+  "test/stripped": `
+import { print } from "./lib.js";
+import { list } from "./data.js";
+const name = ["locale", "Compare"].join("");
+print(list.indexOf(20)); print(typeof "a"[name]);
+try { print("a"[name]("b")); } catch (e) { print(e.name + ": " + e.message); }
 `,
   "test/unemittable": `export const later = Promise.resolve(1);\nexport const cache = new WeakMap();\n`,
 };
@@ -203,6 +212,46 @@ test("preload: a value the generator cannot write to flash stops it, named", { s
     assert.match(g.stderr, /^preload: cannot emit a Promise \(slot \d+, kind \d+\), the value of "later": a kind the generator cannot write/m);
     assert.match(g.stderr, /^preload: cannot emit a WeakMap \(slot \d+, kind \d+\), the value of "cache"/m);
     assert.match(g.stderr, /xsr_preparation\.c not written\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("preload: built-ins no module names are stripped; one called anyway throws, naming it", { skip }, async () => {
+  const dir = await compileFixtures();
+  try {
+    // the keep file as an image's: every module's symbols and the engine's run-time keys
+    const symbols = Object.keys(FIXTURES).map((name) => (parseXsb(readFileSync(join(dir, `${name}.xsb`)), name).symbols ?? []).slice(1).filter((s): s is string => s !== null));
+    assert.ok(!symbols.flat().includes("localeCompare") && symbols.flat().includes("indexOf"));
+    const keep = writeKeepFile(join(dir, "prep", "keep.txt"), symbols);
+    // what the engine looks up itself is always kept
+    for (const k of ["then", "constructor", "toString", "valueOf", "next", "join", "toJSON", "length", "prototype"]) {
+      assert.ok(runtimeKeys().includes(k), k);
+    }
+    const preparation = join(dir, "prep", "xsr_preparation.c");
+    const g = await runGenerator(dir, ["test/lib", "test/data"], { emit: preparation, creation: { nameModulo: 127, symbolModulo: 31 }, keep });
+    assert.equal(g.status, 0, g.stderr);
+    const whole = await runGenerator(dir, ["test/lib", "test/data"], { emit: join(dir, "whole", "xsr_preparation.c"), creation: { nameModulo: 127, symbolModulo: 31 } });
+    assert.equal(whole.emitted!.stripped, 0, "nothing stripped without a keep file");
+    assert.ok(g.emitted!.stripped! > 20, `stripped ${g.emitted!.stripped}`);
+    const text = readFileSync(preparation, "utf8");
+    // its C function is no longer in any slot (only declared), so the device's linker drops it
+    const used = /\.value\.callback = \{ fx_String_prototype_localeCompare,/;
+    assert.doesNotMatch(text, used);
+    assert.match(readFileSync(join(dir, "whole", "xsr_preparation.c"), "utf8"), used);
+    const runner = await buildRunner(preparation);
+    const run = (...args: string[]) => spawnSync(runner, [...args, dir, "test/stripped"], { encoding: "utf8" });
+    const fresh = run("--fresh");
+    assert.equal(fresh.status, 0, fresh.stderr);
+    assert.deepEqual(fresh.stdout.trim().split("\n"), ["1", "function", "-1"]);
+    const prepared = run();
+    assert.equal(prepared.status, 0, prepared.stderr);
+    assert.deepEqual(prepared.stdout.trim().split("\n"), ["1", "function",
+      'TypeError: built-in "localeCompare" was stripped from this image: the app\'s code never names it (docs/firmware.md, "Preloading")']);
+    // the whole program of the test above still behaves on the stripped preparation
+    const all = spawnSync(runner, [dir, "test/run"], { encoding: "utf8" });
+    assert.equal(all.status, 0, all.stderr);
+    assert.equal(all.stdout.trim().split("\n").length, 17);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,10 @@ export declare function buildGenerator(options?: { quiet?: boolean; archive?: st
 export declare function runGenerator(
   dir: string,
   modules: string[],
-  options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null },
+  options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null; keep?: string | null },
 ): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null }>;
 export declare function buildRunner(preparationC: string, options?: { quiet?: boolean }): Promise<string>;
+/** The keys something names at run time besides the app's bytecode (the strip always keeps them). */
+export declare function runtimeKeys(): string[];
+/** Writes the strip's keep file: the modules' symbols and the run-time keys, one a line; returns its path. */
+export declare function writeKeepFile(path: string, symbolLists: string[][]): string;

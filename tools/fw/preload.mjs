@@ -9,7 +9,7 @@
 // one line `preload: module "NAME" cannot be preloaded: …` when a module's body cannot run at build time.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
@@ -94,15 +94,53 @@ export async function buildRunner(preparationC, { quiet = true } = {}) {
   return exe;
 }
 
+// Engine sources that are not linked on the device (their run-time key uses do not count).
+const NOT_LINKED = new Set(["xsSnapshot.c", "xsLockdown.c", ...ENGINE_EXCLUDE]);
+
+/**
+ * The keys something names at run time besides the app's bytecode (the strip's "always kept" list, docs/firmware.md
+ * "Preloading"): every `mxID(_name)` of the engine's linked sources outside a property builder (the engine looks
+ * these up itself: then, constructor, toString, valueOf, next, join, toJSON, ...; a line that defines a property
+ * is no lookup), and every name our C code looks up (`xsID("name")`, `xsID_name`, `fxID(the, "name")`) in native/xs.
+ */
+export function runtimeKeys() {
+  const keys = new Set();
+  for (const f of readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !NOT_LINKED.has(f))) {
+    for (const line of readFileSync(join(SRC_DIR, "sources", f), "utf8").split("\n")) {
+      if (/fxNextHost(Function|Accessor)Property|fxNextSlotProperty|fxBuildHost(Function|Constructor)|mxCallback\(/.test(line)) continue;
+      for (const m of line.matchAll(/mxID\(_(\w+)\)/g)) keys.add(m[1] === "__proto__" || m[1] === "_proto__" ? "__proto__" : m[1]);
+    }
+  }
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".c") ? [join(dir, e.name)] : []);
+  for (const file of walk(join(ROOT, "native/xs"))) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/xsID\("([^"]+)"\)|xsID_(\w+)|fxID\(the,\s*"([^"]+)"\)/g)) keys.add(m[1] ?? m[2] ?? m[3]);
+  }
+  return [...keys].sort();
+}
+
+/**
+ * Writes the strip's keep file (runGenerator's `keep`): the names the app's modules use (`symbolLists`: each
+ * module's symbols, all modules of the image, preloaded or not) and the run-time keys, one a line. Returns path.
+ */
+export function writeKeepFile(path, symbolLists) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeIfChanged(path, [...new Set([...symbolLists.flat(), ...runtimeKeys()])].sort().join("\n") + "\n");
+  return path;
+}
+
 /**
  * Runs the generator on the compiled modules in dir; options: keys (a file of the archive's keys, registered
  * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli),
- * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it). Returns { status, stdout, stderr, report, emitted }.
+ * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it), keep (a file
+ * of the keys named by the app and at run time, one a line: built-in functions reached by no other key are stripped,
+ * xspreload.c). Returns { status, stdout, stderr, report, emitted }.
  */
-export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null } = {}) {
+export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null, keep = null } = {}) {
   const exe = await buildGenerator({ archive });
   if (emit) mkdirSync(dirname(emit), { recursive: true });
-  const options = [...(keys ? ["--keys", keys] : []), ...(emit ? ["--emit", emit] : [])];
+  const options = [...(keys ? ["--keys", keys] : []), ...(keep ? ["--keep", keep] : []), ...(emit ? ["--emit", emit] : [])];
   // the name and symbol tables are copied as they are by the device's clone: the device's moduli
   if (creation) options.push("--names", String(creation.nameModulo), "--symbols", String(creation.symbolModulo));
   const r = spawnSync(exe, [...options, dir, ...modules], { encoding: "utf8", maxBuffer: 64 << 20 });

@@ -23,7 +23,7 @@ import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from ".
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
 import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
 import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "./lean.mjs";
-import { prelink } from "./prelink.mjs";
+import { engineInfo, parseXsb, prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const FW_DIR = join(ROOT, "build", "fw");
@@ -242,8 +242,11 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const preloaded = manifest.preload.length > 0;
   let preparation = null;
   if (preloaded) {
-    const { runGenerator } = await import("./preload.mjs");
-    const r = await runGenerator(appDir, manifest.preload, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c });
+    const { runGenerator, writeKeepFile } = await import("./preload.mjs");
+    // the strip: built-in functions that neither the app's bytecode (every module of the archive) nor the
+    // engine or our C code names at run time lose their C code
+    const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), report.modules.map((m) => m.symbols));
+    const r = await runGenerator(appDir, manifest.preload, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
     preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
   }
@@ -344,8 +347,47 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       natives,
       builtinsLeftOut: stripWraps().length,
       preload: preparation,
+      // the archive's modules in its order (gxsrArchiveCode<i>), the preloaded ones, the bytes of their bodies
+      archiveModules: graph.map((m) => m.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      preloadModules: manifest.preload,
+      moduleBodyBytes: preloaded ? moduleBodyBytes(manifest.preload.map((n) => join(appDir, n + ".xsb"))) : 0,
     },
   };
+}
+
+/**
+ * The bytes of the modules' own bodies (their code minus the functions' code nested in it): what a preloaded
+ * image keeps in flash but never runs (the bodies ran at build time).
+ */
+export function moduleBodyBytes(xsbFiles) {
+  const info = engineInfo();
+  const sizes = info.codeSizes;
+  let body = 0;
+  for (const file of xsbFiles) {
+    const { code } = parseXsb(readFileSync(file), file);
+    let p = 0;
+    let nested = 0;
+    while (p < code.length) {
+      const op = code[p];
+      const k = info.op.code.indexOf(op);
+      if (k >= 0) {
+        const width = [1, 2, 4][k];
+        let n = 0;
+        for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
+        nested += n;
+        p += 1 + width + n;
+        continue;
+      }
+      const size = sizes[op];
+      if (size > 0) p += size;
+      else if (size === 0) p += 3;
+      else if (size === -1) p += 2 + code[p + 1];
+      else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
+      else p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
+    }
+    body += code.length - nested;
+  }
+  return body;
 }
 
 /** What an object counts as in the size breakdown. */

@@ -198,6 +198,41 @@ export function mapBreakdown(mapText, groups) {
 }
 
 /**
+ * The preloaded image's flash by part (size.json xs.preload.flashParts), from the ELF's symbol sizes and the
+ * linker map's categories: the engine's code; the preparation's heap slots, of which the key slots (16 bytes a
+ * key), its XS stack, its key/name/symbol tables; the archive's code of the preloaded modules (the functions'
+ * code the heap points at, and the module bodies', which only ran at build time) and of the others; the key
+ * strings and tables.
+ */
+export function preloadFlashParts(elf, flash, info) {
+  const sizes = {};
+  for (const line of run("arm-none-eabi-nm", ["-S", "-t", "d", elf]).split("\n")) {
+    const m = /^\d+ (\d+) \w (\S+)$/.exec(line.trim());
+    if (m) sizes[m[2]] = (sizes[m[2]] ?? 0) + Number(m[1]);
+  }
+  const sum = (re) => Object.entries(sizes).filter(([k]) => re.test(k)).reduce((a, [, n]) => a + n, 0);
+  const p = info.preload;
+  const archiveCode = (names) => names.reduce((a, name) => a + (sizes[`gxsrArchiveCode${info.archiveModules.indexOf(name)}`] ?? 0), 0);
+  const preloadedNames = info.archiveModules.filter((n) => info.preloadModules.includes(n));
+  const otherNames = info.archiveModules.filter((n) => !info.preloadModules.includes(n));
+  return {
+    engineCode: flash.engine ?? 0,
+    preparation: flash.preloaded ?? 0,
+    heapSlots: sizes.gxHeap ?? 0,
+    keySlots: (p.keys ?? 0) * 16,
+    stackSlots: sizes.gxStack ?? 0,
+    keyNameSymbolTables: (sizes.gxKeys ?? 0) + (sizes.gxNames ?? 0) + (sizes.gxSymbols ?? 0),
+    preparationData: sum(/^gx(Code|Bytes|Table)\d+$/),
+    archive: flash.app ?? 0,
+    preloadedModulesCode: archiveCode(preloadedNames),
+    moduleBodiesCode: info.moduleBodyBytes,
+    otherModulesCode: archiveCode(otherNames),
+    keyStrings: (sizes.gxsrArchiveKeyStrings ?? 0) + (sizes.gxsrArchiveKeyOffsets ?? 0),
+    hostTables: sum(/^hosts\d+/),
+  };
+}
+
+/**
  * Builds one image. Options: app "xs" | "smoke"; for measurements (tools/fw/bench-ram.mjs) runInPlace false
  * (the app's code and string literals copied into the XS heap, as the engine does for loaded bytecode),
  * heapBytes (the XS heap instead of the manifest's staticSize) and out (the output directory).
@@ -285,8 +320,9 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
       strings: xs.info.strings,
       stringBytes: xs.info.stringBytes,
       engineDefines: xs.info.engineDefines,
-      // the preparation (--preload): modules, the heap it holds (slots, aliases), its bytes in flash
-      preload: xs.info.preload ? { ...xs.info.preload, flashBytes: flash.preloaded ?? 0 } : null,
+      // the preparation (--preload): modules, the heap it holds (slots, aliases), its bytes in flash, and what
+      // the preloaded image's flash is made of (preloadFlashParts)
+      preload: xs.info.preload ? { ...xs.info.preload, flashBytes: flash.preloaded ?? 0, flashParts: preloadFlashParts(elf, flash, xs.info) } : null,
     };
     size.flash = flash;
     size.ram = ram;

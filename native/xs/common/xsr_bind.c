@@ -120,3 +120,16 @@ void xsrPrepareScript(txMachine* the, txScript* script)
 	the->bindingScript = script;
 }
 
+
+/* A built-in function the preload generator stripped (tools/fw/preload/xspreload.c, docs/firmware.md
+ * "Preloading"): the app's bytecode never names it, so its C code is not linked. Should it be called anyway (a
+ * computed property name), it throws, naming it: the generator keeps the property's key in the callback slot. */
+void xsrStrippedBuiltin(txMachine* the)
+{
+	txSlot* function = mxFunction->value.reference;
+	txSlot* callback = function ? function->next : C_NULL;
+	txID id = (callback && ((callback->kind == XS_CALLBACK_KIND) || (callback->kind == XS_CALLBACK_X_KIND))) ? callback->ID : XS_NO_ID;
+	const char* name = (id != XS_NO_ID) ? fxGetKeyName(the, id) : C_NULL;
+	mxTypeError("built-in \"%s\" was stripped from this image: the app's code never names it (docs/firmware.md, \"Preloading\")",
+		name ? name : "?");
+}

@@ -27,6 +27,8 @@ void xsrPrepareScript(txMachine* the, txScript* script);
 extern void (*gxsrBindHosts)(txMachine* the);
 void xsrBindHostsWith(txMachine* the, txCallback (*find)(txMachine* the, const char* name, txScript* script));
 void xsrFreeTimers(txMachine* the);
+/* What a built-in the preload generator stripped runs instead: a TypeError naming it (xsr_bind.c). */
+void xsrStrippedBuiltin(txMachine* the);
 /* Prints mxException (message and stack) to stderr, after `what`. */
 void xsrReportException(txMachine* the, const char* what);
 

@@ -13,7 +13,8 @@
  * slots, chunk bytes, instances, how many are frozen and how many would need an alias in RAM, and the flash
  * the heap would take on the device (16-byte slots).
  *
- * Not yet: reshaping the machine for fxCloneMachine and emitting the heap as C (docs/firmware.md, "Preloading").
+ * With --emit it reshapes the machine for fxCloneMachine and writes the preparation as C (xsp_emit.c); with --keep it
+ * first strips the built-in functions nobody names (xspStrip, below).
  */
 #include "xsAll.h"
 #include "xsr.h"
@@ -346,6 +347,278 @@ static void xspCount(txMachine* the, xspCensus* census)
 	census->slots = (long)the->currentHeapCount;
 }
 
+
+/* ---- strip: built-in functions the app never names ------------------------------------------------------ */
+
+/* After the modules ran, every built-in host function (a callback the engine registered by name, not an app
+ * native) that is reachable only through properties whose keys nobody names, neither the app's bytecode nor the
+ * engine at run time (the --keep file: tools/fw/preload.mjs writes the app's symbols and the engine's run-time
+ * keys), gets xsrStrippedBuiltin as its callback: the preparation no longer names its C function, which the
+ * device's --gc-sections then drops. The property stays, so a call by a computed name throws a TypeError naming
+ * it (the key is kept in the callback slot's ID) instead of finding nothing.
+ * Always kept (docs/firmware.md "Preloading"): properties keyed by symbols or by a kept key; functions reached
+ * from anything but a property or a global (the XS stack's other intrinsics, closures, array items, Map/Set
+ * entries); constructors,
+ * except those of XSP_STRIPPABLE_CONSTRUCTORS (only their builders name them in the engine) when their global's
+ * name is not kept (and then their prototypes' methods go too). XSP_STRIPPED=1 in the environment lists what is
+ * stripped, XSP_KEPT=1 what is kept and why. */
+static const txID gStrippableConstructors[] = { _Compartment, _ModuleSource, _WeakRef, _FinalizationRegistry, _WeakMap, _WeakSet };
+#define XSP_STRIPPABLE_CONSTRUCTORS (sizeof(gStrippableConstructors) / sizeof(gStrippableConstructors[0]))
+
+typedef struct {
+	txSlot* function;
+	txID key;      /* the first key it was seen through */
+	int keep;      /* named by a kept key */
+	int held;      /* reached from something else than a property */
+} xspCandidate;
+static xspCandidate* gCandidates;
+static long gCandidateCount;
+
+static int xspCompareCandidates(const void* a, const void* b)
+{
+	const txSlot* x = ((const xspCandidate*)a)->function;
+	const txSlot* y = ((const xspCandidate*)b)->function;
+	return (x < y) ? -1 : (x > y) ? 1 : 0;
+}
+
+static xspCandidate* xspCandidateOf(txSlot* instance)
+{
+	xspCandidate key;
+	if (!instance || !gCandidateCount)
+		return C_NULL;
+	key.function = instance;
+	return bsearch(&key, gCandidates, (size_t)gCandidateCount, sizeof(xspCandidate), xspCompareCandidates);
+}
+
+static int xspIsStub(txCallback callback)
+{
+	int i;
+	for (i = 0; i < gHostCount; i++)
+		if (gStubs[i] == callback)
+			return 1;
+	return 0;
+}
+
+static int xspStrippableConstructor(txMachine* the, txSlot* instance)
+{
+	size_t i;
+	for (i = 0; i < XSP_STRIPPABLE_CONSTRUCTORS; i++) {
+		txSlot* slot = &the->stackPrototypes[-1 - gStrippableConstructors[i]];
+		if ((slot->kind == XS_REFERENCE_KIND) && (slot->value.reference == instance))
+			return 1;
+	}
+	return 0;
+}
+
+/* A built-in host function that may be stripped: its callback registered by the engine, no own "prototype"
+ * (a constructor) unless it is one of the strippable constructors. */
+static int xspStrippable(txMachine* the, txSlot* instance)
+{
+	txSlot* callback = instance->next;
+	txSlot* property;
+	if ((instance->kind != XS_INSTANCE_KIND) || !callback || (callback->kind != XS_CALLBACK_KIND))
+		return 0;
+	if (xspIsStub(callback->value.callback.address) || !xspCallbackName(callback->value.callback.address))
+		return 0;
+	for (property = callback; property; property = property->next)
+		if ((property->ID == mxID(_prototype)) && !(property->flag & XS_INTERNAL_FLAG))
+			return xspStrippableConstructor(the, instance);
+	return 1;
+}
+
+static void xspKeepReference(txSlot* target)
+{
+	xspCandidate* c = xspCandidateOf(target);
+	if (c)
+		c->held = 1;
+}
+
+static int xspStrip(txMachine* the, const char* keepPath, long* kept)
+{
+	FILE* file = fopen(keepPath, "r");
+	char line[1024];
+	txByte* keys;
+	txSlot* heap;
+	txSlot* slot;
+	long i, stripped = 0;
+	if (!file) {
+		fprintf(stderr, "preload: cannot read %s\n", keepPath);
+		return -1;
+	}
+	keys = c_calloc((size_t)the->keyIndex + 1, 1);
+	while (fgets(line, sizeof(line), file)) {
+		size_t n = c_strlen(line);
+		txID id;
+		if (n && (line[n - 1] == '\n'))
+			line[--n] = 0;
+		id = fxFindName(the, line);
+		if ((id != XS_NO_ID) && (id < the->keyIndex))
+			keys[id] = 1;
+	}
+	fclose(file);
+	fxNewLinkerCallback(the, xsrStrippedBuiltin, "xsrStrippedBuiltin");
+	/* the candidates, sorted by address */
+	gCandidateCount = 0;
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++)
+			if ((slot->kind == XS_INSTANCE_KIND) && xspStrippable(the, slot))
+				gCandidateCount++;
+	gCandidates = c_calloc((size_t)gCandidateCount + 1, sizeof(xspCandidate));
+	i = 0;
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++)
+			if ((slot->kind == XS_INSTANCE_KIND) && xspStrippable(the, slot))
+				gCandidates[i++].function = slot;
+	qsort(gCandidates, (size_t)gCandidateCount, sizeof(xspCandidate), xspCompareCandidates);
+	/* 1. properties: kept by a kept key or a symbol; the others remembered (their slots flagged while walking) */
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			txSlot* property;
+			if (slot->kind != XS_INSTANCE_KIND)
+				continue;
+			for (property = slot->next; property; property = property->next) {
+				txSlot* targets[2] = { C_NULL, C_NULL };
+				int k;
+				if (property->flag & XS_INTERNAL_FLAG)
+					continue;
+				if (property->kind == XS_REFERENCE_KIND)
+					targets[0] = property->value.reference;
+				else if (property->kind == XS_ACCESSOR_KIND) {
+					targets[0] = property->value.accessor.getter;
+					targets[1] = property->value.accessor.setter;
+				}
+				for (k = 0; k < 2; k++) {
+					xspCandidate* c = xspCandidateOf(targets[k]);
+					if (!c)
+						continue;
+					if ((property->ID == mxID(_constructor)) && xspStrippableConstructor(the, targets[k]))
+						continue;
+					if ((property->ID >= the->keyIndex) || keys[property->ID] || fxIsKeySymbol(the, property->ID))
+						c->keep = 1;
+					else if (c->key == XS_NO_ID)
+						c->key = property->ID;
+				}
+			}
+		}
+	/* 2. everything else that points at a function keeps it: slots that are not properties (closures, module
+	 * variables, Map/Set entries, internal slots), array items, the XS stack's intrinsics */
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			txSlot* property;
+			if (slot->kind != XS_INSTANCE_KIND)
+				continue;
+			for (property = slot->next; property; property = property->next) {
+				if ((property->kind == XS_ARRAY_KIND) && property->value.array.address) {
+					txSlot* item = property->value.array.address;
+					txIndex length = fxGetIndexSize(the, property);
+					for (; length > 0; length--, item++) {
+						if (item->kind == XS_REFERENCE_KIND)
+							xspKeepReference(item->value.reference);
+						else if (item->kind == XS_ACCESSOR_KIND) {
+							xspKeepReference(item->value.accessor.getter);
+							xspKeepReference(item->value.accessor.setter);
+						}
+					}
+				}
+				else if ((property->flag & XS_INTERNAL_FLAG) && (property->kind == XS_REFERENCE_KIND))
+					xspKeepReference(property->value.reference);
+			}
+		}
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			/* slots that no instance chains: closures' values, module variables, Map/Set entries, ... (a property
+			 * slot is reached from its instance above; here every REFERENCE that is not a property counts) */
+			if ((slot->kind == XS_REFERENCE_KIND) && xspCandidateOf(slot->value.reference)) {
+				int property = 0;
+				txSlot* owner;
+				/* is it some instance's property? (cheap enough: only for references to candidates) */
+				for (owner = the->firstHeap; owner && !property; owner = owner->next) {
+					txSlot* s;
+					for (s = owner + 1; (s < owner->value.reference) && !property; s++) {
+						txSlot* p;
+						if (s->kind != XS_INSTANCE_KIND)
+							continue;
+						for (p = s->next; p; p = p->next)
+							if (p == slot) {
+								property = !(p->flag & XS_INTERNAL_FLAG);
+								break;
+							}
+					}
+				}
+				if (!property)
+					xspKeepReference(slot->value.reference);
+			}
+			else if (slot->kind == XS_ENTRY_KIND)
+				xspKeepReference(slot->value.entry.slot);
+		}
+	for (slot = the->stack; slot < the->stackTop; slot++) {
+		/* the first XS_INTRINSICS_COUNT slots are the globals' values, each at its key's ID: as a property of
+		 * the global (the engine names some by macro, mxEvalFunction, mxParseIntFunction, ...: their keys are kept) */
+		txID id = (txID)(the->stackTop - 1 - slot);
+		xspCandidate* c;
+		if ((slot->kind != XS_REFERENCE_KIND) || !(c = xspCandidateOf(slot->value.reference)))
+			continue;
+		if (id >= XS_INTRINSICS_COUNT)
+			c->held = 1;
+		else if (keys[id])
+			c->keep = 1;
+		else if (c->key == XS_NO_ID)
+			c->key = id;
+	}
+	/* 3. a strippable constructor stripped: no instance of its class can be made, so its prototype's methods go
+	 * too (whatever their keys), unless something else holds them */
+	for (i = 0; i < gCandidateCount; i++) {
+		xspCandidate* c = &gCandidates[i];
+		txSlot* property;
+		if (c->keep || c->held || (c->key == XS_NO_ID) || !xspStrippableConstructor(the, c->function))
+			continue;
+		for (property = c->function->next; property; property = property->next) {
+			if ((property->ID == mxID(_prototype)) && (property->kind == XS_REFERENCE_KIND)) {
+				txSlot* method;
+				for (method = property->value.reference->next; method; method = method->next) {
+					txSlot* targets[2] = { C_NULL, C_NULL };
+					int k;
+					if (method->flag & XS_INTERNAL_FLAG)
+						continue;
+					if (method->kind == XS_REFERENCE_KIND)
+						targets[0] = method->value.reference;
+					else if (method->kind == XS_ACCESSOR_KIND) {
+						targets[0] = method->value.accessor.getter;
+						targets[1] = method->value.accessor.setter;
+					}
+					for (k = 0; k < 2; k++) {
+						xspCandidate* m = xspCandidateOf(targets[k]);
+						if (m && !m->held) {
+							m->keep = 0;
+							m->key = method->ID;
+						}
+					}
+				}
+			}
+		}
+	}
+	/* 4. strip what is left: seen only through keys nobody names */
+	for (i = 0; i < gCandidateCount; i++) {
+		xspCandidate* c = &gCandidates[i];
+		if (c->keep || c->held || (c->key == XS_NO_ID)) {
+			if (getenv("XSP_KEPT"))
+				fprintf(stderr, "preload: kept %s %s\n", xspCallbackName(c->function->next->value.callback.address), c->held ? "(held)" : c->keep ? "(named)" : "(no key)");
+			continue;
+		}
+		if (getenv("XSP_STRIPPED"))
+			fprintf(stderr, "preload: stripped \"%s\" (%s)\n", fxGetKeyName(the, c->key), xspCallbackName(c->function->next->value.callback.address));
+		c->function->next->value.callback.address = xsrStrippedBuiltin;
+		c->function->next->ID = c->key;
+		stripped++;
+	}
+	*kept = gCandidateCount - stripped;
+	c_free(keys);
+	c_free(gCandidates);
+	gCandidates = C_NULL;
+	gCandidateCount = 0;
+	return (int)stripped;
+}
+
 /* The prelinked archive's keys (one per line), registered in order right after creation as the device does, so
  * the code of modules left in the archive keeps its IDs (tools/fw/prelink.mjs). */
 static int xspRegisterKeys(txMachine* the, const char* path)
@@ -389,12 +662,16 @@ int main(int argc, char** argv)
 	int i, failed = 0;
 	const char* emit = C_NULL;
 	const char* keys = C_NULL;
+	const char* keep = C_NULL;
+	long stripped = 0, keptFunctions = 0;
 	int first;
 	while ((argc > 2) && (argv[1][0] == '-') && (argv[1][1] == '-')) {
 		if (!c_strcmp(argv[1], "--emit"))
 			emit = argv[2];
 		else if (!c_strcmp(argv[1], "--keys"))
 			keys = argv[2];
+		else if (!c_strcmp(argv[1], "--keep")) /* strip: the keys the app and the engine name (one per line) */
+			keep = argv[2];
 		else if (!c_strcmp(argv[1], "--names")) /* the device's creation: a clone copies the ROM buckets as they are */
 			creation.nameModulo = (txSize)atoi(argv[2]);
 		else if (!c_strcmp(argv[1], "--symbols"))
@@ -405,7 +682,7 @@ int main(int argc, char** argv)
 		argc -= 2;
 	}
 	if ((argc < 2) || (argv[1][0] == '-')) {
-		fprintf(stderr, "usage: xspreload [--keys FILE] [--emit FILE.c] [--names N] [--symbols N] DIR [MODULE...]\n");
+		fprintf(stderr, "usage: xspreload [--keys FILE] [--keep FILE] [--emit FILE.c] [--names N] [--symbols N] DIR [MODULE...]\n");
 		return 2;
 	}
 	xspSetModuleDirectory(argv[1]);
@@ -451,6 +728,11 @@ int main(int argc, char** argv)
 		argc - 2, gCallbackCount, gHostCount, census.slots, (long)the->currentChunksSize, (int)the->keyIndex,
 		census.instances, census.frozen, census.instances - census.frozen, census.closures,
 		census.slots * 16 + (long)the->currentChunksSize);
+	if (keep) {
+		stripped = xspStrip(the, keep, &keptFunctions);
+		if (stripped < 0)
+			return 1;
+	}
 	if (emit) {
 		xspFigures figures;
 		xspReshape(the);
@@ -465,8 +747,10 @@ int main(int argc, char** argv)
 			fprintf(stderr, "preload: %s not written\n", emit);
 			return 1;
 		}
-		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d}\n",
-			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex);
+		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d,"
+			"\"stripped\":%ld,\"builtinsKept\":%ld}\n",
+			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex,
+			stripped, keptFunctions);
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}
