@@ -58,8 +58,10 @@ const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
 // The twin's instruments (native/xs/mps2/xsr_mps2_port.c): markers and instruction counts around these.
 const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen",
   "xs_crypto_aes128", "xs_crypto_aes_cmac", "xs_crypto_aes_ccm_encrypt", "xs_crypto_aes_ccm_decrypt"];
-// C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes.
-const C_HEAP_BYTES = 12288;
+// C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes; a preloaded machine's also
+// holds its alias table (4 bytes an alias) and its copies of the name and symbol tables: 8,464 B used at most on the
+// twin with 1,137 aliases, about 6.6 KB with 683 (docs/firmware.md "Preloading").
+const C_HEAP_BYTES = { default: 12288, preloaded: 8192 };
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
 // 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
 const CRYPTO_MAX_MESSAGE = 512;
@@ -240,6 +242,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // that points into the archive for code and strings
   const c = { ...manifest.creation, ...variantCreation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
   const preloaded = manifest.preload.length > 0;
+  const cHeapBytes = preloaded ? C_HEAP_BYTES.preloaded : C_HEAP_BYTES.default;
   let preparation = null;
   if (preloaded) {
     const { runGenerator, writeKeepFile } = await import("./preload.mjs");
@@ -282,7 +285,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const ourFlags = [
     ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
-    `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${C_HEAP_BYTES}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
+    `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${cHeapBytes}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
     ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB", "-DCRYPTO_AES_SW_BITSLICED"] : []),
@@ -342,7 +345,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       strings: report.strings,
       stringBytes: report.stringBytes,
       creation: c,
-      cHeapBytes: C_HEAP_BYTES,
+      cHeapBytes,
       engineDefines,
       natives,
       builtinsLeftOut: stripWraps().length,

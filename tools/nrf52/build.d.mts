@@ -1,8 +1,13 @@
 // Types for tools/nrf52/build.mjs (the firmware build), for TypeScript tests.
-export declare const BUDGETS: { flashBytes: number; ramPlanBytes: { nrf52: number; mps2: number } };
+export declare const BUDGETS: {
+  flashBytes: number;
+  ramPlanBytes: { nrf52: number; mps2: number };
+  preloadRamPlanBytes: { nrf52: number; mps2: number };
+};
 export declare function budgetsFor(
   target: "nrf52" | "mps2",
   overrides?: { flashBytes?: number | string; ramPlanBytes?: number | string },
+  preload?: boolean,
 ): { flashBytes: number; ramPlanBytes: number };
 export declare function budgetViolations(size: Record<string, unknown>): string[];
 export declare function mapBreakdown(
@@ -15,3 +20,4 @@ export declare function buildImage(
   options?: { app?: "xs" | "smoke"; runInPlace?: boolean; heapBytes?: number; out?: string;
     budgets?: { flashBytes?: number | string; ramPlanBytes?: number | string }; preload?: boolean },
 ): Promise<{ out: string; size: Record<string, unknown> }>;
+export declare function preloadFlashParts(elf: string, flash: Record<string, number>, info: Record<string, unknown>): Record<string, number>;

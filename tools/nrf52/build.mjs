@@ -49,10 +49,13 @@ const TWIN_BOARD_LAYER_BYTES = 8 * 1024;
 export const BUDGETS = {
   flashBytes: 420 * 1024, // the whole light image
   ramPlanBytes: { nrf52: 160 * 1024, mps2: 160 * 1024 + TWIN_BOARD_LAYER_BYTES },
+  // the preloaded machine (issue 9): the RAM plan's target, 64 KB (the twin: plus its board layer)
+  preloadRamPlanBytes: { nrf52: 64 * 1024, mps2: 64 * 1024 + TWIN_BOARD_LAYER_BYTES },
 };
 
-/** The budgets of an image of `target`, with the command line's --flash-budget / --ram-budget over them. */
-export function budgetsFor(target, overrides = {}) {
+/** The budgets of an image of `target` (preloaded or not), with the command line's --flash-budget / --ram-budget
+ * over them. */
+export function budgetsFor(target, overrides = {}, preload = false) {
   const number = (name, v) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -61,7 +64,7 @@ export function budgetsFor(target, overrides = {}) {
   };
   return {
     flashBytes: number("--flash-budget", overrides.flashBytes) ?? BUDGETS.flashBytes,
-    ramPlanBytes: number("--ram-budget", overrides.ramPlanBytes) ?? BUDGETS.ramPlanBytes[target],
+    ramPlanBytes: number("--ram-budget", overrides.ramPlanBytes) ?? (preload ? BUDGETS.preloadRamPlanBytes : BUDGETS.ramPlanBytes)[target],
   };
 }
 
@@ -326,7 +329,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
     };
     size.flash = flash;
     size.ram = ram;
-    const limits = budgetsFor(b.target, { ...budgetOverrides, ramPlanBytes: budgetOverrides.ramPlanBytes ?? parts?.ramPlanBytes?.[b.target] });
+    const limits = budgetsFor(b.target, { ...budgetOverrides, ramPlanBytes: budgetOverrides.ramPlanBytes ?? parts?.ramPlanBytes?.[b.target] }, preload);
     size.budgets = {
       flash: { limitBytes: limits.flashBytes, bytes: flashBytes, ok: flashBytes <= limits.flashBytes },
       ram: {

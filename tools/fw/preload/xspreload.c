@@ -247,6 +247,8 @@ static void xspReshape(txMachine* the)
 	mxInstanceInspectors = mxUndefined;
 }
 
+static long gSealed; /* functions made non-extensible by xspAssignAliases */
+
 /* Alias indexes, from 1 (0 is "none": the engine reads aliasArray[ID] only for a non-zero ID): every instance
  * that is not frozen, and every closure variable that can be assigned. */
 static int xspWritable(txSlot* property)
@@ -254,6 +256,33 @@ static int xspWritable(txSlot* property)
 	if ((property->kind != XS_ACCESSOR_KIND) && !(property->flag & XS_DONT_SET_FLAG))
 		return 1;
 	return !(property->flag & XS_DONT_DELETE_FLAG);
+}
+
+/* A function's own internal slots (its callback or code, its home): written when the function is made, never after. */
+static int xspFunctionInternal(txSlot* property)
+{
+	return (property->flag & XS_INTERNAL_FLAG) && ((property->kind == XS_CALLBACK_KIND) || (property->kind == XS_CODE_KIND)
+		|| (property->kind == XS_CODE_X_KIND) || (property->kind == XS_HOME_KIND));
+}
+
+/* A function (a built-in or a module's) whose own properties are all read-only and permanent (it has none, or
+ * only a class's "prototype"): made non-extensible, so it needs no alias (docs/firmware.md "Preloading": a
+ * preloaded function gets no new properties). */
+static int xspSealFunction(txSlot* instance)
+{
+	txSlot* internal = instance->next;
+	txSlot* property;
+	if (!(instance->flag & XS_CAN_CALL_FLAG) || !internal
+			|| ((internal->kind != XS_CALLBACK_KIND) && (internal->kind != XS_CODE_KIND) && (internal->kind != XS_CODE_X_KIND)))
+		return 0;
+	for (property = internal; property; property = property->next) {
+		if (property->flag & XS_INTERNAL_FLAG)
+			continue;
+		if (xspWritable(property))
+			return 0;
+	}
+	instance->flag |= XS_DONT_PATCH_FLAG;
+	return 1;
 }
 
 static void xspAssignAliases(txMachine* the)
@@ -276,7 +305,10 @@ static void xspAssignAliases(txMachine* the)
 		txSlot* slot;
 		for (slot = heap + 1; slot < heap->value.reference; slot++) {
 			if (slot->kind == XS_INSTANCE_KIND) {
-				txBoolean frozen = (slot->flag & XS_DONT_PATCH_FLAG) ? 1 : 0;
+				txBoolean frozen;
+				if (!(slot->flag & XS_DONT_PATCH_FLAG))
+					gSealed += xspSealFunction(slot);
+				frozen = (slot->flag & XS_DONT_PATCH_FLAG) ? 1 : 0;
 				txSlot* property;
 				for (property = slot->next; frozen && property; property = property->next) {
 					if (property->kind == XS_ARRAY_KIND) {
@@ -286,6 +318,8 @@ static void xspAssignAliases(txMachine* the)
 							if (xspWritable(item))
 								frozen = 0;
 					}
+					else if (xspFunctionInternal(property))
+						continue;
 					else if (xspWritable(property))
 						frozen = 0;
 				}
@@ -748,9 +782,9 @@ int main(int argc, char** argv)
 			return 1;
 		}
 		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d,"
-			"\"stripped\":%ld,\"builtinsKept\":%ld}\n",
+			"\"stripped\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld}\n",
 			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex,
-			stripped, keptFunctions);
+			stripped, keptFunctions, gSealed);
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}
