@@ -382,6 +382,18 @@ static void xspCount(txMachine* the, xspCensus* census)
 }
 
 
+/* The next line of a file of names (one a line), without its newline; 0 at the end. */
+static int xspReadName(FILE* file, char* line, size_t size)
+{
+	size_t n;
+	if (!fgets(line, (int)size, file))
+		return 0;
+	n = c_strlen(line);
+	if (n && (line[n - 1] == '\n'))
+		line[--n] = 0;
+	return 1;
+}
+
 /* ---- strip: built-in functions the app never names ------------------------------------------------------ */
 
 /* After the modules ran, every built-in host function (a callback the engine registered by name, not an app
@@ -460,6 +472,20 @@ static int xspStrippable(txMachine* the, txSlot* instance)
 	return 1;
 }
 
+/* The functions a property's value may be: a reference, or an accessor's getter and setter (internal slots: none). */
+static void xspTargets(txSlot* property, txSlot* targets[2])
+{
+	targets[0] = targets[1] = C_NULL;
+	if (property->flag & XS_INTERNAL_FLAG)
+		return;
+	if (property->kind == XS_REFERENCE_KIND)
+		targets[0] = property->value.reference;
+	else if (property->kind == XS_ACCESSOR_KIND) {
+		targets[0] = property->value.accessor.getter;
+		targets[1] = property->value.accessor.setter;
+	}
+}
+
 static void xspKeepReference(txSlot* target)
 {
 	xspCandidate* c = xspCandidateOf(target);
@@ -480,12 +506,8 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 		return -1;
 	}
 	keys = c_calloc((size_t)the->keyIndex + 1, 1);
-	while (fgets(line, sizeof(line), file)) {
-		size_t n = c_strlen(line);
-		txID id;
-		if (n && (line[n - 1] == '\n'))
-			line[--n] = 0;
-		id = fxFindName(the, line);
+	while (xspReadName(file, line, sizeof(line))) {
+		txID id = fxFindName(the, line);
 		if ((id != XS_NO_ID) && (id < the->keyIndex))
 			keys[id] = 1;
 	}
@@ -504,23 +526,34 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			if ((slot->kind == XS_INSTANCE_KIND) && xspStrippable(the, slot))
 				gCandidates[i++].function = slot;
 	qsort(gCandidates, (size_t)gCandidateCount, sizeof(xspCandidate), xspCompareCandidates);
-	/* 1. properties: kept by a kept key or a symbol; the others remembered (their slots flagged while walking) */
+	/* 1. properties: kept by a kept key or a symbol, else remembered with their key; array items and internal
+	 * references (anything but a property) keep what they point at */
 	for (heap = the->firstHeap; heap; heap = heap->next)
 		for (slot = heap + 1; slot < heap->value.reference; slot++) {
 			txSlot* property;
 			if (slot->kind != XS_INSTANCE_KIND)
 				continue;
 			for (property = slot->next; property; property = property->next) {
-				txSlot* targets[2] = { C_NULL, C_NULL };
+				txSlot* targets[2];
 				int k;
-				if (property->flag & XS_INTERNAL_FLAG)
+				if ((property->kind == XS_ARRAY_KIND) && property->value.array.address) {
+					txSlot* item = property->value.array.address;
+					txIndex length = fxGetIndexSize(the, property);
+					for (; length > 0; length--, item++) {
+						if (item->kind == XS_REFERENCE_KIND)
+							xspKeepReference(item->value.reference);
+						else if (item->kind == XS_ACCESSOR_KIND) {
+							xspKeepReference(item->value.accessor.getter);
+							xspKeepReference(item->value.accessor.setter);
+						}
+					}
 					continue;
-				if (property->kind == XS_REFERENCE_KIND)
-					targets[0] = property->value.reference;
-				else if (property->kind == XS_ACCESSOR_KIND) {
-					targets[0] = property->value.accessor.getter;
-					targets[1] = property->value.accessor.setter;
 				}
+				if ((property->flag & XS_INTERNAL_FLAG) && (property->kind == XS_REFERENCE_KIND)) {
+					xspKeepReference(property->value.reference);
+					continue;
+				}
+				xspTargets(property, targets);
 				for (k = 0; k < 2; k++) {
 					xspCandidate* c = xspCandidateOf(targets[k]);
 					if (!c)
@@ -535,29 +568,7 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			}
 		}
 	/* 2. everything else that points at a function keeps it: slots that are not properties (closures, module
-	 * variables, Map/Set entries, internal slots), array items, the XS stack's intrinsics */
-	for (heap = the->firstHeap; heap; heap = heap->next)
-		for (slot = heap + 1; slot < heap->value.reference; slot++) {
-			txSlot* property;
-			if (slot->kind != XS_INSTANCE_KIND)
-				continue;
-			for (property = slot->next; property; property = property->next) {
-				if ((property->kind == XS_ARRAY_KIND) && property->value.array.address) {
-					txSlot* item = property->value.array.address;
-					txIndex length = fxGetIndexSize(the, property);
-					for (; length > 0; length--, item++) {
-						if (item->kind == XS_REFERENCE_KIND)
-							xspKeepReference(item->value.reference);
-						else if (item->kind == XS_ACCESSOR_KIND) {
-							xspKeepReference(item->value.accessor.getter);
-							xspKeepReference(item->value.accessor.setter);
-						}
-					}
-				}
-				else if ((property->flag & XS_INTERNAL_FLAG) && (property->kind == XS_REFERENCE_KIND))
-					xspKeepReference(property->value.reference);
-			}
-		}
+	 * variables, Map/Set entries), the XS stack's intrinsics */
 	for (heap = the->firstHeap; heap; heap = heap->next)
 		for (slot = heap + 1; slot < heap->value.reference; slot++) {
 			/* slots that no instance chains: closures' values, module variables, Map/Set entries, ... (a property
@@ -610,16 +621,9 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			if ((property->ID == mxID(_prototype)) && (property->kind == XS_REFERENCE_KIND)) {
 				txSlot* method;
 				for (method = property->value.reference->next; method; method = method->next) {
-					txSlot* targets[2] = { C_NULL, C_NULL };
+					txSlot* targets[2];
 					int k;
-					if (method->flag & XS_INTERNAL_FLAG)
-						continue;
-					if (method->kind == XS_REFERENCE_KIND)
-						targets[0] = method->value.reference;
-					else if (method->kind == XS_ACCESSOR_KIND) {
-						targets[0] = method->value.accessor.getter;
-						targets[1] = method->value.accessor.setter;
-					}
+					xspTargets(method, targets);
 					for (k = 0; k < 2; k++) {
 						xspCandidate* m = xspCandidateOf(targets[k]);
 						if (m && !m->held) {
@@ -664,12 +668,8 @@ static int xspRegisterKeys(txMachine* the, const char* path)
 		fprintf(stderr, "preload: cannot read %s\n", path);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), file)) {
-		size_t n = c_strlen(line);
-		txID id;
-		if (n && (line[n - 1] == '\n'))
-			line[--n] = 0;
-		id = fxNewNameC(the, line);
+	while (xspReadName(file, line, sizeof(line))) {
+		txID id = fxNewNameC(the, line);
 		if (id != expected) {
 			fprintf(stderr, "preload: key \"%s\" is %d, the archive expects %d\n", line, (int)id, (int)expected);
 			fclose(file);
