@@ -342,6 +342,41 @@ static void test_fmt_matches_snprintf(void) {
     CHECK(strcmp(a, "(null)") == 0);
 }
 
+/* fmt_vwrite (the device's printf family, native/xs/nrf52/syscalls.c): the same text as fmt_format, of any
+ * length, handed over in pieces of at most 64 bytes */
+static char sunk[512];
+static size_t sunk_len, sunk_pieces, sunk_largest;
+static void sink(const char *s, size_t n) {
+    if (sunk_len + n < sizeof sunk) memcpy(sunk + sunk_len, s, n);
+    sunk_len += n;
+    sunk_pieces++;
+    if (n > sunk_largest) sunk_largest = n;
+}
+static size_t vwrite(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = fmt_vwrite(sink, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+static void test_fmt_vwrite_streams(void) {
+    char big[301], a[512];
+    memset(big, 'x', 300);
+    big[300] = 0;
+    sunk_len = sunk_pieces = sunk_largest = 0;
+    size_t n = vwrite("[%s] %d %-4x|", big, -7, 0xabu);
+    size_t m = fmt_format(a, sizeof a, "[%s] %d %-4x|", big, -7, 0xabu);
+    CHECK_EQ(n, m);
+    CHECK_EQ(sunk_len, m);
+    sunk[sunk_len < sizeof sunk ? sunk_len : sizeof sunk - 1] = 0;
+    CHECK(strcmp(sunk, a) == 0);
+    CHECK(sunk_pieces >= 5 && sunk_largest == 64);
+    sunk_len = sunk_pieces = 0;
+    CHECK_EQ(vwrite("%s", ""), 0);
+    CHECK_EQ(sunk_pieces, 0);
+}
+
 /* ------------------------------------------------------------------ swtimer */
 
 static char fired[16];
@@ -446,6 +481,7 @@ int main(void) {
     RUN(test_radio_on_done_may_advertise_again);
     RUN(test_radio_scanning_hops_and_delivers);
     RUN(test_fmt_matches_snprintf);
+    RUN(test_fmt_vwrite_streams);
     RUN(test_swtimer_order_stop_rearm);
     RUN(test_ident_uuid_and_address);
     RUN(test_attention_blink);

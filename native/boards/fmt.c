@@ -6,10 +6,20 @@
 typedef struct out {
     char *buf;
     size_t cap, len;
+    void (*sink)(const char *, size_t); /* fmt_vwrite: buf is a window, handed to sink when full */
+    size_t used;
 } out_t;
 
 static void put(out_t *o, char c) {
-    if (o->len + 1 < o->cap) o->buf[o->len] = c;
+    if (o->sink) {
+        o->buf[o->used++] = c;
+        if (o->used == o->cap) {
+            o->sink(o->buf, o->used);
+            o->used = 0;
+        }
+    } else if (o->len + 1 < o->cap) {
+        o->buf[o->len] = c;
+    }
     o->len++;
 }
 
@@ -44,11 +54,10 @@ static void put_number(out_t *o, unsigned long long v, int negative, unsigned ba
     put_field(o, rev, n, width, left, left ? ' ' : pad);
 }
 
-size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
-    out_t o = {buf, cap, 0};
+static void format(out_t *op, const char *fmt, va_list ap) {
     for (const char *p = fmt; *p; p++) {
         if (*p != '%') {
-            put(&o, *p);
+            put(op, *p);
             continue;
         }
         p++;
@@ -75,7 +84,7 @@ size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
         case 'i': {
             long long v = lng >= 2 ? va_arg(ap, long long) : lng == 1 ? va_arg(ap, long) : va_arg(ap, int);
             unsigned long long mag = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-            put_number(&o, mag, v < 0, 10, 0, width, left, pad);
+            put_number(op, mag, v < 0, 10, 0, width, left, pad);
             break;
         }
         case 'u':
@@ -84,17 +93,17 @@ size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
             unsigned long long v = lng >= 2   ? va_arg(ap, unsigned long long)
                                    : lng == 1 ? va_arg(ap, unsigned long)
                                               : va_arg(ap, unsigned);
-            put_number(&o, v, 0, *p == 'u' ? 10u : 16u, *p == 'X', width, left, pad);
+            put_number(op, v, 0, *p == 'u' ? 10u : 16u, *p == 'X', width, left, pad);
             break;
         }
         case 'p':
-            put(&o, '0');
-            put(&o, 'x');
-            put_number(&o, (uintptr_t)va_arg(ap, void *), 0, 16, 0, width, left, pad);
+            put(op, '0');
+            put(op, 'x');
+            put_number(op, (uintptr_t)va_arg(ap, void *), 0, 16, 0, width, left, pad);
             break;
         case 'c': {
             char c = (char)va_arg(ap, int);
-            put_field(&o, &c, 1, width, left, ' ');
+            put_field(op, &c, 1, width, left, ' ');
             break;
         }
         case 's': {
@@ -102,22 +111,35 @@ size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
             if (!s) s = "(null)";
             size_t n = 0;
             while (s[n]) n++;
-            put_field(&o, s, n, width, left, ' ');
+            put_field(op, s, n, width, left, ' ');
             break;
         }
         case '%':
-            put(&o, '%');
+            put(op, '%');
             break;
         case '\0':
             p--;
             break;
         default:
-            put(&o, '%');
-            put(&o, *p);
+            put(op, '%');
+            put(op, *p);
             break;
         }
     }
+}
+
+size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap) {
+    out_t o = {buf, cap, 0, 0, 0};
+    format(&o, fmt, ap);
     if (cap) buf[o.len < cap ? o.len : cap - 1] = '\0';
+    return o.len;
+}
+
+size_t fmt_vwrite(void (*sink)(const char *, size_t), const char *fmt, va_list ap) {
+    char window[64];
+    out_t o = {window, sizeof window, 0, sink, 0};
+    format(&o, fmt, ap);
+    if (o.used) sink(window, o.used);
     return o.len;
 }
 

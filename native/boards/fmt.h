@@ -11,5 +11,7 @@
  */
 size_t fmt_vformat(char *buf, size_t cap, const char *fmt, va_list ap);
 size_t fmt_format(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same formatting, any length: the output goes to sink in pieces of at most 64 bytes; returns its length. */
+size_t fmt_vwrite(void (*sink)(const char *, size_t), const char *fmt, va_list ap);
 
 #endif

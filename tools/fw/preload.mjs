@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { findCompiler } from "../xs/build-host.mjs";
 import { ROOT, loadManifest } from "../xs/manifest.mjs";
-import { ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
+import { DEFAULTS_DEFINES, DEVICE_ENGINE_EXCLUDE, ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
 import { BUILDER_WRAPS, stripTableSource } from "./lean.mjs";
 import { XSR_COMMON_SOURCES, writeIfChanged } from "../xs/files.mjs";
 
@@ -57,9 +57,10 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
   // the device's built-ins: the same left out (xsr_lean.c's builders, by --wrap) and deleted (its strip table)
   const stripC = join(OUT, "gen", "xsp_strip.c");
   writeIfChanged(stripC, stripTableSource() + "\n");
-  const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
+  const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !DEVICE_ENGINE_EXCLUDE.has(f)).sort();
   const units = [
-    ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
+    // xsDefaults.c as the device's (tools/fw/xs-image.mjs DEFAULTS_DEFINES: xsr_lean.c has the Atomics table)
+    ...engine.map((f) => unit(f === "xsDefaults.c" ? [...engineFlags, ...DEFAULTS_DEFINES] : engineFlags, join(SRC_DIR, "sources", f))),
     ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c"), join(ROOT, "tools/fw/preload/xsp_emit.c"),
       join(ROOT, "tools/fw/preload/xsp_platform.c"),
       join(ROOT, "native/xs/nrf52/xsr_lean.c"), stripC].map((f) => unit(ourFlags, f)),
@@ -95,7 +96,7 @@ export async function buildRunner(preparationC, { quiet = true } = {}) {
 }
 
 // Engine sources that are not linked on the device (their run-time key uses do not count).
-const NOT_LINKED = new Set(["xsSnapshot.c", "xsLockdown.c", ...ENGINE_EXCLUDE]);
+const NOT_LINKED = new Set(["xsSnapshot.c", "xsLockdown.c", ...DEVICE_ENGINE_EXCLUDE]);
 
 /**
  * The keys something names at run time besides the app's bytecode (the strip's "always kept" list, docs/firmware.md

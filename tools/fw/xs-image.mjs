@@ -22,7 +22,7 @@ import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
 import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
-import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "./lean.mjs";
+import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
 import { engineInfo, parseXsb, prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -38,6 +38,13 @@ export const ENGINE_EXCLUDE = new Set([
   "xsSnapshot.c", "xsLexical.c", "xsSyntaxical.c", "xsTree.c", "xsScope.c", "xsCode.c", "xsScript.c",
   "xsSourceMap.c", "xsProfile.c", "xsmc.c",
 ]);
+// The device's engine (and the preload generator's, which links native/xs/nrf52/xsr_lean.c too): also without
+// xsProxy.c, since Proxy and Reflect are never built there (tools/fw/lean.mjs BUILDER_WRAPS); xsr_lean.c gives the
+// engine's behaviour table its gxProxyBehavior
+export const DEVICE_ENGINE_EXCLUDE = new Set([...ENGINE_EXCLUDE, "xsProxy.c"]);
+// xsDefaults.c: its table of Atomics operations per typed array renamed away (Atomics is never built; xsr_lean.c
+// has the empty table the typed arrays point at), so the operations are not linked
+export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused"];
 
 // The device runtime (platform layer and device natives); the twin swaps the port.
 const PLATFORM_SOURCES = {
@@ -235,8 +242,12 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     const used = leftOutBuiltins(m.symbols);
     if (used.length) throw new Error(`module "${m.name}" names built-ins the device engine leaves out (tools/fw/lean.mjs): ${used.join(", ")}`);
   }
+  // link-time optimisation (issue 9: the preloaded image's flash): the preloaded image only. Its engine links no
+  // builder (the preparation replaces fxCreateMachine's), so the strip needs no weakened engine objects and no
+  // stubs (the generator gave the stripped built-ins xsrStrippedBuiltin), which LTO objects could not take
+  const lto = manifest.preload.length > 0;
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
-  writeIfChanged(join(genDir, "xsr_strip.c"), stripSource());
+  writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());
   // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
   // generator, linked with this archive (keys registered in its order, modules run from it in place), written as C
   // that points into the archive for code and strings
@@ -277,13 +288,16 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     "-I", join(ROOT, "native/crypto"),
     "-isystem", join(SRC_DIR, "includes"), "-isystem", join(SRC_DIR, "platforms"), "-isystem", join(SRC_DIR, "sources"),
   ];
+  // the twin's instruments wrap our functions (TWIN_WRAPS: --wrap, which does not reach calls inside LTO code):
+  // there only the engine and the preparation are LTO code
+  const ltoOurs = lto && target !== "mps2";
   const base = [...CPU_FLAGS, "-Os", "-g", "-fno-strict-aliasing", "-fno-common", "-ffunction-sections", "-fdata-sections"];
-  const engineFlags = [...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), "-w", ...includes];
+  const engineFlags = [...base, ...(lto ? ["-flto"] : []), ...platformDefines, ...engineDefines.map((d) => `-D${d}`), "-w", ...includes];
   const natives = [...new Set([...manifest.natives, ...DEVICE_NATIVES, ...TARGET_NATIVES[target], ...variantNatives])]
     .filter((f) => !f.startsWith("native/xs/natives/host/") && !f.startsWith("native/xs/host/"));
   const nativeDefines = natives.map((f) => `-DXSR_NATIVE_${basename(f).replace(/\.c$/, "").replace(/[^A-Za-z0-9]/g, "_").toUpperCase()}=1`);
   const ourFlags = [
-    ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
+    ...base, ...(ltoOurs ? ["-flto"] : []), ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
     `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${cHeapBytes}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
@@ -291,7 +305,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB", "-DCRYPTO_AES_SW_BITSLICED"] : []),
     "-std=c99", "-Wall", "-Wextra", "-Werror", ...includes,
   ];
-  const engineSources = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
+  const engineSources = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !DEVICE_ENGINE_EXCLUDE.has(f)).sort();
   const unit = (group, flags, source) => ({
     source,
     flags,
@@ -305,7 +319,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     seenNames.add(basename(f));
   }
   // xsDefaults.c: functions get no own "length" and "name" (two slots each; see xsr_device.c)
-  const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName"];
+  const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName", ...DEFAULTS_DEFINES];
   const units = [
     ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
@@ -319,7 +333,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const leanDir = join(FW_DIR, "obj", `engine-lean-${tag([...engineFlags, ...weak])}`);
   mkdirSync(leanDir, { recursive: true });
   for (const u of units) {
-    if (!u.group.startsWith("engine")) continue;
+    if (!u.group.startsWith("engine") || lto) continue;
     const out = join(leanDir, basename(u.obj));
     if (mtime(out) < mtime(u.obj)) {
       const defined = new Set(run2("arm-none-eabi-nm", ["--defined-only", "-g", u.obj]).split("\n").map((l) => l.trim().split(" ").pop()));
@@ -332,7 +346,11 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   return {
     objects: units.map((u) => u.obj),
     groups: Object.fromEntries(units.map((u) => [u.obj, classify(u)])),
-    linkFlags,
+    // with LTO the engine is compiled at link time: its warnings (-w when compiled) are silenced there too; our
+    // sources were compiled with -Wall -Wextra -Werror (two jobs: the machine is shared)
+    linkFlags: [...linkFlags, ...(lto ? ["-flto=2", "-Os", "-w"] : [])],
+    lto,
+    ltoHal: ltoOurs,
     info: {
       entry,
       modules: graph.length,

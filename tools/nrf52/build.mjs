@@ -22,6 +22,7 @@
 // image and the budget, when an XS image is over its flash or RAM budget (--flash-budget / --ram-budget replace
 // the budgets, e.g. to check that a violation fails the build).
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeUf2 } from "./uf2.mjs";
@@ -201,6 +202,43 @@ export function mapBreakdown(mapText, groups) {
 }
 
 /**
+ * Bytes per category of an LTO image (its objects are the link's own partitions, so the map cannot say where code
+ * came from): each symbol's size, by the source file its debug information names (nm -l). Code and data without a
+ * symbol (string literals, literal pools, padding) are "unattributed": flash or RAM minus the symbols' sum.
+ */
+export function symbolBreakdown(elf, ramBase, flashBytes, ramBytes) {
+  const flash = {};
+  const ram = {};
+  const category = (file) => {
+    if (!file) return "unattributed";
+    if (/\/build\/xs\/src\//.test(file)) return "engine";
+    if (/xsr_preparation\.c$/.test(file)) return "preloaded";
+    if (/xsr_archive\.c$/.test(file)) return "app";
+    if (/\/native\/crypto\//.test(file)) return "crypto";
+    if (/\/native\/xs\/natives\//.test(file)) return "natives";
+    if (/\/native\/xs\/|\/build\/fw\/gen\//.test(file)) return "xsPlatform";
+    if (/newlib|libgcc|gcc\//.test(file)) return "libc";
+    return "hal";
+  };
+  for (const line of run("arm-none-eabi-nm", ["-S", "-l", "--defined-only", elf]).split("\n")) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) (\w) (\S+)(?:\t(\S+?):\d+)?$/.exec(line.trim());
+    if (!m) continue;
+    const address = parseInt(m[1], 16);
+    const size = parseInt(m[2], 16);
+    const type = m[3].toLowerCase();
+    // the generated data have no line information: named by their symbols
+    const cat = !m[5] && /^gx(Heap|Stack|Keys|Names|Symbols|Code|Bytes|Table)/.test(m[4]) ? "preloaded"
+      : !m[5] && /^gxsrArchive|^hosts\d/.test(m[4]) ? "app" : category(m[5]);
+    if (address < ramBase) flash[cat] = (flash[cat] ?? 0) + size;
+    else if (type === "d" || type === "b") ram[cat] = (ram[cat] ?? 0) + size;
+  }
+  const sum = (t) => Object.values(t).reduce((a, n) => a + n, 0);
+  flash.unattributed = (flash.unattributed ?? 0) + Math.max(0, flashBytes - sum(flash));
+  ram.unattributed = (ram.unattributed ?? 0) + Math.max(0, ramBytes - sum(ram));
+  return { flash, ram };
+}
+
+/**
  * The preloaded image's flash by part (size.json xs.preload.flashParts), from the ELF's symbol sizes and the
  * linker map's categories: the engine's code; the preparation's heap slots, of which the key slots (16 bytes a
  * key), its XS stack, its key/name/symbol tables; the archive's code of the preloaded modules (the functions'
@@ -211,7 +249,10 @@ export function preloadFlashParts(elf, flash, info) {
   const sizes = {};
   for (const line of run("arm-none-eabi-nm", ["-S", "-t", "d", elf]).split("\n")) {
     const m = /^\d+ (\d+) \w (\S+)$/.exec(line.trim());
-    if (m) sizes[m[2]] = (sizes[m[2]] ?? 0) + Number(m[1]);
+    if (m) {
+      const name = m[2].replace(/\.lto_priv\.\d+$/, ""); // LTO renames file-local symbols
+      sizes[name] = (sizes[name] ?? 0) + Number(m[1]);
+    }
   }
   const sum = (re) => Object.entries(sizes).filter(([k]) => re.test(k)).reduce((a, [, n]) => a + n, 0);
   const p = info.preload;
@@ -272,9 +313,21 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources[board] ?? [])];
   const elf = join(out, "firmware.elf");
   const mapFile = join(out, "firmware.map");
+  const halFlags = [...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`, ...(parts?.defines?.[board] ?? []).map((d) => `-D${d}`)];
+  let hal = sources;
+  if (xs?.lto) {
+    // link-time optimisation (the preloaded image): the link runs with -w for the engine's sake (tools/fw/xs-image.mjs),
+    // so the HAL is compiled first, with its -Wall -Wextra -Werror
+    const { compileAll } = await import("../fw/xs-image.mjs");
+    const flags = [...halFlags, ...(xs.ltoHal ? ["-flto"] : [])];
+    const dir = join(out, "obj", createHash("sha256").update(flags.join("\0")).digest("hex").slice(0, 10));
+    const units = sources.map((f) => ({ source: join(root, f), flags, obj: join(dir, f.replace(/\//g, "_").replace(/\.c$/, ".o")) }));
+    await compileAll(units, quiet);
+    hal = units.map((u) => u.obj);
+  }
   run("arm-none-eabi-gcc", [
-    ...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`, ...(parts?.defines?.[board] ?? []).map((d) => `-D${d}`),
-    ...sources, ...(xs ? xs.objects : []),
+    ...halFlags,
+    ...hal, ...(xs ? xs.objects : []),
     "-nostartfiles", "--specs=nano.specs", "--specs=nosys.specs",
     "-L", out, "-L", join(root, "native/nrf52"), "-L", join(root, "native/mps2"),
     "-T", join(root, LINKER[b.target]),
@@ -306,7 +359,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
     ramBytes: b.ram[1],
   };
   if (xs) {
-    const { flash, ram } = mapBreakdown(readFileSync(mapFile, "utf8"), xs.groups);
+    const { flash, ram } = xs.lto ? symbolBreakdown(elf, b.ram[0], flashBytes, ramStaticBytes + xsHeapBytes) : mapBreakdown(readFileSync(mapFile, "utf8"), xs.groups);
     const c = xs.info.creation;
     size.ramFreeBytes = syms.__heap_end - syms.__heap_start;
     size.ramPlanBytes = ramStaticBytes + xsHeapBytes + stackBytes;

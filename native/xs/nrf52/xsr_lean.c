@@ -16,11 +16,29 @@
  * time by one stub (the generated xsr_strip.c).
  * The firmware build refuses bytecode that names a left-out built-in, so an app that starts using one gets
  * a build error, not a TypeError on the device.
+ *
+ * Since no Proxy and no Atomics can exist, their C code goes too (tools/fw/xs-image.mjs, issue 9): the engine is
+ * built without xsProxy.c (its gxProxyBehavior, which the engine's behaviour table names, is the ordinary
+ * behaviour below: no instance ever has it), and xsDefaults.c's table of Atomics operations per typed array is
+ * renamed away (-DgxTypeAtomics=...) for the empty one below, so the 90 operations are not linked.
  */
 #include "xsAll.h"
 #include "xsr_device_port.h"
 
 void xsrStripBuiltins(txMachine* the);
+
+/* No Proxy instance can be made (fxBuildProxy is not called, xsProxy.c is not linked): the engine's behaviour
+ * table still names a proxy behaviour. */
+const txBehavior gxProxyBehavior = {
+	fxOrdinaryGetProperty, fxOrdinarySetProperty, fxOrdinaryCall, fxOrdinaryConstruct, fxOrdinaryDefineOwnProperty,
+	fxOrdinaryDeleteProperty, fxOrdinaryGetOwnProperty, fxOrdinaryGetPropertyValue, fxOrdinaryGetPrototype,
+	fxOrdinaryHasProperty, fxOrdinaryIsExtensible, fxOrdinaryOwnKeys, fxOrdinaryPreventExtensions,
+	fxOrdinarySetPropertyValue, fxOrdinarySetPrototype,
+};
+
+/* Only the Atomics functions (not built) call a typed array's atomic operations: typed arrays point into this
+ * table, which names none (xsDefaults.c's own is renamed away at compile time). */
+const txTypeAtomics gxTypeAtomics[mxTypeArrayCount] = { { 0 } };
 
 void __wrap_fxBuildDate(txMachine* the);
 void __wrap_fxBuildProxy(txMachine* the);

@@ -400,8 +400,9 @@ static int xspReadName(FILE* file, char* line, size_t size)
  * native) that is reachable only through properties whose keys nobody names, neither the app's bytecode nor the
  * engine at run time (the --keep file: tools/fw/preload.mjs writes the app's symbols and the engine's run-time
  * keys), gets xsrStrippedBuiltin as its callback: the preparation no longer names its C function, which the
- * device's --gc-sections then drops. The property stays, so a call by a computed name throws a TypeError naming
- * it (the key is kept in the callback slot's ID) instead of finding nothing.
+ * device's --gc-sections then drops. Its properties are then removed, so the function itself is garbage and is
+ * not emitted (a call by a computed name: TypeError "... is not a function"); only a global keeps its property
+ * and the stub (a call throws a TypeError naming it: the key is kept in the callback slot's ID).
  * Always kept (docs/firmware.md "Preloading"): properties keyed by symbols or by a kept key; functions reached
  * from anything but a property or a global (the XS stack's other intrinsics, closures, array items, Map/Set
  * entries); constructors,
@@ -416,7 +417,9 @@ typedef struct {
 	txID key;      /* the first key it was seen through */
 	int keep;      /* named by a kept key */
 	int held;      /* reached from something else than a property */
+	int stripped;
 } xspCandidate;
+static long gPropertiesRemoved;
 static xspCandidate* gCandidates;
 static long gCandidateCount;
 
@@ -647,8 +650,45 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			fprintf(stderr, "preload: stripped \"%s\" (%s)\n", fxGetKeyName(the, c->key), xspCallbackName(c->function->next->value.callback.address));
 		c->function->next->value.callback.address = xsrStrippedBuiltin;
 		c->function->next->ID = c->key;
+		c->stripped = 1;
 		stripped++;
 	}
+	/* 5. their properties go (issue 9: no slot, no function left in the preparation: the collection before the
+	 * emission frees them); a call by a computed name then finds undefined, "... is not a function". The global
+	 * object's properties stay (its table of globals points at them): those functions keep the callback above. */
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		for (slot = heap + 1; slot < heap->value.reference; slot++) {
+			txSlot** address;
+			if ((slot->kind != XS_INSTANCE_KIND) || (mxGlobal.kind == XS_REFERENCE_KIND && slot == mxGlobal.value.reference))
+				continue;
+			address = &slot->next;
+			while (*address) {
+				txSlot* property = *address;
+				txSlot* targets[2];
+				xspCandidate* c0;
+				xspCandidate* c1;
+				xspTargets(property, targets);
+				c0 = xspCandidateOf(targets[0]);
+				c1 = xspCandidateOf(targets[1]);
+				if (property->kind == XS_ACCESSOR_KIND) {
+					if (c0 && c0->stripped)
+						property->value.accessor.getter = C_NULL;
+					if (c1 && c1->stripped)
+						property->value.accessor.setter = C_NULL;
+					if (!property->value.accessor.getter && !property->value.accessor.setter) {
+						*address = property->next;
+						gPropertiesRemoved++;
+						continue;
+					}
+				}
+				else if (c0 && c0->stripped) {
+					*address = property->next;
+					gPropertiesRemoved++;
+					continue;
+				}
+				address = &property->next;
+			}
+		}
 	*kept = gCandidateCount - stripped;
 	c_free(keys);
 	c_free(gCandidates);
@@ -782,9 +822,9 @@ int main(int argc, char** argv)
 			return 1;
 		}
 		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d,"
-			"\"stripped\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld}\n",
+			"\"stripped\":%ld,\"propertiesRemoved\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld}\n",
 			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex,
-			stripped, keptFunctions, gSealed);
+			stripped, gPropertiesRemoved, keptFunctions, gSealed);
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}
