@@ -1,8 +1,8 @@
 // Types for tools/nrf52/build.mjs (the firmware build), for TypeScript tests.
 export declare const BUDGETS: {
-  flashBytes: number;
+  flashBytes: { nrf52: number; mps2: number };
   ramPlanBytes: { nrf52: number; mps2: number };
-  preloadRamPlanBytes: { nrf52: number; mps2: number };
+  prelinkedRamPlanBytes: { nrf52: number; mps2: number };
 };
 export declare function budgetsFor(
   target: "nrf52" | "mps2",
@@ -13,6 +13,12 @@ export declare function budgetViolations(size: Record<string, unknown>): string[
 export declare function mapBreakdown(
   mapText: string,
   groups: Record<string, string>,
+): { flash: Record<string, number>; ram: Record<string, number> };
+export declare function symbolBreakdown(
+  elf: string,
+  ramBase: number,
+  flashBytes: number,
+  ramBytes: number,
 ): { flash: Record<string, number>; ram: Record<string, number> };
 export declare function buildImage(
   board: string,

@@ -5,13 +5,15 @@
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
-//                              [--flash-budget BYTES] [--ram-budget BYTES] [--preload]
+//                              [--flash-budget BYTES] [--ram-budget BYTES] [--prelinked]
 //
-// --preload: the machine preloaded (tools/fw/preload; the manifest's "<target>-preload" platform), in
-// build/nrf52840-preload/ and build/mps2-preload/.
-//
-// --app xs (the default): the XS engine, its platform layer, the natives and the app's prelinked bytecode
-// (tools/fw/xs-image.mjs); app_main() is the XS runtime's (native/xs/nrf52/xsr_device.c).
+// --app xs (the default): the XS engine, its platform layer, the natives and the app's bytecode
+// (tools/fw/xs-image.mjs), the machine preloaded (issue 9: tools/fw/preload; the manifest's "<target>-preload"
+// platform: built-ins and the app's modules in flash, a 46 KB XS heap); app_main() is the XS runtime's
+// (native/xs/nrf52/xsr_device.c).
+// --prelinked: the image without the preloaded machine (the manifest's "<target>" platform: the built-ins made at
+// boot, the modules run from the prelinked archive in a 136 KB XS heap; docs/firmware.md "Preloading"), in
+// build/nrf52840-prelinked/ and build/mps2-prelinked/, with its own RAM budget. (--preload: the default, accepted.)
 // --app smoke: the C-only smoke app (native/boards/app_smoke.c), for the HAL's own tests.
 //
 // Output per image, in build/nrf52840/<board>/<variant>/ (the twin: build/mps2/<variant>/; the smoke app:
@@ -46,17 +48,23 @@ const STACK = { smoke: 0x2000, xs: 0x1800 };
 // The RAM plan is static data + stack + the XS runtime's heaps. The twin runs the nRF52840's XS heap, C heap and
 // stack, plus its own board layer (the air link's 2 KB receive ring and frame buffers, the software AES's T-tables:
 // 5.7 KB of .data/.bss the nRF52840 has not): its budget is the nRF52840's plus 8 KB for that layer.
+// Its flash, likewise, holds that layer (the air link's client, semihosting, the T-table AES) and its instruments
+// (--wrap around the radio, P-256 and AES natives, which keep our code out of link-time optimisation there):
+// the nRF52840's budget plus 16 KB.
 const TWIN_BOARD_LAYER_BYTES = 8 * 1024;
+const TWIN_FLASH_LAYER_BYTES = 16 * 1024;
 export const BUDGETS = {
-  flashBytes: 420 * 1024, // the whole light image
-  ramPlanBytes: { nrf52: 160 * 1024, mps2: 160 * 1024 + TWIN_BOARD_LAYER_BYTES },
-  // the preloaded machine (issue 9): the RAM plan's target, 64 KB (the twin: plus its board layer)
-  preloadRamPlanBytes: { nrf52: 64 * 1024, mps2: 64 * 1024 + TWIN_BOARD_LAYER_BYTES },
+  // the whole light image (issue 9: 420 KB)
+  flashBytes: { nrf52: 420 * 1024, mps2: 420 * 1024 + TWIN_FLASH_LAYER_BYTES },
+  // the default image, its machine preloaded (issue 9): 64 KB (the twin: plus its board layer)
+  ramPlanBytes: { nrf52: 64 * 1024, mps2: 64 * 1024 + TWIN_BOARD_LAYER_BYTES },
+  // the prelinked image (--prelinked)
+  prelinkedRamPlanBytes: { nrf52: 160 * 1024, mps2: 160 * 1024 + TWIN_BOARD_LAYER_BYTES },
 };
 
-/** The budgets of an image of `target` (preloaded or not), with the command line's --flash-budget / --ram-budget
- * over them. */
-export function budgetsFor(target, overrides = {}, preload = false) {
+/** The budgets of an image of `target` (preloaded, the default, or prelinked), with the command line's
+ * --flash-budget / --ram-budget over them. */
+export function budgetsFor(target, overrides = {}, preload = true) {
   const number = (name, v) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -64,8 +72,8 @@ export function budgetsFor(target, overrides = {}, preload = false) {
     return n;
   };
   return {
-    flashBytes: number("--flash-budget", overrides.flashBytes) ?? BUDGETS.flashBytes,
-    ramPlanBytes: number("--ram-budget", overrides.ramPlanBytes) ?? (preload ? BUDGETS.preloadRamPlanBytes : BUDGETS.ramPlanBytes)[target],
+    flashBytes: number("--flash-budget", overrides.flashBytes) ?? BUDGETS.flashBytes[target],
+    ramPlanBytes: number("--ram-budget", overrides.ramPlanBytes) ?? (preload ? BUDGETS.ramPlanBytes : BUDGETS.prelinkedRamPlanBytes)[target],
   };
 }
 
@@ -281,7 +289,7 @@ export function preloadFlashParts(elf, flash, info) {
  * (the app's code and string literals copied into the XS heap, as the engine does for loaded bytecode),
  * heapBytes (the XS heap instead of the manifest's staticSize) and out (the output directory).
  */
-export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null, budgets: budgetOverrides = {}, preload = false } = {}) {
+export async function buildImage(board, variant, { app = "xs", runInPlace = true, heapBytes = 0, out: outDir = null, budgets: budgetOverrides = {}, preload = true } = {}) {
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
@@ -289,8 +297,8 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
   const out = outDir ?? (app === "smoke"
     ? join(root, "build/smoke", board, variant)
-    : b.target === "mps2" ? join(root, preload ? "build/mps2-preload" : "build/mps2", variant)
-    : join(root, preload ? "build/nrf52840-preload" : "build/nrf52840", board, variant));
+    : b.target === "mps2" ? join(root, preload ? "build/mps2" : "build/mps2-prelinked", variant)
+    : join(root, preload ? "build/nrf52840" : "build/nrf52840-prelinked", board, variant));
   mkdirSync(out, { recursive: true });
   const storageStart = b.appEnd - STORAGE_PAGES * PAGE;
   writeFileSync(join(out, "memory.ld"), [
@@ -403,7 +411,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const variants = opt("--variant", "light,switch,modem").split(",");
   const app = opt("--app", "xs");
   const budgets = { flashBytes: opt("--flash-budget"), ramPlanBytes: opt("--ram-budget") };
-  const preload = args.includes("--preload");
+  const preload = !args.includes("--prelinked");
   let failed = false;
   try {
     budgetsFor("nrf52", budgets);
