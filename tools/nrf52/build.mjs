@@ -293,12 +293,15 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
+  // the variants with their own entry (modem, provisioner) keep the prelinked machine and their stated budgets:
+  // the manifest's preload lists are the device entry's modules
+  if (parts) preload = false;
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
   const out = outDir ?? (app === "smoke"
     ? join(root, "build/smoke", board, variant)
-    : b.target === "mps2" ? join(root, preload ? "build/mps2" : "build/mps2-prelinked", variant)
-    : join(root, preload ? "build/nrf52840" : "build/nrf52840-prelinked", board, variant));
+    : b.target === "mps2" ? join(root, preload || parts ? "build/mps2" : "build/mps2-prelinked", variant)
+    : join(root, preload || parts ? "build/nrf52840" : "build/nrf52840-prelinked", board, variant));
   mkdirSync(out, { recursive: true });
   const storageStart = b.appEnd - STORAGE_PAGES * PAGE;
   writeFileSync(join(out, "memory.ld"), [
