@@ -74,8 +74,6 @@ int _gettimeofday(struct timeval *tv, void *tz)
 
 #include "../../boards/fmt.h"
 
-int fiprintf(FILE *f, const char *fmt, ...);
-int iprintf(const char *fmt, ...);
 
 static void log_sink(const char *s, size_t n) { hal_log_write(s, n); }
 
@@ -100,16 +98,8 @@ __attribute__((used)) int fprintf(FILE *f, const char *fmt, ...)
     return n;
 }
 
-__attribute__((used)) int fiprintf(FILE *f, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    (void)f;
-    va_start(ap, fmt);
-    n = log_vprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
+/* newlib-nano's integer-only names (gcc calls them when no argument is floating point) */
+int fiprintf(FILE *f, const char *fmt, ...) __attribute__((used, nonnull(2), alias("fprintf")));
 
 __attribute__((used)) int printf(const char *fmt, ...)
 {
@@ -121,15 +111,7 @@ __attribute__((used)) int printf(const char *fmt, ...)
     return n;
 }
 
-__attribute__((used)) int iprintf(const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-    va_start(ap, fmt);
-    n = log_vprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
+int iprintf(const char *fmt, ...) __attribute__((used, nonnull(1), alias("printf")));
 
 __attribute__((used)) int vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 {
