@@ -141,6 +141,9 @@ async function fakeModem(answer: "v2" | "silent" | "die-after-hello"): Promise<{
 test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a failed operation", { timeout: 60_000 }, async () => {
   await scene([], async ({ db, air }) => {
     assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const bothOnoff = await meshprov(["onoff", "0x0002", "on", "--air", air, "--serial", "/dev/pts/999", "--db", db]);
+    assert.equal(bothOnoff.code, 2);
+    assert.equal(bothOnoff.stderr.trim().split("\n")[0], "meshprov: give --air ADDR (a hub) or --serial PATH (a modem), not both");
     const both = await meshprov(["scan", "--air", air, "--serial", "/dev/pts/999"]);
     assert.equal(both.code, 2);
     assert.equal(both.stderr.trim().split("\n")[0], "meshprov: give --air ADDR (a hub) or --serial PATH (a modem), not both");
@@ -176,6 +179,12 @@ test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a f
       const r = await meshprov(["provision", "--all", "--serial", dies.serial, "--db", db]);
       assert.equal(r.code, 1);
       assert.match(oneLine(r), /^meshprov: the modem at tcp:127\.0\.0\.1:\d+ went away \(tcp:127\.0\.0\.1:\d+ closed\)$/);
+      // a provisioning-only modem (its HELLO roles have no mesh node: the XS and firmware modems) for onoff/config
+      for (const verb of [["onoff", "0x0002", "on"], ["config", "0x0002", "composition"]]) {
+        const m = await meshprov([...verb, "--serial", dies.serial, "--db", db]);
+        assert.equal(m.code, 1, m.stderr);
+        assert.match(oneLine(m), /^meshprov: tcp:127\.0\.0\.1:\d+: this modem has no mesh node \(a provisioning-only modem\)$/);
+      }
     } finally {
       dies.close();
     }
@@ -250,4 +259,29 @@ test("a modem process restarted between two host sessions: its state from DB.mod
     await net.close();
     done();
   }
+});
+
+test("provision --serial configures the light through the modem's mesh node; onoff NODE on --serial: the light's LED on", { timeout: 120_000 }, async () => {
+  await scene([], async ({ dir, db, air, procs }) => {
+    assert.equal((await meshprov(["init", "--db", db])).code, 0);
+    const light = await startDevice(air, ["--kind", "light", "--storage", join(dir, "light.json")]);
+    procs.push(light.dev);
+    const { modem, serial } = await startModem(air);
+    procs.push(modem);
+    const r = await meshprov(["provision", light.uuid, "--serial", serial, "--db", db, "--oob", "none"]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /not wired/);
+    assert.match(r.stdout, /^configured node 0x0002: configuration complete$/m, r.stdout);
+    const node = readCdb(db).nodes.find((n) => n.UUID === light.uuid)!;
+    assert.equal(node.configComplete, true);
+    assert.ok(node.elements[0]!.models.some((m) => m.modelId === "1000" && m.bind.includes(0)), "Generic OnOff Server bound to AppKey 0");
+
+    const on = await meshprov(["onoff", "0x0002", "on", "--serial", serial, "--db", db]);
+    assert.equal(on.code, 0, on.stderr + on.stdout);
+    assert.match(on.stdout, /^0x0002: Generic OnOff Status: on/m);
+    await light.dev.wait(/^LED on$/m, 10_000);
+    const get = await meshprov(["config", "0x0002", "ttl", "5", "--serial", serial, "--db", db]);
+    assert.equal(get.code, 0, get.stderr + get.stdout);
+    assert.match(get.stdout, /^node 0x0002: Default TTL Set: done/m);
+  });
 });

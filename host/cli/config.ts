@@ -9,8 +9,7 @@ import { addressHex, findNode, parseAddress } from "../cdb/cdb.js";
 import type { Cdb, CdbNode } from "../cdb/cdb.js";
 import { OperationError, UsageError, flag, int, num, orList, str } from "./args.js";
 import type { OptionSpecs, Parsed } from "./args.js";
-import { after, airOption, dbPath, joinAir, radioName } from "./common.js";
-import type { AirClient } from "../air/client.js";
+import { dbPath } from "./common.js";
 import { lockedCdb } from "./db-verbs.js";
 import {
   PERIOD_RESOLUTIONS_MS,
@@ -19,7 +18,6 @@ import {
   bindStep,
   compositionStep,
   isSelf,
-  openMesh,
   publicationStep,
   relayStep,
   resetStep,
@@ -28,6 +26,8 @@ import {
   ttlStep,
 } from "./mesh.js";
 import type { ConfigStep, MeshSession, ModelRef } from "./mesh.js";
+import { meshPlaceOf, openMeshLink } from "./mesh-link.js";
+import { SERIAL_OPTION } from "../serial/cli-bearer.js";
 
 const say = (text: string): void => void process.stdout.write(text + "\n");
 
@@ -35,11 +35,13 @@ const say = (text: string): void => void process.stdout.write(text + "\n");
 export const MESH_OPTIONS: OptionSpecs = {
   db: { type: "string" },
   air: { type: "string" },
+  ...SERIAL_OPTION,
   timeout: { type: "string" },
   retries: { type: "string" },
 };
 
 const MESH_OPTIONS_USAGE = `  --air ADDR       the hub (tcp:127.0.0.1:PORT or unix:PATH)
+  --serial PATH    or a mesh modem (meshprov modem; its mesh node sends for this host)
   --db FILE        the database (default ~/.config/meshprov/mesh-cdb.json)
   --timeout S      wait S seconds for each answer (default 3)
   --retries N      send again N times when no answer came (default 2)`;
@@ -225,21 +227,18 @@ function subOf(p: Parsed): { sub: Sub; rest: string[] } {
   return { sub, rest };
 }
 
-/** The database (read under its lock), the air, and the provisioner's node on it; `body` runs with them. */
-async function onMesh(p: Parsed, appKeyIndex: number | undefined, firstTid: number | undefined, body: (x: { db: Cdb; path: string; mesh: MeshSession; client: AirClient }) => Promise<void>): Promise<void> {
-  const air = airOption(p);
+/** The database (read under its lock), the mesh (--air or --serial), and the provisioner's clients on it; `body` runs with them. */
+async function onMesh(p: Parsed, appKeyIndex: number | undefined, firstTid: number | undefined, body: (x: { db: Cdb; path: string; mesh: MeshSession }) => Promise<void>): Promise<void> {
+  const place = meshPlaceOf(p);
   const request = requestOptions(p);
   const path = dbPath(p);
   const { lock, db } = lockedCdb(path);
   try {
-    const client = await joinAir(air, radioName("meshprov"));
-    let mesh: MeshSession | undefined;
+    const link = await openMeshLink(place, db, path, { request, ...(appKeyIndex !== undefined ? { appKeyIndex } : {}), ...(firstTid !== undefined ? { firstTid } : {}) });
     try {
-      mesh = openMesh(db, path, client, { request, ...(appKeyIndex !== undefined ? { appKeyIndex } : {}), ...(firstTid !== undefined ? { firstTid } : {}) });
-      await Promise.race([body({ db, path, mesh, client }), client.closed.then(() => Promise.reject(new OperationError("the hub closed the connection")))]);
+      await Promise.race([body({ db, path, mesh: link.mesh }), link.lost]);
     } finally {
-      mesh?.close();
-      await client.close();
+      await link.close();
     }
   } finally {
     lock.release();
@@ -291,7 +290,7 @@ export async function onoffVerb(p: Parsed): Promise<void> {
   const tid = str(p, "tid") !== undefined ? int(p, "tid", 0, 0, 255) : undefined;
   const appKeyIndex = int(p, "appkey", 0, 0, 4095);
   requestOptions(p);
-  await onMesh(p, appKeyIndex, tid, async ({ db, path, mesh, client }) => {
+  await onMesh(p, appKeyIndex, tid, async ({ db, path, mesh }) => {
     const { dst, group } = onOffTarget(db, path, ref);
     const to = `0x${addressHex(dst)}`;
     const status = (src: number, present: boolean, target?: boolean, remainingMs?: number): string =>
@@ -308,7 +307,7 @@ export async function onoffVerb(p: Parsed): Promise<void> {
       if (!ack) {
         const sent = await mesh.onoff.set(on, { to: { dst, appKeyIndex } });
         if (!sent) throw new OperationError(`Generic OnOff Set Unacknowledged to ${to}: not sent`);
-        await after(client, mesh.drainMs()); // on the air before the radio leaves
+        await mesh.drain(); // on the air before the radio leaves
         say(`Generic OnOff Set Unacknowledged ${what} (TID ${tidUsed}) sent to ${to}`);
         return;
       }

@@ -11,7 +11,6 @@
  */
 import type { AirClient } from "../air/client.js";
 import { createNode } from "../../modules/node/node.js";
-import type { Node } from "../../modules/node/node.js";
 import { SigModel } from "../../modules/access/model.js";
 import { ConfigClient, ConfigStatusError } from "../../modules/models/config-client.js";
 import type { Target } from "../../modules/models/config-client.js";
@@ -27,7 +26,7 @@ import type { Cdb, CdbModel, CdbNode } from "../cdb/cdb.js";
 import { writeCdb } from "../cdb/store.js";
 import { NodeCryptoPrimitives } from "../node-crypto.js";
 import { OperationError } from "./args.js";
-import { stderrLogger } from "./common.js";
+import { after, stderrLogger } from "./common.js";
 import { FileKeyStorage } from "./file-storage.js";
 
 /** Where the provisioner's own node keeps its records (SEQ, replay list, keys): beside the database. */
@@ -43,19 +42,19 @@ export function selfNode(db: Cdb): CdbNode {
 
 export const isSelf = (db: Cdb, n: CdbNode): boolean => db.provisioners.some((p) => p.UUID.toUpperCase() === n.UUID.toUpperCase());
 
+/**
+ * The provisioner's Configuration Client and Generic OnOff Client on the mesh, wherever they run: on its own
+ * node on a hub's air (openMesh), or on the host with a modem's mesh node sending for them (host/cli/mesh-link.ts).
+ * The verbs are written once against this.
+ */
 export interface MeshSession {
-  readonly node: Node;
   readonly config: ConfigClient;
   readonly onoff: OnOffClient;
   readonly request: RequestOptions;
   /** The node's key for `n` (Configuration messages go with the target's device key, 4.4.1). */
   target(n: CdbNode): Target;
-  /**
-   * How long the node's last Network PDU takes to leave the radio: "sent" means handed to the network layer,
-   * which transmits it Network Transmit Count + 1 times, (steps + 1) x 10 ms apart (4.2.19), each plus the
-   * advertiser's random delay (up to 10 ms). A process waits this long before leaving the air.
-   */
-  drainMs(): number;
+  /** Resolves once the last message sent has left the radio (before the process leaves the mesh). */
+  drain(): Promise<void>;
   close(): void;
 }
 
@@ -92,14 +91,15 @@ export function openMesh(db: Cdb, dbPath: string, client: AirClient, o: { reques
   }
   node.start();
   return {
-    node,
     config,
     onoff,
     request: o.request,
     target: (n) => ({ address: parseAddress(n.unicastAddress), deviceKey: bytesOf(n.deviceKey) }),
-    drainMs: () => {
+    // "sent" means handed to the network layer, which transmits it Network Transmit Count + 1 times,
+    // (steps + 1) x 10 ms apart (4.2.19), each plus the advertiser's random delay (up to 10 ms)
+    drain: () => {
       const t = node.state.config.networkTransmit;
-      return (t.count + 1) * ((t.intervalSteps + 1) * 10 + 10) + 50;
+      return after(client, (t.count + 1) * ((t.intervalSteps + 1) * 10 + 10) + 50);
     },
     close: () => node.stop(),
   };

@@ -14,7 +14,9 @@ import type { AlgChoice, OobChoice } from "../network.js";
 import { addNode, bytesOf, unicastAllocator, uuidHex, uuidString } from "../cdb/cdb.js";
 import { UnicastAllocator } from "../../modules/prov/addresses.js";
 import type { Cdb, CdbNode } from "../cdb/cdb.js";
-import { configureNew, openMesh } from "./mesh.js";
+import { configureNew } from "./mesh.js";
+import { openMeshLink } from "./mesh-link.js";
+import type { MeshPlace } from "./mesh-link.js";
 import { writeCdb } from "../cdb/store.js";
 import { OperationError, UsageError, choice, flag, hexArg, int, num, str } from "./args.js";
 import type { Parsed } from "./args.js";
@@ -189,14 +191,29 @@ class TerminalPerson implements AuthAgent {
 
 /**
  * Configure the nodes just provisioned (mesh.ts configureNew), one after the other, through the provisioner's
- * node on a radio of its own. A node that fails stays provisioned (configComplete false): one line with the
- * reason and the command that finishes it. True when every one was configured.
+ * node on a radio of its own (--air) or the modem's mesh node (--serial: mesh-link.ts). A node that fails stays
+ * provisioned (configComplete false): one line with the reason and the command that finishes it. True when
+ * every one was configured.
  */
-async function configureAll(db: Cdb, path: string, air: AirAddress, nodes: CdbNode[], json: boolean): Promise<boolean> {
-  const client = await joinAir(air, radioName("meshprov"));
-  const mesh = openMesh(db, path, client, { request: { timeoutMs: 3000, retries: 2 } });
-  let all = true;
+async function configureAll(db: Cdb, path: string, place: MeshPlace, nodes: CdbNode[], json: boolean): Promise<boolean> {
+  const notConfigured = (n: CdbNode, reason: string): void => {
+    if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: false, reason }));
+    else say(`NOT configured node 0x${n.unicastAddress}: ${reason} (provisioned and stored; meshprov config 0x${n.unicastAddress} … to go on)`);
+  };
+  let link;
   try {
+    link = await openMeshLink(place, db, path, { request: { timeoutMs: 3000, retries: 2 } });
+  } catch (e) {
+    // a modem without a mesh node (provisioning-only), a hub gone: the nodes stay provisioned and stored
+    if (!(e instanceof OperationError)) throw e;
+    for (const n of nodes) {
+      notConfigured(n, e.message);
+    }
+    return false;
+  }
+  const { mesh } = link;
+  let all = true;
+  const each = async (): Promise<void> => {
     for (const n of nodes) {
       const steps: string[] = [];
       try {
@@ -209,13 +226,14 @@ async function configureAll(db: Cdb, path: string, air: AirAddress, nodes: CdbNo
       } catch (e) {
         if (!(e instanceof OperationError)) throw e;
         all = false;
-        if (json) say(JSON.stringify({ uuid: n.UUID, address: `0x${n.unicastAddress}`, configured: false, reason: e.message }));
-        else say(`NOT configured node 0x${n.unicastAddress}: ${e.message} (provisioned and stored; meshprov config 0x${n.unicastAddress} … to go on)`);
+        notConfigured(n, e.message);
       }
     }
+  };
+  try {
+    await Promise.race([each(), link.lost]);
   } finally {
-    mesh.close();
-    await client.close();
+    await link.close();
   }
   return all;
 }
@@ -355,8 +373,7 @@ export async function provisionVerb(p: Parsed): Promise<void> {
     if (all && ok < outcomes.length) process.exitCode = 1;
     if (!flag(p, "no-config") && ok > 0) {
       const fresh = outcomes.filter((o) => o.ok).map((o) => db.nodes.find((n) => uuidHex(n.UUID) === bytesToHex(o.uuid))).filter((n) => n !== undefined);
-      if (air === undefined) process.stderr.write("not configured: configuration through a modem is not wired yet; run meshprov config NODE … --air ADDR\n");
-      else if (!(await configureAll(db, path, air, fresh, json))) process.exitCode = 1;
+      if (!(await configureAll(db, path, serial !== undefined ? { serial } : { air: air! }, fresh, json))) process.exitCode = 1;
     }
   } finally {
     lock.release();

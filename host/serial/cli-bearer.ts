@@ -42,18 +42,33 @@ export function serialOf(p: Parsed): string | undefined {
   return serial;
 }
 
-/** A greeted modem, or an OperationError in one line (no such path, nothing answers, another protocol version). */
+/** Wait `ms` of wall time. */
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** How long a modem that still serves the previous host (one host at a time: it ends a second connection) is waited for. */
+const BUSY_WAIT_MS = 1000;
+
+/**
+ * A greeted modem, or an OperationError in one line (no such path, nothing answers, another protocol version).
+ * A link ended before HELLO was answered is tried again for up to BUSY_WAIT_MS: the modem is still
+ * finishing the previous host's connection (provision --serial, then its configuration on a new one).
+ */
 export async function openModem(serial: string): Promise<{ driver: ModemDriver; close(): void }> {
-  try {
-    return await connectModem(serial, { crypto: new NodeCryptoPrimitives() });
-  } catch (e) {
-    if (e instanceof ModemError) throw new OperationError(e.message.includes(serial) ? e.message : `${serial}: ${e.message}`);
-    throw e;
+  const until = Date.now() + BUSY_WAIT_MS;
+  for (;;) {
+    try {
+      return await connectModem(serial, { crypto: new NodeCryptoPrimitives() });
+    } catch (e) {
+      if (e instanceof ModemError && e.status === undefined && / closed\)$/.test(e.message) && Date.now() < until) {
+        await sleep(100);
+        continue;
+      }
+      if (e instanceof ModemError) throw new OperationError(e.message.includes(serial) ? e.message : `${serial}: ${e.message}`);
+      throw e;
+    }
   }
 }
 
-/** Wait `ms` of wall time. */
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** meshprov scan --serial: every Unprovisioned Device beacon the modem hears for `timeoutS`, to `onBeacon`. */
 export async function serialScan(serial: string, timeoutS: number, onBeacon: (uuid: Bytes, oobInfo: number, uriHash: Bytes | undefined, rssi: number) => void, started?: () => void): Promise<void> {
