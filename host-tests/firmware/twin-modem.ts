@@ -27,10 +27,13 @@ import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
 import { connectModem } from "../../host/serial/transport.js";
 import { AuthenticationMethod } from "../../modules/prov/pdu.js";
 import { FrameType, MAX_ENCODED, encodeFrame } from "../../modules/serial/frame.js";
+import { assertNoHostEntry } from "./host-entries.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const WALL_LIMIT_MS = 240_000;
-const LINKS = 4;
+// the links open at once: the modem variant's MODEM_LINKS (its firmware entry reads no arguments)
+const manifest = JSON.parse(readFileSync(join(root, "manifest.json"), "utf8")) as { defines: Record<string, unknown>; variants: { modem: Record<string, unknown> } };
+const LINKS = Number({ ...manifest.defines, ...manifest.variants.modem }.MODEM_LINKS);
 const noOob = () => ({ algorithm: 1, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
 
 function deviceKeyOf(d: SimDevice): Uint8Array | undefined {
@@ -48,6 +51,8 @@ test("twin modem: a host drives the modem firmware over QEMU's serial socket, fo
   const archive = readFileSync(join(root, "build/fw/gen/mps2-modem/xsr_archive.c"), "utf8");
   for (const m of ["modules/prov/provisioner", "modules/serial/modem", "native/xs/js/modem-main"]) assert.ok(archive.includes(`"${m}"`), `the modem image has ${m}`);
   for (const m of ["modules/prov/provisionee", "modules/device/record", "native/xs/js/device-main"]) assert.ok(!archive.includes(`"${m}"`), `the modem image has no ${m}`);
+  // its firmware entry only (issue 8): no host entry, none of their flags
+  assertNoHostEntry("mps2/modem", join(root, "build/fw/gen/mps2-modem/xsr_archive.c"), join(imageDir, "firmware.bin"), "modem-main");
   const dir = mkdtempSync(join(tmpdir(), "twin-modem-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const sock = join(dir, "serial.sock");
@@ -61,8 +66,7 @@ test("twin modem: a host drives the modem firmware over QEMU's serial socket, fo
     "-M", "mps2-an386", "-nographic", "-monitor", "none",
     "-serial", "stdio", "-serial", `tcp:127.0.0.1:${where.port},nodelay=on`, "-serial", `unix:${sock},server=on,wait=off`,
     "-kernel", join(imageDir, "firmware.elf"),
-    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${join(dir, "flash.bin")}`, "arg=--air", "arg=--name=twin-modem",
-      "arg=--", "arg=--links", `arg=${LINKS}`].join(","),
+    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${join(dir, "flash.bin")}`, "arg=--air", "arg=--name=twin-modem"].join(","),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));

@@ -24,6 +24,7 @@ import { SELF_KEY } from "../../modules/standalone/provisioner-app.js";
 import { slotKey } from "../../modules/standalone/node-table.js";
 import { startTwinImage } from "./twin-harness.js";
 import type { Twin as HarnessTwin } from "./twin-harness.js";
+import { assertNoHostEntry } from "./host-entries.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const WALL_LIMIT_MS = 180_000;
@@ -100,6 +101,8 @@ test("twin: the standalone provisioner twin provisions a light twin (Output OOB 
   assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
   const heapImage = JSON.parse(readFileSync(join(root, "build/mps2/provisioner/size.json"), "utf8")) as { ramPlanBytes: number; xs: { heapBytes: number }; budgets: { ram: { ok: boolean; limitBytes: number } } };
   assert.ok(heapImage.budgets.ram.ok);
+  // the firmware entry only (issue 8): no host entry, none of their flags
+  assertNoHostEntry("mps2/provisioner", join(root, "build/fw/gen/mps2-provisioner/xsr_archive.c"), join(root, "build/mps2/provisioner/firmware.bin"), "provisioner-main");
   const dir = mkdtempSync(join(tmpdir(), "twin-provisioner-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const elf = (variant: string) => join(root, "build/mps2", variant, "firmware.elf");
@@ -124,7 +127,7 @@ test("twin: the standalone provisioner twin provisions a light twin (Output OOB 
       awaiting = true;
       person();
     }
-  }, ["--heap", "--log", "debug"]);
+  });
   const light = startTwin(elf("light"), lightFlash, port!, "twin-light", (line) => {
     const m = /^display (\d+)$/.exec(line);
     if (m) {

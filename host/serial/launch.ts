@@ -90,13 +90,13 @@ async function nodeCore(o: RunModemOptions): Promise<ModemCore> {
 }
 
 /**
- * The modem application on the XS host runtime (native/xs/js/modem-main.js), its serial link on the child's
+ * The modem application on the XS host runtime (its host entry native/xs/js/modem-host.js), its serial link on the child's
  * file descriptor 3. The XS modem notices a host that went away by the host-liveness timeout (§1.8).
  */
 async function xsCore(o: RunModemOptions): Promise<ModemCore> {
   if (!o.xs) throw new ModemError("runtime xs needs the XS runtime and app (host/xs-device.ts buildXsDevice())");
   if ("path" in o.air) throw new ModemError("the XS runtime joins a hub over TCP: give --air tcp:HOST:PORT");
-  const args = ["--air", `${o.air.host ?? "127.0.0.1"}:${o.air.port}`, "--name", o.name ?? `modem-xs-${process.pid}`, o.xs.app, "native/xs/js/modem-main", "--"];
+  const args = ["--air", `${o.air.host ?? "127.0.0.1"}:${o.air.port}`, "--name", o.name ?? `modem-xs-${process.pid}`, o.xs.app, "native/xs/js/modem-host", "--"];
   if (o.maxLinks !== undefined) args.push("--links", String(o.maxLinks));
   const child = spawn(o.xs.xsrun, args, { stdio: ["ignore", "pipe", "pipe", "pipe"] });
   const fd3 = child.stdio[3] as unknown as import("node:stream").Duplex;

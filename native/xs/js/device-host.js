@@ -10,8 +10,9 @@
 import { retransmitPolicies } from "../../../modules/bearer/retransmit.js";
 import { hexToBytes } from "../../../modules/crypto/bytes.js";
 import defines from "./config.js";
-import { makeLogger, startDevice } from "./device-start.js";
+import { startDevice } from "./device-start.js";
 import * as identity from "./identity.js";
+import { makeLogger } from "./trace.js";
 import { xsCrypto, xsStorage } from "./platform.js";
 import { args } from "./sys.js";
 

@@ -8,8 +8,9 @@
 import { hexToBytes } from "../../../modules/crypto/bytes.js";
 import { decodeFactoryRecord } from "../../../modules/factory/record.js";
 import defines from "./config.js";
-import { makeLogger, startDevice } from "./device-start.js";
+import { startDevice } from "./device-start.js";
 import * as identity from "./identity.js";
+import { makeLogger } from "./trace.js";
 
 // The factory area's bytes (a copy; undefined where there is none): native/xs/natives/nrf52/factory_xs.c (the UICR
 // customer registers on the nRF52840, the factory area on the twin), native/xs/natives/host/factory_host.c (none).

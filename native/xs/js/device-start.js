@@ -1,7 +1,7 @@
 // The XS device, composed once for both entries: the firmware entry (device-main.js: configuration from the
 // build's defines and the factory record) and the host entry (device-host.js: from its arguments). startDevice
 // checks the DeviceConfig, builds the Platform from the natives and the board's DeviceIo, and runs the device
-// application (main.ts) on it. (Two exports only: on the twin each function and binding costs its heap.)
+// application (main.ts) on it (the entries' logger: trace.js makeLogger). (One export only: on the twin each function and binding costs its heap.)
 //
 // Output, on stdout: one JSON object per line per application event, {"event": type, "time": ms, ...fields},
 // never a secret (no key, no AuthValue, no Output OOB value: that goes to the board's display); plus the
@@ -18,23 +18,8 @@ import * as identity from "./identity.js";
 import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
 import { memory } from "./sys.js";
-import { log, trace } from "./trace.js";
+import { trace } from "./trace.js";
 import { runMeshNode } from "./mesh.js";
-
-const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
-
-/** A logger printing "[level] tag: message" lines at level `name` and above; throws RangeError for an unknown name. */
-export function makeLogger(name) {
-  const level = LEVELS[name];
-  if (level === undefined) throw new RangeError(`device: log level must be debug, info, warn, error or none, got "${name}"`);
-  return {
-    log(l, tag, message) {
-      if ((LEVELS[l] ?? 0) >= level) log(l, tag, message);
-    },
-    // the modules skip formatting what is not printed (modules/platform.ts Logger.enabled)
-    enabled: (l) => (LEVELS[l] ?? 0) >= level,
-  };
-}
 
 // The fields of each event that may be printed: never keys, AuthValue, OOB values or Provisioning Data keys.
 function fields(e) {

@@ -1,28 +1,8 @@
-// The XS modem entry: the mesh modem application (modules/serial/app.ts, docs/serial-protocol.md) on the
-// runtime's radio, clock and crypto, with its serial link on native/xs/js/serial.js. Host runtime:
-//   xsrun --air 127.0.0.1:PORT --name NAME build/xs/app native/xs/js/modem-main -- [--links N] [--log LEVEL]
-// with file descriptor 3 as the serial link (host/serial/launch.ts --runtime xs sets it up). Log lines
-// "[level] tag: message" on stdout, never a secret.
-import { startModem } from "../../../modules/serial/app.js";
-import { xsClock, xsCrypto } from "./platform.js";
-import { radio } from "./radio.js";
-import * as serial from "./serial.js";
-import { args } from "./sys.js";
-import { log } from "./trace.js";
+// The XS modem's firmware entry (tools/nrf52/build.mjs variant `modem`, docs/firmware-modem.md). It reads no
+// arguments: its configuration is the build's defines (manifest.json "defines" and the variant's: MODEM_LINKS,
+// the links open at once, LOG_LEVEL). The modem itself: modem-start.js. (The host runtime runs modem-host.js,
+// with arguments.)
+import defines from "./config.js";
+import { runModem } from "./modem-start.js";
 
-const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, none: 4 };
-const list = args();
-const opts = {};
-for (let i = 0; i < list.length; i += 2) {
-  if (!list[i].startsWith("--") || i + 1 >= list.length) throw new RangeError(`modem-main: unexpected argument "${list[i]}"`);
-  opts[list[i].slice(2)] = list[i + 1];
-}
-const maxLinks = Number(opts.links ?? 4);
-if (!Number.isInteger(maxLinks) || maxLinks < 1 || maxLinks > 16) throw new RangeError("modem-main: --links must be 1..16");
-const level = LEVELS[String(opts.log ?? "warn")] ?? 2;
-const logger = {
-  log(l, tag, message) {
-    if ((LEVELS[l] ?? 0) >= level) log(l, tag, message);
-  },
-};
-startModem({ crypto: xsCrypto, clock: xsClock, radio, logger }, serial, { maxLinks });
+runModem(Number(defines.MODEM_LINKS ?? 4), String(defines.LOG_LEVEL ?? "warn"));
