@@ -36,8 +36,9 @@ interface Twin extends HarnessTwin {
 }
 
 /** A twin running `elf` on the hub at `port`, its storage in the file `flash`; `onLine` sees each log line. */
-function startTwin(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void, appArgs: string[] = []): Twin {
-  return { name, ...startTwinImage(elf, flash, port, name, onLine, appArgs, WALL_LIMIT_MS) };
+// (no app arguments: the firmware entry reads none, issue 8)
+function startTwin(elf: string, flash: string, port: number, name: string, onLine: (line: string) => void): Twin {
+  return { name, ...startTwinImage(elf, flash, port, name, onLine, [], WALL_LIMIT_MS) };
 }
 
 async function connected(twins: Twin[]): Promise<void> {
