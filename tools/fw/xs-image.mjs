@@ -60,6 +60,9 @@ const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_
   "xs_crypto_aes128", "xs_crypto_aes_cmac", "xs_crypto_aes_ccm_encrypt", "xs_crypto_aes_ccm_decrypt"];
 // C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes.
 const C_HEAP_BYTES = 12288;
+// The preloaded image runs the mesh node: its timers (xsr_run.c, one calloc each) and JSON.stringify's 1 KB buffer
+// do not fit the 700 B the provisioning leaves (host-tests/firmware/twin-node.ts).
+const C_HEAP_BYTES_PRELOADED = 16384;
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
 // 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
 const CRYPTO_MAX_MESSAGE = 512;
@@ -248,6 +251,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
   }
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
+  const cHeapBytes = preloaded ? C_HEAP_BYTES_PRELOADED : C_HEAP_BYTES;
   const keysNeeded = report.keyBase + report.keys;
   if (c.initialKeyCount < keysNeeded + 64 && !c.incrementalKeyCount) {
     throw new Error(`creation.initialKeyCount ${c.initialKeyCount} for ${target} leaves no room: the archive needs ${keysNeeded} keys (engine ${report.keyBase} + app ${report.keys}) and the app makes more at run time`);
@@ -279,7 +283,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const ourFlags = [
     ...base, ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
-    `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${C_HEAP_BYTES}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
+    `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${cHeapBytes}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
     ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB", "-DCRYPTO_AES_SW_BITSLICED"] : []),
@@ -339,7 +343,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       strings: report.strings,
       stringBytes: report.stringBytes,
       creation: c,
-      cHeapBytes: C_HEAP_BYTES,
+      cHeapBytes,
       engineDefines,
       natives,
       builtinsLeftOut: stripWraps().length,
