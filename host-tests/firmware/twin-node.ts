@@ -16,14 +16,15 @@
  *      PDU the twin sends).
  *   5. Config Node Reset (4.4.1.2.18): the twin answers, forgets and sends Unprovisioned Device beacons again.
  *
- * Prints one JSON line "twin-node {...}": the image's flash and RAM plan (and what the node adds: the same build
- * with native/xs/js/mesh -> mesh-none.js is not rebuilt here; the difference is in docs/node.md), the peak XS
- * heap of the node's life (after the provisioning link closed; bytes and % free of the heap), and the twin's
- * instructions per received Generic OnOff Set (min/median over the Sets; native/xs/mps2/xsr_mps2_port.c "twin-rx").
+ * Prints one JSON line "twin-node {...}": the image's flash and RAM plan (what the node adds to them is in
+ * docs/node.md "On the device"), the peak XS heap of the node's life (after the provisioning link closed; bytes
+ * and % free of the heap) and after the restart, and the twin's instructions per received Generic OnOff Set
+ * (min/median/max over the Sets: native/xs/mps2/xsr_mps2_port.c "twin-rx", from the packet's delivery to
+ * JavaScript to its return: network, transport, access layers and the Generic OnOff Server, LED included).
  *
  * Enforced: the build's flash budget NODE_FLASH_BUDGET (the preloaded image is over 420 KB: issue 9's preload
- * branch is cutting it), the RAM plan <= 96 KB (issue 10's target, build.mjs --ram-budget), >= 30 % of the XS
- * heap free at the node's peak.
+ * branch is cutting it), the RAM plan NODE_RAM_BUDGET (build.mjs --ram-budget), >= 30 % of the XS heap free at
+ * the node's peak (chunks + slots at most, after the provisioning link closed, of the XS heap's bytes).
  *
  * Needs arm-none-eabi-gcc and qemu-system-arm (suite "firmware-twin-node" in tools/suites.mjs: failing, not
  * skipped, under CI=true when they are missing). Not a *.test.ts file, so the host-tests suite does not pick it up.
@@ -31,7 +32,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub } from "../../host/air/hub.js";
@@ -58,9 +59,13 @@ const imageDir = join(root, "build/mps2-preload/light");
 const elf = join(imageDir, "firmware.elf");
 /** The preloaded light with the node is over the product's 420 KB (issue 9's preload branch cuts the image): built
  * with this budget, enforced by the build, until that lands. */
-const NODE_FLASH_BUDGET = 680 * 1024;
-/** Issue 10's target for the light's RAM plan with the node (enforced by the build: --ram-budget). */
-const NODE_RAM_BUDGET = 148 * 1024;
+const NODE_FLASH_BUDGET = 690 * 1024;
+/**
+ * The twin light's RAM plan with the node, enforced by the build (--ram-budget): today's 115,648 B (XS heap 82 KB,
+ * C heap 16 KB; the nRF52840's plan is the twin's less its 6 KB air/AES layer). Issue 10's target, 96 KB on the
+ * nRF52840 (104 KB on the twin), is not met yet: the node's live heap must shrink by about 8 KB first (docs/node.md).
+ */
+const NODE_RAM_BUDGET = 116 * 1024;
 const MIN_HEAP_FREE = 0.3;
 const WALL_LIMIT_MS = 120_000;
 const TWIN = 0x0100;
@@ -322,6 +327,8 @@ test("twin: the mesh node on the preloaded light image is provisioned, configure
   }
   assert.ok(!lines3.some((l) => l.includes('"event":"restored"')), "nothing restored after Node Reset");
 
+  // TWIN_NODE_LOG=FILE: the twin's three logs, for looking into a run
+  if (process.env.TWIN_NODE_LOG) writeFileSync(process.env.TWIN_NODE_LOG, [...lines1, "---- restart", ...lines2, "---- after Node Reset", ...lines3].join("\n") + "\n");
   const heapBytes = Number(peak.arena);
   const peakBytes = Number(peak.chunksPeak) + Number(peak.slotsPeak);
   const restartPeak = lastJsonLine(lines2, "xs-mem", "rx")!;
