@@ -185,7 +185,7 @@ export class AccessLayer {
       ...(rx.label ? { label: rx.label } : {}), ...(rx.rssi !== undefined ? { rssi: rx.rssi } : {}),
     };
     try {
-      entry.handler(msg, this.contexts[e]![m]!);
+      entry.handler(msg, this.contexts[e]![m]!, this.elements[e]!.models[m]!);
     } catch (err) {
       this.log("error", `handler of opcode 0x${opcode.toString(16)} threw: ${String(err instanceof Error ? err.message : err)}`);
     }

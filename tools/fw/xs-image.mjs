@@ -195,7 +195,9 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // in the environment makes the app log more (for debugging on the twin)
   const variantDefines = manifest.variants?.[variant] ?? { DEVICE_KIND: variant };
   const defines = { ...manifest.defines, ...variantDefines, ...(process.env.XSFW_LOG_LEVEL ? { LOG_LEVEL: process.env.XSFW_LOG_LEVEL } : {}) };
-  const appDir = join(FW_DIR, "app", variant);
+  // per platform kind: a module may come from another source on the preloaded platforms (native/xs/js/mesh ->
+  // mesh-node.js there, mesh-none.js on the others), and xsbc's output is reused by date alone
+  const appDir = join(FW_DIR, "app", preload ? `${variant}-preload` : variant);
   const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
   writeIfChanged(configJs, configSource(defines));
   const byName = new Map(manifest.modules.map((m) => [m.name, m]));
