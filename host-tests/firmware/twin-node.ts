@@ -31,11 +31,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub } from "../../host/air/hub.js";
+import { startTwinImage } from "./twin-harness.js";
+import type { Twin } from "./twin-harness.js";
 import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
 import { MemoryStorage } from "../../host/storage.js";
 import { settle, advance } from "../../host/mesh-network.js";
@@ -75,47 +77,6 @@ const APP_KEY_INDEX = 0;
 /** Sets per run (half Set Unacknowledged to the group, half acknowledged Set to the twin). */
 const SETS = 6;
 const REQUEST = { timeoutMs: 3000, retries: 3 };
-
-interface Twin {
-  done: Promise<{ code: number | null; log: string }>;
-  lines: string[];
-}
-
-function startTwin(flash: string, port: number, onLine: (line: string) => void): Twin {
-  const child = spawn("qemu-system-arm", [
-    "-M", "mps2-an386", "-nographic", "-monitor", "none", "-icount", "shift=0,sleep=off",
-    "-serial", "stdio", "-serial", `tcp:127.0.0.1:${port},nodelay=on`, "-kernel", elf,
-    "-semihosting-config", ["enable=on", "target=native", "arg=firmware", `arg=--flash=${flash}`, "arg=--air", "arg=--name=twin-node", "arg=--exit-after-ms=900000"].join(","),
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  const lines: string[] = [];
-  let log = "";
-  let pending = "";
-  const timer = setTimeout(() => {
-    log += "\n(the twin did not exit: wall-clock limit)\n";
-    child.kill("SIGKILL");
-  }, WALL_LIMIT_MS);
-  child.stdout.on("data", (d: Uint8Array) => {
-    const s = new TextDecoder().decode(d);
-    log += s;
-    pending += s;
-    let i;
-    while ((i = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, i).replace(/\r$/, "");
-      pending = pending.slice(i + 1);
-      lines.push(line);
-      onLine(line);
-    }
-  });
-  child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
-  const done = new Promise<{ code: number | null; log: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, log });
-    });
-  });
-  return { done, lines };
-}
 
 function jsonLine(lines: string[], prefix: string, at?: string): Record<string, number> | undefined {
   for (const line of lines) {
@@ -159,12 +120,12 @@ async function session(flash: string, seed: number, netKey: Bytes | undefined, c
   const { port } = await hub.listen({ port: 0 });
   let air = false;
   let led: boolean | undefined;
-  const twin = startTwin(flash, port!, (line) => {
+  const twin = startTwinImage(elf, flash, port!, "twin-node", (line) => {
     if (line.startsWith("air: connected")) air = true;
     const m = /^led0 (on|off)$/.exec(line);
     if (m) led = m[1] === "on";
     onLine(line);
-  });
+  }, [], WALL_LIMIT_MS);
   const s: Session = { hub, twin, led: () => led, seqs: [], unprovisionedBeacons: 0 };
   const observer = hub.createRadio("observer");
   const keys = netKey ? deriveNetworkKeys(new MeshCrypto(crypto), netKey) : undefined;
