@@ -97,6 +97,14 @@ export const suites = [
     counts: "node",
   },
   {
+    // the mesh node on the preloaded twin light: provisioned, configured, toggled, restarted, reset (issue 10)
+    name: "firmware-twin-node",
+    requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
+    install: "sudo bash tools/install-cross.sh",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=tap", "host-tests/firmware/twin-node.ts"],
+    counts: "node",
+  },
+  {
     name: "native-crypto-host",
     requires: ["cc", "make"],
     install: "apt-get install gcc make",

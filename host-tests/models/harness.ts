@@ -294,7 +294,7 @@ export class Harness<C extends NodeConfig = FakeConfig> {
       const bound = this.config.boundAppKeys({ elementAddress: this.unicastAddress + elementIndex, modelId: m.id });
       if ((m.keyPolicy ?? "app") === "device" ? key.kind !== "device" : key.kind !== "app" || bound.status !== 0 || !bound.value.includes(key.appKeyIndex)) return false;
       if (params.length < e.minLength || (e.maxLength !== undefined && params.length > e.maxLength)) return false;
-      e.handler({ opcode, params, src: o.src ?? 0x0001, dst: o.dst ?? this.unicastAddress + elementIndex, key, netKeyIndex: 0, ttl: o.ttl ?? 5, elementIndex }, this.contexts.get(m)!);
+      e.handler({ opcode, params, src: o.src ?? 0x0001, dst: o.dst ?? this.unicastAddress + elementIndex, key, netKeyIndex: 0, ttl: o.ttl ?? 5, elementIndex }, this.contexts.get(m)!, m);
       return true;
     }
     return false;

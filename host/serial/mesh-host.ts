@@ -69,7 +69,7 @@ export class ModemElement {
         elementIndex: 0,
       };
       try {
-        entry.handler(msg, this.contexts.get(model)!);
+        entry.handler(msg, this.contexts.get(model)!, model);
       } catch (e) {
         this.o.logger?.log("error", "serial", `handler of 0x${d.opcode.toString(16)} threw: ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -135,7 +135,7 @@ export class AccessLayer {
     let delivered = false;
     for (const { e, m } of targets) {
       const model = this.elements[e]!.models[m]!;
-      const entry = model.opcodes.filter((o) => o.opcode === d.opcode)[0];
+      const entry = findOpcode(model.opcodes, d.opcode);
       if (!entry) continue;
       known = true;
       if (!this.keyAllowed(model, e, m, rx)) {
@@ -185,7 +185,7 @@ export class AccessLayer {
       ...(rx.label ? { label: rx.label } : {}), ...(rx.rssi !== undefined ? { rssi: rx.rssi } : {}),
     };
     try {
-      entry.handler(msg, this.contexts[e]![m]!);
+      entry.handler(msg, this.contexts[e]![m]!, this.elements[e]!.models[m]!);
     } catch (err) {
       this.log("error", `handler of opcode 0x${opcode.toString(16)} threw: ${String(err instanceof Error ? err.message : err)}`);
     }
@@ -321,4 +321,10 @@ export class AccessLayer {
   private log(level: "error" | "warn" | "info" | "debug", message: string): void {
     this.host.logger?.log(level, TAG, message);
   }
+}
+
+/** The table row of `opcode` (a loop: no array or closure per received message, on the device's hot path). */
+function findOpcode(table: readonly OpcodeEntry[], opcode: number): OpcodeEntry | undefined {
+  for (let i = 0; i < table.length; i++) if (table[i]!.opcode === opcode) return table[i];
+  return undefined;
 }

@@ -83,8 +83,12 @@ export interface OpcodeEntry {
   minLength: number;
   /** Largest parameter length; longer messages are dropped. Absent: no limit beyond the transport's. */
   maxLength?: number;
-  /** The handler. An exception it throws is logged (never with secrets) and the message is dropped. */
-  handler(msg: ReceivedMessage, ctx: ModelContext): void;
+  /**
+   * The handler. An exception it throws is logged (never with secrets) and the message is dropped. `model` is the
+   * model the message is for: a table shared by every instance of a model (made once at import, in flash on the
+   * device) reaches its instance through it rather than through a closure per instance.
+   */
+  handler(msg: ReceivedMessage, ctx: ModelContext, model: Model): void;
 }
 
 /** A model instance on an element. */

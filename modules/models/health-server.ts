@@ -29,9 +29,13 @@ export interface HealthServerOptions {
   onAttention?(on: boolean): void;
 }
 
+/** A Health Server's table row: the handler gets the server the message is for. */
+const on = (op: number, fn: (p: Params, msg: ReceivedMessage, ctx: ModelContext, server: HealthServer) => void): OpcodeEntry =>
+  entry(HEALTH_TABLE.get(op)!, (p, msg, ctx, model) => fn(p, msg, ctx, model as HealthServer));
+
 export class HealthServer implements Model {
   readonly id = { modelId: SigModel.HEALTH_SERVER };
-  readonly opcodes: OpcodeEntry[];
+  readonly opcodes: readonly OpcodeEntry[];
   /** 4.2.16 Health Fast Period Divisor, 0..15. */
   fastPeriodDivisor = 0;
   private current: number[] = [];
@@ -43,50 +47,69 @@ export class HealthServer implements Model {
   private fastTimer: TimerHandle | undefined;
   private readonly companyId: number;
 
+  /**
+   * The opcode table of every Health Server: made once when the module loads (preloaded in flash on the device), each handler
+   * reaching its server through the `model` argument.
+   */
+  private static readonly OPCODES: readonly OpcodeEntry[] = Object.freeze(
+    [
+      on(HealthOp.FaultGet, (p, msg, ctx, s) => s.ours(p) && s.faultStatus(ctx, msg)),
+      on(HealthOp.FaultClear, (p, msg, ctx, s) => s.clear(p) && s.faultStatus(ctx, msg)),
+      on(HealthOp.FaultClearUnacknowledged, (p, _msg, _ctx, s) => s.clear(p)),
+      on(HealthOp.FaultTest, (p, msg, ctx, s) => s.test(p) && s.faultStatus(ctx, msg)),
+      on(HealthOp.FaultTestUnacknowledged, (p, _msg, _ctx, s) => s.test(p)),
+      on(HealthOp.PeriodGet, (_p, msg, ctx, s) => s.periodStatus(ctx, msg)),
+      on(HealthOp.PeriodSet, (p, msg, ctx, s) => s.setPeriod(p) && s.periodStatus(ctx, msg)),
+      on(HealthOp.PeriodSetUnacknowledged, (p, _msg, _ctx, s) => s.setPeriod(p)),
+      on(HealthOp.AttentionGet, (_p, msg, ctx, s) => s.attentionStatus(ctx, msg)),
+      on(HealthOp.AttentionSet, (p, msg, ctx, s) => {
+        s.attention(p.attention as number);
+        s.attentionStatus(ctx, msg);
+      }),
+      on(HealthOp.AttentionSetUnacknowledged, (p, _msg, _ctx, s) => s.attention(p.attention as number)),
+    ].map((e) => Object.freeze(e)),
+  );
+
   constructor(private readonly options: HealthServerOptions = {}) {
     this.companyId = options.companyId ?? COMPANY_ID;
-    const T = HEALTH_TABLE;
-    const on = (op: number, fn: (p: Params, msg: ReceivedMessage, ctx: ModelContext) => void) => entry(T.get(op)!, fn);
-    const ours = (p: Params): boolean => p.companyId === this.companyId;
-    const faultStatus = (ctx: ModelContext, msg: ReceivedMessage): void => ctx.reply(msg, HealthOp.FaultStatus, this.faultParams(HealthOp.FaultStatus));
-    const clear = (p: Params): boolean => {
-      if (!ours(p)) return false;
-      this.registered = [];
-      return true;
-    };
-    const test = (p: Params): boolean => {
-      if (!ours(p) || !(options.testIds ?? [0]).includes(p.testId as number)) return false;
-      this.testId = p.testId as number;
-      for (const f of options.runTest?.(this.testId) ?? []) if (!this.registered.includes(f)) this.registered.push(f);
-      return true;
-    };
-    const setPeriod = (p: Params): boolean => {
-      // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
-      if ((p.fastPeriodDivisor as number) > 15) return false;
-      this.fastPeriodDivisor = p.fastPeriodDivisor as number;
-      this.fastPeriod();
-      return true;
-    };
-    const periodStatus = (ctx: ModelContext, msg: ReceivedMessage): void =>
-      ctx.reply(msg, HealthOp.PeriodStatus, encode(T, HealthOp.PeriodStatus, { fastPeriodDivisor: this.fastPeriodDivisor }));
-    const attentionStatus = (ctx: ModelContext, msg: ReceivedMessage): void =>
-      ctx.reply(msg, HealthOp.AttentionStatus, encode(T, HealthOp.AttentionStatus, { attention: this.attentionLeft }));
-    this.opcodes = [
-      on(HealthOp.FaultGet, (p, msg, ctx) => ours(p) && faultStatus(ctx, msg)),
-      on(HealthOp.FaultClear, (p, msg, ctx) => clear(p) && faultStatus(ctx, msg)),
-      on(HealthOp.FaultClearUnacknowledged, (p) => clear(p)),
-      on(HealthOp.FaultTest, (p, msg, ctx) => test(p) && faultStatus(ctx, msg)),
-      on(HealthOp.FaultTestUnacknowledged, (p) => test(p)),
-      on(HealthOp.PeriodGet, (_p, msg, ctx) => periodStatus(ctx, msg)),
-      on(HealthOp.PeriodSet, (p, msg, ctx) => setPeriod(p) && periodStatus(ctx, msg)),
-      on(HealthOp.PeriodSetUnacknowledged, (p) => setPeriod(p)),
-      on(HealthOp.AttentionGet, (_p, msg, ctx) => attentionStatus(ctx, msg)),
-      on(HealthOp.AttentionSet, (p, msg, ctx) => {
-        this.attention(p.attention as number);
-        attentionStatus(ctx, msg);
-      }),
-      on(HealthOp.AttentionSetUnacknowledged, (p) => this.attention(p.attention as number)),
-    ];
+    this.opcodes = HealthServer.OPCODES;
+  }
+
+  private ours(p: Params): boolean {
+    return p.companyId === this.companyId;
+  }
+
+  private faultStatus(ctx: ModelContext, msg: ReceivedMessage): void {
+    ctx.reply(msg, HealthOp.FaultStatus, this.faultParams(HealthOp.FaultStatus));
+  }
+
+  private clear(p: Params): boolean {
+    if (!this.ours(p)) return false;
+    this.registered = [];
+    return true;
+  }
+
+  private test(p: Params): boolean {
+    if (!this.ours(p) || !(this.options.testIds ?? [0]).includes(p.testId as number)) return false;
+    this.testId = p.testId as number;
+    for (const f of this.options.runTest?.(this.testId) ?? []) if (!this.registered.includes(f)) this.registered.push(f);
+    return true;
+  }
+
+  private setPeriod(p: Params): boolean {
+    // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
+    if ((p.fastPeriodDivisor as number) > 15) return false;
+    this.fastPeriodDivisor = p.fastPeriodDivisor as number;
+    this.fastPeriod();
+    return true;
+  }
+
+  private periodStatus(ctx: ModelContext, msg: ReceivedMessage): void {
+    ctx.reply(msg, HealthOp.PeriodStatus, encode(HEALTH_TABLE, HealthOp.PeriodStatus, { fastPeriodDivisor: this.fastPeriodDivisor }));
+  }
+
+  private attentionStatus(ctx: ModelContext, msg: ReceivedMessage): void {
+    ctx.reply(msg, HealthOp.AttentionStatus, encode(HEALTH_TABLE, HealthOp.AttentionStatus, { attention: this.attentionLeft }));
   }
 
   attach(ctx: ModelContext): void {

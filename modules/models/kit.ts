@@ -4,26 +4,26 @@
  * (the clients).
  */
 import type { Bytes, Clock, TimerHandle } from "../platform.js";
-import type { ModelContext, ModelId, OpcodeEntry, ReceivedMessage } from "../access/model.js";
+import type { Model, ModelContext, ModelId, OpcodeEntry, ReceivedMessage } from "../access/model.js";
 import { isUnicast } from "../net/address.js";
 import { decodeParams, encodeParams, lengthRange } from "./codec.js";
 import type { MessageSpec, Params, SpecTable } from "./codec.js";
 
 /** An opcode-table row for `spec`: the access layer checks min/max; the handler gets the decoded parameters. */
-export function entry(spec: MessageSpec, handle: (p: Params, msg: ReceivedMessage, ctx: ModelContext) => void): OpcodeEntry {
+export function entry(spec: MessageSpec, handle: (p: Params, msg: ReceivedMessage, ctx: ModelContext, model: Model) => void): OpcodeEntry {
   const { min, max } = lengthRange(spec);
   return {
     opcode: spec.opcode,
     minLength: min,
     ...(max !== Infinity ? { maxLength: max } : {}),
-    handler(msg, ctx) {
+    handler(msg, ctx, model) {
       const d = decodeParams(spec, msg.params);
       // 3.7.3.2: a message that does not parse is ignored (no status: the fields needed for one are not known)
       if (!d.ok) {
         ctx.logger?.log("warn", "models", `dropped from 0x${msg.src.toString(16)}: ${d.reason}`);
         return;
       }
-      handle(d.params, msg, ctx);
+      handle(d.params, msg, ctx, model);
     },
   };
 }

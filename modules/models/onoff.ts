@@ -29,7 +29,7 @@ export const TID_WINDOW_MS = 6000;
 
 export class OnOffServer implements Model {
   readonly id = { modelId: SigModel.GENERIC_ONOFF_SERVER };
-  readonly opcodes: OpcodeEntry[];
+  readonly opcodes: readonly OpcodeEntry[];
   private present = false;
   private target: boolean | undefined;
   private transitionEnd = 0;
@@ -37,25 +37,32 @@ export class OnOffServer implements Model {
   private last: { src: number; dst: number; tid: number; time: number } | undefined;
   private ctx: ModelContext | undefined;
 
+  /** The opcode table of every Generic OnOff Server: made once when the module loads (in flash on the device). */
+  private static readonly OPCODES: readonly OpcodeEntry[] = Object.freeze(
+    [
+      entry(ONOFF_TABLE.get(OnOffOp.Get)!, (_p, msg, ctx, m) => ctx.reply(msg, OnOffOp.Status, (m as OnOffServer).statusParams())),
+      entry(ONOFF_TABLE.get(OnOffOp.Set)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, true)),
+      entry(ONOFF_TABLE.get(OnOffOp.SetUnacknowledged)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, false)),
+    ].map((e) => Object.freeze(e)),
+  );
+
   /** `onChange` sees every change of the present state (the light's LED). */
   constructor(private readonly onChange?: (on: boolean) => void, initial = false) {
     this.present = initial;
-    const set = (p: Params, msg: ReceivedMessage, ctx: ModelContext, ack: boolean): void => {
-      const onOff = p.onOff as number;
-      const tt = p.transitionTime as number | undefined;
-      if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
-      const now = ctx.clock.now();
-      const l = this.last;
-      const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
-      this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
-      if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
-      if (ack) ctx.reply(msg, OnOffOp.Status, this.statusParams());
-    };
-    this.opcodes = [
-      entry(ONOFF_TABLE.get(OnOffOp.Get)!, (_p, msg, ctx) => ctx.reply(msg, OnOffOp.Status, this.statusParams())),
-      entry(ONOFF_TABLE.get(OnOffOp.Set)!, (p, msg, ctx) => set(p, msg, ctx, true)),
-      entry(ONOFF_TABLE.get(OnOffOp.SetUnacknowledged)!, (p, msg, ctx) => set(p, msg, ctx, false)),
-    ];
+    this.opcodes = OnOffServer.OPCODES;
+  }
+
+  /** Set / Set Unacknowledged (Mesh Model 1.1, 3.2.1.2): a repeated TID within 6 s from the same source is not applied again. */
+  private set(p: Params, msg: ReceivedMessage, ctx: ModelContext, ack: boolean): void {
+    const onOff = p.onOff as number;
+    const tt = p.transitionTime as number | undefined;
+    if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
+    const now = ctx.clock.now();
+    const l = this.last;
+    const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
+    this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
+    if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
+    if (ack) ctx.reply(msg, OnOffOp.Status, this.statusParams());
   }
 
   attach(ctx: ModelContext): void {

@@ -68,7 +68,10 @@ const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_
 // C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes; a preloaded machine's also
 // holds its alias table (4 bytes an alias) and its copies of the name and symbol tables: 8,464 B used at most on the
 // twin with 1,137 aliases, about 6.6 KB with 683 (docs/firmware.md "Preloading").
-const C_HEAP_BYTES = { default: 12288, preloaded: 8192 };
+// The node images (the "<target>-node" platforms, variants light-node/switch-node) run the mesh node: its timers
+// (xsr_run.c, one calloc each) and JSON.stringify's 1 KB buffer do not fit 8 KB: 10,564 B used at most on the twin
+// (host-tests/firmware/twin-node.ts, its "cHeapUsed"), 12 KB.
+const C_HEAP_BYTES = { default: 12288, preloaded: 8192, node: 12288 };
 // The crypto natives' largest message (CMAC, SHA-256, HMAC, CCM payload and AAD): their C buffers live on the
 // 8 KB stack and in the C heap. Mesh provisioning needs at most 145 bytes (ConfirmationInputs).
 const CRYPTO_MAX_MESSAGE = 512;
@@ -188,10 +191,11 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, node = false, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
-  // preload: the manifest's "<target>-preload" platform (its preload list and creation)
-  const platform = preload ? `${target}-preload` : target;
+  // preload: the manifest's "<target>-preload" platform (its preload list and creation); node (with preload): its
+  // "<target>-node" platform, the mesh node preloaded (tools/nrf52/build.mjs VARIANT_PARTS light-node, switch-node)
+  const platform = preload ? (node ? `${target}-node` : `${target}-preload`) : target;
   const manifest = loadManifest(platform);
   const host = await hostCompiler();
   compileTypeScript();
@@ -201,7 +205,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // in the environment makes the app log more (for debugging on the twin)
   const variantDefines = manifest.variants?.[variant] ?? { DEVICE_KIND: variant };
   const defines = { ...manifest.defines, ...variantDefines, ...(process.env.XSFW_LOG_LEVEL ? { LOG_LEVEL: process.env.XSFW_LOG_LEVEL } : {}) };
-  const appDir = join(FW_DIR, "app", variant);
+  // per platform kind: a module may come from another source on another platform (native/xs/js/mesh ->
+  // mesh-node.js on the node platforms, mesh-none.js on the others), and xsbc's output is reused by date alone
+  // (the node variants have their own names, so their own directories)
+  const appDir = join(FW_DIR, "app", preload ? `${variant}-preload` : variant);
   const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
   writeIfChanged(configJs, configSource(defines));
   const byName = new Map(manifest.modules.map((m) => [m.name, m]));
@@ -253,7 +260,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // that points into the archive for code and strings
   const c = { ...manifest.creation, ...variantCreation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
   const preloaded = manifest.preload.length > 0;
-  const cHeapBytes = preloaded ? C_HEAP_BYTES.preloaded : C_HEAP_BYTES.default;
+  const cHeapBytes = !preloaded ? C_HEAP_BYTES.default : node ? C_HEAP_BYTES.node : C_HEAP_BYTES.preloaded;
   let preparation = null;
   if (preloaded) {
     const { runGenerator, writeKeepFile } = await import("./preload.mjs");

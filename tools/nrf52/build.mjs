@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Firmware build: nRF52840 images for the boards pca10056 (DK) and pca10059 (Dongle), and the Cortex-M4 twin
 // (board mps2, for qemu-system-arm -M mps2-an386), in the variants light and switch, and modem (the mesh modem).
-// --variant provisioner: the standalone provisioner (docs/standalone.md).
+// --variant provisioner: the standalone provisioner (docs/standalone.md). --variant light-node,switch-node: the
+// light and switch with the mesh node (opt-in; over the 420 KB flash target, their own budgets: NODE_PARTS).
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
@@ -145,6 +146,17 @@ const VARIANT_PARTS = {
     ramPlanBytes: { nrf52: 172 * 1024, mps2: 172 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
 };
+// The light and switch with the mesh node (issue 10 on the device; opt-in, not in the default build): the manifest's
+// "<target>-node" platforms (native/xs/js/mesh -> mesh-node.js, the node's modules preloaded, XS heap 74 KB, C heap
+// 12 KB). Over the 420 KB flash target (the node adds ~215 KB of preloaded heap and code): their own stated budgets,
+// 700 KB flash (the twin: plus its layer); RAM plan issue 10's 96 KB on the nRF52840 (the twin: plus its 8 KB layer).
+const NODE_PARTS = {
+  node: true,
+  flashBytes: { nrf52: 700 * 1024, mps2: 700 * 1024 + TWIN_FLASH_LAYER_BYTES },
+  ramPlanBytes: { nrf52: 96 * 1024, mps2: 96 * 1024 + TWIN_BOARD_LAYER_BYTES },
+};
+VARIANT_PARTS["light-node"] = NODE_PARTS;
+VARIANT_PARTS["switch-node"] = NODE_PARTS;
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
 
 const CFLAGS = [
@@ -294,8 +306,8 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   if (!b) throw new Error(`unknown board ${board}`);
   const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
   // the variants with their own entry (modem, provisioner) keep the prelinked machine and their stated budgets:
-  // the manifest's preload lists are the device entry's modules
-  if (parts) preload = false;
+  // the manifest's preload lists are the device entry's modules; the node variants are preloaded (their platform)
+  if (parts) preload = !!parts.node;
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
   const out = outDir ?? (app === "smoke"
@@ -319,9 +331,9 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, ...(parts ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, node: !!parts?.node, ...(parts?.entry ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
   }
-  const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources[board] ?? [])];
+  const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources?.[board] ?? [])];
   const elf = join(out, "firmware.elf");
   const mapFile = join(out, "firmware.map");
   const halFlags = [...CFLAGS, `-D${b.define}`, `-DAPP_VARIANT="${variant}"`, ...(parts?.defines?.[board] ?? []).map((d) => `-D${d}`)];
@@ -393,7 +405,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
     };
     size.flash = flash;
     size.ram = ram;
-    const limits = budgetsFor(b.target, { ...budgetOverrides, ramPlanBytes: budgetOverrides.ramPlanBytes ?? parts?.ramPlanBytes?.[b.target] }, preload);
+    const limits = budgetsFor(b.target, { ...budgetOverrides, flashBytes: budgetOverrides.flashBytes ?? parts?.flashBytes?.[b.target], ramPlanBytes: budgetOverrides.ramPlanBytes ?? parts?.ramPlanBytes?.[b.target] }, preload);
     size.budgets = {
       flash: { limitBytes: limits.flashBytes, bytes: flashBytes, ok: flashBytes <= limits.flashBytes },
       ram: {

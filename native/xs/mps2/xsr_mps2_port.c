@@ -15,6 +15,10 @@
  *   complete  the first Provisioning Complete sent (type 0x08), with the instructions since the invite and
  *             the share spent in p256_ecdh and p256_keygen, and the XS heap's peaks since the invite
  *   created, imported  the machine created, the entry module imported (instructions since reset)
+ * and "twin-rx {json}" for each Mesh Message (AD type 0x2A, a Network PDU: 3.3.1) the radio delivers, with the
+ * instructions its delivery to JavaScript took (decoding, decryption, dispatch to the models; the XS natives it calls
+ * included): host-tests/firmware/twin-node.ts. The XS heap's peaks are reset after the provisioning link closed, so
+ * the "xs-mem" line "rx" logged after each of them reports the peak of the mesh node's life so far.
  * Mesh Protocol 1.1: 5.2.1 (PB-ADV), 5.3.1 (Generic Provisioning PDU: Transaction Start, GPCF 0b00),
  * 5.4.1 (Provisioning PDU types).
  */
@@ -33,6 +37,7 @@
 #define INSNS_PER_COUNT 40u /* 25 MHz counter, 1 GHz instruction clock */
 
 #define AD_TYPE_PB_ADV 0x29u
+#define AD_TYPE_MESH_MESSAGE 0x2Au
 #define PROV_INVITE 0x00u
 #define PROV_COMPLETE 0x08u
 
@@ -205,11 +210,21 @@ static void receiver_shim(const radio_packet_t *p, void *ctx)
     static int closed;
     (void)ctx;
     if (p->ad_type == AD_TYPE_PB_ADV && prov_pdu_type(p->data, p->len) == PROV_INVITE) on_invite();
+    if (p->ad_type == AD_TYPE_MESH_MESSAGE && shim.receiver) {
+        uint64_t t = twin_insns();
+        shim.receiver(p, shim.ctx);
+        hal_log("twin-rx {\"len\":%u,", (unsigned)p->len);
+        log_u64("insns", twin_insns() - t, 0);
+        hal_log("}\n");
+        xsr_device_log_memory("rx");
+        return;
+    }
     if (shim.receiver) shim.receiver(p, shim.ctx);
     /* after the Complete and the record written: the link's end, memory as the provisioning left it */
     if (M.completed && !closed && p->ad_type == AD_TYPE_PB_ADV && link_close(p->data, p->len)) {
         closed = 1;
         xsr_device_log_memory("closed");
+        xsr_device_reset_peaks();
     }
 }
 
