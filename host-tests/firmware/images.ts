@@ -32,7 +32,7 @@ interface Size {
   stackBytes: number;
   ramPlanBytes: number;
   flash: Record<string, number>;
-  xs: { heapBytes: number; cHeapBytes: number; modules: number; archiveBytes: number; keys: number };
+  xs: { heapBytes: number; cHeapBytes: number; modules: number; archive: string; archiveBytes: number; keys: number };
   budgets: {
     flash: { limitBytes: number; bytes: number; ok: boolean };
     ram: { limitBytes: number; bytes: number; ok: boolean; parts: Record<string, number> };
@@ -89,7 +89,7 @@ test("firmware images: every board and variant builds, with its files and a size
     assert.equal(s.budgets.ram.ok, true, `${s.image}: RAM plan ${s.ramPlanBytes} B over ${s.budgets.ram.limitBytes} B`);
     assert.ok(s.flashBytes <= s.budgets.flash.limitBytes && s.ramPlanBytes <= s.budgets.ram.limitBytes);
     // the firmware entry only (issue 8): the host entry (native/xs/js/device-host.js) is in no image, nor its flags
-    assertNoHostEntry(s.image, join(root, "build/fw/gen", `${s.target}-${s.variant}`, "xsr_archive.c"), join(dir, "firmware.bin"), "device-main");
+    assertNoHostEntry(s.image, join(root, s.xs.archive), join(dir, "firmware.bin"), "device-main");
     process.stdout.write(`firmware-budget ${JSON.stringify({
       image: s.image, flashBytes: s.flashBytes, flash: s.flash, ramPlanBytes: s.ramPlanBytes, ram: s.budgets.ram.parts,
       flashOk: s.budgets.flash.ok, ramOk: s.budgets.ram.ok,

@@ -43,8 +43,9 @@ function stringsOf(bin: Uint8Array): Set<string> {
   return out;
 }
 
-function archiveModules(target: string, variant: string): string[] {
-  const c = readFileSync(join(root, "build/fw/gen", `${target}-${variant}`, "xsr_archive.c"), "utf8");
+/** The modules of an image's archive (its C source, named by the image's size.json: one comment per module). */
+function archiveModules(size: { xs: { archive: string } }): string[] {
+  const c = readFileSync(join(root, size.xs.archive), "utf8");
   return [...c.matchAll(/^\/\* ([\w./-]+) \*\/$/gm)].map((m) => m[1]!);
 }
 
@@ -61,7 +62,7 @@ test("roles: the light image carries no provisioner code, the provisioner image 
       const size = JSON.parse(readFileSync(join(img.dir, "size.json"), "utf8"));
       assert.ok(size.budgets.flash.ok && size.budgets.ram.ok, `${board}/${variant} over budget: ${JSON.stringify(size.budgets)}`);
       const strings = stringsOf(readFileSync(join(img.dir, "firmware.bin")));
-      const modules = archiveModules(target, variant);
+      const modules = archiveModules(size);
       const where = `${board}/${variant}`;
       assert.ok(modules.includes(img.has.module), `${where}: its role module ${img.has.module} is in the archive`);
       assert.ok(!modules.includes(img.lacks.module), `${where}: ${img.lacks.module} must not be in the archive`);

@@ -56,6 +56,7 @@ import { OnOffClient } from "../../modules/models/onoff.js";
 import { COMPANY_ID, PRODUCT_ID, VERSION_ID } from "../../modules/models/composition.js";
 import { decodeNetworkPdu, deriveNetworkKeys } from "../../modules/net/pdu.js";
 import type { Bytes } from "../../modules/platform.js";
+import { percentile } from "../../tools/percentile.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
 const imageDir = join(root, "build/mps2/light-node");
@@ -178,10 +179,6 @@ async function setAndSee(s: Session, onoff: OnOffClient, on: boolean, ack: boole
   return JSON.parse(rx[0]!.slice("twin-rx ".length)).insns as number;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)]!;
-}
 
 test("twin: the mesh node on the light-node image is provisioned, configured and toggled over the air hub, restarts configured, is reset; heap and instructions per Set", async (t) => {
   const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light-node", "--quiet"], { encoding: "utf8" });
@@ -307,7 +304,7 @@ test("twin: the mesh node on the light-node image is provisioned, configured and
       cHeapUsed: peak.cHeapUsed,
       cStackPeak: peak.cStackPeak,
     },
-    instructionsPerSet: { n: insns.length, min: Math.min(...insns), median: median(insns), max: Math.max(...insns) },
+    instructionsPerSet: { n: insns.length, min: Math.min(...insns), median: percentile(insns, 0.5), max: Math.max(...insns) },
   };
   process.stdout.write(`twin-node ${JSON.stringify(report)}\n`);
   assert.ok(1 - peakBytes / heapBytes >= MIN_HEAP_FREE, `the XS heap's peak ${peakBytes} B leaves less than ${MIN_HEAP_FREE * 100} % of ${heapBytes} B free`);

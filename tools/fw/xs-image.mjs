@@ -15,7 +15,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SRC_DIR, fetchXs } from "../xs/fetch-xs.mjs";
 import { buildHost } from "../xs/build-host.mjs";
@@ -360,6 +360,8 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     ltoHal: ltoOurs,
     info: {
       entry,
+      // the archive's C source (its module list: one comment per module), relative to the repository
+      archive: relative(ROOT, archiveC),
       modules: graph.length,
       archiveBytes: report.codeBytes + report.hostsBytes,
       keys: report.keys,

@@ -391,6 +391,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
       cHeapBytes: xs.info.cHeapBytes,
       creation: c,
       modules: xs.info.modules,
+      archive: xs.info.archive,
       archiveBytes: xs.info.archiveBytes,
       keys: xs.info.keys,
       keyBase: xs.info.keyBase,
