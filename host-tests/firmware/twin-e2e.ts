@@ -12,8 +12,9 @@
  * The twin's MPU makes its "flash" read-only (native/xs/mps2/xsr_mps2_port.c): the prelinked bytecode really runs
  * in place, nothing writes it (a write would end the twin with a fault).
  *
- * It prints one JSON line "twin-e2e {...}": the twin's XS heap (the engine's peaks of live chunks and slots
- * from the Invite to the Complete, the heap's reserved blocks, the heap and C stack sizes), and the instructions
+ * It prints one JSON line "twin-e2e {...}": the twin's XS heap (the engine's peaks of chunks and slots, garbage
+ * included, from the Invite to the Complete; the live peak, right after a collection, which must leave >= 30 % of
+ * the heap free; the heap's reserved blocks, the heap and C stack sizes), and the instructions
  * the twin executed from the Invite it received to the Complete it sent, with the share spent in P-256 ECDH and
  * key generation (QEMU's instruction-driven clock, read by the twin: native/xs/mps2/xsr_mps2_port.c).
  *
@@ -203,6 +204,10 @@ test("twin: the XS firmware (machine preloaded) is provisioned over the air hub,
   const inviteToComplete = Number(mark.inviteToComplete);
   const ecdh = Number(mark.ecdh);
   const keygen = Number(mark.keygen);
+  // The live heap's budget: at its peak (the heap right after a collection, Invite -> Complete) chunks + slots + the
+  // XS stack leave >= 30 % of the XS heap free (docs/firmware.md "Preloading").
+  const livePeak = Number(mark.livePeak);
+  const liveFreeShare = Math.round((1 - (livePeak + Number(memComplete.xsStack)) / Number(memComplete.arena)) * 1000) / 1000;
   const report = {
     image: { preloaded: preload, flashBytes: size.flashBytes, ramPlanBytes: size.ramPlanBytes, budgets: size.budgets, preload: size.xs.preload },
     xsHeap: {
@@ -211,6 +216,8 @@ test("twin: the XS firmware (machine preloaded) is provisioned over the air hub,
       importedLive: { chunks: memImported.chunks, slots: memImported.slots },
       atInvite: { chunks: memInvite.chunks, slots: memInvite.slots },
       peakDuringProvisioning: { chunks: mark.chunksPeak, slots: mark.slotsPeak, bytes: Number(mark.chunksPeak) + Number(mark.slotsPeak) },
+      // the most in use right after a collection from the Invite to the Complete (chunks + slots; the XS stack apart)
+      livePeakDuringProvisioning: { bytes: livePeak, freeShare: liveFreeShare },
       reserved: { chunks: memComplete.chunksReserved, slots: memComplete.slotsReserved },
       xsStack: { bytes: memComplete.xsStack, peak: memComplete.xsStackPeak },
       cHeapUsed: Math.max(Number(memClosed?.cHeapUsed ?? 0), Number(memRestored?.cHeapUsed ?? 0)),
@@ -233,12 +240,19 @@ test("twin: the XS firmware (machine preloaded) is provisioned over the air hub,
       },
       p256Share: Math.round(((ecdh + keygen) / inviteToComplete) * 1000) / 1000,
       ecdhShare: Math.round((ecdh / inviteToComplete) * 1000) / 1000,
-      // from app_main to the machine created (keys registered, unused built-ins deleted) and to the entry imported
-      boot: { createMachine: insnsBetween("start", "created"), importEntry: insnsBetween("created", "imported") },
+      // from app_main to the machine created (keys registered, unused built-ins deleted), to the entry imported and to
+      // the run loop (the boot's diagnostics: two xs-mem lines and a collection after the import)
+      boot: {
+        createMachine: insnsBetween("start", "created"),
+        importEntry: insnsBetween("created", "entry"),
+        importedWithDiagnostics: insnsBetween("created", "imported"),
+      },
     },
     virtualMs: { invite: invite.ms, complete: mark.ms },
   };
   process.stdout.write(`twin-e2e ${JSON.stringify(report)}\n`);
+  assert.ok(livePeak > 0 && livePeak <= Number(mark.chunksPeak) + Number(mark.slotsPeak), `live peak ${livePeak}: no collection reported?`);
+  assert.ok(liveFreeShare >= 0.3, `the live XS heap at its peak leaves ${liveFreeShare * 100} % free (budget >= 30 %)`);
   assert.ok(inviteToComplete > ecdh + keygen && ecdh > 0 && keygen > 0);
   assert.ok(Number(mark.aes) > 0 && Number(mark.aesCalls) > 0 && inviteToComplete > ecdh + keygen + Number(mark.aes));
 });

@@ -69,7 +69,6 @@ static int uart1_recv(void *ctx, uint8_t *buf, size_t cap) {
 
 /* Hub times (ms, doubles) <-> the twin's microseconds. */
 static uint64_t ms_to_us(double ms) { return ms <= 0 ? 0 : (uint64_t)(ms * 1000.0 + 0.5); }
-static double us_to_ms(uint64_t us) { return (double)us / 1000.0; }
 
 static void advance(void *ctx, double t) {
     (void)ctx;
@@ -134,7 +133,7 @@ void air_idle(uint64_t next_us) {
     if (air_is_virtual()) {
         /* More to handle first: any byte may complete a frame whose start the client already holds. */
         if (ring_used() > 0) return;
-        air_client_idle(next_us == TWIN_NEVER ? 1e308 : us_to_ms(next_us));
+        air_client_idle(next_us == TWIN_NEVER ? 1e308 : hal_us_to_ms(next_us));
     } else if (next_us <= twin_now_us()) {
         return;
     }

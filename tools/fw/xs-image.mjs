@@ -65,6 +65,8 @@ const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
 // The twin's instruments (native/xs/mps2/xsr_mps2_port.c): markers and instruction counts around these.
 const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen",
   "xs_crypto_aes128", "xs_crypto_aes_cmac", "xs_crypto_aes_ccm_encrypt", "xs_crypto_aes_ccm_decrypt"];
+// The twin's collector reports the end of each collection to xsr_device.c's xsrTwinGcReport (the live heap's peak)
+const TWIN_MEMORY_DEFINES = ["-DmxReport=1", "-DfxReport=xsrTwinGcReport"];
 // C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes; a preloaded machine's also
 // holds its alias table (4 bytes an alias) and its copies of the name and symbol tables: 8,464 B used at most on the
 // twin with 1,137 aliases, about 6.6 KB with 683 (docs/firmware.md "Preloading").
@@ -306,6 +308,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const ourFlags = [
     ...base, ...(ltoOurs ? ["-flto"] : []), ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
+    ...(target === "mps2" ? ["-DXSR_LIVE_PEAK=1"] : []),
     `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${cHeapBytes}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
@@ -328,7 +331,9 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // xsDefaults.c: functions get no own "length" and "name" (two slots each; see xsr_device.c)
   const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName", ...DEFAULTS_DEFINES];
   const units = [
-    ...engineSources.map((f) => unit(f === "xsDefaults.c" ? "engine-defaults" : "engine", f === "xsDefaults.c" ? defaultsFlags : engineFlags, join(SRC_DIR, "sources", f))),
+    ...engineSources.map((f) => f === "xsDefaults.c" ? unit("engine-defaults", defaultsFlags, join(SRC_DIR, "sources", f))
+      : target === "mps2" && f === "xsMemory.c" ? unit("engine-twin", [...engineFlags, ...TWIN_MEMORY_DEFINES], join(SRC_DIR, "sources", f))
+      : unit("engine", engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
     ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${basename(genDir)}`, ourFlags, join(genDir, f))),
     // the preparation: the engine's own structures, compiled as the engine is
@@ -341,7 +346,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   mkdirSync(leanDir, { recursive: true });
   for (const u of units) {
     if (!u.group.startsWith("engine") || lto) continue;
-    const out = join(leanDir, basename(u.obj));
+    const out = join(leanDir, (u.group === "engine" ? "" : `${u.group}-`) + basename(u.obj));
     if (mtime(out) < mtime(u.obj)) {
       const defined = new Set(run2("arm-none-eabi-nm", ["--defined-only", "-g", u.obj]).split("\n").map((l) => l.trim().split(" ").pop()));
       const mine = weak.filter((f) => defined.has(f));

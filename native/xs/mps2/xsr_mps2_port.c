@@ -13,7 +13,8 @@
  * so these shims sit between the XS natives and the real functions):
  *   invite    the first Provisioning Invite received (PB-ADV Transaction Start, Provisioning PDU type 0x00)
  *   complete  the first Provisioning Complete sent (type 0x08), with the instructions since the invite and
- *             the share spent in p256_ecdh and p256_keygen, and the XS heap's peaks since the invite
+ *             the share spent in p256_ecdh and p256_keygen, and the XS heap's peaks since the invite (with
+ *             garbage: the engine's; live: the most in use right after a collection, see xsrTwinGcReport)
  *   created, imported  the machine created, the entry module imported (instructions since reset)
  * and "twin-rx {json}" for each Mesh Message (AD type 0x2A, a Network PDU: 3.3.1) the radio delivers, with the
  * instructions its delivery to JavaScript took (decoding, decryption, dispatch to the models; the XS natives it calls
@@ -174,6 +175,7 @@ static void on_complete(void)
     hal_log("\"chunksPeak\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"slotsReserved\":%lu,",
             (unsigned long)m.chunksPeak, (unsigned long)m.slotsPeak, (unsigned long)m.chunkBytes,
             (unsigned long)m.slotBytes);
+    hal_log("\"livePeak\":%lu,", (unsigned long)m.livePeak);
     log_u64("ms", hal_now_ms64(), 0);
     hal_log("}\n");
     xsr_device_log_memory("complete");

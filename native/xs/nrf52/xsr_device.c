@@ -186,6 +186,10 @@ static uint32_t xsrStackPeak(void)
 	return (uint32_t)((uintptr_t)__stack_top - (uintptr_t)p);
 }
 
+#ifdef XSR_LIVE_PEAK
+static uint32_t gLivePeak; /* xsrTwinGcReport */
+#endif
+
 void xsr_device_memory(xsrDeviceMemory* out)
 {
 	txMachine* the = gMachine;
@@ -205,11 +209,41 @@ void xsr_device_memory(xsrDeviceMemory* out)
 		out->slotsCurrent = (uint32_t)the->currentHeapCount * sizeof(txSlot);
 		out->keys = (uint32_t)the->keyIndex;
 	}
+#ifdef XSR_LIVE_PEAK
+	out->livePeak = gLivePeak;
+#endif
 }
+
+#ifdef XSR_LIVE_PEAK
+/*
+ * The twin's live heap: its xsMemory.c is compiled with mxReport=1 and fxReport renamed to this function
+ * (tools/fw/xs-image.mjs), so the collector reports here at the end of every collection ("# Slot collection").
+ * Live = the slots marked by that collection + the chunks in use then: exact after a compacting collection,
+ * an upper bound after a slot-only one (chunks are swept only when compacting).
+ */
+void xsrTwinGcReport(txMachine* the, txString format, ...)
+{
+	c_va_list arguments;
+	if (c_strncmp(format, "# Slot collection", 17) == 0) {
+		uint32_t live = (uint32_t)the->currentChunksSize + (uint32_t)the->currentHeapCount * sizeof(txSlot);
+		if (gLivePeak < live)
+			gLivePeak = live;
+		return;
+	}
+	if ((c_strncmp(format, "# Chunk collection", 18) == 0) || (c_strstr(format, "reserved") != C_NULL))
+		return; /* the heap's growth: nothing to say */
+	c_va_start(arguments, format);
+	c_vprintf(format, arguments);
+	c_va_end(arguments);
+}
+#endif
 
 void xsr_device_reset_peaks(void)
 {
 	txMachine* the = gMachine;
+#ifdef XSR_LIVE_PEAK
+	gLivePeak = 0;
+#endif
 	if (the) {
 		the->peakChunksSize = the->currentChunksSize;
 		the->peakHeapCount = the->currentHeapCount;
@@ -234,7 +268,7 @@ void xsr_device_log_memory(const char* what)
 
 double xsrNow(void)
 {
-	return (double)hal_now_us() / 1000.0;
+	return hal_us_to_ms(hal_now_us());
 }
 
 int xsrRandomBytes(void* context, uint8_t* out, size_t length)
@@ -456,16 +490,22 @@ void app_main(void)
 	xsrRegisterArchiveKeys(the);
 	xsrStripBuiltins(the);
 	fxEndHost(the);
-#endif
 	fxCollectGarbage(the);
+#endif
 	xsr_device_log_memory("created");
 	xsr_port_mark("created");
 	xsrWatchFd(the, 0, xsrHalReady, C_NULL);
+#ifdef XSR_PRELOADED
+	/* the preloaded modules are in the preparation already: the entry (last) imports what it needs */
+	for (i = gxsrArchiveImportCount ? gxsrArchiveImportCount - 1 : 0; (i < gxsrArchiveImportCount) && !failed; i++) {
+#else
 	for (i = 0; (i < gxsrArchiveImportCount) && !failed; i++) {
+#endif
 		xsrImportModule(the, gxsrArchiveImports[i], &failed);
 		if (!failed)
 			failed = xsrDrainJobs(the);
 	}
+	xsr_port_mark("entry");
 	xsr_device_log_memory("imported");
 	fxCollectGarbage(the);
 	xsr_device_log_memory("imported-gc");

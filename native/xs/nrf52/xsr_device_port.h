@@ -74,6 +74,7 @@ typedef struct {
 	uint32_t chunksPeak;      /* the engine's peak of live chunk bytes */
 	uint32_t slotsPeak;       /* the engine's peak of live slots, in bytes */
 	uint32_t chunksCurrent, slotsCurrent;
+	uint32_t livePeak;        /* the twin (XSR_LIVE_PEAK): the peak of chunks + slots live right after a collection */
 	uint32_t keys;            /* keys in use */
 	uint32_t stackPeak;       /* the C stack's high-water mark (painted at boot) */
 	uint32_t xsStackBytes;    /* the XS stack (creation's stackCount slots, in the XS heap) */
