@@ -14,12 +14,14 @@
  *   unprovisioned: it beacons again, 3.10.2) is provisioned anew in its slot. A failed attempt keeps its pending
  *   record too: Provisioning Data may have reached the device even when its Complete did not come back (5.4.4).
  * - A complete node is never overwritten nor removed by the provisioner: a slot is written only when free or
- *   pending. When every slot is taken, the table is full and allocation is refused.
+ *   pending, and a node's record is rewritten only to record its configuration (configured, or refused: the
+ *   provisioner-app's Configuration Client, 4.4.2), with the same UUID, range and DeviceKey. When every slot is
+ *   taken, the table is full and allocation is refused.
  * - A record that does not decode (length, format, CRC, a range that is not unicast or overlaps another) is
  *   reported and skipped, never trusted; its slot is not reused (it may be a node whose record was damaged).
  *
  * Record (key "n.XX", XX the slot in two hex digits; NODE_RECORD_BYTES = 40, multi-octet fields big-endian):
- *   0 state (1 complete, 2 pending)  1 number of elements  2..3 unicast address  4..19 Device UUID
+ *   0 state (1 complete, 2 pending, 3 configured, 4 refused: a configuration status was not Success)  1 number of elements  2..3 unicast address  4..19 Device UUID
  *   20..35 DeviceKey (zero while pending)  36..39 CRC-32 (modules/device/record.ts crc32) of bytes 0..35
  *
  * Portable: Storage from modules/platform.ts, nothing else.
@@ -34,6 +36,8 @@ import { readU32BE, writeU32BE } from "../util/bytes.js";
 export const NODE_RECORD_BYTES = 40;
 const STATE_COMPLETE = 1;
 const STATE_PENDING = 2;
+const STATE_CONFIGURED = 3;
+const STATE_REFUSED = 4;
 /** Slots are numbered 0..255 (two hex digits in the key). */
 export const NODE_TABLE_MAX_SLOTS = 256;
 
@@ -44,7 +48,13 @@ export interface NodeEntry {
   readonly elements: number;
   /** Absent while pending: Provisioning Data may have been sent, Complete was not seen (yet). */
   readonly deviceKey?: Bytes;
+  /** A complete node's configuration: absent until done (then resumed after a restart), "configured" when every
+   * step answered Success, "refused" when one answered another status (not tried again). */
+  readonly configuration?: "configured" | "refused";
 }
+
+/** The configuration outcomes a node record keeps. */
+export type NodeConfiguration = "configured" | "refused";
 
 export interface NodeTableOptions {
   storage: Storage;
@@ -90,7 +100,13 @@ export function slotKey(slot: number): string {
   return "n." + slot.toString(16).padStart(2, "0");
 }
 
-function encodeNode(state: number, e: { uuid: Bytes; address: number; elements: number; deviceKey?: Bytes | undefined }): Bytes {
+function stateOf(e: NodeEntry): number {
+  if (!e.deviceKey) return STATE_PENDING;
+  return e.configuration === "configured" ? STATE_CONFIGURED : e.configuration === "refused" ? STATE_REFUSED : STATE_COMPLETE;
+}
+
+function encodeNode(e: NodeEntry): Bytes {
+  const state = stateOf(e);
   const b = new Uint8Array(NODE_RECORD_BYTES);
   b[0] = state;
   b[1] = e.elements;
@@ -102,13 +118,13 @@ function encodeNode(state: number, e: { uuid: Bytes; address: number; elements: 
   return b;
 }
 
-type Decoded = { ok: true; state: number; entry: NodeEntry } | { ok: false; reason: string };
+type Decoded = { ok: true; entry: NodeEntry } | { ok: false; reason: string };
 
 function decodeNode(slot: number, b: Bytes): Decoded {
   if (!(b instanceof Uint8Array) || b.length !== NODE_RECORD_BYTES) return { ok: false, reason: `length ${b?.length} is not ${NODE_RECORD_BYTES}` };
   if (readU32BE(b, 36) !== crc32(b.subarray(0, 36))) return { ok: false, reason: "CRC mismatch" };
   const state = b[0]!;
-  if (state !== STATE_COMPLETE && state !== STATE_PENDING) return { ok: false, reason: `unknown state ${state}` };
+  if (state < STATE_COMPLETE || state > STATE_REFUSED) return { ok: false, reason: `unknown state ${state}` };
   const elements = b[1]!;
   const address = (b[2]! << 8) | b[3]!;
   if (elements < 1) return { ok: false, reason: "no elements" };
@@ -117,9 +133,10 @@ function decodeNode(slot: number, b: Bytes): Decoded {
     uuid: b.slice(4, 20),
     address,
     elements,
-    ...(state === STATE_COMPLETE ? { deviceKey: b.slice(20, 36) } : {}),
+    ...(state !== STATE_PENDING ? { deviceKey: b.slice(20, 36) } : {}),
+    ...(state === STATE_CONFIGURED ? { configuration: "configured" as const } : state === STATE_REFUSED ? { configuration: "refused" as const } : {}),
   };
-  return { ok: true, state, entry };
+  return { ok: true, entry };
 }
 
 /**
@@ -265,7 +282,7 @@ export class NodeTable {
     }
     const entry: NodeEntry = { slot, uuid: uuid.slice(), address: r.range.address, elements };
     try {
-      this.storage.write(slotKey(slot), encodeNode(STATE_PENDING, entry));
+      this.storage.write(slotKey(slot), encodeNode(entry));
     } catch (e) {
       // not written: the old pending record (if any) is still what flash holds
       this.allocator.release(r.range);
@@ -283,9 +300,34 @@ export class NodeTable {
     if (!(deviceKey instanceof Uint8Array) || deviceKey.length !== 16) throw new RangeError("deviceKey must be 16 bytes");
     const node: NodeEntry = { ...entry, deviceKey: deviceKey.slice() };
     // A failed write leaves the pending record (and its reserved range) on flash: never a lost range.
-    this.storage.write(slotKey(entry.slot), encodeNode(STATE_COMPLETE, node));
+    this.storage.write(slotKey(entry.slot), encodeNode(node));
     this.put(node);
     return node;
+  }
+
+  /**
+   * The node at `address` was configured (or refused a step): its record is rewritten with that outcome, the same
+   * UUID, range and DeviceKey (one atomic write: a power loss leaves it unconfigured, and the configuration is
+   * resumed). Throws when there is no such node or the write fails (the record stays as it was).
+   */
+  setConfiguration(address: number, outcome: NodeConfiguration): NodeEntry {
+    const entry = this.nodeAt(address);
+    if (!entry) throw new RangeError(`no node at 0x${address.toString(16)}`);
+    const node: NodeEntry = { ...entry, configuration: outcome };
+    this.storage.write(slotKey(entry.slot), encodeNode(node));
+    this.put(node);
+    return node;
+  }
+
+  /** The complete node whose primary address is `address`. */
+  nodeAt(address: number): NodeEntry | undefined {
+    for (const n of this.nodes) if (n.address === address) return n;
+    return undefined;
+  }
+
+  /** Complete nodes whose configuration is not done (resumed at start). */
+  get unconfigured(): NodeEntry[] {
+    return this.nodes.filter((n) => n.configuration === undefined);
   }
 
   /** `entry` in its slot (replacing the slot's pending record, if any). */

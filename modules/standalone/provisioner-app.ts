@@ -18,7 +18,17 @@
  *   a node already (it was reset and beacons again) is left alone, said once.
  * - Its own network (NetKey, Key Index 0, IV Index 0, its own address 0x0001 and DeviceKey) is made at the
  *   first start and kept under SELF_KEY in the device record format (modules/device/record.ts); a damaged one
- *   is reported and nothing is provisioned (a new network would strand the stored nodes).
+ *   is reported and nothing is provisioned (a new network would strand the stored nodes). Its AppKey (Key Index
+ *   0) is made at the first start too and kept under APP_KEY_KEY (16 bytes and their CRC-32); a damaged one is
+ *   reported and nothing is configured (another key would be refused by the configured lights, 4.3.2.37).
+ * - It is a mesh node itself (modules/node: address 0x0001, its SEQ persisted by the node's state, 3.8.3), with
+ *   a Configuration Client and a Generic OnOff Client on its primary element. After each Provisioning Complete
+ *   (once the link closed) it configures the new node with its DeviceKey (configure.ts: AppKey Add, Model App Bind
+ *   of the Generic OnOff Servers, Model Subscription Add of the lights' group), one node at a time; the node table
+ *   records the outcome (configured or refused). A node whose configuration did not finish (no answer, or a
+ *   power loss) is configured again at the next start; a refused one is reported and not tried again.
+ * - Its button, when no Output OOB count is being entered, publishes a Generic OnOff Set Unacknowledged
+ *   (Mesh Model 1.1, 3.2.1.3) with the next TID to the group: the configured lights toggle.
  *
  * Events (onEvent) carry no key and no OOB value except what a person must see (Input OOB goes to io.show).
  */
@@ -35,10 +45,25 @@ import type { ProvisioningRecord } from "../device/record.js";
 import { bytesToHex } from "../crypto/bytes.js";
 import { NodeTable, nodeTableCapacity } from "./node-table.js";
 import type { NodeEntry, SkippedRecord } from "./node-table.js";
+import { createNode } from "../node/node.js";
+import type { MeshNode } from "../node/api.js";
+import { SigModel } from "../access/model.js";
+import { ConfigClient } from "../models/config-client.js";
+import { OnOffClient } from "../models/onoff.js";
+import type { RequestOptions } from "../models/kit.js";
+import { COMPANY_ID, VERSION_ID } from "../models/composition.js";
+import { crc32 } from "../device/record.js";
+import { readU32BE, writeU32BE } from "../util/bytes.js";
+import { APP_KEY_INDEX, LIGHTS_GROUP, NET_KEY_INDEX, configureNode } from "./configure.js";
 
 /** The provisioner's own record (its network and address). */
 export const SELF_KEY = "sa.self";
 export const SELF_ADDRESS = 0x0001;
+/** The provisioner's AppKey record: the key (16 bytes) and the CRC-32 of it (4, big-endian). */
+export const APP_KEY_KEY = "sa.app";
+export const APP_KEY_RECORD_BYTES = 20;
+/** The provisioner's own product identifier in its Composition Data (the light's and switch's: 1, 2). */
+export const PROVISIONER_PID = 0x0003;
 
 /** The device's record store page (tools/nrf52/build.mjs PAGE; native/storage/store.h keeps live records in one). */
 export const STORE_PAGE_BYTES = 4096;
@@ -72,16 +97,30 @@ export interface StandaloneConfig {
   /** Output OOB count: taken this long after the last button press, ms (default 1500). */
   inputSettleMs?: number;
   pbAdv?: PbAdvOptions;
+  /** The group the lights subscribe to and the button publishes to (default LIGHTS_GROUP, 0xC000). */
+  group?: number;
+  /** The Configuration Client's timeout and retries per request (default 4 s, 4 retries). */
+  request?: RequestOptions;
+  /** The configuration of a new node starts this long after its provisioning link closed, ms (default 500). */
+  configureDelayMs?: number;
 }
 
 export type StandaloneEvent =
-  | { type: "started"; nodes: number; pending: number; capacity: number; skipped: SkippedRecord[] }
+  | { type: "started"; nodes: number; pending: number; capacity: number; skipped: SkippedRecord[]; configured: number; refused: number }
   | { type: "provisioning"; uuid: Bytes }
   /** A person is needed: enter what the device shows (input), or into the device what is shown (output). */
   | { type: "auth"; uuid: Bytes; method: number; action: number; size: number; enter: "button" | "input" | "device" | "none" }
   | { type: "node-added"; node: NodeEntry }
   | { type: "provisioning-failed"; uuid: Bytes; reason: string }
   | { type: "full"; capacity: number }
+  /** The configuration of the node at `address` begins (`resumed`: it had begun before a restart, or got no answer). */
+  | { type: "configuring"; address: number; resumed: boolean }
+  /** Configured: `servers` elements' Generic OnOff Servers bound to the AppKey and subscribed to the group. */
+  | { type: "configured"; address: number; servers: number }
+  /** A step was refused (a status other than Success: not tried again) or not answered (tried at the next start). */
+  | { type: "configuration-failed"; address: number; step: string; reason: string; refused: boolean }
+  /** The button published a Generic OnOff Set Unacknowledged to the group. */
+  | { type: "toggle"; on: boolean; tid: number; group: number }
   | { type: "storage-error"; reason: string };
 
 /** The OOB actions whose values this provisioner can take from a person, given its board. */
@@ -113,6 +152,16 @@ export class StandaloneProvisioner {
   private pressTimer: unknown;
   private awaiting: "button" | "input" | undefined;
   private saidFull = false;
+  private readonly adv: AdvBearer;
+  /** The provisioner's own mesh node (from start(), once its network and AppKey are known). */
+  node: MeshNode | undefined;
+  readonly configClient: ConfigClient;
+  readonly onoffClient: OnOffClient;
+  private appKey: Bytes | undefined;
+  /** Nodes waiting for their configuration (primary addresses), and whether one is being configured now. */
+  private readonly toConfigure: number[] = [];
+  private configuring = false;
+  private stopped = false;
   /** The last node heard beaconing again (said once, not on each beacon). */
   private saidNode = "";
 
@@ -124,6 +173,9 @@ export class StandaloneProvisioner {
     if (config.staticOob && config.staticOob.length !== 16 && config.staticOob.length !== 32) throw new RangeError("standalone: staticOob must be 16 or 32 bytes");
     if (!platform.storage) throw new RangeError("standalone: the node table needs storage");
     const adv = new AdvBearer(platform.radio, platform.clock, platform.logger);
+    this.adv = adv;
+    this.configClient = new ConfigClient(config.request ?? { timeoutMs: 4000, retries: 4 });
+    this.onoffClient = new OnOffClient(platform.crypto.randomBytes(1)[0]!);
     const pbAdv = new PbAdv(adv, platform.clock, platform.crypto, { ...(platform.logger ? { logger: platform.logger } : {}), ...config.pbAdv });
     this.table = this.openTable();
     this.prov = new Provisioning({
@@ -185,9 +237,149 @@ export class StandaloneProvisioner {
       }
       this.self = self;
     }
-    this.emit({ type: "started", nodes: table.nodes.length, pending: table.pending.length, capacity: table.capacity, skipped: table.skipped.slice() });
+    const nodes = table.nodes;
+    let configured = 0;
+    let refused = 0;
+    for (const n of nodes) {
+      if (n.configuration === "configured") configured++;
+      else if (n.configuration === "refused") refused++;
+    }
+    this.emit({ type: "started", nodes: nodes.length, pending: table.pending.length, capacity: table.capacity, skipped: table.skipped.slice(), configured, refused });
+    this.startNode();
+    // interrupted configurations (a restart, or no answer last time) are resumed: every step is idempotent
+    for (const n of table.unconfigured) this.toConfigure.push(n.address);
+    this.configureNext();
     if (this.checkFull()) return;
     this.prov.scanStart();
+  }
+
+  /** Stop scanning, the mesh node and the configuration (the state stays in storage; a new instance resumes). */
+  stop(): void {
+    this.stopped = true;
+    if (this.prov.scanning) this.prov.scanStop();
+    this.node?.stop();
+    this.cancelPresses();
+  }
+
+  /**
+   * The AppKey: read, or made and stored at the first start. Undefined (reported) when its record is damaged, or
+   * missing while configured nodes exist: another key would be refused by them (Key Index Already Stored).
+   */
+  private loadAppKey(): Bytes | undefined {
+    const storage = this.platform.storage!;
+    let stored: Bytes | undefined;
+    try {
+      stored = storage.read(APP_KEY_KEY);
+    } catch (e) {
+      this.storageError("the AppKey cannot be read: " + (e instanceof Error ? e.message : String(e)));
+      return undefined;
+    }
+    if (stored) {
+      if (stored.length !== APP_KEY_RECORD_BYTES || readU32BE(stored, 16) !== crc32(stored.subarray(0, 16))) {
+        this.storageError("the AppKey record is damaged: not configuring, another key would be refused by the configured nodes");
+        return undefined;
+      }
+      return stored.slice(0, 16);
+    }
+    for (const n of this.table!.nodes) {
+      if (n.configuration === "configured") {
+        this.storageError("the AppKey record is missing while configured nodes are stored: not configuring");
+        return undefined;
+      }
+    }
+    const key = this.platform.crypto.randomBytes(16);
+    const record = new Uint8Array(APP_KEY_RECORD_BYTES);
+    record.set(key, 0);
+    writeU32BE(record, 16, crc32(key));
+    try {
+      storage.write(APP_KEY_KEY, record);
+    } catch (e) {
+      this.storageError("storing the AppKey failed: " + (e instanceof Error ? e.message : String(e)));
+      return undefined;
+    }
+    return key;
+  }
+
+  /** The provisioner's own node (3.4, 4.2): its network, address 0x0001, the AppKey bound to its OnOff Client. */
+  private startNode(): void {
+    const appKey = this.loadAppKey();
+    if (!appKey) return;
+    try {
+      const node = createNode(this.platform as Platform & { storage: NonNullable<Platform["storage"]> }, {
+        record: this.self!,
+        elements: [{ location: 0, models: [this.configClient, this.onoffClient] }],
+        composition: { cid: COMPANY_ID, pid: PROVISIONER_PID, vid: VERSION_ID },
+        bearer: this.adv,
+        recordKey: SELF_KEY,
+        relaySupported: false,
+        // one replay protection entry per node that answers it (3.9.8: a full list refuses new sources)
+        rplSize: this.table!.capacity,
+      });
+      node.onEvent = (e) => {
+        if (e.type === "storage-error") this.storageError("the mesh node: " + e.reason);
+        else if (e.type === "rpl-full") this.log("warn", `replay protection list full: 0x${e.src.toString(16)} refused`);
+      };
+      // its own Configuration state, as a Configuration Server would set it (both idempotent: written once)
+      const st = node.state.addAppKey(NET_KEY_INDEX, APP_KEY_INDEX, appKey);
+      const bound = st === 0 ? node.state.bindAppKey({ elementAddress: SELF_ADDRESS, modelId: { modelId: SigModel.GENERIC_ONOFF_CLIENT } }, APP_KEY_INDEX) : st;
+      if (bound !== 0) throw new Error(`its own AppKey could not be stored (status 0x${bound.toString(16)})`);
+      node.start();
+      this.node = node;
+      this.appKey = appKey;
+    } catch (e) {
+      this.storageError("the mesh node cannot start: " + (e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  /** Configure the next node of the queue (one at a time); see configure.ts. */
+  private configureNext(): void {
+    if (this.configuring || this.stopped || !this.node || !this.appKey) return;
+    const address = this.toConfigure.shift();
+    if (address === undefined) return;
+    const node = this.table!.nodeAt(address);
+    if (!node || node.configuration !== undefined) {
+      this.configureNext();
+      return;
+    }
+    this.configuring = true;
+    this.emit({ type: "configuring", address, resumed: !this.fresh.includes(address) });
+    const group = this.config.group ?? LIGHTS_GROUP;
+    void configureNode(this.configClient, { address, deviceKey: node.deviceKey! }, this.appKey, group).then((r) => {
+      if (this.stopped) return; // a stopped provisioner (power lost) records nothing: the next start resumes
+      this.configuring = false;
+      this.fresh = this.fresh.filter((a) => a !== address);
+      if (r.ok || r.refused) {
+        try {
+          this.table!.setConfiguration(address, r.ok ? "configured" : "refused");
+        } catch (e) {
+          this.storageError("storing the configuration failed: " + (e instanceof Error ? e.message : String(e)));
+        }
+      }
+      if (r.ok) this.emit({ type: "configured", address, servers: r.servers });
+      else {
+        this.log("warn", `node 0x${address.toString(16)}: ${r.step}: ${r.reason}${r.refused ? " (refused: not tried again)" : " (tried again at the next start)"}`);
+        this.emit({ type: "configuration-failed", address, step: r.step, reason: r.reason, refused: r.refused });
+      }
+      this.configureNext();
+    });
+  }
+
+  /** Nodes provisioned by this run, not configured yet (their configuration is not a resumed one). */
+  private fresh: number[] = [];
+
+  /** The button, when no Output OOB count is entered: Generic OnOff Set Unacknowledged to the group, next TID. */
+  private toggle(): void {
+    if (!this.node || !this.appKey) {
+      this.log("info", "button: the mesh node is not running");
+      return;
+    }
+    const group = this.config.group ?? LIGHTS_GROUP;
+    const tid = this.onoffClient.nextTid;
+    const on = !this.onoffClient.known;
+    void this.onoffClient.set(on, { to: { dst: group, appKeyIndex: APP_KEY_INDEX } }).then((sent) => {
+      if (sent) this.emit({ type: "toggle", on, tid, group });
+      else this.log("warn", "button: the Generic OnOff Set was not sent");
+    });
   }
 
   /** True (and scanning stopped, said once) when the table has no free slot. */
@@ -244,6 +436,7 @@ export class StandaloneProvisioner {
         try {
           const node = this.table!.complete(cur.uuid, e.unicastAddress, e.deviceKey);
           this.emit({ type: "node-added", node });
+          this.fresh.push(node.address);
         } catch (err) {
           // the pending record stays: its range is never handed out again
           this.storageError("storing the node failed: " + (err instanceof Error ? err.message : String(err)));
@@ -257,6 +450,16 @@ export class StandaloneProvisioner {
         if (this.current && !this.current.completed && e.reason !== "success") {
           this.emit({ type: "provisioning-failed", uuid: this.current.uuid, reason: "link closed: " + e.reason });
         }
+        if (this.current?.completed) {
+          // the new node starts its mesh node after Complete (5.4.4): configured a moment later
+          const address = this.table!.nodeOf(this.current.uuid)?.address;
+          if (address !== undefined) {
+            this.platform.clock.setTimeout(() => {
+              this.toConfigure.push(address);
+              this.configureNext();
+            }, this.config.configureDelayMs ?? 500);
+          }
+        }
         this.finish();
         return;
       default:
@@ -266,7 +469,7 @@ export class StandaloneProvisioner {
 
   private heard(uuid: Bytes): void {
     const table = this.table!;
-    if (this.current || !this.self || this.checkFull()) return;
+    if (this.current || !this.self || this.stopped || this.checkFull()) return;
     if (table.nodeOf(uuid)) {
       const hex = bytesToHex(uuid);
       if (this.saidNode !== hex) {
@@ -301,8 +504,9 @@ export class StandaloneProvisioner {
   }
 
   private pressed(): void {
+    if (this.stopped) return;
     if (this.awaiting !== "button") {
-      this.log("info", "button: nothing to enter now");
+      this.toggle();
       return;
     }
     this.presses++;

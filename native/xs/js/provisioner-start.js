@@ -20,7 +20,7 @@ import { makeLogger, trace } from "./trace.js";
 function fields(e) {
   switch (e.type) {
     case "started":
-      return { nodes: e.nodes, pending: e.pending, capacity: e.capacity, skipped: e.skipped };
+      return { nodes: e.nodes, pending: e.pending, capacity: e.capacity, skipped: e.skipped, configured: e.configured, refused: e.refused };
     case "provisioning":
       return { uuid: bytesToHex(e.uuid) };
     case "auth":
@@ -33,6 +33,14 @@ function fields(e) {
       return { capacity: e.capacity };
     case "storage-error":
       return { reason: e.reason };
+    case "configuring":
+      return { address: e.address, resumed: e.resumed };
+    case "configured":
+      return { address: e.address, servers: e.servers };
+    case "configuration-failed":
+      return { address: e.address, step: e.step, reason: e.reason, refused: e.refused };
+    case "toggle":
+      return { on: e.on, tid: e.tid, group: e.group };
     default:
       return {};
   }
