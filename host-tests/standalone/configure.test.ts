@@ -21,7 +21,7 @@ import type { LightApp } from "../../modules/app/apps.js";
 import type { Node } from "../../modules/node/node.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { SigModel } from "../../modules/access/model.js";
-import { APP_KEY_KEY, StandaloneProvisioner } from "../../modules/standalone/provisioner-app.js";
+import { APP_KEY_KEY, StandaloneProvisioner, standaloneRecords } from "../../modules/standalone/provisioner-app.js";
 import type { StandaloneEvent } from "../../modules/standalone/provisioner-app.js";
 import { LIGHTS_GROUP, onOffServerElements } from "../../modules/standalone/configure.js";
 import { slotKey } from "../../modules/standalone/node-table.js";
@@ -112,6 +112,15 @@ test("standalone provisioner: provisions 2 lights, configures them, its button t
       assert.equal(n.configuration, "configured", "recorded in the node table");
       assert.equal(w.lamp(l), false);
     }
+    // what the capacity counts (standaloneRecords) is what the run wrote: the fixed records, and per node its
+    // record and its replay protection entry
+    const written = [...(w.storage as unknown as { map: Map<string, Uint8Array> }).map].map(([k, v]) => [k, v.length] as const);
+    const r = standaloneRecords();
+    const fixed = written.filter(([k]) => !k.startsWith("n.") && !k.startsWith("mesh.rpl."));
+    assert.deepEqual(fixed.map(([k, v]) => [k.length, v]).sort(), r.fixed.slice().sort(), JSON.stringify(written));
+    const rpl = written.filter(([k]) => k.startsWith("mesh.rpl."));
+    assert.equal(rpl.length, 2, "one replay protection entry per configured node");
+    for (const [k, v] of rpl) assert.ok(k.length <= r.perNode[0]![0] && v === r.perNode[0]![1]);
     const configured = w.events.filter((e) => e.type === "configured");
     assert.ok(configured.every((e) => e.type === "configured" && e.servers === 1));
     // press: both lamps on; press again: both off

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Bytes, Storage } from "../../modules/platform.js";
 import { NODE_RECORD_BYTES, NodeTable, nodeTableCapacity, slotKey, storeRecordBytes } from "../../modules/standalone/node-table.js";
 import { RECORD_LENGTH } from "../../modules/device/record.js";
-import { SELF_KEY } from "../../modules/standalone/provisioner-app.js";
+import { SELF_KEY, standaloneCapacity, standaloneRecords } from "../../modules/standalone/provisioner-app.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -218,22 +218,70 @@ test("node table: a failed write leaves the table as it was (the range is not ha
 });
 
 test("node table: the capacity from the flash area fits the C record store exactly (one node more does not)", () => {
-  const capacity = nodeTableCapacity(4096, [[SELF_KEY.length, RECORD_LENGTH]]);
-  // 4096 - 16 (page header) - 80 (own record) = 4000 bytes; 64 bytes per node record; one rewrite's room
+  // the table alone beside the provisioner's network: 4096 - 16 (page header) - 80 = 4000 bytes, 64 per node record,
+  // one record's room for a rewrite: 61
   assert.equal(storeRecordBytes(SELF_KEY.length, RECORD_LENGTH), 80);
   assert.equal(storeRecordBytes(slotKey(0).length, NODE_RECORD_BYTES), 64);
-  assert.equal(capacity, 61);
+  assert.equal(nodeTableCapacity(4096, [[SELF_KEY.length, RECORD_LENGTH]]), 61);
+  // the standalone provisioner with its mesh node (standaloneRecords): 4080 - 312 (network 80, AppKey 48, mesh.keys
+  // 80, mesh.models 52, mesh.net 52) = 3768 bytes; per node 64 + 52 (its replay protection entry); room for the
+  // largest record (80): 31
+  const r = standaloneRecords();
+  assert.equal(r.fixed.reduce((a, [k, v]) => a + storeRecordBytes(k, v), 0), 312);
+  assert.equal(r.perNode.reduce((a, [k, v]) => a + storeRecordBytes(k, v), 64), 116);
+  const capacity = standaloneCapacity();
+  assert.equal(capacity, 31);
   const out = join(root, "build/host-tests/standalone");
   mkdirSync(out, { recursive: true });
   const exe = join(out, "store-fill");
   const cc = spawnSync(process.env.CC || "cc", ["-std=c99", "-g", "-O1", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
     "-I", join(root, "native"), join(root, "host-tests/standalone/store-fill.c"), join(root, "native/storage/store.c"), join(root, "native/storage/flash_ram.c"), "-o", exe], { encoding: "utf8" });
   assert.equal(cc.status, 0, cc.stderr);
-  const fill = (n: number) => spawnSync(exe, [String(n), String(RECORD_LENGTH), String(NODE_RECORD_BYTES)], { encoding: "utf8" });
+  // per node as the provisioner writes them: its record 3 times (pending, complete, configured), its replay
+  // protection entry once per status it answers (Composition Data, AppKey, Model App, Model Subscription)
+  const fixed = r.fixed.map(([k, v]) => `${k}:${v}`).join(",");
+  const perNode = [`${slotKey(0).length}:${NODE_RECORD_BYTES}:3`, ...r.perNode.map(([k, v]) => `${k}:${v}:4`)].join(",");
+  const fill = (n: number) => spawnSync(exe, [String(n), fixed, perNode], { encoding: "utf8" });
   const ok = fill(capacity);
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.equal(ok.stdout.trim(), `ok ${capacity}`);
   const over = fill(capacity + 1);
   assert.equal(over.status, 1, over.stdout + over.stderr);
   assert.match(over.stdout, /store full/);
+  // the table alone (no mesh node): 61 fit, 62 do not
+  const alone = (n: number) => spawnSync(exe, [String(n), `${SELF_KEY.length}:${RECORD_LENGTH}`, `${slotKey(0).length}:${NODE_RECORD_BYTES}:2`], { encoding: "utf8" });
+  assert.equal(alone(61).stdout.trim(), "ok 61");
+  assert.match(alone(62).stdout, /store full/);
+});
+
+test("node table: a node's configuration (configured, refused) is one rewrite of its record, kept across a restart; a power cut keeps it unconfigured", () => {
+  const s = new FlakyStorage();
+  const t = table(s);
+  const done = new Map<number, { address: number }>();
+  provisionAll(t, done);
+  assert.equal(t.unconfigured.length, 3);
+  const a0 = done.get(0)!.address;
+  const a1 = done.get(1)!.address;
+  // the power goes during the write: the node stays unconfigured (its configuration is resumed)
+  s.cutAt = s.ops;
+  assert.throws(() => t.setConfiguration(a0, "configured"), PowerLost);
+  s.restart();
+  const t2 = table(s);
+  assert.equal(t2.nodeAt(a0)!.configuration, undefined);
+  t2.setConfiguration(a0, "configured");
+  t2.setConfiguration(a1, "refused");
+  assert.throws(() => t2.setConfiguration(0x7000, "configured"), /no node/);
+  const t3 = table(s);
+  assert.equal(t3.nodeAt(a0)!.configuration, "configured");
+  assert.equal(t3.nodeAt(a1)!.configuration, "refused");
+  assert.deepEqual(t3.unconfigured.map((n) => n.address), [done.get(2)!.address]);
+  // the same UUID, range and DeviceKey
+  assert.deepEqual(t3.nodeAt(a0)!.deviceKey, keyOf(0));
+  assert.deepEqual(t3.nodeOf(uuidOf(1))!.address, a1);
+  assert.equal(t3.skipped.length, 0);
+  // a state byte out of range is a damaged record
+  const bad = s.map.get(slotKey(0))!.slice();
+  bad[0] = 5;
+  s.map.set(slotKey(0), bad);
+  assert.match(table(s).skipped[0]!.reason, /CRC|unknown state/);
 });

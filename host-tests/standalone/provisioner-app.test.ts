@@ -121,6 +121,6 @@ test("roles: a light (no provisioner role) answers provisioner calls with NotSup
   }
 });
 
-test("standalone capacity: 61 nodes on the device's 4 KB store page", () => {
-  assert.equal(standaloneCapacity(), 61);
+test("standalone capacity: 31 nodes on the device's 4 KB store page (each with its replay protection entry)", () => {
+  assert.equal(standaloneCapacity(), 31);
 });

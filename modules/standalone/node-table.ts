@@ -86,14 +86,29 @@ export function storeRecordBytes(keyLength: number, valueLength: number): number
 
 /**
  * How many nodes fit in one store page (the store keeps all live records in one page, store.h) beside the
- * records in `otherRecords` (their key and value lengths), with room left to rewrite one node record (a pending
- * node made complete: the store copies the live records, the old value included, then appends the new one).
+ * records in `otherRecords` (their key and value lengths), each node taking its own record and the records of
+ * `perNodeRecords` (key and value lengths), with room left to rewrite the largest record (a pending node made
+ * complete, a SEQ block: the store copies the live records, the old value included, then appends the new one).
  */
-export function nodeTableCapacity(pageBytes: number, otherRecords: ReadonlyArray<readonly [number, number]> = []): number {
+export function nodeTableCapacity(
+  pageBytes: number,
+  otherRecords: ReadonlyArray<readonly [number, number]> = [],
+  perNodeRecords: ReadonlyArray<readonly [number, number]> = [],
+): number {
   let free = pageBytes - STORE_PAGE_HEADER_BYTES;
-  for (const [k, v] of otherRecords) free -= storeRecordBytes(k, v);
-  const perNode = storeRecordBytes(slotKey(0).length, NODE_RECORD_BYTES);
-  return Math.max(0, Math.min(NODE_TABLE_MAX_SLOTS, Math.floor(free / perNode) - 1));
+  let perNode = storeRecordBytes(slotKey(0).length, NODE_RECORD_BYTES);
+  let largest = perNode;
+  for (const [k, v] of otherRecords) {
+    const b = storeRecordBytes(k, v);
+    free -= b;
+    largest = Math.max(largest, b);
+  }
+  for (const [k, v] of perNodeRecords) {
+    const b = storeRecordBytes(k, v);
+    perNode += b;
+    largest = Math.max(largest, b);
+  }
+  return Math.max(0, Math.min(NODE_TABLE_MAX_SLOTS, Math.floor((free - largest) / perNode)));
 }
 
 export function slotKey(slot: number): string {

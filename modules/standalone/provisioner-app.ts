@@ -69,11 +69,29 @@ export const PROVISIONER_PID = 0x0003;
 export const STORE_PAGE_BYTES = 4096;
 
 /**
- * The node table's capacity on the device: the nodes whose records fit one store page beside the provisioner's
- * own record (node-table.ts nodeTableCapacity), 61 (docs/standalone.md "Capacity").
+ * The records the standalone provisioner keeps in the store besides its node records (key and value lengths):
+ * its network (SELF_KEY), its AppKey (APP_KEY_KEY), and its mesh node's (modules/node/records.ts: sealed records
+ * of 6 + body + 4 bytes): "mesh.keys" (1 NetKey, 1 AppKey: body 40), "mesh.models" (one element, the Configuration
+ * and Generic OnOff Clients, one binding: body 11), "mesh.net" (IV index and SEQ block: body 12). "mesh.cfg" is
+ * never written (the provisioner has no Configuration Server). Per node: its replay protection entry
+ * "mesh.rpl.N" (body 9; N up to two digits), once it answered a Configuration message (3.9.8). Checked against
+ * what a run writes (host-tests/standalone/configure.test.ts) and against the C store (node-table.test.ts).
+ */
+export function standaloneRecords(): { fixed: Array<[number, number]>; perNode: Array<[number, number]> } {
+  return {
+    fixed: [[SELF_KEY.length, RECORD_LENGTH], [APP_KEY_KEY.length, APP_KEY_RECORD_BYTES], ["mesh.keys".length, 50], ["mesh.models".length, 21], ["mesh.net".length, 22]],
+    perNode: [["mesh.rpl.NN".length, 19]],
+  };
+}
+
+/**
+ * The node table's capacity on the device: the nodes whose records (and replay protection entries) fit one store
+ * page beside the provisioner's own records (standaloneRecords, node-table.ts nodeTableCapacity): 31
+ * (docs/standalone.md "Capacity").
  */
 export function standaloneCapacity(): number {
-  return nodeTableCapacity(STORE_PAGE_BYTES, [[SELF_KEY.length, RECORD_LENGTH]]);
+  const r = standaloneRecords();
+  return nodeTableCapacity(STORE_PAGE_BYTES, r.fixed, r.perNode);
 }
 
 export interface StandaloneIo {
