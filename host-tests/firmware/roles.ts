@@ -6,6 +6,9 @@
  * Each absence check is paired with the presence of the same markers in the other image, so neither can pass
  * on an image that carries no names at all.
  *
+ * The provisioner image carries the mesh node with its Configuration Client (configureNode, ConfigClient): the
+ * light (provisioning only, or with its node's Configuration Server) carries neither.
+ *
  * Also builds the `provisioner` variant for pca10056, pca10059 and mps2 with the light: build.mjs enforces the
  * flash and RAM budgets (exit 1 over them), and each image's size.json is asserted within them here.
  *
@@ -19,8 +22,9 @@ import { join } from "node:path";
 
 const root = new URL("../..", import.meta.url).pathname;
 
-// What only each role's code names (modules/prov/provisioner.ts, modules/prov/provisionee.ts).
-const PROVISIONER = { module: "modules/prov/provisioner", names: ["ProvisionerSession", "provisionerRole", "strongestOobUse", "autoOobPolicy"] };
+// What only each role's code names (modules/prov/provisioner.ts, modules/prov/provisionee.ts; the standalone
+// provisioner's configuration of the lights it provisions, modules/standalone/configure.ts, and its clients).
+const PROVISIONER = { module: "modules/prov/provisioner", names: ["ProvisionerSession", "provisionerRole", "strongestOobUse", "autoOobPolicy", "configureNode", "ConfigClient"] };
 const PROVISIONEE = { module: "modules/prov/provisionee", names: ["DeviceSession", "provisioneeRole"] };
 const BOARDS = ["pca10056", "pca10059", "mps2"] as const;
 

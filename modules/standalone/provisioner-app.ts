@@ -190,6 +190,8 @@ export class StandaloneProvisioner {
   ) {
     if (config.staticOob && config.staticOob.length !== 16 && config.staticOob.length !== 32) throw new RangeError("standalone: staticOob must be 16 or 32 bytes");
     if (!platform.storage) throw new RangeError("standalone: the node table needs storage");
+    // a group address (3.4.2.4): 0xC000..0xFEFF (0xFF00.. are the fixed groups)
+    if (config.group !== undefined && !(Number.isInteger(config.group) && config.group >= 0xc000 && config.group <= 0xfeff)) throw new RangeError("standalone: group must be 0xC000..0xFEFF");
     const adv = new AdvBearer(platform.radio, platform.clock, platform.logger);
     this.adv = adv;
     this.configClient = new ConfigClient(config.request ?? { timeoutMs: 4000, retries: 4 });

@@ -193,11 +193,12 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, node = false, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, node = false, platform: variantPlatform = null, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   // preload: the manifest's "<target>-preload" platform (its preload list and creation); node (with preload): its
   // "<target>-node" platform, the mesh node preloaded (tools/nrf52/build.mjs VARIANT_PARTS light-node, switch-node)
-  const platform = preload ? (node ? `${target}-node` : `${target}-preload`) : target;
+  // (platform: a variant's own preloaded platform, "<target>-<platform>": the standalone provisioner's)
+  const platform = preload ? (variantPlatform ? `${target}-${variantPlatform}` : node ? `${target}-node` : `${target}-preload`) : target;
   const manifest = loadManifest(platform);
   const host = await hostCompiler();
   compileTypeScript();

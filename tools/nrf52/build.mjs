@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Firmware build: nRF52840 images for the boards pca10056 (DK) and pca10059 (Dongle), and the Cortex-M4 twin
 // (board mps2, for qemu-system-arm -M mps2-an386), in the variants light and switch, and modem (the mesh modem).
-// --variant provisioner: the standalone provisioner (docs/standalone.md). --variant light-node,switch-node: the
+// --variant provisioner: the standalone provisioner as a mesh node, preloaded (docs/standalone.md). --variant light-node,switch-node: the
 // light and switch with the mesh node (opt-in; over the 420 KB flash target, their own budgets: NODE_PARTS).
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
@@ -134,16 +134,18 @@ const VARIANT_PARTS = {
     // so its RAM plan is over the device images' 160 KB: its own stated budget (docs/firmware-modem.md), of 256 KB
     ramPlanBytes: { nrf52: 232 * 1024, mps2: 232 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
-  // the standalone provisioner (issue 12, docs/standalone.md "RAM"): with the device images' 136 KB XS heap it runs
-  // out of memory in the Public Key exchange (after the import the slot area leaves the chunk area no room to grow);
-  // it provisions end to end with 8 KB more (host-tests/firmware/twin-provisioner.ts): 12 KB more, for a margin
+  // the standalone provisioner as a mesh node (issue 12, docs/standalone.md "RAM"): preloaded on its own platforms
+  // (manifest.json "<target>-provisioner": its modules, the node's, the Configuration and Generic OnOff Clients;
+  // C heap 12 KB as the node images). Over the 420 KB flash target as the node images: its own stated budgets,
+  // 700 KB flash (the twin: plus its layer); RAM plan 136 KB on the nRF52840 (the twin: plus its 8 KB layer)
   provisioner: {
     entry: "native/xs/js/provisioner-main",
     natives: [],
     sources: {},
-    creation: { staticSize: 139264 + 12 * 1024 },
-    // so its RAM plan is over the device images' 160 KB: its own stated budget, 12 KB more
-    ramPlanBytes: { nrf52: 172 * 1024, mps2: 172 * 1024 + TWIN_BOARD_LAYER_BYTES },
+    node: true,
+    platform: "provisioner",
+    flashBytes: { nrf52: 700 * 1024, mps2: 700 * 1024 + TWIN_FLASH_LAYER_BYTES },
+    ramPlanBytes: { nrf52: 136 * 1024, mps2: 136 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
 };
 // The light and switch with the mesh node (issue 10 on the device; opt-in, not in the default build): the manifest's
@@ -305,8 +307,8 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
-  // the variants with their own entry (modem, provisioner) keep the prelinked machine and their stated budgets:
-  // the manifest's preload lists are the device entry's modules; the node variants are preloaded (their platform)
+  // the variants with their own entry (modem) keep the prelinked machine and their stated budgets: the manifest's
+  // preload lists are the device entry's modules; the node variants and the provisioner are preloaded (their platform)
   if (parts) preload = !!parts.node;
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;
@@ -331,7 +333,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, node: !!parts?.node, ...(parts?.entry ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, node: !!parts?.node, ...(parts?.platform ? { platform: parts.platform } : {}), ...(parts?.entry ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
   }
   const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources?.[board] ?? [])];
   const elf = join(out, "firmware.elf");

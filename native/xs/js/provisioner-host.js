@@ -22,4 +22,5 @@ runProvisioner(
   String(opts.oob ?? defines.PROVISIONER_OOB ?? "auto"),
   String(opts.log ?? defines.LOG_LEVEL ?? "warn"),
   opts.heap === true,
+  Number(defines.PROVISIONER_GROUP ?? 0xc000),
 );

@@ -59,12 +59,14 @@ function onEvent(e, heap) {
 
 /**
  * Runs the provisioner: `staticOob` a hex string or "", `oob` "auto" or "none", `level` the log level, `heap` the
- * memory counters on each event line (host entry only). RangeError for a bad value.
+ * memory counters on each event line (host entry only), `group` the lights' group (0xC000..0xFEFF, Mesh Protocol
+ * 1.1 3.4.2.4). RangeError for a bad value.
  */
-export function runProvisioner(staticOob, oob, level, heap) {
+export function runProvisioner(staticOob, oob, level, heap, group) {
   if (oob !== "auto" && oob !== "none") throw new RangeError(`provisioner: oob must be auto or none, got "${oob}"`);
+  if (!(Number.isInteger(group) && group >= 0xc000 && group <= 0xfeff)) throw new RangeError(`provisioner: the group must be 0xC000..0xFEFF, got ${group}`);
   const logger = makeLogger(level);
-  const config = { capacity: standaloneCapacity(), oob };
+  const config = { capacity: standaloneCapacity(), oob, group };
   if (staticOob) config.staticOob = hexToBytes(staticOob);
   const io = {
     onButton: (handler) => board.onButton(handler),
