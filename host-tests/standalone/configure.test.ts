@@ -13,7 +13,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AirHub } from "../../host/air/hub.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
+import { simAir } from "./sim.js";
 import { MemoryStorage } from "../../host/storage.js";
 import { DeviceApp } from "../../main.js";
 import { runMeshNode } from "../../modules/app/node-runner.js";
@@ -27,10 +27,7 @@ import { LIGHTS_GROUP, onOffServerElements } from "../../modules/standalone/conf
 import { slotKey } from "../../modules/standalone/node-table.js";
 
 function world(seed: number) {
-  const hub = new AirHub({ mode: "virtual", seed, logger: { log() {} } });
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(seed) });
-  const logs: string[] = [];
-  const logger = { log: (level: string, tag: string, message: string) => void logs.push(`[${level}] ${tag}: ${message}`) };
+  const { hub, crypto, logs, logger } = simAir(seed);
   let button: (() => void) | undefined;
   const storage = new MemoryStorage();
   const events: StandaloneEvent[] = [];
@@ -220,4 +217,25 @@ test("standalone provisioner: a light that refuses a step is reported, recorded,
 test("configure: the elements that carry a Generic OnOff Server, from Composition Data", () => {
   assert.deepEqual(onOffServerElements(0x0100, [{ sigModels: [0x0000, 0x0002, 0x1000] }, { sigModels: [0x1001] }, { sigModels: [0x1000] }]), [0x0100, 0x0102]);
   assert.deepEqual(onOffServerElements(0x0100, []), []);
+});
+
+test("standalone provisioner: a damaged AppKey record is reported and nothing is configured (another key would be refused)", async () => {
+  const w = world(24);
+  try {
+    w.storage.write(APP_KEY_KEY, new Uint8Array(20).fill(3)); // CRC wrong
+    const p = w.provisioner();
+    const light = w.light(0);
+    light.start();
+    p.start();
+    const err = w.events.find((e) => e.type === "storage-error");
+    assert.ok(err && err.type === "storage-error" && /AppKey record is damaged/.test(err.reason), JSON.stringify(err));
+    assert.equal(p.node, undefined, "no mesh node without its AppKey");
+    assert.ok(await runWhile(w.hub, () => light.state !== "provisioned", 60_000), "still provisions");
+    await runWhile(w.hub, () => true, 5000);
+    assert.equal(w.count("configuring"), 0);
+    w.press();
+    assert.ok(w.logs.some((l) => l.includes("the mesh node is not running")));
+  } finally {
+    await w.hub.close();
+  }
 });

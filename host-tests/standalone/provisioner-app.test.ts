@@ -6,8 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AirHub } from "../../host/air/hub.js";
-import { NodeCryptoPrimitives, seededRandom } from "../../host/node-crypto.js";
+import { simAir } from "./sim.js";
 import { MemoryStorage } from "../../host/storage.js";
 import { DeviceApp } from "../../main.js";
 import type { DeviceEvent } from "../../main.js";
@@ -19,10 +18,7 @@ import type { StandaloneEvent } from "../../modules/standalone/provisioner-app.j
 const net = { networkKey: new Uint8Array(16), keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0 };
 
 function world(seed: number) {
-  const hub = new AirHub({ mode: "virtual", seed, logger: { log() {} } });
-  const crypto = new NodeCryptoPrimitives({ random: seededRandom(seed) });
-  const logs: string[] = [];
-  const logger = { log: (level: string, tag: string, message: string) => void logs.push(`[${level}] ${tag}: ${message}`) };
+  const { hub, crypto, logs, logger } = simAir(seed);
   let button: (() => void) | undefined;
   const shown: string[] = [];
   const storage = new MemoryStorage();
