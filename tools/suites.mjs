@@ -89,7 +89,8 @@ export const suites = [
     counts: "node",
   },
   {
-    // issue 12: the standalone provisioner twin provisions a light twin through the air hub; both restart
+    // issue 12: the standalone provisioner twin provisions a light-node twin through the air hub, configures it, its
+    // button toggles the lamp; both restart
     name: "firmware-twin-provisioner",
     requires: ["arm-none-eabi-gcc", "qemu-system-arm"],
     install: "sudo bash tools/install-cross.sh",
