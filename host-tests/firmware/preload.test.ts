@@ -204,6 +204,25 @@ test("preload: a preloaded program behaves as on a fresh machine: objects, closu
     assert.deepEqual(writes().stdout.trim().split("\n"), ["map TypeError", "set TypeError", "bytes TypeError", "function TypeError", "2"]);
     assert.deepEqual(writes("--fresh").stdout.trim().split("\n"), ["map written", "set written", "bytes written", "function written", "2"]);
     assert.ok(g.emitted!.functionsSealed! > 100, JSON.stringify(g.emitted));
+    // the census (issue 10: the flash histogram, tools/fw/preload/xsp_census.c): every emitted slot is counted once,
+    // under a module (or the built-ins, the app's keys, the machine) and a kind
+    const census = g.census!;
+    assert.ok(census, "a preload-census line");
+    const total = census.modules.reduce((a, m) => a + m.slots, 0);
+    assert.equal(total, g.emitted!.heapSlots! - 2, "the census counts the emitted heap's slots (without its header and end slots)");
+    for (const m of census.modules) assert.equal(m.byKind.reduce((a, n) => a + n, 0), m.slots, m.name);
+    const row = (name: string) => census.modules.find((m) => m.name === name)!;
+    const kind = (name: string, k: string) => row(name).byKind[census.kinds.indexOf(k)]!;
+    // test/data: the getter y, bump, P and its getter v, Q and its getter w, the arrow (and no more than a few
+    // engine-made ones, e.g. a class's field initialiser); the prototypes; the array's slots
+    assert.ok(row("test/data").functions >= 7 && row("test/data").functions <= 10, JSON.stringify(row("test/data")));
+    assert.ok(kind("test/data", "prototypes") >= 3, "P.prototype, Q.prototype, bump.prototype");
+    assert.ok(kind("test/data", "arrays") >= 5, "the list's internal slot, chunk header and 3 items");
+    assert.ok(kind("test/data", "variables") >= 1, "n, which bump captures");
+    // test/lib: two host functions, nothing else of note
+    assert.equal(row("test/lib").functions, 2, JSON.stringify(census.modules));
+    assert.ok(row("(built-ins)").slots > 1000 && kind("(built-ins)", "keys") > 300, JSON.stringify(row("(built-ins)")));
+    assert.equal(row("(built-ins)").functions > 100, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

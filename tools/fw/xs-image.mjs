@@ -271,7 +271,8 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), report.modules.map((m) => m.symbols));
     const r = await runGenerator(appDir, manifest.preload, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
-    preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
+    preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean),
+      ...censusTables(r.census, report.modules) };
   }
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
@@ -423,6 +424,36 @@ export function moduleBodyBytes(xsbFiles) {
     body += code.length - nested;
   }
   return body;
+}
+
+/**
+ * The preparation's heap by module and by kind (issue 10, step 1: size.json xs.preload.byModule / byKind), from the
+ * generator's census (tools/fw/preload/xsp_census.c: slots of 16 bytes on the device) and the archive's code per
+ * module (the prelinker's report: bytecode bytes, which stay in flash whether preloaded or not).
+ * byModule: [{ name, heapBytes, slots, functions, codeBytes, byKind: {kind: slots} }], biggest first, with the rows
+ * "(built-ins)" (the engine's objects and keys, made before any module ran), "(app keys)" (the archive's keys and
+ * those made while the modules ran) and "(machine)" (what no module reaches: the realm's records, the module list). byKind: { kind: { builtin, app } } in slots.
+ */
+export function censusTables(census, archiveModules) {
+  if (!census) return {};
+  const code = new Map(archiveModules.map((m) => [m.name, m.code + m.hosts]));
+  const byModule = census.modules.map((m) => ({
+    name: m.name,
+    heapBytes: m.slots * 16,
+    slots: m.slots,
+    functions: m.functions,
+    codeBytes: code.get(m.name) ?? 0,
+    byKind: Object.fromEntries(census.kinds.map((k, i) => [k, m.byKind[i]])),
+  }));
+  // archive modules the preparation holds no record of (not preloaded: the entry, platform, ...): their code
+  for (const m of archiveModules) if (!byModule.some((r) => r.name === m.name)) byModule.push({ name: m.name, heapBytes: 0, slots: 0, functions: 0, codeBytes: m.code + m.hosts, byKind: {}, preloaded: false });
+  byModule.sort((a, b) => b.heapBytes + b.codeBytes - (a.heapBytes + a.codeBytes));
+  const byKind = Object.fromEntries(census.kinds.map((k, i) => [k, {
+    builtin: census.modules[0].byKind[i],
+    // the app's: the modules', its keys' ("(app keys)") and the machine's records ("(machine)")
+    app: census.modules.slice(1).reduce((a, m) => a + m.byKind[i], 0),
+  }]));
+  return { byModule, byKind };
 }
 
 /** What an object counts as in the size breakdown. */

@@ -6,7 +6,10 @@
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
-//                              [--flash-budget BYTES] [--ram-budget BYTES] [--prelinked]
+//                              [--flash-budget BYTES] [--ram-budget BYTES] [--prelinked] [--histogram]
+//
+// --histogram: after each preloaded image, its flash histogram (tools/fw/histogram.mjs: by part, the preloaded heap
+// by kind of slot and by module, from size.json xs.preload.byModule / byKind).
 //
 // --app xs (the default): the XS engine, its platform layer, the natives and the app's bytecode
 // (tools/fw/xs-image.mjs), the machine preloaded (issue 9: tools/fw/preload; the manifest's "<target>-preload"
@@ -440,6 +443,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       try {
         const { out, size } = await buildImage(board, variant, { app, budgets, preload });
         if (!quiet) process.stdout.write(JSON.stringify({ image: out.slice(root.length), ...size }) + "\n");
+        if (args.includes("--histogram") && size.xs?.preload?.byModule) {
+          const { histogram } = await import("../fw/histogram.mjs");
+          process.stderr.write(histogram(size).join("\n") + "\n");
+        }
         for (const v of budgetViolations(size)) {
           failed = true;
           process.stderr.write(`build ${board}/${variant}: ${v}\n`);

@@ -23,4 +23,9 @@ void xspSetModuleDirectory(const char* dir);
 int xspHasArchive(void);
 int xspRegisterArchiveKeys(txMachine* the);
 
+/* xsp_census.c: the slots live after creation (the built-ins), then the preparation's heap by module and by kind
+ * of slot, one JSON line `preload-census {...}` */
+void xspHeapSnapshot(txMachine* the, long engineKeys);
+void xspHeapCensus(txMachine* the, FILE* out);
+
 #endif /* XSP_H */

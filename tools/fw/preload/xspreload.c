@@ -778,6 +778,7 @@ int main(int argc, char** argv)
 	xsrStripBuiltins(the);
 	fxEndHost(the);
 	fxCollectGarbage(the);
+	xspHeapSnapshot(the, first);
 	for (i = 2; (i < argc) && !failed; i++) {
 		gRefusal[0] = 0;
 		xsrImportModule(the, argv[i], &failed);
@@ -812,6 +813,7 @@ int main(int argc, char** argv)
 		xspReshape(the);
 		fxCollectGarbage(the);
 		xspAssignAliases(the);
+		xspHeapCensus(the, stdout);
 		/* the warning docs/firmware.md explains: what is not frozen is copied into RAM when first written, and
 		 * costs an alias entry (a pointer of RAM on the device) whether written or not */
 		if (the->aliasCount > 1)
