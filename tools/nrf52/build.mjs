@@ -6,7 +6,7 @@
 //
 //   node tools/nrf52/build.mjs [--board pca10056,pca10059,mps2|all] [--variant light,switch,modem]
 //                              [--app xs|smoke] [--no-mbr] [--app-base 0x1000] [--quiet]
-//                              [--flash-budget BYTES] [--ram-budget BYTES] [--prelinked] [--histogram]
+//                              [--flash-budget BYTES] [--ram-budget BYTES] [--prelinked] [--histogram] [--no-bundle]
 //
 // --histogram: after each preloaded image, its flash histogram (tools/fw/histogram.mjs: by part, the preloaded heap
 // by kind of slot and by module, from size.json xs.preload.byModule / byKind).
@@ -41,6 +41,8 @@ const opt = (name, def) => {
 };
 const quiet = args.includes("--quiet");
 const noMbr = args.includes("--no-mbr");
+// --no-bundle: the node images' app as separate modules (tools/fw/bundle.mjs bundles it by default), for comparison
+const noBundle = args.includes("--no-bundle");
 
 const PAGE = 0x1000;
 const STORAGE_PAGES = 2;
@@ -334,7 +336,7 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   let xs = null;
   if (app === "xs") {
     const { prepareXsImage } = await import("../fw/xs-image.mjs");
-    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, node: !!parts?.node, ...(parts?.entry ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
+    xs = await prepareXsImage({ target: b.target, variant, quiet, runInPlace, heapBytes, preload, node: !!parts?.node, ...(noBundle ? { bundle: false } : {}), ...(parts?.entry ? { entry: parts.entry, natives: parts.natives, creation: parts.creation } : {}) });
   }
   const sources = [...(app === "smoke" ? ["native/boards/app_smoke.c"] : []), ...HAL_COMMON, ...TARGET_SOURCES[b.target], ...(parts?.sources?.[board] ?? [])];
   const elf = join(out, "firmware.elf");
@@ -403,6 +405,10 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
       strings: xs.info.strings,
       stringBytes: xs.info.stringBytes,
       engineDefines: xs.info.engineDefines,
+      // the app bundle (tools/fw/bundle.mjs; the node images): { name, modules (the app modules it holds), inputs }
+      bundle: xs.info.bundle ?? null,
+      // the archive's modules (roles and tests check what an image carries)
+      archiveModules: xs.info.archiveModules,
       // the preparation (--preload): modules, the heap it holds (slots, aliases), its bytes in flash, and what
       // the preloaded image's flash is made of (preloadFlashParts)
       preload: xs.info.preload ? { ...xs.info.preload, flashBytes: flash.preloaded ?? 0, flashParts: preloadFlashParts(elf, flash, xs.info) } : null,
