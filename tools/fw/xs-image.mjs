@@ -287,7 +287,12 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     const { runGenerator, writeKeepFile } = await import("./preload.mjs");
     // the strip: built-in functions that neither the app's bytecode (every module of the archive) nor the
     // engine or our C code names at run time lose their C code
-    const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), report.modules.map((m) => m.symbols));
+    // (with the app bundled: the bundle's names that its modules also use as written: a minified identifier, e.g.
+    // "at" or "pow", keeps no built-in, nor does a local name of the sources the bundle renamed, e.g. "keys"; every
+    // property name the bundle uses is one its sources use)
+    const written = new Set(symbolsChecked.flatMap((m) => m.symbols));
+    const named = report.modules.map((m) => (bundled && m.name === bundled.name ? m.symbols.filter((n) => written.has(n)) : m.symbols));
+    const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), named);
     const r = await runGenerator(appDir, preloadList, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
     preparation = { ...r.report, ...r.emitted, modules: preloadList.length, warnings: r.stderr.trim().split("\n").filter(Boolean),
