@@ -155,7 +155,7 @@ const VARIANT_PARTS = {
 // "<target>-node" platforms (native/xs/js/mesh -> mesh-node.js, the node's modules preloaded, XS heap 74 KB, C heap
 // 12 KB). Over the 420 KB flash target (the node adds ~215 KB of preloaded heap and code): their own stated budgets,
 // 700 KB flash (the twin: plus its layer); RAM plan issue 10's 96 KB on the nRF52840 (the twin: plus its 8 KB layer).
-const NODE_PARTS = {
+export const NODE_PARTS = {
   node: true,
   flashBytes: { nrf52: 700 * 1024, mps2: 700 * 1024 + TWIN_FLASH_LAYER_BYTES },
   ramPlanBytes: { nrf52: 96 * 1024, mps2: 96 * 1024 + TWIN_BOARD_LAYER_BYTES },
