@@ -27,5 +27,7 @@ int xspRegisterArchiveKeys(txMachine* the);
  * of slot, one JSON line `preload-census {...}` */
 void xspHeapSnapshot(txMachine* the, long engineKeys);
 void xspHeapCensus(txMachine* the, FILE* out);
+/* The slots a slot's value points at (not its next; array items included), each given to visit. */
+void xspEachPointer(txMachine* the, txSlot* slot, void (*visit)(txSlot* target, void* context), void* context);
 
 #endif /* XSP_H */

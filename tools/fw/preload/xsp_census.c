@@ -119,89 +119,92 @@ static int xscModuleOf(txSlot* instance)
 static txSlot** gQueue;
 static long gQueueHead, gQueueTail;
 
-static void xscClaim(txSlot* p, int owner, int closures);
-
-static void xscVisitItems(txMachine* the, txSlot* array, int owner, int closures);
-
-/* follows the pointers of one slot (those xsp_emit.c writes) */
-static void xscFollow(txMachine* the, txSlot* s, int owner, int closures)
-{
-	long i;
-	if (s->next && (xscIndex(s->next) >= 0))
-		xscClaim(s->next, owner, closures);
-	switch (s->kind) {
-	case XS_REFERENCE_KIND:
-		xscClaim(s->value.reference, owner, closures);
-		break;
-	case XS_CLOSURE_KIND:
-		if (closures)
-			xscClaim(s->value.closure, owner, closures);
-		break;
-	case XS_INSTANCE_KIND:
-		xscClaim(s->value.instance.prototype, owner, closures);
-		break;
-	case XS_ARRAY_KIND:
-		xscVisitItems(the, s, owner, closures);
-		break;
-	case XS_CODE_KIND:
-	case XS_CODE_X_KIND:
-		xscClaim(s->value.code.closures, owner, closures);
-		break;
-	case XS_ACCESSOR_KIND:
-	case XS_HOME_KIND:
-	case XS_LIST_KIND:
-	case XS_PRIVATE_KIND:
-		xscClaim(s->value.accessor.getter, owner, closures);
-		xscClaim(s->value.accessor.setter, owner, closures);
-		break;
-	case XS_EXPORT_KIND:
-		/* a module's own variable (its closure) and, for a re-export, the exporting module's */
-		xscClaim(s->value.export.closure, owner, closures);
-		break;
-	case XS_ENTRY_KIND:
-		xscClaim(s->value.entry.slot, owner, closures);
-		break;
-	case XS_ERROR_KIND:
-		xscClaim(s->value.error.info, owner, closures);
-		break;
-	case XS_MAP_KIND:
-	case XS_SET_KIND:
-		for (i = 0; i < s->value.table.length; i++)
-			xscClaim(s->value.table.address[i], owner, closures);
-		break;
-	default:
-		break;
-	}
-}
-
 static long xscArrayCount(txSlot* array)
 {
 	txChunk* chunk = (txChunk*)((txByte*)array->value.array.address - sizeof(txChunk));
 	return (long)((chunk->size & 0x7FFFFFFF) / sizeof(txSlot));
 }
 
-static void xscVisitItems(txMachine* the, txSlot* array, int owner, int closures)
+/* The slots a slot's value points at (those xsp_emit.c writes as pointers; not its `next`), array items' included. */
+void xspEachPointer(txMachine* the, txSlot* s, void (*visit)(txSlot* target, void* context), void* context)
 {
-	txSlot* item = array->value.array.address;
-	long n, i;
-	if (!item)
-		return;
-	n = xscArrayCount(array);
-	for (i = 0; i < n; i++) {
-		txSlot* s = item + i;
-		switch (s->kind) {
-		case XS_REFERENCE_KIND:
-			xscClaim(s->value.reference, owner, closures);
-			break;
-		case XS_ACCESSOR_KIND:
-			xscClaim(s->value.accessor.getter, owner, closures);
-			xscClaim(s->value.accessor.setter, owner, closures);
-			break;
-		default:
-			break;
+	long i;
+	switch (s->kind) {
+	case XS_REFERENCE_KIND:
+		visit(s->value.reference, context);
+		break;
+	case XS_CLOSURE_KIND:
+		visit(s->value.closure, context);
+		break;
+	case XS_INSTANCE_KIND:
+		visit(s->value.instance.prototype, context);
+		break;
+	case XS_CODE_KIND:
+	case XS_CODE_X_KIND:
+		visit(s->value.code.closures, context);
+		break;
+	case XS_ACCESSOR_KIND:
+	case XS_HOME_KIND:
+	case XS_LIST_KIND:
+	case XS_PRIVATE_KIND:
+	case XS_EXPORT_KIND:
+		/* two slot pointers (an export: its module's variable, and for a re-export the exporting module) */
+		visit(s->value.accessor.getter, context);
+		visit(s->value.accessor.setter, context);
+		break;
+	case XS_ENTRY_KIND:
+		visit(s->value.entry.slot, context);
+		break;
+	case XS_ERROR_KIND:
+		visit(s->value.error.info, context);
+		break;
+	case XS_MAP_KIND:
+	case XS_SET_KIND:
+		for (i = 0; i < s->value.table.length; i++)
+			visit(s->value.table.address[i], context);
+		break;
+	case XS_ARRAY_KIND:
+		if (s->value.array.address) {
+			txSlot* item = s->value.array.address;
+			long n = xscArrayCount(s);
+			for (i = 0; i < n; i++, item++) {
+				if (item->kind == XS_REFERENCE_KIND)
+					visit(item->value.reference, context);
+				else if (item->kind == XS_ACCESSOR_KIND) {
+					visit(item->value.accessor.getter, context);
+					visit(item->value.accessor.setter, context);
+				}
+			}
 		}
+		break;
+	default:
+		break;
 	}
 	(void)the;
+}
+
+static void xscClaim(txSlot* p, int owner, int closures);
+
+typedef struct {
+	int owner;
+	int closures;
+} xscWalk;
+
+static void xscVisit(txSlot* target, void* context)
+{
+	xscWalk* walk = context;
+	xscClaim(target, walk->owner, walk->closures);
+}
+
+/* follows the pointers of one slot: its next, its value's (a closure's variable only with `closures`) */
+static void xscFollow(txMachine* the, txSlot* s, int owner, int closures)
+{
+	xscWalk walk = { owner, closures };
+	if (s->next && (xscIndex(s->next) >= 0))
+		xscClaim(s->next, owner, closures);
+	if ((s->kind == XS_CLOSURE_KIND) && !closures)
+		return;
+	xspEachPointer(the, s, xscVisit, &walk);
 }
 
 static void xscClaim(txSlot* p, int owner, int closures)

@@ -735,6 +735,12 @@ static void xspReferenced(txSlot* target)
 		u->references++;
 }
 
+static void xspReferencedBy(txSlot* target, void* context)
+{
+	(void)context;
+	xspReferenced(target);
+}
+
 /* A plain function's own "prototype" property, whose object holds only "constructor" back to the function; or NULL. */
 static txSlot* xspPlainPrototype(txMachine* the, txSlot* function)
 {
@@ -805,59 +811,7 @@ static long xspDropPrototypes(txMachine* the)
 	)
 	qsort(gUnused, (size_t)gUnusedCount, sizeof(xspUnused), xspCompareUnused);
 	/* every reference to them */
-	XSP_LIVE_SLOTS(
-		switch (slot->kind) {
-		case XS_REFERENCE_KIND:
-			xspReferenced(slot->value.reference);
-			break;
-		case XS_INSTANCE_KIND:
-			xspReferenced(slot->value.instance.prototype);
-			break;
-		case XS_ACCESSOR_KIND:
-		case XS_HOME_KIND:
-		case XS_LIST_KIND:
-		case XS_PRIVATE_KIND:
-		case XS_EXPORT_KIND:
-			xspReferenced(slot->value.accessor.getter);
-			xspReferenced(slot->value.accessor.setter);
-			break;
-		case XS_CLOSURE_KIND:
-			xspReferenced(slot->value.closure);
-			break;
-		case XS_CODE_KIND:
-		case XS_CODE_X_KIND:
-			xspReferenced(slot->value.code.closures);
-			break;
-		case XS_ENTRY_KIND:
-			xspReferenced(slot->value.entry.slot);
-			break;
-		case XS_ERROR_KIND:
-			xspReferenced(slot->value.error.info);
-			break;
-		case XS_MAP_KIND:
-		case XS_SET_KIND: {
-			txIndex j;
-			for (j = 0; j < (txIndex)slot->value.table.length; j++)
-				xspReferenced(slot->value.table.address[j]);
-			} break;
-		case XS_ARRAY_KIND:
-			if (slot->value.array.address) {
-				txSlot* item = slot->value.array.address;
-				txIndex length = fxGetIndexSize(the, slot);
-				for (; length > 0; length--, item++) {
-					if (item->kind == XS_REFERENCE_KIND)
-						xspReferenced(item->value.reference);
-					else if (item->kind == XS_ACCESSOR_KIND) {
-						xspReferenced(item->value.accessor.getter);
-						xspReferenced(item->value.accessor.setter);
-					}
-				}
-			}
-			break;
-		default:
-			break;
-		}
-	)
+	XSP_LIVE_SLOTS(xspEachPointer(the, slot, xspReferencedBy, C_NULL);)
 #undef XSP_LIVE_SLOTS
 	for (slot = the->stack; slot < the->stackTop; slot++)
 		if (slot->kind == XS_REFERENCE_KIND)
