@@ -44,6 +44,14 @@ export function histogram(size, { top = 25 } = {}) {
     const rest = p.byModule.slice(top);
     out.push(`  ${pad(`(${rest.length} more)`, 40)}${num(rest.reduce((a, m) => a + m.heapBytes, 0), 8)}${num(rest.reduce((a, m) => a + m.codeBytes, 0), 8)}`);
   }
+  // a bundled app (tools/fw/bundle.mjs): its sources by the JavaScript esbuild kept of each (its bytecode and heap
+  // are the bundle's row above)
+  const inputs = Object.entries(size.xs.bundle?.inputs ?? {}).sort((a, b) => b[1] - a[1]);
+  if (inputs.length) {
+    const total = inputs.reduce((a, [, n]) => a + n, 0);
+    out.push(`${size.xs.bundle.name}: ${inputs.length} sources, ${total} B of minified JavaScript; top ${Math.min(top, inputs.length)} by bytes kept:`);
+    for (const [path, n] of inputs.slice(0, top)) out.push(`  ${pad(path.replace(/^build\/xs-js\//, "").replace(/\.js$/, ""), 40)}${num(n, 8)} B  ${(100 * n / total).toFixed(1).padStart(5)} %`);
+  }
   return out;
 }
 
