@@ -6,6 +6,10 @@
  * No image carries a host entry (native/xs/js/device-host.js, ...) or its flags: the firmware entry reads none
  * (host-entries.ts).
  *
+ * The light with the mesh node (variant light-node, PCA10056; the twin's is built by twin-node.ts): its app is one
+ * module (tools/fw/bundle.mjs), which holds the provisionee's and the servers' modules and not the provisioner's or the
+ * clients', its size report names them and gives its heap by module and kind (the census), within NODE_PARTS' budgets.
+ *
  * Needs arm-none-eabi-gcc (suite "firmware-images"; not a *.test.ts file, so the plain host-tests suite does
  * not pick it up).
  */
@@ -15,7 +19,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromUf2 } from "../../tools/nrf52/uf2.mjs";
-import { BUDGETS } from "../../tools/nrf52/build.mjs";
+import { BUDGETS, NODE_PARTS } from "../../tools/nrf52/build.mjs";
 import { assertNoHostEntry, hostEntryFlags } from "./host-entries.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -121,4 +125,39 @@ test("firmware images: an image over its flash or RAM budget fails the build, na
   const typo = build("--ram-budget", "64k");
   assert.equal(typo.status, 2);
   assert.equal(typo.stderr, 'build: --ram-budget must be a positive number of bytes, got "64k"\n');
+});
+
+test("firmware images: the node light's app is one bundle (the device's halves only), its heap census adds up, within its budgets", () => {
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "pca10056", "--variant", "light-node", "--quiet"], { encoding: "utf8", cwd: root });
+  assert.equal(b.status, 0, `build failed (or over its budgets):\n${b.stdout}${b.stderr}`);
+  const dir = join(root, "build/nrf52840/pca10056/light-node");
+  const size = JSON.parse(readFileSync(join(dir, "size.json"), "utf8"));
+  assert.equal(size.budgets.flash.limitBytes, NODE_PARTS.flashBytes.nrf52);
+  assert.ok(size.budgets.flash.ok && size.budgets.ram.ok, JSON.stringify(size.budgets));
+  // the archive: the bundle, the natives' faces, the entry; no app module of its own
+  const archive: string[] = size.xs.archiveModules;
+  assert.ok(archive.includes("app/bundle"), archive.join(" "));
+  assert.deepEqual(archive.filter((m) => m === "main" || m.startsWith("modules/")), []);
+  assert.ok(archive.includes("native/xs/js/device-main") && archive.includes("native/xs/js/crypto"));
+  // what the bundle holds (size.json xs.bundle: the app modules it replaced; inputs: those it kept code of)
+  const bundle = size.xs.bundle as { name: string; modules: string[]; inputs: Record<string, number> };
+  const kept = Object.keys(bundle.inputs).map((p) => p.replace(/^build\/xs-js\//, "").replace(/\.js$/, ""));
+  for (const m of ["modules/prov/provisionee", "modules/models/config-server", "modules/models/health-server", "modules/models/onoff", "modules/node/node", "main"]) {
+    assert.ok(bundle.modules.includes(m) && kept.includes(m), `the bundle holds ${m}`);
+  }
+  for (const m of ["modules/prov/provisioner", "modules/models/config-client", "modules/models/health-client"]) {
+    assert.ok(!kept.includes(m), `the bundle must not hold ${m}`);
+  }
+  const strings = new TextDecoder("latin1").decode(readFileSync(join(dir, "firmware.bin")));
+  assert.ok(strings.includes("app/bundle"), "the module table names the bundle");
+  for (const n of ["ProvisionerSession", "provisionerRole", "modules/prov/provisioner"]) assert.ok(!strings.includes(n), `the image must not name ${n}`);
+  // the census: every slot of the preloaded heap under one module and one kind; the bundle is the biggest module
+  const p = size.xs.preload;
+  const rows = p.byModule as { name: string; slots: number; heapBytes: number; byKind: Record<string, number> }[];
+  assert.equal(rows.reduce((a, r) => a + r.slots, 0), p.heapSlots - 2);
+  assert.equal(Object.values(p.byKind as Record<string, { builtin: number; app: number }>).reduce((a, k) => a + k.builtin + k.app, 0), p.heapSlots - 2);
+  const modules = rows.filter((r) => !r.name.startsWith("("));
+  assert.equal(modules[0]!.name, "app/bundle");
+  assert.equal(rows.find((r) => r.name === "(app keys)")!.slots, p.byKind.keys.app);
+  process.stdout.write(`firmware-node-image ${JSON.stringify({ flashBytes: size.flashBytes, budget: size.budgets.flash.limitBytes, bundled: bundle.modules.length, archive: archive.length, heapSlots: p.heapSlots })}\n`);
 });

@@ -94,6 +94,21 @@ const name = ["locale", "Compare"].join("");
 print(list.indexOf(20)); print(typeof "a"[name]);
 try { print("a"[name]("b")); } catch (e) { print(e.name + ": " + e.message); }
 `,
+  // plain functions' prototypes (issue 10): dropped by the generator when nothing but the function holds them
+  "test/protos": `
+export function plain() { return 1; }
+export function made() { this.x = 1; }
+export const one = new made();
+export function kept() {}
+export const held = kept.prototype;
+`,
+  "test/protos-run": `
+import { print } from "./lib.js";
+import { plain, made, one, kept, held } from "./protos.js";
+print(typeof plain.prototype); print(plain()); print(new plain() instanceof Object);
+print(one instanceof made); print(new made().x); print(held === kept.prototype);
+try { print({} instanceof plain); } catch (e) { print(e.name); }
+`,
   "test/unemittable": `export const later = Promise.resolve(1);\nexport const cache = new WeakMap();\n`,
 };
 
@@ -185,7 +200,7 @@ test("preload: a preloaded program behaves as on a fresh machine: objects, closu
   const dir = await compileFixtures();
   try {
     const preparation = join(dir, "prep", "xsr_preparation.c");
-    const g = await runGenerator(dir, ["test/lib", "test/data"], { emit: preparation, creation: { nameModulo: 127, symbolModulo: 31 } });
+    const g = await runGenerator(dir, ["test/lib", "test/data", "test/protos"], { emit: preparation, creation: { nameModulo: 127, symbolModulo: 31 } });
     assert.equal(g.status, 0, g.stderr);
     assert.ok(g.emitted && g.emitted.heapSlots! > 1000 && g.emitted.aliases! > 50, JSON.stringify(g.emitted));
     const runner = await buildRunner(preparation);
@@ -204,6 +219,31 @@ test("preload: a preloaded program behaves as on a fresh machine: objects, closu
     assert.deepEqual(writes().stdout.trim().split("\n"), ["map TypeError", "set TypeError", "bytes TypeError", "function TypeError", "2"]);
     assert.deepEqual(writes("--fresh").stdout.trim().split("\n"), ["map written", "set written", "bytes written", "function written", "2"]);
     assert.ok(g.emitted!.functionsSealed! > 100, JSON.stringify(g.emitted));
+    // a plain function's prototype that nothing but the function holds is dropped (plain, bump: docs/firmware.md
+    // "Flash"); one an instance or a variable holds is kept (made, kept)
+    const protos = (...args: string[]) => spawnSync(runner, [...args, dir, "test/protos-run"], { encoding: "utf8" }).stdout.trim().split("\n");
+    assert.deepEqual(protos("--fresh"), ["object", "1", "true", "true", "1", "true", "false"]);
+    assert.deepEqual(protos(), ["undefined", "1", "true", "true", "1", "true", "TypeError"]);
+    assert.ok(g.emitted!.prototypesDropped! >= 2, JSON.stringify(g.emitted));
+    // the census (issue 10: the flash histogram, tools/fw/preload/xsp_census.c): every emitted slot is counted once,
+    // under a module (or the built-ins, the app's keys, the machine) and a kind
+    const census = g.census!;
+    assert.ok(census, "a preload-census line");
+    const total = census.modules.reduce((a, m) => a + m.slots, 0);
+    assert.equal(total, g.emitted!.heapSlots! - 2, "the census counts the emitted heap's slots (without its header and end slots)");
+    for (const m of census.modules) assert.equal(m.byKind.reduce((a, n) => a + n, 0), m.slots, m.name);
+    const row = (name: string) => census.modules.find((m) => m.name === name)!;
+    const kind = (name: string, k: string) => row(name).byKind[census.kinds.indexOf(k)]!;
+    // test/data: the getter y, bump, P and its getter v, Q and its getter w, the arrow (and no more than a few
+    // engine-made ones, e.g. a class's field initialiser); the prototypes; the array's slots
+    assert.ok(row("test/data").functions >= 7 && row("test/data").functions <= 10, JSON.stringify(row("test/data")));
+    assert.equal(kind("test/data", "prototypes"), 2, "P.prototype and Q.prototype (bump's, held by nothing else, is dropped)");
+    assert.ok(kind("test/data", "arrays") >= 5, "the list's internal slot, chunk header and 3 items");
+    assert.ok(kind("test/data", "variables") >= 1, "n, which bump captures");
+    // test/lib: two host functions, nothing else of note
+    assert.equal(row("test/lib").functions, 2, JSON.stringify(census.modules));
+    assert.ok(row("(built-ins)").slots > 1000 && kind("(built-ins)", "keys") > 300, JSON.stringify(row("(built-ins)")));
+    assert.equal(row("(built-ins)").functions > 100, true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

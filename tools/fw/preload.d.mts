@@ -13,12 +13,18 @@ export interface PreloadReport {
   closures: number;
   flashHeapBytes: number;
 }
+/** The generator's `preload-census {json}` line (with emit): the heap by module and by kind of slot. */
+export interface PreloadCensus {
+  kinds: string[];
+  /** "(built-ins)", "(machine)", "(app keys)", then the modules; byKind in the order of kinds */
+  modules: { name: string; slots: number; functions: number; stringBytes: number; byKind: number[] }[];
+}
 export declare function buildGenerator(options?: { quiet?: boolean; archive?: string | null }): Promise<string>;
 export declare function runGenerator(
   dir: string,
   modules: string[],
   options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null; keep?: string | null },
-): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null }>;
+): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null; census: PreloadCensus | null }>;
 export declare function buildRunner(preparationC: string, options?: { quiet?: boolean }): Promise<string>;
 /** The keys something names at run time besides the app's bytecode (the strip always keeps them). */
 export declare function runtimeKeys(): string[];

@@ -62,7 +62,7 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
     // xsDefaults.c as the device's (tools/fw/xs-image.mjs DEFAULTS_DEFINES: xsr_lean.c has the Atomics table)
     ...engine.map((f) => unit(f === "xsDefaults.c" ? [...engineFlags, ...DEFAULTS_DEFINES] : engineFlags, join(SRC_DIR, "sources", f))),
     ...[...COMMON, join(ROOT, "tools/fw/preload/xspreload.c"), join(ROOT, "tools/fw/preload/xsp_emit.c"),
-      join(ROOT, "tools/fw/preload/xsp_platform.c"),
+      join(ROOT, "tools/fw/preload/xsp_census.c"), join(ROOT, "tools/fw/preload/xsp_platform.c"),
       join(ROOT, "native/xs/nrf52/xsr_lean.c"), stripC].map((f) => unit(ourFlags, f)),
   ];
   if (archive) units.push({ ...unit(ourFlags, archive), obj: join(OUT, basename(dirname(archive)), "xsr_archive.o") });
@@ -136,7 +136,8 @@ export function writeKeepFile(path, symbolLists) {
  * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli),
  * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it), keep (a file
  * of the keys named by the app and at run time, one a line: built-in functions reached by no other key are stripped,
- * xspreload.c). Returns { status, stdout, stderr, report, emitted }.
+ * xspreload.c). Returns { status, stdout, stderr, report, emitted, census } (census: the heap by module and kind,
+ * xsp_census.c; with emit only).
  */
 export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null, keep = null } = {}) {
   const exe = await buildGenerator({ archive });
@@ -149,7 +150,7 @@ export async function runGenerator(dir, modules, { keys = null, emit = null, cre
     const line = r.stdout.split("\n").find((l) => l.startsWith(prefix + " "));
     return line ? JSON.parse(line.slice(prefix.length + 1)) : null;
   };
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: json("preload"), emitted: json("preload-emit") };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: json("preload"), emitted: json("preload-emit"), census: json("preload-census") };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -193,7 +193,7 @@ const tag = (flags) => createHash("sha256").update(flags.join("\0")).digest("hex
  * Prepares the XS objects of one image. target: "nrf52" | "mps2"; variant: "light" | "switch".
  * Returns { objects: [paths], linkFlags: [...], info: {...report} }.
  */
-export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, node = false, platform: variantPlatform = null, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
+export async function prepareXsImage({ target, variant, quiet = false, runInPlace = true, heapBytes = 0, preload = false, node = false, bundle = node, platform: variantPlatform = null, entry: variantEntry = ENTRY, natives: variantNatives = [], creation: variantCreation = {} }) {
   if (!fetchXs()) throw new Error("the XS sources could not be fetched (see above)");
   // preload: the manifest's "<target>-preload" platform (its preload list and creation); node (with preload): its
   // "<target>-node" platform, the mesh node preloaded (tools/nrf52/build.mjs VARIANT_PARTS light-node, switch-node)
@@ -211,7 +211,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // per platform kind: a module may come from another source on another platform (native/xs/js/mesh ->
   // mesh-node.js on the node platforms, mesh-none.js on the others), and xsbc's output is reused by date alone
   // (the node variants have their own names, so their own directories)
-  const appDir = join(FW_DIR, "app", preload ? `${variant}-preload` : variant);
+  // bundle (issue 10: the node images; tools/fw/bundle.mjs): the app's modules as one, in a directory of its own
+  // (the kept modules' rewritten sources compile to .xsb files of the same names)
+  bundle = bundle && preload;
+  const appDir = join(FW_DIR, "app", preload ? `${variant}-preload${bundle ? "-bundle" : ""}` : variant);
   const configJs = join(appDir, ".gen", CONFIG_MODULE + ".js");
   writeIfChanged(configJs, configSource(defines));
   const byName = new Map(manifest.modules.map((m) => [m.name, m]));
@@ -225,10 +228,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     return null;
   };
   const entry = variantEntry; // device-main, or a variant's own entry (tools/nrf52/build.mjs VARIANT_PARTS)
-  const imports = [...manifest.preload, entry];
-  const graph = [];
+  let preloadList = manifest.preload;
+  let graph = [];
   const names = new Set();
-  for (const root of imports) {
+  for (const root of [...preloadList, entry]) {
     for (const m of moduleGraph(root, sourceOf)) {
       if (!names.has(m.name)) {
         names.add(m.name);
@@ -236,6 +239,22 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       }
     }
   }
+  let bundled = null;
+  // the names each module's code uses (the check below that no module names a left-out built-in): the bundle's
+  // minified identifiers (at, is, ...) would be taken for built-ins' names, so the app's modules are checked as
+  // they are written, compiled on their own (cached, next to the unbundled image's)
+  const symbolsChecked = [];
+  if (bundle) {
+    const { bundleApp, bundled: isApp } = await import("./bundle.mjs");
+    const plainDir = join(FW_DIR, "app", `${variant}-preload`);
+    for (const m of graph.filter((g) => isApp(g.name))) {
+      const xsb = join(plainDir, m.name + ".xsb");
+      compileModule(host.xsbc, m.js, xsb, m.name);
+      symbolsChecked.push({ name: m.name, symbols: parseXsb(readFileSync(xsb), xsb).symbols.slice(1) });
+    }
+    ({ graph, preload: preloadList, bundle: bundled } = bundleApp({ graph, preload: preloadList, resolve: resolveName, appDir }));
+  }
+  const imports = [...preloadList, entry];
   for (const m of graph) {
     if (!existsSync(m.js)) throw new Error(`module "${m.name}": ${m.js} was not produced`);
     compileModule(host.xsbc, m.js, join(appDir, m.name + ".xsb"), m.name);
@@ -248,31 +267,37 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const text = readFileSync(archiveC + ".new", "utf8");
   writeIfChanged(archiveC, text);
   if (report.regexps.length) throw new Error(`these modules use regular expression literals, which the device engine leaves out (mxRegExp=0): ${report.regexps.join(", ")}`);
-  for (const m of report.modules) {
+  for (const m of [...report.modules.filter((r) => !bundled || r.name !== bundled.name), ...symbolsChecked]) {
     const used = leftOutBuiltins(m.symbols);
     if (used.length) throw new Error(`module "${m.name}" names built-ins the device engine leaves out (tools/fw/lean.mjs): ${used.join(", ")}`);
   }
   // link-time optimisation (issue 9: the preloaded image's flash): the preloaded image only. Its engine links no
   // builder (the preparation replaces fxCreateMachine's), so the strip needs no weakened engine objects and no
   // stubs (the generator gave the stripped built-ins xsrStrippedBuiltin), which LTO objects could not take
-  const lto = manifest.preload.length > 0;
+  const lto = preloadList.length > 0;
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());
   // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
   // generator, linked with this archive (keys registered in its order, modules run from it in place), written as C
   // that points into the archive for code and strings
   const c = { ...manifest.creation, ...variantCreation, ...(heapBytes ? { staticSize: heapBytes } : {}) };
-  const preloaded = manifest.preload.length > 0;
+  const preloaded = preloadList.length > 0;
   const cHeapBytes = !preloaded ? C_HEAP_BYTES.default : node ? C_HEAP_BYTES.node : C_HEAP_BYTES.preloaded;
   let preparation = null;
   if (preloaded) {
     const { runGenerator, writeKeepFile } = await import("./preload.mjs");
     // the strip: built-in functions that neither the app's bytecode (every module of the archive) nor the
     // engine or our C code names at run time lose their C code
-    const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), report.modules.map((m) => m.symbols));
-    const r = await runGenerator(appDir, manifest.preload, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
+    // (with the app bundled: the bundle's names that its modules also use as written: a minified identifier, e.g.
+    // "at" or "pow", keeps no built-in, nor does a local name of the sources the bundle renamed, e.g. "keys"; every
+    // property name the bundle uses is one its sources use)
+    const written = new Set(symbolsChecked.flatMap((m) => m.symbols));
+    const named = report.modules.map((m) => (bundled && m.name === bundled.name ? m.symbols.filter((n) => written.has(n)) : m.symbols));
+    const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), named);
+    const r = await runGenerator(appDir, preloadList, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
-    preparation = { ...r.report, ...r.emitted, modules: manifest.preload.length, warnings: r.stderr.trim().split("\n").filter(Boolean) };
+    preparation = { ...r.report, ...r.emitted, modules: preloadList.length, warnings: r.stderr.trim().split("\n").filter(Boolean),
+      ...censusTables(r.census, report.modules) };
   }
   if (!c.staticSize) throw new Error(`manifest.json platforms.${target}.creation.staticSize must give the XS heap's size`);
   const keysNeeded = report.keyBase + report.keys;
@@ -385,8 +410,11 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       preload: preparation,
       // the archive's modules in its order (gxsrArchiveCode<i>), the preloaded ones, the bytes of their bodies
       archiveModules: graph.map((m) => m.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
-      preloadModules: manifest.preload,
-      moduleBodyBytes: preloaded ? moduleBodyBytes(manifest.preload.map((n) => join(appDir, n + ".xsb"))) : 0,
+      preloadModules: preloadList,
+      moduleBodyBytes: preloaded ? moduleBodyBytes(preloadList.map((n) => join(appDir, n + ".xsb"))) : 0,
+      // the app bundle (tools/fw/bundle.mjs): its module name, the app modules it replaced, the sources esbuild kept
+      // code of (bytes of JavaScript each), how many exports the other modules import from it
+      bundle: bundled,
     },
   };
 }
@@ -424,6 +452,36 @@ export function moduleBodyBytes(xsbFiles) {
     body += code.length - nested;
   }
   return body;
+}
+
+/**
+ * The preparation's heap by module and by kind (issue 10, step 1: size.json xs.preload.byModule / byKind), from the
+ * generator's census (tools/fw/preload/xsp_census.c: slots of 16 bytes on the device) and the archive's code per
+ * module (the prelinker's report: bytecode bytes, which stay in flash whether preloaded or not).
+ * byModule: [{ name, heapBytes, slots, functions, codeBytes, byKind: {kind: slots} }], biggest first, with the rows
+ * "(built-ins)" (the engine's objects and keys, made before any module ran), "(app keys)" (the archive's keys and
+ * those made while the modules ran) and "(machine)" (what no module reaches: the realm's records, the module list). byKind: { kind: { builtin, app } } in slots.
+ */
+export function censusTables(census, archiveModules) {
+  if (!census) return {};
+  const code = new Map(archiveModules.map((m) => [m.name, m.code + m.hosts]));
+  const byModule = census.modules.map((m) => ({
+    name: m.name,
+    heapBytes: m.slots * 16,
+    slots: m.slots,
+    functions: m.functions,
+    codeBytes: code.get(m.name) ?? 0,
+    byKind: Object.fromEntries(census.kinds.map((k, i) => [k, m.byKind[i]])),
+  }));
+  // archive modules the preparation holds no record of (not preloaded: the entry, platform, ...): their code
+  for (const m of archiveModules) if (!byModule.some((r) => r.name === m.name)) byModule.push({ name: m.name, heapBytes: 0, slots: 0, functions: 0, codeBytes: m.code + m.hosts, byKind: {}, preloaded: false });
+  byModule.sort((a, b) => b.heapBytes + b.codeBytes - (a.heapBytes + a.codeBytes));
+  const byKind = Object.fromEntries(census.kinds.map((k, i) => [k, {
+    builtin: census.modules[0].byKind[i],
+    // the app's: the modules', its keys' ("(app keys)") and the machine's records ("(machine)")
+    app: census.modules.slice(1).reduce((a, m) => a + m.byKind[i], 0),
+  }]));
+  return { byModule, byKind };
 }
 
 /** What an object counts as in the size breakdown. */

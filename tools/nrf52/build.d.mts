@@ -4,6 +4,12 @@ export declare const BUDGETS: {
   ramPlanBytes: { nrf52: number; mps2: number };
   prelinkedRamPlanBytes: { nrf52: number; mps2: number };
 };
+/** The node images' own budgets (variants light-node, switch-node; issue 10). */
+export declare const NODE_PARTS: {
+  node: true;
+  flashBytes: { nrf52: number; mps2: number };
+  ramPlanBytes: { nrf52: number; mps2: number };
+};
 export declare function budgetsFor(
   target: "nrf52" | "mps2",
   overrides?: { flashBytes?: number | string; ramPlanBytes?: number | string },

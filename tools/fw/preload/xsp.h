@@ -23,4 +23,11 @@ void xspSetModuleDirectory(const char* dir);
 int xspHasArchive(void);
 int xspRegisterArchiveKeys(txMachine* the);
 
+/* xsp_census.c: the slots live after creation (the built-ins), then the preparation's heap by module and by kind
+ * of slot, one JSON line `preload-census {...}` */
+void xspHeapSnapshot(txMachine* the, long engineKeys);
+void xspHeapCensus(txMachine* the, FILE* out);
+/* The slots a slot's value points at (not its next; array items included), each given to visit. */
+void xspEachPointer(txMachine* the, txSlot* slot, void (*visit)(txSlot* target, void* context), void* context);
+
 #endif /* XSP_H */

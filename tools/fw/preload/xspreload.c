@@ -697,6 +697,145 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 	return (int)stripped;
 }
 
+/* ---- plain functions' unused prototypes ------------------------------------------------------------------ */
+
+/* Every ordinary function (a `function` declaration or expression, not a class, an arrow, a method, a generator or an
+ * async function) gets a writable "prototype": an object whose only property is "constructor", back to the function.
+ * When nothing else holds that object (no instance was made with `new`, no code kept it), the generator removes the
+ * property (issue 10: the node image's flash): the object and its "constructor" go with it (3 slots of flash a
+ * function), and the function, left with read-only properties only, is sealed (no alias: 4 bytes of RAM). What changes:
+ * such a function's `prototype` is undefined, so `new f()` makes an object of Object.prototype and `x instanceof f`
+ * throws a TypeError (docs/firmware.md "Flash"). XSP_KEEP_PROTOTYPES=1 in the environment keeps them all. */
+typedef struct {
+	txSlot* prototype;
+	txSlot* function;
+	txSlot* property; /* the function's "prototype" property */
+	long references;
+} xspUnused;
+
+static int xspCompareUnused(const void* a, const void* b)
+{
+	const txSlot* x = ((const xspUnused*)a)->prototype;
+	const txSlot* y = ((const xspUnused*)b)->prototype;
+	return (x < y) ? -1 : (x > y) ? 1 : 0;
+}
+
+static xspUnused* gUnused;
+static long gUnusedCount;
+
+static void xspReferenced(txSlot* target)
+{
+	xspUnused key;
+	xspUnused* u;
+	if (!target || !gUnusedCount)
+		return;
+	key.prototype = target;
+	u = bsearch(&key, gUnused, (size_t)gUnusedCount, sizeof(xspUnused), xspCompareUnused);
+	if (u)
+		u->references++;
+}
+
+static void xspReferencedBy(txSlot* target, void* context)
+{
+	(void)context;
+	xspReferenced(target);
+}
+
+/* A plain function's own "prototype" property, whose object holds only "constructor" back to the function; or NULL. */
+static txSlot* xspPlainPrototype(txMachine* the, txSlot* function)
+{
+	txSlot* property;
+	txSlot* prototype;
+	txSlot* constructor;
+	if (!function->next || ((function->next->kind != XS_CODE_KIND) && (function->next->kind != XS_CODE_X_KIND)))
+		return C_NULL;
+	for (property = function->next; property; property = property->next)
+		if (!(property->flag & XS_INTERNAL_FLAG) && (property->ID == mxID(_prototype)))
+			break;
+	if (!property || (property->kind != XS_REFERENCE_KIND) || (property->flag & XS_DONT_SET_FLAG))
+		return C_NULL;
+	prototype = property->value.reference;
+	if ((prototype->kind != XS_INSTANCE_KIND) || (mxObjectPrototype.kind != XS_REFERENCE_KIND)
+			|| (prototype->value.instance.prototype != mxObjectPrototype.value.reference))
+		return C_NULL;
+	constructor = prototype->next;
+	if (!constructor || constructor->next || (constructor->ID != mxID(_constructor)) || (constructor->kind != XS_REFERENCE_KIND)
+			|| (constructor->value.reference != function))
+		return C_NULL;
+	return property;
+}
+
+static long xspDropPrototypes(txMachine* the)
+{
+	txSlot* heap;
+	txSlot* slot;
+	unsigned char* freeSlots;
+	long i, dropped = 0, total = 0, offset;
+	if (getenv("XSP_KEEP_PROTOTYPES"))
+		return 0;
+	fxCollectGarbage(the);
+	/* the free slots (their stale values are not read) */
+	for (heap = the->firstHeap; heap; heap = heap->next)
+		total += heap->value.reference - (heap + 1);
+	freeSlots = c_calloc((size_t)total + 1, 1);
+	for (slot = the->freeHeap; slot; slot = slot->next) {
+		offset = 0;
+		for (heap = the->firstHeap; heap; heap = heap->next) {
+			if ((slot > heap) && (slot < heap->value.reference)) {
+				freeSlots[offset + (slot - (heap + 1))] = 1;
+				break;
+			}
+			offset += heap->value.reference - (heap + 1);
+		}
+	}
+#define XSP_LIVE_SLOTS(BODY) \
+	for (offset = 0, heap = the->firstHeap; heap; offset += heap->value.reference - (heap + 1), heap = heap->next) \
+		for (slot = heap + 1; slot < heap->value.reference; slot++) \
+			if (!freeSlots[offset + (slot - (heap + 1))]) { BODY }
+	gUnusedCount = 0;
+	XSP_LIVE_SLOTS(if ((slot->kind == XS_INSTANCE_KIND) && xspPlainPrototype(the, slot)) gUnusedCount++;)
+	if (!gUnusedCount) {
+		c_free(freeSlots);
+		return 0;
+	}
+	gUnused = c_calloc((size_t)gUnusedCount, sizeof(xspUnused));
+	i = 0;
+	XSP_LIVE_SLOTS(
+		txSlot* property;
+		if ((slot->kind == XS_INSTANCE_KIND) && (property = xspPlainPrototype(the, slot))) {
+			gUnused[i].prototype = property->value.reference;
+			gUnused[i].function = slot;
+			gUnused[i].property = property;
+			i++;
+		}
+	)
+	qsort(gUnused, (size_t)gUnusedCount, sizeof(xspUnused), xspCompareUnused);
+	/* every reference to them */
+	XSP_LIVE_SLOTS(xspEachPointer(the, slot, xspReferencedBy, C_NULL);)
+#undef XSP_LIVE_SLOTS
+	for (slot = the->stack; slot < the->stackTop; slot++)
+		if (slot->kind == XS_REFERENCE_KIND)
+			xspReferenced(slot->value.reference);
+	/* held by nothing but the function's property: the property goes */
+	for (i = 0; i < gUnusedCount; i++) {
+		xspUnused* u = &gUnused[i];
+		txSlot** address;
+		if (u->references != 1)
+			continue;
+		for (address = &u->function->next; *address; address = &(*address)->next)
+			if (*address == u->property) {
+				*address = u->property->next;
+				dropped++;
+				break;
+			}
+	}
+	c_free(freeSlots);
+	c_free(gUnused);
+	gUnused = C_NULL;
+	gUnusedCount = 0;
+	return dropped;
+}
+
 /* The prelinked archive's keys (one per line), registered in order right after creation as the device does, so
  * the code of modules left in the archive keeps its IDs (tools/fw/prelink.mjs). */
 static int xspRegisterKeys(txMachine* the, const char* path)
@@ -778,6 +917,7 @@ int main(int argc, char** argv)
 	xsrStripBuiltins(the);
 	fxEndHost(the);
 	fxCollectGarbage(the);
+	xspHeapSnapshot(the, first);
 	for (i = 2; (i < argc) && !failed; i++) {
 		gRefusal[0] = 0;
 		xsrImportModule(the, argv[i], &failed);
@@ -809,9 +949,11 @@ int main(int argc, char** argv)
 	}
 	if (emit) {
 		xspFigures figures;
+		long prototypesDropped = xspDropPrototypes(the);
 		xspReshape(the);
 		fxCollectGarbage(the);
 		xspAssignAliases(the);
+		xspHeapCensus(the, stdout);
 		/* the warning docs/firmware.md explains: what is not frozen is copied into RAM when first written, and
 		 * costs an alias entry (a pointer of RAM on the device) whether written or not */
 		if (the->aliasCount > 1)
@@ -822,9 +964,9 @@ int main(int argc, char** argv)
 			return 1;
 		}
 		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d,"
-			"\"stripped\":%ld,\"propertiesRemoved\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld}\n",
+			"\"stripped\":%ld,\"propertiesRemoved\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld,\"prototypesDropped\":%ld}\n",
 			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex,
-			stripped, gPropertiesRemoved, keptFunctions, gSealed);
+			stripped, gPropertiesRemoved, keptFunctions, gSealed, prototypesDropped);
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}

@@ -1,0 +1,137 @@
+// The app of a firmware image as one module (issue 10: the node image's flash). The image's module graph (the
+// entry's and its `preload` modules', tools/fw/xs-image.mjs) is split in two:
+//
+//   - the app: the portable modules (modules/**, main; TypeScript compiled by tsc), bundled by esbuild into ONE
+//     module, APP_MODULE, with tree-shaking (what nothing uses goes: the client halves of the models, the roles
+//     the image has not, unused exports) and identifier minification (local and module-level names; never property
+//     names): one module record instead of dozens, no import/export bindings between them, fewer keys;
+//   - the rest, kept as modules of their own: the natives' JavaScript faces (native/xs/js/*.js, in XS host-function
+//     syntax that esbuild cannot read), the entry and the generated config. Their imports of app modules are
+//     rewritten to import the bundle's exports (copies in <appDir>/.bundle/, compiled in their place).
+//
+// The bundle's entry re-exports exactly what the kept modules import, each as `m<i>_<name>` (i: the app module's
+// index in the image's sorted list): nothing else is exported, so everything else may be shaken. The host runtime
+// (build/xs/app) is not bundled.
+//
+// bundleApp({ graph, preload, appDir }) -> { graph, preload, bundle } (see below).
+import { buildSync } from "esbuild";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { ROOT } from "../xs/manifest.mjs";
+import { writeIfChanged } from "../xs/files.mjs";
+
+/** The bundled app's module name (a path from the repository root, as every module's). */
+export const APP_MODULE = "app/bundle";
+
+/** Whether a module of the graph belongs to the app bundle: the portable TypeScript modules. */
+export function bundled(name) {
+  return name === "main" || name.startsWith("modules/");
+}
+
+// import/export ... from "spec" statements (the clause may span lines); side-effect-only imports have no clause
+const STATEMENT = /(^|[;\n])(\s*)(import|export)(\s+[^'";]*?\s*from\s*|\s*)(["'])([^"']+)\5\s*;?/g;
+
+/** The bindings of an import/export clause: [{ imported, local }] ("*" for a namespace), or null when none. */
+function clauseBindings(kind, clause, where) {
+  const text = clause.replace(/\sfrom\s*$/, "").trim();
+  if (!text) return [];
+  const out = [];
+  let rest = text;
+  if (kind === "export") {
+    if (rest === "*") throw new Error(`${where}: "export * from" an app module cannot be bundled (name what it re-exports)`);
+    const ns = /^\*\s+as\s+([\w$]+)$/.exec(rest);
+    if (ns) return [{ imported: "*", local: ns[1] }];
+  } else {
+    const ns = /^(?:([\w$]+)\s*,\s*)?\*\s+as\s+([\w$]+)$/.exec(rest);
+    if (ns) return [...(ns[1] ? [{ imported: "default", local: ns[1] }] : []), { imported: "*", local: ns[2] }];
+    const def = /^([\w$]+)\s*(?:,\s*(\{[\s\S]*\}))?$/.exec(rest);
+    if (def) {
+      out.push({ imported: "default", local: def[1] });
+      if (!def[2]) return out;
+      rest = def[2];
+    }
+  }
+  const braces = /^\{([\s\S]*)\}$/.exec(rest.trim());
+  if (!braces) throw new Error(`${where}: cannot read the clause "${text}"`);
+  for (const part of braces[1].split(",").map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([\w$]+)(?:\s+as\s+([\w$]+))?$/.exec(part);
+    if (!m) throw new Error(`${where}: cannot read "${part}"`);
+    out.push({ imported: m[1], local: m[2] ?? m[1] });
+  }
+  return out;
+}
+
+/**
+ * graph: [{ name, js }] (the image's modules, tools/fw/xs-image.mjs); preload: the manifest's preload list;
+ * resolve(referrer, specifier) -> module name; appDir: the image's build directory.
+ * Returns { graph, preload, bundle: { name, modules, inputs } }: the graph with the app modules replaced by
+ * APP_MODULE (the kept modules' sources rewritten), the preload list likewise (the bundle where its first app module
+ * was), and what went into the bundle (modules: the app modules of the graph, sorted; inputs: those esbuild kept
+ * code of, with their bytes in the bundle's output).
+ */
+export function bundleApp({ graph, preload, resolve, appDir }) {
+  const app = graph.filter((m) => bundled(m.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (!app.length) return { graph, preload, bundle: null };
+  const index = new Map(app.map((m, i) => [m.name, i]));
+  const exportsWanted = new Map(); // "m<i>_<name>" -> [app module, imported name]
+  const alias = (moduleName, imported) => {
+    const id = `m${index.get(moduleName)}_${imported === "*" ? "ns" : imported}`;
+    exportsWanted.set(id, [moduleName, imported]);
+    return id;
+  };
+  const dir = join(appDir, ".bundle");
+  const kept = [];
+  for (const m of graph) {
+    if (bundled(m.name)) continue;
+    const text = readFileSync(m.js, "utf8");
+    let changed = false;
+    const rewritten = text.replace(STATEMENT, (all, lead, space, kind, clause, _q, spec) => {
+      const target = resolve(m.name, spec);
+      if (!index.has(target)) return all;
+      const where = `module "${m.name}" (${kind} from "${spec}")`;
+      const bindings = clauseBindings(kind, clause, where);
+      changed = true;
+      if (!bindings.length) return `${lead}${space}import "${APP_MODULE}";`;
+      const list = bindings.map((b) => `${alias(target, b.imported)} as ${b.local}`).join(", ");
+      return `${lead}${space}${kind} { ${list} } from "${APP_MODULE}";`;
+    });
+    if (!changed) {
+      kept.push(m);
+      continue;
+    }
+    const js = join(dir, m.name + ".js");
+    writeIfChanged(js, rewritten);
+    kept.push({ name: m.name, js });
+  }
+  // the entry: the kept modules' imports, and every preloaded app module's body (its side effects, if any)
+  const lines = ["// Generated by tools/fw/bundle.mjs: what the image's other modules import from its app. Do not edit."];
+  const spec = (name) => JSON.stringify("./" + relative(dir, app[index.get(name)].js).replace(/\\/g, "/"));
+  for (const [id, [name, imported]] of exportsWanted) {
+    lines.push(imported === "*" ? `export * as ${id} from ${spec(name)};` : `export { ${imported} as ${id} } from ${spec(name)};`);
+  }
+  for (const name of preload.filter((n) => index.has(n))) lines.push(`import ${spec(name)};`);
+  const entry = join(dir, "entry.js");
+  writeIfChanged(entry, lines.join("\n") + "\n");
+  const r = buildSync({
+    entryPoints: [entry], bundle: true, format: "esm", target: "es2022", platform: "neutral", write: false,
+    treeShaking: true, minifyIdentifiers: true, minifySyntax: true, metafile: true, logLevel: "silent",
+    // the app's modules never import the natives' faces (modules/ is portable): nothing is external
+  });
+  if (r.errors.length) throw new Error(`bundling the app failed: ${r.errors.map((e) => e.text).join("; ")}`);
+  const out = join(appDir, ".bundle", APP_MODULE + ".js");
+  writeIfChanged(out, "// Generated by tools/fw/bundle.mjs (esbuild: the image's app modules, tree-shaken, identifiers minified). Do not edit.\n" + r.outputFiles[0].text);
+  const outputs = Object.values(r.metafile.outputs)[0];
+  const inputs = Object.fromEntries(Object.entries(outputs.inputs)
+    .map(([path, v]) => [relative(ROOT, join(process.cwd(), path)), v.bytesInOutput])
+    .filter(([, n]) => n > 0));
+  const newPreload = [];
+  for (const n of preload) {
+    if (!index.has(n)) newPreload.push(n);
+    else if (!newPreload.includes(APP_MODULE)) newPreload.push(APP_MODULE);
+  }
+  return {
+    graph: [...kept, { name: APP_MODULE, js: out }],
+    preload: newPreload,
+    bundle: { name: APP_MODULE, modules: app.map((m) => m.name), inputs, exports: exportsWanted.size },
+  };
+}
