@@ -16,7 +16,9 @@ const report = (boot: number, invite: number) => ({
 });
 
 test("profile-runs: each run's figures, and min / median / max over the runs", () => {
-  const runs = [report(900_440, 7_591_080), report(900_400, 7_590_600), report(900_480, 7_591_200)].map(figuresOf);
+  const runs: Record<string, number>[] = [report(900_440, 7_591_080), report(900_400, 7_590_600), report(900_480, 7_591_200)].map(
+    (r) => figuresOf(r) as Record<string, number>,
+  );
   assert.equal(runs[0].boot, 900_440);
   assert.equal(runs[0]["split.rest"], 7_591_080 - 1_910_800);
   const s = summarizeRuns(runs);
