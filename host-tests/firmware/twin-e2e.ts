@@ -270,8 +270,8 @@ test("twin: the XS firmware (machine preloaded) is provisioned over the air hub,
   assert.ok(liveFreeShare >= 0.3, `the live XS heap at its peak leaves ${liveFreeShare * 100} % free (budget >= 30 %)`);
   assert.ok(inviteToComplete > ecdh + keygen && ecdh > 0 && keygen > 0);
   assert.ok(aes > 0 && Number(mark.aesCalls) > 0 && gc > 0 && Number(mark.gcCount) > 0 && inviteToComplete > ecdh + keygen + aes + gc);
-  // issue 9's targets on the default image, No OOB (the counts are the same from run to run within a few hundred
-  // instructions: the twin wakes only for whole frames of the hub, air_uart.c)
+  // issue 9's targets on the default image, No OOB (the counts are the same from run to run within 0.2 %:
+  // the twin wakes only for whole frames of the hub, air_uart.c)
   assert.ok(boot > 0 && boot <= BOOT_BUDGET, `boot, reset -> first Unprovisioned Device beacon: ${boot} instructions (budget ${BOOT_BUDGET})`);
   assert.ok(inviteToComplete <= INVITE_TO_COMPLETE_BUDGET, `Invite -> Complete: ${inviteToComplete} instructions (budget ${INVITE_TO_COMPLETE_BUDGET})`);
 });

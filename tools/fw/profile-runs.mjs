@@ -9,7 +9,7 @@
  * line `twin-runs {...}`: for the boot (reset -> first Unprovisioned Device beacon) and Invite -> Complete, each
  * part of their splits included, the runs' values and their minimum, median (tools/percentile.mjs) and maximum.
  * The counts come from QEMU's instruction-driven clock (-icount shift=0) read by the twin; they differ between runs
- * by a few hundred instructions at most (the UART interrupts of the hub's bytes while the twin computes).
+ * by at most 0.2 % (the UART interrupts of the hub's bytes that land while the twin computes).
  * Exit status 1 when a run fails (its output on stderr), 2 on a usage error.
  */
 import { spawnSync } from "node:child_process";
