@@ -37,7 +37,9 @@ test("profile-twin: instructions and calls per function inside the marker window
     block("0xa3", 0x200, 2), // mark 2 (created): boot.import opens
     block("0xa4", 0x500, 7), // fxRunID: 7
     exec("0xa4", 0x500), // again, its count remembered: 7
-    block("0xa5", 0x200, 2), // mark 3 (imported): boot.import closes
+    block("0xa5", 0x200, 2), // mark 3 (entry): boot.import closes, boot.run opens
+    exec("0xa0", 0x100), // app_main's block again: 5 in boot.run
+    exec("0xa5", 0x200), // mark 4 (beacon): boot.run closes
     exec("0xa0", 0x100), // outside: not counted
     block("0xa6", 0x300, 3), // the invite window opens
     block("0xa7", 0x506, 4), // inside fxRunID, not its first block: no call
@@ -50,6 +52,7 @@ test("profile-twin: instructions and calls per function inside the marker window
   const create = summarize(w["boot.create"], syms, 10);
   const imp = summarize(w["boot.import"], syms, 10);
   const invite = summarize(w.invite, syms, 10);
+  assert.equal(summarize(w["boot.run"], syms, 10).insns, 2 + 5);
   assert.equal(create.insns, 2 + 10);
   assert.deepEqual(create.parts, { gc: 10, platform: 2 });
   assert.equal(imp.insns, 2 + 7 + 7);

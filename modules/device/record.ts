@@ -52,11 +52,14 @@ const CRC_NIBBLE: Int32Array = (() => {
 
 /** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF). */
 export function crc32(data: Bytes): number {
+  // the length and the table in locals: on XS each `data.length` is a getter call, each module binding a lookup
+  const n = data.length;
+  const table = CRC_NIBBLE;
   let crc = -1;
-  for (let i = 0; i < data.length; i++) {
+  for (let i = 0; i < n; i++) {
     crc ^= data[i]!;
-    crc = CRC_NIBBLE[crc & 15]! ^ ((crc >> 4) & 0x0fffffff);
-    crc = CRC_NIBBLE[crc & 15]! ^ ((crc >> 4) & 0x0fffffff);
+    crc = table[crc & 15]! ^ ((crc >> 4) & 0x0fffffff);
+    crc = table[crc & 15]! ^ ((crc >> 4) & 0x0fffffff);
   }
   return ~crc >>> 0;
 }

@@ -66,14 +66,16 @@ export function checkOob(o: FactoryOob, input: boolean): string | null {
 
 /** Decodes the factory area's bytes (at least the record; what follows it is ignored). Never throws. */
 export function decodeFactoryRecord(b: Bytes | undefined): FactoryDecodeResult {
-  if (!b || !b.length) return { ok: false, absent: true, reason: "no factory area" };
-  let ones = 0;
-  let zeros = 0;
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0xff) ones++;
-    else if (b[i] === 0) zeros++;
+  const n = b ? b.length : 0;
+  if (!b || !n) return { ok: false, absent: true, reason: "no factory area" };
+  // erased: every byte 0xFF, or every byte zero (a record's first byte is its magic's: the scan ends there; it runs
+  // at each boot, where each typed array access costs the device hundreds of instructions)
+  const first = b[0];
+  if (first === 0xff || first === 0) {
+    let i = 1;
+    while (i < n && b[i] === first) i++;
+    if (i === n) return { ok: false, absent: true, reason: "no factory record (erased)" };
   }
-  if (ones === b.length || zeros === b.length) return { ok: false, absent: true, reason: "no factory record (erased)" };
   let reason: string | null = null;
   const record: FactoryRecord = {};
   if (b.length < FACTORY_RECORD_LENGTH) reason = `${b.length} bytes, a record has ${FACTORY_RECORD_LENGTH}`;

@@ -57,8 +57,44 @@ static int uart1_send(void *ctx, const uint8_t *b, size_t n) {
     return 0;
 }
 
+/* Frames in the received stream (docs/air-protocol.md: a 2-byte big-endian length, then that many bytes), followed
+ * as the bytes arrive so that the idle loop can tell a complete frame from a partial one: `framed_end` is the
+ * stream offset (in ring_head's count) just past the last complete frame. Parsed up to ring_head in the main
+ * loop only (framing_advance), always before the client takes bytes (uart1_recv), so no byte leaves the ring
+ * unparsed. */
+static uint32_t framed_pos;  /* the next byte to parse */
+static uint32_t framed_end;  /* just past the last complete frame */
+static uint32_t frame_left;  /* bytes of the current frame still to come (0: at a length field) */
+static uint8_t length_high;  /* the length field's first byte, once seen */
+static uint8_t length_have;  /* bytes of the length field seen */
+
+static void framing_advance(void) {
+    uint32_t head = ring_head;
+    while (framed_pos != head) {
+        if (frame_left) {
+            uint32_t n = head - framed_pos;
+            if (n > frame_left) n = frame_left;
+            framed_pos += n;
+            frame_left -= n;
+            if (!frame_left) framed_end = framed_pos;
+            continue;
+        }
+        uint8_t b = ring[framed_pos % RING];
+        framed_pos++;
+        if (!length_have) {
+            length_high = b;
+            length_have = 1;
+            continue;
+        }
+        length_have = 0;
+        frame_left = ((uint32_t)length_high << 8) | b;
+        if (!frame_left) framed_end = framed_pos; /* an empty frame: the client reports it */
+    }
+}
+
 static int uart1_recv(void *ctx, uint8_t *buf, size_t cap) {
     (void)ctx;
+    framing_advance();
     uint32_t n = ring_used();
     if (n > cap) n = (uint32_t)cap;
     for (uint32_t i = 0; i < n; i++) buf[i] = ring[(ring_tail + i) % RING];
@@ -131,9 +167,24 @@ void air_uart_irq(void) { UART1RX_IRQHandler(); }
 void air_idle(uint64_t next_us) {
     if (!air_connected()) return;
     if (air_is_virtual()) {
-        /* More to handle first: any byte may complete a frame whose start the client already holds. */
-        if (ring_used() > 0) return;
+        /* More to handle first: a complete frame the client has not taken (it takes every complete frame when it
+         * processes). */
+        framing_advance();
+        if ((int32_t)(framed_end - ring_tail) > 0) return;
         air_client_idle(next_us == TWIN_NEVER ? 1e308 : hal_us_to_ms(next_us));
+        /* Sleep until a whole frame is in: waking for each byte of a partial one would run the application's loop
+         * once per interrupt, as often as the host's socket happens to split the frames (wall-clock chance), and
+         * those loops are work the twin counts. */
+        for (;;) {
+            uint32_t key = irq_save();
+            framing_advance();
+            if ((int32_t)(framed_end - ring_tail) > 0 || ring_used() >= RING) {
+                irq_restore(key);
+                return;
+            }
+            cpu_wfi();
+            irq_restore(key);
+        }
     } else if (next_us <= twin_now_us()) {
         return;
     }
@@ -143,19 +194,25 @@ void air_idle(uint64_t next_us) {
     irq_restore(key);
 }
 
+/* The XS twin's instruction counter (native/xs/mps2/xsr_mps2_port.c, when linked) leaves the wait for the hub out:
+ * the nRF52840 boots without one. */
+extern void xsr_port_idle(int entering) __attribute__((weak));
+
 int air_connect(const char *name, const uint8_t address[6]) {
     nvic_set_priority(MPS2_UART1_RX_IRQn, 2);
     nvic_enable(MPS2_UART1_RX_IRQn);
     UART_CTRL(MPS2_UART1_BASE) |= UART_CTRL_RXINTEN;
     if (air_client_connect(name, address) != AIR_OK) return -1;
+    if (xsr_port_idle) xsr_port_idle(1);
     while (air_client_state() == AIR_STATE_HELLO) {
         uint32_t key = irq_save();
         if (ring_used() == 0) cpu_wfi();
         irq_restore(key);
         int r = air_client_process();
         if (r == AIR_ERR_HUB) check(r); /* the hub refused us: log it, exit 5 */
-        if (r != AIR_OK) return -1;
+        if (r != AIR_OK) break;
     }
+    if (xsr_port_idle) xsr_port_idle(0);
     if (!air_connected()) return -1;
     uint64_t now = ms_to_us(air_client_welcome_time());
     if (air_is_virtual()) {

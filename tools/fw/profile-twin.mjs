@@ -3,17 +3,19 @@
  * Where the twin's instructions go: boot (machine creation, entry import) and Invite -> Complete, per C function
  * and per part (P-256, AES/CMAC/CCM, garbage collection, allocation, the interpreter, built-ins, platform, libc).
  *
- *   node tools/fw/profile-twin.mjs [--preload | --default] [--top N]
+ *   node tools/fw/profile-twin.mjs [--top N]
  *
- * It runs the twin's end-to-end test (host-tests/firmware/twin-e2e.ts, only the chosen image's first test: it
- * builds the image, and a host provisioner provisions the twin over the virtual-time air hub) with a
+ * It runs the twin's end-to-end test (host-tests/firmware/twin-e2e.ts, only its first test: it builds the default
+ * image, its machine preloaded, into build/mps2/light, and a host provisioner provisions the twin over the virtual-time air hub) with a
  * `qemu-system-arm` wrapper first on PATH that adds QEMU's own execution log (`-d exec,nochain,in_asm`: every
  * translated block with its instructions, and every execution of a block with its address) written to a FIFO
  * that this tool reads as the twin runs (the log is about 30 bytes per instruction: never stored). Each block's
  * instructions go to the function its address falls in (the ELF's symbols, `arm-none-eabi-nm -l`), inside a
  * window set by the twin's own marker functions (native/xs/mps2/xsr_mps2_port.c):
  *   boot.create  xsr_port_mark("start") -> xsr_port_mark("created")
- *   boot.import  xsr_port_mark("created") -> xsr_port_mark("imported")
+ *   boot.import  xsr_port_mark("created") -> xsr_port_mark("entry")
+ *   boot.run     xsr_port_mark("entry") -> xsr_port_mark("beacon") (the run loop to the first Unprovisioned Device
+ *                beacon: the boot's end)
  *   invite       xsr_device_reset_peaks (on_invite) -> xsr_device_memory (on_complete)
  * Calls are the executions of a function's first block. Parts are by source file and function name (the
  * collector: fxCollect and what it calls in xsMemory.c; allocation: the rest of xsMemory.c). The interpreter,
@@ -89,7 +91,7 @@ export async function aggregate(stream, syms) {
   const MARK = need("xsr_port_mark");
   const INVITE = need("xsr_device_reset_peaks");
   const COMPLETE = need("xsr_device_memory");
-  const windows = { "boot.create": null, "boot.import": null, invite: null };
+  const windows = { "boot.create": null, "boot.import": null, "boot.run": null, invite: null };
   const newWindow = () => ({ insns: 0, blocks: 0, self: new Float64Array(syms.length), calls: new Uint32Array(syms.length), callers: new Map() });
   let previous = -1; // the function of the block executed before
   let current = null;
@@ -121,7 +123,8 @@ export async function aggregate(stream, syms) {
         marks++;
         if (marks === 1) current = windows["boot.create"] = newWindow();
         else if (marks === 2) current = windows["boot.import"] = newWindow();
-        else if (marks === 3 && current === windows["boot.import"]) current = null;
+        else if (marks === 3 && current === windows["boot.import"]) current = windows["boot.run"] = newWindow();
+        else if (marks === 4 && current === windows["boot.run"]) current = null;
       } else if (pc === INVITE && !invited) {
         invited = true;
         current = windows.invite = newWindow();
@@ -204,18 +207,15 @@ export function summarize(w, syms, top) {
 }
 
 function usage(msg) {
-  process.stderr.write(`profile-twin: ${msg}\nusage: node tools/fw/profile-twin.mjs [--preload | --default] [--top N]\n`);
+  process.stderr.write(`profile-twin: ${msg}\nusage: node tools/fw/profile-twin.mjs [--top N]\n`);
   process.exit(2);
 }
 
 async function main(argv) {
-  let preload = true;
   let top = 30;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--preload") preload = true;
-    else if (a === "--default") preload = false;
-    else if (a === "--top") {
+    if (a === "--top") {
       top = Number(argv[++i]);
       if (!Number.isInteger(top) || top < 1) usage("--top takes a positive integer");
     } else usage(`unknown argument "${a}"`);
@@ -235,8 +235,9 @@ async function main(argv) {
         `exec "${qemu}" "$@" -d exec,nochain,in_asm -D "$fifo"\n`,
     );
     chmodSync(wrapper, 0o755);
-    const elf = join(root, preload ? "build/mps2-preload/light" : "build/mps2/light", "firmware.elf");
-    const pattern = preload ? "machine preloaded" : "^twin: the XS firmware is provisioned";
+    // the test's first case: the default image (its machine preloaded), built by the test into build/mps2/light
+    const elf = join(root, "build/mps2/light", "firmware.elf");
+    const pattern = "machine preloaded";
     const results = [];
     let syms = null;
     const test = spawn(process.execPath, ["--import", "tsx", "--test", "--test-name-pattern", pattern, join(root, "host-tests/firmware/twin-e2e.ts")], {
@@ -278,11 +279,12 @@ async function main(argv) {
       process.exit(1);
     }
     const report = {
-      image: preload ? "mps2-preload/light" : "mps2/light",
+      image: "mps2/light",
       measured: measured && { inviteToComplete: measured.instructions?.inviteToComplete, split: measured.instructions?.split, boot: measured.instructions?.boot, xsHeap: measured.xsHeap },
       windows: {
         "boot.create": summarize(first["boot.create"], syms, top),
         "boot.import": summarize(first["boot.import"], syms, top),
+        "boot.run": summarize(first["boot.run"], syms, top),
         invite: summarize(first.invite, syms, top),
       },
     };

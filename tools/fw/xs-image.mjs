@@ -66,7 +66,8 @@ const TARGET_NATIVES = { nrf52: ["native/crypto/nrf52/ecb.c"], mps2: [] };
 const TWIN_WRAPS = ["radio_set_receiver", "radio_advertise", "p256_ecdh", "p256_keygen",
   "xs_crypto_aes128", "xs_crypto_aes_cmac", "xs_crypto_aes_ccm_encrypt", "xs_crypto_aes_ccm_decrypt"];
 // The twin's collector reports the end of each collection to xsr_device.c's xsrTwinGcReport (the live heap's peak)
-const TWIN_MEMORY_DEFINES = ["-DmxReport=1", "-DfxReport=xsrTwinGcReport"];
+// and asks xsr_mps2_port.c's xsrTwinGcClock when it starts (mxNever's timers: the twin counts the GC's instructions)
+const TWIN_MEMORY_DEFINES = ["-DmxReport=1", "-DfxReport=xsrTwinGcReport", "-DmxNever=1", "-Dgettimeofday=xsrTwinGcClock"];
 // C heap (malloc: key array, name tables, timers, the CCM native's buffers), bytes; a preloaded machine's also
 // holds its alias table (4 bytes an alias) and its copies of the name and symbol tables: 8,464 B used at most on the
 // twin with 1,137 aliases, about 6.6 KB with 683 (docs/firmware.md "Preloading").

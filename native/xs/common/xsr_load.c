@@ -112,79 +112,82 @@ static int xsrNameCharacter(char c)
 		|| (c == '_') || (c == '-') || (c == '.') || (c == '/') || (c == '@') || (c == '$') || (c == '+');
 }
 
+/*
+ * One pass over the referrer's directory and the specifier: each segment is appended to `out`, "." and empty ones
+ * dropped, ".." takes the last one back off (above the root: an error). Every import of a module the device did not
+ * preload comes here at boot. `out` holds at least C_PATH_MAX bytes (the longest name is shorter: the segments
+ * written are a subsequence of the joined text, itself at most C_PATH_MAX - 1 characters).
+ */
 int xsrResolveName(const char* referrer, const char* specifier, char* out, size_t size)
 {
 	char buffer[C_PATH_MAX];
-	char* segments[64];
-	int count = 0, i;
-	size_t length = 0;
-	char* p;
-	char* q;
+	size_t length = 0, n, total = 0;
+	int count = 0;
+	const char* p;
+	const char* q;
 	const char* s;
-	if (!specifier || !*specifier)
+	if (!specifier || !*specifier || (size < sizeof(buffer)))
 		return -1;
 	for (s = specifier; *s; s++)
 		if (!xsrNameCharacter(*s))
 			return -1;
+	n = (size_t)(s - specifier);
 	if ((specifier[0] == '.') && ((specifier[1] == '/') || ((specifier[1] == '.') && (specifier[2] == '/')))) {
 		const char* slash;
 		if (!referrer)
 			return -1;
 		slash = c_strrchr(referrer, '/');
 		length = slash ? (size_t)(slash - referrer) + 1 : 0;
-		if (length + c_strlen(specifier) + 1 > sizeof(buffer))
+		if (length + n + 1 > sizeof(buffer))
 			return -1;
 		c_memcpy(buffer, referrer, length);
-		c_strcpy(buffer + length, specifier);
+		c_memcpy(buffer + length, specifier, n + 1);
 	}
 	else if (specifier[0] == '/')
 		return -1;
 	else {
-		if (c_strlen(specifier) + 1 > sizeof(buffer))
+		if (n + 1 > sizeof(buffer))
 			return -1;
-		c_strcpy(buffer, specifier);
+		c_memcpy(buffer, specifier, n + 1);
 	}
-	/* split into segments, dropping "." and resolving ".." */
 	p = buffer;
-	while (*p) {
-		q = c_strchr(p, '/');
-		if (q)
-			*q = 0;
-		if ((p[0] == 0) || ((p[0] == '.') && (p[1] == 0))) {
+	for (;;) {
+		for (q = p; *q && (*q != '/'); q++)
+			;
+		n = (size_t)(q - p);
+		if ((n == 0) || ((n == 1) && (p[0] == '.'))) {
 			/* empty or "." */
 		}
-		else if ((p[0] == '.') && (p[1] == '.') && (p[2] == 0)) {
+		else if ((n == 2) && (p[0] == '.') && (p[1] == '.')) {
 			if (count == 0)
 				return -1; /* above the root */
 			count--;
+			while (total && (out[total - 1] != '/'))
+				total--;
+			if (total)
+				total--; /* its separator */
 		}
 		else {
-			if (count == (int)(sizeof(segments) / sizeof(segments[0])))
+			if (count == 64)
 				return -1;
-			segments[count++] = p;
+			if (count)
+				out[total++] = '/';
+			c_memcpy(out + total, p, n);
+			total += n;
+			count++;
 		}
-		if (!q)
+		if (!*q)
 			break;
 		p = q + 1;
 	}
 	if (count == 0)
 		return -1;
-	length = 0;
-	for (i = 0; i < count; i++) {
-		size_t n = c_strlen(segments[i]);
-		if (length + n + 2 > size)
-			return -1;
-		if (i)
-			out[length++] = '/';
-		c_memcpy(out + length, segments[i], n);
-		length += n;
-	}
-	out[length] = 0;
+	out[total] = 0;
 	/* module names have no extension */
-	if ((length > 3) && !c_strcmp(out + length - 3, ".js"))
-		out[length - 3] = 0;
-	else if ((length > 4) && !c_strcmp(out + length - 4, ".mjs"))
-		out[length - 4] = 0;
+	if ((total > 3) && (out[total - 3] == '.') && (out[total - 2] == 'j') && (out[total - 1] == 's'))
+		out[total - 3] = 0;
+	else if ((total > 4) && (out[total - 4] == '.') && (out[total - 3] == 'm') && (out[total - 2] == 'j') && (out[total - 1] == 's'))
+		out[total - 4] = 0;
 	return 0;
 }
 

@@ -15,7 +15,11 @@
  *   complete  the first Provisioning Complete sent (type 0x08), with the instructions since the invite and
  *             the share spent in p256_ecdh and p256_keygen, and the XS heap's peaks since the invite (with
  *             garbage: the engine's; live: the most in use right after a collection, see xsrTwinGcReport)
- *   created, imported  the machine created, the entry module imported (instructions since reset)
+ *   start, created, entry  app_main entered, the machine created, the entry module imported (instructions since
+ *             reset; "imported" too, after the boot's diagnostics, in a debug build)
+ *   beacon    the first Unprovisioned Device beacon sent: the boot's end (reset -> first beacon)
+ * Instructions since reset leave out the time the twin waits for the air hub's WELCOME (air_uart.c air_connect:
+ * the nRF52840 has no such wait) and the run loop's waits (xsr_port_idle).
  * and "twin-rx {json}" for each Mesh Message (AD type 0x2A, a Network PDU: 3.3.1) the radio delivers, with the
  * instructions its delivery to JavaScript took (decoding, decryption, dispatch to the models; the XS natives it calls
  * included): host-tests/firmware/twin-node.ts. The XS heap's peaks are reset after the provisioning link closed, so
@@ -25,6 +29,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include "../../boards/hal.h"
 #include "../../crypto/p256.h"
@@ -39,6 +44,8 @@
 
 #define AD_TYPE_PB_ADV 0x29u
 #define AD_TYPE_MESH_MESSAGE 0x2Au
+#define AD_TYPE_MESH_BEACON 0x2Bu
+#define BEACON_UNPROVISIONED 0x00u
 #define PROV_INVITE 0x00u
 #define PROV_COMPLETE 0x08u
 
@@ -83,7 +90,46 @@ static struct {
     unsigned ecdh_calls, keygen_calls;
     uint64_t aes;          /* in the AES, AES-CMAC and AES-CCM natives (JavaScript's calls into native/crypto) */
     unsigned aes_calls;
+    uint64_t gc;           /* in the garbage collector (xsr_port_gc) */
+    unsigned gc_count;
+    int collecting;
+    uint64_t gc_since;
 } M;
+
+/*
+ * Garbage collections, counted between the Invite and the Complete: the twin's xsMemory.c is compiled with mxNever
+ * and gettimeofday renamed xsrTwinGcClock (tools/fw/xs-image.mjs), so the collector asks this clock when it starts
+ * marking (and at its other phases); its report at the end ("# Slot collection", xsr_device.c xsrTwinGcReport)
+ * ends the collection. The engine's own timing arithmetic on the clock's zeros stays inside (a few hundred
+ * instructions a collection).
+ */
+void xsr_port_gc(int starting)
+{
+    if (starting) {
+        if (M.collecting) return;
+        M.collecting = 1;
+        M.gc_since = twin_insns();
+        return;
+    }
+    if (!M.collecting) return;
+    M.collecting = 0;
+    if (M.invited && !M.completed) {
+        M.gc += twin_insns() - M.gc_since;
+        M.gc_count++;
+    }
+}
+
+int xsrTwinGcClock(struct timeval *tv, void *tz);
+int xsrTwinGcClock(struct timeval *tv, void *tz)
+{
+    (void)tz;
+    xsr_port_gc(1);
+    if (tv) {
+        tv->tv_sec = 0;
+        tv->tv_usec = 0;
+    }
+    return 0;
+}
 
 static void log_u64(const char *key, uint64_t v, int comma)
 {
@@ -151,6 +197,9 @@ static void on_invite(void)
     M.ecdh_calls = M.keygen_calls = 0;
     M.aes = 0;
     M.aes_calls = 0;
+    M.gc = 0;
+    M.gc_count = 0;
+    M.collecting = 0; /* (the machine's creation asked the clock too, outside any collection) */
     xsr_device_log_memory("invite");
     xsr_device_reset_peaks();
     M.invite_at = twin_insns();
@@ -172,6 +221,8 @@ static void on_complete(void)
     hal_log("\"ecdhCalls\":%u,\"keygenCalls\":%u,", M.ecdh_calls, M.keygen_calls);
     log_u64("aes", M.aes, 1);
     hal_log("\"aesCalls\":%u,", M.aes_calls);
+    log_u64("gc", M.gc, 1);
+    hal_log("\"gcCount\":%u,", M.gc_count);
     hal_log("\"chunksPeak\":%lu,\"slotsPeak\":%lu,\"chunksReserved\":%lu,\"slotsReserved\":%lu,",
             (unsigned long)m.chunksPeak, (unsigned long)m.slotsPeak, (unsigned long)m.chunkBytes,
             (unsigned long)m.slotBytes);
@@ -240,7 +291,13 @@ void __wrap_radio_set_receiver(radio_receiver_fn receiver, void *ctx)
 int32_t __wrap_radio_advertise(uint8_t ad_type, const uint8_t *data, size_t len, uint32_t count, uint32_t interval_ms,
                                radio_done_fn on_done, void *ctx)
 {
+    static int beaconed;
     if (ad_type == AD_TYPE_PB_ADV && data && prov_pdu_type(data, len) == PROV_COMPLETE) on_complete();
+    /* the boot's end: the first Unprovisioned Device beacon (Mesh Beacon AD type, Beacon Type 0x00: 3.10.2) */
+    if (!beaconed && ad_type == AD_TYPE_MESH_BEACON && data && len > 0 && data[0] == BEACON_UNPROVISIONED) {
+        beaconed = 1;
+        xsr_port_mark("beacon");
+    }
     return __real_radio_advertise(ad_type, data, len, count, interval_ms, on_done, ctx);
 }
 
@@ -274,9 +331,10 @@ int __wrap_p256_keygen(uint8_t priv[32], uint8_t pub[64], p256_rng_fn rng, void 
     void __wrap_##NAME(void *the) \
     { \
         uint64_t t = twin_insns(); \
+        uint64_t gc = M.gc; \
         __real_##NAME(the); \
         if (M.invited && !M.completed) { \
-            M.aes += twin_insns() - t; \
+            M.aes += twin_insns() - t - (M.gc - gc); /* a collection inside: counted as GC */ \
             M.aes_calls++; \
         } \
     }

@@ -57,7 +57,23 @@ static struct {
 	unsigned depth;   /* radio natives and callbacks running */
 	int drainArmed;   /* a 0 ms timer will deliver the queue */
 	uint32_t dropped; /* events lost because the queue was full */
+	/* the property names the natives use, resolved once per machine (xsID looks the name up: hash, compare) */
+	xsMachine* idsOf;
+	xsIdentifier idAdType, idData, idRssi, idTime, idCount, idIntervalMs;
 } gRadioXs;
+
+static void radioXsIds(xsMachine* the)
+{
+	if (gRadioXs.idsOf == the)
+		return;
+	gRadioXs.idAdType = xsID("adType");
+	gRadioXs.idData = xsID("data");
+	gRadioXs.idRssi = xsID("rssi");
+	gRadioXs.idTime = xsID("time");
+	gRadioXs.idCount = xsID("count");
+	gRadioXs.idIntervalMs = xsID("intervalMs");
+	gRadioXs.idsOf = the;
+}
 
 static void radioXsDrain(void);
 
@@ -140,15 +156,18 @@ static void radioXsDeliver(xsMachine* the, const radioXsEvent* e)
 	else if (e->kind == 2) {
 		if (!gRadioXs.hasReceiver)
 			return; /* the receiver was removed meanwhile */
+		radioXsIds(the);
 		xsVar(0) = gRadioXs.receiver;
 		xsVar(1) = xsNewObject();
-		xsSet(xsVar(1), xsID("adType"), xsInteger(e->adType));
-		xsVar(2) = xsNew1(xsGlobal, xsID("Uint8Array"), xsInteger(e->length));
+		xsSet(xsVar(1), gRadioXs.idAdType, xsInteger(e->adType));
 		if (e->length)
-			xsSetArrayBufferData(xsGet(xsVar(2), xsID("buffer")), 0, (void*)e->data, e->length);
-		xsSet(xsVar(1), xsID("data"), xsVar(2));
-		xsSet(xsVar(1), xsID("rssi"), xsInteger(e->rssi));
-		xsSet(xsVar(1), xsID("time"), xsNumber(xsrNow()));
+			memcpy(xsrNewBytes(the, e->length), e->data, e->length); /* into xsResult */
+		else
+			(void)xsrNewBytes(the, 0);
+		xsVar(2) = xsResult;
+		xsSet(xsVar(1), gRadioXs.idData, xsVar(2));
+		xsSet(xsVar(1), gRadioXs.idRssi, xsInteger(e->rssi));
+		xsSet(xsVar(1), gRadioXs.idTime, xsNumber(xsrNow()));
 		(void)xsCallFunction1(xsVar(0), xsUndefined, xsVar(1));
 	}
 }
@@ -259,8 +278,9 @@ void xs_radio_advertise(xsMachine* the)
 		xsTypeError("radio.advertise: options must be an object {count, intervalMs}");
 	{
 		xsVars(2);
-		xsVar(0) = xsGet(xsArg(2), xsID("count"));
-		xsVar(1) = xsGet(xsArg(2), xsID("intervalMs"));
+		radioXsIds(the);
+		xsVar(0) = xsGet(xsArg(2), gRadioXs.idCount);
+		xsVar(1) = xsGet(xsArg(2), gRadioXs.idIntervalMs);
 		count = xsrGetInteger(the, &xsVar(0), "radio.advertise: options.count", 1, 0x7FFFFFFF);
 		interval = radioXsGetNumber(the, &xsVar(1), "radio.advertise: options.intervalMs", 2147483647.0);
 	}

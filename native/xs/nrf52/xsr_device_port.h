@@ -59,6 +59,9 @@ void xsr_port_exit(int status) __attribute__((noreturn));
 /* Around each wait of the run loop in hal_idle() (1: entering, 0: leaving): the twin leaves that time out of
  * its instruction counts; nothing on the nRF52840. */
 void xsr_port_idle(int entering);
+/* The twin only (XSR_LIVE_PEAK): a garbage collection starts (1) or ends (0), from the collector's own hooks
+ * (native/xs/mps2/xsr_mps2_port.c counts its instructions). */
+void xsr_port_gc(int starting);
 /* Called at points of interest (boot, import done): the twin logs its instruction counter; nothing on the
  * nRF52840. */
 void xsr_port_mark(const char* what);
