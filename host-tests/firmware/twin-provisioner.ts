@@ -117,12 +117,12 @@ function lampAfter(twin: Twin, from: number): boolean | undefined {
 test("twin: the standalone provisioner twin provisions a light-node twin (Output OOB on its button), configures it, its button toggles the lamp; both restart with matching keys", async (t) => {
   const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "light-node,provisioner", "--quiet"], { encoding: "utf8" });
   assert.equal(b.status, 0, `twin build failed:\n${b.stdout}${b.stderr}`);
-  const heapImage = JSON.parse(readFileSync(join(root, "build/mps2/provisioner/size.json"), "utf8")) as { flashBytes: number; ramPlanBytes: number; xs: { heapBytes: number }; budgets: { flash: { ok: boolean; limitBytes: number }; ram: { ok: boolean; limitBytes: number } } };
+  const heapImage = JSON.parse(readFileSync(join(root, "build/mps2/provisioner/size.json"), "utf8")) as { flashBytes: number; ramPlanBytes: number; xs: { heapBytes: number; archive: string }; budgets: { flash: { ok: boolean; limitBytes: number }; ram: { ok: boolean; limitBytes: number } } };
   assert.ok(heapImage.budgets.ram.ok && heapImage.budgets.flash.ok);
   assert.equal(heapImage.budgets.flash.limitBytes, PROVISIONER_FLASH_BUDGET);
   assert.equal(heapImage.budgets.ram.limitBytes, PROVISIONER_RAM_BUDGET);
   // the firmware entry only (issue 8): no host entry, none of their flags
-  assertNoHostEntry("mps2/provisioner", join(root, "build/fw/gen/mps2-provisioner/xsr_archive.c"), join(root, "build/mps2/provisioner/firmware.bin"), "provisioner-main");
+  assertNoHostEntry("mps2/provisioner", join(root, heapImage.xs.archive), join(root, "build/mps2/provisioner/firmware.bin"), "provisioner-main");
   const dir = mkdtempSync(join(tmpdir(), "twin-provisioner-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const elf = (variant: string) => join(root, "build/mps2", variant, "firmware.elf");
