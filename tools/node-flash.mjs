@@ -67,6 +67,7 @@ if (args.includes("--json")) {
 } else {
   const cols = ["code", "symbols", "slots", "closures", "keys", "bytes"];
   process.stdout.write(`${"module".padEnd(34)}${cols.map((c) => c.padStart(9)).join("")}\n`);
+  process.stdout.on("error", () => process.exit(0)); // a closed pipe (| head) ends the table
   for (const r of [...rows.sort((a, b) => b.bytes - a.bytes), total]) {
     process.stdout.write(`${r.module.padEnd(34)}${cols.map((c) => String(r[c]).padStart(9)).join("")}\n`);
   }
