@@ -326,9 +326,9 @@ export class SpecTable {
     const text = this.text;
     if (text === undefined) return this.byOpcode![opcode];
     const key = "\n" + opcode.toString(16) + " ";
-    const at = text.indexOf(key);
-    if (at < 0) return undefined;
-    const line = text.slice(at + key.length, text.indexOf("\n", at + 1));
+    const pos = text.indexOf(key);
+    if (pos < 0) return undefined;
+    const line = text.slice(pos + key.length, text.indexOf("\n", pos + 1));
     const eq = line.indexOf("=");
     return { opcode, name: line.slice(0, eq), fields: line.slice(eq + 1) };
   }
