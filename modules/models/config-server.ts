@@ -9,7 +9,7 @@
  */
 import type { Bytes } from "../platform.js";
 import type { Model, ModelAddress, ModelContext, NodeConfig, OpcodeEntry, Publication, ReceivedMessage } from "../access/model.js";
-import { ConfigStatus, FeatureState, SigModel } from "../access/model.js";
+import { SigModel } from "../access/model.js";
 import { isUnicast, isSubscribable, isVirtual, UNASSIGNED } from "../net/address.js";
 import { CONFIG_TABLE, packTransmit, unpackTransmit } from "./config-messages.js";
 import type { Params } from "./codec.js";
@@ -106,7 +106,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
     case 0x8026: // Relay Get
       if (op === 0x8027) {
         if (p.relay > 1) return;
-        if (c.relay !== FeatureState.NOT_SUPPORTED) c.setRelay(p.relay, unpackTransmit(p.relayRetransmit));
+        if (c.relay !== 2 /* NOT_SUPPORTED */) c.setRelay(p.relay, unpackTransmit(p.relayRetransmit));
       }
       return reply(ctx, msg, 0x8028, { relay: c.relay, relayRetransmit: packTransmit(c.relayRetransmit) });
 
@@ -126,7 +126,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
     }
     case 0x8001: { // AppKey Get
       const r = c.appKeyIndexes(p.netKeyIndex);
-      return reply(ctx, msg, 0x8002, { status: r.status, netKeyIndex: p.netKeyIndex, appKeyIndexes: r.status === ConfigStatus.SUCCESS ? r.value : [] }); // AppKey List
+      return reply(ctx, msg, 0x8002, { status: r.status, netKeyIndex: p.netKeyIndex, appKeyIndexes: r.status === 0x00 /* SUCCESS */ ? r.value : [] }); // AppKey List
     }
 
     // ---- 4.2.4 NetKey List (4.4.1.2.2 / 4.4.1.2.3) ----
@@ -158,7 +158,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
     case 0x8018: { // Model Publication Get
       const m = model(p);
       const r = c.getPublication(m);
-      return pubStatus(ctx, msg, r.status, m, r.status === ConfigStatus.SUCCESS ? r.value : undefined);
+      return pubStatus(ctx, msg, r.status, m, r.status === 0x00 /* SUCCESS */ ? r.value : undefined);
     }
     case 0x03: // Model Publication Set
       // 4.3.2.16: the Publish Address of this message is unassigned, unicast or group; a virtual one comes with its Label UUID
@@ -190,7 +190,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
       const m = model(p);
       const apps = op === 0x804b || op === 0x804d;
       const r = apps ? c.boundAppKeys(m) : c.subscriptions(m);
-      const items = r.status === ConfigStatus.SUCCESS ? r.value : [];
+      const items = r.status === 0x00 /* SUCCESS */ ? r.value : [];
       return reply(ctx, msg, op + 1, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), [apps ? "appKeyIndexes" : "addresses"]: items });
     }
 
@@ -199,7 +199,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
     case 0x8046: { // Node Identity Get
       if (op === 0x8047 && p.identity > 1) return;
       const status = knownStatus(c, p.netKeyIndex);
-      return reply(ctx, msg, 0x8048, { status, netKeyIndex: p.netKeyIndex, identity: status === ConfigStatus.SUCCESS ? FeatureState.NOT_SUPPORTED : 0 });
+      return reply(ctx, msg, 0x8048, { status, netKeyIndex: p.netKeyIndex, identity: status === 0x00 /* SUCCESS */ ? 2 /* NOT_SUPPORTED */ : 0 });
     }
 
     // ---- 4.2.21 PollTimeout List: this node is not a Friend, so every LPN's PollTimeout is 0 (the LPN Address must be unicast) ----
@@ -209,7 +209,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
 
     // ---- 4.2.17 Heartbeat Publication (4.4.1.2.11) ----
     case 0x8038: // Heartbeat Publication Get
-      return reply(ctx, msg, 0x06, { status: ConfigStatus.SUCCESS, ...hbPubFields(c) });
+      return reply(ctx, msg, 0x06, { status: 0x00 /* SUCCESS */, ...hbPubFields(c) });
     case 0x8039: { // Heartbeat Publication Set
       const dst = p.destination;
       const countLog = p.countLog;
@@ -219,7 +219,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
       const status = c.setHeartbeatPublication(requested);
       return reply(ctx, msg, 0x06, {
         status,
-        ...(status === ConfigStatus.SUCCESS ? hbPubFields(c) : { destination: dst, countLog, periodLog: requested.periodLog, ttl: requested.ttl, features: requested.features, netKeyIndex: requested.netKeyIndex }),
+        ...(status === 0x00 /* SUCCESS */ ? hbPubFields(c) : { destination: dst, countLog, periodLog: requested.periodLog, ttl: requested.ttl, features: requested.features, netKeyIndex: requested.netKeyIndex }),
       });
     }
 
@@ -230,11 +230,11 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
       // prohibited: a source that is not unassigned/unicast, a virtual destination, PeriodLog 0x12-0xFF (4.3.2.65)
       if (!(src === UNASSIGNED || isUnicast(src)) || isVirtual(dst) || p.periodLog > 0x11) return;
       // the destination is unassigned, this node's primary address, or a group; another unicast address is refused with Invalid Address
-      const status = isUnicast(dst) && dst !== c.unicastAddress ? ConfigStatus.INVALID_ADDRESS : c.setHeartbeatSubscription(src, dst, p.periodLog);
+      const status = isUnicast(dst) && dst !== c.unicastAddress ? 0x01 /* INVALID_ADDRESS */ : c.setHeartbeatSubscription(src, dst, p.periodLog);
       return reply(ctx, msg, 0x803c, { status, ...hbSubFields(c) });
     }
     case 0x803a: // Heartbeat Subscription Get
-      return reply(ctx, msg, 0x803c, { status: ConfigStatus.SUCCESS, ...hbSubFields(c) });
+      return reply(ctx, msg, 0x803c, { status: 0x00 /* SUCCESS */, ...hbSubFields(c) });
 
     // ---- 4.4.1.2.10 Node Reset: answer first, then forget everything ----
     case 0x8049: {
@@ -278,7 +278,7 @@ const model = (p: P): ModelAddress => ({ elementAddress: p.elementAddress, model
 function subscription(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress, address: number, label: Bytes | undefined): void {
     let status: number;
     // 4.3.2.19 ff.: the address is a group (not all-nodes, not RFU) or a virtual address; anything else is Invalid Address
-    if (!isSubscribable(address)) status = ConfigStatus.INVALID_ADDRESS;
+    if (!isSubscribable(address)) status = 0x01 /* INVALID_ADDRESS */;
     else if (op === 0x801b || op === 0x8020) status = ctx.config.addSubscription(m, address, label); // (Virtual Address) Add
     else if (op === 0x801c || op === 0x8021) status = ctx.config.deleteSubscription(m, address, label); // (Virtual Address) Delete
     else status = ctx.config.overwriteSubscription(m, address, label);
@@ -300,8 +300,8 @@ function setPublication(ctx: ModelContext, msg: ReceivedMessage, p: P, address: 
       retransmit: unpackTransmit(p.publishRetransmit),
     };
     const status = ctx.config.setPublication(m, pub);
-    const stored = status === ConfigStatus.SUCCESS ? ctx.config.getPublication(m) : undefined;
-    pubStatus(ctx, msg, status, m, stored && stored.status === ConfigStatus.SUCCESS ? stored.value : pub);
+    const stored = status === 0x00 /* SUCCESS */ ? ctx.config.getPublication(m) : undefined;
+    pubStatus(ctx, msg, status, m, stored && stored.status === 0x00 /* SUCCESS */ ? stored.value : pub);
   }
 
 function pubStatus(ctx: ModelContext, msg: ReceivedMessage, status: number, m: ModelAddress, pub: Publication | undefined): void {
@@ -320,7 +320,7 @@ function pubStatus(ctx: ModelContext, msg: ReceivedMessage, status: number, m: M
 
 /** Success for a known NetKey Index, else Invalid NetKey Index (Key Refresh Phase, Node Identity: 4.3.5). */
 function knownStatus(c: NodeConfig, netKeyIndex: number): number {
-  return c.netKeyIndexes().includes(netKeyIndex) ? ConfigStatus.SUCCESS : ConfigStatus.INVALID_NETKEY_INDEX;
+  return c.netKeyIndexes().includes(netKeyIndex) ? 0x00 /* SUCCESS */ : 0x04 /* INVALID_NETKEY_INDEX */;
 }
 
 /**
@@ -331,7 +331,7 @@ function bindable(c: NodeConfig, m: ModelAddress): number | undefined {
   const isConfig = m.modelId.companyId === undefined && (m.modelId.modelId === SigModel.CONFIGURATION_SERVER || m.modelId.modelId === SigModel.CONFIGURATION_CLIENT);
   if (!isConfig) return undefined;
   const probe = c.boundAppKeys(m);
-  return probe.status !== ConfigStatus.SUCCESS ? probe.status : ConfigStatus.CANNOT_BIND;
+  return probe.status !== 0x00 /* SUCCESS */ ? probe.status : 0x0d /* CANNOT_BIND */;
 }
 
 function hbPubFields(c: NodeConfig): Params {
