@@ -21,11 +21,14 @@ import type { Model, ModelContext, OpcodeEntry, ReceivedMessage, SendCallback, S
 import { SigModel } from "../access/model.js";
 import { ONOFF_TABLE, OnOffOp, DELAY_STEP_MS, encodeTransitionTime, transitionTimeMs } from "./onoff-messages.js";
 import type { Params } from "./codec.js";
-import { ClientModel, encode, entry } from "./kit.js";
+import { ClientModel, encode, entry, rows } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 
 /** How long a TID identifies a transaction (Mesh Model 1.1, 3.2.1.2: 6 seconds). */
 export const TID_WINDOW_MS = 6000;
+
+/** The opcode table of every Generic OnOff Server (Get, Set, Set Unacknowledged): made once when the module loads (in flash on the device). */
+const SERVER_TABLE = rows(ONOFF_TABLE, [0x8201, 0x8202, 0x8203], (p, msg, ctx, m) => (m as OnOffServer).handle(p, msg, ctx));
 
 export class OnOffServer implements Model {
   readonly id = { modelId: SigModel.GENERIC_ONOFF_SERVER };
@@ -37,32 +40,28 @@ export class OnOffServer implements Model {
   private last: { src: number; dst: number; tid: number; time: number } | undefined;
   private ctx: ModelContext | undefined;
 
-  /** The opcode table of every Generic OnOff Server: made once when the module loads (in flash on the device). */
-  private static readonly OPCODES: readonly OpcodeEntry[] = Object.freeze(
-    [
-      entry(ONOFF_TABLE.get(OnOffOp.Get)!, (_p, msg, ctx, m) => ctx.reply(msg, OnOffOp.Status, (m as OnOffServer).statusParams())),
-      entry(ONOFF_TABLE.get(OnOffOp.Set)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, true)),
-      entry(ONOFF_TABLE.get(OnOffOp.SetUnacknowledged)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, false)),
-    ].map((e) => Object.freeze(e)),
-  );
-
   /** `onChange` sees every change of the present state (the light's LED). */
   constructor(private readonly onChange?: (on: boolean) => void, initial = false) {
     this.present = initial;
-    this.opcodes = OnOffServer.OPCODES;
+    this.opcodes = SERVER_TABLE;
   }
 
-  /** Set / Set Unacknowledged (Mesh Model 1.1, 3.2.1.2): a repeated TID within 6 s from the same source is not applied again. */
-  private set(p: Params, msg: ReceivedMessage, ctx: ModelContext, ack: boolean): void {
-    const onOff = p.onOff as number;
-    const tt = p.transitionTime as number | undefined;
-    if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
-    const now = ctx.clock.now();
-    const l = this.last;
-    const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
-    this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
-    if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
-    if (ack) ctx.reply(msg, OnOffOp.Status, this.statusParams());
+  /**
+   * @internal Get (0x8201), Set (0x8202), Set Unacknowledged (0x8203), from the shared opcode table (Mesh Model 1.1,
+   * 3.2.1.2): a repeated TID within 6 s from the same source is not applied again; a Get and a Set are answered.
+   */
+  handle(p: Params, msg: ReceivedMessage, ctx: ModelContext): void {
+    if (msg.opcode !== 0x8201) {
+      const onOff = p.onOff as number;
+      const tt = p.transitionTime as number | undefined;
+      if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
+      const now = ctx.clock.now();
+      const l = this.last;
+      const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
+      this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
+      if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
+    }
+    if (msg.opcode !== 0x8203) ctx.reply(msg, 0x8204, this.statusParams());
   }
 
   attach(ctx: ModelContext): void {
