@@ -15,7 +15,7 @@ import type { Model, ModelContext, OpcodeEntry, ReceivedMessage } from "../acces
 import { SigModel } from "../access/model.js";
 import { publishPeriodMs } from "../access/access.js";
 import { COMPANY_ID } from "./composition.js";
-import { HEALTH_TABLE, HealthOp } from "./health-messages.js";
+import { HEALTH_TABLE } from "./health-messages.js";
 import type { Params } from "./codec.js";
 import { encode, rows } from "./kit.js";
 
@@ -124,7 +124,7 @@ export class HealthServer implements Model {
   /** 3.7.6.1.3 periodic publication: the Current Status (skipped while the fast period runs its own timer). */
   periodicPublication(): { opcode: number; params: Bytes } | undefined {
     if (this.fastTimer !== undefined) return undefined;
-    return { opcode: HealthOp.CurrentStatus, params: this.faultParams(HealthOp.CurrentStatus) };
+    return { opcode: 0x04 /* Health Current Status */, params: this.faultParams(0x04 /* Health Current Status */) };
   }
 
   /**
@@ -200,11 +200,11 @@ export class HealthServer implements Model {
   }
 
   private faultParams(op: number): Bytes {
-    const faults = op === HealthOp.CurrentStatus ? this.current : this.registered;
+    const faults = op === 0x04 /* Health Current Status */ ? this.current : this.registered;
     return encode(HEALTH_TABLE, op, { testId: this.testId, companyId: this.companyId, faults: Uint8Array.from(faults) });
   }
 
   private publishCurrent(): void {
-    this.ctx?.publish(HealthOp.CurrentStatus, this.faultParams(HealthOp.CurrentStatus));
+    this.ctx?.publish(0x04 /* Health Current Status */, this.faultParams(0x04 /* Health Current Status */));
   }
 }
