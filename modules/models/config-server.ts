@@ -9,7 +9,7 @@
  */
 import type { Bytes } from "../platform.js";
 import type { Model, ModelAddress, ModelContext, NodeConfig, OpcodeEntry, Publication, ReceivedMessage } from "../access/model.js";
-import { SigModel } from "../access/model.js";
+import { SigModel, isConfigurationModel } from "../access/model.js";
 import { isUnicast, isSubscribable, isVirtual, UNASSIGNED } from "../net/address.js";
 import { CONFIG_TABLE, packTransmit, unpackTransmit } from "./config-messages.js";
 import type { Params } from "./codec.js";
@@ -28,33 +28,9 @@ const reply = (ctx: ModelContext, msg: ReceivedMessage, op: number, params: Para
   ctx.reply(msg, op, encode(CONFIG_TABLE, op, params), done);
 
 /**
- * Every Configuration message the server receives, by opcode (4.3.4), each handled by the one function below: a switch
- * rather than a function per opcode, since on the device every function made at import is preloaded in flash.
+ * Every Configuration message the server receives (the opcodes of TABLE), handled by this one function: a switch rather
+ * than a function per opcode, since on the device every function made at import is preloaded in flash.
  */
-const OPCODES = [
-  0x8008, // Composition Data Get
-  0x8009, 0x800a, // Beacon Get, Set
-  0x800c, 0x800d, // Default TTL Get, Set
-  0x8012, 0x8013, // GATT Proxy Get, Set
-  0x800f, 0x8010, // Friend Get, Set
-  0x8026, 0x8027, // Relay Get, Set
-  0x8023, 0x8024, // Network Transmit Get, Set
-  0x00, 0x01, 0x8000, 0x8001, // AppKey Add, Update, Delete, Get
-  0x8040, 0x8045, 0x8041, 0x8042, // NetKey Add, Update, Delete, Get
-  0x8015, 0x8016, // Key Refresh Phase Get, Set
-  0x803d, 0x803f, 0x804b, 0x804d, // Model App Bind, Unbind, SIG Model App Get, Vendor Model App Get
-  0x8018, 0x03, // Model Publication Get, Set
-  0x801b, 0x801c, 0x801e, 0x801d, // Model Subscription Add, Delete, Overwrite, Delete All
-  0x8029, 0x802b, // SIG, Vendor Model Subscription Get
-  0x8046, 0x8047, // Node Identity Get, Set
-  0x802d, // Low Power Node PollTimeout Get
-  0x8038, 0x8039, // Heartbeat Publication Get, Set
-  0x803a, 0x803b, // Heartbeat Subscription Get, Set
-  0x8049, // Node Reset
-  0x801a, // Model Publication Virtual Address Set
-  0x8020, 0x8021, 0x8022, // Model Subscription Virtual Address Add, Delete, Overwrite
-];
-
 function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server: Model): void {
   const p = params as P;
   const c = ctx.config;
@@ -253,7 +229,34 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
  * preloaded in flash and costs no RAM per node: host-tests/firmware/twin-node.ts), the handler reaching the node only
  * through its ModelContext and the server (its virtualAddress) through the model it is given.
  */
-const TABLE = rows(CONFIG_TABLE, OPCODES, handle);
+const TABLE = rows(
+  CONFIG_TABLE,
+  // every Configuration message the server receives, by opcode (4.3.4): a temporary of the import, not kept
+  [
+    0x8008, // Composition Data Get
+    0x8009, 0x800a, // Beacon Get, Set
+    0x800c, 0x800d, // Default TTL Get, Set
+    0x8012, 0x8013, // GATT Proxy Get, Set
+    0x800f, 0x8010, // Friend Get, Set
+    0x8026, 0x8027, // Relay Get, Set
+    0x8023, 0x8024, // Network Transmit Get, Set
+    0x00, 0x01, 0x8000, 0x8001, // AppKey Add, Update, Delete, Get
+    0x8040, 0x8045, 0x8041, 0x8042, // NetKey Add, Update, Delete, Get
+    0x8015, 0x8016, // Key Refresh Phase Get, Set
+    0x803d, 0x803f, 0x804b, 0x804d, // Model App Bind, Unbind, SIG Model App Get, Vendor Model App Get
+    0x8018, 0x03, // Model Publication Get, Set
+    0x801b, 0x801c, 0x801e, 0x801d, // Model Subscription Add, Delete, Overwrite, Delete All
+    0x8029, 0x802b, // SIG, Vendor Model Subscription Get
+    0x8046, 0x8047, // Node Identity Get, Set
+    0x802d, // Low Power Node PollTimeout Get
+    0x8038, 0x8039, // Heartbeat Publication Get, Set
+    0x803a, 0x803b, // Heartbeat Subscription Get, Set
+    0x8049, // Node Reset
+    0x801a, // Model Publication Virtual Address Set
+    0x8020, 0x8021, 0x8022, // Model Subscription Virtual Address Add, Delete, Overwrite
+  ],
+  handle,
+);
 
 export class ConfigServer implements Model {
   readonly id = { modelId: SigModel.CONFIGURATION_SERVER };
@@ -328,8 +331,7 @@ function knownStatus(c: NodeConfig, netKeyIndex: number): number {
  * Cannot Bind (after the element and model checks, which NodeConfig makes: its status wins when it fails).
  */
 function bindable(c: NodeConfig, m: ModelAddress): number | undefined {
-  const isConfig = m.modelId.companyId === undefined && (m.modelId.modelId === SigModel.CONFIGURATION_SERVER || m.modelId.modelId === SigModel.CONFIGURATION_CLIENT);
-  if (!isConfig) return undefined;
+  if (!isConfigurationModel(m.modelId)) return undefined;
   const probe = c.boundAppKeys(m);
   return probe.status !== 0x00 /* SUCCESS */ ? probe.status : 0x0d /* CANNOT_BIND */;
 }

@@ -10,7 +10,7 @@
 import type { Bytes } from "../platform.js";
 import type { MeshCrypto } from "../crypto/mesh.js";
 import { bytesEqual } from "../crypto/bytes.js";
-import { SigModel, sameModelId } from "../access/model.js";
+import { isConfigurationModel, sameModelId } from "../access/model.js";
 import type { ConfigStatus, FeatureState } from "../access/model.js";
 import type {
   CompositionInfo,
@@ -348,10 +348,6 @@ export class NodeState implements NodeConfig {
     return -1;
   }
 
-  private isConfigModel(id: ModelId): boolean {
-    return id.companyId === undefined && (id.modelId === SigModel.CONFIGURATION_SERVER || id.modelId === SigModel.CONFIGURATION_CLIENT);
-  }
-
   // ------------------------------------------------------------------ 4.2.4 NetKey List
 
   private hasNetKey(netKeyIndex: number): boolean {
@@ -440,7 +436,7 @@ export class NodeState implements NodeConfig {
     if (l.status !== 0x00 /* SUCCESS */) return l.status;
     if (!this.appKey(appKeyIndex)) return 0x03 /* INVALID_APPKEY_INDEX */;
     // The Configuration models use the device key only (4.4.1).
-    if (this.isConfigModel(model.modelId) || this.elements[l.e]!.models[l.m]!.keyPolicy === "device") return 0x0d /* CANNOT_BIND */;
+    if (isConfigurationModel(model.modelId) || this.elements[l.e]!.models[l.m]!.keyPolicy === "device") return 0x0d /* CANNOT_BIND */;
     const s = this.models[l.e]![l.m]!;
     if (s.bindings.includes(appKeyIndex)) return 0x00 /* SUCCESS */;
     if (s.bindings.length >= LIMITS.bindingsPerModel) return 0x05 /* INSUFFICIENT_RESOURCES */;
@@ -453,7 +449,7 @@ export class NodeState implements NodeConfig {
     const l = this.locate(model);
     if (l.status !== 0x00 /* SUCCESS */) return l.status;
     if (!this.appKey(appKeyIndex)) return 0x03 /* INVALID_APPKEY_INDEX */;
-    if (this.isConfigModel(model.modelId)) return 0x0d /* CANNOT_BIND */;
+    if (isConfigurationModel(model.modelId)) return 0x0d /* CANNOT_BIND */;
     const models = this.cloneModels();
     this.forgetAppKeys(models[l.e]![l.m]!, new Set([appKeyIndex]));
     const st = this.saveModels(models);
@@ -482,7 +478,7 @@ export class NodeState implements NodeConfig {
   setPublication(model: ModelAddress, p: Publication): ConfigStatus {
     const l = this.locate(model);
     if (l.status !== 0x00 /* SUCCESS */) return l.status;
-    if (this.isConfigModel(model.modelId)) return 0x07 /* INVALID_PUBLISH_PARAMETERS */;
+    if (isConfigurationModel(model.modelId)) return 0x07 /* INVALID_PUBLISH_PARAMETERS */;
     const models = this.cloneModels();
     if (p.address === 0) {
       models[l.e]![l.m]!.publication = undefined;
