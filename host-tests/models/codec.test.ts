@@ -1,17 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bytesToHex, hexToBytes } from "../../modules/crypto/bytes.js";
-import { decodeParams, encodeParams, fieldsOf, lengthRange } from "../../modules/models/codec.js";
+import { decodeParams, encodeParams, fieldsOf, lengthRange, specTable } from "../../modules/models/codec.js";
 import type { MessageSpec, Params } from "../../modules/models/codec.js";
-import { CONFIG_MESSAGES, CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "../../modules/models/config-messages.js";
-import { HEALTH_MESSAGES, HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
+import { CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "../../modules/models/config-messages.js";
+import { HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
 import { ONOFF_MESSAGES, ONOFF_TABLE, OnOffOp, encodeTransitionTime, transitionTimeMs } from "../../modules/models/onoff-messages.js";
 import { statusName } from "../../modules/models/status.js";
 import { CONFIG_REQUESTS } from "../../modules/models/config-client.js";
 import { ConfigStatus, SigModel } from "../../modules/access/model.js";
 import { COMPANY_ID, decodeCompositionPage0, encodeCompositionPage0 } from "../../modules/models/composition.js";
 
-const ALL = [...CONFIG_MESSAGES, ...HEALTH_MESSAGES, ...ONOFF_MESSAGES];
+const CONFIG_MESSAGES = CONFIG_TABLE.specs();
+const ALL = [...CONFIG_MESSAGES, ...HEALTH_TABLE.specs(), ...ONOFF_MESSAGES];
 
 /** Sample parameters for a spec: distinct values per field so that a swapped field shows. */
 function sample(spec: MessageSpec, vendor: boolean): Params {
@@ -190,6 +191,15 @@ test("the opcode tables hold no opcode twice and the spec's values for a few wel
   assert.equal(OnOffOp.SetUnacknowledged, 0x8203);
   const all = new Set(ALL.map((s) => s.opcode));
   assert.equal(all.size, ALL.length);
+  // every opcode of ConfigOp (4.3.4) has its message in the text table, under its own name, and nothing else is there
+  assert.deepEqual(CONFIG_MESSAGES.map((s) => s.opcode).sort((a, b) => a - b), Object.values(ConfigOp).sort((a, b) => a - b));
+  for (const [name, op] of Object.entries(ConfigOp)) {
+    const spec = CONFIG_TABLE.get(op)!;
+    assert.equal(spec.name.replace(/^Config |[ ]/g, "").toLowerCase(), name.toLowerCase(), `0x${op.toString(16)}`);
+  }
+  assert.equal(HEALTH_TABLE.size, Object.keys(HealthOp).length);
+  assert.equal(CONFIG_TABLE.get(0x8050), undefined);
+  assert.throws(() => specTable("8001 A=\n8002 B=\n8001 C=u8"), /duplicate opcode 0x8001/);
 });
 
 test("status codes of 4.3.5 have their names; RFU ones say so", () => {
@@ -217,5 +227,5 @@ test("Composition Data page 0: our company, product and version, elements and mo
 test("the Configuration Client knows the answer of every Configuration request, all in the message table, and the tables are frozen", () => {
   assert.equal(CONFIG_REQUESTS.length, 47);
   for (const op of CONFIG_REQUESTS) assert.ok(CONFIG_TABLE.get(op), `0x${op.toString(16)}`);
-  assert.ok(Object.isFrozen(CONFIG_MESSAGES) && Object.isFrozen(CONFIG_MESSAGES[0]) && Object.isFrozen(ConfigOp) && Object.isFrozen(CONFIG_TABLE));
+  assert.ok(Object.isFrozen(ConfigOp) && Object.isFrozen(CONFIG_TABLE) && Object.isFrozen(HEALTH_TABLE));
 });

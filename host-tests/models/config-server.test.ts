@@ -231,3 +231,24 @@ test("bad input: a Configuration message with an application key, too short, too
   h.deliver(ConfigOp.SigModelSubscriptionGet, Uint8Array.of(0, 1, 0, 0x10, 0));
   assert.deepEqual(h.take(), []);
 });
+
+test("every Configuration Server shares one frozen opcode table (made at import, in flash on the device); each still uses its own virtualAddress", () => {
+  const other = new ConfigServer({ virtualAddress: () => 0x9001 });
+  const { ask, h } = setup();
+  const first = h.elements[0]!.models[0] as ConfigServer;
+  assert.equal(first.opcodes, other.opcodes, "the same table");
+  assert.ok(Object.isFrozen(first.opcodes) && first.opcodes.every((e) => Object.isFrozen(e)));
+  // every Configuration message the server takes (4.4.1) is in it once, with the message's length limits
+  assert.equal(new Set(first.opcodes.map((e) => e.opcode)).size, first.opcodes.length);
+  assert.equal(first.opcodes.length, 47);
+  const bind = first.opcodes.find((e) => e.opcode === ConfigOp.ModelAppBind)!;
+  assert.deepEqual([bind.minLength, bind.maxLength], [6, 8]);
+  const m = { elementAddress: 0x0100, modelId: SigModel.GENERIC_ONOFF_SERVER };
+  assert.equal(ask(ConfigOp.ModelSubscriptionVirtualAddressAdd, { ...m, label: LABEL })!.p.address, VIRTUAL);
+  const h2 = new Harness([{ location: 0, models: [other, new OnOffServer()] }], 0x0200);
+  h2.deliver(ConfigOp.ModelSubscriptionVirtualAddressAdd, encode(CONFIG_TABLE, ConfigOp.ModelSubscriptionVirtualAddressAdd, { elementAddress: 0x0200, modelId: SigModel.GENERIC_ONOFF_SERVER, label: LABEL }));
+  const out = h2.take();
+  assert.equal(out.length, 1);
+  const d = decodeParams(CONFIG_TABLE.get(out[0]!.opcode)!, out[0]!.params);
+  assert.ok(d.ok && d.params.address === 0x9001, "the second server's own virtual address");
+});

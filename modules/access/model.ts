@@ -65,6 +65,14 @@ export const SigModel = Object.freeze({
   GENERIC_ONOFF_CLIENT: 0x1001,
 } as const);
 
+/**
+ * True for the Configuration Server and Client (4.4.1, 4.4.2): secured with the device key only, so an AppKey is never
+ * bound to them (Cannot Bind, 4.4.1.2.6) and they have no publication.
+ */
+export function isConfigurationModel(id: ModelId): boolean {
+  return id.companyId === undefined && (id.modelId === 0x0000 || id.modelId === 0x0001);
+}
+
 /** True when a and b name the same model. */
 export function sameModelId(a: ModelId, b: ModelId): boolean {
   return a.modelId === b.modelId && (a.companyId ?? -1) === (b.companyId ?? -1);

@@ -287,30 +287,60 @@ export function encodeParams(spec: MessageSpec, params: Params): Bytes {
 }
 
 /**
- * Message specs by opcode, checked for duplicates. Everything in it is frozen: module-level constants the
- * device's preloaded image can keep in flash (no RAM copy each).
+ * Message specs by opcode, checked for duplicates. Made from a list of specs (held by opcode, frozen: module-level
+ * constants the device's preloaded image keeps in flash), or from one text of lines "<opcode in hex> <name>=<fields>"
+ * (each spec made when asked for: a table of many messages then costs the device one string in flash with the
+ * bytecode, not an object per message).
  */
 export class SpecTable {
   readonly size: number;
-  private readonly byOpcode: { readonly [opcode: number]: MessageSpec | undefined };
+  private readonly byOpcode: { readonly [opcode: number]: MessageSpec | undefined } | undefined;
+  private readonly text: string | undefined;
 
-  constructor(specs: readonly MessageSpec[]) {
-    const by: { [opcode: number]: MessageSpec } = {};
-    for (const s of specs) {
-      if (by[s.opcode] !== undefined) throw new Error(`duplicate opcode 0x${s.opcode.toString(16)} (${s.name})`);
-      by[s.opcode] = Object.freeze(s);
+  constructor(specs: readonly MessageSpec[] | string) {
+    const seen: { [opcode: number]: true } = {};
+    const check = (op: number, name: string): void => {
+      if (seen[op]) throw new Error(`duplicate opcode 0x${op.toString(16)} (${name})`);
+      seen[op] = true;
+    };
+    if (typeof specs === "string") {
+      const lines = specs.split("\n").filter((l) => l !== "");
+      for (const l of lines) check(parseInt(l, 16), l);
+      this.text = "\n" + lines.join("\n") + "\n";
+      this.byOpcode = undefined;
+      this.size = lines.length;
+    } else {
+      const by: { [opcode: number]: MessageSpec } = {};
+      for (const s of specs) {
+        check(s.opcode, s.name);
+        by[s.opcode] = Object.freeze(s);
+      }
+      this.byOpcode = Object.freeze(by);
+      this.text = undefined;
+      this.size = specs.length;
     }
-    this.byOpcode = Object.freeze(by);
-    this.size = specs.length;
     Object.freeze(this);
   }
 
   get(opcode: number): MessageSpec | undefined {
-    return this.byOpcode[opcode];
+    const text = this.text;
+    if (text === undefined) return this.byOpcode![opcode];
+    const key = "\n" + opcode.toString(16) + " ";
+    const pos = text.indexOf(key);
+    if (pos < 0) return undefined;
+    const line = text.slice(pos + key.length, text.indexOf("\n", pos + 1));
+    const eq = line.indexOf("=");
+    return { opcode, name: line.slice(0, eq), fields: line.slice(eq + 1) };
+  }
+
+  /** Every spec of the table, in its order. */
+  specs(): MessageSpec[] {
+    if (this.text === undefined) return Object.values(this.byOpcode!).filter((s): s is MessageSpec => s !== undefined);
+    return this.text.split("\n").filter((l) => l !== "").map((l) => this.get(parseInt(l, 16))!);
   }
 }
 
-export function specTable(specs: readonly MessageSpec[]): SpecTable {
+export function specTable(specs: readonly MessageSpec[] | string): SpecTable {
   return new SpecTable(specs);
 }
 

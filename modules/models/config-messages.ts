@@ -3,7 +3,6 @@
  * message's opcode, name and fields (codec.ts encodes, decodes and checks the lengths from it).
  */
 import { specTable } from "./codec.js";
-import type { MessageSpec } from "./codec.js";
 import type { TransmitState } from "../access/model.js";
 
 /** Configuration opcodes (4.3.4). */
@@ -82,84 +81,83 @@ export const ConfigOp = Object.freeze({
 } as const);
 
 /**
- * Every Configuration message (4.3.2.x), parameters in the spec's order. The fields are one string (codec.ts):
- * on the device it stays in flash with the bytecode, so the table costs little RAM.
+ * Every Configuration message (4.3.2.x), parameters in the spec's order: one line each, "<opcode in hex> <name>=<fields>"
+ * (codec.ts SpecTable; the opcodes are ConfigOp's). One string: on the device it stays in flash with the bytecode, the
+ * table costs no object per message.
  */
-export const CONFIG_MESSAGES: readonly MessageSpec[] = Object.freeze([
-  { opcode: ConfigOp.AppKeyAdd, name: "Config AppKey Add", fields: "netKeyIndex,appKeyIndex:idx2 appKey:key16" },
-  { opcode: ConfigOp.AppKeyUpdate, name: "Config AppKey Update", fields: "netKeyIndex,appKeyIndex:idx2 appKey:key16" },
-  { opcode: ConfigOp.AppKeyDelete, name: "Config AppKey Delete", fields: "netKeyIndex,appKeyIndex:idx2" },
-  { opcode: ConfigOp.AppKeyStatus, name: "Config AppKey Status", fields: "status:u8 netKeyIndex,appKeyIndex:idx2" },
-  { opcode: ConfigOp.AppKeyGet, name: "Config AppKey Get", fields: "netKeyIndex:idx" },
-  { opcode: ConfigOp.AppKeyList, name: "Config AppKey List", fields: "status:u8 netKeyIndex:idx appKeyIndexes:idxs" },
-  { opcode: ConfigOp.CompositionDataGet, name: "Config Composition Data Get", fields: "page:u8" },
-  { opcode: ConfigOp.CompositionDataStatus, name: "Config Composition Data Status", fields: "page:u8 data:rest" },
-  { opcode: ConfigOp.BeaconGet, name: "Config Beacon Get", fields: "" },
-  { opcode: ConfigOp.BeaconSet, name: "Config Beacon Set", fields: "beacon:u8" },
-  { opcode: ConfigOp.BeaconStatus, name: "Config Beacon Status", fields: "beacon:u8" },
-  { opcode: ConfigOp.DefaultTtlGet, name: "Config Default TTL Get", fields: "" },
-  { opcode: ConfigOp.DefaultTtlSet, name: "Config Default TTL Set", fields: "ttl:u8" },
-  { opcode: ConfigOp.DefaultTtlStatus, name: "Config Default TTL Status", fields: "ttl:u8" },
-  { opcode: ConfigOp.FriendGet, name: "Config Friend Get", fields: "" },
-  { opcode: ConfigOp.FriendSet, name: "Config Friend Set", fields: "friend:u8" },
-  { opcode: ConfigOp.FriendStatus, name: "Config Friend Status", fields: "friend:u8" },
-  { opcode: ConfigOp.GattProxyGet, name: "Config GATT Proxy Get", fields: "" },
-  { opcode: ConfigOp.GattProxySet, name: "Config GATT Proxy Set", fields: "gattProxy:u8" },
-  { opcode: ConfigOp.GattProxyStatus, name: "Config GATT Proxy Status", fields: "gattProxy:u8" },
-  { opcode: ConfigOp.KeyRefreshPhaseGet, name: "Config Key Refresh Phase Get", fields: "netKeyIndex:idx" },
-  { opcode: ConfigOp.KeyRefreshPhaseSet, name: "Config Key Refresh Phase Set", fields: "netKeyIndex:idx transition:u8" },
-  { opcode: ConfigOp.KeyRefreshPhaseStatus, name: "Config Key Refresh Phase Status", fields: "status:u8 netKeyIndex:idx phase:u8" },
-  { opcode: ConfigOp.ModelPublicationGet, name: "Config Model Publication Get", fields: "elementAddress:u16 model:model" },
-  { opcode: ConfigOp.ModelPublicationSet, name: "Config Model Publication Set", fields: "elementAddress:u16 publishAddress:u16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model" },
-  { opcode: ConfigOp.ModelPublicationVirtualAddressSet, name: "Config Model Publication Virtual Address Set", fields: "elementAddress:u16 label:key16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model" },
-  { opcode: ConfigOp.ModelPublicationStatus, name: "Config Model Publication Status", fields: "status:u8 elementAddress:u16 publishAddress:u16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionAdd, name: "Config Model Subscription Add", fields: "elementAddress:u16 address:u16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionDelete, name: "Config Model Subscription Delete", fields: "elementAddress:u16 address:u16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionOverwrite, name: "Config Model Subscription Overwrite", fields: "elementAddress:u16 address:u16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionDeleteAll, name: "Config Model Subscription Delete All", fields: "elementAddress:u16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionVirtualAddressAdd, name: "Config Model Subscription Virtual Address Add", fields: "elementAddress:u16 label:key16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionVirtualAddressDelete, name: "Config Model Subscription Virtual Address Delete", fields: "elementAddress:u16 label:key16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionVirtualAddressOverwrite, name: "Config Model Subscription Virtual Address Overwrite", fields: "elementAddress:u16 label:key16 model:model" },
-  { opcode: ConfigOp.ModelSubscriptionStatus, name: "Config Model Subscription Status", fields: "status:u8 elementAddress:u16 address:u16 model:model" },
-  { opcode: ConfigOp.SigModelSubscriptionGet, name: "Config SIG Model Subscription Get", fields: "elementAddress:u16 model:sigModel" },
-  { opcode: ConfigOp.SigModelSubscriptionList, name: "Config SIG Model Subscription List", fields: "status:u8 elementAddress:u16 model:sigModel addresses:u16s" },
-  { opcode: ConfigOp.VendorModelSubscriptionGet, name: "Config Vendor Model Subscription Get", fields: "elementAddress:u16 model:vendorModel" },
-  { opcode: ConfigOp.VendorModelSubscriptionList, name: "Config Vendor Model Subscription List", fields: "status:u8 elementAddress:u16 model:vendorModel addresses:u16s" },
-  { opcode: ConfigOp.NetworkTransmitGet, name: "Config Network Transmit Get", fields: "" },
-  { opcode: ConfigOp.NetworkTransmitSet, name: "Config Network Transmit Set", fields: "networkTransmit:u8" },
-  { opcode: ConfigOp.NetworkTransmitStatus, name: "Config Network Transmit Status", fields: "networkTransmit:u8" },
-  { opcode: ConfigOp.RelayGet, name: "Config Relay Get", fields: "" },
-  { opcode: ConfigOp.RelaySet, name: "Config Relay Set", fields: "relay:u8 relayRetransmit:u8" },
-  { opcode: ConfigOp.RelayStatus, name: "Config Relay Status", fields: "relay:u8 relayRetransmit:u8" },
-  { opcode: ConfigOp.LowPowerNodePollTimeoutGet, name: "Config Low Power Node PollTimeout Get", fields: "lpnAddress:u16" },
-  { opcode: ConfigOp.LowPowerNodePollTimeoutStatus, name: "Config Low Power Node PollTimeout Status", fields: "lpnAddress:u16 pollTimeout:u24" },
-  { opcode: ConfigOp.HeartbeatPublicationGet, name: "Config Heartbeat Publication Get", fields: "" },
-  { opcode: ConfigOp.HeartbeatPublicationSet, name: "Config Heartbeat Publication Set", fields: "destination:u16 countLog:u8 periodLog:u8 ttl:u8 features:u16 netKeyIndex:idx" },
-  { opcode: ConfigOp.HeartbeatPublicationStatus, name: "Config Heartbeat Publication Status", fields: "status:u8 destination:u16 countLog:u8 periodLog:u8 ttl:u8 features:u16 netKeyIndex:idx" },
-  { opcode: ConfigOp.HeartbeatSubscriptionGet, name: "Config Heartbeat Subscription Get", fields: "" },
-  { opcode: ConfigOp.HeartbeatSubscriptionSet, name: "Config Heartbeat Subscription Set", fields: "source:u16 destination:u16 periodLog:u8" },
-  { opcode: ConfigOp.HeartbeatSubscriptionStatus, name: "Config Heartbeat Subscription Status", fields: "status:u8 source:u16 destination:u16 periodLog:u8 countLog:u8 minHops:u8 maxHops:u8" },
-  { opcode: ConfigOp.ModelAppBind, name: "Config Model App Bind", fields: "elementAddress:u16 appKeyIndex:idx model:model" },
-  { opcode: ConfigOp.ModelAppUnbind, name: "Config Model App Unbind", fields: "elementAddress:u16 appKeyIndex:idx model:model" },
-  { opcode: ConfigOp.ModelAppStatus, name: "Config Model App Status", fields: "status:u8 elementAddress:u16 appKeyIndex:idx model:model" },
-  { opcode: ConfigOp.NetKeyAdd, name: "Config NetKey Add", fields: "netKeyIndex:idx netKey:key16" },
-  { opcode: ConfigOp.NetKeyUpdate, name: "Config NetKey Update", fields: "netKeyIndex:idx netKey:key16" },
-  { opcode: ConfigOp.NetKeyDelete, name: "Config NetKey Delete", fields: "netKeyIndex:idx" },
-  { opcode: ConfigOp.NetKeyStatus, name: "Config NetKey Status", fields: "status:u8 netKeyIndex:idx" },
-  { opcode: ConfigOp.NetKeyGet, name: "Config NetKey Get", fields: "" },
-  { opcode: ConfigOp.NetKeyList, name: "Config NetKey List", fields: "netKeyIndexes:idxs" },
-  { opcode: ConfigOp.NodeIdentityGet, name: "Config Node Identity Get", fields: "netKeyIndex:idx" },
-  { opcode: ConfigOp.NodeIdentitySet, name: "Config Node Identity Set", fields: "netKeyIndex:idx identity:u8" },
-  { opcode: ConfigOp.NodeIdentityStatus, name: "Config Node Identity Status", fields: "status:u8 netKeyIndex:idx identity:u8" },
-  { opcode: ConfigOp.NodeReset, name: "Config Node Reset", fields: "" },
-  { opcode: ConfigOp.NodeResetStatus, name: "Config Node Reset Status", fields: "" },
-  { opcode: ConfigOp.SigModelAppGet, name: "Config SIG Model App Get", fields: "elementAddress:u16 model:sigModel" },
-  { opcode: ConfigOp.SigModelAppList, name: "Config SIG Model App List", fields: "status:u8 elementAddress:u16 model:sigModel appKeyIndexes:idxs" },
-  { opcode: ConfigOp.VendorModelAppGet, name: "Config Vendor Model App Get", fields: "elementAddress:u16 model:vendorModel" },
-  { opcode: ConfigOp.VendorModelAppList, name: "Config Vendor Model App List", fields: "status:u8 elementAddress:u16 model:vendorModel appKeyIndexes:idxs" },
-]);
-
-export const CONFIG_TABLE = specTable(CONFIG_MESSAGES);
+export const CONFIG_TABLE = specTable(`
+0 Config AppKey Add=netKeyIndex,appKeyIndex:idx2 appKey:key16
+1 Config AppKey Update=netKeyIndex,appKeyIndex:idx2 appKey:key16
+8000 Config AppKey Delete=netKeyIndex,appKeyIndex:idx2
+8003 Config AppKey Status=status:u8 netKeyIndex,appKeyIndex:idx2
+8001 Config AppKey Get=netKeyIndex:idx
+8002 Config AppKey List=status:u8 netKeyIndex:idx appKeyIndexes:idxs
+8008 Config Composition Data Get=page:u8
+2 Config Composition Data Status=page:u8 data:rest
+8009 Config Beacon Get=
+800a Config Beacon Set=beacon:u8
+800b Config Beacon Status=beacon:u8
+800c Config Default TTL Get=
+800d Config Default TTL Set=ttl:u8
+800e Config Default TTL Status=ttl:u8
+800f Config Friend Get=
+8010 Config Friend Set=friend:u8
+8011 Config Friend Status=friend:u8
+8012 Config GATT Proxy Get=
+8013 Config GATT Proxy Set=gattProxy:u8
+8014 Config GATT Proxy Status=gattProxy:u8
+8015 Config Key Refresh Phase Get=netKeyIndex:idx
+8016 Config Key Refresh Phase Set=netKeyIndex:idx transition:u8
+8017 Config Key Refresh Phase Status=status:u8 netKeyIndex:idx phase:u8
+8018 Config Model Publication Get=elementAddress:u16 model:model
+3 Config Model Publication Set=elementAddress:u16 publishAddress:u16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model
+801a Config Model Publication Virtual Address Set=elementAddress:u16 label:key16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model
+8019 Config Model Publication Status=status:u8 elementAddress:u16 publishAddress:u16 appKeyIndex,credentialFlag:pubIdx publishTtl:u8 publishPeriod:u8 publishRetransmit:u8 model:model
+801b Config Model Subscription Add=elementAddress:u16 address:u16 model:model
+801c Config Model Subscription Delete=elementAddress:u16 address:u16 model:model
+801e Config Model Subscription Overwrite=elementAddress:u16 address:u16 model:model
+801d Config Model Subscription Delete All=elementAddress:u16 model:model
+8020 Config Model Subscription Virtual Address Add=elementAddress:u16 label:key16 model:model
+8021 Config Model Subscription Virtual Address Delete=elementAddress:u16 label:key16 model:model
+8022 Config Model Subscription Virtual Address Overwrite=elementAddress:u16 label:key16 model:model
+801f Config Model Subscription Status=status:u8 elementAddress:u16 address:u16 model:model
+8029 Config SIG Model Subscription Get=elementAddress:u16 model:sigModel
+802a Config SIG Model Subscription List=status:u8 elementAddress:u16 model:sigModel addresses:u16s
+802b Config Vendor Model Subscription Get=elementAddress:u16 model:vendorModel
+802c Config Vendor Model Subscription List=status:u8 elementAddress:u16 model:vendorModel addresses:u16s
+8023 Config Network Transmit Get=
+8024 Config Network Transmit Set=networkTransmit:u8
+8025 Config Network Transmit Status=networkTransmit:u8
+8026 Config Relay Get=
+8027 Config Relay Set=relay:u8 relayRetransmit:u8
+8028 Config Relay Status=relay:u8 relayRetransmit:u8
+802d Config Low Power Node PollTimeout Get=lpnAddress:u16
+802e Config Low Power Node PollTimeout Status=lpnAddress:u16 pollTimeout:u24
+8038 Config Heartbeat Publication Get=
+8039 Config Heartbeat Publication Set=destination:u16 countLog:u8 periodLog:u8 ttl:u8 features:u16 netKeyIndex:idx
+6 Config Heartbeat Publication Status=status:u8 destination:u16 countLog:u8 periodLog:u8 ttl:u8 features:u16 netKeyIndex:idx
+803a Config Heartbeat Subscription Get=
+803b Config Heartbeat Subscription Set=source:u16 destination:u16 periodLog:u8
+803c Config Heartbeat Subscription Status=status:u8 source:u16 destination:u16 periodLog:u8 countLog:u8 minHops:u8 maxHops:u8
+803d Config Model App Bind=elementAddress:u16 appKeyIndex:idx model:model
+803f Config Model App Unbind=elementAddress:u16 appKeyIndex:idx model:model
+803e Config Model App Status=status:u8 elementAddress:u16 appKeyIndex:idx model:model
+8040 Config NetKey Add=netKeyIndex:idx netKey:key16
+8045 Config NetKey Update=netKeyIndex:idx netKey:key16
+8041 Config NetKey Delete=netKeyIndex:idx
+8044 Config NetKey Status=status:u8 netKeyIndex:idx
+8042 Config NetKey Get=
+8043 Config NetKey List=netKeyIndexes:idxs
+8046 Config Node Identity Get=netKeyIndex:idx
+8047 Config Node Identity Set=netKeyIndex:idx identity:u8
+8048 Config Node Identity Status=status:u8 netKeyIndex:idx identity:u8
+8049 Config Node Reset=
+804a Config Node Reset Status=
+804b Config SIG Model App Get=elementAddress:u16 model:sigModel
+804c Config SIG Model App List=status:u8 elementAddress:u16 model:sigModel appKeyIndexes:idxs
+804d Config Vendor Model App Get=elementAddress:u16 model:vendorModel
+804e Config Vendor Model App List=status:u8 elementAddress:u16 model:vendorModel appKeyIndexes:idxs
+`);
 
 /**
  * Network Transmit (4.2.19) and Relay Retransmit (4.2.20) on the air: Count in bits 0-2 (transmissions - 1),

@@ -9,287 +9,306 @@
  */
 import type { Bytes } from "../platform.js";
 import type { Model, ModelAddress, ModelContext, NodeConfig, OpcodeEntry, Publication, ReceivedMessage } from "../access/model.js";
-import { ConfigStatus, FeatureState, SigModel } from "../access/model.js";
+import { SigModel, isConfigurationModel } from "../access/model.js";
 import { isUnicast, isSubscribable, isVirtual, UNASSIGNED } from "../net/address.js";
-import { CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "./config-messages.js";
+import { CONFIG_TABLE, packTransmit, unpackTransmit } from "./config-messages.js";
 import type { Params } from "./codec.js";
 import { encodeCompositionPage0 } from "./composition.js";
-import { encode, entry, modelFields, modelIdOf } from "./kit.js";
-
-const n = (p: Params, k: string): number => p[k] as number;
+import { encode, modelFields, modelIdOf, rows } from "./kit.js";
 
 export interface ConfigServerOptions {
   /** The virtual address of a Label UUID (3.4.2.3; MeshCrypto.virtualAddress). */
   virtualAddress(label: Bytes): number;
 }
 
-const on = (op: number, fn: (p: Params, msg: ReceivedMessage, ctx: ModelContext) => void): OpcodeEntry => entry(CONFIG_TABLE.get(op)!, fn);
+/** Decoded parameters as the handler reads them (the decoder guarantees each field's type, codec.ts). */
+type P = { [name: string]: any };
+
 const reply = (ctx: ModelContext, msg: ReceivedMessage, op: number, params: Params = {}, done?: () => void): void =>
   ctx.reply(msg, op, encode(CONFIG_TABLE, op, params), done);
-const model = (p: Params): ModelAddress => ({ elementAddress: n(p, "elementAddress"), modelId: modelIdOf(p) });
 
 /**
- * The opcode table of every Configuration Server but the four Virtual Address messages (they need the server's
- * virtualAddress): made once when the module is imported, frozen (on the device it is preloaded in flash and costs no
- * RAM per node: host-tests/firmware/twin-node.ts), the handlers reaching the node only through their ModelContext.
+ * Every Configuration message the server receives (the opcodes of TABLE), handled by this one function: a switch rather
+ * than a function per opcode, since on the device every function made at import is preloaded in flash.
  */
-const SHARED_OPCODES: readonly OpcodeEntry[] = Object.freeze([
-  // ---- 4.4.1.2.1 Composition Data: only page 0 exists, so every page request gets page 0 (4.3.2.4) ----
-  on(ConfigOp.CompositionDataGet, (_p, msg, ctx) => {
-    const c = ctx.config;
-    const data = encodeCompositionPage0({
-      ...c.composition,
-      elements: c.elements.map((e) => ({
-        location: e.location,
-        sigModels: e.models.filter((m) => m.id.companyId === undefined).map((m) => m.id.modelId),
-        vendorModels: e.models.filter((m) => m.id.companyId !== undefined).map((m) => ({ companyId: m.id.companyId!, modelId: m.id.modelId })),
-      })),
-    });
-    reply(ctx, msg, ConfigOp.CompositionDataStatus, { page: 0, data });
-  }),
+function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server: Model): void {
+  const p = params as P;
+  const c = ctx.config;
+  const op = msg.opcode;
+  switch (op) {
+    // ---- 4.4.1.2.1 Composition Data: only page 0 exists, so every page request gets page 0 (4.3.2.4) ----
+    case 0x8008: {
+      const data = encodeCompositionPage0({
+        ...c.composition,
+        elements: c.elements.map((e) => ({
+          location: e.location,
+          sigModels: e.models.filter((m) => m.id.companyId === undefined).map((m) => m.id.modelId),
+          vendorModels: e.models.filter((m) => m.id.companyId !== undefined).map((m) => ({ companyId: m.id.companyId!, modelId: m.id.modelId })),
+        })),
+      });
+      return reply(ctx, msg, 0x02, { page: 0, data }); // Composition Data Status
+    }
 
-  // ---- 4.2.10 Secure Network Beacon: 0x02-0xFF prohibited ----
-  on(ConfigOp.BeaconGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.BeaconStatus, { beacon: ctx.config.beacon })),
-  on(ConfigOp.BeaconSet, (p, msg, ctx) => {
-    if (n(p, "beacon") > 1) return;
-    ctx.config.setBeacon(n(p, "beacon"));
-    reply(ctx, msg, ConfigOp.BeaconStatus, { beacon: ctx.config.beacon });
-  }),
+    // ---- 4.2.10 Secure Network Beacon: 0x02-0xFF prohibited ----
+    case 0x800a: // Beacon Set
+    case 0x8009: // Beacon Get
+      if (op === 0x800a) {
+        if (p.beacon > 1) return;
+        c.setBeacon(p.beacon);
+      }
+      return reply(ctx, msg, 0x800b, { beacon: c.beacon });
 
-  // ---- 4.2.7 Default TTL: 0x01 and 0x80-0xFF prohibited ----
-  on(ConfigOp.DefaultTtlGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.DefaultTtlStatus, { ttl: ctx.config.defaultTtl })),
-  on(ConfigOp.DefaultTtlSet, (p, msg, ctx) => {
-    const ttl = n(p, "ttl");
-    if (ttl === 1 || ttl > 0x7f) return;
-    ctx.config.setDefaultTtl(ttl);
-    reply(ctx, msg, ConfigOp.DefaultTtlStatus, { ttl: ctx.config.defaultTtl });
-  }),
+    // ---- 4.2.7 Default TTL: 0x01 and 0x80-0xFF prohibited ----
+    case 0x800d: // Default TTL Set
+    case 0x800c: // Default TTL Get
+      if (op === 0x800d) {
+        if (p.ttl === 1 || p.ttl > 0x7f) return;
+        c.setDefaultTtl(p.ttl);
+      }
+      return reply(ctx, msg, 0x800e, { ttl: c.defaultTtl });
 
-  // ---- 4.2.9 GATT Proxy, 4.2.12 Friend: not supported (state 0x02); a Set of 0x00/0x01 changes nothing; 0x02-0xFF prohibited ----
-  on(ConfigOp.GattProxyGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.GattProxyStatus, { gattProxy: ctx.config.gattProxy })),
-  on(ConfigOp.GattProxySet, (p, msg, ctx) => {
-    if (n(p, "gattProxy") > 1) return;
-    reply(ctx, msg, ConfigOp.GattProxyStatus, { gattProxy: ctx.config.gattProxy });
-  }),
-  on(ConfigOp.FriendGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.FriendStatus, { friend: ctx.config.friend })),
-  on(ConfigOp.FriendSet, (p, msg, ctx) => {
-    if (n(p, "friend") > 1) return;
-    reply(ctx, msg, ConfigOp.FriendStatus, { friend: ctx.config.friend });
-  }),
+    // ---- 4.2.9 GATT Proxy, 4.2.12 Friend: not supported (state 0x02); a Set of 0x00/0x01 changes nothing; 0x02-0xFF prohibited ----
+    case 0x8013: // GATT Proxy Set
+    case 0x8012: // GATT Proxy Get
+      if (op === 0x8013 && p.gattProxy > 1) return;
+      return reply(ctx, msg, 0x8014, { gattProxy: c.gattProxy });
+    case 0x8010: // Friend Set
+    case 0x800f: // Friend Get
+      if (op === 0x8010 && p.friend > 1) return;
+      return reply(ctx, msg, 0x8011, { friend: c.friend });
 
-  // ---- 4.2.8 Relay and 4.2.20 Relay Retransmit: Relay 0x02-0xFF prohibited in a Set; when Relay is not supported nothing changes ----
-  on(ConfigOp.RelayGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.RelayStatus, relayFields(ctx.config))),
-  on(ConfigOp.RelaySet, (p, msg, ctx) => {
-    if (n(p, "relay") > 1) return;
-    const rt = n(p, "relayRetransmit");
-    if (ctx.config.relay !== FeatureState.NOT_SUPPORTED) ctx.config.setRelay(n(p, "relay"), unpackTransmit(rt));
-    reply(ctx, msg, ConfigOp.RelayStatus, relayFields(ctx.config));
-  }),
+    // ---- 4.2.8 Relay and 4.2.20 Relay Retransmit: Relay 0x02-0xFF prohibited in a Set; when Relay is not supported nothing changes ----
+    case 0x8027: // Relay Set
+    case 0x8026: // Relay Get
+      if (op === 0x8027) {
+        if (p.relay > 1) return;
+        if (c.relay !== 2 /* NOT_SUPPORTED */) c.setRelay(p.relay, unpackTransmit(p.relayRetransmit));
+      }
+      return reply(ctx, msg, 0x8028, { relay: c.relay, relayRetransmit: packTransmit(c.relayRetransmit) });
 
-  // ---- 4.2.19 Network Transmit ----
-  on(ConfigOp.NetworkTransmitGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packTransmit(ctx.config.networkTransmit) })),
-  on(ConfigOp.NetworkTransmitSet, (p, msg, ctx) => {
-    const v = n(p, "networkTransmit");
-    ctx.config.setNetworkTransmit(unpackTransmit(v));
-    reply(ctx, msg, ConfigOp.NetworkTransmitStatus, { networkTransmit: packTransmit(ctx.config.networkTransmit) });
-  }),
+    // ---- 4.2.19 Network Transmit ----
+    case 0x8024: // Network Transmit Set
+    case 0x8023: // Network Transmit Get
+      if (op === 0x8024) c.setNetworkTransmit(unpackTransmit(p.networkTransmit));
+      return reply(ctx, msg, 0x8025, { networkTransmit: packTransmit(c.networkTransmit) });
 
-  // ---- 4.2.5 AppKey List (4.4.1.2.4 / 4.4.1.2.5: AppKey Add/Update/Delete/Get) ----
-  on(ConfigOp.AppKeyAdd, (p, msg, ctx) => {
-    const status = ctx.config.addAppKey(n(p, "netKeyIndex"), n(p, "appKeyIndex"), p.appKey as Bytes);
-    reply(ctx, msg, ConfigOp.AppKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex"), appKeyIndex: n(p, "appKeyIndex") });
-  }),
-  on(ConfigOp.AppKeyUpdate, (p, msg, ctx) => {
-    const status = ctx.config.updateAppKey(n(p, "netKeyIndex"), n(p, "appKeyIndex"), p.appKey as Bytes);
-    reply(ctx, msg, ConfigOp.AppKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex"), appKeyIndex: n(p, "appKeyIndex") });
-  }),
-  on(ConfigOp.AppKeyDelete, (p, msg, ctx) => {
-    const status = ctx.config.deleteAppKey(n(p, "netKeyIndex"), n(p, "appKeyIndex"));
-    reply(ctx, msg, ConfigOp.AppKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex"), appKeyIndex: n(p, "appKeyIndex") });
-  }),
-  on(ConfigOp.AppKeyGet, (p, msg, ctx) => {
-    const r = ctx.config.appKeyIndexes(n(p, "netKeyIndex"));
-    reply(ctx, msg, ConfigOp.AppKeyList, { status: r.status, netKeyIndex: n(p, "netKeyIndex"), appKeyIndexes: r.status === ConfigStatus.SUCCESS ? r.value : [] });
-  }),
+    // ---- 4.2.5 AppKey List (4.4.1.2.4 / 4.4.1.2.5: AppKey Add/Update/Delete/Get) ----
+    case 0x00: // AppKey Add
+    case 0x01: // AppKey Update
+    case 0x8000: { // AppKey Delete
+      const status =
+        op === 0x00 ? c.addAppKey(p.netKeyIndex, p.appKeyIndex, p.appKey) : op === 0x01 ? c.updateAppKey(p.netKeyIndex, p.appKeyIndex, p.appKey) : c.deleteAppKey(p.netKeyIndex, p.appKeyIndex);
+      return reply(ctx, msg, 0x8003, { status, netKeyIndex: p.netKeyIndex, appKeyIndex: p.appKeyIndex }); // AppKey Status
+    }
+    case 0x8001: { // AppKey Get
+      const r = c.appKeyIndexes(p.netKeyIndex);
+      return reply(ctx, msg, 0x8002, { status: r.status, netKeyIndex: p.netKeyIndex, appKeyIndexes: r.status === 0x00 /* SUCCESS */ ? r.value : [] }); // AppKey List
+    }
 
-  // ---- 4.2.4 NetKey List (4.4.1.2.2 / 4.4.1.2.3) ----
-  on(ConfigOp.NetKeyAdd, (p, msg, ctx) => {
-    const status = ctx.config.addNetKey(n(p, "netKeyIndex"), p.netKey as Bytes);
-    reply(ctx, msg, ConfigOp.NetKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex") });
-  }),
-  on(ConfigOp.NetKeyUpdate, (p, msg, ctx) => {
-    const status = ctx.config.updateNetKey(n(p, "netKeyIndex"), p.netKey as Bytes);
-    reply(ctx, msg, ConfigOp.NetKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex") });
-  }),
-  on(ConfigOp.NetKeyDelete, (p, msg, ctx) => {
-    const status = ctx.config.deleteNetKey(n(p, "netKeyIndex"));
-    reply(ctx, msg, ConfigOp.NetKeyStatus, { status, netKeyIndex: n(p, "netKeyIndex") });
-  }),
-  on(ConfigOp.NetKeyGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.NetKeyList, { netKeyIndexes: ctx.config.netKeyIndexes() })),
+    // ---- 4.2.4 NetKey List (4.4.1.2.2 / 4.4.1.2.3) ----
+    case 0x8040: // NetKey Add
+    case 0x8045: // NetKey Update
+    case 0x8041: { // NetKey Delete
+      const status = op === 0x8040 ? c.addNetKey(p.netKeyIndex, p.netKey) : op === 0x8045 ? c.updateNetKey(p.netKeyIndex, p.netKey) : c.deleteNetKey(p.netKeyIndex);
+      return reply(ctx, msg, 0x8044, { status, netKeyIndex: p.netKeyIndex }); // NetKey Status
+    }
+    case 0x8042: // NetKey Get
+      return reply(ctx, msg, 0x8043, { netKeyIndexes: c.netKeyIndexes() }); // NetKey List
 
-  // ---- 4.2.14 Key Refresh Phase: Key Refresh is not supported, every known subnet stays in phase 0.
-  // A Set with Transition 0x02/0x03 from phase 0 changes nothing (4.2.14, Table 4.23); other values are prohibited. ----
-  on(ConfigOp.KeyRefreshPhaseGet, (p, msg, ctx) => reply(ctx, msg, ConfigOp.KeyRefreshPhaseStatus, krp(ctx.config, n(p, "netKeyIndex")))),
-  on(ConfigOp.KeyRefreshPhaseSet, (p, msg, ctx) => {
-    const t = n(p, "transition");
-    if (t !== 2 && t !== 3) return;
-    reply(ctx, msg, ConfigOp.KeyRefreshPhaseStatus, krp(ctx.config, n(p, "netKeyIndex")));
-  }),
+    // ---- 4.2.14 Key Refresh Phase: Key Refresh is not supported, every known subnet stays in phase 0.
+    // A Set with Transition 0x02/0x03 from phase 0 changes nothing (4.2.14, Table 4.23); other values are prohibited. ----
+    case 0x8016: // Key Refresh Phase Set
+    case 0x8015: // Key Refresh Phase Get
+      if (op === 0x8016 && p.transition !== 2 && p.transition !== 3) return;
+      return reply(ctx, msg, 0x8017, { status: knownStatus(c, p.netKeyIndex), netKeyIndex: p.netKeyIndex, phase: 0 });
 
-  // ---- 4.2.6 Model to AppKey List (4.4.1.2.6) ----
-  on(ConfigOp.ModelAppBind, (p, msg, ctx) => {
-    const m = model(p);
-    const status = bindable(ctx.config, m) ?? ctx.config.bindAppKey(m, n(p, "appKeyIndex"));
-    reply(ctx, msg, ConfigOp.ModelAppStatus, { status, elementAddress: m.elementAddress, appKeyIndex: n(p, "appKeyIndex"), ...modelFields(m.modelId) });
-  }),
-  on(ConfigOp.ModelAppUnbind, (p, msg, ctx) => {
-    const m = model(p);
-    const status = ctx.config.unbindAppKey(m, n(p, "appKeyIndex"));
-    reply(ctx, msg, ConfigOp.ModelAppStatus, { status, elementAddress: m.elementAddress, appKeyIndex: n(p, "appKeyIndex"), ...modelFields(m.modelId) });
-  }),
-  on(ConfigOp.SigModelAppGet, (p, msg, ctx) => list(ctx, msg, ConfigOp.SigModelAppList, model(p), "appKeyIndexes")),
-  on(ConfigOp.VendorModelAppGet, (p, msg, ctx) => list(ctx, msg, ConfigOp.VendorModelAppList, model(p), "appKeyIndexes")),
+    // ---- 4.2.6 Model to AppKey List (4.4.1.2.6) ----
+    case 0x803d: // Model App Bind
+    case 0x803f: { // Model App Unbind
+      const m = model(p);
+      const status = op === 0x803d ? bindable(c, m) ?? c.bindAppKey(m, p.appKeyIndex) : c.unbindAppKey(m, p.appKeyIndex);
+      return reply(ctx, msg, 0x803e, { status, elementAddress: m.elementAddress, appKeyIndex: p.appKeyIndex, ...modelFields(m.modelId) }); // Model App Status
+    }
 
-  // ---- 4.2.3 Model Publication (4.4.1.2.7) ----
-  on(ConfigOp.ModelPublicationGet, (p, msg, ctx) => {
-    const m = model(p);
-    const r = ctx.config.getPublication(m);
-    pubStatus(ctx, msg, r.status, m, r.status === ConfigStatus.SUCCESS ? r.value : undefined);
-  }),
-  on(ConfigOp.ModelPublicationSet, (p, msg, ctx) => {
-    const address = n(p, "publishAddress");
-    // 4.3.2.16: the Publish Address of this message is unassigned, unicast or group; a virtual one comes with its Label UUID
-    if (isVirtual(address)) return;
-    setPublication(ctx, msg, p, address, undefined);
-  }),
+    // ---- 4.2.3 Model Publication (4.4.1.2.7) ----
+    case 0x8018: { // Model Publication Get
+      const m = model(p);
+      const r = c.getPublication(m);
+      return pubStatus(ctx, msg, r.status, m, r.status === 0x00 /* SUCCESS */ ? r.value : undefined);
+    }
+    case 0x03: // Model Publication Set
+      // 4.3.2.16: the Publish Address of this message is unassigned, unicast or group; a virtual one comes with its Label UUID
+      if (isVirtual(p.publishAddress)) return;
+      return setPublication(ctx, msg, p, p.publishAddress, undefined);
+    case 0x801a: // Model Publication Virtual Address Set
+      return setPublication(ctx, msg, p, virtualAddressOf(server, p.label), p.label);
 
-  // ---- 4.2.2 Subscription List (4.4.1.2.8) ----
-  ...[ConfigOp.ModelSubscriptionAdd, ConfigOp.ModelSubscriptionDelete, ConfigOp.ModelSubscriptionOverwrite].map((op) =>
-    on(op, (p, msg, ctx) => subscription(ctx, msg, op, model(p), n(p, "address"), undefined)),
-  ),
-  on(ConfigOp.ModelSubscriptionDeleteAll, (p, msg, ctx) => {
-    const m = model(p);
-    const status = ctx.config.deleteAllSubscriptions(m);
-    reply(ctx, msg, ConfigOp.ModelSubscriptionStatus, { status, elementAddress: m.elementAddress, address: UNASSIGNED, ...modelFields(m.modelId) });
-  }),
-  on(ConfigOp.SigModelSubscriptionGet, (p, msg, ctx) => list(ctx, msg, ConfigOp.SigModelSubscriptionList, model(p), "addresses")),
-  on(ConfigOp.VendorModelSubscriptionGet, (p, msg, ctx) => list(ctx, msg, ConfigOp.VendorModelSubscriptionList, model(p), "addresses")),
+    // ---- 4.2.2 Subscription List (4.4.1.2.8) ----
+    case 0x801b: // Model Subscription Add
+    case 0x801c: // Model Subscription Delete
+    case 0x801e: // Model Subscription Overwrite
+      return subscription(ctx, msg, op, model(p), p.address, undefined);
+    case 0x8020: // Model Subscription Virtual Address Add
+    case 0x8021: // Model Subscription Virtual Address Delete
+    case 0x8022: // Model Subscription Virtual Address Overwrite
+      return subscription(ctx, msg, op, model(p), virtualAddressOf(server, p.label), p.label);
+    case 0x801d: { // Model Subscription Delete All
+      const m = model(p);
+      const status = c.deleteAllSubscriptions(m);
+      return reply(ctx, msg, 0x801f, { status, elementAddress: m.elementAddress, address: UNASSIGNED, ...modelFields(m.modelId) }); // Model Subscription Status
+    }
 
-  // ---- 4.2.12 Node Identity: not supported (Identity 0x02) for every known subnet; 0x02-0xFF prohibited in a Set ----
-  on(ConfigOp.NodeIdentityGet, (p, msg, ctx) => reply(ctx, msg, ConfigOp.NodeIdentityStatus, identity(ctx.config, n(p, "netKeyIndex")))),
-  on(ConfigOp.NodeIdentitySet, (p, msg, ctx) => {
-    if (n(p, "identity") > 1) return;
-    reply(ctx, msg, ConfigOp.NodeIdentityStatus, identity(ctx.config, n(p, "netKeyIndex")));
-  }),
+    // ---- SIG/Vendor Model App Get (4.4.1.2.6), SIG/Vendor Model Subscription Get (4.4.1.2.8): status, element, model, then the list (empty on an error) ----
+    case 0x804b: // SIG Model App Get -> SIG Model App List
+    case 0x804d: // Vendor Model App Get -> Vendor Model App List
+    case 0x8029: // SIG Model Subscription Get -> SIG Model Subscription List
+    case 0x802b: { // Vendor Model Subscription Get -> Vendor Model Subscription List
+      const m = model(p);
+      const apps = op === 0x804b || op === 0x804d;
+      const r = apps ? c.boundAppKeys(m) : c.subscriptions(m);
+      const items = r.status === 0x00 /* SUCCESS */ ? r.value : [];
+      return reply(ctx, msg, op + 1, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), [apps ? "appKeyIndexes" : "addresses"]: items });
+    }
 
-  // ---- 4.2.21 PollTimeout List: this node is not a Friend, so every LPN's PollTimeout is 0 (the LPN Address must be unicast) ----
-  on(ConfigOp.LowPowerNodePollTimeoutGet, (p, msg, ctx) => {
-    if (!isUnicast(n(p, "lpnAddress"))) return;
-    reply(ctx, msg, ConfigOp.LowPowerNodePollTimeoutStatus, { lpnAddress: n(p, "lpnAddress"), pollTimeout: 0 });
-  }),
+    // ---- 4.2.12 Node Identity: not supported (Identity 0x02) for every known subnet; 0x02-0xFF prohibited in a Set ----
+    case 0x8047: // Node Identity Set
+    case 0x8046: { // Node Identity Get
+      if (op === 0x8047 && p.identity > 1) return;
+      const status = knownStatus(c, p.netKeyIndex);
+      return reply(ctx, msg, 0x8048, { status, netKeyIndex: p.netKeyIndex, identity: status === 0x00 /* SUCCESS */ ? 2 /* NOT_SUPPORTED */ : 0 });
+    }
 
-  // ---- 4.2.17 Heartbeat Publication (4.4.1.2.11) ----
-  on(ConfigOp.HeartbeatPublicationGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.HeartbeatPublicationStatus, { status: ConfigStatus.SUCCESS, ...hbPubFields(ctx.config) })),
-  on(ConfigOp.HeartbeatPublicationSet, (p, msg, ctx) => {
-    const dst = n(p, "destination");
-    const countLog = n(p, "countLog");
-    // prohibited: a virtual destination, CountLog 0x12-0xFE, PeriodLog 0x12-0xFF, TTL 0x80-0xFF (4.3.2.62)
-    if (isVirtual(dst) || (countLog > 0x11 && countLog !== 0xff) || n(p, "periodLog") > 0x11 || n(p, "ttl") > 0x7f) return;
-    const requested = { dst, countLog, periodLog: n(p, "periodLog"), ttl: n(p, "ttl"), features: n(p, "features") & 0x000f, netKeyIndex: n(p, "netKeyIndex") };
-    const status = ctx.config.setHeartbeatPublication(requested);
-    reply(ctx, msg, ConfigOp.HeartbeatPublicationStatus, {
-      status,
-      ...(status === ConfigStatus.SUCCESS ? hbPubFields(ctx.config) : { destination: dst, countLog, periodLog: requested.periodLog, ttl: requested.ttl, features: requested.features, netKeyIndex: requested.netKeyIndex }),
-    });
-  }),
+    // ---- 4.2.21 PollTimeout List: this node is not a Friend, so every LPN's PollTimeout is 0 (the LPN Address must be unicast) ----
+    case 0x802d: // Low Power Node PollTimeout Get
+      if (!isUnicast(p.lpnAddress)) return;
+      return reply(ctx, msg, 0x802e, { lpnAddress: p.lpnAddress, pollTimeout: 0 });
 
-  // ---- 4.2.18 Heartbeat Subscription (4.4.1.2.12) ----
-  on(ConfigOp.HeartbeatSubscriptionGet, (_p, msg, ctx) => reply(ctx, msg, ConfigOp.HeartbeatSubscriptionStatus, { status: ConfigStatus.SUCCESS, ...hbSubFields(ctx.config) })),
-  on(ConfigOp.HeartbeatSubscriptionSet, (p, msg, ctx) => {
-    const src = n(p, "source");
-    const dst = n(p, "destination");
-    // prohibited: a source that is not unassigned/unicast, a virtual destination, PeriodLog 0x12-0xFF (4.3.2.65)
-    if (!(src === UNASSIGNED || isUnicast(src)) || isVirtual(dst) || n(p, "periodLog") > 0x11) return;
-    // the destination is unassigned, this node's primary address, or a group; another unicast address is refused with Invalid Address
-    const status = isUnicast(dst) && dst !== ctx.config.unicastAddress ? ConfigStatus.INVALID_ADDRESS : ctx.config.setHeartbeatSubscription(src, dst, n(p, "periodLog"));
-    reply(ctx, msg, ConfigOp.HeartbeatSubscriptionStatus, { status, ...hbSubFields(ctx.config) });
-  }),
+    // ---- 4.2.17 Heartbeat Publication (4.4.1.2.11) ----
+    case 0x8038: // Heartbeat Publication Get
+      return reply(ctx, msg, 0x06, { status: 0x00 /* SUCCESS */, ...hbPubFields(c) });
+    case 0x8039: { // Heartbeat Publication Set
+      const dst = p.destination;
+      const countLog = p.countLog;
+      // prohibited: a virtual destination, CountLog 0x12-0xFE, PeriodLog 0x12-0xFF, TTL 0x80-0xFF (4.3.2.62)
+      if (isVirtual(dst) || (countLog > 0x11 && countLog !== 0xff) || p.periodLog > 0x11 || p.ttl > 0x7f) return;
+      const requested = { dst, countLog, periodLog: p.periodLog, ttl: p.ttl, features: p.features & 0x000f, netKeyIndex: p.netKeyIndex };
+      const status = c.setHeartbeatPublication(requested);
+      return reply(ctx, msg, 0x06, {
+        status,
+        ...(status === 0x00 /* SUCCESS */ ? hbPubFields(c) : { destination: dst, countLog, periodLog: requested.periodLog, ttl: requested.ttl, features: requested.features, netKeyIndex: requested.netKeyIndex }),
+      });
+    }
 
-  // ---- 4.4.1.2.10 Node Reset: answer first, then forget everything ----
-  on(ConfigOp.NodeReset, (_p, msg, ctx) => {
-    let done = false;
-    const reset = (): void => {
-      if (done) return;
-      done = true;
-      ctx.config.reset();
-    };
-    reply(ctx, msg, ConfigOp.NodeResetStatus, {}, reset);
-  }),
-].map((e) => Object.freeze(e)));
+    // ---- 4.2.18 Heartbeat Subscription (4.4.1.2.12) ----
+    case 0x803b: { // Heartbeat Subscription Set
+      const src = p.source;
+      const dst = p.destination;
+      // prohibited: a source that is not unassigned/unicast, a virtual destination, PeriodLog 0x12-0xFF (4.3.2.65)
+      if (!(src === UNASSIGNED || isUnicast(src)) || isVirtual(dst) || p.periodLog > 0x11) return;
+      // the destination is unassigned, this node's primary address, or a group; another unicast address is refused with Invalid Address
+      const status = isUnicast(dst) && dst !== c.unicastAddress ? 0x01 /* INVALID_ADDRESS */ : c.setHeartbeatSubscription(src, dst, p.periodLog);
+      return reply(ctx, msg, 0x803c, { status, ...hbSubFields(c) });
+    }
+    case 0x803a: // Heartbeat Subscription Get
+      return reply(ctx, msg, 0x803c, { status: 0x00 /* SUCCESS */, ...hbSubFields(c) });
+
+    // ---- 4.4.1.2.10 Node Reset: answer first, then forget everything ----
+    case 0x8049: {
+      let done = false;
+      return reply(ctx, msg, 0x804a, {}, () => {
+        if (done) return;
+        done = true;
+        c.reset();
+      });
+    }
+  }
+}
+
+/**
+ * The opcode table of every Configuration Server: made once when the module is imported, frozen (on the device it is
+ * preloaded in flash and costs no RAM per node: host-tests/firmware/twin-node.ts), the handler reaching the node only
+ * through its ModelContext and the server (its virtualAddress) through the model it is given.
+ */
+const TABLE = rows(
+  CONFIG_TABLE,
+  // every Configuration message the server receives, by opcode (4.3.4): a temporary of the import, not kept
+  [
+    0x8008, // Composition Data Get
+    0x8009, 0x800a, // Beacon Get, Set
+    0x800c, 0x800d, // Default TTL Get, Set
+    0x8012, 0x8013, // GATT Proxy Get, Set
+    0x800f, 0x8010, // Friend Get, Set
+    0x8026, 0x8027, // Relay Get, Set
+    0x8023, 0x8024, // Network Transmit Get, Set
+    0x00, 0x01, 0x8000, 0x8001, // AppKey Add, Update, Delete, Get
+    0x8040, 0x8045, 0x8041, 0x8042, // NetKey Add, Update, Delete, Get
+    0x8015, 0x8016, // Key Refresh Phase Get, Set
+    0x803d, 0x803f, 0x804b, 0x804d, // Model App Bind, Unbind, SIG Model App Get, Vendor Model App Get
+    0x8018, 0x03, // Model Publication Get, Set
+    0x801b, 0x801c, 0x801e, 0x801d, // Model Subscription Add, Delete, Overwrite, Delete All
+    0x8029, 0x802b, // SIG, Vendor Model Subscription Get
+    0x8046, 0x8047, // Node Identity Get, Set
+    0x802d, // Low Power Node PollTimeout Get
+    0x8038, 0x8039, // Heartbeat Publication Get, Set
+    0x803a, 0x803b, // Heartbeat Subscription Get, Set
+    0x8049, // Node Reset
+    0x801a, // Model Publication Virtual Address Set
+    0x8020, 0x8021, 0x8022, // Model Subscription Virtual Address Add, Delete, Overwrite
+  ],
+  handle,
+);
 
 export class ConfigServer implements Model {
   readonly id = { modelId: SigModel.CONFIGURATION_SERVER };
   readonly keyPolicy = "device" as const;
   readonly subscribable = false;
-  readonly opcodes: readonly OpcodeEntry[];
+  readonly opcodes: readonly OpcodeEntry[] = TABLE;
+  /** @internal the options' virtualAddress, for the shared handler */
+  readonly va: (label: Bytes) => number;
 
   constructor(options: ConfigServerOptions) {
-    const va = options.virtualAddress;
-    this.opcodes = [
-      ...SHARED_OPCODES,
-      on(ConfigOp.ModelPublicationVirtualAddressSet, (p, msg, ctx) => {
-        const label = p.label as Bytes;
-        setPublication(ctx, msg, p, va(label), label);
-      }),
-      ...[ConfigOp.ModelSubscriptionVirtualAddressAdd, ConfigOp.ModelSubscriptionVirtualAddressDelete, ConfigOp.ModelSubscriptionVirtualAddressOverwrite].map((op) =>
-        on(op, (p, msg, ctx) => subscription(ctx, msg, op, model(p), va(p.label as Bytes), p.label as Bytes)),
-      ),
-    ];
+    this.va = options.virtualAddress;
   }
 }
 
-  /** SIG/Vendor Model App List and Subscription List: status, element, model, then the list (empty on an error). */
-function list(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress, field: "appKeyIndexes" | "addresses"): void {
-    const r = field === "appKeyIndexes" ? ctx.config.boundAppKeys(m) : ctx.config.subscriptions(m);
-    const items = r.status === ConfigStatus.SUCCESS ? r.value : [];
-    ctx.reply(msg, op, encode(CONFIG_TABLE, op, { status: r.status, elementAddress: m.elementAddress, ...modelFields(m.modelId), [field]: items }));
-  }
+function virtualAddressOf(server: Model, label: Bytes): number {
+  const va = (server as ConfigServer).va;
+  return va(label);
+}
+
+const model = (p: P): ModelAddress => ({ elementAddress: p.elementAddress, modelId: modelIdOf(p) });
 
 function subscription(ctx: ModelContext, msg: ReceivedMessage, op: number, m: ModelAddress, address: number, label: Bytes | undefined): void {
     let status: number;
     // 4.3.2.19 ff.: the address is a group (not all-nodes, not RFU) or a virtual address; anything else is Invalid Address
-    if (!isSubscribable(address)) status = ConfigStatus.INVALID_ADDRESS;
-    else if (op === ConfigOp.ModelSubscriptionAdd || op === ConfigOp.ModelSubscriptionVirtualAddressAdd) status = ctx.config.addSubscription(m, address, label);
-    else if (op === ConfigOp.ModelSubscriptionDelete || op === ConfigOp.ModelSubscriptionVirtualAddressDelete) status = ctx.config.deleteSubscription(m, address, label);
+    if (!isSubscribable(address)) status = 0x01 /* INVALID_ADDRESS */;
+    else if (op === 0x801b || op === 0x8020) status = ctx.config.addSubscription(m, address, label); // (Virtual Address) Add
+    else if (op === 0x801c || op === 0x8021) status = ctx.config.deleteSubscription(m, address, label); // (Virtual Address) Delete
     else status = ctx.config.overwriteSubscription(m, address, label);
-    ctx.reply(msg, ConfigOp.ModelSubscriptionStatus, encode(CONFIG_TABLE, ConfigOp.ModelSubscriptionStatus, { status, elementAddress: m.elementAddress, address, ...modelFields(m.modelId) }));
+    reply(ctx, msg, 0x801f, { status, elementAddress: m.elementAddress, address, ...modelFields(m.modelId) }); // Model Subscription Status
   }
 
-function setPublication(ctx: ModelContext, msg: ReceivedMessage, p: Params, address: number, label: Bytes | undefined): void {
-    const ttl = n(p, "publishTtl");
+function setPublication(ctx: ModelContext, msg: ReceivedMessage, p: P, address: number, label: Bytes | undefined): void {
+    const ttl = p.publishTtl;
     // 4.3.2.16: Publish TTL 0x80-0xFE is prohibited
     if (ttl > 0x7f && ttl !== 0xff) return;
-    const m: ModelAddress = { elementAddress: n(p, "elementAddress"), modelId: modelIdOf(p) };
-    const rt = n(p, "publishRetransmit");
+    const m = model(p);
     const pub: Publication = {
       address,
       ...(label ? { label } : {}),
-      appKeyIndex: n(p, "appKeyIndex"),
-      credentialFlag: n(p, "credentialFlag") === 1,
+      appKeyIndex: p.appKeyIndex,
+      credentialFlag: p.credentialFlag === 1,
       ttl,
-      period: n(p, "publishPeriod"),
-      retransmit: unpackTransmit(rt),
+      period: p.publishPeriod,
+      retransmit: unpackTransmit(p.publishRetransmit),
     };
     const status = ctx.config.setPublication(m, pub);
-    const stored = status === ConfigStatus.SUCCESS ? ctx.config.getPublication(m) : undefined;
-    pubStatus(ctx, msg, status, m, stored && stored.status === ConfigStatus.SUCCESS ? stored.value : pub);
+    const stored = status === 0x00 /* SUCCESS */ ? ctx.config.getPublication(m) : undefined;
+    pubStatus(ctx, msg, status, m, stored && stored.status === 0x00 /* SUCCESS */ ? stored.value : pub);
   }
 
 function pubStatus(ctx: ModelContext, msg: ReceivedMessage, status: number, m: ModelAddress, pub: Publication | undefined): void {
-    ctx.reply(
-      msg,
-      ConfigOp.ModelPublicationStatus,
-      encode(CONFIG_TABLE, ConfigOp.ModelPublicationStatus, {
+    reply(ctx, msg, 0x8019, { // Model Publication Status
         status,
         elementAddress: m.elementAddress,
         publishAddress: pub?.address ?? UNASSIGNED,
@@ -299,22 +318,12 @@ function pubStatus(ctx: ModelContext, msg: ReceivedMessage, status: number, m: M
         publishPeriod: pub?.period ?? 0,
         publishRetransmit: pub ? packTransmit(pub.retransmit) : 0,
         ...modelFields(m.modelId),
-      }),
-    );
+      });
   }
 
-function relayFields(c: NodeConfig): Params {
-  return { relay: c.relay, relayRetransmit: packTransmit(c.relayRetransmit) };
-}
-
-function krp(c: NodeConfig, netKeyIndex: number): Params {
-  const known = c.netKeyIndexes().includes(netKeyIndex);
-  return { status: known ? ConfigStatus.SUCCESS : ConfigStatus.INVALID_NETKEY_INDEX, netKeyIndex, phase: 0 };
-}
-
-function identity(c: NodeConfig, netKeyIndex: number): Params {
-  const known = c.netKeyIndexes().includes(netKeyIndex);
-  return { status: known ? ConfigStatus.SUCCESS : ConfigStatus.INVALID_NETKEY_INDEX, netKeyIndex, identity: known ? FeatureState.NOT_SUPPORTED : 0 };
+/** Success for a known NetKey Index, else Invalid NetKey Index (Key Refresh Phase, Node Identity: 4.3.5). */
+function knownStatus(c: NodeConfig, netKeyIndex: number): number {
+  return c.netKeyIndexes().includes(netKeyIndex) ? 0x00 /* SUCCESS */ : 0x04 /* INVALID_NETKEY_INDEX */;
 }
 
 /**
@@ -322,10 +331,9 @@ function identity(c: NodeConfig, netKeyIndex: number): Params {
  * Cannot Bind (after the element and model checks, which NodeConfig makes: its status wins when it fails).
  */
 function bindable(c: NodeConfig, m: ModelAddress): number | undefined {
-  const isConfig = m.modelId.companyId === undefined && (m.modelId.modelId === SigModel.CONFIGURATION_SERVER || m.modelId.modelId === SigModel.CONFIGURATION_CLIENT);
-  if (!isConfig) return undefined;
+  if (!isConfigurationModel(m.modelId)) return undefined;
   const probe = c.boundAppKeys(m);
-  return probe.status !== ConfigStatus.SUCCESS ? probe.status : ConfigStatus.CANNOT_BIND;
+  return probe.status !== 0x00 /* SUCCESS */ ? probe.status : 0x0d /* CANNOT_BIND */;
 }
 
 function hbPubFields(c: NodeConfig): Params {

@@ -2,7 +2,6 @@
  * Health messages (Mesh Protocol 1.1, 4.3.3; opcodes 4.3.4, Table 4.197).
  */
 import { specTable } from "./codec.js";
-import type { MessageSpec } from "./codec.js";
 
 export const HealthOp = Object.freeze({
   CurrentStatus: 0x04,
@@ -22,25 +21,24 @@ export const HealthOp = Object.freeze({
   PeriodStatus: 0x8037,
 } as const);
 
-export const HEALTH_MESSAGES: readonly MessageSpec[] = Object.freeze([
-  { opcode: HealthOp.CurrentStatus, name: "Health Current Status", fields: "testId:u8 companyId:u16 faults:rest" },
-  { opcode: HealthOp.FaultStatus, name: "Health Fault Status", fields: "testId:u8 companyId:u16 faults:rest" },
-  { opcode: HealthOp.FaultGet, name: "Health Fault Get", fields: "companyId:u16" },
-  { opcode: HealthOp.FaultClear, name: "Health Fault Clear", fields: "companyId:u16" },
-  { opcode: HealthOp.FaultClearUnacknowledged, name: "Health Fault Clear Unacknowledged", fields: "companyId:u16" },
-  { opcode: HealthOp.FaultTest, name: "Health Fault Test", fields: "testId:u8 companyId:u16" },
-  { opcode: HealthOp.FaultTestUnacknowledged, name: "Health Fault Test Unacknowledged", fields: "testId:u8 companyId:u16" },
-  { opcode: HealthOp.PeriodGet, name: "Health Period Get", fields: "" },
-  { opcode: HealthOp.PeriodSet, name: "Health Period Set", fields: "fastPeriodDivisor:u8" },
-  { opcode: HealthOp.PeriodSetUnacknowledged, name: "Health Period Set Unacknowledged", fields: "fastPeriodDivisor:u8" },
-  { opcode: HealthOp.PeriodStatus, name: "Health Period Status", fields: "fastPeriodDivisor:u8" },
-  { opcode: HealthOp.AttentionGet, name: "Health Attention Get", fields: "" },
-  { opcode: HealthOp.AttentionSet, name: "Health Attention Set", fields: "attention:u8" },
-  { opcode: HealthOp.AttentionSetUnacknowledged, name: "Health Attention Set Unacknowledged", fields: "attention:u8" },
-  { opcode: HealthOp.AttentionStatus, name: "Health Attention Status", fields: "attention:u8" },
-]);
-
-export const HEALTH_TABLE = specTable(HEALTH_MESSAGES);
+/** Every Health message (4.3.3.x): one line each, "<opcode in hex> <name>=<fields>" (codec.ts SpecTable; opcodes HealthOp). */
+export const HEALTH_TABLE = specTable(`
+4 Health Current Status=testId:u8 companyId:u16 faults:rest
+5 Health Fault Status=testId:u8 companyId:u16 faults:rest
+8031 Health Fault Get=companyId:u16
+802f Health Fault Clear=companyId:u16
+8030 Health Fault Clear Unacknowledged=companyId:u16
+8032 Health Fault Test=testId:u8 companyId:u16
+8033 Health Fault Test Unacknowledged=testId:u8 companyId:u16
+8034 Health Period Get=
+8035 Health Period Set=fastPeriodDivisor:u8
+8036 Health Period Set Unacknowledged=fastPeriodDivisor:u8
+8037 Health Period Status=fastPeriodDivisor:u8
+8004 Health Attention Get=
+8005 Health Attention Set=attention:u8
+8006 Health Attention Set Unacknowledged=attention:u8
+8007 Health Attention Status=attention:u8
+`);
 
 /** Fault values (Assigned Numbers, "Health Fault" values): a few with their names; 0x00 is No Fault. */
 export const Fault = Object.freeze({

@@ -15,9 +15,9 @@ import type { Model, ModelContext, OpcodeEntry, ReceivedMessage } from "../acces
 import { SigModel } from "../access/model.js";
 import { publishPeriodMs } from "../access/access.js";
 import { COMPANY_ID } from "./composition.js";
-import { HEALTH_TABLE, HealthOp } from "./health-messages.js";
+import { HEALTH_TABLE } from "./health-messages.js";
 import type { Params } from "./codec.js";
-import { encode, entry } from "./kit.js";
+import { encode, rows } from "./kit.js";
 
 export interface HealthServerOptions {
   companyId?: number;
@@ -29,9 +29,15 @@ export interface HealthServerOptions {
   onAttention?(on: boolean): void;
 }
 
-/** A Health Server's table row: the handler gets the server the message is for. */
-const on = (op: number, fn: (p: Params, msg: ReceivedMessage, ctx: ModelContext, server: HealthServer) => void): OpcodeEntry =>
-  entry(HEALTH_TABLE.get(op)!, (p, msg, ctx, model) => fn(p, msg, ctx, model as HealthServer));
+/**
+ * Every Health message a Health Server receives (4.3.4), one handler for all (HealthServer.handle): made once when the
+ * module loads (preloaded in flash on the device), reaching its server through the `model` argument.
+ */
+const TABLE = rows(
+  HEALTH_TABLE,
+  [0x8031, 0x802f, 0x8030, 0x8032, 0x8033, 0x8034, 0x8035, 0x8036, 0x8004, 0x8005, 0x8006],
+  (p, msg, ctx, model) => (model as HealthServer).handle(p, msg, ctx),
+);
 
 export class HealthServer implements Model {
   readonly id = { modelId: SigModel.HEALTH_SERVER };
@@ -47,69 +53,60 @@ export class HealthServer implements Model {
   private fastTimer: TimerHandle | undefined;
   private readonly companyId: number;
 
-  /**
-   * The opcode table of every Health Server: made once when the module loads (preloaded in flash on the device), each handler
-   * reaching its server through the `model` argument.
-   */
-  private static readonly OPCODES: readonly OpcodeEntry[] = Object.freeze(
-    [
-      on(HealthOp.FaultGet, (p, msg, ctx, s) => s.ours(p) && s.faultStatus(ctx, msg)),
-      on(HealthOp.FaultClear, (p, msg, ctx, s) => s.clear(p) && s.faultStatus(ctx, msg)),
-      on(HealthOp.FaultClearUnacknowledged, (p, _msg, _ctx, s) => s.clear(p)),
-      on(HealthOp.FaultTest, (p, msg, ctx, s) => s.test(p) && s.faultStatus(ctx, msg)),
-      on(HealthOp.FaultTestUnacknowledged, (p, _msg, _ctx, s) => s.test(p)),
-      on(HealthOp.PeriodGet, (_p, msg, ctx, s) => s.periodStatus(ctx, msg)),
-      on(HealthOp.PeriodSet, (p, msg, ctx, s) => s.setPeriod(p) && s.periodStatus(ctx, msg)),
-      on(HealthOp.PeriodSetUnacknowledged, (p, _msg, _ctx, s) => s.setPeriod(p)),
-      on(HealthOp.AttentionGet, (_p, msg, ctx, s) => s.attentionStatus(ctx, msg)),
-      on(HealthOp.AttentionSet, (p, msg, ctx, s) => {
-        s.attention(p.attention as number);
-        s.attentionStatus(ctx, msg);
-      }),
-      on(HealthOp.AttentionSetUnacknowledged, (p, _msg, _ctx, s) => s.attention(p.attention as number)),
-    ].map((e) => Object.freeze(e)),
-  );
-
   constructor(private readonly options: HealthServerOptions = {}) {
     this.companyId = options.companyId ?? COMPANY_ID;
-    this.opcodes = HealthServer.OPCODES;
+    this.opcodes = TABLE;
   }
 
-  private ours(p: Params): boolean {
-    return p.companyId === this.companyId;
-  }
-
-  private faultStatus(ctx: ModelContext, msg: ReceivedMessage): void {
-    ctx.reply(msg, HealthOp.FaultStatus, this.faultParams(HealthOp.FaultStatus));
-  }
-
-  private clear(p: Params): boolean {
-    if (!this.ours(p)) return false;
-    this.registered = [];
-    return true;
-  }
-
-  private test(p: Params): boolean {
-    if (!this.ours(p) || !(this.options.testIds ?? [0]).includes(p.testId as number)) return false;
-    this.testId = p.testId as number;
-    for (const f of this.options.runTest?.(this.testId) ?? []) if (!this.registered.includes(f)) this.registered.push(f);
-    return true;
-  }
-
-  private setPeriod(p: Params): boolean {
-    // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
-    if ((p.fastPeriodDivisor as number) > 15) return false;
-    this.fastPeriodDivisor = p.fastPeriodDivisor as number;
-    this.fastPeriod();
-    return true;
-  }
-
-  private periodStatus(ctx: ModelContext, msg: ReceivedMessage): void {
-    ctx.reply(msg, HealthOp.PeriodStatus, encode(HEALTH_TABLE, HealthOp.PeriodStatus, { fastPeriodDivisor: this.fastPeriodDivisor }));
-  }
-
-  private attentionStatus(ctx: ModelContext, msg: ReceivedMessage): void {
-    ctx.reply(msg, HealthOp.AttentionStatus, encode(HEALTH_TABLE, HealthOp.AttentionStatus, { attention: this.attentionLeft }));
+  /**
+   * @internal A received Health message (4.4.6.2), from the shared opcode table. Fault Get/Clear/Test with another
+   * Company ID, and a Fault Test with a Test ID this node does not run, are ignored; the acknowledged messages are
+   * answered with their status.
+   */
+  handle(p: Params, msg: ReceivedMessage, ctx: ModelContext): void {
+    const op = msg.opcode;
+    const ours = p.companyId === this.companyId;
+    let status: number; // the status to answer with: Fault 0x05, Period 0x8037, Attention 0x8007, none 0
+    switch (op) {
+      case 0x8031: // Fault Get
+        if (!ours) return;
+        status = 0x05;
+        break;
+      case 0x802f: // Fault Clear
+      case 0x8030: // Fault Clear Unacknowledged
+        if (!ours) return;
+        this.registered = [];
+        status = op === 0x802f ? 0x05 : 0;
+        break;
+      case 0x8032: // Fault Test
+      case 0x8033: { // Fault Test Unacknowledged
+        const testId = p.testId as number;
+        if (!ours || !(this.options.testIds ?? [0]).includes(testId)) return;
+        this.testId = testId;
+        for (const f of this.options.runTest?.(testId) ?? []) if (!this.registered.includes(f)) this.registered.push(f);
+        status = op === 0x8032 ? 0x05 : 0;
+        break;
+      }
+      case 0x8035: // Period Set
+      case 0x8036: // Period Set Unacknowledged
+        // 4.3.3.8: Fast Period Divisor 0x10-0xFF is prohibited
+        if ((p.fastPeriodDivisor as number) > 15) return;
+        this.fastPeriodDivisor = p.fastPeriodDivisor as number;
+        this.fastPeriod();
+        status = op === 0x8035 ? 0x8037 : 0;
+        break;
+      case 0x8005: // Attention Set
+      case 0x8006: // Attention Set Unacknowledged
+        this.attention(p.attention as number);
+        status = op === 0x8005 ? 0x8007 : 0;
+        break;
+      default: // Period Get, Attention Get
+        status = op === 0x8034 ? 0x8037 : 0x8007;
+    }
+    if (status === 0x05) ctx.reply(msg, 0x05, this.faultParams(0x05));
+    else if (status !== 0) {
+      ctx.reply(msg, status, encode(HEALTH_TABLE, status, status === 0x8037 ? { fastPeriodDivisor: this.fastPeriodDivisor } : { attention: this.attentionLeft }));
+    }
   }
 
   attach(ctx: ModelContext): void {
@@ -127,7 +124,7 @@ export class HealthServer implements Model {
   /** 3.7.6.1.3 periodic publication: the Current Status (skipped while the fast period runs its own timer). */
   periodicPublication(): { opcode: number; params: Bytes } | undefined {
     if (this.fastTimer !== undefined) return undefined;
-    return { opcode: HealthOp.CurrentStatus, params: this.faultParams(HealthOp.CurrentStatus) };
+    return { opcode: 0x04 /* Health Current Status */, params: this.faultParams(0x04 /* Health Current Status */) };
   }
 
   /**
@@ -203,11 +200,11 @@ export class HealthServer implements Model {
   }
 
   private faultParams(op: number): Bytes {
-    const faults = op === HealthOp.CurrentStatus ? this.current : this.registered;
+    const faults = op === 0x04 /* Health Current Status */ ? this.current : this.registered;
     return encode(HEALTH_TABLE, op, { testId: this.testId, companyId: this.companyId, faults: Uint8Array.from(faults) });
   }
 
   private publishCurrent(): void {
-    this.ctx?.publish(HealthOp.CurrentStatus, this.faultParams(HealthOp.CurrentStatus));
+    this.ctx?.publish(0x04 /* Health Current Status */, this.faultParams(0x04 /* Health Current Status */));
   }
 }

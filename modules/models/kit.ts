@@ -9,23 +9,37 @@ import { isUnicast } from "../net/address.js";
 import { decodeParams, encodeParams, lengthRange } from "./codec.js";
 import type { MessageSpec, Params, SpecTable } from "./codec.js";
 
-/** An opcode-table row for `spec`: the access layer checks min/max; the handler gets the decoded parameters. */
-export function entry(spec: MessageSpec, handle: (p: Params, msg: ReceivedMessage, ctx: ModelContext, model: Model) => void): OpcodeEntry {
+/** What a model does with a decoded message: `p` its parameters, `model` the model it was dispatched to. */
+export type Handle = (p: Params, msg: ReceivedMessage, ctx: ModelContext, model: Model) => void;
+
+/** Decodes a message by its spec and hands it on; 3.7.3.2: a message that does not parse is ignored (no status: the fields needed for one are not known). */
+function decodeThen(spec: MessageSpec, handle: Handle, msg: ReceivedMessage, ctx: ModelContext, model: Model): void {
+  const d = decodeParams(spec, msg.params);
+  if (!d.ok) {
+    ctx.logger?.log("warn", "models", `dropped from 0x${msg.src.toString(16)}: ${d.reason}`);
+    return;
+  }
+  handle(d.params, msg, ctx, model);
+}
+
+function row(spec: MessageSpec, handler: OpcodeEntry["handler"]): OpcodeEntry {
   const { min, max } = lengthRange(spec);
-  return {
-    opcode: spec.opcode,
-    minLength: min,
-    ...(max !== Infinity ? { maxLength: max } : {}),
-    handler(msg, ctx, model) {
-      const d = decodeParams(spec, msg.params);
-      // 3.7.3.2: a message that does not parse is ignored (no status: the fields needed for one are not known)
-      if (!d.ok) {
-        ctx.logger?.log("warn", "models", `dropped from 0x${msg.src.toString(16)}: ${d.reason}`);
-        return;
-      }
-      handle(d.params, msg, ctx, model);
-    },
-  };
+  return max !== Infinity ? { opcode: spec.opcode, minLength: min, maxLength: max, handler } : { opcode: spec.opcode, minLength: min, handler };
+}
+
+/** An opcode-table row for `spec`: the access layer checks min/max; the handler gets the decoded parameters. */
+export function entry(spec: MessageSpec, handle: Handle): OpcodeEntry {
+  return row(spec, (msg, ctx, model) => decodeThen(spec, handle, msg, ctx, model));
+}
+
+/**
+ * The frozen opcode-table rows of the messages `opcodes` of `table`, all with one handler that decodes by the
+ * message's spec and calls `handle` (which dispatches by `msg.opcode`): one function per model rather than one
+ * per opcode, since on the device every function made at import is preloaded in flash (3 slots and its captures).
+ */
+export function rows(table: SpecTable, opcodes: readonly number[], handle: Handle): readonly OpcodeEntry[] {
+  const handler = (msg: ReceivedMessage, ctx: ModelContext, model: Model): void => decodeThen(table.get(msg.opcode)!, handle, msg, ctx, model);
+  return Object.freeze(opcodes.map((op) => Object.freeze(row(table.get(op)!, handler))));
 }
 
 /** Encode a message of `table` by opcode (throws for an opcode not in it: a programming error). */

@@ -19,13 +19,16 @@
 import type { Bytes, TimerHandle } from "../platform.js";
 import type { Model, ModelContext, OpcodeEntry, ReceivedMessage, SendCallback, SendOptions } from "../access/model.js";
 import { SigModel } from "../access/model.js";
-import { ONOFF_TABLE, OnOffOp, DELAY_STEP_MS, encodeTransitionTime, transitionTimeMs } from "./onoff-messages.js";
+import { ONOFF_TABLE, DELAY_STEP_MS, encodeTransitionTime, transitionTimeMs } from "./onoff-messages.js";
 import type { Params } from "./codec.js";
-import { ClientModel, encode, entry } from "./kit.js";
+import { ClientModel, encode, entry, rows } from "./kit.js";
 import type { RequestOptions } from "./kit.js";
 
 /** How long a TID identifies a transaction (Mesh Model 1.1, 3.2.1.2: 6 seconds). */
 export const TID_WINDOW_MS = 6000;
+
+/** The opcode table of every Generic OnOff Server (Get, Set, Set Unacknowledged): made once when the module loads (in flash on the device). */
+const SERVER_TABLE = rows(ONOFF_TABLE, [0x8201, 0x8202, 0x8203], (p, msg, ctx, m) => (m as OnOffServer).handle(p, msg, ctx));
 
 export class OnOffServer implements Model {
   readonly id = { modelId: SigModel.GENERIC_ONOFF_SERVER };
@@ -37,32 +40,28 @@ export class OnOffServer implements Model {
   private last: { src: number; dst: number; tid: number; time: number } | undefined;
   private ctx: ModelContext | undefined;
 
-  /** The opcode table of every Generic OnOff Server: made once when the module loads (in flash on the device). */
-  private static readonly OPCODES: readonly OpcodeEntry[] = Object.freeze(
-    [
-      entry(ONOFF_TABLE.get(OnOffOp.Get)!, (_p, msg, ctx, m) => ctx.reply(msg, OnOffOp.Status, (m as OnOffServer).statusParams())),
-      entry(ONOFF_TABLE.get(OnOffOp.Set)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, true)),
-      entry(ONOFF_TABLE.get(OnOffOp.SetUnacknowledged)!, (p, msg, ctx, m) => (m as OnOffServer).set(p, msg, ctx, false)),
-    ].map((e) => Object.freeze(e)),
-  );
-
   /** `onChange` sees every change of the present state (the light's LED). */
   constructor(private readonly onChange?: (on: boolean) => void, initial = false) {
     this.present = initial;
-    this.opcodes = OnOffServer.OPCODES;
+    this.opcodes = SERVER_TABLE;
   }
 
-  /** Set / Set Unacknowledged (Mesh Model 1.1, 3.2.1.2): a repeated TID within 6 s from the same source is not applied again. */
-  private set(p: Params, msg: ReceivedMessage, ctx: ModelContext, ack: boolean): void {
-    const onOff = p.onOff as number;
-    const tt = p.transitionTime as number | undefined;
-    if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
-    const now = ctx.clock.now();
-    const l = this.last;
-    const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
-    this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
-    if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
-    if (ack) ctx.reply(msg, OnOffOp.Status, this.statusParams());
+  /**
+   * @internal Get (0x8201), Set (0x8202), Set Unacknowledged (0x8203), from the shared opcode table (Mesh Model 1.1,
+   * 3.2.1.2): a repeated TID within 6 s from the same source is not applied again; a Get and a Set are answered.
+   */
+  handle(p: Params, msg: ReceivedMessage, ctx: ModelContext): void {
+    if (msg.opcode !== 0x8201) {
+      const onOff = p.onOff as number;
+      const tt = p.transitionTime as number | undefined;
+      if (onOff > 1 || (tt !== undefined && transitionTimeMs(tt) === undefined)) return; // prohibited values: ignored
+      const now = ctx.clock.now();
+      const l = this.last;
+      const repeated = l !== undefined && l.src === msg.src && l.dst === msg.dst && l.tid === p.tid && now - l.time < TID_WINDOW_MS;
+      this.last = { src: msg.src, dst: msg.dst, tid: p.tid as number, time: now };
+      if (!repeated) this.begin(onOff === 1, tt === undefined ? 0 : transitionTimeMs(tt)!, ((p.delay as number | undefined) ?? 0) * DELAY_STEP_MS);
+    }
+    if (msg.opcode !== 0x8203) ctx.reply(msg, 0x8204, this.statusParams());
   }
 
   attach(ctx: ModelContext): void {
@@ -80,7 +79,7 @@ export class OnOffServer implements Model {
   }
 
   periodicPublication(): { opcode: number; params: Bytes } {
-    return { opcode: OnOffOp.Status, params: this.statusParams() };
+    return { opcode: 0x8204 /* Generic OnOff Status */, params: this.statusParams() };
   }
 
   /** A local change (a button on the light itself): instantaneous, published. */
@@ -118,13 +117,13 @@ export class OnOffServer implements Model {
     this.present = on;
     if (changed) this.onChange?.(on);
     // 3.7.6.1.2 / Mesh Model 1.1 3.3.1.2.2: publish the Status when the state changes (and when a transition ends)
-    if (changed || this.target === undefined) this.ctx?.publish(OnOffOp.Status, this.statusParams());
+    if (changed || this.target === undefined) this.ctx?.publish(0x8204 /* Generic OnOff Status */, this.statusParams());
   }
 
   private statusParams(): Bytes {
-    if (this.target === undefined || !this.ctx) return encode(ONOFF_TABLE, OnOffOp.Status, { presentOnOff: this.present ? 1 : 0 });
+    if (this.target === undefined || !this.ctx) return encode(ONOFF_TABLE, 0x8204 /* Generic OnOff Status */, { presentOnOff: this.present ? 1 : 0 });
     const remaining = Math.max(0, this.transitionEnd - this.ctx.clock.now());
-    return encode(ONOFF_TABLE, OnOffOp.Status, { presentOnOff: this.present ? 1 : 0, targetOnOff: this.target ? 1 : 0, remainingTime: encodeTransitionTime(remaining) });
+    return encode(ONOFF_TABLE, 0x8204 /* Generic OnOff Status */, { presentOnOff: this.present ? 1 : 0, targetOnOff: this.target ? 1 : 0, remainingTime: encodeTransitionTime(remaining) });
   }
 }
 
@@ -159,7 +158,7 @@ export class OnOffClient extends ClientModel implements Model {
     super();
     this.tid = firstTid & 0xff;
     this.opcodes = [
-      entry(ONOFF_TABLE.get(OnOffOp.Status)!, (p, msg) => {
+      entry(ONOFF_TABLE.get(0x8204 /* Generic OnOff Status */)!, (p, msg) => {
         const s: OnOffStatus = { src: msg.src, present: p.presentOnOff === 1 };
         if (p.targetOnOff !== undefined) {
           s.target = p.targetOnOff === 1;
@@ -185,7 +184,7 @@ export class OnOffClient extends ClientModel implements Model {
   /** Get: ask a server for its state. */
   get(to: { dst: number; appKeyIndex: number }, options: RequestOptions = {}): Promise<OnOffStatus> {
     const { ctx, requests } = this.running("Generic OnOff Client");
-    return requests.request("Generic OnOff Get", () => ctx.send(OnOffOp.Get, new Uint8Array(0), { dst: to.dst, key: { kind: "app", appKeyIndex: to.appKeyIndex } }), { src: to.dst, opcode: OnOffOp.Status }, options).then((p) => ({
+    return requests.request("Generic OnOff Get", () => ctx.send(0x8201 /* Get */, new Uint8Array(0), { dst: to.dst, key: { kind: "app", appKeyIndex: to.appKeyIndex } }), { src: to.dst, opcode: 0x8204 /* Generic OnOff Status */ }, options).then((p) => ({
       src: to.dst,
       present: p.presentOnOff === 1,
     }));
@@ -204,7 +203,7 @@ export class OnOffClient extends ClientModel implements Model {
       params.transitionTime = encodeTransitionTime(options.transitionMs ?? 0);
       params.delay = Math.min(0xff, Math.round((options.delayMs ?? 0) / DELAY_STEP_MS));
     }
-    const op = options.ack ? OnOffOp.Set : OnOffOp.SetUnacknowledged;
+    const op = options.ack ? 0x8202 /* Set */ : 0x8203 /* Set Unacknowledged */;
     const bytes = encode(ONOFF_TABLE, op, params);
     const to = options.to;
     const send = (done?: SendCallback): void => {
@@ -223,7 +222,7 @@ export class OnOffClient extends ClientModel implements Model {
       );
     }
     // to a unicast server its Status answers; to a publication (a group) the first Status from any server
-    return requests.request(`Generic OnOff Set (TID ${tid})`, () => send(), { src: to ? to.dst : 0xffff, opcode: OnOffOp.Status }, options).then(
+    return requests.request(`Generic OnOff Set (TID ${tid})`, () => send(), { src: to ? to.dst : 0xffff, opcode: 0x8204 /* Generic OnOff Status */ }, options).then(
       (p) => ((p.targetOnOff ?? p.presentOnOff) === 1) === on,
     );
   }

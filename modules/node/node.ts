@@ -16,7 +16,6 @@ import { AD_TYPE } from "../platform.js";
 import { AdvBearer } from "../bearer/adv.js";
 import { MeshCrypto } from "../crypto/mesh.js";
 import { crc32, encodeRecord } from "../device/record.js";
-import { FeatureState } from "../access/model.js";
 import type { CompositionInfo } from "../access/model.js";
 import { AccessLayer } from "../access/access.js";
 import { NetworkLayer } from "../net/network.js";
@@ -102,7 +101,7 @@ export class Node implements MeshNode {
       subnets: () => this.state.subnets(),
       isOwnUnicast: (a) => this.state.isOwnUnicast(a),
       accepts: (dst) => this.state.isOwnUnicast(dst) || this.access.acceptsGroup(dst) || this.heartbeat.listensTo(dst),
-      relayEnabled: () => this.state.relay === FeatureState.ENABLED,
+      relayEnabled: () => this.state.relay === 1 /* FeatureState.ENABLED */,
       relayRetransmit: () => this.state.relayRetransmit,
       networkTransmit: () => this.state.networkTransmit,
       deliver: (rx) => this.lower.receive(rx),
@@ -179,7 +178,7 @@ export class Node implements MeshNode {
 
   /** Feature bits in use (Heartbeat Features): Relay when enabled. */
   features(): number {
-    return this.state.relay === FeatureState.ENABLED ? FEATURE_RELAY : 0;
+    return this.state.relay === 1 /* FeatureState.ENABLED */ ? FEATURE_RELAY : 0;
   }
 
   start(): void {

@@ -10,7 +10,8 @@
 import type { Bytes } from "../platform.js";
 import type { MeshCrypto } from "../crypto/mesh.js";
 import { bytesEqual } from "../crypto/bytes.js";
-import { ConfigStatus, FeatureState, SigModel, sameModelId } from "../access/model.js";
+import { isConfigurationModel, sameModelId } from "../access/model.js";
+import type { ConfigStatus, FeatureState } from "../access/model.js";
 import type {
   CompositionInfo,
   ConfigResult,
@@ -77,8 +78,8 @@ function copyPub(p: Publication): Publication {
 }
 
 export class NodeState implements NodeConfig {
-  readonly gattProxy = FeatureState.NOT_SUPPORTED;
-  readonly friend = FeatureState.NOT_SUPPORTED;
+  readonly gattProxy = 2 /* NOT_SUPPORTED */;
+  readonly friend = 2 /* NOT_SUPPORTED */;
   hooks: StateHooks = {};
 
   private netKeys: { netKeyIndex: number; key: Bytes }[] = [];
@@ -99,7 +100,7 @@ export class NodeState implements NodeConfig {
     this.cfg = {
       defaultTtl: initial.defaultTtl,
       beacon: 1,
-      relay: initial.relaySupported ? FeatureState.ENABLED : FeatureState.NOT_SUPPORTED,
+      relay: initial.relaySupported ? 1 /* ENABLED */ : 2 /* NOT_SUPPORTED */,
       relayRetransmit: { count: 2, intervalSteps: 1 },
       networkTransmit: { count: 2, intervalSteps: 1 },
       heartbeatPub: { ...NO_HEARTBEAT_PUB },
@@ -151,12 +152,12 @@ export class NodeState implements NodeConfig {
     try {
       this.store.save(RecordKey.KEYS, RecordKind.KEYS, this.encodeKeys(netKeys, appKeys));
     } catch {
-      return ConfigStatus.STORAGE_FAILURE;
+      return 0x09 /* STORAGE_FAILURE */;
     }
     this.netKeys = netKeys;
     this.appKeys = appKeys;
     this.rebuildSubnets();
-    return ConfigStatus.SUCCESS;
+    return 0x00 /* SUCCESS */;
   }
 
   private loadConfig(relaySupported: boolean): void {
@@ -173,7 +174,7 @@ export class NodeState implements NodeConfig {
         heartbeatPub: { dst: r.u16(), countLog: r.u8(), periodLog: r.u8(), ttl: r.u8(), features: r.u16(), netKeyIndex: r.u16() },
       };
       r.end();
-      if (!relaySupported) c.relay = FeatureState.NOT_SUPPORTED;
+      if (!relaySupported) c.relay = 2 /* NOT_SUPPORTED */;
       this.cfg = c;
     } catch {
       // Corrupt: the defaults stay.
@@ -191,10 +192,10 @@ export class NodeState implements NodeConfig {
     try {
       this.store.save(RecordKey.CONFIG, RecordKind.CONFIG, body);
     } catch {
-      return ConfigStatus.STORAGE_FAILURE;
+      return 0x09 /* STORAGE_FAILURE */;
     }
     this.cfg = c;
-    return ConfigStatus.SUCCESS;
+    return 0x00 /* SUCCESS */;
   }
 
   private loadModels(): void {
@@ -271,10 +272,10 @@ export class NodeState implements NodeConfig {
     try {
       this.store.save(RecordKey.MODELS, RecordKind.MODELS, w.done());
     } catch {
-      return ConfigStatus.STORAGE_FAILURE;
+      return 0x09 /* STORAGE_FAILURE */;
     }
     this.models = models;
-    return ConfigStatus.SUCCESS;
+    return 0x00 /* SUCCESS */;
   }
 
   private cloneModels(): ModelState[][] {
@@ -335,20 +336,16 @@ export class NodeState implements NodeConfig {
 
   private locate(model: ModelAddress): { status: ConfigStatus; e: number; m: number } {
     const e = this.elementIndexOf(model.elementAddress);
-    if (e < 0) return { status: ConfigStatus.INVALID_ADDRESS, e, m: -1 };
+    if (e < 0) return { status: 0x01 /* INVALID_ADDRESS */, e, m: -1 };
     const m = this.indexOfModel(e, model.modelId);
-    if (m < 0) return { status: ConfigStatus.INVALID_MODEL, e, m };
-    return { status: ConfigStatus.SUCCESS, e, m };
+    if (m < 0) return { status: 0x02 /* INVALID_MODEL */, e, m };
+    return { status: 0x00 /* SUCCESS */, e, m };
   }
 
   private indexOfModel(e: number, id: ModelId): number {
     const models = this.elements[e]!.models;
     for (let m = 0; m < models.length; m++) if (sameModelId(models[m]!.id, id)) return m;
     return -1;
-  }
-
-  private isConfigModel(id: ModelId): boolean {
-    return id.companyId === undefined && (id.modelId === SigModel.CONFIGURATION_SERVER || id.modelId === SigModel.CONFIGURATION_CLIENT);
   }
 
   // ------------------------------------------------------------------ 4.2.4 NetKey List
@@ -362,67 +359,67 @@ export class NodeState implements NodeConfig {
   }
 
   addNetKey(netKeyIndex: number, key: Bytes): ConfigStatus {
-    if (!(netKeyIndex >= 0 && netKeyIndex <= 0xfff) || key.length !== 16) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!(netKeyIndex >= 0 && netKeyIndex <= 0xfff) || key.length !== 16) return 0x04 /* INVALID_NETKEY_INDEX */;
     const existing = this.netKeys.filter((k) => k.netKeyIndex === netKeyIndex)[0];
-    if (existing) return bytesEqual(existing.key, key) ? ConfigStatus.SUCCESS : ConfigStatus.KEY_INDEX_ALREADY_STORED;
-    if (this.netKeys.length >= LIMITS.netKeys) return ConfigStatus.INSUFFICIENT_RESOURCES;
+    if (existing) return bytesEqual(existing.key, key) ? 0x00 /* SUCCESS */ : 0x06 /* KEY_INDEX_ALREADY_STORED */;
+    if (this.netKeys.length >= LIMITS.netKeys) return 0x05 /* INSUFFICIENT_RESOURCES */;
     return this.saveKeys([...this.netKeys, { netKeyIndex, key: key.slice() }], this.appKeys);
   }
 
   updateNetKey(netKeyIndex: number, _key: Bytes): ConfigStatus {
-    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return 0x04 /* INVALID_NETKEY_INDEX */;
     // Key Refresh (3.11.4) is not supported by this node.
-    return ConfigStatus.CANNOT_UPDATE;
+    return 0x0b /* CANNOT_UPDATE */;
   }
 
   deleteNetKey(netKeyIndex: number): ConfigStatus {
-    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.SUCCESS;
-    if (this.netKeys.length === 1) return ConfigStatus.CANNOT_REMOVE;
+    if (!this.hasNetKey(netKeyIndex)) return 0x00 /* SUCCESS */;
+    if (this.netKeys.length === 1) return 0x0c /* CANNOT_REMOVE */;
     const gone = new Set(this.appKeys.filter((a) => a.netKeyIndex === netKeyIndex).map((a) => a.appKeyIndex));
     const models = this.cloneModels();
     for (const el of models) for (const s of el) this.forgetAppKeys(s, gone);
     const st = this.saveModels(models);
-    if (st !== ConfigStatus.SUCCESS) return st;
+    if (st !== 0x00 /* SUCCESS */) return st;
     return this.saveKeys(this.netKeys.filter((k) => k.netKeyIndex !== netKeyIndex), this.appKeys.filter((a) => a.netKeyIndex !== netKeyIndex));
   }
 
   // ------------------------------------------------------------------ 4.2.5 AppKey List
 
   appKeyIndexes(netKeyIndex: number): ConfigResult<number[]> {
-    if (!this.hasNetKey(netKeyIndex)) return { status: ConfigStatus.INVALID_NETKEY_INDEX };
-    return { status: ConfigStatus.SUCCESS, value: this.appKeys.filter((a) => a.netKeyIndex === netKeyIndex).map((a) => a.appKeyIndex) };
+    if (!this.hasNetKey(netKeyIndex)) return { status: 0x04 /* INVALID_NETKEY_INDEX */ };
+    return { status: 0x00 /* SUCCESS */, value: this.appKeys.filter((a) => a.netKeyIndex === netKeyIndex).map((a) => a.appKeyIndex) };
   }
 
   addAppKey(netKeyIndex: number, appKeyIndex: number, key: Bytes): ConfigStatus {
-    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
-    if (!(appKeyIndex >= 0 && appKeyIndex <= 0xfff) || key.length !== 16) return ConfigStatus.INVALID_APPKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return 0x04 /* INVALID_NETKEY_INDEX */;
+    if (!(appKeyIndex >= 0 && appKeyIndex <= 0xfff) || key.length !== 16) return 0x03 /* INVALID_APPKEY_INDEX */;
     const existing = this.appKey(appKeyIndex);
     if (existing) {
-      if (existing.netKeyIndex !== netKeyIndex) return ConfigStatus.INVALID_NETKEY_INDEX;
-      return bytesEqual(existing.key, key) ? ConfigStatus.SUCCESS : ConfigStatus.KEY_INDEX_ALREADY_STORED;
+      if (existing.netKeyIndex !== netKeyIndex) return 0x04 /* INVALID_NETKEY_INDEX */;
+      return bytesEqual(existing.key, key) ? 0x00 /* SUCCESS */ : 0x06 /* KEY_INDEX_ALREADY_STORED */;
     }
-    if (this.appKeys.length >= LIMITS.appKeys) return ConfigStatus.INSUFFICIENT_RESOURCES;
+    if (this.appKeys.length >= LIMITS.appKeys) return 0x05 /* INSUFFICIENT_RESOURCES */;
     return this.saveKeys(this.netKeys, [...this.appKeys, { appKeyIndex, netKeyIndex, key: key.slice(), aid: this.mc.k4(key) }]);
   }
 
   updateAppKey(netKeyIndex: number, appKeyIndex: number, _key: Bytes): ConfigStatus {
-    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return 0x04 /* INVALID_NETKEY_INDEX */;
     const existing = this.appKey(appKeyIndex);
-    if (!existing) return ConfigStatus.INVALID_APPKEY_INDEX;
-    if (existing.netKeyIndex !== netKeyIndex) return ConfigStatus.INVALID_BINDING;
+    if (!existing) return 0x03 /* INVALID_APPKEY_INDEX */;
+    if (existing.netKeyIndex !== netKeyIndex) return 0x11 /* INVALID_BINDING */;
     // Key Refresh is not supported.
-    return ConfigStatus.CANNOT_UPDATE;
+    return 0x0b /* CANNOT_UPDATE */;
   }
 
   deleteAppKey(netKeyIndex: number, appKeyIndex: number): ConfigStatus {
-    if (!this.hasNetKey(netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
+    if (!this.hasNetKey(netKeyIndex)) return 0x04 /* INVALID_NETKEY_INDEX */;
     const existing = this.appKey(appKeyIndex);
-    if (!existing) return ConfigStatus.SUCCESS;
-    if (existing.netKeyIndex !== netKeyIndex) return ConfigStatus.INVALID_BINDING;
+    if (!existing) return 0x00 /* SUCCESS */;
+    if (existing.netKeyIndex !== netKeyIndex) return 0x11 /* INVALID_BINDING */;
     const models = this.cloneModels();
     for (const el of models) for (const s of el) this.forgetAppKeys(s, new Set([appKeyIndex]));
     const st = this.saveModels(models);
-    if (st !== ConfigStatus.SUCCESS) return st;
+    if (st !== 0x00 /* SUCCESS */) return st;
     return this.saveKeys(this.netKeys, this.appKeys.filter((a) => a.appKeyIndex !== appKeyIndex));
   }
 
@@ -436,13 +433,13 @@ export class NodeState implements NodeConfig {
 
   bindAppKey(model: ModelAddress, appKeyIndex: number): ConfigStatus {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return l.status;
-    if (!this.appKey(appKeyIndex)) return ConfigStatus.INVALID_APPKEY_INDEX;
+    if (l.status !== 0x00 /* SUCCESS */) return l.status;
+    if (!this.appKey(appKeyIndex)) return 0x03 /* INVALID_APPKEY_INDEX */;
     // The Configuration models use the device key only (4.4.1).
-    if (this.isConfigModel(model.modelId) || this.elements[l.e]!.models[l.m]!.keyPolicy === "device") return ConfigStatus.CANNOT_BIND;
+    if (isConfigurationModel(model.modelId) || this.elements[l.e]!.models[l.m]!.keyPolicy === "device") return 0x0d /* CANNOT_BIND */;
     const s = this.models[l.e]![l.m]!;
-    if (s.bindings.includes(appKeyIndex)) return ConfigStatus.SUCCESS;
-    if (s.bindings.length >= LIMITS.bindingsPerModel) return ConfigStatus.INSUFFICIENT_RESOURCES;
+    if (s.bindings.includes(appKeyIndex)) return 0x00 /* SUCCESS */;
+    if (s.bindings.length >= LIMITS.bindingsPerModel) return 0x05 /* INSUFFICIENT_RESOURCES */;
     const models = this.cloneModels();
     models[l.e]![l.m]!.bindings.push(appKeyIndex);
     return this.saveModels(models);
@@ -450,51 +447,51 @@ export class NodeState implements NodeConfig {
 
   unbindAppKey(model: ModelAddress, appKeyIndex: number): ConfigStatus {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return l.status;
-    if (!this.appKey(appKeyIndex)) return ConfigStatus.INVALID_APPKEY_INDEX;
-    if (this.isConfigModel(model.modelId)) return ConfigStatus.CANNOT_BIND;
+    if (l.status !== 0x00 /* SUCCESS */) return l.status;
+    if (!this.appKey(appKeyIndex)) return 0x03 /* INVALID_APPKEY_INDEX */;
+    if (isConfigurationModel(model.modelId)) return 0x0d /* CANNOT_BIND */;
     const models = this.cloneModels();
     this.forgetAppKeys(models[l.e]![l.m]!, new Set([appKeyIndex]));
     const st = this.saveModels(models);
-    if (st === ConfigStatus.SUCCESS) this.hooks.publicationChanged?.(l.e, l.m);
+    if (st === 0x00 /* SUCCESS */) this.hooks.publicationChanged?.(l.e, l.m);
     return st;
   }
 
   boundAppKeys(model: ModelAddress): ConfigResult<number[]> {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return { status: l.status as Exclude<ConfigStatus, 0> };
-    return { status: ConfigStatus.SUCCESS, value: [...this.models[l.e]![l.m]!.bindings] };
+    if (l.status !== 0x00 /* SUCCESS */) return { status: l.status as Exclude<ConfigStatus, 0> };
+    return { status: 0x00 /* SUCCESS */, value: [...this.models[l.e]![l.m]!.bindings] };
   }
 
   // ------------------------------------------------------------------ 4.2.3 Model Publication
 
   getPublication(model: ModelAddress): ConfigResult<Publication> {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return { status: l.status as Exclude<ConfigStatus, 0> };
+    if (l.status !== 0x00 /* SUCCESS */) return { status: l.status as Exclude<ConfigStatus, 0> };
     const p = this.models[l.e]![l.m]!.publication;
     return {
-      status: ConfigStatus.SUCCESS,
+      status: 0x00 /* SUCCESS */,
       value: p ? copyPub(p) : { address: 0, appKeyIndex: 0, credentialFlag: false, ttl: 0, period: 0, retransmit: { count: 0, intervalSteps: 0 } },
     };
   }
 
   setPublication(model: ModelAddress, p: Publication): ConfigStatus {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return l.status;
-    if (this.isConfigModel(model.modelId)) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
+    if (l.status !== 0x00 /* SUCCESS */) return l.status;
+    if (isConfigurationModel(model.modelId)) return 0x07 /* INVALID_PUBLISH_PARAMETERS */;
     const models = this.cloneModels();
     if (p.address === 0) {
       models[l.e]![l.m]!.publication = undefined;
     } else {
-      if (!this.appKey(p.appKeyIndex)) return ConfigStatus.INVALID_APPKEY_INDEX;
+      if (!this.appKey(p.appKeyIndex)) return 0x03 /* INVALID_APPKEY_INDEX */;
       const validTtl = (p.ttl >= 0 && p.ttl <= 0x7f) || p.ttl === 0xff;
       const validAddress = isUnicast(p.address) || isGroup(p.address) || (isVirtual(p.address) && p.label?.length === 16);
-      if (!validTtl || !validAddress || p.retransmit.count > 7 || p.retransmit.intervalSteps > 31 || p.period > 0xff) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
-      if (isVirtual(p.address) && virtualAddress(this.mc, p.label!) !== p.address) return ConfigStatus.INVALID_PUBLISH_PARAMETERS;
+      if (!validTtl || !validAddress || p.retransmit.count > 7 || p.retransmit.intervalSteps > 31 || p.period > 0xff) return 0x07 /* INVALID_PUBLISH_PARAMETERS */;
+      if (isVirtual(p.address) && virtualAddress(this.mc, p.label!) !== p.address) return 0x07 /* INVALID_PUBLISH_PARAMETERS */;
       models[l.e]![l.m]!.publication = copyPub(p);
     }
     const st = this.saveModels(models);
-    if (st === ConfigStatus.SUCCESS) this.hooks.publicationChanged?.(l.e, l.m);
+    if (st === 0x00 /* SUCCESS */) this.hooks.publicationChanged?.(l.e, l.m);
     return st;
   }
 
@@ -502,30 +499,30 @@ export class NodeState implements NodeConfig {
 
   subscriptions(model: ModelAddress): ConfigResult<number[]> {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return { status: l.status as Exclude<ConfigStatus, 0> };
-    if (this.elements[l.e]!.models[l.m]!.subscribable === false) return { status: ConfigStatus.NOT_A_SUBSCRIBE_MODEL };
-    return { status: ConfigStatus.SUCCESS, value: this.models[l.e]![l.m]!.subscriptions.map((s) => s.address) };
+    if (l.status !== 0x00 /* SUCCESS */) return { status: l.status as Exclude<ConfigStatus, 0> };
+    if (this.elements[l.e]!.models[l.m]!.subscribable === false) return { status: 0x08 /* NOT_A_SUBSCRIBE_MODEL */ };
+    return { status: 0x00 /* SUCCESS */, value: this.models[l.e]![l.m]!.subscriptions.map((s) => s.address) };
   }
 
   private changeSubscriptions(model: ModelAddress, address: number | undefined, label: Bytes | undefined, f: (list: Subscription[], sub?: Subscription) => Subscription[] | ConfigStatus): ConfigStatus {
     const l = this.locate(model);
-    if (l.status !== ConfigStatus.SUCCESS) return l.status;
+    if (l.status !== 0x00 /* SUCCESS */) return l.status;
     let sub: Subscription | undefined;
     if (address !== undefined) {
       if (label) {
-        if (label.length !== 16) return ConfigStatus.INVALID_ADDRESS;
+        if (label.length !== 16) return 0x01 /* INVALID_ADDRESS */;
         sub = { address: virtualAddress(this.mc, label), label: label.slice() };
       } else {
         // A virtual address without its Label UUID cannot be subscribed (the label is needed to decrypt).
-        if (!isSubscribable(address) || isVirtual(address)) return ConfigStatus.INVALID_ADDRESS;
+        if (!isSubscribable(address) || isVirtual(address)) return 0x01 /* INVALID_ADDRESS */;
         sub = { address };
       }
     }
-    if (this.elements[l.e]!.models[l.m]!.subscribable === false) return ConfigStatus.NOT_A_SUBSCRIBE_MODEL;
+    if (this.elements[l.e]!.models[l.m]!.subscribable === false) return 0x08 /* NOT_A_SUBSCRIBE_MODEL */;
     const models = this.cloneModels();
     const r = f(models[l.e]![l.m]!.subscriptions, sub);
     if (typeof r === "number") return r;
-    if (r.length > LIMITS.subscriptionsPerModel) return ConfigStatus.INSUFFICIENT_RESOURCES;
+    if (r.length > LIMITS.subscriptionsPerModel) return 0x05 /* INSUFFICIENT_RESOURCES */;
     models[l.e]![l.m]!.subscriptions = r;
     return this.saveModels(models);
   }
@@ -570,27 +567,27 @@ export class NodeState implements NodeConfig {
 
   setDefaultTtl(ttl: number): ConfigStatus {
     // 4.2.7: 0x00 or 0x02..0x7F; 0x01 and 0x80..0xFF are prohibited.
-    if (!Number.isInteger(ttl) || ttl === 1 || ttl < 0 || ttl > 0x7f) return ConfigStatus.CANNOT_SET;
+    if (!Number.isInteger(ttl) || ttl === 1 || ttl < 0 || ttl > 0x7f) return 0x0f /* CANNOT_SET */;
     return this.saveConfig({ ...this.cfg, defaultTtl: ttl });
   }
 
   setBeacon(state: number): ConfigStatus {
-    if (state !== 0 && state !== 1) return ConfigStatus.CANNOT_SET;
+    if (state !== 0 && state !== 1) return 0x0f /* CANNOT_SET */;
     return this.saveConfig({ ...this.cfg, beacon: state });
   }
 
   setRelay(state: number, retransmit: TransmitState): ConfigStatus {
-    if ((state !== 0 && state !== 1) || !validTransmit(retransmit)) return ConfigStatus.CANNOT_SET;
+    if ((state !== 0 && state !== 1) || !validTransmit(retransmit)) return 0x0f /* CANNOT_SET */;
     // 4.2.8: a node without the Relay feature stays "not supported".
-    const relay = this.cfg.relay === FeatureState.NOT_SUPPORTED ? FeatureState.NOT_SUPPORTED : (state as FeatureState);
+    const relay = this.cfg.relay === 2 /* NOT_SUPPORTED */ ? 2 /* NOT_SUPPORTED */ : (state as FeatureState);
     const changed = relay !== this.cfg.relay;
     const st = this.saveConfig({ ...this.cfg, relay, relayRetransmit: { ...retransmit } });
-    if (st === ConfigStatus.SUCCESS && changed) this.hooks.featuresChanged?.();
+    if (st === 0x00 /* SUCCESS */ && changed) this.hooks.featuresChanged?.();
     return st;
   }
 
   setNetworkTransmit(t: TransmitState): ConfigStatus {
-    if (!validTransmit(t)) return ConfigStatus.CANNOT_SET;
+    if (!validTransmit(t)) return 0x0f /* CANNOT_SET */;
     return this.saveConfig({ ...this.cfg, networkTransmit: { ...t } });
   }
 
@@ -601,11 +598,11 @@ export class NodeState implements NodeConfig {
   }
 
   setHeartbeatPublication(pub: HeartbeatPublication): ConfigStatus {
-    if (!this.hasNetKey(pub.netKeyIndex)) return ConfigStatus.INVALID_NETKEY_INDEX;
-    if (pub.dst !== 0 && !isUnicast(pub.dst) && !isGroup(pub.dst)) return ConfigStatus.CANNOT_SET;
-    if ((pub.countLog > 0x11 && pub.countLog !== 0xff) || pub.periodLog > 0x11 || pub.ttl > 0x7f) return ConfigStatus.CANNOT_SET;
+    if (!this.hasNetKey(pub.netKeyIndex)) return 0x04 /* INVALID_NETKEY_INDEX */;
+    if (pub.dst !== 0 && !isUnicast(pub.dst) && !isGroup(pub.dst)) return 0x0f /* CANNOT_SET */;
+    if ((pub.countLog > 0x11 && pub.countLog !== 0xff) || pub.periodLog > 0x11 || pub.ttl > 0x7f) return 0x0f /* CANNOT_SET */;
     const st = this.saveConfig({ ...this.cfg, heartbeatPub: pub.dst === 0 ? { ...NO_HEARTBEAT_PUB, netKeyIndex: pub.netKeyIndex } : { ...pub } });
-    if (st === ConfigStatus.SUCCESS) this.hooks.heartbeatPublicationChanged?.();
+    if (st === 0x00 /* SUCCESS */) this.hooks.heartbeatPublicationChanged?.();
     return st;
   }
 
@@ -619,9 +616,9 @@ export class NodeState implements NodeConfig {
   }
 
   setHeartbeatSubscription(src: number, dst: number, periodLog: number): ConfigStatus {
-    if ((src !== 0 && !isUnicast(src)) || (dst !== 0 && !isUnicast(dst) && !isGroup(dst)) || periodLog > 0x11) return ConfigStatus.CANNOT_SET;
+    if ((src !== 0 && !isUnicast(src)) || (dst !== 0 && !isUnicast(dst) && !isGroup(dst)) || periodLog > 0x11) return 0x0f /* CANNOT_SET */;
     this.hooks.setHeartbeatSubscription?.(src, dst, periodLog);
-    return ConfigStatus.SUCCESS;
+    return 0x00 /* SUCCESS */;
   }
 
   reset(): void {
