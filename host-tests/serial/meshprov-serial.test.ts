@@ -19,6 +19,9 @@ import { readCdb } from "../../host/cdb/store.js";
 import { bytesOf, parseAddress } from "../../host/cdb/cdb.js";
 import { openModemMesh } from "../../host/serial/cli-bearer.js";
 import { ConfigClient } from "../../modules/models/config-client.js";
+import { xsAvailable } from "../../host/xs-device.js";
+
+const xsSkip = (await xsAvailable()) || false;
 
 const PHASES = ["link", "capabilities", "public keys", "authentication", "data", "complete"];
 const STATIC = "00112233445566778899aabbccddeeff0123456789abcdef0123456789abcdef";
@@ -33,7 +36,8 @@ function oneLine(r: { stderr: string }): string {
 
 async function startModem(air: string, extra: string[] = []): Promise<{ modem: Proc; serial: string }> {
   const modem = new Proc(["modem", "--air", air, "--serial", "tcp:127.0.0.1:0", ...extra]);
-  const m = await modem.wait(/^serial: (\S+)$/m, 60_000);
+  // the XS runtime's modem is built first when it is not (build/xs)
+  const m = await modem.wait(/^serial: (\S+)$/m, extra.includes("xs") ? 600_000 : 60_000);
   return { modem, serial: m[1]! };
 }
 
@@ -261,12 +265,17 @@ test("a modem process restarted between two host sessions: its state from DB.mod
   }
 });
 
-test("provision --serial configures the light through the modem's mesh node; onoff NODE on --serial: the light's LED on", { timeout: 120_000 }, async () => {
+/**
+ * Provision a `meshprov device` light through a `meshprov modem` on `runtime`: the configuration after provision
+ * (Composition Data, AppKey Add, Bind) goes through the modem's mesh node; then Model Subscription Add to a group,
+ * onoff on to the group (unacknowledged), get, off to the node (acknowledged): the light's LED follows each one.
+ */
+async function configureAndToggle(runtime: "node" | "xs"): Promise<void> {
   await scene([], async ({ dir, db, air, procs }) => {
     assert.equal((await meshprov(["init", "--db", db])).code, 0);
     const light = await startDevice(air, ["--kind", "light", "--storage", join(dir, "light.json")]);
     procs.push(light.dev);
-    const { modem, serial } = await startModem(air);
+    const { modem, serial } = await startModem(air, ["--runtime", runtime]);
     procs.push(modem);
     const r = await meshprov(["provision", light.uuid, "--serial", serial, "--db", db, "--oob", "none"]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
@@ -276,12 +285,28 @@ test("provision --serial configures the light through the modem's mesh node; ono
     assert.equal(node.configComplete, true);
     assert.ok(node.elements[0]!.models.some((m) => m.modelId === "1000" && m.bind.includes(0)), "Generic OnOff Server bound to AppKey 0");
 
-    const on = await meshprov(["onoff", "0x0002", "on", "--serial", serial, "--db", db]);
+    const sub = await meshprov(["config", "0x0002", "subscription", "add", "0", "onoff-server", "C000", "--serial", serial, "--db", db]);
+    assert.equal(sub.code, 0, sub.stderr + sub.stdout);
+    assert.match(sub.stdout, /^node 0x0002: Model Subscription Add: Success/m);
+    assert.ok(readCdb(db).nodes.find((n) => n.UUID === light.uuid)!.elements[0]!.models.some((m) => m.modelId === "1000" && m.subscribe.includes("C000")));
+
+    const on = await meshprov(["onoff", "C000", "on", "--serial", serial, "--db", db]);
     assert.equal(on.code, 0, on.stderr + on.stdout);
-    assert.match(on.stdout, /^0x0002: Generic OnOff Status: on/m);
+    assert.match(on.stdout, /^Generic OnOff Set Unacknowledged on \(TID \d+\) sent to 0xC000/m);
     await light.dev.wait(/^LED on$/m, 10_000);
-    const get = await meshprov(["config", "0x0002", "ttl", "5", "--serial", serial, "--db", db]);
+    const get = await meshprov(["onoff", "0x0002", "get", "--serial", serial, "--db", db]);
     assert.equal(get.code, 0, get.stderr + get.stdout);
-    assert.match(get.stdout, /^node 0x0002: Default TTL Set: done/m);
+    assert.match(get.stdout, /^0x0002: Generic OnOff Status: on$/m);
+    const off = await meshprov(["onoff", "0x0002", "off", "--serial", serial, "--db", db]);
+    assert.equal(off.code, 0, off.stderr + off.stdout);
+    assert.match(off.stdout, /^0x0002: Generic OnOff Status: off/m);
+    await light.dev.wait(/^LED off$/m, 10_000);
+    const ttl = await meshprov(["config", "0x0002", "ttl", "5", "--serial", serial, "--db", db]);
+    assert.equal(ttl.code, 0, ttl.stderr + ttl.stdout);
+    assert.match(ttl.stdout, /^node 0x0002: Default TTL Set: done/m);
   });
-});
+}
+
+test("provision --serial configures the light through the Node modem's mesh node; subscription, onoff on/get/off --serial: the light's LED follows", { timeout: 120_000 }, () => configureAndToggle("node"));
+
+test("the same through the XS host runtime's modem (meshprov modem --runtime xs): its mesh node configures and toggles the light", { timeout: 900_000, skip: xsSkip }, () => configureAndToggle("xs"));

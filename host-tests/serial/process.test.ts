@@ -168,3 +168,37 @@ test("the XS modem under ASan/UBSan: garbage, a torn and an oversize frame on th
   }
   assert.deepEqual(complaints, [], "nothing on the XS runtime's stderr (no sanitizer report, no exception)");
 });
+
+test("the twin modem (--runtime twin): its mistakes and a missing image, QEMU or hub are one line each", async () => {
+  const { runModem } = await import("../../host/serial/launch.js");
+  const { mkdtempSync, rmSync, symlinkSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const air = { port: 1 };
+  await assert.rejects(runModem({ air, runtime: "twin", twin: { elf: "/nonexistent/firmware.elf" } }), (e: Error) =>
+    e instanceof ModemError && e.message === "the twin modem's image /nonexistent/firmware.elf is missing: build it with node tools/nrf52/build.mjs --board mps2 --variant modem");
+  const dir = mkdtempSync(join(tmpdir(), "twin-args-"));
+  try {
+    const elf = join(dir, "firmware.elf");
+    writeFileSync(elf, "");
+    await assert.rejects(runModem({ air, runtime: "twin", twin: { elf, qemu: join(dir, "qemu-system-arm") } }), (e: Error) =>
+      e instanceof ModemError && /^the twin modem runs on .*qemu-system-arm, which is not installed \(apt-get install qemu-system-arm\)$/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, ["--import", "tsx", "host/serial/modem-main.ts", ...args], { encoding: "utf8", timeout: 30_000, env });
+  const links = run(["--air", "tcp:127.0.0.1:1", "--runtime", "twin", "--links", "2"]);
+  assert.equal(links.status, 2);
+  assert.equal(links.stderr.split("\n")[0], "modem: --links is not for --runtime twin: the image's links at once are its MODEM_LINKS");
+  assert.equal(run(["--air", "unix:/tmp/hub.sock", "--runtime", "twin"]).status, 2);
+  // no QEMU on the PATH (only node), or no image built: one line, exit 1
+  const bin = mkdtempSync(join(tmpdir(), "twin-path-"));
+  try {
+    symlinkSync(process.execPath, join(bin, "node"));
+    const bare = run(["--air", "tcp:127.0.0.1:1", "--runtime", "twin"], { ...process.env, PATH: bin });
+    assert.equal(bare.status, 1, bare.stderr);
+    assert.match(bare.stderr, /^modem: the twin modem('s image .* is missing: build it with node tools\/nrf52\/build\.mjs --board mps2 --variant modem| runs on qemu-system-arm, which is not installed \(apt-get install qemu-system-arm\))\n$/);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
+});

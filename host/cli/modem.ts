@@ -8,12 +8,14 @@ import type { OptionSpecs, Parsed } from "./args.js";
 import { ModemUsage, modemOptions, serveModem } from "../serial/modem-command.js";
 import type { RunModemOptions } from "../serial/launch.js";
 
-export const MODEM_USAGE = `usage: meshprov modem --air ADDR [--runtime node|xs] [--serial pty|tcp:HOST:PORT|unix:PATH] [--links N]
+export const MODEM_USAGE = `usage: meshprov modem --air ADDR [--runtime node|xs|twin] [--serial pty|tcp:HOST:PORT|unix:PATH] [--links N]
 Runs a mesh modem (the serial provisioner's device) on the hub's air and prints where its serial side is
 ("serial: /dev/pts/5"; needs python3 for a pty), then stays up until Ctrl-C. The hub must run in real time
-(meshprov hub without --virtual). Drive it with meshprov scan|provision --serial PATH.
-  --runtime R      node (default) or xs (the XS host runtime, as on the device)
-  --links N        links at once, 1..16 (default 4)`;
+(meshprov hub without --virtual). Drive it with meshprov scan|provision|config|onoff --serial PATH.
+  --runtime R      node (default), xs (the XS host runtime, as on the device) or twin (the modem firmware,
+                   build/mps2/modem/firmware.elf, on qemu-system-arm; the hub at tcp:HOST:PORT)
+  --serial S       pty (default), tcp:HOST:PORT (port 0: any free one) or unix:PATH
+  --links N        links at once, 1..16 (default 4; the twin: its image's)`;
 
 export const MODEM_OPTIONS: OptionSpecs = { air: { type: "string" }, serial: { type: "string" }, links: { type: "string" }, runtime: { type: "string" } };
 

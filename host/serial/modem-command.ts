@@ -2,8 +2,10 @@
  * The `modem` command: `meshprov modem` (host/cli/modem.ts) and host/serial/modem-main.ts (the same as a
  * process of its own):
  *
- *   modem --air tcp:127.0.0.1:7000 [--serial pty|tcp:HOST:PORT|unix:PATH] [--links N] [--runtime node|xs]
+ *   modem --air tcp:127.0.0.1:7000 [--serial pty|tcp:HOST:PORT|unix:PATH] [--links N] [--runtime node|xs|twin]
  *
+ * --runtime twin: the `modem` firmware on the twin under qemu-system-arm (host/serial/launch.ts), its links at once
+ * the image's (MODEM_LINKS: no --links).
  * Prints "serial: ADDRESS" when ready (a pty path, or the address it listens on), then runs until the hub goes
  * away or SIGINT/SIGTERM. A mistake on the command line is a ModemUsage (one line and the usage, exit 2); a
  * failure (no hub, no python3 for a pty) is a ModemError (one line, exit 1).
@@ -13,7 +15,7 @@ import type { RunModemOptions } from "./launch.js";
 import { ModemError } from "./driver.js";
 import { buildXsDevice } from "../xs-device.js";
 
-export const MODEM_USAGE = "usage: modem --air tcp:HOST:PORT|unix:PATH [--serial pty|tcp:HOST:PORT|unix:PATH] [--links 1..16] [--runtime node|xs]";
+export const MODEM_USAGE = "usage: modem --air tcp:HOST:PORT|unix:PATH [--serial pty|tcp:HOST:PORT|unix:PATH] [--links 1..16] [--runtime node|xs|twin]";
 
 /** A mistake on the modem's command line. */
 export class ModemUsage extends Error {}
@@ -24,10 +26,16 @@ export function modemOptions(opt: { air?: string | undefined; serial?: string | 
   const m = /^(?:tcp:)?(?:([^:]+):)?(\d{1,5})$/.exec(opt.air);
   const air = opt.air.startsWith("unix:") ? { path: opt.air.slice(5) } : m ? { host: m[1] ?? "127.0.0.1", port: Number(m[2]) } : undefined;
   if (!air) throw new ModemUsage(`--air must be tcp:HOST:PORT or unix:PATH, not "${opt.air}"`);
+  const runtime = opt.runtime ?? "node";
+  if (runtime !== "node" && runtime !== "xs" && runtime !== "twin") throw new ModemUsage("--runtime must be node, xs or twin");
+  if (runtime === "twin") {
+    // the firmware reads no arguments: its links at once are the image's MODEM_LINKS (docs/firmware-modem.md)
+    if (opt.links !== undefined) throw new ModemUsage("--links is not for --runtime twin: the image's links at once are its MODEM_LINKS");
+    if (!("port" in air)) throw new ModemUsage("--runtime twin joins the hub over TCP: --air tcp:HOST:PORT");
+    return { air, runtime, serial: opt.serial ?? "pty" };
+  }
   const links = opt.links === undefined ? 4 : Number(opt.links);
   if (!Number.isInteger(links) || links < 1 || links > 16) throw new ModemUsage("--links must be a whole number 1..16");
-  const runtime = opt.runtime ?? "node";
-  if (runtime !== "node" && runtime !== "xs") throw new ModemUsage("--runtime must be node or xs");
   return { air, runtime, serial: opt.serial ?? "pty", maxLinks: links };
 }
 

@@ -18,6 +18,7 @@ import { createNode } from "../node/node.js";
 import type { Node } from "../node/node.js";
 import type { Model, ModelContext, SendResult } from "../access/model.js";
 import { decodeAccessPayload } from "../access/opcode.js";
+import { bytesEqual } from "../crypto/bytes.js";
 import { MAX_STORE_KEY } from "./protocol.js";
 import { MAX_PAYLOAD } from "./frame.js";
 import type { MeshPort } from "./modem.js";
@@ -178,8 +179,7 @@ export class ModemMesh implements MeshPort {
 }
 
 function sameSetup(a: MeshSetup, b: MeshSetup): boolean {
-  const eq = (x: Bytes, y: Bytes) => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.unicastAddress === b.unicastAddress && a.netKeyIndex === b.netKeyIndex && a.ivIndex === b.ivIndex && a.ivUpdate === b.ivUpdate && eq(a.netKey, b.netKey) && eq(a.deviceKey, b.deviceKey);
+  return a.unicastAddress === b.unicastAddress && a.netKeyIndex === b.netKeyIndex && a.ivIndex === b.ivIndex && a.ivUpdate === b.ivUpdate && bytesEqual(a.netKey, b.netKey) && bytesEqual(a.deviceKey, b.deviceKey);
 }
 
 /** A mesh command in the wrong state (INVALID_STATE). */

@@ -131,14 +131,8 @@ const VARIANT_PARTS = {
     natives: ["native/xs/natives/nrf52/serial_device.c"],
     sources: { pca10056: ["native/nrf52/uarte_serial.c"], pca10059: ["native/nrf52/usbd.c", "native/nrf52/cdc_acm.c"], mps2: ["native/mps2/uart_serial.c"] },
     defines: { pca10056: ["HAL_LOG_OFF"] },
-    // its app has more keys than the device's (engine 461 + app 980 prelinked, then those made at run time): the
-    // key array cannot grow by reallocation in the 12 KB C heap, so it is made big enough at creation. Its XS heap:
-    // 117 KB of slots are live once its 32 modules are imported (the light's: 104 KB), and four links at once
-    // (host-tests/firmware/twin-modem.ts) run out of a 176 KB heap, ran in 184 KB, and in 192 KB failed once in seven
-    // runs (cause unseen): 200 KB.
-    creation: { initialKeyCount: 1536, staticSize: 204800 },
-    // so its RAM plan is over the device images' 160 KB: its own stated budget (docs/firmware-modem.md), of 256 KB
-    ramPlanBytes: { nrf52: 232 * 1024, mps2: 232 * 1024 + TWIN_BOARD_LAYER_BYTES },
+    // with its mesh node (modules/serial/mesh.ts): the machine preloaded, the manifest's "<target>-modem" platforms
+    // (the modem's and the node's modules in flash, as the node images'); its budgets: MODEM_PARTS below
   },
   // the standalone provisioner as a mesh node (issue 12, docs/standalone.md "RAM"): preloaded on its own platforms
   // (manifest.json "<target>-provisioner": its modules, the node's, the Configuration and Generic OnOff Clients;
@@ -169,6 +163,18 @@ export const NODE_PARTS = {
 };
 VARIANT_PARTS["light-node"] = NODE_PARTS;
 VARIANT_PARTS["switch-node"] = NODE_PARTS;
+// The mesh modem with its mesh node (issue 12, docs/firmware-modem.md "Sizes and the RAM budget"): preloaded as the
+// node images (the "<target>-modem" platforms, the node's C heap), XS heap 96 KB, at least 4 links at once. Over the
+// 420 KB flash target (the node's modules and the provisioner's, preloaded: ~570 KB): its own stated budgets, 640 KB
+// flash (the twin: plus its layer); RAM plan 128 KB on the nRF52840 (the twin: plus its 8 KB layer), half the RAM
+// (the prelinked provisioning-only modem needed 232 KB).
+const MODEM_PARTS = {
+  node: true,
+  platform: "modem",
+  flashBytes: { nrf52: 640 * 1024, mps2: 640 * 1024 + TWIN_FLASH_LAYER_BYTES },
+  ramPlanBytes: { nrf52: 128 * 1024, mps2: 128 * 1024 + TWIN_BOARD_LAYER_BYTES },
+};
+Object.assign(VARIANT_PARTS.modem, MODEM_PARTS);
 const LINKER = { nrf52: "native/nrf52/nrf52840.ld", mps2: "native/mps2/mps2.ld" };
 
 const CFLAGS = [
@@ -317,8 +323,9 @@ export async function buildImage(board, variant, { app = "xs", runInPlace = true
   const b = BOARDS[board];
   if (!b) throw new Error(`unknown board ${board}`);
   const parts = app === "xs" ? VARIANT_PARTS[variant] : undefined;
-  // the variants with their own entry (modem) keep the prelinked machine and their stated budgets: the manifest's
-  // preload lists are the device entry's modules; the node variants and the provisioner are preloaded (their platform)
+  // the variants with their own entry keep the prelinked machine and their stated budgets unless they have a platform
+  // of their own: the manifest's preload lists are the device entry's modules; the node variants, the provisioner and
+  // the modem are preloaded (their platform)
   if (parts) preload = !!parts.node;
   if (app !== "xs" && app !== "smoke") throw new Error(`unknown app ${app} (xs or smoke)`);
   const base = opt("--app-base") ? Number(opt("--app-base")) : b.appBase;

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 // "<target>-preload": the device with its machine preloaded (tools/nrf52/build.mjs --preload)
-export const PLATFORMS = ["host", "nrf52", "mps2", "nrf52-preload", "mps2-preload", "nrf52-node", "mps2-node", "nrf52-provisioner", "mps2-provisioner"];
+export const PLATFORMS = ["host", "nrf52", "mps2", "nrf52-preload", "mps2-preload", "nrf52-node", "mps2-node", "nrf52-provisioner", "mps2-provisioner", "nrf52-modem", "mps2-modem"];
 
 /** XS's creation fields (txCreation, xsAll.h), in the struct's order. */
 export const CREATION_FIELDS = [
