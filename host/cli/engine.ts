@@ -14,7 +14,7 @@
  *   answered with less traffic, never with more.
  */
 import { AdvBearer, pbAdvBearer } from "../../modules/bearer/adv.js";
-import { LINK_CLOSE_MIN_TRANSMISSIONS, PbAdv } from "../../modules/bearer/pb-adv.js";
+import { PbAdv, severalLinksAdv } from "../../modules/bearer/pb-adv.js";
 import type { PbAdvOptions } from "../../modules/bearer/pb-adv.js";
 import { LinkCloseReason } from "../../modules/bearer/bearer.js";
 import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../../modules/bearer/bearer.js";
@@ -148,15 +148,8 @@ export class ProvisionerEngine {
     const pbAdv = new PbAdv(adv, o.clock, o.crypto, {
       ...(o.logger ? { logger: o.logger } : {}),
       ...(o.retransmit ? { retransmit: o.retransmit } : {}),
-      // Several links share this one radio, which sends one advertisement after the other and is idle during an
-      // advertisement's intervals. With more than one link: each segment and Link Open goes out once per
-      // (re)transmission instead of twice, so the radio's time goes to other links' PDUs rather than to copies
-      // (a lost segment costs that link one retransmission); and Link Close's three transmissions (Mesh
-      // Protocol 1.1, 5.3.1.4.3: at least three) go back to back (advDelay apart) instead of 20 ms apart, which
-      // idled the radio 40 ms per device.
-      ...(this.maxLinks > 1
-        ? { segmentAdv: { count: 1, intervalMs: 20 }, linkOpenAdv: { count: 1, intervalMs: 20 }, linkCloseAdv: { count: LINK_CLOSE_MIN_TRANSMISSIONS, intervalMs: 0 } }
-        : {}),
+      // several links share this one radio (modules/bearer/pb-adv.ts severalLinksAdv)
+      ...severalLinksAdv(this.maxLinks),
     });
     this.prov = new Provisioning({
       crypto: o.crypto,

@@ -6,9 +6,9 @@
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger, Radio } from "../platform.js";
 import { AdvBearer, pbAdvBearer } from "../bearer/adv.js";
-import { PbAdv } from "../bearer/pb-adv.js";
+import { PbAdv, severalLinksAdv } from "../bearer/pb-adv.js";
 import { provisionerRole } from "../prov/provisioner.js";
-import { MeshModem } from "./modem.js";
+import { DEFAULT_MAX_LINKS, MeshModem } from "./modem.js";
 import type { MeshEvents, MeshPort } from "./modem.js";
 import type { ModemMeshPlatform } from "./mesh.js";
 
@@ -44,7 +44,8 @@ export interface StartModemOptions {
 export function startModem(platform: ModemPlatform, serial: SerialLink, options: StartModemOptions = {}): MeshModem {
   const { crypto, clock, radio, logger } = platform;
   const adv = new AdvBearer(radio, clock, logger);
-  const pbAdv = new PbAdv(adv, clock, crypto, logger ? { logger } : {});
+  // several links at once on the one radio: the provisioner's advertising for them (as meshprov's engine)
+  const pbAdv = new PbAdv(adv, clock, crypto, { ...(logger ? { logger } : {}), ...severalLinksAdv(options.maxLinks ?? DEFAULT_MAX_LINKS) });
   const modem = new MeshModem({
     port: serial,
     clock,
