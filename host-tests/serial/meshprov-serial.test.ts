@@ -183,7 +183,7 @@ test("--serial mistakes and failures: one line each, exit 2 for usage, 1 for a f
       const r = await meshprov(["provision", "--all", "--serial", dies.serial, "--db", db]);
       assert.equal(r.code, 1);
       assert.match(oneLine(r), /^meshprov: the modem at tcp:127\.0\.0\.1:\d+ went away \(tcp:127\.0\.0\.1:\d+ closed\)$/);
-      // a provisioning-only modem (its HELLO roles have no mesh node: the XS and firmware modems) for onoff/config
+      // a provisioning-only modem (its HELLO roles without the mesh node: this fake one) for onoff/config
       for (const verb of [["onoff", "0x0002", "on"], ["config", "0x0002", "composition"]]) {
         const m = await meshprov([...verb, "--serial", dies.serial, "--db", db]);
         assert.equal(m.code, 1, m.stderr);
