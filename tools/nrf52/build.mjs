@@ -171,6 +171,8 @@ VARIANT_PARTS["switch-node"] = NODE_PARTS;
 const MODEM_PARTS = {
   node: true,
   platform: "modem",
+  // not bundled (tools/fw/bundle.mjs): host-tests/firmware/twin-modem.ts checks what the image holds by module
+  bundle: false,
   flashBytes: { nrf52: 640 * 1024, mps2: 640 * 1024 + TWIN_FLASH_LAYER_BYTES },
   ramPlanBytes: { nrf52: 128 * 1024, mps2: 128 * 1024 + TWIN_BOARD_LAYER_BYTES },
 };
