@@ -10,12 +10,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AirHub } from "../../host/air/hub.js";
 import type { RadioPacket } from "../../modules/platform.js";
+import { WALL_LIMIT_LINE, spawnTwin } from "./twin-harness.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const elf = join(root, "build/smoke/mps2/light/firmware.elf");
@@ -33,42 +34,11 @@ interface Run {
   log: string;
 }
 
-/** Run the twin until it exits (it exits by itself at --exit-after-ms of its clock). */
-function runTwin(args: string[], serial1 = "null", onLine?: (line: string) => void): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("qemu-system-arm", [
-      "-M", "mps2-an386", "-nographic", "-monitor", "none",
-      // shift=0: one instruction = 1 ns of virtual time; sleep=off: idle time is skipped, not waited for.
-      "-icount", "shift=0,sleep=off",
-      "-serial", "stdio", "-serial", serial1,
-      "-kernel", elf,
-      "-semihosting-config", ["enable=on", "target=native", "arg=firmware", ...args.map((a) => `arg=${a}`)].join(","),
-    ], { stdio: ["ignore", "pipe", "pipe"] });
-    let log = "", pending = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the twin did not exit within ${WALL_LIMIT_MS} ms; log:\n${log}`));
-    }, WALL_LIMIT_MS);
-    child.stdout.on("data", (d: Uint8Array) => {
-      const s = new TextDecoder().decode(d);
-      log += s;
-      pending += s;
-      let i;
-      while ((i = pending.indexOf("\n")) >= 0) {
-        onLine?.(pending.slice(0, i));
-        pending = pending.slice(i + 1);
-      }
-    });
-    child.stderr.on("data", (d: Uint8Array) => (log += new TextDecoder().decode(d)));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, log });
-    });
-  });
+/** Runs the twin until it exits (it exits by itself at --exit-after-ms of its clock); rejects at the wall-clock limit. */
+async function runTwin(args: string[], serial1 = "null", onLine: (line: string) => void = () => {}): Promise<Run> {
+  const run = await spawnTwin(elf, serial1, args, onLine, WALL_LIMIT_MS).done;
+  if (run.log.includes(WALL_LIMIT_LINE)) throw new Error(`the twin did not exit within ${WALL_LIMIT_MS} ms; log:\n${run.log}`);
+  return run;
 }
 
 function bootCount(log: string): number {
