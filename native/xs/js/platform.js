@@ -2,7 +2,6 @@
 // Portable code gets them through these objects; nothing here is specific to the host runtime
 // except which natives the build links.
 import { CryptoError } from "../../../modules/platform.js";
-import { softCryptoPrimitives } from "../../../modules/crypto/soft.js";
 import * as native from "./crypto.js";
 import * as timer from "./timer.js";
 import * as console from "./trace.js";
@@ -29,7 +28,10 @@ function missing(name) {
   };
 }
 
-const base = {
+/** CryptoPrimitives on the natives. Every XS build links all of native/crypto (manifest.json "natives"), the AES
+ * modes included; the portable fallback (modules/crypto/soft.ts) is for platforms with only AES-128 and is not
+ * carried in the images (about 4 KB of the device's flash). */
+export const xsCrypto = Object.freeze({
   aes128: guard("aes128", has("aes128") ? native.aes128 : missing("aes128")),
   sha256: guard("sha256", has("sha256") ? native.sha256 : missing("sha256")),
   hmacSha256: guard("hmacSha256", has("hmacSha256") ? native.hmacSha256 : missing("hmacSha256")),
@@ -44,15 +46,10 @@ const base = {
   },
   p256Ecdh: guard("p256Ecdh", native.p256Ecdh),
   randomBytes: guard("randomBytes", native.randomBytes),
-};
-if (has("aesCmac")) base.aesCmac = guard("aesCmac", native.aesCmac);
-if (has("aesCcm")) {
-  base.aesCcmEncrypt = guard("aesCcmEncrypt", native.aesCcmEncrypt);
-  base.aesCcmDecrypt = guard("aesCcmDecrypt", native.aesCcmDecrypt);
-}
-
-/** CryptoPrimitives on the natives; AES-CMAC and AES-CCM from modules/crypto when this build lacks them. */
-export const xsCrypto = Object.freeze(softCryptoPrimitives(base));
+  aesCmac: guard("aesCmac", has("aesCmac") ? native.aesCmac : missing("aesCmac")),
+  aesCcmEncrypt: guard("aesCcmEncrypt", has("aesCcm") ? native.aesCcmEncrypt : missing("aesCcmEncrypt")),
+  aesCcmDecrypt: guard("aesCcmDecrypt", has("aesCcm") ? native.aesCcmDecrypt : missing("aesCcmDecrypt")),
+});
 
 /** The primitives this build implements in C. */
 export const nativeCryptoFeatures = Object.freeze(features.slice());
