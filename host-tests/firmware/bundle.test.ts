@@ -1,11 +1,22 @@
 /**
  * The app bundle's build steps (tools/fw/bundle.mjs), on the build host: constant objects inlined
- * (tools/fw/inline-consts.mjs): what it inlines, each case it refuses, and that the result computes the same as the
- * source (both run as ES modules). The images built with it run on the twin (twin-node.ts, firmware-twin-node).
+ * (tools/fw/inline-consts.mjs: what it inlines, each case it refuses), unused declarations dropped
+ * (tools/fw/drop-unused.mjs: what goes, what stays), each result computing the same as the source (both run as ES
+ * modules); the per-kind bundle (the image's kind from its config; modules/app/apps.ts built for one kind).
+ * The images built with them run on the twin (twin-node.ts, firmware-twin-node).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
 import { inlineConsts } from "../../tools/fw/inline-consts.mjs";
+import { dropUnused } from "../../tools/fw/drop-unused.mjs";
+import { imageKind } from "../../tools/fw/bundle.mjs";
+import { CONFIG_MODULE } from "../../tools/xs/build-app.mjs";
+
+const root = new URL("../..", import.meta.url).pathname;
 
 /** Runs an ES module's text and returns its exports. */
 async function run(code: string): Promise<Record<string, unknown>> {
@@ -101,4 +112,94 @@ test("inline-consts: removing declarators keeps the statement's others well form
     assert.deepEqual(r.inlined.map((c) => c.name), ["X", "Y"]);
     assert.deepEqual((await run(r.code)).out, (await run(code)).out, r.code);
   }
+});
+
+const UNUSED = `
+var log = [];
+var Base = class { f() { return 1; } }, Used = class extends Base { g() { return helper(2); } }, Gone = class extends Base { h() { return onlyGone(); } };
+function helper(x) { return x * 3; }
+function onlyGone() { return Frozen.A + cycleA(); }
+function cycleA() { return cycleB(); }
+function cycleB() { return cycleA(); }
+var Frozen = Object.freeze({ A: 1, B: [2, 3] }), Err = class extends Error {}, Later, lit = { a: 1, m() { return 2; }, get g() { return 3; } };
+var Kept = class extends Base { static s = sideEffect(); };
+function sideEffect() { log.push("ran"); return 1; }
+var Block = class { static { log.push("block"); } };
+var k = "dyn", Computed = class { [k]() {} };
+var called = sideEffect();
+export { Used, log };
+`;
+
+test("drop-unused: the top-level declarations nothing kept uses go (subclasses, frozen objects, cycles); the module computes the same", async () => {
+  const r = dropUnused(UNUSED);
+  assert.deepEqual(r.dropped.sort(), ["Err", "Frozen", "Gone", "Later", "cycleA", "cycleB", "lit", "onlyGone"]);
+  for (const kept of ["Base = class", "Used = class", "function helper", "Kept = class", "function sideEffect", "Block = class", "Computed = class", "called = sideEffect()"]) {
+    assert.ok(r.code.includes(kept), `${kept} must stay:\n${r.code}`);
+  }
+  const before = await run(UNUSED);
+  const after = await run(r.code);
+  assert.equal(new (after.Used as new () => { g(): number })().g(), 6);
+  assert.deepEqual(after.log, before.log);
+  assert.deepEqual(before.log, ["ran", "block", "ran"]);
+});
+
+test("drop-unused: nothing goes from a module that uses everything, nor what a shadowing name hides", () => {
+  const code = `var A = class {}, B = class extends A {};\nfunction f() { const B = 1; return B; }\nexport { f };\nexport const b = new B();\n`;
+  const r = dropUnused(code);
+  assert.deepEqual(r.dropped, []);
+  assert.equal(r.code, code);
+  // a class extending one defined after it (the definition throws): stays
+  const late = `var Late = class extends Afterwards {}, Afterwards = class {};\nexport {};\n`;
+  assert.deepEqual(dropUnused(late).dropped, []);
+  const shadow = `var B = class {};\nfunction f() { const B = 1; return B; }\nexport { f };\n`;
+  assert.deepEqual(dropUnused(shadow).dropped, ["B"]);
+});
+
+test("bundle: the image's kind comes from its generated config (DEVICE_KIND), none for other kinds", () => {
+  const dir = mkdtempSync(join(tmpdir(), "bundle-kind-"));
+  try {
+    const config = (kind: string) => {
+      const js = join(dir, `${kind}.js`);
+      writeFileSync(js, `// Generated\nexport const defines = Object.freeze({\n  DEVICE_KIND: ${JSON.stringify(kind)},\n  STATIC_OOB: "",\n});\nexport default defines;\n`);
+      return [{ name: CONFIG_MODULE, js }];
+    };
+    assert.equal(imageKind(config("light")), "light");
+    assert.equal(imageKind(config("switch")), "switch");
+    assert.equal(imageKind(config("modem")), null);
+    assert.equal(imageKind([]), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** modules/app/apps.ts bundled as the node images' app is (esbuild, then the passes), for `kind` (or both). */
+async function appsFor(kind: string | null): Promise<{ code: string; createApp: (kind: string, io: unknown, services: unknown) => { kind: string; elements(): { models: { id: { modelId: number } }[] }[] } }> {
+  const r = buildSync({
+    stdin: { contents: `export { createApp } from "./modules/app/apps.ts";`, resolveDir: root, loader: "js" },
+    bundle: true, format: "esm", target: "es2022", platform: "neutral", write: false, treeShaking: true, minifyIdentifiers: true, minifySyntax: true,
+    ...(kind ? { define: { MESH_APP_KIND: JSON.stringify(kind) } } : {}), logLevel: "silent",
+  });
+  const code = dropUnused(inlineConsts(r.outputFiles[0]!.text).code).code;
+  return { code, createApp: (await run(code)).createApp as never };
+}
+
+test("per-kind bundle: the light's leaves the switch's models out (and fails loudly if asked for them), the switch's the light's; unbundled: both", async () => {
+  const io = { setLed: () => {} };
+  const services = { clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => {} }, virtualAddress: () => 0x8000, randomBytes: (n: number) => new Uint8Array(n) };
+  const models = (app: ReturnType<Awaited<ReturnType<typeof appsFor>>["createApp"]>) => app.elements()[0]!.models.map((m) => m.id.modelId);
+  const light = await appsFor("light");
+  const sw = await appsFor("switch");
+  const both = await appsFor(null);
+  // the Generic OnOff Client's toggle (the switch's button) and the server's local set (the light's)
+  assert.ok(!/toggle\(/.test(light.code) && /setLocal\(/.test(light.code));
+  assert.ok(/toggle\(/.test(sw.code) && !/setLocal\(/.test(sw.code));
+  assert.ok(/toggle\(/.test(both.code) && /setLocal\(/.test(both.code));
+  assert.ok(light.code.length < both.code.length && sw.code.length < both.code.length);
+  // Generic OnOff Server 0x1000, Client 0x1001 (Mesh Model 1.1, 7.3), after the Configuration and Health Servers
+  assert.deepEqual(models(light.createApp("light", io, services)), [0x0000, 0x0002, 0x1000]);
+  assert.deepEqual(models(sw.createApp("switch", io, services)), [0x0000, 0x0002, 0x1001]);
+  assert.deepEqual(models(both.createApp("light", io, services)), [0x0000, 0x0002, 0x1000]);
+  assert.deepEqual(models(both.createApp("switch", io, services)), [0x0000, 0x0002, 0x1001]);
+  assert.throws(() => light.createApp("switch", io, services), { name: "TypeError", message: "createApp: this image carries the light's models only, not the switch's" });
+  assert.throws(() => sw.createApp("light", io, services), { name: "TypeError", message: "createApp: this image carries the switch's models only, not the light's" });
 });

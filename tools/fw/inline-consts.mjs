@@ -20,6 +20,7 @@
 // inlineConsts(code, { strings = true }) -> { code, inlined: [{ name, members, uses }], refused: [{ name, reason }] }
 // (strings: false also refuses objects with a string member, for measuring what inlining strings costs.)
 import ts from "typescript";
+import { applyEdits, checkedSource, declarationsOf, removalEdits } from "./bundle-ast.mjs";
 
 const MAX_PASSES = 8;
 
@@ -103,23 +104,7 @@ function replacementText(access, literal) {
 }
 
 function onePass(code, strings) {
-  const fileName = "/bundle.js";
-  const sf = ts.createSourceFile(fileName, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
-  const options = { allowJs: true, noLib: true, noResolve: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, types: [] };
-  const host = {
-    getSourceFile: (f) => (f === fileName ? sf : undefined),
-    writeFile: () => {},
-    getDefaultLibFileName: () => "/lib.d.ts",
-    useCaseSensitiveFileNames: () => true,
-    getCanonicalFileName: (f) => f,
-    getCurrentDirectory: () => "/",
-    getNewLine: () => "\n",
-    fileExists: (f) => f === fileName,
-    readFile: (f) => (f === fileName ? code : undefined),
-    directoryExists: () => true,
-    getDirectories: () => [],
-  };
-  const checker = ts.createProgram([fileName], options, host).getTypeChecker();
+  const { sf, checker } = checkedSource(code);
 
   // 1. the candidates: top-level declarations by an object literal
   const candidates = new Map(); // name -> { decl, statement, members, symbol, uses: [], reason }
@@ -135,9 +120,7 @@ function onePass(code, strings) {
       const m = membersOf(object, sf, strings);
       if (m.reason) { refused.push({ name, reason: m.reason }); continue; }
       const symbol = checker.getSymbolAtLocation(decl.name);
-      // (in JavaScript the checker counts `X.A = v` among X's declarations: an expando, refused below as a write)
-      const declarations = (symbol?.declarations ?? []).filter((d) => ts.isVariableDeclaration(d) || ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) ||
-        ts.isParameter(d) || ts.isImportClause(d) || ts.isImportSpecifier(d) || ts.isNamespaceImport(d));
+      const declarations = declarationsOf(symbol);
       if (!symbol || declarations.length !== 1) { refused.push({ name, reason: "declared more than once" }); continue; }
       candidates.set(name, { decl, statement: st, members: m.members, symbol, uses: [], reason: null });
     }
@@ -203,37 +186,8 @@ function onePass(code, strings) {
     removed.add(c.decl);
     inlined.push({ name, members: c.members.size, uses: c.uses.length });
   }
-  for (const st of new Set([...candidates.values()].filter((c) => removed.has(c.decl)).map((c) => c.statement))) {
-    const decls = st.declarationList.declarations;
-    const keep = decls.filter((d) => !removed.has(d));
-    if (!keep.length) { edits.push([st.getStart(sf), st.end, ""]); continue; }
-    // a declarator's text runs to the next one's start; after the last one kept, from that one's end
-    const lastKept = decls.indexOf(keep[keep.length - 1]);
-    decls.forEach((d, i) => {
-      if (!removed.has(d)) return;
-      if (i < lastKept) edits.push([d.getStart(sf), decls[i + 1].getStart(sf), ""]);
-      else edits.push([decls[lastKept].end, d.end, ""]);
-    });
-  }
-  // (a removed last declarator after a removed one: merge overlapping ranges)
-  edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const merged = [];
-  for (const e of edits) {
-    const last = merged[merged.length - 1];
-    if (last && e[0] < last[1]) {
-      // only removals overlap (declarators next to each other); a use lies inside no removed declarator
-      if (e[2] || last[2]) throw new Error("inline-consts: overlapping edits");
-      last[1] = Math.max(last[1], e[1]);
-    } else merged.push([...e]);
-  }
-  let out = "";
-  let at = 0;
-  for (const [s, e, t] of merged) {
-    out += code.slice(at, s) + t;
-    at = e;
-  }
-  out += code.slice(at);
-  return { code: out, inlined, refused, changed: inlined.length > 0 };
+  edits.push(...removalEdits(sf, removed));
+  return { code: applyEdits(code, edits), inlined, refused, changed: inlined.length > 0 };
 }
 
 /** The pass, repeated until nothing changes (members that were other objects' members become literals). */
