@@ -2,7 +2,8 @@
  * The app bundle's build steps (tools/fw/bundle.mjs), on the build host: constant objects inlined
  * (tools/fw/inline-consts.mjs: what it inlines, each case it refuses), unused declarations dropped
  * (tools/fw/drop-unused.mjs: what goes, what stays), each result computing the same as the source (both run as ES
- * modules); the per-kind bundle (the image's kind from its config; modules/app/apps.ts built for one kind).
+ * modules); property names mangled (tools/fw/mangle-props.mjs: the reserve list's sources, reserved names kept and
+ * never given to a mangled one); the per-kind bundle (the image's kind from its config; modules/app/apps.ts built for one kind).
  * The images built with them run on the twin (twin-node.ts, firmware-twin-node).
  */
 import { test } from "node:test";
@@ -14,6 +15,7 @@ import { buildSync } from "esbuild";
 import { inlineConsts } from "../../tools/fw/inline-consts.mjs";
 import { dropUnused } from "../../tools/fw/drop-unused.mjs";
 import { imageKind } from "../../tools/fw/bundle.mjs";
+import { cStringTokens, mangleOptions, stringTokens, textTokens } from "../../tools/fw/mangle-props.mjs";
 import { CONFIG_MODULE } from "../../tools/xs/build-app.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -202,4 +204,41 @@ test("per-kind bundle: the light's leaves the switch's models out (and fails lou
   assert.deepEqual(models(both.createApp("switch", io, services)), [0x0000, 0x0002, 0x1001]);
   assert.throws(() => light.createApp("switch", io, services), { name: "TypeError", message: "createApp: this image carries the light's models only, not the switch's" });
   assert.throws(() => sw.createApp("light", io, services), { name: "TypeError", message: "createApp: this image carries the switch's models only, not the light's" });
+});
+
+test("mangle-props: the reserve list's sources (string and template literals, other modules' tokens, the natives' C strings)", () => {
+  const code = "const a = { inCode: 1 };\nconst s = 'quoted name' + \"double\";\nconst t = `head ${a.inCode + `inner ${x}`} middle ${y} tail`;\nconst d = o / 2; const z = `plain`;\n";
+  assert.deepEqual([...stringTokens(code)].sort(), ["double", "head", "inner", "middle", "name", "plain", "quoted", "tail"]);
+  assert.deepEqual([...textTokens("export function f(o) { return o.kind + o.uuid; } // note")].sort(), ["export", "f", "function", "kind", "note", "o", "return", "uuid"]);
+  const dir = mkdtempSync(join(tmpdir(), "mangle-c-"));
+  try {
+    writeFileSync(join(dir, "a.c"), 'xsSet(xsResult, xsID("rssi"), v); /* "notAString" is a comment... */ puts("adType: %d\\n");\n');
+    writeFileSync(join(dir, "b.txt"), '"ignored"');
+    // every string literal's tokens (a comment's quotes too: more reserved, never less); only *.c and *.h files
+    assert.deepEqual([...cStringTokens(dir)].sort(), ["adType", "d", "n", "notAString", "rssi"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("mangle-props: names used only inside the bundle get short names, reserved ones keep theirs, and no short name is a reserved one", async () => {
+  const contents = `
+export function make(native) {
+  const o = { internalCounter: 1, bumpTheCounter() { return ++this.internalCounter; }, fromText: 2 };
+  o.bumpTheCounter();
+  const viaString = o["from" + "Text"] ?? o["fromText"];
+  return { kept: native.rssi + o.internalCounter + viaString, at: undefined, list: [1, 2].at(-1) };
+}`;
+  const { reserved, ...opts } = mangleOptions(["rssi", "kept", "fromText", "at", "length", "a", "b", "c", "d", "rssi"]);
+  assert.equal(reserved, 9);
+  const r = buildSync({ stdin: { contents }, write: false, format: "esm", minifyIdentifiers: true, ...opts, logLevel: "silent" });
+  const out = r.outputFiles[0]!.text;
+  const mangled = Object.entries(r.mangleCache!).filter(([, v]) => v !== false);
+  assert.deepEqual(mangled.map(([k]) => k).sort(), ["bumpTheCounter", "internalCounter", "list"]);
+  for (const [, v] of mangled) assert.ok(!["rssi", "kept", "fromText", "at", "length", "a", "b", "c", "d"].includes(v as string), `mangled to a reserved name: ${String(v)}`);
+  assert.ok(!out.includes("internalCounter") && out.includes("rssi") && out.includes("fromText"));
+  const make = (await run(out)).make as (n: { rssi: number }) => Record<string, unknown>;
+  const got = make({ rssi: -40 });
+  assert.equal(got.kept, -40 + 2 + 2);
+  assert.equal(Object.keys(got).length, 3);
 });
