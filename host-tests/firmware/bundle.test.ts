@@ -242,3 +242,21 @@ export function make(native) {
   assert.equal(got.kept, -40 + 2 + 2);
   assert.equal(Object.keys(got).length, 3);
 });
+
+test("drop-unused: the class methods nobody calls, by the bundle's own names only; the module computes the same", async () => {
+  const code = `
+class A { a1() { return this.a2(); } a2() { return 1; } a3() { return this.a4(); } a4() { return 2; } get g1() { return 3; } static s1() { return 4; } kept() { return 5; } }
+class B { a3() { return 6; } viaString() { return 7; } viaBinding() { return 8; } viaShorthand() { return 9; } }
+const b = new B(), { viaBinding } = b, o = { viaShorthand: 1 };
+export const out = [new A().a1(), b["viaString"](), viaBinding.call(b), o.viaShorthand];
+`;
+  const internal = new Set(["a1", "a2", "a3", "a4", "g1", "s1", "viaString", "viaBinding", "viaShorthand"]);
+  const r = dropUnused(code, { internal });
+  // a3 goes from both classes (nobody names it), then a4 (only a3 called it); kept is not internal
+  assert.deepEqual(r.methods.sort(), ["a3", "a4", "g1", "s1"]);
+  for (const gone of ["a3()", "a4()", "get g1", "static s1"]) assert.ok(!r.code.includes(gone), `${gone} is left in:\n${r.code}`);
+  for (const kept of ["a1()", "a2()", "kept()", "viaString()", "viaBinding()", "viaShorthand()"]) assert.ok(r.code.includes(kept), `${kept} must stay`);
+  assert.deepEqual((await run(r.code)).out, (await run(code)).out);
+  // without the internal names, no method goes
+  assert.deepEqual(dropUnused(code).methods, []);
+});

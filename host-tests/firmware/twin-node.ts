@@ -17,6 +17,9 @@
  *      PDU the twin sends).
  *   5. Config Node Reset (4.4.1.2.18): the twin answers, forgets and sends Unprovisioned Device beacons again.
  *
+ * A second test runs the switch-node image (its bundle built for the switch): provisioned, configured, and its button
+ * toggles the host's Generic OnOff Server through the group.
+ *
  * Prints one JSON line "twin-node {...}": the image's flash and RAM plan (what the node adds to them is in
  * docs/node.md "On the device"), the peak XS heap of the node's life (after the provisioning link closed; bytes
  * and % free of the heap) and after the restart, and the twin's instructions per received Generic OnOff Set
@@ -151,6 +154,31 @@ async function end(s: Session): Promise<string[]> {
   return s.twin.lines;
 }
 
+/** Provisions the twin (No OOB, unicast address TWIN) with the host's provisioner once it beacons as `uuid()`;
+ * resolves with its device key when the link has closed, 1.5 s later. */
+async function provisionTwin(s: Session, crypto: NodeCryptoPrimitives, netKey: Bytes, uuid: () => string | null): Promise<Bytes> {
+  const adv = new AdvBearer(s.hub.createRadio("provisioner"), s.hub.clock);
+  let started = false;
+  let deviceKey: Bytes | undefined;
+  let closed = false;
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: s.hub.clock, bearers: [pbAdvBearer(new PbAdv(adv, s.hub.clock, crypto), adv, s.hub.clock)], roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === uuid() && !started) {
+        started = true;
+        prov.provision(e.uuid, { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: TWIN }, { attentionDuration: 0 });
+      } else if (e.type === "capabilities-received") prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
+      else if (e.type === "complete") deviceKey = e.deviceKey;
+      else if (e.type === "link-closed") closed = true;
+    },
+  });
+  prov.scanStart();
+  await until(s.hub, s.twin, () => deviceKey !== undefined && closed, 60_000, "provisioned");
+  prov.scanStop();
+  await advance(s.hub, 1500);
+  return deviceKey!;
+}
+
 /** The host's mesh node (as the provisioner's of `npm start`): Configuration Client and Generic OnOff Client. */
 function hostNode(hub: AirHub, crypto: NodeCryptoPrimitives, storage: MemoryStorage, netKey: Bytes, deviceKey: Bytes, models: { cc: ConfigClient; onoff: OnOffClient | OnOffServer }): Node {
   const node = createNode({ crypto, clock: hub.clock, radio: hub.createRadio("host-node"), storage }, {
@@ -200,32 +228,15 @@ test("twin: the mesh node on the light-node image is provisioned, configured and
   // ---- run 1: provisioned, configured, toggled
   let twinUuid: string | null = null;
   let deviceKey: Bytes | undefined;
-  let closed = false;
   const s1 = await session(flash, 11, netKey, crypto, (line) => {
     const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
     if (m) twinUuid = m[1]!;
-  });
-  const adv = new AdvBearer(s1.hub.createRadio("provisioner"), s1.hub.clock);
-  let started = false;
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: s1.hub.clock, bearers: [pbAdvBearer(new PbAdv(adv, s1.hub.clock, crypto), adv, s1.hub.clock)], roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && !started) {
-        started = true;
-        prov.provision(e.uuid, { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: TWIN }, { attentionDuration: 0 });
-      } else if (e.type === "capabilities-received") prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
-      else if (e.type === "complete") deviceKey = e.deviceKey;
-      else if (e.type === "link-closed") closed = true;
-    },
   });
   const cc = new ConfigClient();
   const onoff = new OnOffClient(0x40);
   let lines1: string[];
   try {
-    prov.scanStart();
-    await until(s1.hub, s1.twin, () => deviceKey !== undefined && closed, 60_000, "provisioned");
-    prov.scanStop();
-    await advance(s1.hub, 1500);
+    deviceKey = await provisionTwin(s1, crypto, netKey, () => twinUuid);
     const node = hostNode(s1.hub, crypto, hostStorage, netKey, hostDeviceKey, { cc, onoff });
     node.state.addAppKey(0, APP_KEY_INDEX, appKey);
     node.state.bindAppKey({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_CLIENT } }, APP_KEY_INDEX);
@@ -328,38 +339,20 @@ test("twin: the mesh node on the switch-node image is provisioned, configured, a
   const netKey = crypto.randomBytes(16);
   const appKey = crypto.randomBytes(16);
   let twinUuid: string | null = null;
-  let deviceKey: Bytes | undefined;
-  let closed = false;
   const s = await session(join(dir, "flash.bin"), 21, netKey, crypto, (line) => {
     const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
     if (m) twinUuid = m[1]!;
   }, join(switchDir, "firmware.elf"));
-  const adv = new AdvBearer(s.hub.createRadio("provisioner"), s.hub.clock);
-  let started = false;
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: s.hub.clock, bearers: [pbAdvBearer(new PbAdv(adv, s.hub.clock, crypto), adv, s.hub.clock)], roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && !started) {
-        started = true;
-        prov.provision(e.uuid, { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: TWIN }, { attentionDuration: 0 });
-      } else if (e.type === "capabilities-received") prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
-      else if (e.type === "complete") deviceKey = e.deviceKey;
-      else if (e.type === "link-closed") closed = true;
-    },
-  });
   const cc = new ConfigClient();
   const seen: boolean[] = [];
   const light = new OnOffServer((on) => seen.push(on));
   try {
-    prov.scanStart();
-    await until(s.hub, s.twin, () => deviceKey !== undefined && closed, 60_000, "provisioned");
-    prov.scanStop();
-    await advance(s.hub, 1500);
+    const deviceKey = await provisionTwin(s, crypto, netKey, () => twinUuid);
     const node = hostNode(s.hub, crypto, new MemoryStorage(), netKey, crypto.randomBytes(16), { cc, onoff: light });
     node.state.addAppKey(0, APP_KEY_INDEX, appKey);
     node.state.bindAppKey({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_SERVER } }, APP_KEY_INDEX);
     node.state.addSubscription({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_SERVER } }, GROUP);
-    const target = { address: TWIN, deviceKey: deviceKey! };
+    const target = { address: TWIN, deviceKey };
     const run = <T>(p: Promise<T>, what: string): Promise<T> => settle(s.hub, p, 60_000, what);
     const comp = await run(cc.compositionData(target, REQUEST), "Composition Data Get");
     assert.equal(comp.pid, PRODUCT_ID.switch);

@@ -24,6 +24,14 @@ export function checkedSource(code) {
   return { sf, checker: ts.createProgram([fileName], options, host).getTypeChecker() };
 }
 
+/** Whether an identifier names a property, a label or a meta property (`o.x`, `{ x: v }`, `x() {}`, `{ x: y } = o`) rather than a binding. */
+export function isPropertyName(node) {
+  const p = node.parent;
+  return ((ts.isPropertyAccessExpression(p) || ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) ||
+    ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isPropertySignature(p)) && p.name === node) ||
+    (ts.isBindingElement(p) && p.propertyName === node) || ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p) || ts.isMetaProperty(p);
+}
+
 /** A symbol's declarations proper (in JavaScript the checker also counts `X.A = v` among X's: an expando). */
 export function declarationsOf(symbol) {
   return (symbol?.declarations ?? []).filter((d) => ts.isVariableDeclaration(d) || ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) ||

@@ -18,9 +18,11 @@
 // a mark from what is kept, then a sweep). References are resolved by the TypeScript checker (tools/fw/bundle-ast.mjs); an identifier of the same name
 // that it cannot resolve counts as a reference.
 //
-// dropUnused(code) -> { code, dropped: [names] }
+// Then, given the names that never cross the bundle's edge, the class methods nobody calls (unusedMethods below).
+//
+// dropUnused(code, { internal }) -> { code, dropped: [names], methods: [names of the methods removed] }
 import ts from "typescript";
-import { applyEdits, checkedSource, declarationsOf, removalEdits } from "./bundle-ast.mjs";
+import { applyEdits, checkedSource, declarationsOf, isPropertyName, removalEdits } from "./bundle-ast.mjs";
 
 /** Global constructors whose subclasses' definitions do nothing else (the device engine has them all). */
 const PURE_BASES = new Set(["Error", "TypeError", "RangeError"]);
@@ -112,11 +114,8 @@ function onePass(code) {
     if (ts.isIdentifier(node) && top.has(node.text)) {
       const t = top.get(node.text);
       const p = node.parent;
-      const isName = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node) ||
-        ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isPropertySignature(p)) && p.name === node) ||
-        ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p) || ts.isMetaProperty(p);
       const declaring = (ts.isVariableDeclaration(p) || ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) && p.name === node && p === t.node;
-      if (!isName && !declaring) {
+      if (!isPropertyName(node) && !declaring) {
         const symbol = ts.isShorthandPropertyAssignment(p) && p.name === node ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(node);
         if (symbol === undefined || symbol === t.symbol) (owner === null ? rootUses : uses.get(owner)).add(node.text);
       }
@@ -165,7 +164,43 @@ function onePass(code) {
   return { code: applyEdits(code, removalEdits(sf, removed)), dropped };
 }
 
-/** The pass (a mark and sweep over the top-level declarations: cycles of unused ones go too). */
-export function dropUnused(code) {
-  return onePass(code);
+/**
+ * The methods nobody calls: a class's method or accessor (static or not) whose name is one of `internal` (names that
+ * never cross the bundle's edge: the mangled ones, tools/fw/mangle-props.mjs) and that no other place of the code
+ * names as a property (o.x, { x }, { x: v }, { x } = o, another class's x). A prototype's methods are reached by name
+ * only (not copied by spread or assignment, not enumerable), so such a method can never run. Repeats until nothing
+ * changes (a removed method may have been the only caller of another).
+ */
+function unusedMethods(code, internal) {
+  const names = [];
+  for (;;) {
+    const sf = ts.createSourceFile("/bundle.js", code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+    const defs = new Map(); // name -> [method nodes]
+    const used = new Set();
+    const visit = (node) => {
+      if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
+        const p = node.parent;
+        if ((ts.isMethodDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p)) && p.name === node && ts.isClassLike(p.parent)) {
+          if (!defs.has(node.text)) defs.set(node.text, []);
+          defs.get(node.text).push(p);
+        } else if (isPropertyName(node) || (ts.isShorthandPropertyAssignment(p) && p.name === node) ||
+          (ts.isBindingElement(p) && !p.propertyName && p.name === node && ts.isObjectBindingPattern(p.parent))) used.add(node.text);
+      } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) used.add(node.text);
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    const removed = [...defs].filter(([name]) => internal.has(name) && !used.has(name));
+    if (!removed.length) return { code, names };
+    names.push(...removed.map(([name]) => name));
+    code = applyEdits(code, removed.flatMap(([, nodes]) => nodes.map((n) => [n.getStart(sf), n.end, ""])));
+  }
+}
+
+/**
+ * The pass: the methods nobody calls (when `internal` names the bundle's own property names), then a mark and sweep
+ * over the top-level declarations (cycles of unused ones go too).
+ */
+export function dropUnused(code, { internal = new Set() } = {}) {
+  const methods = unusedMethods(code, internal);
+  return { ...onePass(methods.code), methods: methods.names };
 }

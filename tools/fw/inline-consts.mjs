@@ -20,7 +20,7 @@
 // inlineConsts(code, { strings = true }) -> { code, inlined: [{ name, members, uses }], refused: [{ name, reason }] }
 // (strings: false also refuses objects with a string member, for measuring what inlining strings costs.)
 import ts from "typescript";
-import { applyEdits, checkedSource, declarationsOf, removalEdits } from "./bundle-ast.mjs";
+import { applyEdits, checkedSource, declarationsOf, isPropertyName, removalEdits } from "./bundle-ast.mjs";
 
 const MAX_PASSES = 8;
 
@@ -133,12 +133,9 @@ function onePass(code, strings) {
     if (ts.isIdentifier(node) && candidates.has(node.text)) {
       const c = candidates.get(node.text);
       const p = node.parent;
-      const isName = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isPropertyAssignment(p) && p.name === node) ||
-        ((ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isPropertySignature(p)) && p.name === node) ||
-        (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) || (ts.isMetaProperty(p));
       if (node === c.decl.name) {
         // its declaration
-      } else if (isName) {
+      } else if (isPropertyName(node)) {
         // a property's name, not a reference
       } else if (ts.isExportSpecifier(p) || ts.isImportSpecifier(p) || ts.isExportAssignment(p)) {
         if ((p.propertyName ?? p.name) === node || ts.isExportAssignment(p)) refuse(c, "exported");
