@@ -17,6 +17,9 @@
  *      PDU the twin sends).
  *   5. Config Node Reset (4.4.1.2.18): the twin answers, forgets and sends Unprovisioned Device beacons again.
  *
+ * A second test runs the switch-node image (its bundle built for the switch): provisioned, configured, and its button
+ * toggles the host's Generic OnOff Server through the group.
+ *
  * Prints one JSON line "twin-node {...}": the image's flash and RAM plan (what the node adds to them is in
  * docs/node.md "On the device"), the peak XS heap of the node's life (after the provisioning link closed; bytes
  * and % free of the heap) and after the restart, and the twin's instructions per received Generic OnOff Set
@@ -52,7 +55,7 @@ import { createNode } from "../../modules/node/node.js";
 import type { Node } from "../../modules/node/node.js";
 import { SigModel } from "../../modules/access/model.js";
 import { ConfigClient } from "../../modules/models/config-client.js";
-import { OnOffClient } from "../../modules/models/onoff.js";
+import { OnOffClient, OnOffServer } from "../../modules/models/onoff.js";
 import { COMPANY_ID, PRODUCT_ID, VERSION_ID } from "../../modules/models/composition.js";
 import { decodeNetworkPdu, deriveNetworkKeys } from "../../modules/net/pdu.js";
 import type { Bytes } from "../../modules/platform.js";
@@ -117,12 +120,12 @@ interface Session {
   unprovisionedBeacons: number;
 }
 
-async function session(flash: string, seed: number, netKey: Bytes | undefined, crypto: NodeCryptoPrimitives, onLine: (l: string) => void = () => {}): Promise<Session> {
+async function session(flash: string, seed: number, netKey: Bytes | undefined, crypto: NodeCryptoPrimitives, onLine: (l: string) => void = () => {}, image = elf): Promise<Session> {
   const hub = new AirHub({ mode: "virtual", seed, logger: { log() {} } });
   const { port } = await hub.listen({ port: 0 });
   let air = false;
   let led: boolean | undefined;
-  const twin = startTwinImage(elf, flash, port!, "twin-node", (line) => {
+  const twin = startTwinImage(image, flash, port!, "twin-node", (line) => {
     if (line.startsWith("air: connected")) air = true;
     const m = /^led0 (on|off)$/.exec(line);
     if (m) led = m[1] === "on";
@@ -151,8 +154,33 @@ async function end(s: Session): Promise<string[]> {
   return s.twin.lines;
 }
 
+/** Provisions the twin (No OOB, unicast address TWIN) with the host's provisioner once it beacons as `uuid()`;
+ * resolves with its device key when the link has closed, 1.5 s later. */
+async function provisionTwin(s: Session, crypto: NodeCryptoPrimitives, netKey: Bytes, uuid: () => string | null): Promise<Bytes> {
+  const adv = new AdvBearer(s.hub.createRadio("provisioner"), s.hub.clock);
+  let started = false;
+  let deviceKey: Bytes | undefined;
+  let closed = false;
+  const prov: Provisioning = new Provisioning({
+    crypto, clock: s.hub.clock, bearers: [pbAdvBearer(new PbAdv(adv, s.hub.clock, crypto), adv, s.hub.clock)], roles: { provisioner: provisionerRole },
+    onEvent: (e) => {
+      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === uuid() && !started) {
+        started = true;
+        prov.provision(e.uuid, { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: TWIN }, { attentionDuration: 0 });
+      } else if (e.type === "capabilities-received") prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
+      else if (e.type === "complete") deviceKey = e.deviceKey;
+      else if (e.type === "link-closed") closed = true;
+    },
+  });
+  prov.scanStart();
+  await until(s.hub, s.twin, () => deviceKey !== undefined && closed, 60_000, "provisioned");
+  prov.scanStop();
+  await advance(s.hub, 1500);
+  return deviceKey!;
+}
+
 /** The host's mesh node (as the provisioner's of `npm start`): Configuration Client and Generic OnOff Client. */
-function hostNode(hub: AirHub, crypto: NodeCryptoPrimitives, storage: MemoryStorage, netKey: Bytes, deviceKey: Bytes, models: { cc: ConfigClient; onoff: OnOffClient }): Node {
+function hostNode(hub: AirHub, crypto: NodeCryptoPrimitives, storage: MemoryStorage, netKey: Bytes, deviceKey: Bytes, models: { cc: ConfigClient; onoff: OnOffClient | OnOffServer }): Node {
   const node = createNode({ crypto, clock: hub.clock, radio: hub.createRadio("host-node"), storage }, {
     record: { data: { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: HOST }, deviceKey, numberOfElements: 1 },
     elements: [{ location: 0, models: [models.cc, models.onoff] }],
@@ -200,32 +228,15 @@ test("twin: the mesh node on the light-node image is provisioned, configured and
   // ---- run 1: provisioned, configured, toggled
   let twinUuid: string | null = null;
   let deviceKey: Bytes | undefined;
-  let closed = false;
   const s1 = await session(flash, 11, netKey, crypto, (line) => {
     const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
     if (m) twinUuid = m[1]!;
-  });
-  const adv = new AdvBearer(s1.hub.createRadio("provisioner"), s1.hub.clock);
-  let started = false;
-  const prov: Provisioning = new Provisioning({
-    crypto, clock: s1.hub.clock, bearers: [pbAdvBearer(new PbAdv(adv, s1.hub.clock, crypto), adv, s1.hub.clock)], roles: { provisioner: provisionerRole },
-    onEvent: (e) => {
-      if (e.type === "unprovisioned-received" && bytesToHex(e.uuid) === twinUuid && !started) {
-        started = true;
-        prov.provision(e.uuid, { networkKey: netKey, keyIndex: 0, flags: { keyRefresh: false, ivUpdate: false }, ivIndex: 0, unicastAddress: TWIN }, { attentionDuration: 0 });
-      } else if (e.type === "capabilities-received") prov.oobUse(e.ctx, { algorithm: 0, publicKey: 0, method: AuthenticationMethod.NoOob, action: 0, size: 0 });
-      else if (e.type === "complete") deviceKey = e.deviceKey;
-      else if (e.type === "link-closed") closed = true;
-    },
   });
   const cc = new ConfigClient();
   const onoff = new OnOffClient(0x40);
   let lines1: string[];
   try {
-    prov.scanStart();
-    await until(s1.hub, s1.twin, () => deviceKey !== undefined && closed, 60_000, "provisioned");
-    prov.scanStop();
-    await advance(s1.hub, 1500);
+    deviceKey = await provisionTwin(s1, crypto, netKey, () => twinUuid);
     const node = hostNode(s1.hub, crypto, hostStorage, netKey, hostDeviceKey, { cc, onoff });
     node.state.addAppKey(0, APP_KEY_INDEX, appKey);
     node.state.bindAppKey({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_CLIENT } }, APP_KEY_INDEX);
@@ -308,4 +319,57 @@ test("twin: the mesh node on the light-node image is provisioned, configured and
   };
   process.stdout.write(`twin-node ${JSON.stringify(report)}\n`);
   assert.ok(1 - peakBytes / heapBytes >= MIN_HEAP_FREE, `the XS heap's peak ${peakBytes} B leaves less than ${MIN_HEAP_FREE * 100} % of ${heapBytes} B free`);
+});
+
+/**
+ * The switch's node image (its bundle built for the switch: tools/fw/bundle.mjs MESH_APP_KIND; the light's models
+ * left out): provisioned, configured (its Generic OnOff Client bound and publishing to 0xC000), and each press of its
+ * button publishes Generic OnOff Set Unacknowledged with the next state, which the host's Generic OnOff Server
+ * (subscribed to 0xC000) applies (Mesh Model 1.1, 3.2.1.3; 3.4.1).
+ */
+test("twin: the mesh node on the switch-node image is provisioned, configured, and its button toggles the host's light", async (t) => {
+  const switchDir = join(root, "build/mps2/switch-node");
+  const b = spawnSync("node", [join(root, "tools/nrf52/build.mjs"), "--board", "mps2", "--variant", "switch-node", "--quiet"], { encoding: "utf8" });
+  assert.equal(b.status, 0, `twin build failed (or over its budgets):\n${b.stdout}${b.stderr}`);
+  const size = JSON.parse(readFileSync(join(switchDir, "size.json"), "utf8"));
+  assert.equal(size.xs.bundle.kind, "switch", "the switch's bundle is built for the switch");
+  const dir = mkdtempSync(join(tmpdir(), "twin-switch-node-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const crypto = new NodeCryptoPrimitives({ random: seededRandom(Number(process.env.TWIN_SEED ?? 5)) });
+  const netKey = crypto.randomBytes(16);
+  const appKey = crypto.randomBytes(16);
+  let twinUuid: string | null = null;
+  const s = await session(join(dir, "flash.bin"), 21, netKey, crypto, (line) => {
+    const m = /"event":"started".*"uuid":"([0-9a-f]{32})"/.exec(line);
+    if (m) twinUuid = m[1]!;
+  }, join(switchDir, "firmware.elf"));
+  const cc = new ConfigClient();
+  const seen: boolean[] = [];
+  const light = new OnOffServer((on) => seen.push(on));
+  try {
+    const deviceKey = await provisionTwin(s, crypto, netKey, () => twinUuid);
+    const node = hostNode(s.hub, crypto, new MemoryStorage(), netKey, crypto.randomBytes(16), { cc, onoff: light });
+    node.state.addAppKey(0, APP_KEY_INDEX, appKey);
+    node.state.bindAppKey({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_SERVER } }, APP_KEY_INDEX);
+    node.state.addSubscription({ elementAddress: HOST, modelId: { modelId: SigModel.GENERIC_ONOFF_SERVER } }, GROUP);
+    const target = { address: TWIN, deviceKey };
+    const run = <T>(p: Promise<T>, what: string): Promise<T> => settle(s.hub, p, 60_000, what);
+    const comp = await run(cc.compositionData(target, REQUEST), "Composition Data Get");
+    assert.equal(comp.pid, PRODUCT_ID.switch);
+    assert.ok(comp.elements[0]!.sigModels.includes(SigModel.GENERIC_ONOFF_CLIENT) && !comp.elements[0]!.sigModels.includes(SigModel.GENERIC_ONOFF_SERVER), "the switch has a Generic OnOff Client, no Server");
+    const client = { modelId: SigModel.GENERIC_ONOFF_CLIENT };
+    await run(cc.appKeyAdd(target, 0, APP_KEY_INDEX, appKey, REQUEST), "AppKey Add");
+    await run(cc.modelAppBind(target, TWIN, APP_KEY_INDEX, client, REQUEST), "Model App Bind");
+    await run(cc.modelPublicationSet(target, TWIN, client, { address: GROUP, appKeyIndex: APP_KEY_INDEX, ttl: 5 }, REQUEST), "Model Publication Set");
+    for (const expected of [true, false, true]) {
+      const before = seen.length;
+      s.twin.press(1);
+      await until(s.hub, s.twin, () => seen.length > before, 5000, `the press publishes Set Unacknowledged ${expected}`);
+      assert.equal(seen[seen.length - 1], expected);
+      await advance(s.hub, 500);
+    }
+    node.stop();
+  } finally {
+    await end(s);
+  }
 });

@@ -143,6 +143,18 @@ export class SwitchApp extends MeshApp {
   }
 }
 
+/**
+ * The one kind an image is built for: the node images' bundle (tools/fw/bundle.mjs) defines MESH_APP_KIND from the
+ * generated config's DEVICE_KIND (the manifest's variant, the same value the image's entry passes as the kind), so
+ * the other kind's models are left out of it. Unbundled (Node, the XS host runtime) it is not defined: both kinds.
+ */
+declare const MESH_APP_KIND: AppKind | undefined;
+
 export function createApp(kind: AppKind, io: AppIo, services: AppServices): MeshApp {
+  if (typeof MESH_APP_KIND === "string") {
+    // an image built for one kind asked for the other: fail loudly, naming what it left out
+    if (kind !== MESH_APP_KIND) throw new TypeError(`createApp: this image carries the ${MESH_APP_KIND}'s models only, not the ${String(kind)}'s`);
+    return MESH_APP_KIND === "light" ? new LightApp(io, services) : new SwitchApp(io, services);
+  }
   return kind === "light" ? new LightApp(io, services) : new SwitchApp(io, services);
 }
