@@ -340,6 +340,9 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
     ...(target === "nrf52" ? ["-DCRYPTO_AES_BACKEND_NRF52_ECB", "-DCRYPTO_AES_SW_BITSLICED"] : []),
+    // SHA-256 one round at a time (native/crypto/sha256.c): it runs once per provisioning (HMAC-SHA256
+    // Confirmation), so its 2.7 KB of unrolled rounds are not worth their speed on the device
+    "-DCRYPTO_SHA256_COMPACT",
     "-std=c99", "-Wall", "-Wextra", "-Werror", ...includes,
   ];
   const engineSources = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !DEVICE_ENGINE_EXCLUDE.has(f)).sort();
