@@ -39,8 +39,10 @@ import type { DeviceBearer, LinkEvents, ProvisionerBearer, ProvLink } from "./be
 import { LinkCloseReason } from "./bearer.js";
 import type { AdvBearer } from "./adv.js";
 import {
+  BearerOpcode,
   decodeGenericProvPdu,
-  encodeGenericProvPdu,
+  encodeBearerControl,
+  encodeTransactionAck,
   GENERIC_PROV_PDU_MAX,
   Reassembler,
   segmentProvisioningPdu,
@@ -48,7 +50,7 @@ import {
 } from "./gprov.js";
 import type { GenericProvErrorCode, GenericProvPdu } from "./gprov.js";
 import type { RetransmitPolicy } from "./retransmit.js";
-import { retransmitPolicies, DEFAULT_RETRANSMIT_POLICY } from "./retransmit.js";
+import { defaultRetransmitPolicy } from "./retransmit.js";
 import { pduParameterLengths } from "../prov/pdu.js";
 import { bytesEqual, readU32BE, writeU32BE } from "../util/bytes.js";
 
@@ -130,7 +132,7 @@ export class PbAdvError extends Error {
 
 export interface PbAdvOptions {
   /**
-   * Retransmission policy: a factory (one policy per link; default retransmitPolicies.adaptive) or one
+   * Retransmission policy: a factory (one policy per link; default retransmit.ts defaultRetransmitPolicy, "adaptive") or one
    * policy instance shared by all links.
    */
   retransmit?: RetransmitPolicy | (() => RetransmitPolicy);
@@ -233,10 +235,8 @@ interface OutboxItem {
 class LinkContext {
   readonly segmentAdv: AdvertiseOptions;
   readonly ackAdv: AdvertiseOptions;
-  readonly linkOpenAdv: AdvertiseOptions;
   readonly linkAckAdv: AdvertiseOptions;
   readonly linkCloseAdv: AdvertiseOptions;
-  readonly establishmentTimeoutMs: number;
   readonly linkTimeoutMs: number;
   readonly transactionTimeoutMs: number;
   private readonly delayMin: number;
@@ -256,17 +256,15 @@ class LinkContext {
   ) {
     this.logger = options.logger;
     this.debug = logs(options.logger, "debug");
-    this.retransmit = options.retransmit ?? retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]!;
+    this.retransmit = options.retransmit ?? defaultRetransmitPolicy;
     this.segmentAdv = advOptions(options.segmentAdv, PB_ADV_DEFAULTS.segmentAdv);
     this.ackAdv = advOptions(options.ackAdv, PB_ADV_DEFAULTS.ackAdv);
-    this.linkOpenAdv = advOptions(options.linkOpenAdv, PB_ADV_DEFAULTS.linkOpenAdv);
     this.linkAckAdv = advOptions(options.linkAckAdv, PB_ADV_DEFAULTS.linkAckAdv);
     const close = advOptions(options.linkCloseAdv, PB_ADV_DEFAULTS.linkCloseAdv);
     this.linkCloseAdv = { count: Math.max(LINK_CLOSE_MIN_TRANSMISSIONS, close.count), intervalMs: close.intervalMs };
     const d = options.genericPduDelayMs ?? GENERIC_PDU_DELAY_MS;
     this.delayMin = finiteAtLeast(d.min, 0, GENERIC_PDU_DELAY_MS.min);
     this.delaySpan = Math.max(0, finiteAtLeast(d.max, 0, GENERIC_PDU_DELAY_MS.max) - this.delayMin);
-    this.establishmentTimeoutMs = options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS;
     this.linkTimeoutMs = options.linkTimeoutMs ?? LINK_TIMEOUT_MS;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
   }
@@ -309,12 +307,13 @@ class LinkContext {
 }
 
 /**
- * One PB-ADV link, either role: it owns its whole state (link establishment, our transactions and their
- * retransmission, the peer's transactions and their reassembly, its timers, the 20..50 ms outbox) and changes it
- * only through its own methods; its PbAdv only hands it the packets of its Link ID (receive).
+ * One PB-ADV link: the device's (PB-ADV Server, opened by a Link Open) as it is, and the machinery both roles
+ * share (OpeningLink adds the provisioner's link establishment). It owns its whole state (our transactions and
+ * their retransmission, the peer's transactions and their reassembly, its timers, the 20..50 ms outbox) and
+ * changes it only through its own methods; its PbAdvDevice/PbAdv only hands it the packets of its Link ID (receive).
  */
 class AdvLink implements ProvLink {
-  private state: LinkState;
+  protected state: LinkState = "open";
   /** Our next Transaction Number. */
   private txNext: number;
   /** The peer's last completed transaction, or -1. */
@@ -328,43 +327,26 @@ class AdvLink implements ProvLink {
   private outboxTimer: TimerHandle | undefined;
   /** 5.2.1 link timer. */
   private linkTimer: TimerHandle | undefined;
-  /** Provisioner: Link Open state. */
-  private openSlot: Slot | undefined;
-  private openRetransmissions = 0;
-  private openLastDoneAt = 0;
-  private openTimer: TimerHandle | undefined;
-  private establishmentTimer: TimerHandle | undefined;
   /** Acknowledgment / Link Ack on their way out (delay or radio queue), so that repeats do not pile up. */
   private ackPending: { tn: number; done: boolean } | undefined;
   private linkAckPending: { done: boolean } | undefined;
 
   constructor(
-    private readonly ctx: LinkContext,
+    protected readonly ctx: LinkContext,
     readonly linkId: number,
     readonly uuid: Bytes,
-    private readonly role: "provisioner" | "device",
-    private readonly events: LinkEvents,
-    private readonly policy: RetransmitPolicy,
+    protected readonly events: LinkEvents,
+    protected readonly policy: RetransmitPolicy,
+    /** 5.2.1: our first Transaction Number (the device's by default); the peer's is the other range's first. */
+    firstTransaction: number = DEVICE_FIRST_TRANSACTION,
   ) {
-    this.state = role === "provisioner" ? "opening" : "open";
-    this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
-    this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
+    this.txNext = firstTransaction;
+    this.rxNext = firstTransaction === DEVICE_FIRST_TRANSACTION ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
   }
 
   /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
   get beingProvisioned(): boolean {
     return this.rxLast !== -1;
-  }
-
-  /** 5.3.2, provisioner side: the link establishment timer, and Link Open until Link Ack. */
-  startOpening(): void {
-    this.establishmentTimer = this.ctx.timer(this.ctx.establishmentTimeoutMs, () => {
-      this.establishmentTimer = undefined;
-      if (this.state !== "opening") return;
-      this.ctx.log("info", `link ${hex32(this.linkId)}: no Link Ack within ${this.ctx.establishmentTimeoutMs} ms`);
-      this.closeLink(LinkCloseReason.Timeout, false, true);
-    });
-    this.enqueue(() => this.sendLinkOpen());
   }
 
   /** 5.3.2, device side: a Link Open for our UUID opened this link: Link Ack, the link timer, `opened`. */
@@ -384,13 +366,9 @@ class AdvLink implements ProvLink {
     this.sendLinkAck();
   }
 
-  /** A PB-ADV PDU of this link (any but Link Open). */
+  /** A PB-ADV PDU of this link (any but Link Open; a Link Ack means nothing to a device: OpeningLink takes it). */
   receive(tn: number, pdu: GenericProvPdu): void {
     switch (pdu.type) {
-      case "LinkAck":
-        if (this.role !== "provisioner" || this.state !== "opening") return; // a repeated Link Ack
-        this.onLinkAck();
-        return;
       case "LinkClose": {
         // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
         const known = pdu.reason <= LinkCloseReason.Fail;
@@ -426,7 +404,7 @@ class AdvLink implements ProvLink {
     this.closeLink(reason, false, true);
   }
   /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
-  private enqueue(run: () => void, keepOnClose = false): void {
+  protected enqueue(run: () => void, keepOnClose = false): void {
     this.outbox.push({ readyAt: this.ctx.clock.now() + this.ctx.randomDelay(), run, keepOnClose });
     this.pumpOutbox();
   }
@@ -441,28 +419,8 @@ class AdvLink implements ProvLink {
       this.pumpOutbox();
     });
   }
-  private sendLinkOpen(): void {
-    if (this.state !== "opening") return;
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkOpen", uuid: this.uuid }));
-    const slot: Slot = { handle: undefined, done: false };
-    this.openSlot = slot;
-    const handle = this.ctx.advertise(frame, this.ctx.linkOpenAdv, () => {
-      slot.done = true;
-      if (this.openSlot !== slot || this.state !== "opening") return;
-      this.openSlot = undefined;
-      this.openLastDoneAt = this.ctx.clock.now();
-      const delay = this.policy.next(this.openRetransmissions + 1, 1, this.ctx.linkOpenAdv.intervalMs);
-      this.openTimer = this.ctx.timer(delay, () => {
-        this.openTimer = undefined;
-        if (this.state !== "opening") return;
-        this.openRetransmissions++;
-        this.sendLinkOpen();
-      });
-    });
-    if (!slot.done) slot.handle = handle;
-  }
   /** Start the next queued PDU's transaction; behind `prior`, still unacknowledged, when given. */
-  private startNextTransaction(prior?: Transaction): void {
+  protected startNextTransaction(prior?: Transaction): void {
     if (this.state !== "open" || this.tx || this.queue.length === 0) return;
     const { pdu, acked } = this.queue.shift()!;
     const tn = this.txNext;
@@ -567,7 +525,7 @@ class AdvLink implements ProvLink {
     if (pending && pending.tn === tn && !pending.done) return;
     const entry = { tn, done: false };
     this.ackPending = entry;
-    const frame = encodePbAdvPdu(this.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
+    const frame = encodePbAdvPdu(this.linkId, tn, encodeTransactionAck());
     this.enqueue(
       () => {
         if (!this.ctx.advertise(frame, this.ctx.ackAdv, () => (entry.done = true))) entry.done = true;
@@ -580,7 +538,7 @@ class AdvLink implements ProvLink {
     if (pending && !pending.done) return;
     const entry = { done: false };
     this.linkAckPending = entry;
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkAck));
     this.enqueue(
       () => {
         if (!this.ctx.advertise(frame, this.ctx.linkAckAdv, () => (entry.done = true))) entry.done = true;
@@ -589,7 +547,7 @@ class AdvLink implements ProvLink {
     );
   }
   /** 5.2.1: the link timer runs from the opening of the link. */
-  private startLinkTimer(): void {
+  protected startLinkTimer(): void {
     this.linkTimer = this.ctx.timer(this.ctx.linkTimeoutMs, () => {
       this.linkTimer = undefined;
       if (this.state !== "open") return;
@@ -597,20 +555,12 @@ class AdvLink implements ProvLink {
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
   }
-  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
-  private stopOpenTimers(): void {
-    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
-    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
-  }
   private stopLinkTimer(): void {
     if (this.linkTimer !== undefined) this.ctx.clock.clearTimeout(this.linkTimer);
     this.linkTimer = undefined;
   }
   /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
-  private stopEverything(keepAcks: boolean): void {
-    this.stopOpenTimers();
+  protected stopEverything(keepAcks: boolean): void {
     const kept = keepAcks ? this.outbox.filter((item) => item.keepOnClose) : [];
     if (kept[0] !== this.outbox[0] && this.outboxTimer !== undefined) {
       this.ctx.clock.clearTimeout(this.outboxTimer);
@@ -619,8 +569,6 @@ class AdvLink implements ProvLink {
     this.outbox.length = 0;
     this.outbox.push(...kept);
     this.stopLinkTimer();
-    this.openSlot?.handle?.cancel();
-    this.openSlot = undefined;
     const tx = this.tx;
     if (tx) this.finishTransaction(tx);
     this.tx = undefined;
@@ -644,7 +592,7 @@ class AdvLink implements ProvLink {
    * delay in at least 3 advertising events (5.3.1.4.3), and `closed` fires once it has; otherwise `closed`
    * fires at once. The Link ID is forgotten at once: later packets of the link are ignored.
    */
-  private closeLink(reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
+  protected closeLink(reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
     if (this.state === "closing" || this.state === "closed") return;
     this.stopEverything(sendClose);
     this.ctx.forget(this);
@@ -659,7 +607,7 @@ class AdvLink implements ProvLink {
       return;
     }
     this.state = "closing";
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkClose, Uint8Array.of(reason)));
     this.enqueue(
       () => {
         let done = false;
@@ -671,21 +619,6 @@ class AdvLink implements ProvLink {
       },
       true,
     );
-  }
-  /** 5.3.2, provisioner side. */
-  private onLinkAck(): void {
-    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
-    const sample = this.openSlot === undefined;
-    const rtt = this.ctx.clock.now() - this.openLastDoneAt;
-    this.stopOpenTimers();
-    this.openSlot?.handle?.cancel();
-    this.openSlot = undefined;
-    this.state = "open";
-    if (sample) this.policy.onAck(rtt, this.openRetransmissions);
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
-    this.startLinkTimer();
-    this.ctx.call(() => this.events.opened(this));
-    this.startNextTransaction();
   }
   /** 5.3.3, sender side. */
   private onTransactionAck(tn: number): void {
@@ -767,12 +700,113 @@ class AdvLink implements ProvLink {
   }
 }
 
-export class PbAdv implements ProvisionerBearer, DeviceBearer {
-  private readonly links = new Map<number, AdvLink>();
+/** The provisioner's link establishment (5.3.2): Link Open's advertising and the link establishment timer. */
+interface OpeningOptions {
+  adv: AdvertiseOptions;
+  timeoutMs: number;
+}
+
+/**
+ * The provisioner's link (PB-ADV Client): an AdvLink that opens itself (5.3.2: the link establishment timer,
+ * Link Open until Link Ack) and numbers its transactions from 0x00 (5.2.1).
+ */
+class OpeningLink extends AdvLink {
+  /** Link Open state. */
+  private openSlot: Slot | undefined;
+  private openRetransmissions = 0;
+  private openLastDoneAt = 0;
+  private openTimer: TimerHandle | undefined;
+  private establishmentTimer: TimerHandle | undefined;
+
+  constructor(
+    ctx: LinkContext,
+    linkId: number,
+    uuid: Bytes,
+    events: LinkEvents,
+    policy: RetransmitPolicy,
+    private readonly opening: OpeningOptions,
+  ) {
+    super(ctx, linkId, uuid, events, policy, PROVISIONER_FIRST_TRANSACTION);
+    this.state = "opening";
+  }
+
+  /** 5.3.2, provisioner side: the link establishment timer, and Link Open until Link Ack. */
+  startOpening(): void {
+    this.establishmentTimer = this.ctx.timer(this.opening.timeoutMs, () => {
+      this.establishmentTimer = undefined;
+      if (this.state !== "opening") return;
+      this.ctx.log("info", `link ${hex32(this.linkId)}: no Link Ack within ${this.opening.timeoutMs} ms`);
+      this.closeLink(LinkCloseReason.Timeout, false, true);
+    });
+    this.enqueue(() => this.sendLinkOpen());
+  }
+
+  override receive(tn: number, pdu: GenericProvPdu): void {
+    if (pdu.type !== "LinkAck") super.receive(tn, pdu);
+    else if (this.state === "opening") this.onLinkAck(); // else a repeated Link Ack
+  }
+  protected override stopEverything(keepAcks: boolean): void {
+    this.stopOpenTimers();
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    super.stopEverything(keepAcks);
+  }
+  private sendLinkOpen(): void {
+    if (this.state !== "opening") return;
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkOpen, this.uuid));
+    const slot: Slot = { handle: undefined, done: false };
+    this.openSlot = slot;
+    const handle = this.ctx.advertise(frame, this.opening.adv, () => {
+      slot.done = true;
+      if (this.openSlot !== slot || this.state !== "opening") return;
+      this.openSlot = undefined;
+      this.openLastDoneAt = this.ctx.clock.now();
+      const delay = this.policy.next(this.openRetransmissions + 1, 1, this.opening.adv.intervalMs);
+      this.openTimer = this.ctx.timer(delay, () => {
+        this.openTimer = undefined;
+        if (this.state !== "opening") return;
+        this.openRetransmissions++;
+        this.sendLinkOpen();
+      });
+    });
+    if (!slot.done) slot.handle = handle;
+  }
+  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
+  private stopOpenTimers(): void {
+    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
+    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+  }
+  /** 5.3.2, provisioner side. */
+  private onLinkAck(): void {
+    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
+    const sample = this.openSlot === undefined;
+    const rtt = this.ctx.clock.now() - this.openLastDoneAt;
+    this.stopOpenTimers();
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    this.state = "open";
+    if (sample) this.policy.onAck(rtt, this.openRetransmissions);
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
+    this.startLinkTimer();
+    this.ctx.call(() => this.events.opened(this));
+    this.startNextTransaction();
+  }
+}
+
+/**
+ * PB-ADV on the device (PB-ADV Server, 5.2.1): it accepts Link Opens for the UUID it listens for (5.3.2), one
+ * link at a time, and carries that link's transactions (5.3.3). A device image needs nothing more; PbAdv adds the
+ * provisioner's side (opening links) for the images that provision others.
+ */
+export class PbAdvDevice implements DeviceBearer {
+  /** The links that are opening or open, by Link ID (one at most on a device; a provisioner's several). */
+  protected readonly links = new Map<number, AdvLink>();
   private deviceLink: AdvLink | undefined;
   private listening: { uuid: Bytes; events: LinkEvents } | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly ctx: LinkContext;
+  protected readonly ctx: LinkContext;
 
   constructor(
     private readonly adv: AdvBearer,
@@ -783,32 +817,10 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.ctx = new LinkContext(adv, clock, random, options, (link) => this.forget(link));
   }
 
-  /** Number of links that are opening or open. */
-  get linkCount(): number {
-    return this.links.size;
-  }
-
-  // ---- ProvisionerBearer ----
-
-  /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
-  open(uuid: Bytes, events: LinkEvents): ProvLink {
-    if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    let linkId = this.ctx.randomU32();
-    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.ctx.randomU32();
-    if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
-    const link = new AdvLink(this.ctx, linkId, uuid.slice(), "provisioner", events, this.ctx.newPolicy());
-    this.links.set(linkId, link);
-    this.refreshSubscription();
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
-    link.startOpening();
-    return link;
-  }
-
   // ---- DeviceBearer ----
 
   listen(uuid: Bytes, events: LinkEvents): void {
-    if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    this.listening = { uuid: uuid.slice(), events };
+    this.listening = { uuid: checkedUuid(uuid), events };
     this.refreshSubscription();
   }
 
@@ -826,7 +838,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.refreshSubscription();
   }
 
-  private refreshSubscription(): void {
+  protected refreshSubscription(): void {
     const want = this.listening !== undefined || this.links.size > 0;
     if (want && !this.unsubscribe) {
       this.unsubscribe = this.adv.subscribe(AD_TYPE.PB_ADV, (p) => this.onPacket(p));
@@ -870,12 +882,53 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
       if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
       return;
     }
-    const link = new AdvLink(this.ctx, linkId, listening.uuid, "device", listening.events, this.ctx.newPolicy());
+    const link = new AdvLink(this.ctx, linkId, listening.uuid, listening.events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
     if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
     link.acceptOpen();
   }
+}
+
+/**
+ * PB-ADV with both roles: the device's (PbAdvDevice) and the provisioner's (PB-ADV Client), which opens links
+ * (5.3.2), several at once, demultiplexed by Link ID.
+ */
+export class PbAdv extends PbAdvDevice implements ProvisionerBearer {
+  private readonly opening: OpeningOptions;
+
+  constructor(adv: AdvBearer, clock: Clock, random: RandomSource, options: PbAdvOptions = {}) {
+    super(adv, clock, random, options);
+    this.opening = {
+      adv: advOptions(options.linkOpenAdv, PB_ADV_DEFAULTS.linkOpenAdv),
+      timeoutMs: options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS,
+    };
+  }
+
+  /** Number of links that are opening or open. */
+  get linkCount(): number {
+    return this.links.size;
+  }
+
+  /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
+  open(uuid: Bytes, events: LinkEvents): ProvLink {
+    const id = checkedUuid(uuid);
+    let linkId = this.ctx.randomU32();
+    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.ctx.randomU32();
+    if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
+    const link = new OpeningLink(this.ctx, linkId, id, events, this.ctx.newPolicy(), this.opening);
+    this.links.set(linkId, link);
+    this.refreshSubscription();
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
+    link.startOpening();
+    return link;
+  }
+}
+
+/** A copy of a Device UUID argument (Link Open's, 5.3.1.4.1: 16 octets); throws PbAdvError otherwise. */
+function checkedUuid(uuid: Bytes): Bytes {
+  if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
+  return uuid.slice();
 }
 
 function advOptions(given: AdvertiseOptions | undefined, fallback: AdvertiseOptions): AdvertiseOptions {

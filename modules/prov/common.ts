@@ -10,7 +10,7 @@
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
 import { logs } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
+import type { LinkEvents, ProvLink, ProvisioningBearer } from "../bearer/bearer.js";
 import { Algorithm, CONFIRMATION_INPUTS_LENGTH, MeshCrypto } from "../crypto/mesh.js";
 import { bytesEqual } from "../util/bytes.js";
 import {
@@ -754,10 +754,24 @@ export interface ProvisioneeController {
   readonly listening: boolean;
 }
 
+/** What the application gives the provisionee role (api.ts ProvisioningOptions), checked by the role. */
+export interface ProvisioneeOptions {
+  /**
+   * The Provisioning Capabilities to offer. Default: 1 element, both algorithms, OOB public key when `keyPair`
+   * is given, no static/output/input OOB.
+   */
+  capabilities?: Partial<CapabilitiesFields>;
+  /** The fixed key pair whose public key the provisioner reads OOB (see api.ts generateKeys()). */
+  keyPair?: P256KeyPair;
+}
+
 export interface ProvisioneeRole {
   readonly name: "provisionee";
-  /** The device side on `bearers` (each accepts links; those that can also announce the device). */
-  create(env: RoleEnv, bearers: readonly DeviceBearer[], config: ProvisioneeConfig): ProvisioneeController;
+  /**
+   * The device side on the DeviceBearers of `bearers` (each accepts links; those that can also announce the
+   * device). Throws ProvisioningError("invalid-argument") for no DeviceBearer or bad options.
+   */
+  create(env: RoleEnv, bearers: readonly ProvisioningBearer[], options: ProvisioneeOptions): ProvisioneeController;
 }
 
 /** The provisioner's choice for one device (Provisioning Start fields, 5.4.1.3). */
@@ -798,12 +812,18 @@ export interface ProvisionerController {
 export interface ProvisionerConfig {
   /** Report the same UUID again only after this many ms (default 10000), or when its beacon changes. */
   unprovisionedReportIntervalMs?: number;
-  /** Assigns each device's unicast addresses once its element count is known (addresses.ts). */
+  /**
+   * Assigns each device's unicast addresses once its Capabilities tell its element count (addresses.ts
+   * UnicastAllocator); provision() may then leave out the Unicast Address.
+   */
   addresses?: UnicastAllocator;
 }
 
 export interface ProvisionerRole {
   readonly name: "provisioner";
-  /** The provisioner side on `bearers` (links are opened on the first, or the one ProvisionOptions names). */
-  create(env: RoleEnv, bearers: readonly ProvisionerBearer[], config: ProvisionerConfig): ProvisionerController;
+  /**
+   * The provisioner side on the ProvisionerBearers of `bearers` (links are opened on the first, or the one
+   * ProvisionOptions names). Throws ProvisioningError("invalid-argument") for no ProvisionerBearer or a bad config.
+   */
+  create(env: RoleEnv, bearers: readonly ProvisioningBearer[], config: ProvisionerConfig): ProvisionerController;
 }

@@ -9,7 +9,7 @@
  */
 import type { Bytes } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { DeviceFound, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
+import type { DeviceFound, ProvLink, ProvisionerBearer, ProvisioningBearer } from "../bearer/bearer.js";
 import { bytesToHex, concatBytes } from "../crypto/bytes.js";
 import {
   Algorithm,
@@ -445,5 +445,24 @@ class Provisioner implements ProvisionerController {
 /** The provisioner role, for api.ts: `new Provisioning({ roles: { provisioner: provisionerRole }, ... })`. */
 export const provisionerRole: ProvisionerRole = {
   name: "provisioner",
-  create: (env, bearers, config) => new Provisioner(env, bearers, config),
+  create: (env, bearers, config) => new Provisioner(env, provisionerBearers(bearers), provisionerConfig(config)),
 };
+
+/** The ProvisionerBearers of the application's list (at least one); throws ProvisioningError. */
+function provisionerBearers(bearers: readonly ProvisioningBearer[]): ProvisionerBearer[] {
+  const found = bearers.filter((b): b is ProvisionerBearer => typeof (b as ProvisionerBearer)?.open === "function");
+  if (!found.length) throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
+  return found;
+}
+
+/** The provisioner's part of the application's options, checked; throws ProvisioningError. */
+function provisionerConfig(options: ProvisionerConfig): ProvisionerConfig {
+  const interval = options.unprovisionedReportIntervalMs;
+  if (options.addresses !== undefined && typeof options.addresses?.allocate !== "function") {
+    throw new ProvisioningError("invalid-argument", "init: addresses must be a UnicastAllocator");
+  }
+  return {
+    ...(interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {}),
+    ...(options.addresses ? { addresses: options.addresses } : {}),
+  };
+}
