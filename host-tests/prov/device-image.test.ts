@@ -83,7 +83,7 @@ test("the device-side classes refuse the provisioner's side loudly; the host's c
   const adv = new AdvBearer(radio as never, clock);
   const pbDevice = new PbAdvDevice(adv, clock, crypto);
   assert.equal((pbDevice as unknown as PbAdv).open, undefined);
-  const entry = pbAdvDeviceBearer(pbDevice, adv, clock) as Record<string, unknown>;
+  const entry = pbAdvDeviceBearer(pbDevice, adv, clock);
   assert.deepEqual(Object.keys(entry).sort(), ["announce", "listen", "stopListening"]);
   const pb = new PbAdv(adv, clock, crypto);
   assert.ok(pb instanceof PbAdvDevice);

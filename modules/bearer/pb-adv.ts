@@ -344,6 +344,11 @@ class AdvLink implements ProvLink {
     this.rxNext = firstTransaction === DEVICE_FIRST_TRANSACTION ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
   }
 
+  /** Log a message about this link: "link <Link ID>: message". */
+  protected note(level: "debug" | "info", message: string): void {
+    this.ctx.log(level, `link ${hex32(this.linkId)}: ${message}`);
+  }
+
   /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
   get beingProvisioned(): boolean {
     return this.rxLast !== -1;
@@ -359,10 +364,10 @@ class AdvLink implements ProvLink {
   /** 5.3.2, device side: the provisioner repeats its Link Open (our Link Ack was lost). */
   linkOpenRepeated(): void {
     if (this.beingProvisioned) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open ignored: being provisioned`);
+      if (this.ctx.debug) this.note("debug", `repeated Link Open ignored: being provisioned`);
       return;
     }
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open, Link Ack again`);
+    if (this.ctx.debug) this.note("debug", `repeated Link Open, Link Ack again`);
     this.sendLinkAck();
   }
 
@@ -372,7 +377,7 @@ class AdvLink implements ProvLink {
       case "LinkClose": {
         // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
         const known = pdu.reason <= LinkCloseReason.Fail;
-        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
+        if (this.ctx.debug) this.note("debug", `Link Close, reason 0x${hex8(pdu.reason)}`);
         this.closeLink(known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
         return;
       }
@@ -392,7 +397,7 @@ class AdvLink implements ProvLink {
     if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
       throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
     if (this.state === "closing" || this.state === "closed") {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
+      if (this.ctx.debug) this.note("debug", `send on a closed link ignored`);
       return;
     }
     this.queue.push({ pdu: new Uint8Array(pdu), acked }); // a copy; cheaper than slice() on XS
@@ -441,7 +446,7 @@ class AdvLink implements ProvLink {
       prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
     };
     this.tx = tx;
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
+    if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
     this.enqueue(() => {
       if (this.tx !== tx) return;
       tx.started = true;
@@ -449,7 +454,7 @@ class AdvLink implements ProvLink {
       tx.timeoutTimer = this.ctx.timer(this.ctx.transactionTimeoutMs, () => {
         tx.timeoutTimer = undefined;
         if (this.tx !== tx) return;
-        this.ctx.log("info", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.ctx.transactionTimeoutMs} ms`);
+        this.note("info", `transaction 0x${hex8(tn)} not acknowledged within ${this.ctx.transactionTimeoutMs} ms`);
         this.closeLink(LinkCloseReason.Timeout, false, true);
       });
       this.transmitSegments(tx);
@@ -508,14 +513,14 @@ class AdvLink implements ProvLink {
         // alone, the next transaction starts with this one's segments in front, both going out until the
         // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
         // before the next even when all its earlier copies were lost.
-        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
+        if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
         this.finishTransaction(tx);
         this.tx = undefined;
         this.startNextTransaction(tx);
         return;
       }
       tx.retransmissions++;
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
+      if (this.ctx.debug) this.note("debug", `retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
       this.transmitSegments(tx);
     });
   }
@@ -551,7 +556,7 @@ class AdvLink implements ProvLink {
     this.linkTimer = this.ctx.timer(this.ctx.linkTimeoutMs, () => {
       this.linkTimer = undefined;
       if (this.state !== "open") return;
-      this.ctx.log("info", `link ${hex32(this.linkId)}: link timer expired`);
+      this.note("info", `link timer expired`);
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
   }
@@ -596,7 +601,7 @@ class AdvLink implements ProvLink {
     if (this.state === "closing" || this.state === "closed") return;
     this.stopEverything(sendClose);
     this.ctx.forget(this);
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
+    if (this.ctx.debug) this.note("debug", `closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
     const finish = (): void => {
       if (this.state === "closed") return;
       this.state = "closed";
@@ -629,7 +634,7 @@ class AdvLink implements ProvLink {
       return;
     }
     if (this.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
+      if (this.ctx.debug) this.note("debug", `acknowledgment of transaction 0x${hex8(tn)} ignored`);
       return;
     }
     // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
@@ -661,17 +666,17 @@ class AdvLink implements ProvLink {
     if (this.state !== "open") return;
     if (tn === this.rxLast) {
       // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
+      if (this.ctx.debug) this.note("debug", `repeated transaction 0x${hex8(tn)}, acknowledged again`);
       this.sendAck(tn);
       return;
     }
     if (tn !== this.rxNext) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
       return;
     }
     const r = this.reassembler.add(pdu);
     if (r.status === "error") {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
       return;
     }
     // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
@@ -682,7 +687,7 @@ class AdvLink implements ProvLink {
     // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
     const ours = this.tx;
     if (ours && ours.started) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
       this.transactionAcknowledged(ours, false);
     }
     switch (r.status) {
@@ -735,7 +740,7 @@ class OpeningLink extends AdvLink {
     this.establishmentTimer = this.ctx.timer(this.opening.timeoutMs, () => {
       this.establishmentTimer = undefined;
       if (this.state !== "opening") return;
-      this.ctx.log("info", `link ${hex32(this.linkId)}: no Link Ack within ${this.opening.timeoutMs} ms`);
+      this.note("info", `no Link Ack within ${this.opening.timeoutMs} ms`);
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
     this.enqueue(() => this.sendLinkOpen());
@@ -788,7 +793,7 @@ class OpeningLink extends AdvLink {
     this.openSlot = undefined;
     this.state = "open";
     if (sample) this.policy.onAck(rtt, this.openRetransmissions);
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
+    if (this.ctx.debug) this.note("debug", `open`);
     this.startLinkTimer();
     this.ctx.call(() => this.events.opened(this));
     this.startNextTransaction();

@@ -22,7 +22,6 @@ import {
   encodePdu,
   errorCodeName,
   errorCodeOf,
-  isRecordPdu,
   pduName,
   isSupportedPduType,
   pduType,
@@ -500,7 +499,8 @@ export abstract class Session<P extends string = string> {
 
   /**
    * One PDU from the bearer. Checks, in this order (as Zephyr and nRF5 do): the type is known (else Invalid
-   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format).
+   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format). Each refusal is
+   * logged once, by protocolError (reportFailed: the error code's name and the reason).
    */
   private receive(raw: Bytes): void {
     if (this.finished) return;
@@ -516,25 +516,21 @@ export abstract class Session<P extends string = string> {
     }
     const type = pduType(raw);
     if (type < 0 || !isSupportedPduType(type)) {
-      this.log("warn", "received " + (type < 0 ? "empty PDU" : isRecordPdu(type) ? pduName(type) + " (not supported)" : pduName(type)));
       this.protocolError(ErrorCode.InvalidPdu, type < 0 ? "empty PDU" : pduName(type) + " not supported");
       return;
     }
     const rule = this.table()[type];
     if (!rule || rule.states.indexOf(this.phase) < 0) {
-      this.log("warn", `unexpected ${pduName(type)} in state ${this.phase}`);
       this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.phase}`);
       return;
     }
     const decoded = decodePdu(raw);
     if (!decoded.ok) {
-      this.log("warn", "malformed PDU: " + decoded.reason);
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;
     }
     if (rule.authLength && raw.length - 1 !== this.authLength) {
-      this.log("warn", `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected`);
-      this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} length does not match the algorithm`);
+      this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected by the algorithm`);
       return;
     }
     if (this.debugging) this.log("debug", "received " + pduName(type));

@@ -30,27 +30,33 @@ export const PduType = {
 } as const;
 export type PduType = (typeof PduType)[keyof typeof PduType];
 
-/** Spec names of the PDU types, for logs. */
-export const PDU_NAMES: readonly string[] = [
-  "Provisioning Invite",
-  "Provisioning Capabilities",
-  "Provisioning Start",
-  "Provisioning Public Key",
-  "Provisioning Input Complete",
-  "Provisioning Confirmation",
-  "Provisioning Random",
-  "Provisioning Data",
-  "Provisioning Complete",
-  "Provisioning Failed",
-  "Provisioning Record Request",
-  "Provisioning Record Response",
-  "Provisioning Records Get",
-  "Provisioning Records List",
+/** Spec names of the PDU types without their common first word, for logs (pduName). */
+const PDU_NAMES: readonly string[] = [
+  "Invite",
+  "Capabilities",
+  "Start",
+  "Public Key",
+  "Input Complete",
+  "Confirmation",
+  "Random",
+  "Data",
+  "Complete",
+  "Failed",
+  "Record Request",
+  "Record Response",
+  "Records Get",
+  "Records List",
 ];
 
-/** Name of a PDU type (or "RFU 0x..") for logs. */
+/** Spec name of a PDU type ("Provisioning Invite", ...), or "RFU 0x..", for logs. */
 export function pduName(type: number): string {
-  return PDU_NAMES[type] ?? "RFU 0x" + type.toString(16).padStart(2, "0");
+  const name = PDU_NAMES[type];
+  return name !== undefined ? "Provisioning " + name : rfuName(type);
+}
+
+/** The name of a reserved (RFU) value: "RFU 0x0e". */
+function rfuName(value: number): string {
+  return "RFU 0x" + value.toString(16).padStart(2, "0");
 }
 
 /** Provisioning Failed error codes (Mesh Protocol 1.1, 5.4.1.10). 0x0A-0xFF are RFU. */
@@ -83,7 +89,7 @@ const ERROR_NAMES = [
 
 /** Spec name of a Provisioning Failed error code. */
 export function errorCodeName(code: number): string {
-  return ERROR_NAMES[code] ?? "RFU 0x" + code.toString(16).padStart(2, "0");
+  return ERROR_NAMES[code] ?? rfuName(code);
 }
 
 /** Algorithm values of the Provisioning Start PDU (5.4.1.3) = bit numbers of the Algorithms field. */

@@ -45,7 +45,7 @@ import type {
   ProvisionerRole,
   RoleEnv,
 } from "./common.js";
-import { checkStartAgainstCapabilities } from "./rules.js";
+import { checkStartChoice } from "./rules.js";
 import type { AddressRange, UnicastAllocator } from "./addresses.js";
 
 /** The provisioner's own phases, named after what is awaited; with the shared ones (common.ts Phase), its state. */
@@ -153,10 +153,10 @@ export function strongestOobUse(caps: CapabilitiesFields, preferences: AutoOobPr
 
 /**
  * Check the application's choice against the device's capabilities: the rules the device applies to
- * Start (rules.ts checkStartAgainstCapabilities, 5.4.1.3). Returns a reason, or null when acceptable.
+ * Start (rules.ts checkStartChoice, 5.4.1.3). Returns a reason, or null when acceptable.
  */
 export function checkOobUse(choice: OobUseParams, caps: CapabilitiesFields): string | null {
-  return checkStartAgainstCapabilities(startFields(choice), caps);
+  return checkStartChoice(startFields(choice), caps);
 }
 
 /** The automatic OOB policy: the strongest choice the device offers (rules.ts strongestOobUse). */
