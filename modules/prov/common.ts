@@ -237,18 +237,11 @@ export const Phase = {
 export type SharedPhase = (typeof Phase)[keyof typeof Phase];
 
 /**
- * One row of a role's PDU table: in which phases the PDU type is expected, the exact parameter length when it
- * depends on the session (Confirmation and Random: 16 or 32 octets by algorithm; the fixed lengths are the
- * codec's, pdu.ts), and its handler.
+ * A role's PDU table: the phases in which it expects each PDU type (anything else: Unexpected PDU). The role's
+ * handlePdu takes each expected PDU once it is checked. (Phases and a switch rather than rows with a handler
+ * each: the table lives in the device's preloaded heap, a closure per row would too.)
  */
-export interface PduRule<S extends AnySession> {
-  readonly states: readonly string[];
-  /** The parameters are exactly as long as the session's AuthValue (Confirmation, Random: 5.4.1.6, 5.4.1.7). */
-  readonly authLength?: true;
-  readonly handle: (session: S, pdu: ProvisioningPdu, raw: Bytes) => void;
-}
-
-export type PduTable<S extends AnySession> = Readonly<Partial<Record<number, PduRule<S>>>>;
+export type PduTable = Readonly<Partial<Record<number, readonly string[]>>>;
 
 /** The peer of each role, as reasons name it. */
 const PEER = { provisioner: "device", provisionee: "provisioner" } as const;
@@ -346,7 +339,10 @@ export abstract class Session<P extends string = string> {
   }
 
   /** The role's PDU table. */
-  protected abstract table(): PduTable<AnySession>;
+  protected abstract table(): PduTable;
+
+  /** A PDU the role's table expects in the current phase, decoded and checked (`raw`: its octets). */
+  protected abstract handlePdu(pdu: ProvisioningPdu, raw: Bytes): void;
 
   /** The role's authentication phases. */
   protected abstract readonly authPhases: AuthPhases<P>;
@@ -519,8 +515,8 @@ export abstract class Session<P extends string = string> {
       this.protocolError(ErrorCode.InvalidPdu, type < 0 ? "empty PDU" : pduName(type) + " not supported");
       return;
     }
-    const rule = this.table()[type];
-    if (!rule || rule.states.indexOf(this.phase) < 0) {
+    const states = this.table()[type];
+    if (!states || states.indexOf(this.phase) < 0) {
       this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.phase}`);
       return;
     }
@@ -529,12 +525,13 @@ export abstract class Session<P extends string = string> {
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;
     }
-    if (rule.authLength && raw.length - 1 !== this.authLength) {
+    // 5.4.1.6, 5.4.1.7: Confirmation and Random are as long as the session's AuthValue (the codec allows 16 or 32).
+    if ((type === PduType.Confirmation || type === PduType.Random) && raw.length - 1 !== this.authLength) {
       this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected by the algorithm`);
       return;
     }
     if (this.debugging) this.log("debug", "received " + pduName(type));
-    rule.handle(this, decoded.pdu, raw);
+    this.handlePdu(decoded.pdu, raw);
   }
 
   /** Handle the PDUs that arrived while the session held them, once it no longer does. */

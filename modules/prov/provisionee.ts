@@ -13,9 +13,9 @@ import type { DeviceBearer, LinkEvents, ProvLink, ProvisioningBearer } from "../
 import { uriHash } from "../beacon.js";
 import { concatBytes } from "../crypto/bytes.js";
 import { AlgorithmsBit, ErrorCode, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PduType, PublicKeyType, decodeProvisioningData, errorCodeOf } from "./pdu.js";
-import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
+import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, ProvisioningPdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
 import { Phase, ProvisioningError, Session } from "./common.js";
-import type { AnySession, AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeOptions, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
+import type { AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeOptions, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
 import { checkStartAgainstCapabilities } from "./rules.js";
 
 const DEFAULT_BEACON_INTERVAL_MS = 2000;
@@ -37,13 +37,13 @@ type DevicePhase = (typeof S)[keyof typeof S];
 const DEVICE_AUTH: AuthPhases<DevicePhase> = { static: S.WaitStatic, entering: S.WaitInput, shown: S.WaitConfirmation };
 
 /** The provisionee's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
-const DEVICE_TABLE: PduTable<DeviceSession> = {
-  [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
-  [PduType.Start]: { states: [S.WaitStart], handle: (s, p, raw) => s.onStart(p as StartPdu, raw) },
-  [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
-  [PduType.Data]: { states: [S.WaitData], handle: (s, p) => s.onData(p as DataPdu) },
+const DEVICE_TABLE: PduTable = {
+  [PduType.Invite]: [S.WaitInvite],
+  [PduType.Start]: [S.WaitStart],
+  [PduType.PublicKey]: [S.WaitPublicKey],
+  [PduType.Confirmation]: [S.WaitConfirmation],
+  [PduType.Random]: [S.WaitRandom],
+  [PduType.Data]: [S.WaitData],
 };
 
 class DeviceSession extends Session<DevicePhase> {
@@ -61,8 +61,25 @@ class DeviceSession extends Session<DevicePhase> {
     super(env, uuid, S.WaitInvite);
   }
 
-  protected table(): PduTable<AnySession> {
-    return DEVICE_TABLE as unknown as PduTable<AnySession>;
+  protected table(): PduTable {
+    return DEVICE_TABLE;
+  }
+
+  protected handlePdu(p: ProvisioningPdu, raw: Bytes): void {
+    switch (p.type) {
+      case PduType.Invite:
+        return this.onInvite(p, raw);
+      case PduType.Start:
+        return this.onStart(p, raw);
+      case PduType.PublicKey:
+        return this.onPublicKey(p);
+      case PduType.Confirmation:
+        return this.onConfirmation(p);
+      case PduType.Random:
+        return this.onRandom(p);
+      case PduType.Data:
+        return this.onData(p);
+    }
   }
 
   /** The provisioner's Confirmation may come before the application answers a static OOB request: it waits. */

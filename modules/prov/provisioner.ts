@@ -29,10 +29,9 @@ import {
   errorCodeName,
   errorCodeOf,
 } from "./pdu.js";
-import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, PublicKeyPdu, RandomPdu, StartFields } from "./pdu.js";
+import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, ProvisioningPdu, PublicKeyPdu, RandomPdu, StartFields } from "./pdu.js";
 import { Phase, ProvisioningError, Session } from "./common.js";
 import type {
-  AnySession,
   AuthPhases,
   OobPolicy,
   OobUseParams,
@@ -82,14 +81,14 @@ const ACTIVE = [
 ];
 
 /** The provisioner's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
-const PROVISIONER_TABLE: PduTable<ProvisionerSession> = {
-  [PduType.Capabilities]: { states: [S.WaitCapabilities], handle: (s, p, raw) => s.onCapabilities(p as CapabilitiesPdu, raw) },
-  [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.InputComplete]: { states: [S.WaitInputComplete], handle: (s) => s.onInputComplete() },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
-  [PduType.Complete]: { states: [S.WaitComplete], handle: (s) => s.onComplete() },
-  [PduType.Failed]: { states: ACTIVE, handle: (s, p) => s.onFailed(p as FailedPdu) },
+const PROVISIONER_TABLE: PduTable = {
+  [PduType.Capabilities]: [S.WaitCapabilities],
+  [PduType.PublicKey]: [S.WaitPublicKey],
+  [PduType.InputComplete]: [S.WaitInputComplete],
+  [PduType.Confirmation]: [S.WaitConfirmation],
+  [PduType.Random]: [S.WaitRandom],
+  [PduType.Complete]: [S.WaitComplete],
+  [PduType.Failed]: ACTIVE,
 };
 
 /** The Start fields (5.4.1.3) of the provisioner's choice (nrf_mesh_prov_oob_use parameters). */
@@ -187,8 +186,27 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
     this.policy = options.oobPolicy;
   }
 
-  protected table(): PduTable<AnySession> {
-    return PROVISIONER_TABLE as unknown as PduTable<AnySession>;
+  protected table(): PduTable {
+    return PROVISIONER_TABLE;
+  }
+
+  protected handlePdu(p: ProvisioningPdu, raw: Bytes): void {
+    switch (p.type) {
+      case PduType.Capabilities:
+        return this.onCapabilities(p, raw);
+      case PduType.PublicKey:
+        return this.onPublicKey(p);
+      case PduType.InputComplete:
+        return this.onInputComplete();
+      case PduType.Confirmation:
+        return this.onConfirmation(p);
+      case PduType.Random:
+        return this.onRandom(p);
+      case PduType.Complete:
+        return this.onComplete();
+      case PduType.Failed:
+        return this.onFailed(p);
+    }
   }
 
   /** Open the link on `bearer`; the protocol timer also bounds link establishment (the bearer has its own too). */
