@@ -874,7 +874,7 @@ export class PbAdvDevice implements DeviceBearer {
   }
 
   /** 5.3.2, device side. */
-  private onLinkOpen(linkId: number, uuid: Bytes): void {
+  protected onLinkOpen(linkId: number, uuid: Bytes): void {
     const current = this.deviceLink;
     if (current) {
       if (current.linkId === linkId) current.linkOpenRepeated();
@@ -883,10 +883,6 @@ export class PbAdvDevice implements DeviceBearer {
     }
     const listening = this.listening;
     if (!listening || !bytesEqual(uuid, listening.uuid)) return;
-    if (this.links.has(linkId)) {
-      if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
-      return;
-    }
     const link = new AdvLink(this.ctx, linkId, listening.uuid, listening.events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
@@ -913,6 +909,16 @@ export class PbAdv extends PbAdvDevice implements ProvisionerBearer {
   /** Number of links that are opening or open. */
   get linkCount(): number {
     return this.links.size;
+  }
+
+  /** 5.3.2, device side, with links of our own: a Link Open with the Link ID of one of them is not for us. */
+  protected override onLinkOpen(linkId: number, uuid: Bytes): void {
+    const link = this.links.get(linkId);
+    if (link instanceof OpeningLink) {
+      if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
+      return;
+    }
+    super.onLinkOpen(linkId, uuid);
   }
 
   /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
