@@ -18,7 +18,7 @@ import {
   ErrorCode,
   PduType,
   StartPublicKey,
-  decodePdu,
+  decodePduFields,
   encodePdu,
   errorCodeName,
   errorCodeOf,
@@ -495,8 +495,9 @@ export abstract class Session<P extends string = string> {
 
   /**
    * One PDU from the bearer. Checks, in this order (as Zephyr and nRF5 do): the type is known (else Invalid
-   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format). Each refusal is
-   * logged once, by protocolError (reportFailed: the error code's name and the reason).
+   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format; the Prohibited
+   * values of a PDU type are checked by the role's handler of it, pdu.ts's checks, also Invalid Format). Each
+   * refusal is logged once, by protocolError (reportFailed: the error code's name and the reason).
    */
   private receive(raw: Bytes): void {
     if (this.finished) return;
@@ -520,7 +521,7 @@ export abstract class Session<P extends string = string> {
       this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.phase}`);
       return;
     }
-    const decoded = decodePdu(raw);
+    const decoded = decodePduFields(raw);
     if (!decoded.ok) {
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;

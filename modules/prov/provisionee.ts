@@ -12,7 +12,7 @@ import { LinkCloseReason } from "../bearer/bearer.js";
 import type { DeviceBearer, LinkEvents, ProvLink, ProvisioningBearer } from "../bearer/bearer.js";
 import { uriHash } from "../beacon.js";
 import { concatBytes } from "../crypto/bytes.js";
-import { AlgorithmsBit, ErrorCode, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PduType, PublicKeyType, decodeProvisioningData, errorCodeOf } from "./pdu.js";
+import { AlgorithmsBit, ErrorCode, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PduType, PublicKeyType, checkStartFields, decodeProvisioningData, errorCodeOf } from "./pdu.js";
 import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, ProvisioningPdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
 import { Phase, ProvisioningError, Session } from "./common.js";
 import type { AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeOptions, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
@@ -147,7 +147,8 @@ class DeviceSession extends Session<DevicePhase> {
       authenticationAction: p.authenticationAction,
       authenticationSize: p.authenticationSize,
     };
-    const reason = checkStartAgainstCapabilities(start, this.device.config.capabilities, !!this.device.config.oobKeyPair);
+    // 5.4.1.3: Prohibited values, then against our Capabilities (5.4.2.2): Invalid Format either way
+    const reason = checkStartFields(start) ?? checkStartAgainstCapabilities(start, this.device.config.capabilities, !!this.device.config.oobKeyPair);
     if (reason) {
       this.protocolError(ErrorCode.InvalidFormat, reason);
       return;

@@ -24,6 +24,8 @@ import {
   StartPublicKey,
   PROVISIONING_DATA_LENGTH,
   PduType,
+  checkCapabilitiesPdu,
+  checkFailedPdu,
   checkProvisioningData,
   encodeProvisioningData,
   errorCodeName,
@@ -246,6 +248,11 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   // ---- PDU handlers ----
 
   onCapabilities(p: CapabilitiesPdu, raw: Bytes): void {
+    const prohibited = checkCapabilitiesPdu(p); // 5.4.1.2
+    if (prohibited) {
+      this.protocolError(ErrorCode.InvalidFormat, prohibited);
+      return;
+    }
     const caps: CapabilitiesFields = {
       numberOfElements: p.numberOfElements,
       algorithms: p.algorithms,
@@ -374,6 +381,11 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   }
 
   onFailed(p: FailedPdu): void {
+    const prohibited = checkFailedPdu(p); // 5.4.1.10
+    if (prohibited) {
+      this.protocolError(ErrorCode.InvalidFormat, prohibited);
+      return;
+    }
     this.enter(Phase.Failed);
     this.reportFailed(p.errorCode, true, "Provisioning Failed: " + errorCodeName(p.errorCode));
     this.closeLink(LinkCloseReason.Fail);

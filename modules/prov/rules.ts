@@ -19,8 +19,8 @@ import type { OobValue } from "./common.js";
  * Check Start fields against the device's Capabilities (5.4.1.3, 5.4.2.2): the algorithm offered, an OOB public
  * key only when offered (and, on the device, when it has the key pair), the method/action/size within the
  * capabilities; a device that supports only OOB-authenticated provisioning refuses No OOB and
- * BTM_ECDH_P256_CMAC_AES128_AES_CCM. The fields are octets valid on their own (pdu.ts checkStartFields): a
- * decoded Start's are (pdu.ts decodePdu checked them), the provisioner's choice is checked first (checkStartChoice).
+ * BTM_ECDH_P256_CMAC_AES128_AES_CCM. The fields are octets valid on their own (pdu.ts checkStartFields): the
+ * device checks a received Start's first (provisionee.ts onStart), the provisioner its choice's (checkStartChoice).
  * The device refuses such a Start with Invalid Format; the provisioner refuses such a choice before sending it.
  * Returns a reason, or null when acceptable.
  */
