@@ -14,10 +14,10 @@
  *   Node Reset makes it unprovisioned again.
  */
 import type { Bytes, Clock, Platform, Storage, TimerHandle } from "./modules/platform.js";
-import { AdvBearer, pbAdvBearer } from "./modules/bearer/adv.js";
-import { PbAdv } from "./modules/bearer/pb-adv.js";
+import { AdvBearer, pbAdvDeviceBearer } from "./modules/bearer/adv.js";
+import { PbAdvDevice } from "./modules/bearer/pb-adv.js";
 import type { PbAdvOptions } from "./modules/bearer/pb-adv.js";
-import { Provisioning } from "./modules/prov/api.js";
+import { DeviceProvisioning } from "./modules/prov/api.js";
 import type { P256KeyPair, ProvContext, ProvEvent } from "./modules/prov/api.js";
 import { provisioneeRole } from "./modules/prov/provisionee.js";
 import { InputOobAction, OobType, OutputOobAction } from "./modules/prov/pdu.js";
@@ -103,7 +103,7 @@ class Blinker {
 }
 
 export class DeviceApp {
-  readonly prov: Provisioning;
+  readonly prov: DeviceProvisioning;
   /** The application's own observer (the host prints events; tests collect them). */
   onEvent: ((event: DeviceEvent) => void) | undefined;
   private stateValue: DeviceState = "unprovisioned";
@@ -130,14 +130,14 @@ export class DeviceApp {
     this.storage = platform.storage;
     this.blinker = new Blinker(platform.clock, io);
     const adv = (this.adv = new AdvBearer(platform.radio, platform.clock, platform.logger));
-    const pbAdv = new PbAdv(adv, platform.clock, platform.crypto, {
+    const pbAdv = new PbAdvDevice(adv, platform.clock, platform.crypto, {
       ...(platform.logger ? { logger: platform.logger } : {}),
       ...config.pbAdv,
     });
-    this.prov = new Provisioning({
+    this.prov = new DeviceProvisioning({
       crypto: platform.crypto,
       clock: platform.clock,
-      bearers: [pbAdvBearer(pbAdv, adv, platform.clock)],
+      bearers: [pbAdvDeviceBearer(pbAdv, adv, platform.clock)],
       roles: { provisionee: provisioneeRole },
       capabilities: this.capabilities(),
       ...(config.oobKeyPair ? { keyPair: config.oobKeyPair } : {}),

@@ -298,6 +298,13 @@ test("provisioner: the device's public key invalid or equal to its own -> Invali
 test("provisioner: malformed or out-of-turn PDUs from the device", () => {
   // Capabilities with zero elements (Prohibited) -> Invalid Format.
   assertProvisionerFailed(provisionerAgainst(PduType.Capabilities, () => hexToBytes("01" + "0000010000000000000000")), ErrorCode.InvalidFormat);
+  // Capabilities with Public Key Type bit 1 or OOB Type bit 2 (Prohibited, 5.4.1.2) -> Invalid Format.
+  assertProvisionerFailed(provisionerAgainst(PduType.Capabilities, () => hexToBytes("01" + "0100010200000000000000")), ErrorCode.InvalidFormat);
+  assertProvisionerFailed(provisionerAgainst(PduType.Capabilities, () => hexToBytes("01" + "0100010004000000000000")), ErrorCode.InvalidFormat);
+  // Provisioning Failed with Error Code 0x00 (Prohibited, 5.4.1.10) -> Invalid Format, not a failure reported by the device.
+  const prohibited = provisionerAgainst(PduType.Random, () => Uint8Array.of(PduType.Failed, 0x00));
+  assertProvisionerFailed(prohibited, ErrorCode.InvalidFormat);
+  assert.deepEqual(prohibited.failed.map((e) => [e.code, e.byPeer, e.reason]), [[ErrorCode.InvalidFormat, false, "Error Code 0x00 Prohibited"]]);
   // Capabilities with no known algorithm.
   assertProvisionerFailed(provisionerAgainst(PduType.Capabilities, () => hexToBytes("01" + "0100040000000000000000")), ErrorCode.InvalidFormat);
   // A Confirmation of the HMAC length under CMAC.

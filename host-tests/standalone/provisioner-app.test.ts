@@ -11,6 +11,7 @@ import { MemoryStorage } from "../../host/storage.js";
 import { DeviceApp } from "../../main.js";
 import type { DeviceEvent } from "../../main.js";
 import { NotSupportedError } from "../../modules/prov/api.js";
+import type { Provisioning } from "../../modules/prov/api.js";
 import { bytesToHex } from "../../modules/crypto/bytes.js";
 import { SELF_KEY, StandaloneProvisioner, standaloneCapacity } from "../../modules/standalone/provisioner-app.js";
 import type { StandaloneEvent } from "../../modules/standalone/provisioner-app.js";
@@ -104,12 +105,14 @@ test("standalone provisioner: a damaged own record is reported, nothing is provi
   }
 });
 
-test("roles: a light (no provisioner role) answers provisioner calls with NotSupportedError; the standalone provisioner has no provisionee role", async () => {
+test("roles: a light's API (DeviceProvisioning) has no provisioner calls (a call is a TypeError); the standalone provisioner has no provisionee role", async () => {
   const w = world(5);
   try {
     const light = w.light(0);
-    assert.throws(() => light.prov.provision(new Uint8Array(16), net), (e: unknown) => e instanceof NotSupportedError && e.message === "provisioner role: not supported");
-    assert.throws(() => light.prov.scanStart(), NotSupportedError);
+    const calls = light.prov as unknown as Provisioning;
+    assert.equal(calls.provision, undefined);
+    assert.throws(() => calls.provision(new Uint8Array(16), net), TypeError);
+    assert.throws(() => calls.scanStart(), TypeError);
     const p = w.provisioner(2);
     assert.throws(() => p.prov.listen(new Uint8Array(16)), (e: unknown) => e instanceof NotSupportedError && e.message === "provisionee role: not supported");
   } finally {

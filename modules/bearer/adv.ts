@@ -132,8 +132,9 @@ export type AdvPort = Pick<AdvBearer, "subscribe" | "send">;
 
 /**
  * Unprovisioned Device beacons (3.10.2) on the advertising bearer, in the Mesh Beacon AD type: a device
- * announces itself with one every interval; a provisioner scans for them. They belong to the advertising
- * bearer, not to the provisioning roles: pbAdvBearer() attaches them to PB-ADV.
+ * announces itself with one every interval; a provisioner scans for them (scanUnprovisionedBeacons). They belong
+ * to the advertising bearer, not to the provisioning roles: pbAdvDeviceBearer() and pbAdvBearer() attach them to
+ * PB-ADV.
  */
 export class UnprovisionedBeacons {
   private timer: TimerHandle | undefined;
@@ -157,15 +158,6 @@ export class UnprovisionedBeacons {
     this.timer = this.clock.setTimeout(tick, 0);
   }
 
-  /** Report each Unprovisioned Device beacon heard (other and malformed beacons are ignored). Returns the stop function. */
-  scan(onFound: (device: DeviceFound) => void): () => void {
-    return this.adv.subscribe(AD_TYPE.MESH_BEACON, (packet: RadioPacket) => {
-      const b = decodeBeacon(packet.data);
-      if (b.type !== "unprovisioned") return;
-      onFound(b.uriHash ? { uuid: b.uuid, oobInfo: b.oobInfo, uriHash: b.uriHash, rssi: packet.rssi } : { uuid: b.uuid, oobInfo: b.oobInfo, rssi: packet.rssi });
-    });
-  }
-
   private stop(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
@@ -175,16 +167,39 @@ export class UnprovisionedBeacons {
 }
 
 /**
- * PB-ADV as one entry of the Provisioning API's list of bearers: links from `pbAdv` (pb-adv.ts PbAdv), device
- * discovery from the Unprovisioned Device beacons of the advertising bearer it runs on.
+ * Report each Unprovisioned Device beacon (3.10.2) heard on the advertising bearer (other and malformed beacons
+ * are ignored): a provisioner's scan. Returns the stop function.
  */
-export function pbAdvBearer(pbAdv: DeviceBearer & ProvisionerBearer, adv: AdvPort, clock: Clock): DeviceBearer & ProvisionerBearer {
+export function scanUnprovisionedBeacons(adv: AdvPort, onFound: (device: DeviceFound) => void): () => void {
+  return adv.subscribe(AD_TYPE.MESH_BEACON, (packet: RadioPacket) => {
+    const b = decodeBeacon(packet.data);
+    if (b.type !== "unprovisioned") return;
+    onFound(b.uriHash ? { uuid: b.uuid, oobInfo: b.oobInfo, uriHash: b.uriHash, rssi: packet.rssi } : { uuid: b.uuid, oobInfo: b.oobInfo, rssi: packet.rssi });
+  });
+}
+
+/**
+ * PB-ADV on a device as one entry of the Provisioning API's list of bearers: links from `pbAdv` (pb-adv.ts
+ * PbAdvDevice), the device announced by Unprovisioned Device beacons on the advertising bearer it runs on.
+ */
+export function pbAdvDeviceBearer(pbAdv: DeviceBearer, adv: AdvPort, clock: Clock): DeviceBearer {
   const beacons = new UnprovisionedBeacons(adv, clock);
   return {
     listen: (uuid: Bytes, events: LinkEvents) => pbAdv.listen(uuid, events),
     stopListening: () => pbAdv.stopListening(),
-    open: (uuid: Bytes, events: LinkEvents): ProvLink => pbAdv.open(uuid, events),
     announce: (announcement, intervalMs) => beacons.announce(announcement, intervalMs),
-    scan: (onFound) => beacons.scan(onFound),
+  };
+}
+
+/**
+ * PB-ADV with both roles as one entry of the Provisioning API's list of bearers: the device's side
+ * (pbAdvDeviceBearer), links opened by `pbAdv` (pb-adv.ts PbAdv), and device discovery from the Unprovisioned
+ * Device beacons of the advertising bearer it runs on.
+ */
+export function pbAdvBearer(pbAdv: DeviceBearer & ProvisionerBearer, adv: AdvPort, clock: Clock): DeviceBearer & ProvisionerBearer {
+  return {
+    ...pbAdvDeviceBearer(pbAdv, adv, clock),
+    open: (uuid: Bytes, events: LinkEvents): ProvLink => pbAdv.open(uuid, events),
+    scan: (onFound) => scanUnprovisionedBeacons(adv, onFound),
   };
 }

@@ -191,6 +191,44 @@ export function decodeGenericProvPdu(bytes: Bytes): DecodeResult {
   }
 }
 
+// The writers of each kind of Generic Provisioning PDU (5.3.1); they check nothing: encodeGenericProvPdu checks
+// the fields it is given, segmentProvisioningPdu computes them, the bearer's control PDUs are constants.
+
+function writeTransactionStart(segN: number, totalLength: number, fcs: number, data: Bytes): Bytes {
+  // 5.3.1.1: SegN (6) | GPCF, TotalLength (16, big-endian), FCS (8), Data.
+  const out = new Uint8Array(START_HEADER_LENGTH + data.length);
+  out[0] = (segN << 2) | GPCF.TransactionStart;
+  out[1] = totalLength >>> 8;
+  out[2] = totalLength & 0xff;
+  out[3] = fcs;
+  out.set(data, START_HEADER_LENGTH);
+  return out;
+}
+
+function writeTransactionContinuation(segmentIndex: number, data: Bytes): Bytes {
+  // 5.3.1.3: SegmentIndex (6) | GPCF, Data.
+  const out = new Uint8Array(1 + data.length);
+  out[0] = (segmentIndex << 2) | GPCF.TransactionContinuation;
+  out.set(data, 1);
+  return out;
+}
+
+/** A Transaction Acknowledgment (5.3.1.2): Padding 0b000000 | GPCF, no parameters. */
+export function encodeTransactionAck(): Bytes {
+  return Uint8Array.of(GPCF.TransactionAcknowledgment);
+}
+
+/**
+ * A Provisioning Bearer Control PDU (5.3.1.4): BearerOpcode (6) | GPCF 0b11, then its parameters (Link Open: the
+ * Device UUID; Link Ack: none; Link Close: the Reason). The caller gives parameters of the opcode's length.
+ */
+export function encodeBearerControl(opcode: number, params?: Bytes): Bytes {
+  const out = new Uint8Array(1 + (params ? params.length : 0));
+  out[0] = (opcode << 2) | GPCF.ProvisioningBearerControl;
+  if (params) out.set(params, 1);
+  return out;
+}
+
 function checkByte(name: string, v: number, max: number): void {
   if (!Number.isInteger(v) || v < 0 || v > max) throw new GenericProvError(`${name} ${v} out of range 0..${max}`);
 }
@@ -198,42 +236,27 @@ function checkByte(name: string, v: number, max: number): void {
 /** Encode one Generic Provisioning PDU (5.3.1). Throws GenericProvError for out-of-range fields. */
 export function encodeGenericProvPdu(pdu: GenericProvPdu): Bytes {
   switch (pdu.type) {
-    case "TransactionStart": {
+    case "TransactionStart":
       checkByte("SegN", pdu.segN, SEGN_MAX);
       checkByte("TotalLength", pdu.totalLength, 0xffff);
       checkByte("FCS", pdu.fcs, 0xff);
       if (pdu.data.length > START_DATA_MAX) throw new GenericProvError(`Transaction Start data ${pdu.data.length} > ${START_DATA_MAX}`);
-      const out = new Uint8Array(START_HEADER_LENGTH + pdu.data.length);
-      out[0] = (pdu.segN << 2) | GPCF.TransactionStart;
-      out[1] = pdu.totalLength >>> 8;
-      out[2] = pdu.totalLength & 0xff;
-      out[3] = pdu.fcs;
-      out.set(pdu.data, START_HEADER_LENGTH);
-      return out;
-    }
+      return writeTransactionStart(pdu.segN, pdu.totalLength, pdu.fcs, pdu.data);
     case "TransactionAcknowledgment":
-      return Uint8Array.of(GPCF.TransactionAcknowledgment);
-    case "TransactionContinuation": {
+      return encodeTransactionAck();
+    case "TransactionContinuation":
       checkByte("SegmentIndex", pdu.segmentIndex, SEGN_MAX);
       if (pdu.data.length > CONTINUATION_DATA_MAX)
         throw new GenericProvError(`Transaction Continuation data ${pdu.data.length} > ${CONTINUATION_DATA_MAX}`);
-      const out = new Uint8Array(1 + pdu.data.length);
-      out[0] = (pdu.segmentIndex << 2) | GPCF.TransactionContinuation;
-      out.set(pdu.data, 1);
-      return out;
-    }
-    case "LinkOpen": {
+      return writeTransactionContinuation(pdu.segmentIndex, pdu.data);
+    case "LinkOpen":
       if (pdu.uuid.length !== UUID_LENGTH) throw new GenericProvError(`Device UUID of ${pdu.uuid.length} octets`);
-      const out = new Uint8Array(1 + UUID_LENGTH);
-      out[0] = (BearerOpcode.LinkOpen << 2) | GPCF.ProvisioningBearerControl;
-      out.set(pdu.uuid, 1);
-      return out;
-    }
+      return encodeBearerControl(BearerOpcode.LinkOpen, pdu.uuid);
     case "LinkAck":
-      return Uint8Array.of((BearerOpcode.LinkAck << 2) | GPCF.ProvisioningBearerControl);
+      return encodeBearerControl(BearerOpcode.LinkAck);
     case "LinkClose":
       checkByte("Reason", pdu.reason, 0xff);
-      return Uint8Array.of((BearerOpcode.LinkClose << 2) | GPCF.ProvisioningBearerControl, pdu.reason);
+      return encodeBearerControl(BearerOpcode.LinkClose, Uint8Array.of(pdu.reason));
     default:
       throw new GenericProvError("unknown Generic Provisioning PDU type");
   }
@@ -248,25 +271,10 @@ export function segmentProvisioningPdu(pdu: Bytes): Bytes[] {
   if (pdu.length === 0) throw new GenericProvError("empty Provisioning PDU");
   if (pdu.length > TOTAL_LENGTH_MAX) throw new GenericProvError(`Provisioning PDU of ${pdu.length} octets > ${TOTAL_LENGTH_MAX}`);
   const n = segmentCount(pdu.length);
-  const out: Bytes[] = [];
-  out.push(
-    encodeGenericProvPdu({
-      type: "TransactionStart",
-      segN: n - 1,
-      totalLength: pdu.length,
-      fcs: computeFcs(pdu),
-      data: pdu.subarray(0, segmentLength(pdu.length, 0)),
-    }),
-  );
+  const out: Bytes[] = [writeTransactionStart(n - 1, pdu.length, computeFcs(pdu), pdu.subarray(0, segmentLength(pdu.length, 0)))];
   for (let i = 1; i < n; i++) {
     const offset = START_DATA_MAX + (i - 1) * CONTINUATION_DATA_MAX;
-    out.push(
-      encodeGenericProvPdu({
-        type: "TransactionContinuation",
-        segmentIndex: i,
-        data: pdu.subarray(offset, offset + segmentLength(pdu.length, i)),
-      }),
-    );
+    out.push(writeTransactionContinuation(i, pdu.subarray(offset, offset + segmentLength(pdu.length, i))));
   }
   return out;
 }
@@ -278,7 +286,9 @@ export type ReassemblyResult =
   | { status: "error"; error: GenericProvErrorCode; message: string };
 
 /**
- * Reassembles one transaction (5.3.3: segments may arrive in any order; duplicates are ignored).
+ * Reassembles one transaction (5.3.3: segments may arrive in any order; duplicates are ignored) from segments
+ * as decodeGenericProvPdu returns them: what it checked of each segment on its own (TotalLength against SegN and
+ * the first segment's length, SegmentIndex 1..63, 1..23 octets of data) is not checked again here.
  * Continuations that arrive before the Transaction Start are kept and checked when it arrives.
  * Every segment's length is checked against TotalLength as it arrives, so a complete set fills exactly
  * TotalLength octets; on completion the FCS is checked, and a mismatch discards the whole transaction, so a
@@ -306,8 +316,6 @@ export class Reassembler {
       }
       if (pdu.totalLength > this.maxTotalLength)
         return { status: "error", error: "BadTotalLength", message: `TotalLength ${pdu.totalLength} > ${this.maxTotalLength}` };
-      if (segmentCount(pdu.totalLength) !== pdu.segN + 1 || pdu.data.length !== segmentLength(pdu.totalLength, 0))
-        return { status: "error", error: "BadTotalLength", message: "TotalLength inconsistent with SegN or the first segment" };
       this.start = { type: "TransactionStart", segN: pdu.segN, totalLength: pdu.totalLength, fcs: pdu.fcs, data: new Uint8Array(pdu.data) };
       // Drop continuations kept before the start that do not fit it.
       for (let i = 1; i < this.segments.length; i++) {
@@ -322,9 +330,6 @@ export class Reassembler {
       this.received++;
     } else {
       const i = pdu.segmentIndex;
-      if (i < 1 || i > SEGN_MAX) return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i}` };
-      if (pdu.data.length === 0 || pdu.data.length > CONTINUATION_DATA_MAX)
-        return { status: "error", error: "BadSegmentLength", message: `segment of ${pdu.data.length} octets` };
       if (this.start) {
         if (i > this.start.segN)
           return { status: "error", error: "BadSegmentIndex", message: `SegmentIndex ${i} > SegN ${this.start.segN}` };

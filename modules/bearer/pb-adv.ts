@@ -39,8 +39,10 @@ import type { DeviceBearer, LinkEvents, ProvisionerBearer, ProvLink } from "./be
 import { LinkCloseReason } from "./bearer.js";
 import type { AdvBearer } from "./adv.js";
 import {
+  BearerOpcode,
   decodeGenericProvPdu,
-  encodeGenericProvPdu,
+  encodeBearerControl,
+  encodeTransactionAck,
   GENERIC_PROV_PDU_MAX,
   Reassembler,
   segmentProvisioningPdu,
@@ -48,7 +50,7 @@ import {
 } from "./gprov.js";
 import type { GenericProvErrorCode, GenericProvPdu } from "./gprov.js";
 import type { RetransmitPolicy } from "./retransmit.js";
-import { retransmitPolicies, DEFAULT_RETRANSMIT_POLICY } from "./retransmit.js";
+import { defaultRetransmitPolicy } from "./retransmit.js";
 import { pduParameterLengths } from "../prov/pdu.js";
 import { bytesEqual, readU32BE, writeU32BE } from "../util/bytes.js";
 
@@ -130,7 +132,7 @@ export class PbAdvError extends Error {
 
 export interface PbAdvOptions {
   /**
-   * Retransmission policy: a factory (one policy per link; default retransmitPolicies.adaptive) or one
+   * Retransmission policy: a factory (one policy per link; default retransmit.ts defaultRetransmitPolicy, "adaptive") or one
    * policy instance shared by all links.
    */
   retransmit?: RetransmitPolicy | (() => RetransmitPolicy);
@@ -233,10 +235,8 @@ interface OutboxItem {
 class LinkContext {
   readonly segmentAdv: AdvertiseOptions;
   readonly ackAdv: AdvertiseOptions;
-  readonly linkOpenAdv: AdvertiseOptions;
   readonly linkAckAdv: AdvertiseOptions;
   readonly linkCloseAdv: AdvertiseOptions;
-  readonly establishmentTimeoutMs: number;
   readonly linkTimeoutMs: number;
   readonly transactionTimeoutMs: number;
   private readonly delayMin: number;
@@ -256,17 +256,15 @@ class LinkContext {
   ) {
     this.logger = options.logger;
     this.debug = logs(options.logger, "debug");
-    this.retransmit = options.retransmit ?? retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]!;
+    this.retransmit = options.retransmit ?? defaultRetransmitPolicy;
     this.segmentAdv = advOptions(options.segmentAdv, PB_ADV_DEFAULTS.segmentAdv);
     this.ackAdv = advOptions(options.ackAdv, PB_ADV_DEFAULTS.ackAdv);
-    this.linkOpenAdv = advOptions(options.linkOpenAdv, PB_ADV_DEFAULTS.linkOpenAdv);
     this.linkAckAdv = advOptions(options.linkAckAdv, PB_ADV_DEFAULTS.linkAckAdv);
     const close = advOptions(options.linkCloseAdv, PB_ADV_DEFAULTS.linkCloseAdv);
     this.linkCloseAdv = { count: Math.max(LINK_CLOSE_MIN_TRANSMISSIONS, close.count), intervalMs: close.intervalMs };
     const d = options.genericPduDelayMs ?? GENERIC_PDU_DELAY_MS;
     this.delayMin = finiteAtLeast(d.min, 0, GENERIC_PDU_DELAY_MS.min);
     this.delaySpan = Math.max(0, finiteAtLeast(d.max, 0, GENERIC_PDU_DELAY_MS.max) - this.delayMin);
-    this.establishmentTimeoutMs = options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS;
     this.linkTimeoutMs = options.linkTimeoutMs ?? LINK_TIMEOUT_MS;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
   }
@@ -309,12 +307,13 @@ class LinkContext {
 }
 
 /**
- * One PB-ADV link, either role: it owns its whole state (link establishment, our transactions and their
- * retransmission, the peer's transactions and their reassembly, its timers, the 20..50 ms outbox) and changes it
- * only through its own methods; its PbAdv only hands it the packets of its Link ID (receive).
+ * One PB-ADV link: the device's (PB-ADV Server, opened by a Link Open) as it is, and the machinery both roles
+ * share (OpeningLink adds the provisioner's link establishment). It owns its whole state (our transactions and
+ * their retransmission, the peer's transactions and their reassembly, its timers, the 20..50 ms outbox) and
+ * changes it only through its own methods; its PbAdvDevice/PbAdv only hands it the packets of its Link ID (receive).
  */
 class AdvLink implements ProvLink {
-  private state: LinkState;
+  protected state: LinkState = "open";
   /** Our next Transaction Number. */
   private txNext: number;
   /** The peer's last completed transaction, or -1. */
@@ -328,43 +327,31 @@ class AdvLink implements ProvLink {
   private outboxTimer: TimerHandle | undefined;
   /** 5.2.1 link timer. */
   private linkTimer: TimerHandle | undefined;
-  /** Provisioner: Link Open state. */
-  private openSlot: Slot | undefined;
-  private openRetransmissions = 0;
-  private openLastDoneAt = 0;
-  private openTimer: TimerHandle | undefined;
-  private establishmentTimer: TimerHandle | undefined;
   /** Acknowledgment / Link Ack on their way out (delay or radio queue), so that repeats do not pile up. */
   private ackPending: { tn: number; done: boolean } | undefined;
   private linkAckPending: { done: boolean } | undefined;
 
   constructor(
-    private readonly ctx: LinkContext,
+    protected readonly ctx: LinkContext,
     readonly linkId: number,
     readonly uuid: Bytes,
-    private readonly role: "provisioner" | "device",
-    private readonly events: LinkEvents,
-    private readonly policy: RetransmitPolicy,
+    protected readonly events: LinkEvents,
+    protected readonly policy: RetransmitPolicy,
+    /** 5.2.1: our first Transaction Number (the device's by default); the peer's is the other range's first. */
+    firstTransaction: number = DEVICE_FIRST_TRANSACTION,
   ) {
-    this.state = role === "provisioner" ? "opening" : "open";
-    this.txNext = role === "provisioner" ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
-    this.rxNext = role === "provisioner" ? DEVICE_FIRST_TRANSACTION : PROVISIONER_FIRST_TRANSACTION;
+    this.txNext = firstTransaction;
+    this.rxNext = firstTransaction === DEVICE_FIRST_TRANSACTION ? PROVISIONER_FIRST_TRANSACTION : DEVICE_FIRST_TRANSACTION;
+  }
+
+  /** Log a message about this link: "link <Link ID>: message". */
+  protected note(level: "debug" | "info", message: string): void {
+    this.ctx.log(level, `link ${hex32(this.linkId)}: ${message}`);
   }
 
   /** The device is "being provisioned" once it has received a Provisioning PDU (5.3.2). */
   get beingProvisioned(): boolean {
     return this.rxLast !== -1;
-  }
-
-  /** 5.3.2, provisioner side: the link establishment timer, and Link Open until Link Ack. */
-  startOpening(): void {
-    this.establishmentTimer = this.ctx.timer(this.ctx.establishmentTimeoutMs, () => {
-      this.establishmentTimer = undefined;
-      if (this.state !== "opening") return;
-      this.ctx.log("info", `link ${hex32(this.linkId)}: no Link Ack within ${this.ctx.establishmentTimeoutMs} ms`);
-      this.closeLink(LinkCloseReason.Timeout, false, true);
-    });
-    this.enqueue(() => this.sendLinkOpen());
   }
 
   /** 5.3.2, device side: a Link Open for our UUID opened this link: Link Ack, the link timer, `opened`. */
@@ -377,24 +364,20 @@ class AdvLink implements ProvLink {
   /** 5.3.2, device side: the provisioner repeats its Link Open (our Link Ack was lost). */
   linkOpenRepeated(): void {
     if (this.beingProvisioned) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open ignored: being provisioned`);
+      if (this.ctx.debug) this.note("debug", `repeated Link Open ignored: being provisioned`);
       return;
     }
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated Link Open, Link Ack again`);
+    if (this.ctx.debug) this.note("debug", `repeated Link Open, Link Ack again`);
     this.sendLinkAck();
   }
 
-  /** A PB-ADV PDU of this link (any but Link Open). */
+  /** A PB-ADV PDU of this link (any but Link Open; a Link Ack means nothing to a device: OpeningLink takes it). */
   receive(tn: number, pdu: GenericProvPdu): void {
     switch (pdu.type) {
-      case "LinkAck":
-        if (this.role !== "provisioner" || this.state !== "opening") return; // a repeated Link Ack
-        this.onLinkAck();
-        return;
       case "LinkClose": {
         // 5.3.1.4.3: accepted whatever the Reason; an unrecognized one is reported as Fail.
         const known = pdu.reason <= LinkCloseReason.Fail;
-        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: Link Close, reason 0x${hex8(pdu.reason)}`);
+        if (this.ctx.debug) this.note("debug", `Link Close, reason 0x${hex8(pdu.reason)}`);
         this.closeLink(known ? (pdu.reason as LinkCloseReason) : LinkCloseReason.Fail, true, false);
         return;
       }
@@ -414,7 +397,7 @@ class AdvLink implements ProvLink {
     if (!(pdu instanceof Uint8Array) || pdu.length === 0 || pdu.length > PROVISIONING_PDU_MAX)
       throw new PbAdvError(`Provisioning PDU of ${pdu?.length} octets (1..${PROVISIONING_PDU_MAX})`);
     if (this.state === "closing" || this.state === "closed") {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: send on a closed link ignored`);
+      if (this.ctx.debug) this.note("debug", `send on a closed link ignored`);
       return;
     }
     this.queue.push({ pdu: new Uint8Array(pdu), acked }); // a copy; cheaper than slice() on XS
@@ -426,7 +409,7 @@ class AdvLink implements ProvLink {
     this.closeLink(reason, false, true);
   }
   /** Hand `run` its Generic Provisioning PDU after the random delay, after everything queued before it. */
-  private enqueue(run: () => void, keepOnClose = false): void {
+  protected enqueue(run: () => void, keepOnClose = false): void {
     this.outbox.push({ readyAt: this.ctx.clock.now() + this.ctx.randomDelay(), run, keepOnClose });
     this.pumpOutbox();
   }
@@ -441,28 +424,8 @@ class AdvLink implements ProvLink {
       this.pumpOutbox();
     });
   }
-  private sendLinkOpen(): void {
-    if (this.state !== "opening") return;
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkOpen", uuid: this.uuid }));
-    const slot: Slot = { handle: undefined, done: false };
-    this.openSlot = slot;
-    const handle = this.ctx.advertise(frame, this.ctx.linkOpenAdv, () => {
-      slot.done = true;
-      if (this.openSlot !== slot || this.state !== "opening") return;
-      this.openSlot = undefined;
-      this.openLastDoneAt = this.ctx.clock.now();
-      const delay = this.policy.next(this.openRetransmissions + 1, 1, this.ctx.linkOpenAdv.intervalMs);
-      this.openTimer = this.ctx.timer(delay, () => {
-        this.openTimer = undefined;
-        if (this.state !== "opening") return;
-        this.openRetransmissions++;
-        this.sendLinkOpen();
-      });
-    });
-    if (!slot.done) slot.handle = handle;
-  }
   /** Start the next queued PDU's transaction; behind `prior`, still unacknowledged, when given. */
-  private startNextTransaction(prior?: Transaction): void {
+  protected startNextTransaction(prior?: Transaction): void {
     if (this.state !== "open" || this.tx || this.queue.length === 0) return;
     const { pdu, acked } = this.queue.shift()!;
     const tn = this.txNext;
@@ -483,7 +446,7 @@ class AdvLink implements ProvLink {
       prior: prior ? { tn: prior.tn, count: prior.frames.length, acked: false, onAcked: prior.acked } : undefined,
     };
     this.tx = tx;
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
+    if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)}, ${pdu.length} octets in ${frames.length} segment(s)`);
     this.enqueue(() => {
       if (this.tx !== tx) return;
       tx.started = true;
@@ -491,7 +454,7 @@ class AdvLink implements ProvLink {
       tx.timeoutTimer = this.ctx.timer(this.ctx.transactionTimeoutMs, () => {
         tx.timeoutTimer = undefined;
         if (this.tx !== tx) return;
-        this.ctx.log("info", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} not acknowledged within ${this.ctx.transactionTimeoutMs} ms`);
+        this.note("info", `transaction 0x${hex8(tn)} not acknowledged within ${this.ctx.transactionTimeoutMs} ms`);
         this.closeLink(LinkCloseReason.Timeout, false, true);
       });
       this.transmitSegments(tx);
@@ -550,14 +513,14 @@ class AdvLink implements ProvLink {
         // alone, the next transaction starts with this one's segments in front, both going out until the
         // peer acknowledges them or answers. A receiver takes transactions in order (5.3.3), so it gets this one
         // before the next even when all its earlier copies were lost.
-        if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
+        if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tx.tn)} unacknowledged, the next one goes out behind it`);
         this.finishTransaction(tx);
         this.tx = undefined;
         this.startNextTransaction(tx);
         return;
       }
       tx.retransmissions++;
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
+      if (this.ctx.debug) this.note("debug", `retransmitting transaction 0x${hex8(tx.tn)} (#${tx.retransmissions})`);
       this.transmitSegments(tx);
     });
   }
@@ -567,7 +530,7 @@ class AdvLink implements ProvLink {
     if (pending && pending.tn === tn && !pending.done) return;
     const entry = { tn, done: false };
     this.ackPending = entry;
-    const frame = encodePbAdvPdu(this.linkId, tn, encodeGenericProvPdu({ type: "TransactionAcknowledgment" }));
+    const frame = encodePbAdvPdu(this.linkId, tn, encodeTransactionAck());
     this.enqueue(
       () => {
         if (!this.ctx.advertise(frame, this.ctx.ackAdv, () => (entry.done = true))) entry.done = true;
@@ -580,7 +543,7 @@ class AdvLink implements ProvLink {
     if (pending && !pending.done) return;
     const entry = { done: false };
     this.linkAckPending = entry;
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkAck" }));
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkAck));
     this.enqueue(
       () => {
         if (!this.ctx.advertise(frame, this.ctx.linkAckAdv, () => (entry.done = true))) entry.done = true;
@@ -589,28 +552,20 @@ class AdvLink implements ProvLink {
     );
   }
   /** 5.2.1: the link timer runs from the opening of the link. */
-  private startLinkTimer(): void {
+  protected startLinkTimer(): void {
     this.linkTimer = this.ctx.timer(this.ctx.linkTimeoutMs, () => {
       this.linkTimer = undefined;
       if (this.state !== "open") return;
-      this.ctx.log("info", `link ${hex32(this.linkId)}: link timer expired`);
+      this.note("info", `link timer expired`);
       this.closeLink(LinkCloseReason.Timeout, false, true);
     });
-  }
-  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
-  private stopOpenTimers(): void {
-    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
-    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
-    this.establishmentTimer = undefined;
-    this.openTimer = undefined;
   }
   private stopLinkTimer(): void {
     if (this.linkTimer !== undefined) this.ctx.clock.clearTimeout(this.linkTimer);
     this.linkTimer = undefined;
   }
   /** Stop all timers and transmissions of the link; pending acknowledgments are kept when `keepAcks`. */
-  private stopEverything(keepAcks: boolean): void {
-    this.stopOpenTimers();
+  protected stopEverything(keepAcks: boolean): void {
     const kept = keepAcks ? this.outbox.filter((item) => item.keepOnClose) : [];
     if (kept[0] !== this.outbox[0] && this.outboxTimer !== undefined) {
       this.ctx.clock.clearTimeout(this.outboxTimer);
@@ -619,8 +574,6 @@ class AdvLink implements ProvLink {
     this.outbox.length = 0;
     this.outbox.push(...kept);
     this.stopLinkTimer();
-    this.openSlot?.handle?.cancel();
-    this.openSlot = undefined;
     const tx = this.tx;
     if (tx) this.finishTransaction(tx);
     this.tx = undefined;
@@ -644,11 +597,11 @@ class AdvLink implements ProvLink {
    * delay in at least 3 advertising events (5.3.1.4.3), and `closed` fires once it has; otherwise `closed`
    * fires at once. The Link ID is forgotten at once: later packets of the link are ignored.
    */
-  private closeLink(reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
+  protected closeLink(reason: LinkCloseReason, byPeer: boolean, sendClose: boolean): void {
     if (this.state === "closing" || this.state === "closed") return;
     this.stopEverything(sendClose);
     this.ctx.forget(this);
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
+    if (this.ctx.debug) this.note("debug", `closed, reason ${reason}${byPeer ? " (by peer)" : ""}`);
     const finish = (): void => {
       if (this.state === "closed") return;
       this.state = "closed";
@@ -659,7 +612,7 @@ class AdvLink implements ProvLink {
       return;
     }
     this.state = "closing";
-    const frame = encodePbAdvPdu(this.linkId, 0, encodeGenericProvPdu({ type: "LinkClose", reason }));
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkClose, Uint8Array.of(reason)));
     this.enqueue(
       () => {
         let done = false;
@@ -672,21 +625,6 @@ class AdvLink implements ProvLink {
       true,
     );
   }
-  /** 5.3.2, provisioner side. */
-  private onLinkAck(): void {
-    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
-    const sample = this.openSlot === undefined;
-    const rtt = this.ctx.clock.now() - this.openLastDoneAt;
-    this.stopOpenTimers();
-    this.openSlot?.handle?.cancel();
-    this.openSlot = undefined;
-    this.state = "open";
-    if (sample) this.policy.onAck(rtt, this.openRetransmissions);
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: open`);
-    this.startLinkTimer();
-    this.ctx.call(() => this.events.opened(this));
-    this.startNextTransaction();
-  }
   /** 5.3.3, sender side. */
   private onTransactionAck(tn: number): void {
     const tx = this.tx;
@@ -696,7 +634,7 @@ class AdvLink implements ProvLink {
       return;
     }
     if (this.state !== "open" || !tx || !tx.started || tx.tn !== tn) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: acknowledgment of transaction 0x${hex8(tn)} ignored`);
+      if (this.ctx.debug) this.note("debug", `acknowledgment of transaction 0x${hex8(tn)} ignored`);
       return;
     }
     // An acknowledgment before the last segment's last event went out gives no clean round-trip sample.
@@ -728,17 +666,17 @@ class AdvLink implements ProvLink {
     if (this.state !== "open") return;
     if (tn === this.rxLast) {
       // A segment of a transaction already acknowledged: acknowledge again, ignore the segment.
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: repeated transaction 0x${hex8(tn)}, acknowledged again`);
+      if (this.ctx.debug) this.note("debug", `repeated transaction 0x${hex8(tn)}, acknowledged again`);
       this.sendAck(tn);
       return;
     }
     if (tn !== this.rxNext) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)} ignored (expected 0x${hex8(this.rxNext)})`);
       return;
     }
     const r = this.reassembler.add(pdu);
     if (r.status === "error") {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(tn)}: ${r.error} (${r.message})`);
       return;
     }
     // 5.3.3 and 5.4.2: the provisioning protocol is turn by turn, so a peer builds its next Provisioning PDU only
@@ -749,7 +687,7 @@ class AdvLink implements ProvLink {
     // out at once instead of after retransmissions. Not a clean round-trip sample (the peer's own delays).
     const ours = this.tx;
     if (ours && ours.started) {
-      if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(this.linkId)}: transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
+      if (this.ctx.debug) this.note("debug", `transaction 0x${hex8(ours.tn)} acknowledged by the peer's transaction 0x${hex8(tn)}`);
       this.transactionAcknowledged(ours, false);
     }
     switch (r.status) {
@@ -767,12 +705,113 @@ class AdvLink implements ProvLink {
   }
 }
 
-export class PbAdv implements ProvisionerBearer, DeviceBearer {
-  private readonly links = new Map<number, AdvLink>();
+/** The provisioner's link establishment (5.3.2): Link Open's advertising and the link establishment timer. */
+interface OpeningOptions {
+  adv: AdvertiseOptions;
+  timeoutMs: number;
+}
+
+/**
+ * The provisioner's link (PB-ADV Client): an AdvLink that opens itself (5.3.2: the link establishment timer,
+ * Link Open until Link Ack) and numbers its transactions from 0x00 (5.2.1).
+ */
+class OpeningLink extends AdvLink {
+  /** Link Open state. */
+  private openSlot: Slot | undefined;
+  private openRetransmissions = 0;
+  private openLastDoneAt = 0;
+  private openTimer: TimerHandle | undefined;
+  private establishmentTimer: TimerHandle | undefined;
+
+  constructor(
+    ctx: LinkContext,
+    linkId: number,
+    uuid: Bytes,
+    events: LinkEvents,
+    policy: RetransmitPolicy,
+    private readonly opening: OpeningOptions,
+  ) {
+    super(ctx, linkId, uuid, events, policy, PROVISIONER_FIRST_TRANSACTION);
+    this.state = "opening";
+  }
+
+  /** 5.3.2, provisioner side: the link establishment timer, and Link Open until Link Ack. */
+  startOpening(): void {
+    this.establishmentTimer = this.ctx.timer(this.opening.timeoutMs, () => {
+      this.establishmentTimer = undefined;
+      if (this.state !== "opening") return;
+      this.note("info", `no Link Ack within ${this.opening.timeoutMs} ms`);
+      this.closeLink(LinkCloseReason.Timeout, false, true);
+    });
+    this.enqueue(() => this.sendLinkOpen());
+  }
+
+  override receive(tn: number, pdu: GenericProvPdu): void {
+    if (pdu.type !== "LinkAck") super.receive(tn, pdu);
+    else if (this.state === "opening") this.onLinkAck(); // else a repeated Link Ack
+  }
+  protected override stopEverything(keepAcks: boolean): void {
+    this.stopOpenTimers();
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    super.stopEverything(keepAcks);
+  }
+  private sendLinkOpen(): void {
+    if (this.state !== "opening") return;
+    const frame = encodePbAdvPdu(this.linkId, 0, encodeBearerControl(BearerOpcode.LinkOpen, this.uuid));
+    const slot: Slot = { handle: undefined, done: false };
+    this.openSlot = slot;
+    const handle = this.ctx.advertise(frame, this.opening.adv, () => {
+      slot.done = true;
+      if (this.openSlot !== slot || this.state !== "opening") return;
+      this.openSlot = undefined;
+      this.openLastDoneAt = this.ctx.clock.now();
+      const delay = this.policy.next(this.openRetransmissions + 1, 1, this.opening.adv.intervalMs);
+      this.openTimer = this.ctx.timer(delay, () => {
+        this.openTimer = undefined;
+        if (this.state !== "opening") return;
+        this.openRetransmissions++;
+        this.sendLinkOpen();
+      });
+    });
+    if (!slot.done) slot.handle = handle;
+  }
+  /** 5.3.2, provisioner side: the link establishment timer and the Link Open retransmission timer. */
+  private stopOpenTimers(): void {
+    if (this.establishmentTimer !== undefined) this.ctx.clock.clearTimeout(this.establishmentTimer);
+    if (this.openTimer !== undefined) this.ctx.clock.clearTimeout(this.openTimer);
+    this.establishmentTimer = undefined;
+    this.openTimer = undefined;
+  }
+  /** 5.3.2, provisioner side. */
+  private onLinkAck(): void {
+    // A Link Ack before our Link Open's last event went out gives no clean round-trip sample.
+    const sample = this.openSlot === undefined;
+    const rtt = this.ctx.clock.now() - this.openLastDoneAt;
+    this.stopOpenTimers();
+    this.openSlot?.handle?.cancel();
+    this.openSlot = undefined;
+    this.state = "open";
+    if (sample) this.policy.onAck(rtt, this.openRetransmissions);
+    if (this.ctx.debug) this.note("debug", `open`);
+    this.startLinkTimer();
+    this.ctx.call(() => this.events.opened(this));
+    this.startNextTransaction();
+  }
+}
+
+/**
+ * PB-ADV on the device (PB-ADV Server, 5.2.1): it accepts Link Opens for the UUID it listens for (5.3.2), one
+ * link at a time, and carries that link's transactions (5.3.3). A device image needs nothing more; PbAdv adds the
+ * provisioner's side (opening links) for the images that provision others.
+ */
+export class PbAdvDevice implements DeviceBearer {
+  /** The links that are opening or open, by Link ID (one at most on a device; a provisioner's several). */
+  protected readonly links = new Map<number, AdvLink>();
   private deviceLink: AdvLink | undefined;
   private listening: { uuid: Bytes; events: LinkEvents } | undefined;
   private unsubscribe: (() => void) | undefined;
-  private readonly ctx: LinkContext;
+  protected readonly ctx: LinkContext;
 
   constructor(
     private readonly adv: AdvBearer,
@@ -783,32 +822,10 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.ctx = new LinkContext(adv, clock, random, options, (link) => this.forget(link));
   }
 
-  /** Number of links that are opening or open. */
-  get linkCount(): number {
-    return this.links.size;
-  }
-
-  // ---- ProvisionerBearer ----
-
-  /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
-  open(uuid: Bytes, events: LinkEvents): ProvLink {
-    if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    let linkId = this.ctx.randomU32();
-    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.ctx.randomU32();
-    if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
-    const link = new AdvLink(this.ctx, linkId, uuid.slice(), "provisioner", events, this.ctx.newPolicy());
-    this.links.set(linkId, link);
-    this.refreshSubscription();
-    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
-    link.startOpening();
-    return link;
-  }
-
   // ---- DeviceBearer ----
 
   listen(uuid: Bytes, events: LinkEvents): void {
-    if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
-    this.listening = { uuid: uuid.slice(), events };
+    this.listening = { uuid: checkedUuid(uuid), events };
     this.refreshSubscription();
   }
 
@@ -826,7 +843,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     this.refreshSubscription();
   }
 
-  private refreshSubscription(): void {
+  protected refreshSubscription(): void {
     const want = this.listening !== undefined || this.links.size > 0;
     if (want && !this.unsubscribe) {
       this.unsubscribe = this.adv.subscribe(AD_TYPE.PB_ADV, (p) => this.onPacket(p));
@@ -857,7 +874,7 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
   }
 
   /** 5.3.2, device side. */
-  private onLinkOpen(linkId: number, uuid: Bytes): void {
+  protected onLinkOpen(linkId: number, uuid: Bytes): void {
     const current = this.deviceLink;
     if (current) {
       if (current.linkId === linkId) current.linkOpenRepeated();
@@ -866,16 +883,63 @@ export class PbAdv implements ProvisionerBearer, DeviceBearer {
     }
     const listening = this.listening;
     if (!listening || !bytesEqual(uuid, listening.uuid)) return;
-    if (this.links.has(linkId)) {
-      if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
-      return;
-    }
-    const link = new AdvLink(this.ctx, linkId, listening.uuid, "device", listening.events, this.ctx.newPolicy());
+    const link = new AdvLink(this.ctx, linkId, listening.uuid, listening.events, this.ctx.newPolicy());
     this.links.set(linkId, link);
     this.deviceLink = link;
     if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opened by a provisioner`);
     link.acceptOpen();
   }
+}
+
+/**
+ * PB-ADV with both roles: the device's (PbAdvDevice) and the provisioner's (PB-ADV Client), which opens links
+ * (5.3.2), several at once, demultiplexed by Link ID.
+ */
+export class PbAdv extends PbAdvDevice implements ProvisionerBearer {
+  private readonly opening: OpeningOptions;
+
+  constructor(adv: AdvBearer, clock: Clock, random: RandomSource, options: PbAdvOptions = {}) {
+    super(adv, clock, random, options);
+    this.opening = {
+      adv: advOptions(options.linkOpenAdv, PB_ADV_DEFAULTS.linkOpenAdv),
+      timeoutMs: options.linkEstablishmentTimeoutMs ?? LINK_ESTABLISHMENT_TIMEOUT_MS,
+    };
+  }
+
+  /** Number of links that are opening or open. */
+  get linkCount(): number {
+    return this.links.size;
+  }
+
+  /** 5.3.2, device side, with links of our own: a Link Open with the Link ID of one of them is not for us. */
+  protected override onLinkOpen(linkId: number, uuid: Bytes): void {
+    const link = this.links.get(linkId);
+    if (link instanceof OpeningLink) {
+      if (this.ctx.debug) this.ctx.log("debug", `Link Open ${hex32(linkId)} ignored: Link ID in use by a provisioner link`);
+      return;
+    }
+    super.onLinkOpen(linkId, uuid);
+  }
+
+  /** 5.3.2: open a link to the device with this UUID (Link Open until Link Ack, 60 s at most). */
+  open(uuid: Bytes, events: LinkEvents): ProvLink {
+    const id = checkedUuid(uuid);
+    let linkId = this.ctx.randomU32();
+    for (let i = 0; this.links.has(linkId) && i < 1000; i++) linkId = this.ctx.randomU32();
+    if (this.links.has(linkId)) throw new PbAdvError("no free Link ID");
+    const link = new OpeningLink(this.ctx, linkId, id, events, this.ctx.newPolicy(), this.opening);
+    this.links.set(linkId, link);
+    this.refreshSubscription();
+    if (this.ctx.debug) this.ctx.log("debug", `link ${hex32(linkId)}: opening`);
+    link.startOpening();
+    return link;
+  }
+}
+
+/** A copy of a Device UUID argument (Link Open's, 5.3.1.4.1: 16 octets); throws PbAdvError otherwise. */
+function checkedUuid(uuid: Bytes): Bytes {
+  if (!(uuid instanceof Uint8Array) || uuid.length !== UUID_LENGTH) throw new PbAdvError("Device UUID must be 16 octets");
+  return uuid.slice();
 }
 
 function advOptions(given: AdvertiseOptions | undefined, fallback: AdvertiseOptions): AdvertiseOptions {

@@ -144,9 +144,12 @@ export function adaptivePolicy(options?: AdaptiveOptions): RetransmitPolicy {
   return new AdaptivePolicy(options);
 }
 
-/** The shipped policies, by name. "adaptive" is the default. */
+/** The default policy's factory (retransmitPolicies[DEFAULT_RETRANSMIT_POLICY]): one adaptive policy per link. */
+export const defaultRetransmitPolicy = (): RetransmitPolicy => new AdaptivePolicy();
+
+/** The shipped policies, by name. "adaptive" (defaultRetransmitPolicy) is the default. */
 export const retransmitPolicies: Record<string, () => RetransmitPolicy> = {
-  adaptive: () => new AdaptivePolicy(),
+  adaptive: defaultRetransmitPolicy,
   // Zephyr's PB-ADV: every 500 ms.
   "fixed-500ms": () => fixedPolicy(500),
   // 2 s plus one advertising interval per segment.

@@ -14,12 +14,13 @@
  *
  * The roles are passed in (`roles: { provisionee: provisioneeRole, provisioner: provisionerRole }`), so an
  * image that does not import provisioner.ts does not contain it; calling a role that is not built in throws
- * NotSupportedError. This file imports no role at run time.
+ * NotSupportedError. This file imports no role at run time; each role checks its own options (provisionee.ts,
+ * provisioner.ts create). A device image constructs DeviceProvisioning, the calls both roles share and the
+ * provisionee's, without the provisioner's calls (Provisioning adds them), so that its image carries none of them.
  */
 import type { Bytes, Clock, CryptoPrimitives, Logger, Platform } from "../platform.js";
-import type { DeviceBearer, ProvisionerBearer, ProvisioningBearer } from "../bearer/bearer.js";
+import type { ProvisioningBearer } from "../bearer/bearer.js";
 import { MeshCrypto } from "../crypto/mesh.js";
-import { AlgorithmsBit, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PublicKeyType } from "./pdu.js";
 import type { CapabilitiesFields, ProvisioningData } from "./pdu.js";
 import { NotSupportedError, ProvisioningError } from "./common.js";
 import type { UnicastAllocator } from "./addresses.js";
@@ -33,7 +34,9 @@ import type {
   ProvisionData,
   ProvisionOptions,
   ProvisioneeController,
+  ProvisioneeOptions,
   ProvisioneeRole,
+  ProvisionerConfig,
   ProvisionerController,
   ProvisionerRole,
   RoleEnv,
@@ -57,7 +60,7 @@ export interface ProvisioningRoles {
   provisioner?: ProvisionerRole;
 }
 
-export interface ProvisioningOptions {
+export interface ProvisioningOptions extends ProvisioneeOptions, ProvisionerConfig {
   /** The platform's services: crypto, clock and logger are taken from it unless given on their own. */
   platform?: Pick<Platform, "crypto" | "clock" | "logger">;
   /** The platform's crypto primitives (P-256, AES, CMAC, CCM, HMAC, randomness). Required without `platform`. */
@@ -73,42 +76,15 @@ export interface ProvisioningOptions {
   bearers: readonly ProvisioningBearer[];
   /** The roles built into this image. */
   roles: ProvisioningRoles;
-  /**
-   * Provisionee: the Provisioning Capabilities to offer. Default: 1 element, both algorithms, OOB public key
-   * when `keyPair` is given, no static/output/input OOB.
-   */
-  capabilities?: Partial<CapabilitiesFields>;
-  /** Provisionee: the fixed key pair whose public key the provisioner reads OOB (see generateKeys()). */
-  keyPair?: P256KeyPair;
   logger?: Logger;
   /** Offload ECDH to the application: 'ecdh-request' events, answered with sharedSecretProvide(). */
   ecdhOffload?: boolean;
-  /** Provisioner: report the same unprovisioned UUID again only after this many ms (default 10000). */
-  unprovisionedReportIntervalMs?: number;
   /**
-   * Provisioner: assigns each device's unicast addresses once its Capabilities tell its element count
-   * (addresses.ts UnicastAllocator); provision() may then leave out the Unicast Address.
+   * Provisionee (common.ts ProvisioneeOptions): `capabilities`, `keyPair`. Provisioner (ProvisionerConfig):
+   * `unprovisionedReportIntervalMs`, `addresses`.
    */
-  addresses?: UnicastAllocator;
   /** The application's event handler. Exceptions thrown by it are logged, never propagated into the stack. */
   onEvent: (event: ProvEvent) => void;
-}
-
-/** Check provisionee capabilities (5.4.1.2 field ranges). Returns a reason or null. */
-export function checkCapabilities(c: CapabilitiesFields, haveKeyPair: boolean): string | null {
-  const int = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
-  if (!int(c.numberOfElements, 0xff) || c.numberOfElements < 1) return "numberOfElements must be 1..255";
-  const algs = AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM;
-  if (!int(c.algorithms, 0xffff) || !(c.algorithms & algs) || c.algorithms & ~algs) return "algorithms must be a non-empty set of the known algorithm bits";
-  if (!int(c.publicKeyType, 1)) return "publicKeyType must be 0 or 1";
-  if (c.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable && !haveKeyPair) return "an OOB public key needs keyPair";
-  if (!int(c.oobType, 3)) return "oobType must use bits 0-1 only";
-  if (!int(c.outputOobSize, MAX_OOB_SIZE) || !int(c.inputOobSize, MAX_OOB_SIZE)) return "OOB sizes must be 0..8";
-  if (!int(c.outputOobAction, (1 << (OutputOobAction.OutputAlphanumeric + 1)) - 1)) return "outputOobAction has RFU bits";
-  if (!int(c.inputOobAction, (1 << (InputOobAction.InputAlphanumeric + 1)) - 1)) return "inputOobAction has RFU bits";
-  if ((c.outputOobSize === 0) !== (c.outputOobAction === 0)) return "outputOobSize and outputOobAction must both be set or both 0";
-  if ((c.inputOobSize === 0) !== (c.inputOobAction === 0)) return "inputOobSize and inputOobAction must both be set or both 0";
-  return null;
 }
 
 function isKeyPair(k: unknown): k is P256KeyPair {
@@ -116,10 +92,14 @@ function isKeyPair(k: unknown): k is P256KeyPair {
   return !!kp && kp.privateKey instanceof Uint8Array && kp.privateKey.length === 32 && kp.publicKey instanceof Uint8Array && kp.publicKey.length === 64;
 }
 
-export class Provisioning {
+/**
+ * The Provisioning API of a device image: the calls both roles share and the provisionee's. Provisioning adds
+ * the provisioner's calls; constructed with the provisioner role, this class throws NotSupportedError.
+ */
+export class DeviceProvisioning {
   private readonly contexts = new Map<number, AnySession>();
   private readonly provisionee: ProvisioneeController | undefined;
-  private readonly provisioner: ProvisionerController | undefined;
+  protected readonly provisioner: ProvisionerController | undefined;
   private readonly crypto: CryptoPrimitives;
   private nextContextId = 1;
 
@@ -159,36 +139,11 @@ export class Provisioning {
       unregister: (s) => void contexts.delete(s.id),
     };
 
-    if (roles.provisionee) {
-      const deviceBearers = bearers.filter((b): b is DeviceBearer => typeof (b as DeviceBearer)?.listen === "function" && typeof (b as DeviceBearer).stopListening === "function");
-      if (!deviceBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
-      const keyPair = options.keyPair ? { privateKey: options.keyPair.privateKey.slice(), publicKey: options.keyPair.publicKey.slice() } : undefined;
-      const capabilities: CapabilitiesFields = {
-        numberOfElements: 1,
-        algorithms: AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM,
-        publicKeyType: keyPair ? PublicKeyType.PublicKeyOobInformationAvailable : 0,
-        oobType: 0,
-        outputOobSize: 0,
-        outputOobAction: 0,
-        inputOobSize: 0,
-        inputOobAction: 0,
-        ...options.capabilities,
-      };
-      const bad = checkCapabilities(capabilities, !!keyPair);
-      if (bad) throw new ProvisioningError("invalid-argument", "init: capabilities: " + bad);
-      this.provisionee = roles.provisionee.create(env, deviceBearers, keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities });
-    }
+    if (roles.provisionee) this.provisionee = roles.provisionee.create(env, bearers, options);
     if (roles.provisioner) {
-      const provisionerBearers = bearers.filter((b): b is ProvisionerBearer => typeof (b as ProvisionerBearer)?.open === "function");
-      if (!provisionerBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
-      const interval = options.unprovisionedReportIntervalMs;
-      if (options.addresses !== undefined && typeof options.addresses?.allocate !== "function") {
-        throw new ProvisioningError("invalid-argument", "init: addresses must be a UnicastAllocator");
-      }
-      this.provisioner = roles.provisioner.create(env, provisionerBearers, {
-        ...(interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {}),
-        ...(options.addresses ? { addresses: options.addresses } : {}),
-      });
+      // the provisioner's calls are Provisioning's (new.target: this class was constructed, not a subclass)
+      if (new.target === DeviceProvisioning) throw new NotSupportedError("provisioner role of DeviceProvisioning (use Provisioning)");
+      this.provisioner = roles.provisioner.create(env, bearers, options);
     }
   }
 
@@ -197,22 +152,10 @@ export class Provisioning {
     return this.provisionee;
   }
 
-  private prov(): ProvisionerController {
-    if (!this.provisioner) throw new NotSupportedError("provisioner role");
-    return this.provisioner;
-  }
-
-  private session(ctx: ProvContext, what: string): AnySession {
+  protected session(ctx: ProvContext, what: string): AnySession {
     const s = ctx && typeof ctx === "object" ? this.contexts.get(ctx.id) : undefined;
     if (!s || s.ctx !== ctx) throw new ProvisioningError("invalid-state", what + ": unknown or closed provisioning context");
     return s;
-  }
-
-  /** A provisioner's session: only it awaits an OOB choice or an OOB public key. */
-  private provisionerSession(ctx: ProvContext, what: string): ProvisionerSessionInputs {
-    const s = this.session(ctx, what);
-    if (s.role !== "provisioner") throw new ProvisioningError("invalid-state", what + ": only a provisioner context awaits it");
-    return s as unknown as ProvisionerSessionInputs;
   }
 
   /** A new P-256 key pair (nrf_mesh_prov_generate_keys), e.g. for a device's fixed OOB public key. */
@@ -234,6 +177,44 @@ export class Provisioning {
 
   get listening(): boolean {
     return this.provisionee?.listening ?? false;
+  }
+
+  // ---- both ----
+
+  /**
+   * Authentication data after 'static-request' (16 or 32 bytes) or 'input-request' (a number for counts and
+   * numeric actions, a string of '0'-'9','A'-'Z' for alphanumeric ones) (nrf_mesh_prov_auth_data_provide).
+   */
+  authDataProvide(ctx: ProvContext, data: Bytes | OobValue): void {
+    this.session(ctx, "authDataProvide").authDataProvide(data);
+  }
+
+  /** The ECDH shared secret (32 bytes) after 'ecdh-request' (nrf_mesh_prov_shared_secret_provide). */
+  sharedSecretProvide(ctx: ProvContext, secret: Bytes): void {
+    this.session(ctx, "sharedSecretProvide").sharedSecretProvide(secret);
+  }
+
+  /** The contexts of the links that exist now. */
+  activeContexts(): ProvContext[] {
+    return [...this.contexts.values()].map((s) => s.ctx);
+  }
+}
+
+/**
+ * The Provisioning API with both roles (nrf_mesh_prov_init): DeviceProvisioning and the provisioner's calls, which
+ * throw NotSupportedError when the provisioner role is not built in.
+ */
+export class Provisioning extends DeviceProvisioning {
+  private prov(): ProvisionerController {
+    if (!this.provisioner) throw new NotSupportedError("provisioner role");
+    return this.provisioner;
+  }
+
+  /** A provisioner's session: only it awaits an OOB choice or an OOB public key. */
+  private provisionerSession(ctx: ProvContext, what: string): ProvisionerSessionInputs {
+    const s = this.session(ctx, what);
+    if (s.role !== "provisioner") throw new ProvisioningError("invalid-state", what + ": only a provisioner context awaits it");
+    return s as unknown as ProvisionerSessionInputs;
   }
 
   // ---- provisioner ----
@@ -274,26 +255,6 @@ export class Provisioning {
   /** Alias of oobPublicKeyProvide, the nRF5 name. */
   pubkeyProvide(ctx: ProvContext, publicKey: Bytes): void {
     this.oobPublicKeyProvide(ctx, publicKey);
-  }
-
-  // ---- both ----
-
-  /**
-   * Authentication data after 'static-request' (16 or 32 bytes) or 'input-request' (a number for counts and
-   * numeric actions, a string of '0'-'9','A'-'Z' for alphanumeric ones) (nrf_mesh_prov_auth_data_provide).
-   */
-  authDataProvide(ctx: ProvContext, data: Bytes | OobValue): void {
-    this.session(ctx, "authDataProvide").authDataProvide(data);
-  }
-
-  /** The ECDH shared secret (32 bytes) after 'ecdh-request' (nrf_mesh_prov_shared_secret_provide). */
-  sharedSecretProvide(ctx: ProvContext, secret: Bytes): void {
-    this.session(ctx, "sharedSecretProvide").sharedSecretProvide(secret);
-  }
-
-  /** The contexts of the links that exist now. */
-  activeContexts(): ProvContext[] {
-    return [...this.contexts.values()].map((s) => s.ctx);
   }
 }
 

@@ -10,7 +10,7 @@
 import type { Bytes, Clock, CryptoPrimitives, Logger } from "../platform.js";
 import { logs } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { DeviceBearer, LinkEvents, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
+import type { LinkEvents, ProvLink, ProvisioningBearer } from "../bearer/bearer.js";
 import { Algorithm, CONFIRMATION_INPUTS_LENGTH, MeshCrypto } from "../crypto/mesh.js";
 import { bytesEqual } from "../util/bytes.js";
 import {
@@ -18,11 +18,10 @@ import {
   ErrorCode,
   PduType,
   StartPublicKey,
-  decodePdu,
+  decodePduFields,
   encodePdu,
   errorCodeName,
   errorCodeOf,
-  isRecordPdu,
   pduName,
   isSupportedPduType,
   pduType,
@@ -238,18 +237,11 @@ export const Phase = {
 export type SharedPhase = (typeof Phase)[keyof typeof Phase];
 
 /**
- * One row of a role's PDU table: in which phases the PDU type is expected, the exact parameter length when it
- * depends on the session (Confirmation and Random: 16 or 32 octets by algorithm; the fixed lengths are the
- * codec's, pdu.ts), and its handler.
+ * A role's PDU table: the phases in which it expects each PDU type (anything else: Unexpected PDU). The role's
+ * handlePdu takes each expected PDU once it is checked. (Phases and a switch rather than rows with a handler
+ * each: the table lives in the device's preloaded heap, a closure per row would too.)
  */
-export interface PduRule<S extends AnySession> {
-  readonly states: readonly string[];
-  /** The parameters are exactly as long as the session's AuthValue (Confirmation, Random: 5.4.1.6, 5.4.1.7). */
-  readonly authLength?: true;
-  readonly handle: (session: S, pdu: ProvisioningPdu, raw: Bytes) => void;
-}
-
-export type PduTable<S extends AnySession> = Readonly<Partial<Record<number, PduRule<S>>>>;
+export type PduTable = Readonly<Partial<Record<number, readonly string[]>>>;
 
 /** The peer of each role, as reasons name it. */
 const PEER = { provisioner: "device", provisionee: "provisioner" } as const;
@@ -347,7 +339,10 @@ export abstract class Session<P extends string = string> {
   }
 
   /** The role's PDU table. */
-  protected abstract table(): PduTable<AnySession>;
+  protected abstract table(): PduTable;
+
+  /** A PDU the role's table expects in the current phase, decoded and checked (`raw`: its octets). */
+  protected abstract handlePdu(pdu: ProvisioningPdu, raw: Bytes): void;
 
   /** The role's authentication phases. */
   protected abstract readonly authPhases: AuthPhases<P>;
@@ -500,7 +495,9 @@ export abstract class Session<P extends string = string> {
 
   /**
    * One PDU from the bearer. Checks, in this order (as Zephyr and nRF5 do): the type is known (else Invalid
-   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format).
+   * PDU), expected in the current phase (else Unexpected PDU), well-formed (else Invalid Format; the Prohibited
+   * values of a PDU type are checked by the role's handler of it, pdu.ts's checks, also Invalid Format). Each
+   * refusal is logged once, by protocolError (reportFailed: the error code's name and the reason).
    */
   private receive(raw: Bytes): void {
     if (this.finished) return;
@@ -516,29 +513,26 @@ export abstract class Session<P extends string = string> {
     }
     const type = pduType(raw);
     if (type < 0 || !isSupportedPduType(type)) {
-      this.log("warn", "received " + (type < 0 ? "empty PDU" : isRecordPdu(type) ? pduName(type) + " (not supported)" : pduName(type)));
       this.protocolError(ErrorCode.InvalidPdu, type < 0 ? "empty PDU" : pduName(type) + " not supported");
       return;
     }
-    const rule = this.table()[type];
-    if (!rule || rule.states.indexOf(this.phase) < 0) {
-      this.log("warn", `unexpected ${pduName(type)} in state ${this.phase}`);
+    const states = this.table()[type];
+    if (!states || states.indexOf(this.phase) < 0) {
       this.protocolError(ErrorCode.UnexpectedPdu, `${pduName(type)} in state ${this.phase}`);
       return;
     }
-    const decoded = decodePdu(raw);
+    const decoded = decodePduFields(raw);
     if (!decoded.ok) {
-      this.log("warn", "malformed PDU: " + decoded.reason);
       this.protocolError(errorCodeOf(decoded.error), decoded.reason);
       return;
     }
-    if (rule.authLength && raw.length - 1 !== this.authLength) {
-      this.log("warn", `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected`);
-      this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} length does not match the algorithm`);
+    // 5.4.1.6, 5.4.1.7: Confirmation and Random are as long as the session's AuthValue (the codec allows 16 or 32).
+    if ((type === PduType.Confirmation || type === PduType.Random) && raw.length - 1 !== this.authLength) {
+      this.protocolError(ErrorCode.InvalidFormat, `${pduName(type)} of ${raw.length - 1} octets, ${this.authLength} expected by the algorithm`);
       return;
     }
     if (this.debugging) this.log("debug", "received " + pduName(type));
-    rule.handle(this, decoded.pdu, raw);
+    this.handlePdu(decoded.pdu, raw);
   }
 
   /** Handle the PDUs that arrived while the session held them, once it no longer does. */
@@ -754,10 +748,24 @@ export interface ProvisioneeController {
   readonly listening: boolean;
 }
 
+/** What the application gives the provisionee role (api.ts ProvisioningOptions), checked by the role. */
+export interface ProvisioneeOptions {
+  /**
+   * The Provisioning Capabilities to offer. Default: 1 element, both algorithms, OOB public key when `keyPair`
+   * is given, no static/output/input OOB.
+   */
+  capabilities?: Partial<CapabilitiesFields>;
+  /** The fixed key pair whose public key the provisioner reads OOB (see api.ts generateKeys()). */
+  keyPair?: P256KeyPair;
+}
+
 export interface ProvisioneeRole {
   readonly name: "provisionee";
-  /** The device side on `bearers` (each accepts links; those that can also announce the device). */
-  create(env: RoleEnv, bearers: readonly DeviceBearer[], config: ProvisioneeConfig): ProvisioneeController;
+  /**
+   * The device side on the DeviceBearers of `bearers` (each accepts links; those that can also announce the
+   * device). Throws ProvisioningError("invalid-argument") for no DeviceBearer or bad options.
+   */
+  create(env: RoleEnv, bearers: readonly ProvisioningBearer[], options: ProvisioneeOptions): ProvisioneeController;
 }
 
 /** The provisioner's choice for one device (Provisioning Start fields, 5.4.1.3). */
@@ -798,12 +806,18 @@ export interface ProvisionerController {
 export interface ProvisionerConfig {
   /** Report the same UUID again only after this many ms (default 10000), or when its beacon changes. */
   unprovisionedReportIntervalMs?: number;
-  /** Assigns each device's unicast addresses once its element count is known (addresses.ts). */
+  /**
+   * Assigns each device's unicast addresses once its Capabilities tell its element count (addresses.ts
+   * UnicastAllocator); provision() may then leave out the Unicast Address.
+   */
   addresses?: UnicastAllocator;
 }
 
 export interface ProvisionerRole {
   readonly name: "provisioner";
-  /** The provisioner side on `bearers` (links are opened on the first, or the one ProvisionOptions names). */
-  create(env: RoleEnv, bearers: readonly ProvisionerBearer[], config: ProvisionerConfig): ProvisionerController;
+  /**
+   * The provisioner side on the ProvisionerBearers of `bearers` (links are opened on the first, or the one
+   * ProvisionOptions names). Throws ProvisioningError("invalid-argument") for no ProvisionerBearer or a bad config.
+   */
+  create(env: RoleEnv, bearers: readonly ProvisioningBearer[], config: ProvisionerConfig): ProvisionerController;
 }

@@ -30,27 +30,33 @@ export const PduType = {
 } as const;
 export type PduType = (typeof PduType)[keyof typeof PduType];
 
-/** Spec names of the PDU types, for logs. */
-export const PDU_NAMES: readonly string[] = [
-  "Provisioning Invite",
-  "Provisioning Capabilities",
-  "Provisioning Start",
-  "Provisioning Public Key",
-  "Provisioning Input Complete",
-  "Provisioning Confirmation",
-  "Provisioning Random",
-  "Provisioning Data",
-  "Provisioning Complete",
-  "Provisioning Failed",
-  "Provisioning Record Request",
-  "Provisioning Record Response",
-  "Provisioning Records Get",
-  "Provisioning Records List",
+/** Spec names of the PDU types without their common first word, for logs (pduName). */
+const PDU_NAMES: readonly string[] = [
+  "Invite",
+  "Capabilities",
+  "Start",
+  "Public Key",
+  "Input Complete",
+  "Confirmation",
+  "Random",
+  "Data",
+  "Complete",
+  "Failed",
+  "Record Request",
+  "Record Response",
+  "Records Get",
+  "Records List",
 ];
 
-/** Name of a PDU type (or "RFU 0x..") for logs. */
+/** Spec name of a PDU type ("Provisioning Invite", ...), or "RFU 0x..", for logs. */
 export function pduName(type: number): string {
-  return PDU_NAMES[type] ?? "RFU 0x" + type.toString(16).padStart(2, "0");
+  const name = PDU_NAMES[type];
+  return name !== undefined ? "Provisioning " + name : rfuName(type);
+}
+
+/** The name of a reserved (RFU) value: "RFU 0x0e". */
+function rfuName(value: number): string {
+  return "RFU 0x" + value.toString(16).padStart(2, "0");
 }
 
 /** Provisioning Failed error codes (Mesh Protocol 1.1, 5.4.1.10). 0x0A-0xFF are RFU. */
@@ -83,7 +89,7 @@ const ERROR_NAMES = [
 
 /** Spec name of a Provisioning Failed error code. */
 export function errorCodeName(code: number): string {
-  return ERROR_NAMES[code] ?? "RFU 0x" + code.toString(16).padStart(2, "0");
+  return ERROR_NAMES[code] ?? rfuName(code);
 }
 
 /** Algorithm values of the Provisioning Start PDU (5.4.1.3) = bit numbers of the Algorithms field. */
@@ -346,18 +352,32 @@ function layoutOf(type: number): string | undefined {
   return type >= 0 ? LAYOUTS[type] : undefined;
 }
 
-/** Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. */
-function checkPdu(type: number, p: Record<string, number | Bytes>): string | null {
-  switch (type) {
+/** Capabilities values that are Prohibited (5.4.1.2) in a way that makes the PDU unusable; a reason or null. */
+export function checkCapabilitiesPdu(p: CapabilitiesFields): string | null {
+  if (p.numberOfElements === 0) return "Number of Elements 0x00 Prohibited";
+  if (p.publicKeyType & 0xfe) return "Public Key Type bits 1-7 Prohibited";
+  if (p.oobType & 0xfc) return "OOB Type bits 2-7 Prohibited";
+  return null;
+}
+
+/** Provisioning Failed with Error Code 0x00, Prohibited (5.4.1.10); a reason or null. */
+export function checkFailedPdu(p: FailedPdu): string | null {
+  return p.errorCode === ErrorCode.Prohibited ? "Error Code 0x00 Prohibited" : null;
+}
+
+/**
+ * Values that are Prohibited in a way that makes the PDU unusable (5.4.1); returns a reason or null. The roles'
+ * sessions apply the same checks to the PDUs they receive (provisionee.ts onStart, provisioner.ts onCapabilities
+ * and onFailed), so that a device carries only the Start's.
+ */
+function checkPdu(pdu: ProvisioningPdu): string | null {
+  switch (pdu.type) {
     case PduType.Capabilities:
-      if (p["numberOfElements"] === 0) return "Number of Elements 0x00 Prohibited";
-      if ((p["publicKeyType"] as number) & 0xfe) return "Public Key Type bits 1-7 Prohibited";
-      if ((p["oobType"] as number) & 0xfc) return "OOB Type bits 2-7 Prohibited";
-      return null;
+      return checkCapabilitiesPdu(pdu);
     case PduType.Start:
-      return checkStartFields(p as unknown as StartFields);
+      return checkStartFields(pdu);
     case PduType.Failed:
-      return p["errorCode"] === ErrorCode.Prohibited ? "Error Code 0x00 Prohibited" : null;
+      return checkFailedPdu(pdu);
     default:
       return null;
   }
@@ -399,6 +419,17 @@ function fail(error: PduDecodeError, type: number, reason: string): PduDecodeRes
  *   "invalid-format".
  */
 export function decodePdu(data: Bytes): PduDecodeResult {
+  const r = decodePduFields(data);
+  if (!r.ok) return r;
+  const reason = checkPdu(r.pdu);
+  return reason ? fail("invalid-format", r.pdu.type, reason) : r;
+}
+
+/**
+ * Decode one Provisioning PDU as decodePdu does, but without the checks of Prohibited field values (checkPdu):
+ * the sessions make those of the PDU types they receive. Never throws.
+ */
+export function decodePduFields(data: Bytes): PduDecodeResult {
   if (!(data instanceof Uint8Array) || data.length === 0) return fail("invalid-pdu", -1, "empty PDU");
   const type = data[0]! & 0x3f;
   const text = layoutOf(type);
@@ -427,8 +458,6 @@ export function decodePdu(data: Bytes): PduDecodeResult {
       o += len;
     }
   }
-  const reason = checkPdu(type, out);
-  if (reason) return fail("invalid-format", type, reason);
   return { ok: true, pdu: out as unknown as ProvisioningPdu };
 }
 

@@ -9,13 +9,13 @@
  */
 import type { Bytes } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { DeviceBearer, LinkEvents, ProvLink } from "../bearer/bearer.js";
+import type { DeviceBearer, LinkEvents, ProvLink, ProvisioningBearer } from "../bearer/bearer.js";
 import { uriHash } from "../beacon.js";
 import { concatBytes } from "../crypto/bytes.js";
-import { ErrorCode, PduType, decodeProvisioningData, errorCodeOf } from "./pdu.js";
-import type { ConfirmationPdu, DataPdu, InvitePdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
+import { AlgorithmsBit, ErrorCode, InputOobAction, MAX_OOB_SIZE, OutputOobAction, PduType, PublicKeyType, checkStartFields, decodeProvisioningData, errorCodeOf } from "./pdu.js";
+import type { CapabilitiesFields, ConfirmationPdu, DataPdu, InvitePdu, ProvisioningPdu, PublicKeyPdu, RandomPdu, StartPdu } from "./pdu.js";
 import { Phase, ProvisioningError, Session } from "./common.js";
-import type { AnySession, AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
+import type { AuthPhases, ListenOptions, PduTable, ProvisioneeConfig, ProvisioneeController, ProvisioneeOptions, ProvisioneeRole, RoleEnv, SharedPhase } from "./common.js";
 import { checkStartAgainstCapabilities } from "./rules.js";
 
 const DEFAULT_BEACON_INTERVAL_MS = 2000;
@@ -37,13 +37,13 @@ type DevicePhase = (typeof S)[keyof typeof S];
 const DEVICE_AUTH: AuthPhases<DevicePhase> = { static: S.WaitStatic, entering: S.WaitInput, shown: S.WaitConfirmation };
 
 /** The provisionee's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
-const DEVICE_TABLE: PduTable<DeviceSession> = {
-  [PduType.Invite]: { states: [S.WaitInvite], handle: (s, p, raw) => s.onInvite(p as InvitePdu, raw) },
-  [PduType.Start]: { states: [S.WaitStart], handle: (s, p, raw) => s.onStart(p as StartPdu, raw) },
-  [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
-  [PduType.Data]: { states: [S.WaitData], handle: (s, p) => s.onData(p as DataPdu) },
+const DEVICE_TABLE: PduTable = {
+  [PduType.Invite]: [S.WaitInvite],
+  [PduType.Start]: [S.WaitStart],
+  [PduType.PublicKey]: [S.WaitPublicKey],
+  [PduType.Confirmation]: [S.WaitConfirmation],
+  [PduType.Random]: [S.WaitRandom],
+  [PduType.Data]: [S.WaitData],
 };
 
 class DeviceSession extends Session<DevicePhase> {
@@ -61,8 +61,25 @@ class DeviceSession extends Session<DevicePhase> {
     super(env, uuid, S.WaitInvite);
   }
 
-  protected table(): PduTable<AnySession> {
-    return DEVICE_TABLE as unknown as PduTable<AnySession>;
+  protected table(): PduTable {
+    return DEVICE_TABLE;
+  }
+
+  protected handlePdu(p: ProvisioningPdu, raw: Bytes): void {
+    switch (p.type) {
+      case PduType.Invite:
+        return this.onInvite(p, raw);
+      case PduType.Start:
+        return this.onStart(p, raw);
+      case PduType.PublicKey:
+        return this.onPublicKey(p);
+      case PduType.Confirmation:
+        return this.onConfirmation(p);
+      case PduType.Random:
+        return this.onRandom(p);
+      case PduType.Data:
+        return this.onData(p);
+    }
   }
 
   /** The provisioner's Confirmation may come before the application answers a static OOB request: it waits. */
@@ -130,7 +147,8 @@ class DeviceSession extends Session<DevicePhase> {
       authenticationAction: p.authenticationAction,
       authenticationSize: p.authenticationSize,
     };
-    const reason = checkStartAgainstCapabilities(start, this.device.config.capabilities, !!this.device.config.oobKeyPair);
+    // 5.4.1.3: Prohibited values, then against our Capabilities (5.4.2.2): Invalid Format either way
+    const reason = checkStartFields(start) ?? checkStartAgainstCapabilities(start, this.device.config.capabilities, !!this.device.config.oobKeyPair);
     if (reason) {
       this.protocolError(ErrorCode.InvalidFormat, reason);
       return;
@@ -289,8 +307,53 @@ class Provisionee implements ProvisioneeController {
   }
 }
 
-/** The provisionee role, for api.ts: `new Provisioning({ roles: { provisionee: provisioneeRole }, ... })`. */
+/** Check provisionee capabilities (5.4.1.2 field ranges). Returns a reason or null. */
+export function checkCapabilities(c: CapabilitiesFields, haveKeyPair: boolean): string | null {
+  const int = (v: number, max: number): boolean => Number.isInteger(v) && v >= 0 && v <= max;
+  if (!int(c.numberOfElements, 0xff) || c.numberOfElements < 1) return "numberOfElements must be 1..255";
+  const algs = AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM;
+  if (!int(c.algorithms, 0xffff) || !(c.algorithms & algs) || c.algorithms & ~algs) return "algorithms must be a non-empty set of the known algorithm bits";
+  if (!int(c.publicKeyType, 1)) return "publicKeyType must be 0 or 1";
+  if (c.publicKeyType & PublicKeyType.PublicKeyOobInformationAvailable && !haveKeyPair) return "an OOB public key needs keyPair";
+  if (!int(c.oobType, 3)) return "oobType must use bits 0-1 only";
+  if (!int(c.outputOobSize, MAX_OOB_SIZE) || !int(c.inputOobSize, MAX_OOB_SIZE)) return "OOB sizes must be 0..8";
+  if (!int(c.outputOobAction, (1 << (OutputOobAction.OutputAlphanumeric + 1)) - 1)) return "outputOobAction has RFU bits";
+  if (!int(c.inputOobAction, (1 << (InputOobAction.InputAlphanumeric + 1)) - 1)) return "inputOobAction has RFU bits";
+  if ((c.outputOobSize === 0) !== (c.outputOobAction === 0)) return "outputOobSize and outputOobAction must both be set or both 0";
+  if ((c.inputOobSize === 0) !== (c.inputOobAction === 0)) return "inputOobSize and inputOobAction must both be set or both 0";
+  return null;
+}
+
+
+/**
+ * The provisionee's configuration from the application's options: its DeviceBearers, the Capabilities (defaults
+ * completed, checked) and a copy of its fixed key pair (api.ts checked its shape). Throws ProvisioningError.
+ */
+function provisioneeConfig(bearers: readonly ProvisioningBearer[], options: ProvisioneeOptions): { bearers: DeviceBearer[]; config: ProvisioneeConfig } {
+  const deviceBearers = bearers.filter((b): b is DeviceBearer => typeof (b as DeviceBearer)?.listen === "function" && typeof (b as DeviceBearer).stopListening === "function");
+  if (!deviceBearers.length) throw new ProvisioningError("invalid-argument", "init: the provisionee role needs a DeviceBearer");
+  const keyPair = options.keyPair ? { privateKey: options.keyPair.privateKey.slice(), publicKey: options.keyPair.publicKey.slice() } : undefined;
+  const capabilities: CapabilitiesFields = {
+    numberOfElements: 1,
+    algorithms: AlgorithmsBit.BTM_ECDH_P256_CMAC_AES128_AES_CCM | AlgorithmsBit.BTM_ECDH_P256_HMAC_SHA256_AES_CCM,
+    publicKeyType: keyPair ? PublicKeyType.PublicKeyOobInformationAvailable : 0,
+    oobType: 0,
+    outputOobSize: 0,
+    outputOobAction: 0,
+    inputOobSize: 0,
+    inputOobAction: 0,
+    ...options.capabilities,
+  };
+  const bad = checkCapabilities(capabilities, !!keyPair);
+  if (bad) throw new ProvisioningError("invalid-argument", "init: capabilities: " + bad);
+  return { bearers: deviceBearers, config: keyPair ? { capabilities, oobKeyPair: keyPair } : { capabilities } };
+}
+
+/** The provisionee role, for api.ts: `new DeviceProvisioning({ roles: { provisionee: provisioneeRole }, ... })`. */
 export const provisioneeRole: ProvisioneeRole = {
   name: "provisionee",
-  create: (env, bearers, config) => new Provisionee(env, bearers, config),
+  create: (env, bearers, options) => {
+    const c = provisioneeConfig(bearers, options);
+    return new Provisionee(env, c.bearers, c.config);
+  },
 };

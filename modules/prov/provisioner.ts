@@ -9,7 +9,7 @@
  */
 import type { Bytes } from "../platform.js";
 import { LinkCloseReason } from "../bearer/bearer.js";
-import type { DeviceFound, ProvLink, ProvisionerBearer } from "../bearer/bearer.js";
+import type { DeviceFound, ProvLink, ProvisionerBearer, ProvisioningBearer } from "../bearer/bearer.js";
 import { bytesToHex, concatBytes } from "../crypto/bytes.js";
 import {
   Algorithm,
@@ -24,15 +24,16 @@ import {
   StartPublicKey,
   PROVISIONING_DATA_LENGTH,
   PduType,
+  checkCapabilitiesPdu,
+  checkFailedPdu,
   checkProvisioningData,
   encodeProvisioningData,
   errorCodeName,
   errorCodeOf,
 } from "./pdu.js";
-import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, PublicKeyPdu, RandomPdu, StartFields } from "./pdu.js";
+import type { CapabilitiesFields, CapabilitiesPdu, ConfirmationPdu, FailedPdu, ProvisioningData, ProvisioningPdu, PublicKeyPdu, RandomPdu, StartFields } from "./pdu.js";
 import { Phase, ProvisioningError, Session } from "./common.js";
 import type {
-  AnySession,
   AuthPhases,
   OobPolicy,
   OobUseParams,
@@ -45,7 +46,7 @@ import type {
   ProvisionerRole,
   RoleEnv,
 } from "./common.js";
-import { checkStartAgainstCapabilities } from "./rules.js";
+import { checkStartChoice } from "./rules.js";
 import type { AddressRange, UnicastAllocator } from "./addresses.js";
 
 /** The provisioner's own phases, named after what is awaited; with the shared ones (common.ts Phase), its state. */
@@ -82,14 +83,14 @@ const ACTIVE = [
 ];
 
 /** The provisioner's PDU table: which PDU is expected in which phase (anything else: Unexpected PDU). */
-const PROVISIONER_TABLE: PduTable<ProvisionerSession> = {
-  [PduType.Capabilities]: { states: [S.WaitCapabilities], handle: (s, p, raw) => s.onCapabilities(p as CapabilitiesPdu, raw) },
-  [PduType.PublicKey]: { states: [S.WaitPublicKey], handle: (s, p) => s.onPublicKey(p as PublicKeyPdu) },
-  [PduType.InputComplete]: { states: [S.WaitInputComplete], handle: (s) => s.onInputComplete() },
-  [PduType.Confirmation]: { states: [S.WaitConfirmation], authLength: true, handle: (s, p) => s.onConfirmation(p as ConfirmationPdu) },
-  [PduType.Random]: { states: [S.WaitRandom], authLength: true, handle: (s, p) => s.onRandom(p as RandomPdu) },
-  [PduType.Complete]: { states: [S.WaitComplete], handle: (s) => s.onComplete() },
-  [PduType.Failed]: { states: ACTIVE, handle: (s, p) => s.onFailed(p as FailedPdu) },
+const PROVISIONER_TABLE: PduTable = {
+  [PduType.Capabilities]: [S.WaitCapabilities],
+  [PduType.PublicKey]: [S.WaitPublicKey],
+  [PduType.InputComplete]: [S.WaitInputComplete],
+  [PduType.Confirmation]: [S.WaitConfirmation],
+  [PduType.Random]: [S.WaitRandom],
+  [PduType.Complete]: [S.WaitComplete],
+  [PduType.Failed]: ACTIVE,
 };
 
 /** The Start fields (5.4.1.3) of the provisioner's choice (nrf_mesh_prov_oob_use parameters). */
@@ -153,10 +154,10 @@ export function strongestOobUse(caps: CapabilitiesFields, preferences: AutoOobPr
 
 /**
  * Check the application's choice against the device's capabilities: the rules the device applies to
- * Start (rules.ts checkStartAgainstCapabilities, 5.4.1.3). Returns a reason, or null when acceptable.
+ * Start (rules.ts checkStartChoice, 5.4.1.3). Returns a reason, or null when acceptable.
  */
 export function checkOobUse(choice: OobUseParams, caps: CapabilitiesFields): string | null {
-  return checkStartAgainstCapabilities(startFields(choice), caps);
+  return checkStartChoice(startFields(choice), caps);
 }
 
 /** The automatic OOB policy: the strongest choice the device offers (rules.ts strongestOobUse). */
@@ -187,8 +188,27 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
     this.policy = options.oobPolicy;
   }
 
-  protected table(): PduTable<AnySession> {
-    return PROVISIONER_TABLE as unknown as PduTable<AnySession>;
+  protected table(): PduTable {
+    return PROVISIONER_TABLE;
+  }
+
+  protected handlePdu(p: ProvisioningPdu, raw: Bytes): void {
+    switch (p.type) {
+      case PduType.Capabilities:
+        return this.onCapabilities(p, raw);
+      case PduType.PublicKey:
+        return this.onPublicKey(p);
+      case PduType.InputComplete:
+        return this.onInputComplete();
+      case PduType.Confirmation:
+        return this.onConfirmation(p);
+      case PduType.Random:
+        return this.onRandom(p);
+      case PduType.Complete:
+        return this.onComplete();
+      case PduType.Failed:
+        return this.onFailed(p);
+    }
   }
 
   /** Open the link on `bearer`; the protocol timer also bounds link establishment (the bearer has its own too). */
@@ -228,6 +248,11 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   // ---- PDU handlers ----
 
   onCapabilities(p: CapabilitiesPdu, raw: Bytes): void {
+    const prohibited = checkCapabilitiesPdu(p); // 5.4.1.2
+    if (prohibited) {
+      this.protocolError(ErrorCode.InvalidFormat, prohibited);
+      return;
+    }
     const caps: CapabilitiesFields = {
       numberOfElements: p.numberOfElements,
       algorithms: p.algorithms,
@@ -356,6 +381,11 @@ class ProvisionerSession extends Session<ProvisionerPhase> {
   }
 
   onFailed(p: FailedPdu): void {
+    const prohibited = checkFailedPdu(p); // 5.4.1.10
+    if (prohibited) {
+      this.protocolError(ErrorCode.InvalidFormat, prohibited);
+      return;
+    }
     this.enter(Phase.Failed);
     this.reportFailed(p.errorCode, true, "Provisioning Failed: " + errorCodeName(p.errorCode));
     this.closeLink(LinkCloseReason.Fail);
@@ -445,5 +475,24 @@ class Provisioner implements ProvisionerController {
 /** The provisioner role, for api.ts: `new Provisioning({ roles: { provisioner: provisionerRole }, ... })`. */
 export const provisionerRole: ProvisionerRole = {
   name: "provisioner",
-  create: (env, bearers, config) => new Provisioner(env, bearers, config),
+  create: (env, bearers, config) => new Provisioner(env, provisionerBearers(bearers), provisionerConfig(config)),
 };
+
+/** The ProvisionerBearers of the application's list (at least one); throws ProvisioningError. */
+function provisionerBearers(bearers: readonly ProvisioningBearer[]): ProvisionerBearer[] {
+  const found = bearers.filter((b): b is ProvisionerBearer => typeof (b as ProvisionerBearer)?.open === "function");
+  if (!found.length) throw new ProvisioningError("invalid-argument", "init: the provisioner role needs a ProvisionerBearer");
+  return found;
+}
+
+/** The provisioner's part of the application's options, checked; throws ProvisioningError. */
+function provisionerConfig(options: ProvisionerConfig): ProvisionerConfig {
+  const interval = options.unprovisionedReportIntervalMs;
+  if (options.addresses !== undefined && typeof options.addresses?.allocate !== "function") {
+    throw new ProvisioningError("invalid-argument", "init: addresses must be a UnicastAllocator");
+  }
+  return {
+    ...(interval !== undefined ? { unprovisionedReportIntervalMs: interval } : {}),
+    ...(options.addresses ? { addresses: options.addresses } : {}),
+  };
+}

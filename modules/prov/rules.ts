@@ -16,20 +16,15 @@ import { readU32BE, writeU32BE } from "../util/bytes.js";
 import type { OobValue } from "./common.js";
 
 /**
- * Check Start fields against the device's Capabilities (5.4.1.3, 5.4.2.2): each field an octet and valid on
- * its own (pdu.ts checkStartFields), the algorithm offered, an OOB public key only when offered (and, on the
- * device, when it has the key pair), the method/action/size within the capabilities; a device that supports
- * only OOB-authenticated provisioning refuses No OOB and BTM_ECDH_P256_CMAC_AES128_AES_CCM.
+ * Check Start fields against the device's Capabilities (5.4.1.3, 5.4.2.2): the algorithm offered, an OOB public
+ * key only when offered (and, on the device, when it has the key pair), the method/action/size within the
+ * capabilities; a device that supports only OOB-authenticated provisioning refuses No OOB and
+ * BTM_ECDH_P256_CMAC_AES128_AES_CCM. The fields are octets valid on their own (pdu.ts checkStartFields): the
+ * device checks a received Start's first (provisionee.ts onStart), the provisioner its choice's (checkStartChoice).
  * The device refuses such a Start with Invalid Format; the provisioner refuses such a choice before sending it.
  * Returns a reason, or null when acceptable.
  */
 export function checkStartAgainstCapabilities(start: StartFields, caps: CapabilitiesFields, haveOobKeyPair = true): string | null {
-  for (const k of ["algorithm", "publicKey", "authenticationMethod", "authenticationAction", "authenticationSize"] as const) {
-    const v = start[k];
-    if (!Number.isInteger(v) || v < 0 || v > 0xff) return k + " must be an integer 0..255";
-  }
-  const intrinsic = checkStartFields(start);
-  if (intrinsic) return intrinsic;
   if (start.algorithm > Algorithm.BTM_ECDH_P256_HMAC_SHA256_AES_CCM || !(caps.algorithms & (1 << start.algorithm))) {
     return "algorithm not offered";
   }
@@ -56,6 +51,19 @@ export function checkStartAgainstCapabilities(start: StartFields, caps: Capabili
     return "only OOB-authenticated provisioning (with BTM_ECDH_P256_HMAC_SHA256_AES_CCM) is supported";
   }
   return null;
+}
+
+/**
+ * Start fields that do not come from a decoded PDU (the provisioner's choice): each an octet and valid on its own
+ * (pdu.ts checkStartFields, 5.4.1.3), then against the Capabilities (checkStartAgainstCapabilities). Returns a
+ * reason, or null when acceptable.
+ */
+export function checkStartChoice(start: StartFields, caps: CapabilitiesFields): string | null {
+  for (const k of ["algorithm", "publicKey", "authenticationMethod", "authenticationAction", "authenticationSize"] as const) {
+    const v = start[k];
+    if (!Number.isInteger(v) || v < 0 || v > 0xff) return k + " must be an integer 0..255";
+  }
+  return checkStartFields(start) ?? checkStartAgainstCapabilities(start, caps);
 }
 
 // ---------------------------------------------------------------------------------------------------------
