@@ -23,7 +23,7 @@ export const ONOFF_MESSAGES: readonly MessageSpec[] = Object.freeze([
   { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: "presentOnOff:u8 | targetOnOff:u8 remainingTime:u8" },
 ]);
 
-export const ONOFF_TABLE = specTable(ONOFF_MESSAGES);
+export const ONOFF_TABLE = /* @__PURE__ */ specTable(ONOFF_MESSAGES);
 
 /**
  * Transition Time (3.1.3): 6-bit number of steps (0x3F: unknown, prohibited in a Set) and 2-bit step
