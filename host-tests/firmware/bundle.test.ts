@@ -157,6 +157,24 @@ test("drop-unused: nothing goes from a module that uses everything, nor what a s
   assert.deepEqual(dropUnused(shadow).dropped, ["B"]);
 });
 
+test("drop-unused: a /* @__PURE__ */ call nothing kept uses goes (with what only it uses); unannotated, or with an argument that does something, it stays", async () => {
+  const code = `var log = [];
+function rows(t, ops, h) { log.push("rows"); return ops.map((op) => ({ op, t, h })); }
+var TABLE = /* @__PURE__ */ rows("x", [1, 2]), SERVER = /* @__PURE__ */ rows(TABLE, [3], (m) => Server.handle(m)), Server = class { static handle(m) { return SERVER.length + m; } };
+var USED = /* @__PURE__ */ rows(TABLE, [4]), PLAIN = rows("p", [5]), EFFECT = /* @__PURE__ */ rows(log.push("arg"), [6]);
+export { USED, log };
+`;
+  const r = dropUnused(code);
+  assert.deepEqual(r.dropped.sort(), ["SERVER", "Server"]);
+  for (const kept of ["TABLE = /* @__PURE__ */", "USED = /* @__PURE__ */", "PLAIN = rows(", "EFFECT = /* @__PURE__ */"]) assert.ok(r.code.includes(kept), `${kept} must stay:\n${r.code}`);
+  const before = await run(code);
+  const after = await run(r.code);
+  assert.deepEqual(after.USED, before.USED);
+  // the dropped call's effect (a pure call's contract: none that matters) is the only difference
+  assert.deepEqual(before.log, ["rows", "rows", "rows", "rows", "arg", "rows"]);
+  assert.deepEqual(after.log, ["rows", "rows", "rows", "arg", "rows"]);
+});
+
 test("bundle: the image's kind comes from its generated config (DEVICE_KIND), none for other kinds", () => {
   const dir = mkdtempSync(join(tmpdir(), "bundle-kind-"));
   try {

@@ -5,14 +5,14 @@ import { decodeParams, encodeParams, fieldsOf, lengthRange, specTable } from "..
 import type { MessageSpec, Params } from "../../modules/models/codec.js";
 import { CONFIG_TABLE, ConfigOp, packTransmit, unpackTransmit } from "../../modules/models/config-messages.js";
 import { HEALTH_TABLE, HealthOp } from "../../modules/models/health-messages.js";
-import { ONOFF_MESSAGES, ONOFF_TABLE, OnOffOp, encodeTransitionTime, transitionTimeMs } from "../../modules/models/onoff-messages.js";
+import { ONOFF_TABLE, OnOffOp, encodeTransitionTime, transitionTimeMs } from "../../modules/models/onoff-messages.js";
 import { statusName } from "../../modules/models/status.js";
 import { CONFIG_REQUESTS } from "../../modules/models/config-client.js";
 import { ConfigStatus, SigModel } from "../../modules/access/model.js";
 import { COMPANY_ID, decodeCompositionPage0, encodeCompositionPage0 } from "../../modules/models/composition.js";
 
 const CONFIG_MESSAGES = CONFIG_TABLE.specs();
-const ALL = [...CONFIG_MESSAGES, ...HEALTH_TABLE.specs(), ...ONOFF_MESSAGES];
+const ALL = [...CONFIG_MESSAGES, ...HEALTH_TABLE.specs(), ...ONOFF_TABLE.specs()];
 
 /** Sample parameters for a spec: distinct values per field so that a swapped field shows. */
 function sample(spec: MessageSpec, vendor: boolean): Params {

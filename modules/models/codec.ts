@@ -287,44 +287,31 @@ export function encodeParams(spec: MessageSpec, params: Params): Bytes {
 }
 
 /**
- * Message specs by opcode, checked for duplicates. Made from a list of specs (held by opcode, frozen: module-level
- * constants the device's preloaded image keeps in flash), or from one text of lines "<opcode in hex> <name>=<fields>"
- * (each spec made when asked for: a table of many messages then costs the device one string in flash with the
- * bytecode, not an object per message).
+ * Message specs by opcode, checked for duplicates, from one text of lines "<opcode in hex> <name>=<fields>": each spec
+ * made when asked for, so a table of many messages costs the device one string in flash with the bytecode, not an
+ * object per message (the literal itself is kept when it is already in the table's form, "\n" before and after each
+ * line: a string made at import would be copied into the preloaded heap).
  */
 export class SpecTable {
   readonly size: number;
-  private readonly byOpcode: { readonly [opcode: number]: MessageSpec | undefined } | undefined;
-  private readonly text: string | undefined;
+  private readonly text: string;
 
-  constructor(specs: readonly MessageSpec[] | string) {
+  constructor(specs: string) {
     const seen: { [opcode: number]: true } = {};
-    const check = (op: number, name: string): void => {
-      if (seen[op]) throw new Error(`duplicate opcode 0x${op.toString(16)} (${name})`);
+    const lines = specs.split("\n").filter((l) => l !== "");
+    for (const l of lines) {
+      const op = parseInt(l, 16);
+      if (seen[op]) throw new Error(`duplicate opcode 0x${op.toString(16)} (${l})`);
       seen[op] = true;
-    };
-    if (typeof specs === "string") {
-      const lines = specs.split("\n").filter((l) => l !== "");
-      for (const l of lines) check(parseInt(l, 16), l);
-      this.text = "\n" + lines.join("\n") + "\n";
-      this.byOpcode = undefined;
-      this.size = lines.length;
-    } else {
-      const by: { [opcode: number]: MessageSpec } = {};
-      for (const s of specs) {
-        check(s.opcode, s.name);
-        by[s.opcode] = Object.freeze(s);
-      }
-      this.byOpcode = Object.freeze(by);
-      this.text = undefined;
-      this.size = specs.length;
     }
+    const text = "\n" + lines.join("\n") + "\n";
+    this.text = text === specs ? specs : text;
+    this.size = lines.length;
     Object.freeze(this);
   }
 
   get(opcode: number): MessageSpec | undefined {
     const text = this.text;
-    if (text === undefined) return this.byOpcode![opcode];
     const key = "\n" + opcode.toString(16) + " ";
     const pos = text.indexOf(key);
     if (pos < 0) return undefined;
@@ -335,12 +322,11 @@ export class SpecTable {
 
   /** Every spec of the table, in its order. */
   specs(): MessageSpec[] {
-    if (this.text === undefined) return Object.values(this.byOpcode!).filter((s): s is MessageSpec => s !== undefined);
     return this.text.split("\n").filter((l) => l !== "").map((l) => this.get(parseInt(l, 16))!);
   }
 }
 
-export function specTable(specs: readonly MessageSpec[] | string): SpecTable {
+export function specTable(specs: string): SpecTable {
   return new SpecTable(specs);
 }
 

@@ -85,7 +85,7 @@ export const ConfigOp = Object.freeze({
  * (codec.ts SpecTable; the opcodes are ConfigOp's). One string: on the device it stays in flash with the bytecode, the
  * table costs no object per message.
  */
-export const CONFIG_TABLE = specTable(`
+export const CONFIG_TABLE = /* @__PURE__ */ specTable(`
 0 Config AppKey Add=netKeyIndex,appKeyIndex:idx2 appKey:key16
 1 Config AppKey Update=netKeyIndex,appKeyIndex:idx2 appKey:key16
 8000 Config AppKey Delete=netKeyIndex,appKeyIndex:idx2

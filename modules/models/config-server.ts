@@ -229,7 +229,7 @@ function handle(params: Params, msg: ReceivedMessage, ctx: ModelContext, server:
  * preloaded in flash and costs no RAM per node: host-tests/firmware/twin-node.ts), the handler reaching the node only
  * through its ModelContext and the server (its virtualAddress) through the model it is given.
  */
-const TABLE = rows(
+const TABLE = /* @__PURE__ */ rows(
   CONFIG_TABLE,
   // every Configuration message the server receives, by opcode (4.3.4): a temporary of the import, not kept
   [

@@ -22,7 +22,7 @@ export const HealthOp = Object.freeze({
 } as const);
 
 /** Every Health message (4.3.3.x): one line each, "<opcode in hex> <name>=<fields>" (codec.ts SpecTable; opcodes HealthOp). */
-export const HEALTH_TABLE = specTable(`
+export const HEALTH_TABLE = /* @__PURE__ */ specTable(`
 4 Health Current Status=testId:u8 companyId:u16 faults:rest
 5 Health Fault Status=testId:u8 companyId:u16 faults:rest
 8031 Health Fault Get=companyId:u16

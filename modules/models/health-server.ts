@@ -33,7 +33,7 @@ export interface HealthServerOptions {
  * Every Health message a Health Server receives (4.3.4), one handler for all (HealthServer.handle): made once when the
  * module loads (preloaded in flash on the device), reaching its server through the `model` argument.
  */
-const TABLE = rows(
+const TABLE = /* @__PURE__ */ rows(
   HEALTH_TABLE,
   [0x8031, 0x802f, 0x8030, 0x8032, 0x8033, 0x8034, 0x8035, 0x8036, 0x8004, 0x8005, 0x8006],
   (p, msg, ctx, model) => (model as HealthServer).handle(p, msg, ctx),

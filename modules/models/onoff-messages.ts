@@ -3,7 +3,6 @@
  * Time encoding (3.1.3).
  */
 import { specTable } from "./codec.js";
-import type { MessageSpec } from "./codec.js";
 
 export const OnOffOp = Object.freeze({
   Get: 0x8201,
@@ -13,17 +12,16 @@ export const OnOffOp = Object.freeze({
 } as const);
 
 /**
+ * Every Generic OnOff message, one line each, "<opcode in hex> <name>=<fields>" (codec.ts SpecTable; opcodes OnOffOp).
  * Set and Set Unacknowledged (3.2.1.2, 3.2.1.3): Transition Time and Delay are present together or not at all;
  * Status (3.2.1.4): Target OnOff and Remaining Time likewise (during a transition). "|": the optional fields.
  */
-export const ONOFF_MESSAGES: readonly MessageSpec[] = Object.freeze([
-  { opcode: OnOffOp.Get, name: "Generic OnOff Get", fields: "" },
-  { opcode: OnOffOp.Set, name: "Generic OnOff Set", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
-  { opcode: OnOffOp.SetUnacknowledged, name: "Generic OnOff Set Unacknowledged", fields: "onOff:u8 tid:u8 | transitionTime:u8 delay:u8" },
-  { opcode: OnOffOp.Status, name: "Generic OnOff Status", fields: "presentOnOff:u8 | targetOnOff:u8 remainingTime:u8" },
-]);
-
-export const ONOFF_TABLE = specTable(ONOFF_MESSAGES);
+export const ONOFF_TABLE = /* @__PURE__ */ specTable(`
+8201 Generic OnOff Get=
+8202 Generic OnOff Set=onOff:u8 tid:u8 | transitionTime:u8 delay:u8
+8203 Generic OnOff Set Unacknowledged=onOff:u8 tid:u8 | transitionTime:u8 delay:u8
+8204 Generic OnOff Status=presentOnOff:u8 | targetOnOff:u8 remainingTime:u8
+`);
 
 /**
  * Transition Time (3.1.3): 6-bit number of steps (0x3F: unknown, prohibited in a Set) and 2-bit step

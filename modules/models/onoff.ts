@@ -28,7 +28,7 @@ import type { RequestOptions } from "./kit.js";
 export const TID_WINDOW_MS = 6000;
 
 /** The opcode table of every Generic OnOff Server (Get, Set, Set Unacknowledged): made once when the module loads (in flash on the device). */
-const SERVER_TABLE = rows(ONOFF_TABLE, [0x8201, 0x8202, 0x8203], (p, msg, ctx, m) => (m as OnOffServer).handle(p, msg, ctx));
+const SERVER_TABLE = /* @__PURE__ */ rows(ONOFF_TABLE, [0x8201, 0x8202, 0x8203], (p, msg, ctx, m) => (m as OnOffServer).handle(p, msg, ctx));
 
 export class OnOffServer implements Model {
   readonly id = { modelId: SigModel.GENERIC_ONOFF_SERVER };

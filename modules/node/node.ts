@@ -91,6 +91,9 @@ export class Node implements MeshNode {
       this.emit({ type: "rpl-full", src });
     });
     const clock = platform.clock;
+    // one function each for what several layers ask (NetworkHost, LowerTransportHost, UpperTransportHost)
+    const isOwnUnicast = (a: number): boolean => this.state.isOwnUnicast(a);
+    const txIvIndex = (): number => this.netState.txIvIndex;
     const allocateSeq = (): number | undefined => {
       const seq = this.netState.allocate();
       if (seq === undefined) this.log("warn", "no sequence number available: message not sent");
@@ -99,7 +102,7 @@ export class Node implements MeshNode {
     };
     this.network = new NetworkLayer(this.bearer, platform.crypto, clock, this.netState, {
       subnets: () => this.state.subnets(),
-      isOwnUnicast: (a) => this.state.isOwnUnicast(a),
+      isOwnUnicast,
       accepts: (dst) => this.state.isOwnUnicast(dst) || this.access.acceptsGroup(dst) || this.heartbeat.listensTo(dst),
       relayEnabled: () => this.state.relay === 1 /* FeatureState.ENABLED */,
       relayRetransmit: () => this.state.relayRetransmit,
@@ -108,11 +111,11 @@ export class Node implements MeshNode {
     }, options.messageCacheSize, platform.logger);
     this.lower = new LowerTransport(clock, {
       allocateSeq,
-      txIvIndex: () => this.netState.txIvIndex,
+      txIvIndex,
       currentIvIndex: () => this.netState.ivIndex,
       sendNetwork: (netKeyIndex, header, pdu) => this.network.send(netKeyIndex, header, pdu),
       defaultTtl: () => this.state.defaultTtl,
-      isOwnUnicast: (a) => this.state.isOwnUnicast(a),
+      isOwnUnicast,
       deliverUpper: (rx) => this.upper.receive(rx),
     }, this.rpl, { ...DEFAULT_SAR_TRANSMITTER, ...options.sarTransmitter }, { ...DEFAULT_SAR_RECEIVER, ...options.sarReceiver }, options.maxRxContexts ?? 4, platform.logger);
     this.upper = new UpperTransport(platform.crypto, {
@@ -128,9 +131,9 @@ export class Node implements MeshNode {
         }
         return out;
       },
-      isOwnUnicast: (a) => this.state.isOwnUnicast(a),
+      isOwnUnicast,
       allocateSeq,
-      txIvIndex: () => this.netState.txIvIndex,
+      txIvIndex,
       deliverAccess: (rx) => this.access.receive(rx),
       heartbeat: (src, dst, rxTtl, hb) => this.heartbeat.receive(src, dst, rxTtl, hb),
     }, this.lower);

@@ -13,7 +13,9 @@
 //     member name (an instance field's initializer runs only at `new`, not at the definition);
 //   - a variable with no initializer, or with one that is such a class, a function or arrow expression, a literal,
 //     `void 0`, an array or object literal of such (members `name: value`, methods, accessors, no spread, no
-//     computed name), or `Object.freeze` (the global Object's) of an array or object literal of such;
+//     computed name), or `Object.freeze` (the global Object's) of an array or object literal of such, or a call
+//     annotated `/* @__PURE__ */` (esbuild's mark: the call has no effect) whose arguments are such or identifiers
+//     (the modules' opcode and message tables: modules/models/*.ts);
 // never one that is exported, nor one that something kept uses (what only removed declarations use goes too:
 // a mark from what is kept, then a sweep). References are resolved by the TypeScript checker (tools/fw/bundle-ast.mjs); an identifier of the same name
 // that it cannot resolve counts as a reference.
@@ -78,8 +80,14 @@ function onePass(code) {
       const a = e.arguments[0];
       return (ts.isObjectLiteralExpression(a) || ts.isArrayLiteralExpression(a)) && pure(a, at);
     }
+    // a call esbuild was told has no effect (`/* @__PURE__ */ f(...)`, the modules' table builders): pure when its
+    // arguments are (or name a declaration: reading it does nothing)
+    if ((ts.isCallExpression(e) || ts.isNewExpression(e)) && pureAnnotated(e)) {
+      return (e.arguments ?? []).every((a) => (ts.isIdentifier(a) && checker.getSymbolAtLocation(a) !== undefined) || (!ts.isSpreadElement(a) && pure(a, at)));
+    }
     return false;
   };
+  const pureAnnotated = (e) => /\/\*\s*[@#]__PURE__\s*\*\//.test(sf.text.slice(e.pos, e.getStart(sf))); // the comments before it
   const pureClass = (c, at) => {
     if (ts.canHaveDecorators(c) && ts.getDecorators(c)?.length) return false;
     for (const h of c.heritageClauses ?? []) {
