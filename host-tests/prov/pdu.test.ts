@@ -13,6 +13,9 @@ import {
   errorCodeName,
   errorCodeOf,
   pduName,
+  pduParameterLengths,
+  PROVISIONING_DATA_LENGTH,
+  PROVISIONING_DATA_MIC_LENGTH,
 } from "../../modules/prov/pdu.js";
 import type { ProvisioningPdu } from "../../modules/prov/pdu.js";
 
@@ -265,3 +268,11 @@ function decodeOk(x: Uint8Array) {
   assert.ok(r.ok);
   return r.data;
 }
+
+test("the Data PDU's layout agrees with the Provisioning Data and MIC lengths (its text is a literal)", () => {
+  assert.deepEqual(pduParameterLengths(PduType.Data), [PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH]);
+  const data = { type: PduType.Data, encryptedProvisioningData: b(PROVISIONING_DATA_LENGTH), provisioningDataMic: b(PROVISIONING_DATA_MIC_LENGTH, 1) } as ProvisioningPdu;
+  const bytes = encodePdu(data);
+  assert.equal(bytes.length, 1 + PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH);
+  assert.deepEqual(decodePdu(bytes), { ok: true, pdu: data });
+});

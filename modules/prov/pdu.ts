@@ -308,7 +308,9 @@ const LAYOUTS: readonly (string | undefined)[] = [
   /* Input Complete */ "0",
   /* Confirmation */ "16,32 confirmation:b",
   /* Random */ "16,32 random:b",
-  /* Data */ `${PROVISIONING_DATA_LENGTH + PROVISIONING_DATA_MIC_LENGTH} encryptedProvisioningData:b${PROVISIONING_DATA_LENGTH} provisioningDataMic:b${PROVISIONING_DATA_MIC_LENGTH}`,
+  // a literal (a template would be a second copy in the preloaded heap); host-tests/prov/pdu.test.ts checks it
+  // against PROVISIONING_DATA_LENGTH and PROVISIONING_DATA_MIC_LENGTH
+  /* Data */ "33 encryptedProvisioningData:b25 provisioningDataMic:b8",
   /* Complete */ "0",
   /* Failed */ "1 errorCode:1",
 ];
