@@ -8,7 +8,8 @@
  *
  * The light with the mesh node (variant light-node, PCA10056; the twin's is built by twin-node.ts): its app is one
  * module (tools/fw/bundle.mjs), which holds the provisionee's and the servers' modules and not the provisioner's or the
- * clients', its size report names them and gives its heap by module and kind (the census), within NODE_PARTS' budgets.
+ * clients', its size report names them and gives its heap by module and kind (the census), within NODE_PARTS' budgets;
+ * the engine's parts its app never uses (tools/fw/lean.mjs) are not linked.
  *
  * Needs arm-none-eabi-gcc (suite "firmware-images"; not a *.test.ts file, so the plain host-tests suite does
  * not pick it up).
@@ -159,5 +160,19 @@ test("firmware images: the node light's app is one bundle (the device's halves o
   const modules = rows.filter((r) => !r.name.startsWith("("));
   assert.equal(modules[0]!.name, "app/bundle");
   assert.equal(rows.find((r) => r.name === "(app keys)")!.slots, p.byKind.keys.app);
+  // the engine parts its app never uses are not linked (tools/fw/lean.mjs: UNUSED_PARTS, JSON, BigInt's operations)
+  const nm = spawnSync("arm-none-eabi-nm", ["-S", "--defined-only", join(dir, "firmware.elf")], { encoding: "utf8" });
+  assert.equal(nm.status, 0, nm.stderr);
+  const linked = new Map(nm.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4)
+    .map((f) => [f[3]!.replace(/\..*$/, ""), parseInt(f[1]!, 16)]));
+  for (const f of ["fxNewGeneratorInstance", "fxNewAsyncInstance", "fxAsyncGeneratorStep", "fx_Generator_prototype_next",
+    "fx_AsyncFromSyncIterator_prototype_next", "fxRunImport", "fxLoadModules", "fxExecuteModules", "fxRunEval",
+    "fxRunProgramEnvironment", "fxDefinePrivateProperty", "fxNewArgumentsSloppyInstance", "fx_Compartment",
+    "fx_ModuleSource", "xsrUnused_fxMapModuleDescriptor", "fx_JSON_stringify", "fx_JSON_parse", "fxStringifyJSONProperty",
+    "fxParseJSONValue", "fxBigInt_add", "fxBigInt_div", "fxBigintToString"]) {
+    assert.ok(!linked.has(f), `${f} is linked into the node image`);
+  }
+  assert.ok((linked.get("fxMapModuleDescriptor") ?? 0) < 64, "fxMapModuleDescriptor is its stub");
+  assert.ok(linked.has("xs_trace_json") && linked.has("xsrLeftOut_fxNewGeneratorInstance"));
   process.stdout.write(`firmware-node-image ${JSON.stringify({ flashBytes: size.flashBytes, budget: size.budgets.flash.limitBytes, bundled: bundle.modules.length, archive: archive.length, heapSlots: p.heapSlots })}\n`);
 });

@@ -1,7 +1,8 @@
 /**
  * The engine parts a device image leaves out when its app never uses them (tools/fw/lean.mjs UNUSED_PARTS): the
  * opcodes of real bytecode (the host's xsbc on small modules) decide which parts go; a module that uses a part keeps
- * it; Compartment, ModuleSource and JSON are refused by name; the generated engine source stubs exactly one function.
+ * it; Compartment, ModuleSource and JSON are refused by name, BigInt literals by opcode; the generated engine source
+ * stubs exactly one function.
  * The images themselves: host-tests/firmware/images.ts (the node light links none of what its app left out) and the
  * twins (twin-node.ts, twin-provisioner.ts: the provisioner's async functions kept). Needs a C compiler (xsbc; skipped
  * otherwise, like the XS runtime's tests).
@@ -13,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileModule } from "../../tools/xs/build-app.mjs";
 import { engineInfo, parseXsb } from "../../tools/fw/prelink.mjs";
-import { UNUSED_PARTS, engineSourcePatched, leftOutBuiltins, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources } from "../../tools/fw/lean.mjs";
+import { UNUSED_PARTS, engineSourcePatched, leftOutBuiltins, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes } from "../../tools/fw/lean.mjs";
 import { prepare, skipReason } from "../xs/xs-harness.js";
 
 const skip = skipReason();
@@ -54,6 +55,11 @@ test("lean: a part is left out exactly when no module's bytecode uses it", { ski
       const out = partsLeftOut(opcodesUsed([code], info)).map((p) => p.name);
       assert.deepEqual(out.sort(), [...opcodeParts.filter((n) => !m.keeps.includes(n)), ...named].sort(), m.name);
     }
+    // every module above may be on a device; a BigInt literal may not (BigInt's operations are left out of every image)
+    for (const code of codes) assert.deepEqual(refusedOpcodes(opcodesUsed([code], info)), []);
+    writeFileSync(join(dir, "bigint.js"), "export const big = 1n << 70n;");
+    compileModule(xs.xsbc, join(dir, "bigint.js"), join(dir, "bigint.xsb"), "test/bigint");
+    assert.deepEqual(refusedOpcodes(opcodesUsed([parseXsb(readFileSync(join(dir, "bigint.xsb")), "bigint").code], info)), ["BigInt literals"]);
     // an image is the union of its modules: the plain one with the async one keeps async
     const both = partsLeftOut(opcodesUsed([codes[0]!, codes[1]!], info)).map((p) => p.name);
     assert.ok(!both.includes("async functions and generators") && both.includes("private class members"));

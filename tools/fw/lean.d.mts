@@ -18,6 +18,8 @@ export interface UnusedPart {
 }
 export declare const UNUSED_PARTS: UnusedPart[];
 export declare function opcodesUsed(codes: Iterable<Uint8Array>, info: unknown): Set<string>;
+export declare const OPCODES_REFUSED: Record<string, string>;
+export declare function refusedOpcodes(used: Set<string>): string[];
 export declare function partsLeftOut(used: Set<string>): UnusedPart[];
 export declare function leftOutFlags(parts: UnusedPart[]): { defaults: string[]; preparation: string[]; ours: string[] };
 export declare function patchedSources(parts: UnusedPart[]): Map<string, { fn: string; part: string }[]>;

@@ -239,6 +239,15 @@ export function opcodesUsed(codes, info) {
   return used;
 }
 
+// Instructions no device image may hold: their values need what every device image leaves out (BigInt: its builder,
+// BUILDER_WRAPS, and its operations, xsr_lean.c's gxTypeBigInt; regular expression literals: prelink.mjs reports them).
+export const OPCODES_REFUSED = { bigint: "BigInt literals", bigint_2: "BigInt literals" };
+
+/** What of OPCODES_REFUSED a module's opcodes `used` hold (descriptions, each once). */
+export function refusedOpcodes(used) {
+  return [...new Set([...used].filter((o) => OPCODES_REFUSED[o]).map((o) => OPCODES_REFUSED[o]))];
+}
+
 /** The UNUSED_PARTS an image leaves out: those none of whose opcodes `used` holds, and those given by names. */
 export function partsLeftOut(used) {
   return UNUSED_PARTS.filter((p) => (p.opcodes ? !p.opcodes.some((o) => used.has(o)) : true));

@@ -22,7 +22,7 @@ import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
 import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
-import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, engineSourcePatched, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
+import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, engineSourcePatched, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
 import { engineInfo, parseXsb, prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -44,7 +44,9 @@ export const ENGINE_EXCLUDE = new Set([
 export const DEVICE_ENGINE_EXCLUDE = new Set([...ENGINE_EXCLUDE, "xsProxy.c"]);
 // xsDefaults.c: its table of Atomics operations per typed array renamed away (Atomics is never built; xsr_lean.c
 // has the empty table the typed arrays point at), so the operations are not linked
-export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused"];
+// (the same for its table of BigInt operations: no BigInt value can exist, xsr_lean.c's table throws, the app's
+// BigInt literals are refused: tools/fw/lean.mjs OPCODES_REFUSED)
+export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused", "-DgxTypeBigInt=gxTypeBigIntUnused"];
 
 // The device runtime (platform layer and device natives); the twin swaps the port.
 const PLATFORM_SOURCES = {
@@ -277,7 +279,13 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // stubs (the generator gave the stripped built-ins xsrStrippedBuiltin), which LTO objects could not take
   const lto = preloadList.length > 0;
   // the engine parts no module's bytecode reaches (tools/fw/lean.mjs UNUSED_PARTS): left out of this image
-  const leftOut = partsLeftOut(opcodesUsed(graph.map((m) => parseXsb(readFileSync(join(appDir, m.name + ".xsb")), m.name).code), engineInfo()));
+  const info = engineInfo();
+  const opcodesBy = graph.map((m) => ({ name: m.name, used: opcodesUsed([parseXsb(readFileSync(join(appDir, m.name + ".xsb")), m.name).code], info) }));
+  for (const m of opcodesBy) {
+    const refused = refusedOpcodes(m.used);
+    if (refused.length) throw new Error(`module "${m.name}" uses ${refused.join(", ")}, which the device engine leaves out (tools/fw/lean.mjs)`);
+  }
+  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])));
   const leftOutBy = leftOutFlags(leftOut);
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());

@@ -16,6 +16,8 @@
 #include "xsr.h"
 #include "xsr_internal.h"
 
+#include <stdio.h>
+
 uint8_t* xsrInternalUint8Array(txMachine* the, txSlot* slot, const char* what, size_t* length)
 {
 	txSlot* instance;
@@ -123,4 +125,176 @@ void xsrStatsJSON(txMachine* the, char* buffer, size_t size)
 		runtime ? runtime->loadedModules : 0, runtime ? (long)runtime->loadedBytecode : 0L,
 		runtime ? (long)runtime->allocated : 0L, runtime ? (long)runtime->allocatedPeak : 0L,
 		runtime ? (long)runtime->allocationLimit : 0L);
+}
+
+/* ---- JSON text without the engine's JSON (xsrWriteJson, xsr.h) ----------------------------------------------------
+ * The value's slots are read as xsJSON.c's fxStringifyJSONProperty reads them (own keys by the behaviour, each
+ * property got with its getter), the text written to stdout through a small buffer: no string is made in the heap
+ * and the recursion is on the C stack, not the XS stack (the event lines are printed deep in the provisioning's). */
+typedef struct {
+	char buffer[128];
+	size_t length;
+} xsrJsonOut;
+
+static void xsrJsonPut(xsrJsonOut* out, const char* text, size_t length)
+{
+	while (length) {
+		size_t n = sizeof(out->buffer) - out->length;
+		if (n > length)
+			n = length;
+		c_memcpy(out->buffer + out->length, text, n);
+		out->length += n;
+		text += n;
+		length -= n;
+		if (out->length == sizeof(out->buffer)) {
+			fwrite(out->buffer, 1, out->length, stdout);
+			out->length = 0;
+		}
+	}
+}
+
+/* A string as JSON.stringify quotes it: ", \ and control characters escaped, lone surrogates (XS keeps them as
+ * 3-byte sequences ED A0..BF xx) as \uXXXX, everything else as it is. */
+static void xsrJsonString(xsrJsonOut* out, const char* s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char* p = (const unsigned char*)s;
+	xsrJsonPut(out, "\"", 1);
+	while (*p) {
+		unsigned char c = *p;
+		char escape[7] = { '\\', 'u', '0', '0', 0, 0, 0 };
+		if ((c == 0xED) && (p[1] >= 0xA0) && (p[1] <= 0xBF) && p[2]) {
+			unsigned int u = 0xD000 | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+			escape[2] = hex[(u >> 12) & 15];
+			escape[3] = hex[(u >> 8) & 15];
+			escape[4] = hex[(u >> 4) & 15];
+			escape[5] = hex[u & 15];
+			xsrJsonPut(out, escape, 6);
+			p += 3;
+			continue;
+		}
+		if ((c == 0xC0) && (p[1] == 0x80)) { /* XS keeps U+0000 as C0 80 */
+			xsrJsonPut(out, "\\u0000", 6);
+			p += 2;
+			continue;
+		}
+		if ((c == '"') || (c == '\\')) {
+			escape[1] = (char)c;
+			xsrJsonPut(out, escape, 2);
+		}
+		else if (c < 0x20) {
+			const char* shorts = "btn\001fr"; /* 8..13: \b \t \n (11 has none) \f \r */
+			if ((c >= 8) && (c <= 13) && (c != 11)) {
+				escape[1] = shorts[c - 8];
+				xsrJsonPut(out, escape, 2);
+			}
+			else {
+				escape[4] = hex[c >> 4];
+				escape[5] = hex[c & 15];
+				xsrJsonPut(out, escape, 6);
+			}
+		}
+		else
+			xsrJsonPut(out, (const char*)p, 1);
+		p++;
+	}
+	xsrJsonPut(out, "\"", 1);
+}
+
+/* The value on the stack's top (popped): 0 when it is one JSON leaves out (undefined, a function, a symbol). */
+static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
+{
+	txSlot* value = the->stack;
+	char buffer[256];
+	int written = 1;
+	switch (value->kind) {
+	case XS_NULL_KIND:
+		xsrJsonPut(out, "null", 4);
+		break;
+	case XS_BOOLEAN_KIND:
+		if (value->value.boolean)
+			xsrJsonPut(out, "true", 4);
+		else
+			xsrJsonPut(out, "false", 5);
+		break;
+	case XS_INTEGER_KIND:
+		fxIntegerToString(the->dtoa, value->value.integer, buffer, sizeof(buffer));
+		xsrJsonPut(out, buffer, c_strlen(buffer));
+		break;
+	case XS_NUMBER_KIND:
+		if ((c_fpclassify(value->value.number) != FP_NAN) && (c_fpclassify(value->value.number) != FP_INFINITE)) {
+			fxNumberToString(the->dtoa, value->value.number, buffer, sizeof(buffer), 0, 0);
+			xsrJsonPut(out, buffer, c_strlen(buffer));
+		}
+		else
+			xsrJsonPut(out, "null", 4);
+		break;
+	case XS_STRING_KIND:
+	case XS_STRING_X_KIND:
+		xsrJsonString(out, value->value.string);
+		break;
+	case XS_REFERENCE_KIND: {
+		txSlot* instance = value->value.reference;
+		txSlot* at;
+		txSlot* property;
+		int first = 1;
+		if (fxIsCallable(the, value)) {
+			written = 0;
+			break;
+		}
+		if (fxIsArray(the, instance) || (instance->next && (instance->next->flag & XS_INTERNAL_FLAG)))
+			mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
+		if (depth >= 8)
+			mxTypeError("traceJson: more than 8 levels");
+		xsrJsonPut(out, "{", 1);
+		at = fxNewInstance(the);
+		mxBehaviorOwnKeys(the, instance, XS_EACH_NAME_FLAG, at);
+		mxPushUndefined();
+		property = the->stack;
+		while ((at = at->next)) {
+			txSlot* key;
+			if (!at->value.at.id)
+				mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
+			if (!mxBehaviorGetOwnProperty(the, instance, at->value.at.id, at->value.at.index, property) || (property->flag & XS_DONT_ENUM_FLAG))
+				continue;
+			key = fxGetKey(the, at->value.at.id);
+			mxPushReference(instance);
+			mxGetAll(at->value.at.id, at->value.at.index);
+			if (mxIsUndefined(the->stack) || (the->stack->kind == XS_SYMBOL_KIND) || fxIsCallable(the, the->stack)) {
+				mxPop(); /* left out */
+				continue;
+			}
+			if (!first)
+				xsrJsonPut(out, ",", 1);
+			first = 0;
+			xsrJsonString(out, key->value.key.string);
+			xsrJsonPut(out, ":", 1);
+			xsrJsonValue(the, out, depth + 1);
+		}
+		mxPop(); /* property */
+		mxPop(); /* at */
+		xsrJsonPut(out, "}", 1);
+		break;
+	}
+	case XS_UNDEFINED_KIND:
+	case XS_SYMBOL_KIND:
+		written = 0;
+		break;
+	default:
+		mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
+	}
+	mxPop();
+	return written;
+}
+
+void xsrWriteJson(xsMachine* the, xsSlot* value)
+{
+	xsrJsonOut out;
+	out.length = 0;
+	mxPushSlot((txSlot*)value);
+	if (!xsrJsonValue(the, &out, 0))
+		mxTypeError("traceJson: no JSON text for this value");
+	xsrJsonPut(&out, "\n", 1);
+	fwrite(out.buffer, 1, out.length, stdout);
+	fflush(stdout);
 }

@@ -312,3 +312,84 @@ txSlot* xsrLeftOut_fxNewArgumentsStrictInstance(txMachine* the, txIndex count)
 	XSR_LEFT_OUT(XSR_SLOPPY);
 	return C_NULL;
 }
+
+/*
+ * BigInt: no BigInt value can exist on the device (its builder is not called, the build refuses BigInt literals:
+ * tools/fw/lean.mjs OPCODES_REFUSED), so the engine's table of BigInt operations, which it calls when an operand is
+ * one, is this one (xsDefaults.c's is renamed away at compile time, -DgxTypeBigInt=...: tools/fw/xs-image.mjs
+ * DEFAULTS_DEFINES) and the operations are not linked. Each throws, should it be reached.
+ */
+#define XSR_NO_BIGINT() mxTypeError("BigInt is not in the device build (tools/fw/lean.mjs)")
+
+static txBoolean xsrNoBigIntCompare(txMachine* the, txBoolean less, txBoolean equal, txBoolean more, txSlot* a, txSlot* b)
+{
+	(void)less;
+	(void)equal;
+	(void)more;
+	(void)a;
+	(void)b;
+	XSR_NO_BIGINT();
+	return 0;
+}
+
+static void xsrNoBigIntDecode(txMachine* the, txSize size)
+{
+	(void)size;
+	XSR_NO_BIGINT();
+}
+
+static void xsrNoBigIntToArrayBuffer(txMachine* the, txSlot* slot, txU4 minBytes, txBoolean sign, int endian)
+{
+	(void)slot;
+	(void)minBytes;
+	(void)sign;
+	(void)endian;
+	XSR_NO_BIGINT();
+}
+
+static txSlot* xsrNoBigIntToInstance(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+static txNumber xsrNoBigIntToNumber(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+	return 0;
+}
+
+static void xsrNoBigIntToString(txMachine* the, txSlot* slot, txU4 radix)
+{
+	(void)slot;
+	(void)radix;
+	XSR_NO_BIGINT();
+}
+
+static txBigInt* xsrNoBigIntBinary(txMachine* the, txBigInt* r, txBigInt* a, txBigInt* b)
+{
+	(void)r;
+	(void)a;
+	(void)b;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+static txBigInt* xsrNoBigIntUnary(txMachine* the, txBigInt* r, txBigInt* a)
+{
+	(void)r;
+	(void)a;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+const txTypeBigInt gxTypeBigInt = {
+	xsrNoBigIntCompare, xsrNoBigIntDecode, xsrNoBigIntToArrayBuffer, xsrNoBigIntToInstance, xsrNoBigIntToNumber,
+	xsrNoBigIntToString,
+	xsrNoBigIntBinary, /* add */ xsrNoBigIntBinary, /* and */ xsrNoBigIntUnary, /* dec */ xsrNoBigIntBinary, /* div */
+	xsrNoBigIntBinary, /* exp */ xsrNoBigIntUnary, /* inc */ xsrNoBigIntBinary, /* lsl */ xsrNoBigIntBinary, /* lsr */
+	xsrNoBigIntBinary, /* mul */ xsrNoBigIntUnary, /* neg */ xsrNoBigIntBinary, /* nop */ xsrNoBigIntUnary, /* not */
+	xsrNoBigIntBinary, /* or */ xsrNoBigIntBinary, /* rem */ xsrNoBigIntBinary, /* sub */ xsrNoBigIntBinary, /* xor */
+};
