@@ -242,10 +242,28 @@ static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
 			written = 0;
 			break;
 		}
-		if (fxIsArray(the, instance) || (instance->next && (instance->next->flag & XS_INTERNAL_FLAG)))
-			mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
 		if (depth >= 8)
 			mxTypeError("traceJson: more than 8 levels");
+		if (fxIsArray(the, instance)) {
+			txInteger length, index;
+			mxPushReference(instance);
+			mxGetID(mxID(_length));
+			length = fxToInteger(the, the->stack);
+			mxPop();
+			xsrJsonPut(out, "[", 1);
+			for (index = 0; index < length; index++) {
+				if (index)
+					xsrJsonPut(out, ",", 1);
+				mxPushReference(instance);
+				mxGetIndex(index);
+				if (!xsrJsonValue(the, out, depth + 1))
+					xsrJsonPut(out, "null", 4); /* as JSON.stringify writes a left-out element */
+			}
+			xsrJsonPut(out, "]", 1);
+			break;
+		}
+		if (instance->next && (instance->next->flag & XS_INTERNAL_FLAG))
+			mxTypeError("traceJson: only plain objects, arrays, strings, numbers, booleans and null");
 		xsrJsonPut(out, "{", 1);
 		at = fxNewInstance(the);
 		mxBehaviorOwnKeys(the, instance, XS_EACH_NAME_FLAG, at);
@@ -254,7 +272,7 @@ static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
 		while ((at = at->next)) {
 			txSlot* key;
 			if (!at->value.at.id)
-				mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
+				mxTypeError("traceJson: only plain objects, arrays, strings, numbers, booleans and null");
 			if (!mxBehaviorGetOwnProperty(the, instance, at->value.at.id, at->value.at.index, property) || (property->flag & XS_DONT_ENUM_FLAG))
 				continue;
 			key = fxGetKey(the, at->value.at.id);
@@ -281,7 +299,7 @@ static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
 		written = 0;
 		break;
 	default:
-		mxTypeError("traceJson: only plain objects, strings, numbers, booleans and null");
+		mxTypeError("traceJson: only plain objects, arrays, strings, numbers, booleans and null");
 	}
 	mxPop();
 	return written;
