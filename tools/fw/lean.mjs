@@ -204,6 +204,12 @@ export const UNUSED_PARTS = [
     stubs: [["xsModule.c", "fxMapModuleDescriptor"]],
   },
   {
+    // the built-ins that compile source text: the device has no parser (mxParse is off), so they could only fail
+    name: "eval() and Function()",
+    defaults: [],
+    callbacks: ["fx_eval", "fx_Function"],
+  },
+  {
     name: "arguments objects",
     opcodes: ["arguments_sloppy", "arguments_strict"],
     defaults: ["fxNewArgumentsSloppyInstance", "fxNewArgumentsStrictInstance"],

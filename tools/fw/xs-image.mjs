@@ -45,8 +45,11 @@ export const DEVICE_ENGINE_EXCLUDE = new Set([...ENGINE_EXCLUDE, "xsProxy.c"]);
 // xsDefaults.c: its table of Atomics operations per typed array renamed away (Atomics is never built; xsr_lean.c
 // has the empty table the typed arrays point at), so the operations are not linked
 // (the same for its table of BigInt operations: no BigInt value can exist, xsr_lean.c's table throws, the app's
-// BigInt literals are refused: tools/fw/lean.mjs OPCODES_REFUSED)
-export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused", "-DgxTypeBigInt=gxTypeBigIntUnused"];
+// BigInt literals are refused: tools/fw/lean.mjs OPCODES_REFUSED; and for the BigInt64/BigUint64 typed arrays'
+// accessors in its table of typed-array types: those arrays are never built)
+export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused", "-DgxTypeBigInt=gxTypeBigIntUnused",
+  ...["fxBigInt64Getter", "fxBigInt64Setter", "fxBigUint64Getter", "fxBigUint64Setter"].map((f) => `-D${f}=xsrNoBigInt64Access`),
+  "-DfxBigIntCoerce=xsrNoBigIntCoerce", "-DfxBigInt64Compare=xsrNoBigInt64Compare", "-DfxBigUint64Compare=xsrNoBigInt64Compare"];
 
 // The device runtime (platform layer and device natives); the twin swaps the port.
 const PLATFORM_SOURCES = {

@@ -385,6 +385,34 @@ static txBigInt* xsrNoBigIntUnary(txMachine* the, txBigInt* r, txBigInt* a)
 	return C_NULL;
 }
 
+/* The BigInt64Array and BigUint64Array accessors of xsDefaults.c's table of typed-array types (renamed to these at
+ * compile time): those arrays are never built. */
+void xsrNoBigInt64Access(txMachine* the, txSlot* data, txInteger offset, txSlot* slot, int endian);
+void xsrNoBigIntCoerce(txMachine* the, txSlot* slot);
+int xsrNoBigInt64Compare(const void* p, const void* q);
+
+void xsrNoBigInt64Access(txMachine* the, txSlot* data, txInteger offset, txSlot* slot, int endian)
+{
+	(void)data;
+	(void)offset;
+	(void)slot;
+	(void)endian;
+	XSR_NO_BIGINT();
+}
+
+void xsrNoBigIntCoerce(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+}
+
+int xsrNoBigInt64Compare(const void* p, const void* q)
+{
+	(void)p;
+	(void)q;
+	return 0;
+}
+
 const txTypeBigInt gxTypeBigInt = {
 	xsrNoBigIntCompare, xsrNoBigIntDecode, xsrNoBigIntToArrayBuffer, xsrNoBigIntToInstance, xsrNoBigIntToNumber,
 	xsrNoBigIntToString,
