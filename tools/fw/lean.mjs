@@ -225,24 +225,36 @@ export const UNUSED_PARTS = [
 export function opcodesUsed(codes, info) {
   const used = new Set();
   for (const code of codes) {
-    let p = 0;
-    while (p < code.length) {
-      const op = code[p];
-      const name = info.codeNames[op];
-      if (!name) throw new Error(`lean: unknown opcode ${op} at ${p}`);
-      used.add(name);
-      const k = info.op.code.indexOf(op);
-      const size = info.codeSizes[op];
-      if (k >= 0) p += 1 + [1, 2, 4][k]; // a nested function's code: read in place
-      else if (size > 0) p += size;
-      else if (size === 0) p += 3; // an ID
-      else if (size === -1) p += 2 + code[p + 1];
-      else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
-      else p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
-      if (p > code.length) throw new Error(`lean: the bytecode ends inside an instruction (${name})`);
-    }
+    // a nested function's code is read in place, after its instruction
+    for (let p = 0; p < code.length; p += instructionAt(code, p, info).length) used.add(info.codeNames[code[p]]);
   }
   return used;
+}
+
+/**
+ * The instruction at `p` of bytecode `code` (tools/fw/prelink.mjs engineInfo() `info`: xsCommon.c's sizes):
+ * { length } of the instruction itself, and for a nested function's code (XS_CODE_CODE_*), `nested`: the bytes of
+ * its code, which follow it. Throws on an opcode the engine does not know or one that runs past the end.
+ */
+export function instructionAt(code, p, info) {
+  const op = code[p];
+  const name = info.codeNames[op];
+  if (!name) throw new Error(`lean: unknown opcode ${op} at ${p}`);
+  const k = info.op.code.indexOf(op);
+  const size = info.codeSizes[op];
+  const u = (i) => code[p + 1 + i] ?? 0;
+  let length;
+  let nested = 0;
+  if (k >= 0) {
+    length = 1 + [1, 2, 4][k];
+    for (let i = 0; i < [1, 2, 4][k]; i++) nested += u(i) * 2 ** (8 * i);
+  } else if (size > 0) length = size;
+  else if (size === 0) length = 3; // an ID
+  else if (size === -1) length = 2 + u(0);
+  else if (size === -2) length = 3 + (u(0) | (u(1) << 8));
+  else length = 5 + ((u(0) | (u(1) << 8) | (u(2) << 16) | (u(3) << 24)) >>> 0);
+  if (p + length + nested > code.length) throw new Error(`lean: the bytecode ends inside an instruction (${name})`);
+  return { length, nested };
 }
 
 // Instructions no device image may hold: their values need what every device image leaves out (BigInt: its builder,

@@ -22,7 +22,7 @@ import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
 import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
-import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, engineSourcePatched, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
+import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, engineSourcePatched, instructionAt, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
 import { engineInfo, parseXsb, prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -455,29 +455,14 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
  */
 export function moduleBodyBytes(xsbFiles) {
   const info = engineInfo();
-  const sizes = info.codeSizes;
   let body = 0;
   for (const file of xsbFiles) {
     const { code } = parseXsb(readFileSync(file), file);
-    let p = 0;
     let nested = 0;
-    while (p < code.length) {
-      const op = code[p];
-      const k = info.op.code.indexOf(op);
-      if (k >= 0) {
-        const width = [1, 2, 4][k];
-        let n = 0;
-        for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
-        nested += n;
-        p += 1 + width + n;
-        continue;
-      }
-      const size = sizes[op];
-      if (size > 0) p += size;
-      else if (size === 0) p += 3;
-      else if (size === -1) p += 2 + code[p + 1];
-      else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
-      else p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
+    for (let p = 0; p < code.length;) {
+      const i = instructionAt(code, p, info);
+      nested += i.nested;
+      p += i.length + i.nested; // over the nested function's code
     }
     body += code.length - nested;
   }
