@@ -128,9 +128,9 @@ void xsrStatsJSON(txMachine* the, char* buffer, size_t size)
 }
 
 /* ---- JSON text without the engine's JSON (xsrWriteJson, xsr.h) ----------------------------------------------------
- * The value's slots are read as xsJSON.c's fxStringifyJSONProperty reads them (own keys by the behaviour, each
- * property got with its getter), the text written to stdout through a small buffer: no string is made in the heap
- * and the recursion is on the C stack, not the XS stack (the event lines are printed deep in the provisioning's). */
+ * An object's properties are read in place (its slot chain; an accessor is a TypeError), an array's items got by
+ * index, the text written to stdout through a small buffer: nothing is made in the heap and the recursion is on the
+ * C stack, not the XS stack (the event lines are printed deep in the provisioning's, and at its live heap's peak). */
 typedef struct {
 	char buffer[128];
 	size_t length;
@@ -235,7 +235,6 @@ static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
 		break;
 	case XS_REFERENCE_KIND: {
 		txSlot* instance = value->value.reference;
-		txSlot* at;
 		txSlot* property;
 		int first = 1;
 		if (fxIsCallable(the, value)) {
@@ -264,33 +263,26 @@ static int xsrJsonValue(txMachine* the, xsrJsonOut* out, int depth)
 		}
 		if (instance->next && (instance->next->flag & XS_INTERNAL_FLAG))
 			mxTypeError("traceJson: only plain objects, arrays, strings, numbers, booleans and null");
+		/* an ordinary object's properties are its slot chain, in their order: read in place (nothing is allocated,
+		 * no JavaScript runs, so the chain stays as it is), as OwnPropertyKeys lists its string keys */
 		xsrJsonPut(out, "{", 1);
-		at = fxNewInstance(the);
-		mxBehaviorOwnKeys(the, instance, XS_EACH_NAME_FLAG, at);
-		mxPushUndefined();
-		property = the->stack;
-		while ((at = at->next)) {
+		for (property = instance->next; property; property = property->next) {
 			txSlot* key;
-			if (!at->value.at.id)
+			if ((property->flag & XS_DONT_ENUM_FLAG) || fxIsKeySymbol(the, property->ID))
+				continue;
+			if (property->kind == XS_ACCESSOR_KIND)
 				mxTypeError("traceJson: only plain objects, arrays, strings, numbers, booleans and null");
-			if (!mxBehaviorGetOwnProperty(the, instance, at->value.at.id, at->value.at.index, property) || (property->flag & XS_DONT_ENUM_FLAG))
+			if ((property->kind == XS_UNDEFINED_KIND) || (property->kind == XS_SYMBOL_KIND) || fxIsCallable(the, property))
 				continue;
-			key = fxGetKey(the, at->value.at.id);
-			mxPushReference(instance);
-			mxGetAll(at->value.at.id, at->value.at.index);
-			if (mxIsUndefined(the->stack) || (the->stack->kind == XS_SYMBOL_KIND) || fxIsCallable(the, the->stack)) {
-				mxPop(); /* left out */
-				continue;
-			}
+			key = fxGetKey(the, property->ID);
 			if (!first)
 				xsrJsonPut(out, ",", 1);
 			first = 0;
 			xsrJsonString(out, key->value.key.string);
 			xsrJsonPut(out, ":", 1);
+			mxPushSlot(property);
 			xsrJsonValue(the, out, depth + 1);
 		}
-		mxPop(); /* property */
-		mxPop(); /* at */
 		xsrJsonPut(out, "}", 1);
 		break;
 	}
