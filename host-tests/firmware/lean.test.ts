@@ -1,7 +1,7 @@
 /**
  * The engine parts a device image leaves out when its app never uses them (tools/fw/lean.mjs UNUSED_PARTS): the
  * opcodes of real bytecode (the host's xsbc on small modules) decide which parts go; a module that uses a part keeps
- * it; Compartment, ModuleSource and JSON are refused by name, BigInt literals by opcode; the generated engine source
+ * it; Compartment and ModuleSource are refused by name, BigInt literals by opcode; the generated engine source
  * stubs exactly one function.
  * The images themselves: host-tests/firmware/images.ts (the node light links none of what its app left out) and the
  * twins (twin-node.ts, twin-provisioner.ts: the provisioner's async functions kept). Needs a C compiler (xsbc; skipped
@@ -94,6 +94,5 @@ test("lean: the flags of the parts left out, the engine source stubbed, the glob
   assert.throws(() => engineSourcePatched(text, [{ fn: "fxNoSuchFunction", part: "x" }], "xsModule.c"), /0 definitions/);
   // refused by name, as the builders' globals
   assert.deepEqual(leftOutBuiltins(["Compartment", "x"]), ["Compartment"]);
-  assert.deepEqual(leftOutBuiltins(["JSON", "stringify"]), ["JSON"]);
   assert.deepEqual(leftOutBuiltins(["ModuleSource"]), ["ModuleSource"]);
 });

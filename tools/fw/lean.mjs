@@ -2,8 +2,7 @@
 // (native/xs/nrf52/xsr_lean.c does the C side). Moddable's own device builds strip unused built-ins the same way.
 //
 //   BUILDER_WRAPS  builders replaced at link time (--wrap): Date, Proxy/Reflect, SharedArrayBuffer/Atomics,
-//                  BigInt, RegExp and JSON are not built (the entries print their JSON lines with native/xs/js/trace.js
-//                  traceJson); Math gets its functions that need no transcendental libm code
+//                  BigInt and RegExp are not built; Math gets its functions that need no transcendental libm code
 //   STRIP          built-in functions the app never names: their code is replaced at link time by one stub (the
 //                  engine's objects get them as weak symbols; flash: the code and what only it used go), and the
 //                  device deletes the properties at boot,
@@ -13,10 +12,10 @@
 // Only functions that nothing but their own property reaches are listed: not the ones the engine calls by ID
 // (valueOf, toString, then, Symbol.iterator and Symbol.hasInstance methods, Map.prototype.entries, ...).
 
-export const BUILDER_WRAPS = ["fxBuildDate", "fxBuildProxy", "fxBuildAtomics", "fxBuildBigInt", "fxBuildRegExp", "fxBuildMath", "fxBuildJSON"];
+export const BUILDER_WRAPS = ["fxBuildDate", "fxBuildProxy", "fxBuildAtomics", "fxBuildBigInt", "fxBuildRegExp", "fxBuildMath"];
 
 // Globals and names the left-out builders would have provided.
-const BUILDER_NAMES = ["Date", "Proxy", "Reflect", "SharedArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigUint64Array", "RegExp", "JSON"];
+const BUILDER_NAMES = ["Date", "Proxy", "Reflect", "SharedArrayBuffer", "Atomics", "BigInt", "BigInt64Array", "BigUint64Array", "RegExp"];
 // Math functions left out (only a problem when the module also names Math).
 const MATH_LEFT_OUT = ["acos", "acosh", "asin", "asinh", "atan", "atanh", "atan2", "cbrt", "cos", "cosh", "exp", "expm1",
   "hypot", "idiv", "idivmod", "imod", "imuldiv", "irem", "log1p", "log10", "log2", "mod", "sin", "sinh", "tan", "tanh"];

@@ -49,11 +49,6 @@ uint8_t* xsrGetBytesOf(xsMachine* the, xsSlot* slot, const char* what, size_t ex
 int32_t xsrGetInteger(xsMachine* the, xsSlot* slot, const char* what, int32_t min, int32_t max);
 /* A string argument (TypeError otherwise); copied into buffer (RangeError when it does not fit). */
 char* xsrGetString(xsMachine* the, xsSlot* slot, const char* what, char* buffer, size_t size);
-/* Writes `value` to stdout as JSON.stringify's text (xsr_internal.c): plain objects (own enumerable string keys, in
- * order; undefined, function and symbol values left out), arrays, strings, numbers (not finite: null), booleans,
- * null. The device engine has no JSON (tools/fw/lean.mjs): the entries' event lines (trace.js traceJson). Objects
- * with an internal slot (boxed primitives, typed arrays, ...), BigInts and more than 8 levels: TypeError. */
-void xsrWriteJson(xsMachine* the, xsSlot* value);
 /* A storage key argument (native/xs/js/storage.js): a string of 1..size-1 characters of [A-Za-z0-9_.-/]
  * copied into key (TypeError when not a string, RangeError when empty, too long or another character). */
 char* xsrGetStorageKey(xsMachine* the, xsSlot* slot, char* key, size_t size);

@@ -18,7 +18,7 @@ import * as identity from "./identity.js";
 import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
 import { memory } from "./sys.js";
-import { traceJson } from "./trace.js";
+import { trace } from "./trace.js";
 import { runMeshNode } from "./mesh.js";
 
 // The fields of each event that may be printed: never keys, AuthValue, OOB values or Provisioning Data keys.
@@ -64,7 +64,7 @@ export function startDevice(config, o) {
       const m = memory();
       object.heap = { chunks: m.chunks.current, slots: m.slots.current };
     }
-    traceJson(object);
+    trace(JSON.stringify(object) + "\n");
   };
 
   let led = false;

@@ -1,6 +1,6 @@
 /*
  * Console output for JavaScript (native/xs/js/trace.js): trace(text) writes text as it is; log(level,
- * tag, message) writes one line "[level] tag: message"; traceJson(value) one line of JSON. All to stdout, flushed, so a parent process
+ * tag, message) writes one line "[level] tag: message". Both to stdout, flushed, so a parent process
  * reading the pipe sees lines as they come.
  */
 #include "xsr.h"
@@ -16,13 +16,6 @@ void xs_trace(xsMachine* the)
 		xsTypeError("trace: text must be a string");
 	fputs(xsToString(xsArg(0)), stdout);
 	fflush(stdout);
-}
-
-/* xs_trace_json(value): value as one line of JSON (xsr.h xsrWriteJson: the device engine has no JSON) */
-void xs_trace_json(xsMachine* the)
-{
-	xsrCheckArgc(the, 1, "traceJson");
-	xsrWriteJson(the, &xsArg(0));
 }
 
 /* xs_log(level, tag, message) */

@@ -2,13 +2,12 @@
  * The device engine's built-ins, trimmed (flash and RAM): what the app never uses is left out, as Moddable's
  * own device builds strip unused built-ins.
  *
- * The firmware links with --wrap=fxBuildDate,fxBuildProxy,fxBuildAtomics,fxBuildBigInt,fxBuildRegExp,fxBuildMath,
- * fxBuildJSON
+ * The firmware links with --wrap=fxBuildDate,fxBuildProxy,fxBuildAtomics,fxBuildBigInt,fxBuildRegExp,fxBuildMath
  * (tools/fw/xs-image.mjs), so fxCreateMachine calls the functions below instead of the engine's builders:
  *   - Date, Proxy and Reflect, SharedArrayBuffer and Atomics, BigInt, RegExp: not built. Their globals are
  *     undefined and their code (with newlib's time zone and scanf code behind Date) is not linked.
  *     Without them no such object can exist, so the engine never reaches the prototypes they would have set.
- *     (RegExp is also compiled out by mxRegExp=0.) JSON: the entries print their lines with trace.js traceJson.
+ *     (RegExp is also compiled out by mxRegExp=0.)
  *   - Math: only the functions that need no transcendental libm code (abs, ceil, clz32, floor, fround, imul,
  *     log, max, min, pow, random, round, sign, sqrt, trunc) and the constants; the others are left out.
  * Besides, some 110 built-in functions the app never names (tools/fw/lean.mjs: Array.prototype.concat,
@@ -47,12 +46,6 @@ void __wrap_fxBuildAtomics(txMachine* the);
 void __wrap_fxBuildBigInt(txMachine* the);
 void __wrap_fxBuildRegExp(txMachine* the);
 void __wrap_fxBuildMath(txMachine* the);
-void __wrap_fxBuildJSON(txMachine* the);
-
-void __wrap_fxBuildJSON(txMachine* the)
-{
-	(void)the;
-}
 
 void __wrap_fxBuildDate(txMachine* the)
 {
