@@ -81,7 +81,7 @@ test("firmware images: every board and variant builds, with its files and a size
     // (input sections as the map lists them: before the linker merges equal string constants across objects; an LTO
     // image's by symbol, plus what no symbol covers)
     assert.ok(Math.abs(parts - s.flashBytes) < s.flashBytes / 100, `${s.image}: the breakdown (${parts}) adds up to the image (${s.flashBytes})`);
-    // (the engine as the device links it: tools/fw/lean.mjs leaves out what the app never uses; 118-124 KB)
+    // (the engine as the device links it: tools/fw/lean.mjs leaves out what the app never uses)
     assert.ok(s.flash.engine! > 100_000 && s.flash.app! > 40_000, `${s.image}: engine ${s.flash.engine} B, app ${s.flash.app} B`);
     assert.equal(s.budgets.flash.bytes, s.flashBytes);
     // the default images have their machine preloaded (issue 9): 420 KB of flash, a 64 KB RAM plan on the nRF52840
