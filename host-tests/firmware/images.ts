@@ -8,7 +8,8 @@
  *
  * The light with the mesh node (variant light-node, PCA10056; the twin's is built by twin-node.ts): its app is one
  * module (tools/fw/bundle.mjs), which holds the provisionee's and the servers' modules and not the provisioner's or the
- * clients', its size report names them and gives its heap by module and kind (the census), within NODE_PARTS' budgets.
+ * clients', its size report names them and gives its heap by module and kind (the census), within NODE_PARTS' budgets;
+ * the engine's parts its app never uses (tools/fw/lean.mjs) are not linked.
  *
  * Needs arm-none-eabi-gcc (suite "firmware-images"; not a *.test.ts file, so the plain host-tests suite does
  * not pick it up).
@@ -80,7 +81,8 @@ test("firmware images: every board and variant builds, with its files and a size
     // (input sections as the map lists them: before the linker merges equal string constants across objects; an LTO
     // image's by symbol, plus what no symbol covers)
     assert.ok(Math.abs(parts - s.flashBytes) < s.flashBytes / 100, `${s.image}: the breakdown (${parts}) adds up to the image (${s.flashBytes})`);
-    assert.ok(s.flash.engine! > 150_000 && s.flash.app! > 40_000);
+    // (the engine as the device links it: tools/fw/lean.mjs leaves out what the app never uses)
+    assert.ok(s.flash.engine! > 100_000 && s.flash.app! > 40_000, `${s.image}: engine ${s.flash.engine} B, app ${s.flash.app} B`);
     assert.equal(s.budgets.flash.bytes, s.flashBytes);
     // the default images have their machine preloaded (issue 9): 420 KB of flash, a 64 KB RAM plan on the nRF52840
     assert.equal(s.budgets.flash.limitBytes, BUDGETS.flashBytes[s.target]);
@@ -159,5 +161,19 @@ test("firmware images: the node light's app is one bundle (the device's halves o
   const modules = rows.filter((r) => !r.name.startsWith("("));
   assert.equal(modules[0]!.name, "app/bundle");
   assert.equal(rows.find((r) => r.name === "(app keys)")!.slots, p.byKind.keys.app);
+  // the engine parts its app never uses are not linked (tools/fw/lean.mjs: UNUSED_PARTS, BigInt's operations)
+  const nm = spawnSync("arm-none-eabi-nm", ["-S", "--defined-only", join(dir, "firmware.elf")], { encoding: "utf8" });
+  assert.equal(nm.status, 0, nm.stderr);
+  const linked = new Map(nm.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f.length === 4)
+    .map((f) => [f[3]!.replace(/\..*$/, ""), parseInt(f[1]!, 16)]));
+  for (const f of ["fxNewGeneratorInstance", "fxNewAsyncInstance", "fxAsyncGeneratorStep", "fx_Generator_prototype_next",
+    "fx_AsyncFromSyncIterator_prototype_next", "fxRunImport", "fxLoadModules", "fxExecuteModules", "fxRunEval",
+    "fxRunProgramEnvironment", "fxDefinePrivateProperty", "fxNewArgumentsSloppyInstance", "fx_Compartment",
+    "fx_ModuleSource", "xsrUnused_fxMapModuleDescriptor", "fx_eval", "fxBigInt_add", "fxBigInt_div", "fxBigintToString",
+    "fxBigInt64Getter"]) {
+    assert.ok(!linked.has(f), `${f} is linked into the node image`);
+  }
+  assert.ok((linked.get("fxMapModuleDescriptor") ?? 0) < 64, "fxMapModuleDescriptor is its stub");
+  assert.ok(linked.has("xsrLeftOut_fxNewGeneratorInstance"));
   process.stdout.write(`firmware-node-image ${JSON.stringify({ flashBytes: size.flashBytes, budget: size.budgets.flash.limitBytes, bundled: bundle.modules.length, archive: archive.length, heapSlots: p.heapSlots })}\n`);
 });

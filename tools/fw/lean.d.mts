@@ -7,3 +7,21 @@ export declare function leftOutBuiltins(symbols: Iterable<string>): string[];
 export declare function checkStrip(sources: [string, string][]): void;
 export declare function stripSource(): string;
 export declare function stripTableSource(): string;
+export interface UnusedPart {
+  name: string;
+  opcodes?: string[];
+  names?: string[];
+  defaults: string[];
+  callbacks: string[];
+  stubs?: [string, string][];
+  define?: string;
+}
+export declare const UNUSED_PARTS: UnusedPart[];
+export declare function opcodesUsed(codes: Iterable<Uint8Array>, info: unknown): Set<string>;
+export declare const OPCODES_REFUSED: Record<string, string>;
+export declare function refusedOpcodes(used: Set<string>): string[];
+export declare function partsLeftOut(used: Set<string>): UnusedPart[];
+export declare function leftOutFlags(parts: UnusedPart[]): { defaults: string[]; preparation: string[]; ours: string[] };
+export declare function patchedSources(parts: UnusedPart[]): Map<string, { fn: string; part: string }[]>;
+export declare function engineSourcePatched(text: string, stubs: { fn: string; part: string }[], file: string): string;
+export declare function instructionAt(code: Uint8Array, p: number, info: unknown): { length: number; nested: number };

@@ -83,6 +83,7 @@ export function leftOutBuiltins(symbols) {
   const out = BUILDER_NAMES.filter((n) => set.has(n));
   if (set.has("Math")) out.push(...MATH_LEFT_OUT.filter((n) => set.has(n)).map((n) => `Math.${n}`));
   for (const s of STRIP) if (set.has(s.name)) out.push(`${s.owner}.${s.name}`);
+  for (const p of UNUSED_PARTS) for (const n of p.names ?? []) if (set.has(n)) out.push(n);
   return [...new Set(out)];
 }
 
@@ -136,4 +137,169 @@ export function stripSource() {
     ...wraps.map((f) => `void ${f}(xsMachine* the) __attribute__((alias("xsrLeftOut")));`),
     "",
   ].join("\n");
+}
+
+// ---- engine parts an image leaves out when its app's bytecode never uses them ------------------------------------
+//
+// The engine reaches these through its table of hooks (xsDefaults.c's gxDefaults, the table Moddable's linked builds
+// strip the same way) from the bytecode's own instructions: an image none of whose modules (every module of its
+// archive, compiled) holds one of a part's opcodes leaves the part out:
+//   defaults   the hooks compiled out of the image's xsDefaults.c (-D<hook>=xsrLeftOut_<hook>: native/xs/nrf52/
+//              xsr_lean.c's stubs, which throw a TypeError naming the part), so their code is not linked;
+//   callbacks  built-in functions only the part's objects hold (Generator.prototype.next, ...): in a preloaded image
+//              the preparation's references to them are compiled as xsrStrippedBuiltin (a TypeError naming the key);
+//   define     a define for our C (native/xs/common): XSR_IMPORT_NOW, the entry imported synchronously (xsr_run.c);
+//   stubs      engine functions (file, function) only the part reaches, compiled from a generated copy of their source
+//              (build/fw/engine-src/, engineSourcePatched below) whose definition throws a TypeError naming the part.
+// An image whose app uses a part keeps it whole (the provisioner's images: its async functions), so no app is refused:
+// the part comes back with the first module that needs it (host-tests/firmware/images.ts checks both ways). A part
+// given by `names` instead of opcodes (built-in globals) is left out of every device image, and the build refuses a
+// module that names one (leftOutBuiltins), as for BUILDER_NAMES.
+export const UNUSED_PARTS = [
+  {
+    name: "async functions and generators",
+    opcodes: ["async_function", "async_generator_function", "generator", "start_async", "start_async_generator",
+      "start_generator", "await", "yield", "for_await_of"],
+    defaults: ["fxNewAsyncInstance", "fxRunAsync", "fxNewGeneratorInstance", "fxNewGeneratorFunctionInstance",
+      "fxNewAsyncGeneratorInstance", "fxNewAsyncGeneratorFunctionInstance", "fxRunForAwaitOf"],
+    callbacks: ["fx_Generator_prototype_next", "fx_Generator_prototype_return", "fx_Generator_prototype_throw",
+      "fx_GeneratorFunction", "fx_AsyncGenerator_prototype_next", "fx_AsyncGenerator_prototype_return",
+      "fx_AsyncGenerator_prototype_throw", "fx_AsyncGeneratorFunction", "fx_AsyncFunction", "fx_AsyncIterator_asyncIterator",
+      "fx_AsyncFromSyncIterator_prototype_next", "fx_AsyncFromSyncIterator_prototype_return",
+      "fx_AsyncFromSyncIterator_prototype_throw"],
+  },
+  {
+    // import() (the build refuses it already: tools/fw/xs-image.mjs) and the asynchronous loading of the entry: with
+    // no async module (top-level await is an async module function) the entry is imported synchronously
+    name: "asynchronous module loading",
+    opcodes: ["import", "async_function", "start_async", "await"],
+    defaults: ["fxRunImport"],
+    callbacks: [],
+    define: "XSR_IMPORT_NOW",
+  },
+  {
+    name: "eval and scripts",
+    opcodes: ["eval", "eval_tail", "eval_environment", "program_environment"],
+    defaults: ["fxRunEval", "fxRunEvalEnvironment", "fxRunProgramEnvironment"],
+    callbacks: [],
+  },
+  {
+    name: "private class members",
+    opcodes: ["new_private", "new_private_2", "get_private", "get_private_2", "set_private", "set_private_2",
+      "has_private", "has_private_2", "eval_private"],
+    defaults: ["fxDefinePrivateProperty", "fxGetPrivateProperty", "fxSetPrivateProperty"],
+    callbacks: [],
+  },
+  {
+    // Compartment and ModuleSource: without them no realm has a module map or a loadNowHook, so the engine never maps a
+    // module descriptor (the engine's import still looks in the realm's empty map: fxMapModule)
+    name: "Compartment and ModuleSource",
+    names: ["Compartment", "ModuleSource"],
+    defaults: [],
+    callbacks: ["fx_Compartment", "fx_Compartment_prototype_get_globalThis", "fx_Compartment_prototype_evaluate",
+      "fx_Compartment_prototype_import", "fx_Compartment_prototype_importNow", "fx_ModuleSource",
+      "fx_ModuleSource_prototype_get_bindings", "fx_ModuleSource_prototype_get_needsImport",
+      "fx_ModuleSource_prototype_get_needsImportMeta"],
+    stubs: [["xsModule.c", "fxMapModuleDescriptor"]],
+  },
+  {
+    // the built-ins that compile source text: the device has no parser (mxParse is off), so they could only fail
+    name: "eval() and Function()",
+    defaults: [],
+    callbacks: ["fx_eval", "fx_Function"],
+  },
+  {
+    name: "arguments objects",
+    opcodes: ["arguments_sloppy", "arguments_strict"],
+    defaults: ["fxNewArgumentsSloppyInstance", "fxNewArgumentsStrictInstance"],
+    callbacks: [],
+  },
+];
+
+/**
+ * The opcodes (the engine's names, xsCommon.c gxCodeNames) the compiled modules use: `codes` their bytecode (an
+ * .xsb's CODE atom, functions nested in place), `info` tools/fw/prelink.mjs engineInfo(). Throws on an opcode the
+ * engine does not know or one that runs past the end (so a misread never hides an opcode).
+ */
+export function opcodesUsed(codes, info) {
+  const used = new Set();
+  for (const code of codes) {
+    // a nested function's code is read in place, after its instruction
+    for (let p = 0; p < code.length; p += instructionAt(code, p, info).length) used.add(info.codeNames[code[p]]);
+  }
+  return used;
+}
+
+/**
+ * The instruction at `p` of bytecode `code` (tools/fw/prelink.mjs engineInfo() `info`: xsCommon.c's sizes):
+ * { length } of the instruction itself, and for a nested function's code (XS_CODE_CODE_*), `nested`: the bytes of
+ * its code, which follow it. Throws on an opcode the engine does not know or one that runs past the end.
+ */
+export function instructionAt(code, p, info) {
+  const op = code[p];
+  const name = info.codeNames[op];
+  if (!name) throw new Error(`lean: unknown opcode ${op} at ${p}`);
+  const k = info.op.code.indexOf(op);
+  const size = info.codeSizes[op];
+  const u = (i) => code[p + 1 + i] ?? 0;
+  let length;
+  let nested = 0;
+  if (k >= 0) {
+    length = 1 + [1, 2, 4][k];
+    for (let i = 0; i < [1, 2, 4][k]; i++) nested += u(i) * 2 ** (8 * i);
+  } else if (size > 0) length = size;
+  else if (size === 0) length = 3; // an ID
+  else if (size === -1) length = 2 + u(0);
+  else if (size === -2) length = 3 + (u(0) | (u(1) << 8));
+  else length = 5 + ((u(0) | (u(1) << 8) | (u(2) << 16) | (u(3) << 24)) >>> 0);
+  if (p + length + nested > code.length) throw new Error(`lean: the bytecode ends inside an instruction (${name})`);
+  return { length, nested };
+}
+
+// Instructions no device image may hold: their values need what every device image leaves out (BigInt: its builder,
+// BUILDER_WRAPS, and its operations, xsr_lean.c's gxTypeBigInt; regular expression literals: prelink.mjs reports them).
+export const OPCODES_REFUSED = { bigint: "BigInt literals", bigint_2: "BigInt literals" };
+
+/** What of OPCODES_REFUSED a module's opcodes `used` hold (descriptions, each once). */
+export function refusedOpcodes(used) {
+  return [...new Set([...used].filter((o) => OPCODES_REFUSED[o]).map((o) => OPCODES_REFUSED[o]))];
+}
+
+/** The UNUSED_PARTS an image leaves out: those none of whose opcodes `used` holds, and those given by names. */
+export function partsLeftOut(used) {
+  return UNUSED_PARTS.filter((p) => (p.opcodes ? !p.opcodes.some((o) => used.has(o)) : true));
+}
+
+/** The engine's sources `parts` patch (tools/fw/xs-image.mjs compiles these from engineSourcePatched's copies). */
+export function patchedSources(parts) {
+  const files = new Map();
+  for (const p of parts) for (const [file, fn] of p.stubs ?? []) files.set(file, [...(files.get(file) ?? []), { fn, part: p.name }]);
+  return files;
+}
+
+/**
+ * The text of an engine source with each stubbed function's definition throwing a TypeError naming its part (the
+ * original body stays, renamed, unused, so the compiler drops it). `stubs`: [{ fn, part }]. Throws unless each
+ * function has exactly one definition `void fn(...)` starting a line, its body's brace on the next.
+ */
+export function engineSourcePatched(text, stubs, file) {
+  let out = text;
+  for (const { fn, part } of stubs) {
+    const re = new RegExp(String.raw`^void ${fn}\(([^)]*)\)\n\{\n`, "gm");
+    const found = [...out.matchAll(re)];
+    if (found.length !== 1) throw new Error(`lean: ${file} has ${found.length} definitions of void ${fn}(...) to stub, not 1`);
+    const [whole, params] = found[0];
+    out = out.replace(whole, `void ${fn}(${params})\n{\n\tmxTypeError("${part} are not in this image (tools/fw/lean.mjs)");\n}\n` +
+      `/* the engine's ${fn}, unused: tools/fw/lean.mjs UNUSED_PARTS */\nstatic void xsrUnused_${fn}(${params})\n{\n`);
+  }
+  return `/* Generated by tools/fw/xs-image.mjs from the engine's ${file} (tools/fw/lean.mjs UNUSED_PARTS). Do not edit. */\n#line 1 "${file}"\n` + out;
+}
+
+/** The compile flags leaving `parts` out: for the engine's xsDefaults.c, the preparation, our C. */
+export function leftOutFlags(parts) {
+  return {
+    defaults: parts.flatMap((p) => p.defaults.map((f) => `-D${f}=xsrLeftOut_${f}`)),
+    preparation: parts.flatMap((p) => p.callbacks.map((f) => `-D${f}=xsrStrippedBuiltin`)),
+    ours: parts.filter((p) => p.define).map((p) => `-D${p.define}=1`),
+  };
 }

@@ -22,7 +22,7 @@ import { buildHost } from "../xs/build-host.mjs";
 import { compileModule, compileTypeScript, javascriptOf, CONFIG_MODULE } from "../xs/build-app.mjs";
 import { CREATION_FIELDS, loadManifest } from "../xs/manifest.mjs";
 import { XSR_COMMON_SOURCES, mtime, writeIfChanged } from "../xs/files.mjs";
-import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
+import { BUILDER_WRAPS, checkStrip, leftOutBuiltins, engineSourcePatched, instructionAt, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes, stripSource, stripTableSource, stripWraps } from "./lean.mjs";
 import { engineInfo, parseXsb, prelink } from "./prelink.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -44,7 +44,12 @@ export const ENGINE_EXCLUDE = new Set([
 export const DEVICE_ENGINE_EXCLUDE = new Set([...ENGINE_EXCLUDE, "xsProxy.c"]);
 // xsDefaults.c: its table of Atomics operations per typed array renamed away (Atomics is never built; xsr_lean.c
 // has the empty table the typed arrays point at), so the operations are not linked
-export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused"];
+// (the same for its table of BigInt operations: no BigInt value can exist, xsr_lean.c's table throws, the app's
+// BigInt literals are refused: tools/fw/lean.mjs OPCODES_REFUSED; and for the BigInt64/BigUint64 typed arrays'
+// accessors in its table of typed-array types: those arrays are never built)
+export const DEFAULTS_DEFINES = ["-DgxTypeAtomics=gxTypeAtomicsUnused", "-DgxTypeBigInt=gxTypeBigIntUnused",
+  ...["fxBigInt64Getter", "fxBigInt64Setter", "fxBigUint64Getter", "fxBigUint64Setter"].map((f) => `-D${f}=xsrNoBigInt64Access`),
+  "-DfxBigIntCoerce=xsrNoBigIntCoerce", "-DfxBigInt64Compare=xsrNoBigInt64Compare", "-DfxBigUint64Compare=xsrNoBigInt64Compare"];
 
 // The device runtime (platform layer and device natives); the twin swaps the port.
 const PLATFORM_SOURCES = {
@@ -276,6 +281,15 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // builder (the preparation replaces fxCreateMachine's), so the strip needs no weakened engine objects and no
   // stubs (the generator gave the stripped built-ins xsrStrippedBuiltin), which LTO objects could not take
   const lto = preloadList.length > 0;
+  // the engine parts no module's bytecode reaches (tools/fw/lean.mjs UNUSED_PARTS): left out of this image
+  const info = engineInfo();
+  const opcodesBy = graph.map((m) => ({ name: m.name, used: opcodesUsed([parseXsb(readFileSync(join(appDir, m.name + ".xsb")), m.name).code], info) }));
+  for (const m of opcodesBy) {
+    const refused = refusedOpcodes(m.used);
+    if (refused.length) throw new Error(`module "${m.name}" uses ${refused.join(", ")}, which the device engine leaves out (tools/fw/lean.mjs)`);
+  }
+  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])));
+  const leftOutBy = leftOutFlags(leftOut);
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());
   // the preparation (issue 9; docs/firmware.md "Preloading"): the manifest's preload run at build time by the
@@ -336,6 +350,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     ...base, ...(ltoOurs ? ["-flto"] : []), ...platformDefines, ...engineDefines.map((d) => `-D${d}`), ...nativeDefines,
     ...(preloaded ? ["-DXSR_PRELOADED=1"] : []),
     ...(target === "mps2" ? ["-DXSR_LIVE_PEAK=1"] : []),
+    ...leftOutBy.ours,
     `-DXSR_HEAP_BYTES=${c.staticSize}`, `-DXSR_CHEAP_BYTES=${cHeapBytes}`, `-DXSR_CRYPTO_MAX_MESSAGE=${CRYPTO_MAX_MESSAGE}`,
     // nRF52840: AES by the ECB peripheral; its software fallback the table-free bitsliced code (the T-table
     // code, the Cortex-M4 default that the twin keeps, would hold 2 KB of tables in RAM, 1 KB-aligned)
@@ -359,15 +374,23 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     seenNames.add(basename(f));
   }
   // xsDefaults.c: functions get no own "length" and "name" (two slots each; see xsr_device.c)
-  const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName", ...DEFAULTS_DEFINES];
+  const defaultsFlags = [...engineFlags, "-DfxNewFunctionLength=xsrNoFunctionLength", "-DfxNewFunctionName=xsrNoFunctionName", ...DEFAULTS_DEFINES, ...leftOutBy.defaults];
+  // the engine's sources with functions of left-out parts stubbed (tools/fw/lean.mjs UNUSED_PARTS stubs): generated
+  // copies under build/fw/engine-src/ (the engine's own are never edited)
+  const patched = new Map([...patchedSources(leftOut)].map(([f, stubs]) => {
+    const dir = join(FW_DIR, "engine-src", tag(stubs.map((x) => `${x.part}:${x.fn}`)));
+    writeIfChanged(join(dir, f), engineSourcePatched(readFileSync(join(SRC_DIR, "sources", f), "utf8"), stubs, f));
+    return [f, join(dir, f)];
+  }));
   const units = [
     ...engineSources.map((f) => f === "xsDefaults.c" ? unit("engine-defaults", defaultsFlags, join(SRC_DIR, "sources", f))
+      : patched.has(f) ? unit(`engine-patched-${basename(dirname(patched.get(f)))}`, engineFlags, patched.get(f))
       : target === "mps2" && f === "xsMemory.c" ? unit("engine-twin", [...engineFlags, ...TWIN_MEMORY_DEFINES], join(SRC_DIR, "sources", f))
       : unit("engine", engineFlags, join(SRC_DIR, "sources", f))),
     ...ours.map((f) => unit(`xsr-${target}`, ourFlags, f)),
     ...["xsr_archive.c", "xsr_hosts.c", "xsr_strip.c"].map((f) => unit(`gen-${basename(genDir)}`, ourFlags, join(genDir, f))),
     // the preparation: the engine's own structures, compiled as the engine is
-    ...(preloaded ? [unit(`preparation-${basename(genDir)}`, engineFlags, join(genDir, "xsr_preparation.c"))] : []),
+    ...(preloaded ? [unit(`preparation-${basename(genDir)}`, [...engineFlags, ...leftOutBy.preparation], join(genDir, "xsr_preparation.c"))] : []),
   ];
   await compileAll(units, quiet);
   // the engine's objects with the stripped built-ins made weak (the generated xsr_strip.c defines them)
@@ -376,7 +399,8 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   mkdirSync(leanDir, { recursive: true });
   for (const u of units) {
     if (!u.group.startsWith("engine") || lto) continue;
-    const out = join(leanDir, (u.group === "engine" ? "" : `${u.group}-`) + basename(u.obj));
+    // (named after the object's own directory too: an image's xsDefaults.c flags depend on its app, UNUSED_PARTS)
+    const out = join(leanDir, (u.group === "engine" ? "" : `${basename(dirname(u.obj))}-`) + basename(u.obj));
     if (mtime(out) < mtime(u.obj)) {
       const defined = new Set(run2("arm-none-eabi-nm", ["--defined-only", "-g", u.obj]).split("\n").map((l) => l.trim().split(" ").pop()));
       const mine = weak.filter((f) => defined.has(f));
@@ -411,6 +435,8 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
       engineDefines,
       natives,
       builtinsLeftOut: stripWraps().length,
+      // the engine parts left out (tools/fw/lean.mjs UNUSED_PARTS): no module's bytecode reaches them
+      partsLeftOut: leftOut.map((p) => p.name),
       preload: preparation,
       // the archive's modules in its order (gxsrArchiveCode<i>), the preloaded ones, the bytes of their bodies
       archiveModules: graph.map((m) => m.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
@@ -429,29 +455,14 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
  */
 export function moduleBodyBytes(xsbFiles) {
   const info = engineInfo();
-  const sizes = info.codeSizes;
   let body = 0;
   for (const file of xsbFiles) {
     const { code } = parseXsb(readFileSync(file), file);
-    let p = 0;
     let nested = 0;
-    while (p < code.length) {
-      const op = code[p];
-      const k = info.op.code.indexOf(op);
-      if (k >= 0) {
-        const width = [1, 2, 4][k];
-        let n = 0;
-        for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
-        nested += n;
-        p += 1 + width + n;
-        continue;
-      }
-      const size = sizes[op];
-      if (size > 0) p += size;
-      else if (size === 0) p += 3;
-      else if (size === -1) p += 2 + code[p + 1];
-      else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
-      else p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
+    for (let p = 0; p < code.length;) {
+      const i = instructionAt(code, p, info);
+      nested += i.nested;
+      p += i.length + i.nested; // over the nested function's code
     }
     body += code.length - nested;
   }

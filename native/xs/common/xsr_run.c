@@ -266,6 +266,7 @@ static void xsrImportFulfilled(txMachine* the)
 	}
 }
 
+#ifndef XSR_IMPORT_NOW
 static void xsrImportRejected(txMachine* the)
 {
 	mxException = *mxArgv(0);
@@ -273,16 +274,22 @@ static void xsrImportRejected(txMachine* the)
 	mxException = mxUndefined;
 	xsrExit(the, 1);
 }
+#endif
 
 void xsrImportModule(txMachine* the, const char* name, int* failed)
 {
-	txSlot* realm;
 	xsrRuntime* runtime = xsrRuntimeOf(the);
 	fxBeginHost(the);
 	mxTry(the) {
-		realm = xsrInternalProgramRealm(the);
 		mxPushStringC((txString)name);
-		fxRunImport(the, realm, XS_NO_ID);
+#ifdef XSR_IMPORT_NOW
+		/* an image whose modules are none of them async (tools/fw/lean.mjs UNUSED_PARTS "asynchronous module loading"):
+		 * the engine's synchronous import (its importNow), so the asynchronous loader is not linked; a failure throws */
+		fxAwaitImport(the, 0);
+		mxPop();
+		xsrImportFulfilled(the);
+#else
+		fxRunImport(the, xsrInternalProgramRealm(the), XS_NO_ID);
 		mxDub();
 		fxGetID(the, mxID(_then));
 		mxCall();
@@ -290,6 +297,7 @@ void xsrImportModule(txMachine* the, const char* name, int* failed)
 		fxNewHostFunction(the, xsrImportRejected, 1, XS_NO_ID, XS_NO_ID);
 		mxRunCount(2);
 		mxPop();
+#endif
 	}
 	mxCatch(the) {
 		xsrReportException(the, "import failed");

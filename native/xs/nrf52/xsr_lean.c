@@ -168,3 +168,249 @@ txSlot* xsrNoFunctionName(txMachine* the, txSlot* instance, txID id, txIndex ind
 	(void)prefix;
 	return C_NULL;
 }
+
+/*
+ * Engine parts an image leaves out when its app's bytecode never uses them (tools/fw/lean.mjs UNUSED_PARTS): the
+ * image's xsDefaults.c is compiled with the hooks below in place of the engine's (-DfxNewAsyncInstance=
+ * xsrLeftOut_fxNewAsyncInstance, ...), so the engine's code behind them is not linked. The build leaves a part out
+ * only when no module holds an instruction that reaches it; should one run anyway, a TypeError names the part.
+ */
+#define XSR_LEFT_OUT(part) mxTypeError("%s are not in this image: its app's bytecode never used them (tools/fw/lean.mjs)", part)
+#define XSR_ASYNC "async functions and generators"
+#define XSR_EVAL "eval and scripts"
+#define XSR_PRIVATE "private class members"
+#define XSR_SLOPPY "arguments objects"
+
+txSlot* xsrLeftOut_fxNewAsyncInstance(txMachine* the);
+void xsrLeftOut_fxRunAsync(txMachine* the, txSlot* instance);
+txSlot* xsrLeftOut_fxNewGeneratorInstance(txMachine* the);
+txSlot* xsrLeftOut_fxNewGeneratorFunctionInstance(txMachine* the, txID name);
+txSlot* xsrLeftOut_fxNewAsyncGeneratorInstance(txMachine* the);
+txSlot* xsrLeftOut_fxNewAsyncGeneratorFunctionInstance(txMachine* the, txID name);
+void xsrLeftOut_fxRunForAwaitOf(txMachine* the);
+void xsrLeftOut_fxRunImport(txMachine* the, txSlot* realm, txID id);
+void xsrLeftOut_fxRunEval(txMachine* the);
+void xsrLeftOut_fxRunEvalEnvironment(txMachine* the);
+void xsrLeftOut_fxRunProgramEnvironment(txMachine* the);
+txBoolean xsrLeftOut_fxDefinePrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id, txSlot* slot, txFlag mask);
+txSlot* xsrLeftOut_fxGetPrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id);
+txSlot* xsrLeftOut_fxSetPrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id);
+txSlot* xsrLeftOut_fxNewArgumentsSloppyInstance(txMachine* the, txIndex count);
+txSlot* xsrLeftOut_fxNewArgumentsStrictInstance(txMachine* the, txIndex count);
+
+txSlot* xsrLeftOut_fxNewAsyncInstance(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_ASYNC);
+	return C_NULL;
+}
+
+void xsrLeftOut_fxRunAsync(txMachine* the, txSlot* instance)
+{
+	(void)instance;
+	XSR_LEFT_OUT(XSR_ASYNC);
+}
+
+txSlot* xsrLeftOut_fxNewGeneratorInstance(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_ASYNC);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxNewGeneratorFunctionInstance(txMachine* the, txID name)
+{
+	(void)name;
+	XSR_LEFT_OUT(XSR_ASYNC);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxNewAsyncGeneratorInstance(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_ASYNC);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxNewAsyncGeneratorFunctionInstance(txMachine* the, txID name)
+{
+	(void)name;
+	XSR_LEFT_OUT(XSR_ASYNC);
+	return C_NULL;
+}
+
+void xsrLeftOut_fxRunForAwaitOf(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_ASYNC);
+}
+
+void xsrLeftOut_fxRunImport(txMachine* the, txSlot* realm, txID id)
+{
+	(void)realm;
+	(void)id;
+	XSR_LEFT_OUT("import() and asynchronous module loading");
+}
+
+void xsrLeftOut_fxRunEval(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_EVAL);
+}
+
+void xsrLeftOut_fxRunEvalEnvironment(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_EVAL);
+}
+
+void xsrLeftOut_fxRunProgramEnvironment(txMachine* the)
+{
+	XSR_LEFT_OUT(XSR_EVAL);
+}
+
+txBoolean xsrLeftOut_fxDefinePrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id, txSlot* slot, txFlag mask)
+{
+	(void)instance;
+	(void)check;
+	(void)id;
+	(void)slot;
+	(void)mask;
+	XSR_LEFT_OUT(XSR_PRIVATE);
+	return 0;
+}
+
+txSlot* xsrLeftOut_fxGetPrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id)
+{
+	(void)instance;
+	(void)check;
+	(void)id;
+	XSR_LEFT_OUT(XSR_PRIVATE);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxSetPrivateProperty(txMachine* the, txSlot* instance, txSlot* check, txID id)
+{
+	(void)instance;
+	(void)check;
+	(void)id;
+	XSR_LEFT_OUT(XSR_PRIVATE);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxNewArgumentsSloppyInstance(txMachine* the, txIndex count)
+{
+	(void)count;
+	XSR_LEFT_OUT(XSR_SLOPPY);
+	return C_NULL;
+}
+
+txSlot* xsrLeftOut_fxNewArgumentsStrictInstance(txMachine* the, txIndex count)
+{
+	(void)count;
+	XSR_LEFT_OUT(XSR_SLOPPY);
+	return C_NULL;
+}
+
+/*
+ * BigInt: no BigInt value can exist on the device (its builder is not called, the build refuses BigInt literals:
+ * tools/fw/lean.mjs OPCODES_REFUSED), so the engine's table of BigInt operations, which it calls when an operand is
+ * one, is this one (xsDefaults.c's is renamed away at compile time, -DgxTypeBigInt=...: tools/fw/xs-image.mjs
+ * DEFAULTS_DEFINES) and the operations are not linked. Each throws, should it be reached.
+ */
+#define XSR_NO_BIGINT() mxTypeError("BigInt is not in the device build (tools/fw/lean.mjs)")
+
+static txBoolean xsrNoBigIntCompare(txMachine* the, txBoolean less, txBoolean equal, txBoolean more, txSlot* a, txSlot* b)
+{
+	(void)less;
+	(void)equal;
+	(void)more;
+	(void)a;
+	(void)b;
+	XSR_NO_BIGINT();
+	return 0;
+}
+
+static void xsrNoBigIntDecode(txMachine* the, txSize size)
+{
+	(void)size;
+	XSR_NO_BIGINT();
+}
+
+static void xsrNoBigIntToArrayBuffer(txMachine* the, txSlot* slot, txU4 minBytes, txBoolean sign, int endian)
+{
+	(void)slot;
+	(void)minBytes;
+	(void)sign;
+	(void)endian;
+	XSR_NO_BIGINT();
+}
+
+static txSlot* xsrNoBigIntToInstance(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+static txNumber xsrNoBigIntToNumber(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+	return 0;
+}
+
+static void xsrNoBigIntToString(txMachine* the, txSlot* slot, txU4 radix)
+{
+	(void)slot;
+	(void)radix;
+	XSR_NO_BIGINT();
+}
+
+static txBigInt* xsrNoBigIntBinary(txMachine* the, txBigInt* r, txBigInt* a, txBigInt* b)
+{
+	(void)r;
+	(void)a;
+	(void)b;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+static txBigInt* xsrNoBigIntUnary(txMachine* the, txBigInt* r, txBigInt* a)
+{
+	(void)r;
+	(void)a;
+	XSR_NO_BIGINT();
+	return C_NULL;
+}
+
+/* The BigInt64Array and BigUint64Array accessors of xsDefaults.c's table of typed-array types (renamed to these at
+ * compile time): those arrays are never built. */
+void xsrNoBigInt64Access(txMachine* the, txSlot* data, txInteger offset, txSlot* slot, int endian);
+void xsrNoBigIntCoerce(txMachine* the, txSlot* slot);
+int xsrNoBigInt64Compare(const void* p, const void* q);
+
+void xsrNoBigInt64Access(txMachine* the, txSlot* data, txInteger offset, txSlot* slot, int endian)
+{
+	(void)data;
+	(void)offset;
+	(void)slot;
+	(void)endian;
+	XSR_NO_BIGINT();
+}
+
+void xsrNoBigIntCoerce(txMachine* the, txSlot* slot)
+{
+	(void)slot;
+	XSR_NO_BIGINT();
+}
+
+int xsrNoBigInt64Compare(const void* p, const void* q)
+{
+	(void)p;
+	(void)q;
+	return 0;
+}
+
+const txTypeBigInt gxTypeBigInt = {
+	xsrNoBigIntCompare, xsrNoBigIntDecode, xsrNoBigIntToArrayBuffer, xsrNoBigIntToInstance, xsrNoBigIntToNumber,
+	xsrNoBigIntToString,
+	xsrNoBigIntBinary, /* add */ xsrNoBigIntBinary, /* and */ xsrNoBigIntUnary, /* dec */ xsrNoBigIntBinary, /* div */
+	xsrNoBigIntBinary, /* exp */ xsrNoBigIntUnary, /* inc */ xsrNoBigIntBinary, /* lsl */ xsrNoBigIntBinary, /* lsr */
+	xsrNoBigIntBinary, /* mul */ xsrNoBigIntUnary, /* neg */ xsrNoBigIntBinary, /* nop */ xsrNoBigIntUnary, /* not */
+	xsrNoBigIntBinary, /* or */ xsrNoBigIntBinary, /* rem */ xsrNoBigIntBinary, /* sub */ xsrNoBigIntBinary, /* xor */
+};

@@ -1,0 +1,98 @@
+/**
+ * The engine parts a device image leaves out when its app never uses them (tools/fw/lean.mjs UNUSED_PARTS): the
+ * opcodes of real bytecode (the host's xsbc on small modules) decide which parts go; a module that uses a part keeps
+ * it; Compartment and ModuleSource are refused by name, BigInt literals by opcode; the generated engine source
+ * stubs exactly one function.
+ * The images themselves: host-tests/firmware/images.ts (the node light links none of what its app left out) and the
+ * twins (twin-node.ts, twin-provisioner.ts: the provisioner's async functions kept). Needs a C compiler (xsbc; skipped
+ * otherwise, like the XS runtime's tests).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compileModule } from "../../tools/xs/build-app.mjs";
+import { engineInfo, parseXsb } from "../../tools/fw/prelink.mjs";
+import { UNUSED_PARTS, engineSourcePatched, leftOutBuiltins, leftOutFlags, opcodesUsed, partsLeftOut, patchedSources, refusedOpcodes } from "../../tools/fw/lean.mjs";
+import { prepare, skipReason } from "../xs/xs-harness.js";
+
+const skip = skipReason();
+const SRC_DIR = new URL("../../build/xs/src", import.meta.url).pathname;
+
+// what each module uses, and the parts its use keeps (every other opcode part is left out)
+const MODULES: { name: string; source: string; keeps: string[] }[] = [
+  {
+    name: "plain",
+    source: `export class A { constructor(x) { this.x = x; } get y() { return this.x ** 2; } }
+export function f(list, ...rest) { let t = 0; for (const v of list) t += v; return [t, rest.length, () => this]; }`,
+    keeps: [],
+  },
+  { name: "async", source: "export async function f(p) { return (await p) + 1; }", keeps: ["async functions and generators", "asynchronous module loading"] },
+  { name: "generator", source: "export function* g() { yield 1; }", keeps: ["async functions and generators"] },
+  { name: "for-await", source: "export async function f(it) { for await (const v of it) return v; }", keeps: ["async functions and generators", "asynchronous module loading"] },
+  { name: "tla", source: "export const v = await Promise.resolve(1);", keeps: ["async functions and generators", "asynchronous module loading"] },
+  { name: "import", source: 'export function load() { return import("./other.js"); }', keeps: ["asynchronous module loading"] },
+  { name: "private", source: "export class A { #x = 1; get() { return this.#x; } }", keeps: ["private class members"] },
+  { name: "arguments", source: "export function f() { return arguments.length; }", keeps: ["arguments objects"] },
+  // (a direct eval may read `arguments`: the function makes its arguments object)
+  { name: "eval", source: "export function f(s) { return eval(s); }", keeps: ["eval and scripts", "arguments objects"] },
+];
+
+test("lean: a part is left out exactly when no module's bytecode uses it", { skip }, async () => {
+  const xs = await prepare();
+  const info = engineInfo();
+  const dir = mkdtempSync(join(tmpdir(), "lean-"));
+  try {
+    const opcodeParts = UNUSED_PARTS.filter((p) => p.opcodes).map((p) => p.name);
+    const named = UNUSED_PARTS.filter((p) => !p.opcodes).map((p) => p.name);
+    const codes: Uint8Array[] = [];
+    for (const m of MODULES) {
+      writeFileSync(join(dir, `${m.name}.js`), m.source);
+      compileModule(xs.xsbc, join(dir, `${m.name}.js`), join(dir, `${m.name}.xsb`), `test/${m.name}`);
+      const { code } = parseXsb(readFileSync(join(dir, `${m.name}.xsb`)), m.name);
+      codes.push(code);
+      const out = partsLeftOut(opcodesUsed([code], info)).map((p) => p.name);
+      assert.deepEqual(out.sort(), [...opcodeParts.filter((n) => !m.keeps.includes(n)), ...named].sort(), m.name);
+    }
+    // every module above may be on a device; a BigInt literal may not (BigInt's operations are left out of every image)
+    for (const code of codes) assert.deepEqual(refusedOpcodes(opcodesUsed([code], info)), []);
+    writeFileSync(join(dir, "bigint.js"), "export const big = 1n << 70n;");
+    compileModule(xs.xsbc, join(dir, "bigint.js"), join(dir, "bigint.xsb"), "test/bigint");
+    assert.deepEqual(refusedOpcodes(opcodesUsed([parseXsb(readFileSync(join(dir, "bigint.xsb")), "bigint").code], info)), ["BigInt literals"]);
+    // an image is the union of its modules: the plain one with the async one keeps async
+    const both = partsLeftOut(opcodesUsed([codes[0]!, codes[1]!], info)).map((p) => p.name);
+    assert.ok(!both.includes("async functions and generators") && both.includes("private class members"));
+    // an instruction cut short is an error, not a shorter scan
+    const cut = new Uint8Array([...codes[0]!, (info as { codeNames: string[] }).codeNames.indexOf("integer_4"), 1]);
+    assert.throws(() => opcodesUsed([cut], info), /ends inside an instruction \(integer_4\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("lean: the flags of the parts left out, the engine source stubbed, the globals refused by name", { skip }, () => {
+  const all = partsLeftOut(new Set());
+  assert.equal(all.length, UNUSED_PARTS.length);
+  const flags = leftOutFlags(all);
+  assert.ok(flags.defaults.includes("-DfxNewGeneratorInstance=xsrLeftOut_fxNewGeneratorInstance"));
+  assert.ok(flags.defaults.includes("-DfxRunImport=xsrLeftOut_fxRunImport"));
+  assert.ok(flags.preparation.includes("-Dfx_Generator_prototype_next=xsrStrippedBuiltin"));
+  assert.ok(flags.preparation.includes("-Dfx_Compartment=xsrStrippedBuiltin"));
+  assert.deepEqual(flags.ours, ["-DXSR_IMPORT_NOW=1"]);
+  // every hook the defaults rename has its stub in native/xs/nrf52/xsr_lean.c (else the image would not link)
+  const lean = readFileSync(new URL("../../native/xs/nrf52/xsr_lean.c", import.meta.url), "utf8");
+  for (const f of UNUSED_PARTS.flatMap((p) => p.defaults)) assert.match(lean, new RegExp(`^\\S.* xsrLeftOut_${f}\\(txMachine\\* the[,)].*\\n\\{\\n`, "m"), f);
+  // the generated copy of xsModule.c: the descriptor mapper throws, its body is kept under another name, unused
+  const stubs = patchedSources(all).get("xsModule.c")!;
+  assert.deepEqual(stubs, [{ fn: "fxMapModuleDescriptor", part: "Compartment and ModuleSource" }]);
+  const text = readFileSync(join(SRC_DIR, "sources", "xsModule.c"), "utf8");
+  const patched = engineSourcePatched(text, stubs, "xsModule.c");
+  assert.match(patched, /^void fxMapModuleDescriptor\(txMachine\* the, [^)]*\)\n\{\n\tmxTypeError\("Compartment and ModuleSource are not in this image/m);
+  assert.match(patched, /^static void xsrUnused_fxMapModuleDescriptor\(/m);
+  assert.equal(patched.split("\n").length, text.split("\n").length + 7);
+  assert.throws(() => engineSourcePatched(text, [{ fn: "fxNoSuchFunction", part: "x" }], "xsModule.c"), /0 definitions/);
+  // refused by name, as the builders' globals
+  assert.deepEqual(leftOutBuiltins(["Compartment", "x"]), ["Compartment"]);
+  assert.deepEqual(leftOutBuiltins(["ModuleSource"]), ["ModuleSource"]);
+});
