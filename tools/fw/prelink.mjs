@@ -173,6 +173,93 @@ export function relocate(code, map, info, what, runInPlace = true) {
   return stats;
 }
 
+/**
+ * The symbols of a module's code that name nothing the engine reads back on the device (issue 10: flash): a local
+ * or closure variable's name (XS_CODE_NEW_LOCAL, XS_CODE_NEW_CLOSURE) and a module variable's name (the `local` of
+ * its transfer: XS_CODE_SYMBOL first in an XS_CODE_TRANSFER group, fxPrepareTransfer) are only copied from slot to
+ * slot (the environment's slots, XS_CODE_STORE/RETRIEVE, fxLinkModules) and printed by one error message ("get
+ * %s: not initialized yet", which then prints "?"). Variables are found by index; a name is looked up in an
+ * environment only by eval and `with` (XS_CODE_EVAL_REFERENCE; a module's globals, XS_CODE_PROGRAM_REFERENCE, are
+ * looked up in the realm's closures, never in a module's or a function's environment, by their own kept names), and
+ * through a private name's slot (XS_CODE_GET_PRIVATE reads the environment slot's ID). So a name every use of which
+ * is one of those declarations becomes XS_NO_ID and no key, unless:
+ *   - it is also used any other way anywhere in the module (property, global, import or export name, a function's
+ *     own name: error stacks name functions by it), or is one of the engine's keys (no key to save);
+ *   - it is a private name (#x);
+ *   - the module can look names up in its environments (eval, with, program environments) or has a transfer
+ *     group this walk does not recognise: then all its names are kept.
+ * With functionNames, a function's own name (XS_CODE_FUNCTION, CONSTRUCTOR_FUNCTION, GENERATOR_FUNCTION,
+ * ASYNC_*_FUNCTION, XS_CODE_NAME: its code's ID) counts as a declaration too: the device makes no `name` property
+ * (xsr_lean.c xsrNoFunctionName), so that ID is read only by an error's stack (fxCaptureErrorStack), whose frames
+ * of such functions then have no name. For a bundle, whose names are minified (tools/fw/bundle.mjs).
+ * Returns the set of symbol indices (into xsb.symbols) that need no key.
+ */
+export function unreadNames(xsb, info, { functionNames = false } = {}) {
+  const named = (n) => {
+    const i = info.codeNames.indexOf(n);
+    if (i < 0) throw new Error(`xsinfo: no opcode named ${n}`);
+    return i;
+  };
+  const SYMBOL = named("symbol"), NULL = named("null"), INTEGER = named("integer"), TRANSFER = named("transfer");
+  const DECLARE = new Set([named("new_local"), named("new_closure"),
+    ...(functionNames ? ["function", "constructor_function", "generator", "async_function", "async_generator_function", "name"].map(named) : [])]);
+  const BY_NAME = new Set(["eval", "eval_tail", "eval_environment", "eval_reference", "eval_private", "with", "program_environment"].map(named));
+  const PUSH = new Set([SYMBOL, NULL, ...info.op.string, ...info.op.stringArchive]);
+  const code = xsb.code;
+  const sizes = info.codeSizes;
+  const ops = []; // the position of every opcode so far
+  const declared = new Set(); // symbol indices used as a declaration
+  const other = new Set(); // symbol indices used any other way
+  const transferLocals = new Set(); // positions of XS_CODE_SYMBOL that are a transfer's local
+  let p = 0;
+  while (p < code.length) {
+    const op = code[p];
+    const size = sizes[op];
+    if (size === undefined) throw new Error(`unknown opcode ${op} at ${p}`);
+    if (BY_NAME.has(op)) return new Set();
+    if (op === TRANSFER) {
+      // INTEGER_1 n, then the n pushes before it: local, from, import, aliases... (xsCode.c fxScopeCodeSpecifierNodes)
+      const at = ops.length - 1;
+      if (at < 0 || code[ops[at]] !== INTEGER) return new Set();
+      const n = code[ops[at] + 1];
+      if (n < 3 || at - n < 0) return new Set();
+      for (let k = at - n; k < at; k++) if (!PUSH.has(code[ops[k]])) return new Set();
+      if (code[ops[at - n]] === SYMBOL) transferLocals.add(ops[at - n]);
+    }
+    ops.push(p);
+    if (size > 0) p += size;
+    else if (size === 0) p += 3;
+    else if (size === -1) p += 2 + code[p + 1];
+    else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
+    else if (size === -4) p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
+    else throw new Error(`bad code size ${size} for opcode ${op}`);
+  }
+  for (const at of ops) {
+    if (sizes[code[at]] !== 0) continue;
+    const id = code[at + 1] | (code[at + 2] << 8);
+    if (id === NO_ID) continue;
+    if (DECLARE.has(code[at]) || transferLocals.has(at)) declared.add(id);
+    else other.add(id);
+  }
+  // a host function's name symbol (the HOST atom) counts as a use
+  if (xsb.hosts) {
+    const count = xsb.hosts[0] | (xsb.hosts[1] << 8);
+    let q = 2;
+    for (let i = 0; i < count; i++) {
+      other.add(xsb.hosts[q + 1] | (xsb.hosts[q + 2] << 8));
+      q = xsb.hosts.indexOf(0, q + 3) + 1;
+      if (q <= 0) throw new Error("corrupt hosts table");
+    }
+  }
+  const unread = new Set();
+  for (const id of declared) {
+    const name = xsb.symbols[id];
+    if (other.has(id) || name == null || name.startsWith("#") || info.builtins.has(name)) continue;
+    unread.add(id);
+  }
+  return unread;
+}
+
 function cBytes(bytes) {
   const lines = [];
   for (let i = 0; i < bytes.length; i += 24) lines.push("\t" + [...bytes.subarray(i, i + 24)].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(",") + ",");
@@ -186,10 +273,11 @@ function cString(s) {
 
 /**
  * modules: [{ name, xsb }] (paths of .xsb files); imports: [names] (preloads, then the entry); runInPlace: see
- * relocate.
+ * relocate; keepNames: every symbol gets a key (else the names unreadNames finds get none); anonymous: the modules
+ * whose functions' own names get no key either (unreadNames functionNames: a bundle's minified names).
  * Writes the C file `out` and returns a report.
  */
-export function prelink({ modules, imports, out, info = engineInfo(), runInPlace = true }) {
+export function prelink({ modules, imports, out, info = engineInfo(), runInPlace = true, keepNames = false, anonymous = [] }) {
   const sorted = [...modules].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) if (sorted[i].name === sorted[i - 1].name) throw new Error(`module ${sorted[i].name} twice`);
   for (const name of imports) if (!sorted.some((m) => m.name === name)) throw new Error(`import ${name} is not in the archive`);
@@ -208,11 +296,15 @@ export function prelink({ modules, imports, out, info = engineInfo(), runInPlace
   };
   const parts = [];
   const hostNames = new Set();
+  const unreadAll = new Set(); // names some module declared without reading them
   const report = { modules: [], codeBytes: 0, hostsBytes: 0, keys: 0, keyBase: info.keyBase, functions: 0, strings: 0, stringBytes: 0, ids: 0, regexps: [] };
   for (const m of sorted) {
     const xsb = parseXsb(new Uint8Array(readFileSync(m.xsb)), m.xsb);
     idOf(m.name); // module names are keys too (fxFindModule), so the device never copies them
-    const map = xsb.symbols.map((s, i) => (i === 0 ? NO_ID : idOf(s)));
+    // names the device never reads get no key (unreadNames; keepNames: every name, as before)
+    const unread = keepNames ? new Set() : unreadNames(xsb, info, { functionNames: anonymous.includes(m.name) });
+    const map = xsb.symbols.map((s, i) => (i === 0 || unread.has(i) ? NO_ID : idOf(s)));
+    for (const i of unread) unreadAll.add(xsb.symbols[i]);
     const stats = relocate(xsb.code, map, info, m.name, runInPlace);
     for (const h of hostNamesOfAtom(xsb.hosts)) hostNames.add(h);
     parts.push({ name: m.name, code: xsb.code, hosts: xsb.hosts });
@@ -226,6 +318,8 @@ export function prelink({ modules, imports, out, info = engineInfo(), runInPlace
     if (stats.regexps) report.regexps.push(m.name);
   }
   report.keys = keys.length;
+  // unread in one module but used in another: that one registered it
+  report.namesDropped = [...unreadAll].filter((n) => !ids.has(n)).sort();
   report.keyNames = keys;
   report.hostNames = [...hostNames].sort();
   const blob = keys.map((k) => k + "\0").join("");
