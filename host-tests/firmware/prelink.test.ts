@@ -231,7 +231,7 @@ test("prelink: variable names the device never reads get no key; the program run
   // a bundle's functions' own names too (read only by error stacks on the device: it makes no `name` properties)
   const anonymous = unreadNames(xsb, info, { functionNames: true });
   const anonymousNames = new Set([...anonymous].map((i) => xsb.symbols[i]));
-  for (const n of [...names, "bump", "squares", "later", "closures", "destructure", "Box"]) assert.ok(anonymousNames.has(n), n);
+  for (const n of [...names, "bump", "squares", "later", "closures", "destructure", "Box"]) assert.ok(anonymousNames.has(n), String(n));
   for (const n of ["helperValue", "counter", "exported", "renamed", "both", "count", "#secret", "message"]) assert.ok(!anonymousNames.has(n), n);
   const nameless = run(withoutNames(bytes, anonymous, info));
   assert.equal(nameless.status, 0, nameless.stderr);

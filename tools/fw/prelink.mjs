@@ -360,6 +360,121 @@ export function prelink({ modules, imports, out, info = engineInfo(), runInPlace
   return report;
 }
 
+/**
+ * Where the code and string literals of a module's code start, at every depth: Map(offset -> length) of the code of
+ * each function (XS_CODE_CODE_ARCHIVE_*: the function's code follows the operand, `length` bytes) and of each string
+ * literal (XS_CODE_STRING_ARCHIVE_*: its bytes, NUL included, follow the length).
+ */
+function codeAndStringStarts(code, info, what) {
+  const starts = new Map();
+  const sizes = info.codeSizes;
+  const { codeArchive, stringArchive } = info.op;
+  let p = 0;
+  while (p < code.length) {
+    const op = code[p];
+    const size = sizes[op];
+    if (size === undefined) throw new Error(`${what}: unknown opcode ${op} at ${p}`);
+    const k = codeArchive.indexOf(op);
+    if (k >= 0) {
+      // the function's code is inline: walk into it (its own functions and strings)
+      const width = [1, 2, 4][k];
+      let n = 0;
+      for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
+      starts.set(p + 1 + width, n);
+      p += 1 + width;
+      continue;
+    }
+    if (size > 0) p += size;
+    else if (size === 0) p += 3;
+    else {
+      const width = -size;
+      let n = 0;
+      for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
+      if (stringArchive.includes(op)) starts.set(p + 1 + width, n);
+      p += 1 + width + n;
+    }
+  }
+  return starts;
+}
+
+/**
+ * Drops from the archive the code that nothing can run any more (issue 10, flash): the modules in `modules` ran at
+ * build time and the generator let go of their bodies (tools/fw/preload/xspreload.c xspDropBodies), so of their
+ * code the device needs only what the preparation points at: the functions the bodies made (each with the functions
+ * and strings inside it) and the string literals the heap holds. The rest (the bodies' own code, the module records'
+ * transfers) goes; the kept ranges are packed, and the preparation's pointers (`&gxsrArchiveCodeN[offset]`) moved to
+ * match. Such a module's table entry has no code: the device finds it in the preparation, and loading it from the
+ * archive instead would fail ("no module"). A module the preparation points into anywhere else than such a start
+ * is left whole (`kept` says why).
+ * Rewrites archiveC and preparationC (paths); returns { modules: [{ name, before, after }], kept: [{ name, why }],
+ * savedBytes }.
+ */
+export function compactArchive({ archiveC, preparationC, modules, info = engineInfo() }) {
+  let archive = readFileSync(archiveC, "utf8");
+  let preparation = readFileSync(preparationC, "utf8");
+  const table = new Map(); // name -> index
+  for (const m of archive.matchAll(/^\t\{ ("(?:[^"\\]|\\.)*"), gxsrArchiveCode(\d+), \d+, /gm)) table.set(JSON.parse(m[1].replace(/\\\?/g, "?")), Number(m[2]));
+  const refs = new Map(); // index -> Set of offsets
+  for (const m of preparation.matchAll(/&gxsrArchiveCode(\d+)\[(\d+)\]/g)) {
+    const i = Number(m[1]);
+    if (!refs.has(i)) refs.set(i, new Set());
+    refs.get(i).add(Number(m[2]));
+  }
+  const report = { modules: [], kept: [], savedBytes: 0 };
+  const moved = new Map(); // index -> offset map
+  for (const name of modules) {
+    const i = table.get(name);
+    if (i === undefined) throw new Error(`compactArchive: module ${name} is not in the archive`);
+    const decl = new RegExp(`const uint8_t gxsrArchiveCode${i}\\[(\\d+)\\] = \\{\\n([^}]*)\\};`);
+    const found = archive.match(decl);
+    if (!found) throw new Error(`compactArchive: no code array for ${name}`);
+    const code = Uint8Array.from(found[2].match(/0x[0-9a-f]{2}/g) ?? [], (h) => parseInt(h, 16));
+    if (code.length !== Number(found[1])) throw new Error(`compactArchive: ${name}: corrupt code array`);
+    const starts = codeAndStringStarts(code, info, name);
+    const offsets = [...(refs.get(i) ?? [])].sort((a, b) => a - b);
+    const stray = offsets.find((o) => !starts.has(o));
+    if (stray !== undefined) {
+      report.kept.push({ name, why: `the preparation points at offset ${stray}, no function's or string's start` });
+      continue;
+    }
+    // the ranges, merged (a function made inside another kept one is in it already)
+    const ranges = [];
+    for (const o of offsets) {
+      const end = o + starts.get(o);
+      const last = ranges.at(-1);
+      if (last && o <= last[1]) last[1] = Math.max(last[1], end);
+      else ranges.push([o, end]);
+    }
+    const map = new Map();
+    const parts = [];
+    let size = 0;
+    for (const [a, b] of ranges) {
+      parts.push(code.subarray(a, b));
+      for (const o of offsets) if (o >= a && o < b) map.set(o, size + (o - a));
+      size += b - a;
+    }
+    const bytes = new Uint8Array(Math.max(size, 1)); // a C array has at least one byte
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    archive = archive.replace(decl, `const uint8_t gxsrArchiveCode${i}[${bytes.length}] = {\n${cBytes(bytes)}\n};`);
+    archive = archive.replace(new RegExp(`(\\t\\{ "[^\\n]*", )gxsrArchiveCode${i}, \\d+, `), (_, head) => `${head}0, 0, `);
+    moved.set(i, map);
+    report.modules.push({ name, before: code.length, after: size });
+    report.savedBytes += code.length - bytes.length;
+  }
+  preparation = preparation.replace(/&gxsrArchiveCode(\d+)\[(\d+)\]/g, (whole, i, o) => {
+    const map = moved.get(Number(i));
+    return map ? `&gxsrArchiveCode${i}[${map.get(Number(o))}]` : whole;
+  });
+  archive = archive.replace(/const uint32_t gxsrArchiveBytes = (\d+);/, (_, n) => `const uint32_t gxsrArchiveBytes = ${Number(n) - report.savedBytes};`);
+  writeFileSync(archiveC, archive);
+  writeFileSync(preparationC, preparation);
+  return report;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   let out = null;

@@ -218,7 +218,10 @@ txScript* xsrPlatformLoadModule(txMachine* the, const char* name)
 	if (XSP_ARCHIVE) {
 		/* as the device: no symbols (the IDs are prelinked), the code run in place */
 		const xsrArchiveModule* module = xspArchiveModule(name);
-		if (!module || !(script = c_calloc(1, sizeof(txScript))))
+		/* no code: a preloaded module whose code left the archive (tools/fw/prelink.mjs compactArchive) */
+		if (module && !module->code)
+			fprintf(stderr, "xspreload: module \"%s\" was preloaded: its code is not in the archive\n", name);
+		if (!module || !module->code || !(script = c_calloc(1, sizeof(txScript))))
 			return C_NULL;
 		script->codeBuffer = (txS1*)module->code;
 		script->codeSize = (txSize)module->codeSize;

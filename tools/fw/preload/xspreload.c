@@ -214,6 +214,29 @@ void xspDeclareCallbacks(FILE* out)
 
 /* ---- reshaping: what fxCloneMachine expects of a preparation ----------------------------------------------- */
 
+/* The modules that ran (issue 10, flash): a module whose status is "executed" is never linked nor run again
+ * (fxRunImport returns its namespace; fxExecuteModules skips it), and the engine has let go of its transfers and of
+ * its initialize and execute functions (fxRunImport: mxModuleMeta(module)->next = C_NULL), so the code only its body
+ * ran is garbage; it leaves the archive (tools/fw/prelink.mjs compactArchive). The status is xsModule.c's (its
+ * enum is private: XS_MODULE_STATUS_EXECUTED is 6). Prints them as JSON; XSP_KEEP_BODIES=1 in the environment
+ * prints nothing (the archive stays whole). */
+#define XSP_MODULE_STATUS_EXECUTED 6
+static void xspExecutedModules(txMachine* the, txSlot* modules)
+{
+	txSlot* module;
+	int count = 0;
+	if (getenv("XSP_KEEP_BODIES"))
+		return;
+	printf("preload-bodies [");
+	for (module = modules->next; module; module = module->next) {
+		txSlot* instance = module->value.reference;
+		if ((mxModuleInstanceExports(instance)->ID != XSP_MODULE_STATUS_EXECUTED) || mxModuleInstanceMeta(instance)->next)
+			continue;
+		printf("%s\"%s\"", count++ ? "," : "", fxGetKeyName(the, mxModuleInstanceInternal(instance)->value.module.id));
+	}
+	printf("]\n");
+}
+
 /* The modules detached from the program's realm (a clone makes its own realm), the realm's closures in
  * mxException, the module list in mxProgram, the modules' IDs in mxHosts; the job queues emptied. */
 static void xspReshape(txMachine* the)
@@ -237,6 +260,7 @@ static void xspReshape(txMachine* the)
 		target->ID = id;
 	}
 	mxPull(mxHosts);
+	xspExecutedModules(the, modules);
 	mxModuleQueue = mxUndefined;
 	mxDuringJobs = mxUndefined;
 	mxFinalizationRegistries = mxUndefined;
