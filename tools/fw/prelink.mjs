@@ -122,6 +122,23 @@ export function hostNamesOfAtom(hosts) {
 }
 
 /**
+ * The opcode at p (gxCodeSizes: a fixed size, which for XS_CODE_CODE_* is the header only, the function's code
+ * following as opcodes; 0: an ID follows; -1/-2/-4: a run of that many length bytes, then the run): { next, id (or
+ * undefined), run (the run's length, or -1) }.
+ */
+function opcodeAt(code, p, sizes, what) {
+  const opcode = code[p];
+  const size = sizes[opcode];
+  if (size === undefined) throw new Error(`${what}: unknown opcode ${opcode} at ${p}`);
+  if (size > 0) return { next: p + size, id: undefined, run: -1 };
+  if (size === 0) return { next: p + 3, id: code[p + 1] | (code[p + 2] << 8), run: -1 };
+  if (size !== -1 && size !== -2 && size !== -4) throw new Error(`${what}: bad code size ${size} for opcode ${opcode}`);
+  let n = 0;
+  for (let i = 0; i < -size; i++) n += code[p + 1 + i] * 2 ** (8 * i);
+  return { next: p + 1 - size + n, id: undefined, run: n };
+}
+
+/**
  * Rewrites code in place: IDs through `map` (local symbol index -> global ID), CODE/STRING to their ARCHIVE
  * forms (unless runInPlace is false: then the engine copies functions and string literals into its heap, as it
  * does for loaded bytecode; for measuring). Returns counts {ids, functions, strings, stringBytes, regexps}.
@@ -133,8 +150,7 @@ export function relocate(code, map, info, what, runInPlace = true) {
   let p = 0;
   while (p < code.length) {
     const opcode = code[p];
-    if (opcode >= sizes.length) throw new Error(`${what}: unknown opcode ${opcode} at ${p}`);
-    const size = sizes[opcode];
+    const { next, id, run } = opcodeAt(code, p, sizes, what);
     if (opcode === info.op.regexp) stats.regexps++;
     let k;
     if ((k = codeOps.indexOf(opcode)) >= 0) {
@@ -144,30 +160,15 @@ export function relocate(code, map, info, what, runInPlace = true) {
       if (runInPlace) code[p] = stringArchive[k];
       stats.strings++;
     }
-    if (size > 0) p += size;
-    else if (size === 0) {
-      const id = code[p + 1] | (code[p + 2] << 8);
-      if (id !== NO_ID) {
-        const global = map[id];
-        if (global === undefined) throw new Error(`${what}: symbol index ${id} out of range at ${p}`);
-        code[p + 1] = global & 0xff;
-        code[p + 2] = global >> 8;
-        stats.ids++;
-      }
-      p += 3;
-    } else if (size === -1) {
-      const n = code[p + 1];
-      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
-      p += 2 + n;
-    } else if (size === -2) {
-      const n = code[p + 1] | (code[p + 2] << 8);
-      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
-      p += 3 + n;
-    } else if (size === -4) {
-      const n = (code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0;
-      if (stringArchive.includes(code[p]) || stringOps.includes(code[p])) stats.stringBytes += n;
-      p += 5 + n;
-    } else throw new Error(`${what}: bad code size ${size} for opcode ${opcode}`);
+    if (id !== undefined && id !== NO_ID) {
+      const global = map[id];
+      if (global === undefined) throw new Error(`${what}: symbol index ${id} out of range at ${p}`);
+      code[p + 1] = global & 0xff;
+      code[p + 2] = global >> 8;
+      stats.ids++;
+    }
+    if (run >= 0 && (stringArchive.includes(opcode) || stringOps.includes(opcode))) stats.stringBytes += run;
+    p = next;
   }
   if (p !== code.length) throw new Error(`${what}: code runs past its end`);
   return stats;
@@ -214,8 +215,7 @@ export function unreadNames(xsb, info, { functionNames = false } = {}) {
   let p = 0;
   while (p < code.length) {
     const op = code[p];
-    const size = sizes[op];
-    if (size === undefined) throw new Error(`unknown opcode ${op} at ${p}`);
+    const { next } = opcodeAt(code, p, sizes, "unreadNames");
     if (BY_NAME.has(op)) return new Set();
     if (op === TRANSFER) {
       // INTEGER_1 n, then the n pushes before it: local, from, import, aliases... (xsCode.c fxScopeCodeSpecifierNodes)
@@ -227,17 +227,11 @@ export function unreadNames(xsb, info, { functionNames = false } = {}) {
       if (code[ops[at - n]] === SYMBOL) transferLocals.add(ops[at - n]);
     }
     ops.push(p);
-    if (size > 0) p += size;
-    else if (size === 0) p += 3;
-    else if (size === -1) p += 2 + code[p + 1];
-    else if (size === -2) p += 3 + (code[p + 1] | (code[p + 2] << 8));
-    else if (size === -4) p += 5 + ((code[p + 1] | (code[p + 2] << 8) | (code[p + 3] << 16) | (code[p + 4] << 24)) >>> 0);
-    else throw new Error(`bad code size ${size} for opcode ${op}`);
+    p = next;
   }
   for (const at of ops) {
-    if (sizes[code[at]] !== 0) continue;
-    const id = code[at + 1] | (code[at + 2] << 8);
-    if (id === NO_ID) continue;
+    const { id } = opcodeAt(code, at, sizes, "unreadNames");
+    if (id === undefined || id === NO_ID) continue;
     if (DECLARE.has(code[at]) || transferLocals.has(at)) declared.add(id);
     else other.add(id);
   }
@@ -367,32 +361,19 @@ export function prelink({ modules, imports, out, info = engineInfo(), runInPlace
  */
 function codeAndStringStarts(code, info, what) {
   const starts = new Map();
-  const sizes = info.codeSizes;
   const { codeArchive, stringArchive } = info.op;
   let p = 0;
   while (p < code.length) {
     const op = code[p];
-    const size = sizes[op];
-    if (size === undefined) throw new Error(`${what}: unknown opcode ${op} at ${p}`);
+    const { next, run } = opcodeAt(code, p, info.codeSizes, what);
     const k = codeArchive.indexOf(op);
     if (k >= 0) {
-      // the function's code is inline: walk into it (its own functions and strings)
-      const width = [1, 2, 4][k];
+      // the header: the function's length; its code follows (walked on: its own functions and strings)
       let n = 0;
-      for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
-      starts.set(p + 1 + width, n);
-      p += 1 + width;
-      continue;
-    }
-    if (size > 0) p += size;
-    else if (size === 0) p += 3;
-    else {
-      const width = -size;
-      let n = 0;
-      for (let i = 0; i < width; i++) n += code[p + 1 + i] * 2 ** (8 * i);
-      if (stringArchive.includes(op)) starts.set(p + 1 + width, n);
-      p += 1 + width + n;
-    }
+      for (let i = 0; i < next - p - 1; i++) n += code[p + 1 + i] * 2 ** (8 * i);
+      starts.set(next, n);
+    } else if (run >= 0 && stringArchive.includes(op)) starts.set(next - run, run);
+    p = next;
   }
   return starts;
 }
