@@ -28,7 +28,7 @@ export const greeting = "hello, device";
 export function measure(list) {
   let total = 0;
   for (const item of list) total += item.length;
-  return { total, zebraFinchUnusual: greeting.length, helper };
+  return { total, zebraFinchUnusual: greeting.length, Unusual: 2, helper };
 }
 export class Counter {
   count = 0;
@@ -127,6 +127,15 @@ test("prelink: IDs are the device's keys, functions and strings run in place, th
   assert.match(c, /const xsrArchiveModule gxsrArchiveModules\[\] = \{\n\t\{ "test\/fixture", gxsrArchiveCode0, \d+, hosts0, \d+ \},\n\t\{ "test\/other", gxsrArchiveCode1, \d+, 0, 0 \},/);
   assert.match(c, new RegExp(`const uint16_t gxsrArchiveKeyBase = ${info.keyBase};`));
   assert.match(c, /const char\* const gxsrArchiveImports\[\] = \{ "test\/fixture" \};/);
+  // the key strings: each key at its offset, NUL-terminated; a key ending another one is stored as its tail
+  const strings = /const char gxsrArchiveKeyStrings\[\] =\n([^;]*)\t;/.exec(c)![1]!;
+  const blob = [...strings.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\0/g, "\0").replace(/\\\?/g, "?")).join("");
+  const offsets = /const uint16_t gxsrArchiveKeyOffsets\[\] = \{ ([\d, ]+) \};/.exec(c)![1]!.split(", ").map(Number);
+  assert.deepEqual(offsets.map((o) => blob.slice(o, blob.indexOf("\0", o))), report.keyNames);
+  assert.equal(blob.length, report.keyStringBytes);
+  const tail = report.keyNames.indexOf("Unusual");
+  assert.equal(offsets[tail], offsets[report.keyNames.indexOf("zebraFinchUnusual")]! + "zebraFinch".length, "Unusual is zebraFinchUnusual's tail");
+  assert.equal(report.keyStringBytes, report.keyNames.reduce((a, k) => a + k.length + 1, 0) - "Unusual".length - 1);
 
   // measuring mode: the ordinary opcodes stay (the engine then copies code and strings into its heap)
   const copy = new Uint8Array(original.code);

@@ -51,8 +51,14 @@ const char* xspArchiveAddress(const void* p, char* buffer, size_t size)
 		}
 	}
 	if (gxsrArchiveKeyCount) {
-		const char* last = gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[gxsrArchiveKeyCount - 1];
-		if ((c >= gxsrArchiveKeyStrings) && (c <= last + c_strlen(last))) {
+		/* the strings' end: a key may be another's tail (tools/fw/prelink.mjs), so the last key is not the last string */
+		const char* end = gxsrArchiveKeyStrings;
+		for (i = 0; i < gxsrArchiveKeyCount; i++) {
+			const char* key = gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[i];
+			if (key + c_strlen(key) > end)
+				end = key + c_strlen(key);
+		}
+		if ((c >= gxsrArchiveKeyStrings) && (c <= end)) {
 			snprintf(buffer, size, "&gxsrArchiveKeyStrings[%ld]", (long)(c - gxsrArchiveKeyStrings));
 			return buffer;
 		}
