@@ -109,6 +109,19 @@ print(typeof plain.prototype); print(plain()); print(new plain() instanceof Obje
 print(one instanceof made); print(new made().x); print(held === kept.prototype);
 try { print({} instanceof plain); } catch (e) { print(e.name); }
 `,
+  // functions capturing the same variables (up, down): one environment in flash (xspShareEnvironments)
+  "test/shared": `
+let count = 0;
+const step = 2;
+export function up() { count += step; return count; }
+export function down() { count -= step; return count; }
+export const read = () => count;
+`,
+  "test/shared-run": `
+import { print } from "./lib.js";
+import { up, down, read } from "./shared.js";
+print(up()); print(up()); print(down()); print(read());
+`,
   "test/unemittable": `export const later = Promise.resolve(1);\nexport const cache = new WeakMap();\n`,
 };
 
@@ -356,5 +369,33 @@ test("preload: the code only the module bodies ran leaves the archive; the prelo
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(generated, { recursive: true, force: true });
+  }
+});
+
+test("preload: functions that capture the same variables share one environment; the program behaves the same", { skip }, async () => {
+  const dir = await compileFixtures();
+  try {
+    const creation = { nameModulo: 127, symbolModulo: 31 };
+    const kept = join(dir, "kept", "xsr_preparation.c");
+    process.env.XSP_KEEP_ENVIRONMENTS = "1";
+    const whole = await runGenerator(dir, ["test/lib", "test/shared"], { emit: kept, creation }).finally(() => delete process.env.XSP_KEEP_ENVIRONMENTS);
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.equal(whole.emitted!.environmentsShared, 0);
+    const preparation = join(dir, "prep", "xsr_preparation.c");
+    const g = await runGenerator(dir, ["test/lib", "test/shared"], { emit: preparation, creation });
+    assert.equal(g.status, 0, g.stderr);
+    // up and down capture count and step: one environment (an instance, its first slot and the two closures) goes
+    assert.ok(g.emitted!.environmentsShared! >= 1, JSON.stringify(g.emitted));
+    assert.ok(g.emitted!.heapSlots! <= whole.emitted!.heapSlots! - 4, `${g.emitted!.heapSlots} vs ${whole.emitted!.heapSlots}`);
+    for (const prep of [preparation, kept]) {
+      const runner = await buildRunner(prep);
+      for (const args of [[], ["--fresh"]]) {
+        const r = spawnSync(runner, [...args, dir, "test/shared-run"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.stdout.trim().split("\n"), ["2", "4", "2", "2"], `${prep} ${args.join(" ")}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
