@@ -10,14 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileModule } from "../../tools/xs/build-app.mjs";
-import { engineInfo, parseXsb, prelink, relocate } from "../../tools/fw/prelink.mjs";
+import { engineInfo, parseXsb, prelink, relocate, unreadNames } from "../../tools/fw/prelink.mjs";
 import type { EngineInfo } from "../../tools/fw/prelink.mjs";
 import { STRIP, checkStrip, leftOutBuiltins, stripSource, stripWraps } from "../../tools/fw/lean.mjs";
 import { mapBreakdown } from "../../tools/nrf52/build.mjs";
 import { prepare, skipReason } from "../xs/xs-harness.js";
 
 const SRC_DIR = new URL("../../build/xs/src", import.meta.url).pathname; // tools/xs/fetch-xs.mjs puts the engine there
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 
 const skip = skipReason();
 
@@ -27,7 +28,7 @@ export const greeting = "hello, device";
 export function measure(list) {
   let total = 0;
   for (const item of list) total += item.length;
-  return { total, zebraFinchUnusual: greeting.length, helper };
+  return { total, zebraFinchUnusual: greeting.length, Unusual: 2, helper };
 }
 export class Counter {
   count = 0;
@@ -99,7 +100,10 @@ test("prelink: IDs are the device's keys, functions and strings run in place, th
   const code = new Uint8Array(original.code);
   const ids = new Map<string, number>([...info.builtins]);
   report.keyNames.forEach((k, i) => ids.set(k, info.keyBase + i));
-  const map = original.symbols.map((s, i) => (i === 0 ? 0xffff : ids.get(s!)!));
+  // a name no key was made for is one the device never reads (unreadNames): XS_NO_ID
+  const map = original.symbols.map((s, i) => (i === 0 ? 0xffff : ids.get(s!) ?? 0xffff));
+  for (const s of original.symbols.slice(1)) assert.ok(ids.has(s!) || report.namesDropped.includes(s!), `${s} has a key or is dropped`);
+  assert.deepEqual(report.namesDropped, ["item", "list"]); // total is also a property name (the shorthand)
   const stats = relocate(code, map, info, "fixture");
   const after = walk(code, info);
   assert.equal(after.length, before.length);
@@ -112,7 +116,7 @@ test("prelink: IDs are the device's keys, functions and strings run in place, th
     if (b.id === 0) assert.equal(a.id, 0xffff, "local symbol 0 is no ID (fxRunScript maps it to XS_NO_ID)");
     else if (b.id !== undefined && b.id !== 0xffff) {
       const name = original.symbols[b.id]!;
-      assert.equal(a.id, ids.get(name), `${b.op} ${name}`);
+      assert.equal(a.id, ids.get(name) ?? 0xffff, `${b.op} ${name}`);
       if (name === "length") assert.equal(a.id, info.builtins.get("length"));
     }
   }
@@ -123,11 +127,166 @@ test("prelink: IDs are the device's keys, functions and strings run in place, th
   assert.match(c, /const xsrArchiveModule gxsrArchiveModules\[\] = \{\n\t\{ "test\/fixture", gxsrArchiveCode0, \d+, hosts0, \d+ \},\n\t\{ "test\/other", gxsrArchiveCode1, \d+, 0, 0 \},/);
   assert.match(c, new RegExp(`const uint16_t gxsrArchiveKeyBase = ${info.keyBase};`));
   assert.match(c, /const char\* const gxsrArchiveImports\[\] = \{ "test\/fixture" \};/);
+  // the key strings: each key at its offset, NUL-terminated; a key ending another one is stored as its tail
+  const strings = /const char gxsrArchiveKeyStrings\[\] =\n([^;]*)\t;/.exec(c)![1]!;
+  const blob = [...strings.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\0/g, "\0").replace(/\\\?/g, "?")).join("");
+  const offsets = /const uint16_t gxsrArchiveKeyOffsets\[\] = \{ ([\d, ]+) \};/.exec(c)![1]!.split(", ").map(Number);
+  assert.deepEqual(offsets.map((o) => blob.slice(o, blob.indexOf("\0", o))), report.keyNames);
+  assert.equal(blob.length, report.keyStringBytes);
+  const tail = report.keyNames.indexOf("Unusual");
+  assert.equal(offsets[tail], offsets[report.keyNames.indexOf("zebraFinchUnusual")]! + "zebraFinch".length, "Unusual is zebraFinchUnusual's tail");
+  assert.equal(report.keyStringBytes, report.keyNames.reduce((a, k) => a + k.length + 1, 0) - "Unusual".length - 1);
 
   // measuring mode: the ordinary opcodes stay (the engine then copies code and strings into its heap)
   const copy = new Uint8Array(original.code);
   relocate(copy, map, info, "fixture", false);
   assert.ok(walk(copy, info).some((o) => o.op === "code" || o.op === "code_2"));
+});
+
+// Every kind of variable the compiler declares (locals, closures, loop and catch bindings, parameters, destructuring,
+// generators, async functions, module lets and consts, imports by name and namespace, exports renamed), classes with
+// private names, and a binding read before its declaration.
+const NAMES_FIXTURE = `
+import { trace } from "../native/xs/js/trace.js";
+import { helperValue as hv, counter } from "./names-lib.js";
+import * as lib from "./names-lib.js";
+const out = [];
+const log = (...parts) => out.push(parts.join(" "));
+let moduleLet = 1;
+const moduleConst = { a: 1 };
+function bump(by) { moduleLet += by; return moduleLet; }
+class Box {
+  #secret; #other = 7;
+  static #count = 0;
+  constructor(v) { this.#secret = v; Box.#count++; }
+  get both() { return this.#secret * 100 + this.#other; }
+  static get count() { return Box.#count; }
+}
+function* squares(n) { for (let i = 0; i < n; i++) { const sq = i * i; yield sq; } }
+async function later(x) { const y = await x; return y + 1; }
+function closures() { const fns = []; for (let i = 0; i < 3; i++) { let j = i * 10; fns.push(() => i + j); } return fns.map((f) => f()); }
+function destructure({ p, q: [r, s = 5] }, ...rest) { return p + r + s + rest.length; }
+try { (() => { early; let early = 1; })(); } catch (err) { log("tdz", err.name, err.message); }
+try { throw new Error("boom"); } catch ({ message }) { log("caught", message); }
+log(bump(2), bump(3), moduleConst.a);
+log(new Box(3).both, new Box(4).both, Box.count);
+log([...squares(4)].join(","));
+log(closures().join(","));
+log(destructure({ p: 1, q: [2] }, 9, 9));
+log(hv, counter(), counter(), lib.helperValue, typeof lib.counter, lib.counter());
+log(typeof globalThis.moduleLet, typeof Math.max, typeof undeclaredGlobal);
+outer: for (const k of ["x", "y"]) { switch (k) { case "x": { const inner = k + "!"; log(inner); break outer; } } }
+later(41).then((v) => { log("async", v); trace(out.join("\\n") + "\\n"); });
+export const exported = moduleLet;
+export { bump as renamed };
+`;
+const NAMES_LIB = "let tally = 0;\nexport function counter() { return ++tally; }\nexport const helperValue = 42;\n";
+
+/** A copy of an .xsb whose IDs at the given symbol indices are 0 (fxRemapIDs makes 0 XS_NO_ID, as the archive has). */
+function withoutNames(bytes: Uint8Array, indices: Set<number>, info: EngineInfo): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const dv = new DataView(out.buffer);
+  let at = 8;
+  while (dv.getUint32(at + 4) !== 0x434f4445) at += dv.getUint32(at); // the CODE atom
+  const code = out.subarray(at + 8, at + dv.getUint32(at));
+  for (const op of walk(code, info)) {
+    if (op.id !== undefined && indices.has(op.id)) {
+      code[op.at + 1] = 0;
+      code[op.at + 2] = 0;
+    }
+  }
+  return out;
+}
+
+test("prelink: variable names the device never reads get no key; the program runs the same without them", { skip }, async (t) => {
+  const xs = await prepare();
+  const dir = mkdtempSync(join(tmpdir(), "prelink-names-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "test"));
+  writeFileSync(join(dir, "test", "names.js"), NAMES_FIXTURE);
+  writeFileSync(join(dir, "test", "names-lib.js"), NAMES_LIB);
+  compileModule(xs.xsbc, join(dir, "test", "names.js"), join(dir, "test", "names.xsb"), "test/names");
+  compileModule(xs.xsbc, join(dir, "test", "names-lib.js"), join(dir, "test", "names-lib.xsb"), "test/names-lib");
+  const info = engineInfo();
+  const bytes = new Uint8Array(readFileSync(join(dir, "test", "names.xsb")));
+  const xsb = parseXsb(bytes, "names");
+  const unread = unreadNames(xsb, info);
+  const names = new Set([...unread].map((i) => xsb.symbols[i]));
+  // locals, closures, parameters, module variables, a catch binding, a renamed import's local: no key
+  for (const n of ["out", "moduleConst", "by", "sq", "fns", "j", "err", "hv", "lib", "early", "inner", "rest", "y"]) {
+    assert.ok(names.has(n), `${n} needs no key (${[...names].join(" ")})`);
+  }
+  // what is read: property, import and export names, globals, function names (error stacks), private names
+  for (const n of ["message", "helperValue", "counter", "exported", "renamed", "trace", "Math", "undeclaredGlobal", "bump", "squares", "Box", "#secret", "#other", "#count", "log"]) {
+    assert.ok(!names.has(n), `${n} keeps its key`);
+  }
+
+  const run = (file: Uint8Array) => {
+    writeFileSync(join(dir, "test", "names.xsb"), file);
+    const r = spawnSync(xs.xsrun, ["-I", xs.app, dir, "test/names"], { encoding: "utf8", timeout: 60_000 });
+    return { status: r.status, lines: r.stdout.trim().split("\n"), stderr: r.stderr };
+  };
+  const expected = [
+    "tdz ReferenceError get early: not initialized yet", "caught boom", "3 6 1", "307 407 2", "0,1,4,9", "0,11,22", "10",
+    "42 1 2 42 function 3", "undefined function undefined", "x!", "async 42",
+  ];
+  const original = run(bytes);
+  assert.equal(original.status, 0, original.stderr);
+  assert.deepEqual(original.lines, expected);
+  // the same code with those IDs XS_NO_ID: the same, but for the one message that prints a variable's name
+  const without = run(withoutNames(bytes, unread, info));
+  assert.equal(without.status, 0, without.stderr);
+  assert.deepEqual(without.lines, ["tdz ReferenceError get ?: not initialized yet", ...expected.slice(1)]);
+  // a bundle's functions' own names too (read only by error stacks on the device: it makes no `name` properties)
+  const anonymous = unreadNames(xsb, info, { functionNames: true });
+  const anonymousNames = new Set([...anonymous].map((i) => xsb.symbols[i]));
+  for (const n of [...names, "bump", "squares", "later", "closures", "destructure", "Box"]) assert.ok(anonymousNames.has(n), String(n));
+  for (const n of ["helperValue", "counter", "exported", "renamed", "both", "count", "#secret", "message"]) assert.ok(!anonymousNames.has(n), n);
+  const nameless = run(withoutNames(bytes, anonymous, info));
+  assert.equal(nameless.status, 0, nameless.stderr);
+  assert.deepEqual(nameless.lines, without.lines);
+  // a name the engine does read (a private name's closure: XS_CODE_GET_PRIVATE looks the field up by it) taken
+  // away too: the program no longer behaves, which the comparison above would show
+  const privates = new Set([...unread, ...xsb.symbols.flatMap((s, i) => (s?.startsWith("#") ? [i] : []))]);
+  const broken = run(withoutNames(bytes, privates, info));
+  assert.notDeepEqual(broken.lines, without.lines, "dropping the private names changes the program");
+
+  // the archive: those names are no keys (unless another module uses them), their IDs XS_NO_ID
+  writeFileSync(join(dir, "test", "names.xsb"), bytes);
+  const report = prelink({
+    modules: [{ name: "test/names", xsb: join(dir, "test", "names.xsb") }, { name: "test/names-lib", xsb: join(dir, "test", "names-lib.xsb") }],
+    imports: ["test/names"],
+    out: join(dir, "archive.c"),
+    info,
+  });
+  const all = prelink({
+    modules: [{ name: "test/names", xsb: join(dir, "test", "names.xsb") }, { name: "test/names-lib", xsb: join(dir, "test", "names-lib.xsb") }],
+    imports: ["test/names"],
+    out: join(dir, "archive-all.c"),
+    info,
+    keepNames: true,
+  });
+  const bundled = prelink({
+    modules: [{ name: "test/names", xsb: join(dir, "test", "names.xsb") }, { name: "test/names-lib", xsb: join(dir, "test", "names-lib.xsb") }],
+    imports: ["test/names"],
+    out: join(dir, "archive-bundled.c"),
+    info,
+    anonymous: ["test/names"],
+  });
+  assert.ok(bundled.namesDropped.includes("squares") && !report.namesDropped.includes("squares"));
+  assert.ok(!bundled.namesDropped.includes("counter"), "names-lib is not anonymous, and counter is an export");
+  for (const n of ["moduleConst", "early", "inner"]) {
+    assert.ok(report.namesDropped.includes(n) && !report.keyNames.includes(n) && all.keyNames.includes(n), n);
+  }
+  // "tally" is unread in names-lib (a module let) and not used elsewhere; "counter" is an export
+  assert.ok(report.namesDropped.includes("tally") && report.keyNames.includes("counter"));
+  assert.equal(report.keys, all.keys - report.namesDropped.length);
+  assert.deepEqual(all.namesDropped, []);
+
+  // a module that can look names up in its environments (eval, with) keeps them all
+  writeFileSync(join(dir, "test", "evals.js"), "export function f(s) { const local = 1; return eval(s); }\n");
+  compileModule(xs.xsbc, join(dir, "test", "evals.js"), join(dir, "test", "evals.xsb"), "test/evals");
+  assert.equal(unreadNames(parseXsb(new Uint8Array(readFileSync(join(dir, "test", "evals.xsb"))), "evals"), info).size, 0);
 });
 
 test("prelink: a corrupt .xsb is an error, not a crash", { skip }, () => {

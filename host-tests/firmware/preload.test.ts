@@ -9,10 +9,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { compileModule } from "../../tools/xs/build-app.mjs";
 import { buildRunner, runGenerator, runtimeKeys, writeKeepFile } from "../../tools/fw/preload.mjs";
-import { parseXsb } from "../../tools/fw/prelink.mjs";
+import { parseXsb, prelink } from "../../tools/fw/prelink.mjs";
 import { spawnSync } from "node:child_process";
 import type { PreloadReport } from "../../tools/fw/preload.mjs";
 import { prepare, skipReason } from "../xs/xs-harness.js";
@@ -108,6 +108,19 @@ import { plain, made, one, kept, held } from "./protos.js";
 print(typeof plain.prototype); print(plain()); print(new plain() instanceof Object);
 print(one instanceof made); print(new made().x); print(held === kept.prototype);
 try { print({} instanceof plain); } catch (e) { print(e.name); }
+`,
+  // functions capturing the same variables (up, down): one environment in flash (xspShareEnvironments)
+  "test/shared": `
+let count = 0;
+const step = 2;
+export function up() { count += step; return count; }
+export function down() { count -= step; return count; }
+export const read = () => count;
+`,
+  "test/shared-run": `
+import { print } from "./lib.js";
+import { up, down, read } from "./shared.js";
+print(up()); print(up()); print(down()); print(read());
 `,
   "test/unemittable": `export const later = Promise.resolve(1);\nexport const cache = new WeakMap();\n`,
 };
@@ -304,6 +317,84 @@ test("preload: built-ins no module names are stripped, their properties removed;
     const all = spawnSync(runner, [dir, "test/run"], { encoding: "utf8" });
     assert.equal(all.status, 0, all.stderr);
     assert.equal(all.stdout.trim().split("\n").length, 17);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("preload: the code only the module bodies ran leaves the archive; the preloaded program runs from the compacted archive", { skip }, async () => {
+  const dir = await compileFixtures();
+  // the generator's objects for this archive go to build/fw/preload/<basename(dir)>/
+  const generated = new URL(`../../build/fw/preload/${basename(dir)}`, import.meta.url).pathname;
+  try {
+    const archive = join(dir, "xsr_archive.c");
+    const names = ["test/lib", "test/data", "test/protos", "test/run", "test/protos-run"];
+    const linked = prelink({ modules: names.map((name) => ({ name, xsb: join(dir, `${name}.xsb`) })), imports: ["test/lib", "test/data", "test/protos"], out: archive });
+    const whole = readFileSync(archive, "utf8");
+    const preparation = join(dir, "prep", "xsr_preparation.c");
+    const g = await runGenerator(dir, ["test/lib", "test/data", "test/protos"], { archive, emit: preparation, creation: { nameModulo: 127, symbolModulo: 31 } });
+    assert.equal(g.status, 0, g.stderr);
+    // the modules that ran at build time, and only those, lost their bodies' code
+    assert.deepEqual([...g.bodies!].sort(), ["test/data", "test/lib", "test/protos"]);
+    const c = g.compacted!;
+    assert.deepEqual(c.kept, []);
+    assert.deepEqual(c.modules.map((m) => m.name).sort(), ["test/data", "test/lib", "test/protos"]);
+    for (const m of c.modules) {
+      const code = linked.modules.find((l) => l.name === m.name)!.code;
+      assert.equal(m.before, code);
+      assert.ok(m.after < m.before, `${m.name}: ${m.after} of ${m.before} bytes kept`);
+    }
+    assert.equal(g.emitted!.archiveBytesDropped, c.savedBytes);
+    assert.ok(c.savedBytes > 100, `${c.savedBytes} bytes dropped`);
+    // test/data's functions (bump, P, Q, the getters, the arrow) stay; its body (the Map, Set, list, bytes) goes
+    const data = c.modules.find((m) => m.name === "test/data")!;
+    assert.ok(data.after > 0 && data.after < data.before / 2, JSON.stringify(data));
+    const text = readFileSync(archive, "utf8");
+    assert.notEqual(text, whole);
+    assert.match(text, /\{ "test\/data", 0, 0, 0, 0 \},/, "a compacted module has no code in the module table");
+    assert.match(text, /\{ "test\/run", gxsrArchiveCode\d+, \d+, 0, 0 \},/, "a module not preloaded keeps its code");
+    // the preloaded program, its other modules loaded from the compacted archive, behaves as on a fresh machine
+    const runner = await buildRunner(preparation, { archive });
+    const run = (entry: string, ...args: string[]) => spawnSync(runner, [...args, dir, entry], { encoding: "utf8" });
+    const prepared = run("test/run");
+    assert.equal(prepared.status, 0, prepared.stderr);
+    assert.deepEqual(prepared.stdout.trim().split("\n"), ["1", "true", "2", "6", "new", "1", "2", "7", "42", "2", "3", "10,20,30,40", "3000", "s2999", "6", "3", "4"]);
+    const protos = run("test/protos-run");
+    assert.equal(protos.status, 0, protos.stderr);
+    assert.deepEqual(protos.stdout.trim().split("\n"), ["undefined", "1", "true", "true", "1", "true", "TypeError"]);
+    // a machine that would load a compacted module from the archive instead fails loudly, naming no code
+    const fresh = run("test/run", "--fresh");
+    assert.notEqual(fresh.status, 0);
+    assert.match(fresh.stderr, /module "test\/lib" was preloaded: its code is not in the archive\n[^]*import print not found/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(generated, { recursive: true, force: true });
+  }
+});
+
+test("preload: functions that capture the same variables share one environment; the program behaves the same", { skip }, async () => {
+  const dir = await compileFixtures();
+  try {
+    const creation = { nameModulo: 127, symbolModulo: 31 };
+    const kept = join(dir, "kept", "xsr_preparation.c");
+    process.env.XSP_KEEP_ENVIRONMENTS = "1";
+    const whole = await runGenerator(dir, ["test/lib", "test/shared"], { emit: kept, creation }).finally(() => delete process.env.XSP_KEEP_ENVIRONMENTS);
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.equal(whole.emitted!.environmentsShared, 0);
+    const preparation = join(dir, "prep", "xsr_preparation.c");
+    const g = await runGenerator(dir, ["test/lib", "test/shared"], { emit: preparation, creation });
+    assert.equal(g.status, 0, g.stderr);
+    // up and down capture count and step: one environment (an instance, its first slot and the two closures) goes
+    assert.ok(g.emitted!.environmentsShared! >= 1, JSON.stringify(g.emitted));
+    assert.ok(g.emitted!.heapSlots! <= whole.emitted!.heapSlots! - 4, `${g.emitted!.heapSlots} vs ${whole.emitted!.heapSlots}`);
+    for (const prep of [preparation, kept]) {
+      const runner = await buildRunner(prep);
+      for (const args of [[], ["--fresh"]]) {
+        const r = spawnSync(runner, [...args, dir, "test/shared-run"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.stdout.trim().split("\n"), ["2", "4", "2", "2"], `${prep} ${args.join(" ")}`);
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

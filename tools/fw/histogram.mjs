@@ -5,7 +5,8 @@
 //   node tools/fw/histogram.mjs [--top N] build/nrf52840/pca10056/light-node/size.json
 //   node tools/nrf52/build.mjs --board pca10056 --variant light-node --histogram   (prints it after the build)
 //
-// size.json's xs.preload.byModule / byKind come from the generator's census (tools/fw/preload/xsp_census.c).
+// size.json's xs.preload.byModule / byKind come from the generator's census (tools/fw/preload/xsp_census.c); the
+// module code column is the code as prelinked, before the bodies' code left the archive (xs.preload.archiveBytesDropped).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -25,7 +26,12 @@ export function histogram(size, { top = 25 } = {}) {
     ["engine code", size.flash.engine], ["libc + libm + libgcc", size.flash.libc], ["unattributed (literals, pools)", size.flash.unattributed],
     ["preparation: heap slots", f.heapSlots], ["  of which key slots", f.keySlots], ["preparation: XS stack", f.stackSlots],
     ["preparation: key/name/symbol tables", f.keyNameSymbolTables], ["archive: preloaded modules' code", f.preloadedModulesCode],
-    ["  of which module bodies (ran at build time)", f.moduleBodiesCode], ["archive: other modules' code", f.otherModulesCode],
+    // the bodies' code (which ran at build time) left the archive with what else only they ran (prelink.mjs
+    // compactArchive); without that (XSP_KEEP_BODIES=1), the bodies' own bytes are still in it
+    ...(p.archiveBytesDropped !== undefined
+      ? [["  (dropped: code only the bodies ran)", -p.archiveBytesDropped]]
+      : [["  of which module bodies (ran at build time)", f.moduleBodiesCode]]),
+    ["archive: other modules' code", f.otherModulesCode],
     ["archive: key strings", f.keyStrings], ["crypto", size.flash.crypto], ["natives", size.flash.natives],
     ["XS platform", size.flash.xsPlatform], ["HAL", size.flash.hal],
   ];

@@ -30,6 +30,8 @@ export interface PrelinkReport {
   stringBytes: number;
   ids: number;
   regexps: string[];
+  /** names the modules declare but never read (unreadNames): no key, their IDs XS_NO_ID */
+  namesDropped: string[];
 }
 export declare function engineInfo(): EngineInfo;
 export declare function parseXsb(bytes: Uint8Array, what: string): Xsb;
@@ -47,4 +49,7 @@ export declare function prelink(options: {
   out: string;
   info?: EngineInfo;
   runInPlace?: boolean;
+  keepNames?: boolean;
+  anonymous?: string[];
 }): PrelinkReport;
+export declare function unreadNames(xsb: Xsb, info: EngineInfo, options?: { functionNames?: boolean }): Set<number>;

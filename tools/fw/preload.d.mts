@@ -24,8 +24,11 @@ export declare function runGenerator(
   dir: string,
   modules: string[],
   options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null; keep?: string | null },
-): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null; census: PreloadCensus | null }>;
-export declare function buildRunner(preparationC: string, options?: { quiet?: boolean }): Promise<string>;
+): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null; census: PreloadCensus | null;
+  /** the modules whose bodies the generator dropped (with emit), and the archive compacted for them (with archive) */
+  bodies: string[] | null;
+  compacted: { modules: { name: string; before: number; after: number }[]; kept: { name: string; why: string }[]; savedBytes: number } | null }>;
+export declare function buildRunner(preparationC: string, options?: { quiet?: boolean; archive?: string | null }): Promise<string>;
 /** The keys something names at run time besides the app's bytecode (the strip always keeps them). */
 export declare function runtimeKeys(): string[];
 /** Writes the strip's keep file: the modules' symbols and the run-time keys, one a line; returns its path. */

@@ -18,6 +18,7 @@ import { ROOT, loadManifest } from "../xs/manifest.mjs";
 import { DEFAULTS_DEFINES, DEVICE_ENGINE_EXCLUDE, ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
 import { BUILDER_WRAPS, stripTableSource } from "./lean.mjs";
 import { XSR_COMMON_SOURCES, writeIfChanged } from "../xs/files.mjs";
+import { compactArchive } from "./prelink.mjs";
 
 const OUT = join(ROOT, "build", "fw", "preload");
 /**
@@ -77,9 +78,10 @@ export async function buildGenerator({ quiet = true, archive = null } = {}) {
 /**
  * Builds the test runner (tools/fw/preload/xsprun.c) with the preparation `preparationC` the generator wrote: the
  * engine with the device's feature defines (no mxLink: as the device runs it), the runtime's common half, the
- * generator's host platform. Returns its path (next to the preparation).
+ * generator's host platform, and the archive `archive` the generator was given (if any). Returns its path (next to the
+ * preparation).
  */
-export async function buildRunner(preparationC, { quiet = true } = {}) {
+export async function buildRunner(preparationC, { quiet = true, archive = null } = {}) {
   const { cc, engineFlags, ourFlags, unit } = hostBuild("run-obj", []);
   const engine = readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !ENGINE_EXCLUDE.has(f)).sort();
   const dir = dirname(preparationC);
@@ -87,6 +89,8 @@ export async function buildRunner(preparationC, { quiet = true } = {}) {
     ...engine.map((f) => unit(engineFlags, join(SRC_DIR, "sources", f))),
     ...[...COMMON, join(ROOT, "tools/fw/preload/xsp_platform.c"), join(ROOT, "tools/fw/preload/xsprun.c")].map((f) => unit(ourFlags, f)),
     { ...unit(engineFlags, preparationC), obj: join(dir, "xsr_preparation.o") },
+    // the archive the preparation points into (modules then load from it, as on the device)
+    ...(archive ? [{ ...unit(ourFlags, archive), obj: join(dir, "xsr_archive.o") }] : []),
   ];
   await compileAll(units, quiet, cc);
   const exe = join(dir, "xsprun");
@@ -140,7 +144,13 @@ export function writeKeepFile(path, symbolLists) {
  * xsp_census.c; with emit only).
  */
 export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null, keep = null } = {}) {
-  const exe = await buildGenerator({ archive });
+  // the generator is linked with a copy of the archive: the archive itself is compacted below (compactArchive)
+  let linked = null;
+  if (archive) {
+    linked = join(OUT, basename(dirname(archive)), "xsr_archive.c");
+    writeIfChanged(linked, readFileSync(archive, "utf8"));
+  }
+  const exe = await buildGenerator({ archive: linked });
   if (emit) mkdirSync(dirname(emit), { recursive: true });
   const options = [...(keys ? ["--keys", keys] : []), ...(keep ? ["--keep", keep] : []), ...(emit ? ["--emit", emit] : [])];
   // the name and symbol tables are copied as they are by the device's clone: the device's moduli
@@ -150,7 +160,17 @@ export async function runGenerator(dir, modules, { keys = null, emit = null, cre
     const line = r.stdout.split("\n").find((l) => l.startsWith(prefix + " "));
     return line ? JSON.parse(line.slice(prefix.length + 1)) : null;
   };
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: json("preload"), emitted: json("preload-emit"), census: json("preload-census") };
+  const emitted = json("preload-emit");
+  // the bodies the generator let go of (xspDropBodies): their code leaves the archive
+  const bodies = json("preload-bodies");
+  let compacted = null;
+  if (r.status === 0 && emitted && archive && bodies) {
+    compacted = compactArchive({ archiveC: archive, preparationC: emit, modules: bodies });
+    emitted.bodiesDropped = compacted.modules.length;
+    emitted.archiveBytesDropped = compacted.savedBytes;
+    for (const k of compacted.kept) process.stderr.write(`preload: warning: the code of "${k.name}" stays whole: ${k.why}\n`);
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, report: json("preload"), emitted, census: json("preload-census"), bodies, compacted };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

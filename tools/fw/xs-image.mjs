@@ -269,7 +269,9 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // 2. prelink, and the generated C
   const genDir = join(FW_DIR, "gen", `${platform}-${variant}${runInPlace ? "" : "-copy"}${heapBytes ? `-heap${heapBytes}` : ""}`);
   const archiveC = join(genDir, "xsr_archive.c");
-  const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new", runInPlace });
+  // a bundle's function names are minified: no keys for them (prelink's anonymous, unreadNames)
+  const report = prelink({ modules: graph.map((m) => ({ name: m.name, xsb: join(appDir, m.name + ".xsb") })), imports, out: archiveC + ".new", runInPlace,
+    anonymous: bundled ? [bundled.name] : [] });
   const text = readFileSync(archiveC + ".new", "utf8");
   writeIfChanged(archiveC, text);
   if (report.regexps.length) throw new Error(`these modules use regular expression literals, which the device engine leaves out (mxRegExp=0): ${report.regexps.join(", ")}`);

@@ -356,7 +356,10 @@ txScript* xsrPlatformLoadModule(txMachine* the, const char* name)
 	static txScript script;
 	const xsrArchiveModule* module = xsrFindArchiveModule(name);
 	(void)the;
-	if (!module)
+	/* no code: a preloaded module, found in the preparation; its code left the archive (tools/fw/prelink.mjs) */
+	if (module && !module->code)
+		hal_log("xs: module \"%s\" was preloaded: its code is not in the archive\n", name);
+	if (!module || !module->code)
 		return C_NULL;
 	c_memset(&script, 0, sizeof(script));
 	script.codeBuffer = (txS1*)module->code;

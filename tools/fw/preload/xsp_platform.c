@@ -51,8 +51,14 @@ const char* xspArchiveAddress(const void* p, char* buffer, size_t size)
 		}
 	}
 	if (gxsrArchiveKeyCount) {
-		const char* last = gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[gxsrArchiveKeyCount - 1];
-		if ((c >= gxsrArchiveKeyStrings) && (c <= last + c_strlen(last))) {
+		/* the strings' end: a key may be another's tail (tools/fw/prelink.mjs), so the last key is not the last string */
+		const char* end = gxsrArchiveKeyStrings;
+		for (i = 0; i < gxsrArchiveKeyCount; i++) {
+			const char* key = gxsrArchiveKeyStrings + gxsrArchiveKeyOffsets[i];
+			if (key + c_strlen(key) > end)
+				end = key + c_strlen(key);
+		}
+		if ((c >= gxsrArchiveKeyStrings) && (c <= end)) {
 			snprintf(buffer, size, "&gxsrArchiveKeyStrings[%ld]", (long)(c - gxsrArchiveKeyStrings));
 			return buffer;
 		}
@@ -218,7 +224,10 @@ txScript* xsrPlatformLoadModule(txMachine* the, const char* name)
 	if (XSP_ARCHIVE) {
 		/* as the device: no symbols (the IDs are prelinked), the code run in place */
 		const xsrArchiveModule* module = xspArchiveModule(name);
-		if (!module || !(script = c_calloc(1, sizeof(txScript))))
+		/* no code: a preloaded module whose code left the archive (tools/fw/prelink.mjs compactArchive) */
+		if (module && !module->code)
+			fprintf(stderr, "xspreload: module \"%s\" was preloaded: its code is not in the archive\n", name);
+		if (!module || !module->code || !(script = c_calloc(1, sizeof(txScript))))
 			return C_NULL;
 		script->codeBuffer = (txS1*)module->code;
 		script->codeSize = (txSize)module->codeSize;

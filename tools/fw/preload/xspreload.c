@@ -214,6 +214,29 @@ void xspDeclareCallbacks(FILE* out)
 
 /* ---- reshaping: what fxCloneMachine expects of a preparation ----------------------------------------------- */
 
+/* The modules that ran (issue 10, flash): a module whose status is "executed" is never linked nor run again
+ * (fxRunImport returns its namespace; fxExecuteModules skips it), and the engine has let go of its transfers and of
+ * its initialize and execute functions (fxRunImport: mxModuleMeta(module)->next = C_NULL), so the code only its body
+ * ran is garbage; it leaves the archive (tools/fw/prelink.mjs compactArchive). The status is xsModule.c's (its
+ * enum is private: XS_MODULE_STATUS_EXECUTED is 6). Prints them as JSON; XSP_KEEP_BODIES=1 in the environment
+ * prints nothing (the archive stays whole). */
+#define XSP_MODULE_STATUS_EXECUTED 6
+static void xspExecutedModules(txMachine* the, txSlot* modules)
+{
+	txSlot* module;
+	int count = 0;
+	if (getenv("XSP_KEEP_BODIES"))
+		return;
+	printf("preload-bodies [");
+	for (module = modules->next; module; module = module->next) {
+		txSlot* instance = module->value.reference;
+		if ((mxModuleInstanceExports(instance)->ID != XSP_MODULE_STATUS_EXECUTED) || mxModuleInstanceMeta(instance)->next)
+			continue;
+		printf("%s\"%s\"", count++ ? "," : "", fxGetKeyName(the, mxModuleInstanceInternal(instance)->value.module.id));
+	}
+	printf("]\n");
+}
+
 /* The modules detached from the program's realm (a clone makes its own realm), the realm's closures in
  * mxException, the module list in mxProgram, the modules' IDs in mxHosts; the job queues emptied. */
 static void xspReshape(txMachine* the)
@@ -237,6 +260,7 @@ static void xspReshape(txMachine* the)
 		target->ID = id;
 	}
 	mxPull(mxHosts);
+	xspExecutedModules(the, modules);
 	mxModuleQueue = mxUndefined;
 	mxDuringJobs = mxUndefined;
 	mxFinalizationRegistries = mxUndefined;
@@ -765,16 +789,15 @@ static txSlot* xspPlainPrototype(txMachine* the, txSlot* function)
 	return property;
 }
 
-static long xspDropPrototypes(txMachine* the)
+/* The free slots after a collection, one byte per slot of the heap's blocks in order (their stale values are not
+ * read): XSP_LIVE_SLOTS(BODY) runs BODY for every live slot (with heap, slot, offset and freeSlots in scope). */
+static unsigned char* xspFreeSlots(txMachine* the)
 {
 	txSlot* heap;
 	txSlot* slot;
+	long total = 0, offset;
 	unsigned char* freeSlots;
-	long i, dropped = 0, total = 0, offset;
-	if (getenv("XSP_KEEP_PROTOTYPES"))
-		return 0;
 	fxCollectGarbage(the);
-	/* the free slots (their stale values are not read) */
 	for (heap = the->firstHeap; heap; heap = heap->next)
 		total += heap->value.reference - (heap + 1);
 	freeSlots = c_calloc((size_t)total + 1, 1);
@@ -788,10 +811,75 @@ static long xspDropPrototypes(txMachine* the)
 			offset += heap->value.reference - (heap + 1);
 		}
 	}
+	return freeSlots;
+}
 #define XSP_LIVE_SLOTS(BODY) \
 	for (offset = 0, heap = the->firstHeap; heap; offset += heap->value.reference - (heap + 1), heap = heap->next) \
 		for (slot = heap + 1; slot < heap->value.reference; slot++) \
 			if (!freeSlots[offset + (slot - (heap + 1))]) { BODY }
+
+/* Whether two functions' environments hold the same slots: the same closures (the variables they point at), IDs
+ * and flags, in the same order. */
+static int xspSameEnvironment(txSlot* a, txSlot* b)
+{
+	if ((a->kind != XS_INSTANCE_KIND) || (b->kind != XS_INSTANCE_KIND) || (a->flag != b->flag)
+			|| a->value.instance.prototype || b->value.instance.prototype)
+		return 0;
+	for (a = a->next, b = b->next; a && b; a = a->next, b = b->next) {
+		if ((a->ID != b->ID) || (a->flag != b->flag) || (a->kind != b->kind))
+			return 0;
+		if ((a->kind == XS_CLOSURE_KIND) ? (a->value.closure != b->value.closure)
+				: (a->kind == XS_REFERENCE_KIND) ? (a->value.reference != b->value.reference)
+				: (a->kind != XS_UNDEFINED_KIND) && (a->kind != XS_NULL_KIND))
+			return 0;
+	}
+	return !a && !b;
+}
+
+/* Functions whose environments hold the same closures share one (issue 10, flash): an environment is only read
+ * once the function is made (XS_CODE_RETRIEVE copies its slots onto the stack; XS_CODE_STORE fills it while the
+ * function is made, at build time), so the copies are garbage. XSP_KEEP_ENVIRONMENTS=1 keeps them. Returns how many
+ * environments went. */
+static long xspShareEnvironments(txMachine* the)
+{
+	txSlot* heap;
+	txSlot* slot;
+	long offset, count = 0, i, j, shared = 0;
+	unsigned char* freeSlots;
+	txSlot** codes;
+	if (getenv("XSP_KEEP_ENVIRONMENTS"))
+		return 0;
+	freeSlots = xspFreeSlots(the);
+	XSP_LIVE_SLOTS(if (((slot->kind == XS_CODE_KIND) || (slot->kind == XS_CODE_X_KIND)) && slot->value.code.closures) count++;)
+	codes = c_calloc((size_t)count + 1, sizeof(txSlot*));
+	i = 0;
+	XSP_LIVE_SLOTS(if (((slot->kind == XS_CODE_KIND) || (slot->kind == XS_CODE_X_KIND)) && slot->value.code.closures) codes[i++] = slot;)
+	for (i = 0; i < count; i++) {
+		txSlot* environment = codes[i]->value.code.closures;
+		for (j = 0; j < i; j++) {
+			if (codes[j]->value.code.closures == environment)
+				break;
+			if (xspSameEnvironment(codes[j]->value.code.closures, environment)) {
+				codes[i]->value.code.closures = codes[j]->value.code.closures;
+				shared++;
+				break;
+			}
+		}
+	}
+	c_free(codes);
+	c_free(freeSlots);
+	return shared;
+}
+
+static long xspDropPrototypes(txMachine* the)
+{
+	txSlot* heap;
+	txSlot* slot;
+	unsigned char* freeSlots;
+	long i, dropped = 0, offset;
+	if (getenv("XSP_KEEP_PROTOTYPES"))
+		return 0;
+	freeSlots = xspFreeSlots(the);
 	gUnusedCount = 0;
 	XSP_LIVE_SLOTS(if ((slot->kind == XS_INSTANCE_KIND) && xspPlainPrototype(the, slot)) gUnusedCount++;)
 	if (!gUnusedCount) {
@@ -812,7 +900,6 @@ static long xspDropPrototypes(txMachine* the)
 	qsort(gUnused, (size_t)gUnusedCount, sizeof(xspUnused), xspCompareUnused);
 	/* every reference to them */
 	XSP_LIVE_SLOTS(xspEachPointer(the, slot, xspReferencedBy, C_NULL);)
-#undef XSP_LIVE_SLOTS
 	for (slot = the->stack; slot < the->stackTop; slot++)
 		if (slot->kind == XS_REFERENCE_KIND)
 			xspReferenced(slot->value.reference);
@@ -950,7 +1037,9 @@ int main(int argc, char** argv)
 	if (emit) {
 		xspFigures figures;
 		long prototypesDropped = xspDropPrototypes(the);
+		long environmentsShared;
 		xspReshape(the);
+		environmentsShared = xspShareEnvironments(the);
 		fxCollectGarbage(the);
 		xspAssignAliases(the);
 		xspHeapCensus(the, stdout);
@@ -964,9 +1053,9 @@ int main(int argc, char** argv)
 			return 1;
 		}
 		printf("preload-emit {\"heapSlots\":%ld,\"stackSlots\":%ld,\"codeBytes\":%ld,\"bufferBytes\":%ld,\"aliases\":%ld,\"keys\":%d,"
-			"\"stripped\":%ld,\"propertiesRemoved\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld,\"prototypesDropped\":%ld}\n",
+			"\"stripped\":%ld,\"propertiesRemoved\":%ld,\"builtinsKept\":%ld,\"functionsSealed\":%ld,\"prototypesDropped\":%ld,\"environmentsShared\":%ld}\n",
 			figures.heapSlots, figures.stackSlots, figures.codeBytes, figures.bufferBytes, figures.aliases, (int)the->keyIndex,
-			stripped, gPropertiesRemoved, keptFunctions, gSealed, prototypesDropped);
+			stripped, gPropertiesRemoved, keptFunctions, gSealed, prototypesDropped, environmentsShared);
 		fflush(stdout);
 		_exit(0); /* the reshaped machine is not one to delete */
 	}

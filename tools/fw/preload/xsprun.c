@@ -73,6 +73,9 @@ int main(int argc, char** argv)
 		creation.initialHeapCount = 8192;
 		creation.initialKeyCount = 2048;
 		the = fxCreateMachine(&creation, "fresh", C_NULL, XS_NO_ID);
+		/* linked with an archive (buildRunner's archive): its keys, as the device registers them */
+		if (the && xspHasArchive() && (xspRegisterArchiveKeys(the) < 0))
+			return 2;
 	}
 	else
 		the = fxPrepareMachine(&creation, (txPreparation*)&gxsrPreparation, "prepared", C_NULL, C_NULL);
