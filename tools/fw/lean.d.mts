@@ -23,5 +23,5 @@ export declare function refusedOpcodes(used: Set<string>): string[];
 export declare function partsLeftOut(used: Set<string>): UnusedPart[];
 export declare function leftOutFlags(parts: UnusedPart[]): { defaults: string[]; preparation: string[]; ours: string[] };
 export declare function patchedSources(parts: UnusedPart[]): Map<string, { fn: string; part: string }[]>;
-export declare function engineSourcePatched(text: string, stubs: { fn: string; part: string }[], file: string): string;
+export declare function engineSourcePatched(text: string, stubs: { fn: string; part: string }[], file: string, origin?: string): string;
 export declare function instructionAt(code: Uint8Array, p: number, info: unknown): { length: number; nested: number };

@@ -126,7 +126,7 @@ export function hostNamesOfAtom(hosts) {
  * following as opcodes; 0: an ID follows; -1/-2/-4: a run of that many length bytes, then the run): { next, id (or
  * undefined), run (the run's length, or -1) }.
  */
-function opcodeAt(code, p, sizes, what) {
+export function opcodeAt(code, p, sizes, what) {
   const opcode = code[p];
   const size = sizes[opcode];
   if (size === undefined) throw new Error(`${what}: unknown opcode ${opcode} at ${p}`);

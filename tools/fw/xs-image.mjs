@@ -381,7 +381,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // copies under build/fw/engine-src/ (the engine's own are never edited)
   const patched = new Map([...patchedSources(leftOut)].map(([f, stubs]) => {
     const dir = join(FW_DIR, "engine-src", tag(stubs.map((x) => `${x.part}:${x.fn}`)));
-    writeIfChanged(join(dir, f), engineSourcePatched(readFileSync(join(SRC_DIR, "sources", f), "utf8"), stubs, f));
+    writeIfChanged(join(dir, f), engineSourcePatched(readFileSync(join(SRC_DIR, "sources", f), "utf8"), stubs, f, join(SRC_DIR, "sources", f)));
     return [f, join(dir, f)];
   }));
   const units = [
