@@ -175,5 +175,13 @@ test("firmware images: the node light's app is one bundle (the device's halves o
   }
   assert.ok((linked.get("fxMapModuleDescriptor") ?? 0) < 64, "fxMapModuleDescriptor is its stub");
   assert.ok(linked.has("xsrLeftOut_fxNewGeneratorInstance"));
+  // the static built-ins its code never reads (tools/fw/static-uses.mjs; its app names methods parse, create, log,
+  // of...): not in the preparation, so not linked; those it reads are
+  const preparation = readFileSync(join(root, "build/fw/gen/nrf52-node-light-node/xsr_preparation.c"), "utf8");
+  for (const f of ["fx_JSON_parse", "fx_Object_create", "fx_Math_log", "fx_String_raw", "fx_Array_of", "fx_Object_keys"]) {
+    assert.doesNotMatch(preparation, new RegExp(`callback = \\{ ${f},`), `the node image's preparation holds ${f}`);
+    assert.ok(!linked.has(f), `${f} is linked into the node image`);
+  }
+  for (const f of ["fx_JSON_stringify", "fx_Math_floor", "fx_TypedArray_of"]) assert.ok(linked.has(f), `${f} is not linked`);
   process.stdout.write(`firmware-node-image ${JSON.stringify({ flashBytes: size.flashBytes, budget: size.budgets.flash.limitBytes, bundled: bundle.modules.length, archive: archive.length, heapSlots: p.heapSlots })}\n`);
 });

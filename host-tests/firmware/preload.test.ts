@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { compileModule } from "../../tools/xs/build-app.mjs";
-import { buildRunner, runGenerator, runtimeKeys, writeKeepFile } from "../../tools/fw/preload.mjs";
+import { buildRunner, runGenerator, runtimeKeys, writeKeepFile, writeStaticsFile } from "../../tools/fw/preload.mjs";
 import { parseXsb, prelink } from "../../tools/fw/prelink.mjs";
 import { spawnSync } from "node:child_process";
 import type { PreloadReport } from "../../tools/fw/preload.mjs";
@@ -122,6 +122,20 @@ import { print } from "./lib.js";
 import { up, down, read } from "./shared.js";
 print(up()); print(up()); print(down()); print(read());
 `,
+  // the static built-ins (tools/fw/static-uses.mjs): a method named parse and a body's Object.freeze keep no static;
+  // Math.log read by a function, and JSON read through an alias, are kept
+  "test/statics": `
+export class Codec { parse(s) { return "parsed " + s; } }
+export function measure(x) { return Math.log(x); }
+export const shape = Object.freeze({ sides: 4 });
+`,
+  "test/statics-run": `
+import { print } from "./lib.js";
+import { Codec, measure, shape } from "./statics.js";
+print(new Codec().parse("x")); print(measure(1)); print(shape.sides);
+`,
+  "test/statics-alias": `const J = JSON;\nexport function decode(s) { return J.parse(s); }\n`,
+  "test/statics-alias-run": `import { print } from "./lib.js";\nimport { decode } from "./statics-alias.js";\nprint(decode('{"a":7}').a);\n`,
   "test/unemittable": `export const later = Promise.resolve(1);\nexport const cache = new WeakMap();\n`,
 };
 
@@ -317,6 +331,41 @@ test("preload: built-ins no module names are stripped, their properties removed;
     const all = spawnSync(runner, [dir, "test/run"], { encoding: "utf8" });
     assert.equal(all.status, 0, all.stderr);
     assert.equal(all.stdout.trim().split("\n").length, 17);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("preload: the static built-ins are kept by what the code does with their globals, not by names it uses elsewhere", { skip }, async () => {
+  const dir = await compileFixtures();
+  try {
+    /** Preloads `preloaded` (the others run on the machine made from it): the preparation's text and a runner. */
+    const preload = async (tag: string, preloaded: string[], others: string[]) => {
+      const names = [...preloaded, ...others];
+      const symbols = names.map((name) => (parseXsb(readFileSync(join(dir, `${name}.xsb`)), name).symbols ?? []).slice(1).filter((s): s is string => s !== null));
+      const keep = writeKeepFile(join(dir, tag, "keep.txt"), symbols);
+      const statics = writeStaticsFile(join(dir, tag, "statics.txt"), names.map((name) => ({ xsb: join(dir, `${name}.xsb`), bodyRan: preloaded.includes(name) })));
+      const preparation = join(dir, tag, "xsr_preparation.c");
+      const g = await runGenerator(dir, preloaded, { emit: preparation, creation: { nameModulo: 127, symbolModulo: 31 }, keep, statics });
+      assert.equal(g.status, 0, g.stderr);
+      const runner = await buildRunner(preparation);
+      return { text: readFileSync(preparation, "utf8"), run: (entry: string) => spawnSync(runner, [dir, entry], { encoding: "utf8" }) };
+    };
+    const callback = (fn: string) => new RegExp(`\\.value\\.callback = \\{ ${fn},`);
+    // "parse" is a method's name (the keep file names it), Object.freeze ran in a body: neither keeps its static
+    const one = await preload("one", ["test/lib", "test/statics"], ["test/statics-run"]);
+    assert.doesNotMatch(one.text, callback("fx_JSON_parse"));
+    assert.doesNotMatch(one.text, callback("fx_Object_freeze"));
+    assert.match(one.text, callback("fx_Math_log"));
+    const r1 = one.run("test/statics-run");
+    assert.equal(r1.status, 0, r1.stderr);
+    assert.deepEqual(r1.stdout.trim().split("\n"), ["parsed x", "0", "4"]);
+    // JSON read through an alias: all of JSON's statics stay, and the alias works
+    const two = await preload("two", ["test/lib", "test/statics", "test/statics-alias"], ["test/statics-alias-run"]);
+    assert.match(two.text, callback("fx_JSON_parse"));
+    const r2 = two.run("test/statics-alias-run");
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.deepEqual(r2.stdout.trim().split("\n"), ["7"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ export declare function buildGenerator(options?: { quiet?: boolean; archive?: st
 export declare function runGenerator(
   dir: string,
   modules: string[],
-  options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null; keep?: string | null },
+  options?: { keys?: string | null; emit?: string | null; creation?: Record<string, number> | null; archive?: string | null; keep?: string | null; statics?: string | null },
 ): Promise<{ status: number | null; stdout: string; stderr: string; report: PreloadReport | null; emitted: Record<string, number> | null; census: PreloadCensus | null;
   /** the modules whose bodies the generator dropped (with emit), and the archive compacted for them (with archive) */
   bodies: string[] | null;
@@ -31,5 +31,9 @@ export declare function runGenerator(
 export declare function buildRunner(preparationC: string, options?: { quiet?: boolean; archive?: string | null }): Promise<string>;
 /** The keys something names at run time besides the app's bytecode (the strip always keeps them). */
 export declare function runtimeKeys(): string[];
+/** runtimeKeys with where each is looked up: the engine's source files, or "native/xs". */
+export declare function runtimeKeySites(): Map<string, Set<string>>;
+/** Writes the strip's statics file (tools/fw/static-uses.mjs) for an image's .xsb files; returns its path. */
+export declare function writeStaticsFile(path: string, files: { xsb: string; bodyRan: boolean }[]): string;
 /** Writes the strip's keep file: the modules' symbols and the run-time keys, one a line; returns its path. */
 export declare function writeKeepFile(path: string, symbolLists: string[][]): string;

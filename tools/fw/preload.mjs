@@ -18,7 +18,8 @@ import { ROOT, loadManifest } from "../xs/manifest.mjs";
 import { DEFAULTS_DEFINES, DEVICE_ENGINE_EXCLUDE, ENGINE_EXCLUDE, compileAll, deviceEngineDefines } from "./xs-image.mjs";
 import { BUILDER_WRAPS, stripTableSource } from "./lean.mjs";
 import { XSR_COMMON_SOURCES, writeIfChanged } from "../xs/files.mjs";
-import { compactArchive } from "./prelink.mjs";
+import { compactArchive, engineInfo } from "./prelink.mjs";
+import { engineOwnerKeys, staticUsesOfFiles, staticsFileText } from "./static-uses.mjs";
 
 const OUT = join(ROOT, "build", "fw", "preload");
 /**
@@ -109,20 +110,29 @@ const NOT_LINKED = new Set(["xsSnapshot.c", "xsLockdown.c", ...DEVICE_ENGINE_EXC
  * is no lookup), and every name our C code looks up (`xsID("name")`, `xsID_name`, `fxID(the, "name")`) in native/xs.
  */
 export function runtimeKeys() {
-  const keys = new Set();
+  return [...runtimeKeySites().keys()].sort();
+}
+
+/** runtimeKeys with where each is looked up: Map(key -> Set of the engine's source files, or "native/xs"). */
+export function runtimeKeySites() {
+  const sites = new Map();
+  const add = (key, file) => {
+    if (!sites.has(key)) sites.set(key, new Set());
+    sites.get(key).add(file);
+  };
   for (const f of readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !NOT_LINKED.has(f))) {
     for (const line of readFileSync(join(SRC_DIR, "sources", f), "utf8").split("\n")) {
-      if (/fxNextHost(Function|Accessor)Property|fxNextSlotProperty|fxBuildHost(Function|Constructor)|mxCallback\(/.test(line)) continue;
-      for (const m of line.matchAll(/mxID\(_(\w+)\)/g)) keys.add(m[1] === "__proto__" || m[1] === "_proto__" ? "__proto__" : m[1]);
+      if (/fxNext\w*Property\(|fxBuildHost(Function|Constructor)|mxCallback\(/.test(line)) continue;
+      for (const m of line.matchAll(/mxID\(_(\w+)\)/g)) add(m[1] === "__proto__" || m[1] === "_proto__" ? "__proto__" : m[1], f);
     }
   }
   const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".c") ? [join(dir, e.name)] : []);
   for (const file of walk(join(ROOT, "native/xs"))) {
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/xsID\("([^"]+)"\)|xsID_(\w+)|fxID\(the,\s*"([^"]+)"\)/g)) keys.add(m[1] ?? m[2] ?? m[3]);
+    for (const m of text.matchAll(/xsID\("([^"]+)"\)|xsID_(\w+)|fxID\(the,\s*"([^"]+)"\)/g)) add(m[1] ?? m[2] ?? m[3], "native/xs");
   }
-  return [...keys].sort();
+  return sites;
 }
 
 /**
@@ -136,14 +146,25 @@ export function writeKeepFile(path, symbolLists) {
 }
 
 /**
+ * Writes the strip's statics file (runGenerator's `statics`; tools/fw/static-uses.mjs): the static built-ins
+ * (JSON.parse, Math.log, ...) the code of `files` reads ([{ xsb (path), bodyRan: its module body ran at build time }]:
+ * every module of the image's archive) and the run-time keys. Returns path.
+ */
+export function writeStaticsFile(path, files) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeIfChanged(path, staticsFileText(staticUsesOfFiles(files, engineInfo()), engineOwnerKeys(runtimeKeySites())));
+  return path;
+}
+
+/**
  * Runs the generator on the compiled modules in dir; options: keys (a file of the archive's keys, registered
  * first), emit (the C file to write the preparation to), creation (the device's: its name and symbol moduli),
  * archive (the image's prelinked archive: modules loaded from it, code and strings pointed at in it), keep (a file
  * of the keys named by the app and at run time, one a line: built-in functions reached by no other key are stripped,
- * xspreload.c). Returns { status, stdout, stderr, report, emitted, census } (census: the heap by module and kind,
+ * xspreload.c), statics (writeStaticsFile: the static built-ins kept by use, not by name). Returns { status, stdout, stderr, report, emitted, census } (census: the heap by module and kind,
  * xsp_census.c; with emit only).
  */
-export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null, keep = null } = {}) {
+export async function runGenerator(dir, modules, { keys = null, emit = null, creation = null, archive = null, keep = null, statics = null } = {}) {
   // the generator is linked with a copy of the archive: the archive itself is compacted below (compactArchive)
   let linked = null;
   if (archive) {
@@ -152,7 +173,7 @@ export async function runGenerator(dir, modules, { keys = null, emit = null, cre
   }
   const exe = await buildGenerator({ archive: linked });
   if (emit) mkdirSync(dirname(emit), { recursive: true });
-  const options = [...(keys ? ["--keys", keys] : []), ...(keep ? ["--keep", keep] : []), ...(emit ? ["--emit", emit] : [])];
+  const options = [...(keys ? ["--keys", keys] : []), ...(keep ? ["--keep", keep] : []), ...(statics ? ["--statics", statics] : []), ...(emit ? ["--emit", emit] : [])];
   // the name and symbol tables are copied as they are by the device's clone: the device's moduli
   if (creation) options.push("--names", String(creation.nameModulo), "--symbols", String(creation.symbolModulo));
   const r = spawnSync(exe, [...options, dir, ...modules], { encoding: "utf8", maxBuffer: 64 << 20 });

@@ -302,7 +302,7 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   const cHeapBytes = !preloaded ? C_HEAP_BYTES.default : node ? C_HEAP_BYTES.node : C_HEAP_BYTES.preloaded;
   let preparation = null;
   if (preloaded) {
-    const { runGenerator, writeKeepFile } = await import("./preload.mjs");
+    const { runGenerator, writeKeepFile, writeStaticsFile } = await import("./preload.mjs");
     // the strip: built-in functions that neither the app's bytecode (every module of the archive) nor the
     // engine or our C code names at run time lose their C code
     // (with the app bundled: the bundle's names that its modules also use as written: a minified identifier, e.g.
@@ -311,7 +311,9 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     const written = new Set(symbolsChecked.flatMap((m) => m.symbols));
     const named = report.modules.map((m) => (bundled && m.name === bundled.name ? m.symbols.filter((n) => written.has(n)) : m.symbols));
     const keep = writeKeepFile(join(genDir, "xsr_keep.txt"), named);
-    const r = await runGenerator(appDir, preloadList, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep });
+    // the static built-ins (JSON.parse, Math.log, ...) by what the code does with their globals (tools/fw/static-uses.mjs)
+    const statics = writeStaticsFile(join(genDir, "xsr_statics.txt"), graph.map((m) => ({ xsb: join(appDir, m.name + ".xsb"), bodyRan: preloadList.includes(m.name) })));
+    const r = await runGenerator(appDir, preloadList, { archive: archiveC, emit: join(genDir, "xsr_preparation.c"), creation: c, keep, statics });
     if (r.status !== 0) throw new Error(`the preload generator failed:\n${r.stderr.trim()}`);
     preparation = { ...r.report, ...r.emitted, modules: preloadList.length, warnings: r.stderr.trim().split("\n").filter(Boolean),
       ...censusTables(r.census, report.modules) };

@@ -431,7 +431,8 @@ static int xspReadName(FILE* file, char* line, size_t size)
  * from anything but a property or a global (the XS stack's other intrinsics, closures, array items, Map/Set
  * entries); constructors,
  * except those of XSP_STRIPPABLE_CONSTRUCTORS (only their builders name them in the engine) when their global's
- * name is not kept (and then their prototypes' methods go too). XSP_STRIPPED=1 in the environment lists what is
+ * name is not kept (and then their prototypes' methods go too). The properties of the static owners (--statics: JSON,
+ * Math, Object, ...) are kept by their qualified names instead (xspReadStatics), not by the app's keys. XSP_STRIPPED=1 in the environment lists what is
  * stripped, XSP_KEPT=1 what is kept and why. */
 static const txID gStrippableConstructors[] = { _Compartment, _ModuleSource, _WeakRef, _FinalizationRegistry, _WeakMap, _WeakSet };
 #define XSP_STRIPPABLE_CONSTRUCTORS (sizeof(gStrippableConstructors) / sizeof(gStrippableConstructors[0]))
@@ -520,7 +521,123 @@ static void xspKeepReference(txSlot* target)
 		c->held = 1;
 }
 
-static int xspStrip(txMachine* the, const char* keepPath, long* kept)
+/* The static built-ins' owners (--statics, tools/fw/static-uses.mjs): the global constructors and namespaces (JSON,
+ * Math, Object, Array, %TypedArray%, ...) whose properties are kept by what the app's code does with the global, not
+ * by their keys' names. Lines: `O owner` (an owner: the engine's intrinsic of that name), `A owner` (all of its
+ * properties kept: the code uses the global some other way than reading a property by a static key), `K owner name`
+ * (that property kept: the code reads it), `E name` (a key the engine or our C looks up by ID on any object: kept on
+ * every owner). Any other property of an owner is stripped, whatever names the app uses elsewhere. */
+typedef struct {
+	txSlot* instance;
+	int all;
+} xspOwner;
+#define XSP_MAX_OWNERS 64
+static xspOwner gOwners[XSP_MAX_OWNERS];
+static int gOwnerCount;
+static struct { txSlot* instance; txID id; }* gOwnerKeys;
+static long gOwnerKeyCount;
+static txByte* gEngineKeys;
+
+static xspOwner* xspOwnerOf(txSlot* instance)
+{
+	int i;
+	for (i = 0; i < gOwnerCount; i++)
+		if (gOwners[i].instance == instance)
+			return &gOwners[i];
+	return C_NULL;
+}
+
+static xspOwner* xspOwnerNamed(txMachine* the, char* name, int add)
+{
+	txID id = fxFindName(the, name);
+	txSlot* slot;
+	xspOwner* owner;
+	if ((id == XS_NO_ID) || (id < XS_SYMBOL_ID_COUNT) || (id >= XS_INTRINSICS_COUNT))
+		return C_NULL;
+	slot = &the->stackPrototypes[-1 - id];
+	if (slot->kind != XS_REFERENCE_KIND)
+		return C_NULL;
+	owner = xspOwnerOf(slot->value.reference);
+	if (!owner && add && (gOwnerCount < XSP_MAX_OWNERS)) {
+		owner = &gOwners[gOwnerCount++];
+		owner->instance = slot->value.reference;
+		owner->all = 0;
+	}
+	return owner;
+}
+
+/* Reads the statics file; -1 (after one line on stderr) when it is malformed or names no intrinsic. */
+static int xspReadStatics(txMachine* the, const char* path)
+{
+	FILE* file = fopen(path, "r");
+	char line[1024];
+	long capacity = 0;
+	if (!file) {
+		fprintf(stderr, "preload: cannot read %s\n", path);
+		return -1;
+	}
+	gEngineKeys = c_calloc((size_t)the->keyIndex + 1, 1);
+	while (xspReadName(file, line, sizeof(line))) {
+		char* name = line + 2;
+		char* space;
+		xspOwner* owner;
+		if (!line[0])
+			continue;
+		if ((line[1] != ' ') || !c_strchr("OAKE", line[0]))
+			goto bad;
+		if (line[0] == 'E') {
+			txID id = fxFindName(the, name);
+			if ((id != XS_NO_ID) && (id < the->keyIndex))
+				gEngineKeys[id] = 1;
+			continue;
+		}
+		space = (line[0] == 'K') ? c_strchr(name, ' ') : C_NULL;
+		if (space)
+			*space = 0;
+		else if (line[0] == 'K')
+			goto bad;
+		owner = xspOwnerNamed(the, name, line[0] == 'O');
+		if (!owner) {
+			fprintf(stderr, "preload: %s: \"%s\" is no built-in constructor or namespace of this engine\n", path, name);
+			fclose(file);
+			return -1;
+		}
+		if (line[0] == 'A')
+			owner->all = 1;
+		else if (line[0] == 'K') {
+			txID id = fxFindName(the, space + 1);
+			if (id == XS_NO_ID)
+				continue; /* a key nothing has: no property to keep */
+			if (gOwnerKeyCount == capacity) {
+				capacity = capacity ? capacity * 2 : 64;
+				gOwnerKeys = c_realloc(gOwnerKeys, (size_t)capacity * sizeof(*gOwnerKeys));
+			}
+			gOwnerKeys[gOwnerKeyCount].instance = owner->instance;
+			gOwnerKeys[gOwnerKeyCount].id = id;
+			gOwnerKeyCount++;
+		}
+	}
+	fclose(file);
+	return 0;
+bad:
+	fprintf(stderr, "preload: %s: bad line \"%s\"\n", path, line);
+	fclose(file);
+	return -1;
+}
+
+/* Whether the static owner `owner`'s property `id` is kept (symbols and keys made at run time are kept by the caller). */
+static int xspOwnerKeeps(xspOwner* owner, txID id)
+{
+	long i;
+	if (owner->all || gEngineKeys[id])
+		return 1;
+	for (i = 0; i < gOwnerKeyCount; i++)
+		if ((gOwnerKeys[i].instance == owner->instance) && (gOwnerKeys[i].id == id))
+			return 1;
+	return 0;
+}
+
+static int xspStrip(txMachine* the, const char* keepPath, const char* staticsPath, long* kept)
 {
 	FILE* file = fopen(keepPath, "r");
 	char line[1024];
@@ -539,6 +656,10 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			keys[id] = 1;
 	}
 	fclose(file);
+	if (staticsPath && (xspReadStatics(the, staticsPath) < 0)) {
+		c_free(keys);
+		return -1;
+	}
 	fxNewLinkerCallback(the, xsrStrippedBuiltin, "xsrStrippedBuiltin");
 	/* the candidates, sorted by address */
 	gCandidateCount = 0;
@@ -560,6 +681,7 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 			txSlot* property;
 			if (slot->kind != XS_INSTANCE_KIND)
 				continue;
+			xspOwner* owner = xspOwnerOf(slot);
 			for (property = slot->next; property; property = property->next) {
 				txSlot* targets[2];
 				int k;
@@ -587,7 +709,8 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 						continue;
 					if ((property->ID == mxID(_constructor)) && xspStrippableConstructor(the, targets[k]))
 						continue;
-					if ((property->ID >= the->keyIndex) || keys[property->ID] || fxIsKeySymbol(the, property->ID))
+					if ((property->ID >= the->keyIndex) || fxIsKeySymbol(the, property->ID)
+							|| (owner ? xspOwnerKeeps(owner, property->ID) : keys[property->ID]))
 						c->keep = 1;
 					else if (c->key == XS_NO_ID)
 						c->key = property->ID;
@@ -715,6 +838,12 @@ static int xspStrip(txMachine* the, const char* keepPath, long* kept)
 		}
 	*kept = gCandidateCount - stripped;
 	c_free(keys);
+	c_free(gEngineKeys);
+	c_free(gOwnerKeys);
+	gEngineKeys = C_NULL;
+	gOwnerKeys = C_NULL;
+	gOwnerKeyCount = 0;
+	gOwnerCount = 0;
 	c_free(gCandidates);
 	gCandidates = C_NULL;
 	gCandidateCount = 0;
@@ -963,6 +1092,7 @@ int main(int argc, char** argv)
 	const char* emit = C_NULL;
 	const char* keys = C_NULL;
 	const char* keep = C_NULL;
+	const char* statics = C_NULL;
 	long stripped = 0, keptFunctions = 0;
 	int first;
 	while ((argc > 2) && (argv[1][0] == '-') && (argv[1][1] == '-')) {
@@ -972,6 +1102,8 @@ int main(int argc, char** argv)
 			keys = argv[2];
 		else if (!c_strcmp(argv[1], "--keep")) /* strip: the keys the app and the engine name (one per line) */
 			keep = argv[2];
+		else if (!c_strcmp(argv[1], "--statics")) /* strip: the static built-ins the app's code reads (xspReadStatics) */
+			statics = argv[2];
 		else if (!c_strcmp(argv[1], "--names")) /* the device's creation: a clone copies the ROM buckets as they are */
 			creation.nameModulo = (txSize)atoi(argv[2]);
 		else if (!c_strcmp(argv[1], "--symbols"))
@@ -982,7 +1114,7 @@ int main(int argc, char** argv)
 		argc -= 2;
 	}
 	if ((argc < 2) || (argv[1][0] == '-')) {
-		fprintf(stderr, "usage: xspreload [--keys FILE] [--keep FILE] [--emit FILE.c] [--names N] [--symbols N] DIR [MODULE...]\n");
+		fprintf(stderr, "usage: xspreload [--keys FILE] [--keep FILE] [--statics FILE] [--emit FILE.c] [--names N] [--symbols N] DIR [MODULE...]\n");
 		return 2;
 	}
 	xspSetModuleDirectory(argv[1]);
@@ -1030,7 +1162,7 @@ int main(int argc, char** argv)
 		census.instances, census.frozen, census.instances - census.frozen, census.closures,
 		census.slots * 16 + (long)the->currentChunksSize);
 	if (keep) {
-		stripped = xspStrip(the, keep, &keptFunctions);
+		stripped = xspStrip(the, keep, statics, &keptFunctions);
 		if (stripped < 0)
 			return 1;
 	}
