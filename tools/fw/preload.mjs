@@ -113,17 +113,24 @@ export function runtimeKeys() {
   return [...runtimeKeySites().keys()].sort();
 }
 
-/** runtimeKeys with where each is looked up: Map(key -> Set of the engine's source files, or "native/xs"). */
+/**
+ * runtimeKeys with where each is looked up: Map(key -> Set of sites), a site "file:function" (the engine's source
+ * file and the function the lookup is in) or "native/xs" (our C).
+ */
 export function runtimeKeySites() {
   const sites = new Map();
-  const add = (key, file) => {
+  const add = (key, site) => {
     if (!sites.has(key)) sites.set(key, new Set());
-    sites.get(key).add(file);
+    sites.get(key).add(site);
   };
   for (const f of readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c") && !NOT_LINKED.has(f))) {
+    let fn = "";
     for (const line of readFileSync(join(SRC_DIR, "sources", f), "utf8").split("\n")) {
+      // a definition starts a line (the engine's style): `void fxName(...)`, `static txSlot* fxName(...)`
+      const def = /^[A-Za-z][\w\s*]*?\b(\w+)\(/.exec(line);
+      if (def && !/;\s*$/.test(line)) fn = def[1];
       if (/fxNext\w*Property\(|fxBuildHost(Function|Constructor)|mxCallback\(/.test(line)) continue;
-      for (const m of line.matchAll(/mxID\(_(\w+)\)/g)) add(m[1] === "__proto__" || m[1] === "_proto__" ? "__proto__" : m[1], f);
+      for (const m of line.matchAll(/mxID\(_(\w+)\)/g)) add(m[1] === "__proto__" || m[1] === "_proto__" ? "__proto__" : m[1], `${f}:${fn}`);
     }
   }
   const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -152,7 +159,8 @@ export function writeKeepFile(path, symbolLists) {
  */
 export function writeStaticsFile(path, files) {
   mkdirSync(dirname(path), { recursive: true });
-  writeIfChanged(path, staticsFileText(staticUsesOfFiles(files, engineInfo()), engineOwnerKeys(runtimeKeySites())));
+  const uses = staticUsesOfFiles(files, engineInfo());
+  writeIfChanged(path, staticsFileText(uses, engineOwnerKeys(runtimeKeySites(), uses)));
   return path;
 }
 

@@ -20,7 +20,7 @@
 // use of X (an alias `const M = Math`) keeps all of X's, as anywhere.
 //
 // The engine's own lookups by ID (then, resolve, toJSON, ...: tools/fw/preload.mjs runtimeKeys) keep every owner's
-// property of that name (`E` lines below).
+// property of that name (`E` lines below; OWNER_LOOKUPS: those that need not).
 
 import { readFileSync } from "node:fs";
 import { parseXsb } from "./prelink.mjs";
@@ -131,20 +131,38 @@ export function staticsFileText(uses, engineKeys) {
 }
 
 /**
- * Engine lookups by ID that never reach a static owner by the engine's own hand: each key's sites (the engine's
- * source files, tools/fw/preload.mjs runtimeKeySites) that look it up on a value the app's code gave (an owner there
- * is an owner used as a value, whose statics are all kept) or in code the device leaves out. A key looked up anywhere
- * else (a new engine version) is an engine key again.
+ * Engine lookups by ID that need no owner's property of that name, by site (tools/fw/preload.mjs runtimeKeySites:
+ * "file:function" of the engine's sources): `null`, the lookup is on a value the app's code gave (an owner there is an
+ * owner used as a value, whose statics are all kept) or in code the device leaves out; a list of statics, the lookup
+ * is on its own `this` in code only those statics run, so it counts when one of them is kept. A key looked up at any
+ * other site (a new engine version) keeps every owner's property of that name again.
  */
-export const LOOKUPS_NOT_ON_OWNERS = {
-  raw: ["xsRun.c", "xsString.c"], // XS_CODE_TEMPLATE: the template object's; String.raw: its argument's
-  from: ["xsModule.c"], // an import's record (fxPrepareTransfer)
-  parse: ["xsDate.c"], // the Date constructor's own Date.parse: Date is not built (tools/fw/lean.mjs BUILDER_WRAPS)
+export const OWNER_LOOKUPS = {
+  raw: { "xsRun.c:fxRunID": null, "xsString.c:fx_String_raw": null }, // a template object's raw; String.raw's argument's
+  from: { "xsModule.c:fxLoadVirtualModuleSource": null }, // a virtual module record's
+  parse: { "xsDate.c:fx_Date_aux": null }, // Date.parse: Date is not built (tools/fw/lean.mjs BUILDER_WRAPS)
+  // C.resolve of Promise.all, allSettled, any and race (xsPromise.c fxCombinePromises, on their `this`)
+  resolve: { "xsPromise.c:fxCombinePromises": ["Promise.all", "Promise.allSettled", "Promise.any", "Promise.race"] },
+  isFrozen: { "xsObject.c:fx_Object_freeze": ["Object.freeze"] }, // a deep freeze's this.isFrozen
 };
 
-/** The run-time keys (`sites`: Map(key -> Set of files)) that count on the static owners (`E` lines). */
-export function engineOwnerKeys(sites) {
-  return [...sites].filter(([key, files]) => ![...files].every((f) => (Object.hasOwn(LOOKUPS_NOT_ON_OWNERS, key) && LOOKUPS_NOT_ON_OWNERS[key].includes(f)))).map(([key]) => key).sort();
+/**
+ * The run-time keys (`sites`: Map(key -> Set of sites)) that count on the static owners (`E` lines), given what the
+ * code reads (`uses`, staticUses).
+ */
+export function engineOwnerKeys(sites, uses = new Map()) {
+  const kept = (q) => {
+    const [owner, name] = q.split(".");
+    const names = uses.get(owner);
+    return Boolean(names && (names.has(ALL) || names.has(name)));
+  };
+  const counts = (key, site) => {
+    const known = Object.hasOwn(OWNER_LOOKUPS, key) && Object.hasOwn(OWNER_LOOKUPS[key], site);
+    if (!known) return true;
+    const only = OWNER_LOOKUPS[key][site];
+    return only !== null && only.some(kept);
+  };
+  return [...sites].filter(([key, where]) => [...where].some((site) => counts(key, site))).map(([key]) => key).sort();
 }
 
 /** The qualified names `uses` keeps ("JSON.parse", "Math.*"), sorted: for reports and tests. */
