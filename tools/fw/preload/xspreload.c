@@ -443,6 +443,7 @@ typedef struct {
 	int keep;      /* named by a kept key */
 	int held;      /* reached from something else than a property */
 	int stripped;
+	int ownerStatic; /* a property of a static owner (--statics) */
 } xspCandidate;
 static long gPropertiesRemoved;
 static xspCandidate* gCandidates;
@@ -674,6 +675,21 @@ static int xspStrip(txMachine* the, const char* keepPath, const char* staticsPat
 			if ((slot->kind == XS_INSTANCE_KIND) && xspStrippable(the, slot))
 				gCandidates[i++].function = slot;
 	qsort(gCandidates, (size_t)gCandidateCount, sizeof(xspCandidate), xspCompareCandidates);
+	/* 0. the static owners' functions: one that an object of the app holds as a property too (a module body stored
+	 * it: `{ abs: Math.abs }`, the key perhaps renamed by the bundle) is kept, as a value the body kept */
+	for (i = 0; i < gOwnerCount; i++) {
+		txSlot* property;
+		for (property = gOwners[i].instance->next; property; property = property->next) {
+			txSlot* targets[2];
+			int k;
+			xspTargets(property, targets);
+			for (k = 0; k < 2; k++) {
+				xspCandidate* c = xspCandidateOf(targets[k]);
+				if (c)
+					c->ownerStatic = 1;
+			}
+		}
+	}
 	/* 1. properties: kept by a kept key or a symbol, else remembered with their key; array items and internal
 	 * references (anything but a property) keep what they point at */
 	for (heap = the->firstHeap; heap; heap = heap->next)
@@ -712,6 +728,8 @@ static int xspStrip(txMachine* the, const char* keepPath, const char* staticsPat
 					if ((property->ID >= the->keyIndex) || fxIsKeySymbol(the, property->ID)
 							|| (owner ? xspOwnerKeeps(owner, property->ID) : keys[property->ID]))
 						c->keep = 1;
+					else if (c->ownerStatic && !owner && !((mxGlobal.kind == XS_REFERENCE_KIND) && (slot == mxGlobal.value.reference)))
+						c->held = 1;
 					else if (c->key == XS_NO_ID)
 						c->key = property->ID;
 				}
