@@ -156,7 +156,7 @@ export function bundleApp({ graph, preload, resolve, appDir }) {
   ]);
   const r = esbuild(mangle);
   // constant objects inlined (tools/fw/inline-consts.mjs): `X.Name` by its literal, X's declaration dropped
-  const consts = inlineConsts(r.outputFiles[0].text);
+  const consts = inlineConsts(r.outputFiles[0].text, { scalars: true });
   // then what esbuild keeps of what nothing uses (tools/fw/drop-unused.mjs): subclasses, frozen objects
   // (and the methods nobody calls, by their mangled names: no name of them crosses the bundle's edge)
   const unused = dropUnused(consts.code, { internal: new Set(Object.values(r.mangleCache).filter((v) => v !== false)) });
@@ -181,6 +181,7 @@ export function bundleApp({ graph, preload, resolve, appDir }) {
       constants: {
         inlined: consts.inlined.length, members: consts.inlined.reduce((a, c) => a + c.members, 0), uses: consts.inlined.reduce((a, c) => a + c.uses, 0),
         refused: consts.refused.map((c) => `${c.name}: ${c.reason}`),
+        scalars: consts.scalars.length,
       },
       dropped: unused.dropped.length, methodsDropped: unused.methods.length,
       properties: { mangled: Object.values(r.mangleCache ?? {}).filter((v) => v !== false).length, reserved },

@@ -21,6 +21,7 @@
 // (strings: false also refuses objects with a string member, for measuring what inlining strings costs.)
 import ts from "typescript";
 import { applyEdits, checkedSource, declarationsOf, isPropertyName, removalEdits } from "./bundle-ast.mjs";
+import { inlineScalars } from "./inline-scalars.mjs";
 
 const MAX_PASSES = 8;
 
@@ -187,8 +188,11 @@ function onePass(code, strings) {
   return { code: applyEdits(code, edits), inlined, refused, changed: inlined.length > 0 };
 }
 
-/** The pass, repeated until nothing changes (members that were other objects' members become literals). */
-export function inlineConsts(code, { strings = true } = {}) {
+/**
+ * The pass, repeated until nothing changes (members that were other objects' members become literals); with
+ * `scalars`, then tools/fw/inline-scalars.mjs (the top-level number, boolean and once-read string constants).
+ */
+export function inlineConsts(code, { strings = true, scalars = false } = {}) {
   const inlined = [];
   let refused = [];
   for (let i = 0; i < MAX_PASSES; i++) {
@@ -198,5 +202,8 @@ export function inlineConsts(code, { strings = true } = {}) {
     refused = r.refused;
     if (!r.changed) break;
   }
-  return { code, inlined, refused };
+  if (!scalars) return { code, inlined, refused, scalars: [] };
+  // then the top-level scalar constants (tools/fw/inline-scalars.mjs): the members inlined above may have made more
+  const s = inlineScalars(code);
+  return { code: s.code, inlined, refused, scalars: s.inlined };
 }
