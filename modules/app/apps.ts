@@ -85,7 +85,7 @@ export abstract class MeshApp {
 
   /** CID, PID, VID for Composition Data page 0. */
   composition(): Pick<CompositionInfo, "cid" | "pid" | "vid"> {
-    return { cid: COMPANY_ID, pid: PRODUCT_ID[this.kind], vid: VERSION_ID };
+    return { cid: COMPANY_ID, pid: this.kind === "light" ? PRODUCT_ID.light : PRODUCT_ID.switch, vid: VERSION_ID };
   }
 
   /** The button was pressed (a provisioned node). */

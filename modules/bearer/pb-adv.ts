@@ -262,9 +262,9 @@ class LinkContext {
     this.linkAckAdv = advOptions(options.linkAckAdv, PB_ADV_DEFAULTS.linkAckAdv);
     const close = advOptions(options.linkCloseAdv, PB_ADV_DEFAULTS.linkCloseAdv);
     this.linkCloseAdv = { count: Math.max(LINK_CLOSE_MIN_TRANSMISSIONS, close.count), intervalMs: close.intervalMs };
-    const d = options.genericPduDelayMs ?? GENERIC_PDU_DELAY_MS;
-    this.delayMin = finiteAtLeast(d.min, 0, GENERIC_PDU_DELAY_MS.min);
-    this.delaySpan = Math.max(0, finiteAtLeast(d.max, 0, GENERIC_PDU_DELAY_MS.max) - this.delayMin);
+    const d = options.genericPduDelayMs;
+    this.delayMin = finiteAtLeast(d?.min, 0, GENERIC_PDU_DELAY_MS.min);
+    this.delaySpan = Math.max(0, finiteAtLeast(d?.max, 0, GENERIC_PDU_DELAY_MS.max) - this.delayMin);
     this.linkTimeoutMs = options.linkTimeoutMs ?? LINK_TIMEOUT_MS;
     this.transactionTimeoutMs = options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS;
   }
@@ -948,8 +948,8 @@ function advOptions(given: AdvertiseOptions | undefined, fallback: AdvertiseOpti
   return { count, intervalMs };
 }
 
-function finiteAtLeast(v: number, min: number, fallback: number): number {
-  return Number.isFinite(v) && v >= min ? v : fallback;
+function finiteAtLeast(v: number | undefined, min: number, fallback: number): number {
+  return v !== undefined && Number.isFinite(v) && v >= min ? v : fallback;
 }
 
 

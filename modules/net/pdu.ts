@@ -57,7 +57,7 @@ export function pecb(primitives: CryptoPrimitives, privacyKey: Bytes, ivIndex: n
 
 /** Builds the network PDU. Throws RangeError on out-of-range fields or a transport PDU of the wrong length (a caller's bug). */
 export function encodeNetworkPdu(primitives: CryptoPrimitives, keys: NetworkKeys, h: NetworkHeader, transportPdu: Bytes): Bytes {
-  const max = MAX_TRANSPORT_PDU[h.ctl];
+  const max = h.ctl ? MAX_TRANSPORT_PDU[1] : MAX_TRANSPORT_PDU[0]; // two literal reads: the bundle inlines them (tools/fw/inline-consts.mjs)
   if (transportPdu.length < 1 || transportPdu.length > max) throw new RangeError(`transport PDU of ${transportPdu.length} octets (1..${max} for CTL=${h.ctl})`);
   if (!(h.ttl >= 0 && h.ttl <= 127) || !(h.seq >= 0 && h.seq <= 0xffffff) || !(h.src >= 1 && h.src <= 0x7fff) || !(h.dst >= 0 && h.dst <= 0xffff))
     throw new RangeError("network header field out of range");
@@ -109,7 +109,7 @@ export function decodeNetworkPdu(
   const micLength = ctl ? 8 : 4;
   // At least DST (2) and one octet of transport PDU, and no more than the transport PDU maximum.
   const transportLength = enc.length - micLength - 2;
-  if (transportLength < 1 || transportLength > MAX_TRANSPORT_PDU[ctl]) return undefined;
+  if (transportLength < 1 || transportLength > (ctl ? MAX_TRANSPORT_PDU[1] : MAX_TRANSPORT_PDU[0])) return undefined;
   const nonce = networkNonce(ctl, ttl, seq, src, ivIndex);
   const plain = primitives.aesCcmDecrypt(keys.encryptionKey, nonce, enc, micLength);
   if (!plain) return undefined;
