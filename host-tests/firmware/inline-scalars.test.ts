@@ -18,14 +18,14 @@ async function run(code: string): Promise<Record<string, unknown>> {
 const SOURCE = `
 var A = 24, B = 4, C = A - B, D = C + 16 * (A - 1), NEG = -3, YES = !0, NO = !1, TAG = "pb-adv", TWICE = "twice";
 let count = 0;
-const FIXED = 0x8040, SHIFT = 1 << 4;
+const FIXED = 0x8040, SHIFT = 1 << 4, SEP = 60_000;
 export const OUT_EXPORTED = 5;
 var EARLY = [LATE];
 var LATE = 9;
 function f(x) {
   const A = "shadowed";
   count++;
-  return [A, x - NEG, 2 ** NEG, NEG.toString(), FIXED.toString(16), C, D, YES, !NO, TAG + "!", TWICE, TWICE.length, -NEG, typeof B, { k: B }, [B], \`\${SHIFT}\`];
+  return [A, x - NEG, 2 ** NEG, NEG.toString(), FIXED.toString(16), C, D, YES, !NO, TAG + "!", TWICE, TWICE.length, -NEG, typeof B, { k: B }, [B], \`\${SHIFT}\`, SEP];
 }
 export const out = [...f(1), count, EARLY[0], LATE, OUT_EXPORTED];
 `;
@@ -33,11 +33,12 @@ export const out = [...f(1), count, EARLY[0], LATE, OUT_EXPORTED];
 test("inline-scalars: each read of a top-level scalar constant becomes its value, its declaration goes, and the module computes the same", async () => {
   const r = inlineScalars(SOURCE);
   const names = r.inlined.map((c) => c.name).sort();
-  assert.deepEqual(names, ["A", "B", "C", "D", "FIXED", "NEG", "NO", "SHIFT", "TAG", "YES"]);
+  assert.deepEqual(names, ["A", "B", "C", "D", "FIXED", "NEG", "NO", "SEP", "SHIFT", "TAG", "YES"]);
   // folded once their operands were inlined
   assert.equal(r.inlined.find((c) => c.name === "C")?.value, 20);
   assert.equal(r.inlined.find((c) => c.name === "D")?.value, 20 + 16 * 23);
   assert.equal(r.inlined.find((c) => c.name === "NEG")?.uses, 4);
+  assert.equal(r.inlined.find((c) => c.name === "SEP")?.value, 60000);
   // what stays: written (count), exported (OUT_EXPORTED), a string read twice (TWICE), read before its declaration (EARLY reads LATE: LATE is
   // inlined everywhere else but that read, so it is not inlined at all)
   for (const kept of ["let count", "OUT_EXPORTED = 5", 'TWICE = "twice"', "EARLY = [LATE]"]) assert.ok(r.code.includes(kept), kept);

@@ -23,7 +23,7 @@ const MAX_PASSES = 8;
 /** A folded value: { value, kind: "number" | "boolean" | "string" } or null when `node` is not a constant expression. */
 function constantOf(node) {
   if (ts.isParenthesizedExpression(node)) return constantOf(node.expression);
-  if (ts.isNumericLiteral(node)) return { value: Number(node.text), kind: "number" };
+  if (ts.isNumericLiteral(node)) return { value: Number(node.text.replace(/_/g, "")), kind: "number" }; // 60_000: Number() reads no separator
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return { value: node.text, kind: "string" };
   if (node.kind === ts.SyntaxKind.TrueKeyword) return { value: true, kind: "boolean" };
   if (node.kind === ts.SyntaxKind.FalseKeyword) return { value: false, kind: "boolean" };
