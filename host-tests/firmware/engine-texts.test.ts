@@ -23,28 +23,31 @@ const SOURCE = [
   `\tfxThrowMessage(the, path, line, XS_SYNTAX_ERROR, "import %s not found", the->nameBuffer);`,
   `\tmxTypeError("%s: expected %ld arguments, got \\"%d\\" (100%%)", name, 2, 3);`,
   `\tmxTypeError(buffer); /* no literal: left alone */`,
+  `\tmxDebugID(XS_TYPE_ERROR, "C: xsSet %s: not extensible", id);`,
   `}`,
 ].join("\n");
 
 test("engine-texts: each throw's format becomes its code and conversions, the lines stay, and each code reads back", () => {
   const table = messageTable([["x.c", SOURCE]]);
-  assert.deepEqual(table, ["%s: expected %ld arguments, got \\\"%d\\\" (100%%)", "get %s: not initialized yet", "import %s not found", "invalid length", "set %s: const"]);
+  assert.deepEqual(table, ["%s: expected %ld arguments, got \\\"%d\\\" (100%%)", "C: xsSet %s: not extensible", "get %s: not initialized yet", "import %s not found", "invalid length", "set %s: const"]);
   const coded = codedSource(SOURCE, table, "x.c");
   assert.equal(coded.split("\n").length, SOURCE.split("\n").length);
   assert.equal(coded, [
     `void f(txMachine* the, txString name) {`,
-    `\tif (!name) mxTypeError("E5 %s", name);`,
-    `\tmxRangeError( "E4");`,
-    `\tmxRunDebugID(XS_REFERENCE_ERROR, "E2 %s", id);`,
-    `\tfxThrowMessage(the, path, line, XS_SYNTAX_ERROR, "E3 %s", the->nameBuffer);`,
+    `\tif (!name) mxTypeError("E6 %s", name);`,
+    `\tmxRangeError( "E5");`,
+    `\tmxRunDebugID(XS_REFERENCE_ERROR, "E3 %s", id);`,
+    `\tfxThrowMessage(the, path, line, XS_SYNTAX_ERROR, "E4 %s", the->nameBuffer);`,
     `\tmxTypeError("E1 %s %ld %d", name, 2, 3);`,
     `\tmxTypeError(buffer); /* no literal: left alone */`,
+    `\tmxDebugID(XS_TYPE_ERROR, "E2 %s", id);`,
     `}`,
   ].join("\n"));
-  assert.equal(decodeMessage("TypeError: E5 count", table), "TypeError: set count: const");
+  assert.equal(decodeMessage("TypeError: E6 count", table), "TypeError: set count: const");
   assert.equal(decodeMessage("TypeError: E1 radio.advertise 2 3", table), `TypeError: radio.advertise: expected 2 arguments, got "3" (100%)`);
-  assert.equal(decodeMessage("import E3 a b", table), "import import a b not found"); // the last argument takes the rest
-  assert.equal(decodeMessage("RangeError: E4", table), "RangeError: invalid length");
+  assert.equal(decodeMessage("import E4 a b", table), "import import a b not found"); // the last argument takes the rest
+  assert.equal(decodeMessage("RangeError: E5", table), "RangeError: invalid length");
+  assert.equal(decodeMessage("TypeError: E2 o", table), "TypeError: C: xsSet o: not extensible");
   assert.equal(decodeMessage("TypeError: E99 x", table), "TypeError: E99 x"); // no such code: as it is
   assert.equal(decodeMessage("TypeError: boom", table), "TypeError: boom"); // our own messages: as they are
   assert.throws(() => codedSource(`mxTypeError("new one");`, table, "y.c"), /"new one" is not in the table/);
