@@ -153,6 +153,14 @@ test("firmware images: the node light's app is one bundle (the device's halves o
   const strings = new TextDecoder("latin1").decode(readFileSync(join(dir, "firmware.bin")));
   assert.ok(strings.includes("app/bundle"), "the module table names the bundle");
   for (const n of ["ProvisionerSession", "provisionerRole", "modules/prov/provisioner"]) assert.ok(!strings.includes(n), `the image must not name ${n}`);
+  // (log-texts) the log calls below its level are not in it (tools/fw/drop-logs.mjs), nor the engine's error
+  // formats: their codes are (tools/fw/engine-texts.mjs)
+  assert.equal(size.xs.bundle.logs.level, "warn");
+  assert.ok(size.xs.bundle.logs.dropped > 0 && size.xs.bundle.logs.bytecodeBytes > 0, JSON.stringify(size.xs.bundle.logs));
+  for (const n of ["Link Open ignored", "link timer expired", "node reset"]) assert.ok(!strings.includes(n), `the image holds the debug/info message "${n}"`);
+  assert.ok(strings.includes("replay protection list full"), "the warn messages stay");
+  assert.ok(!strings.includes("\0set %s: const\0") && !strings.includes("\0get %s: not initialized yet\0"), "the engine's formats are in the image");
+  assert.match(strings, /\0E\d+ %s\0/);
   // the census: every slot of the preloaded heap under one module and one kind; the bundle is the biggest module
   const p = size.xs.preload;
   const rows = p.byModule as { name: string; slots: number; heapBytes: number; byKind: Record<string, number> }[];

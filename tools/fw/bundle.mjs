@@ -15,15 +15,16 @@
 //
 // bundleApp({ graph, preload, appDir }) -> { graph, preload, bundle } (see below).
 import { buildSync } from "esbuild";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT } from "../xs/manifest.mjs";
-import { CONFIG_MODULE } from "../xs/build-app.mjs";
+import { CONFIG_MODULE, compileModule } from "../xs/build-app.mjs";
 import { writeIfChanged } from "../xs/files.mjs";
 import { inlineConsts } from "./inline-consts.mjs";
 import { dropUnused } from "./drop-unused.mjs";
+import { dropLogs } from "./drop-logs.mjs";
 import { cStringTokens, mangleOptions, stringTokens, textTokens } from "./mangle-props.mjs";
-import { engineInfo } from "./prelink.mjs";
+import { engineInfo, parseXsb } from "./prelink.mjs";
 
 /** The bundled app's module name (a path from the repository root, as every module's). */
 export const APP_MODULE = "app/bundle";
@@ -81,6 +82,26 @@ export function imageKind(graph) {
   const line = /^\s*DEVICE_KIND: (".*"),$/m.exec(readFileSync(config.js, "utf8"));
   const kind = line ? JSON.parse(line[1]) : null;
   return APP_KINDS.includes(kind) ? kind : null;
+}
+
+/**
+ * The log level an image is built at: LOG_LEVEL of its generated config (native/xs/js/device-main.js makes its
+ * logger at it, "warn" when it has none), or null when the graph has no config (then no log call is dropped).
+ */
+export function imageLogLevel(graph) {
+  const config = graph.find((m) => m.name === CONFIG_MODULE);
+  if (!config) return null;
+  const line = /^\s*LOG_LEVEL: (".*"),$/m.exec(readFileSync(config.js, "utf8"));
+  return line ? JSON.parse(line[1]) : "warn";
+}
+
+/** The bytecode bytes of a module's JavaScript (the host's xsbc, tools/xs/build-host.mjs; null when it is not built). */
+function bytecodeBytes(js, name) {
+  const xsbc = join(ROOT, "build", "xs", "host", "xsbc");
+  if (!existsSync(xsbc)) return null;
+  const xsb = js.replace(/\.js$/, ".xsb");
+  compileModule(xsbc, js, xsb, name);
+  return parseXsb(new Uint8Array(readFileSync(xsb)), xsb).code.length;
 }
 
 /**
@@ -147,21 +168,43 @@ export function bundleApp({ graph, preload, resolve, appDir }) {
     if (r.errors.length) throw new Error(`bundling the app failed: ${r.errors.map((e) => e.text).join("; ")}`);
     return r;
   };
+  // the log calls the image's logger would not print (tools/fw/drop-logs.mjs), dropped before the property names
+  // are mangled: their messages' words reserve no name
+  const level = imageLogLevel(graph);
+  const logsOut = (code) => (level ? dropLogs(code, { level }) : { code, dropped: [], folded: 0, kept: [] });
   // property names mangled (tools/fw/mangle-props.mjs) but those that cross the bundle's edge: the engine's keys,
   // the names in the bundle's strings (as bundled without mangling), the other modules' names, the natives' C names
   const plain = esbuild({});
-  const { reserved, ...mangle } = mangleOptions([
-    ...engineInfo().ids, ...stringTokens(plain.outputFiles[0].text),
-    ...kept.flatMap((m) => [...textTokens(readFileSync(m.js, "utf8"))]), ...cStringTokens(join(ROOT, "native")),
-  ]);
-  const r = esbuild(mangle);
-  // constant objects inlined (tools/fw/inline-consts.mjs): `X.Name` by its literal, X's declaration dropped
-  const consts = inlineConsts(r.outputFiles[0].text, { scalars: true });
-  // then what esbuild keeps of what nothing uses (tools/fw/drop-unused.mjs): subclasses, frozen objects
-  // (and the methods nobody calls, by their mangled names: no name of them crosses the bundle's edge)
-  const unused = dropUnused(consts.code, { internal: new Set(Object.values(r.mangleCache).filter((v) => v !== false)) });
+  const keptTokens = [...engineInfo().ids, ...kept.flatMap((m) => [...textTokens(readFileSync(m.js, "utf8"))]), ...cStringTokens(join(ROOT, "native"))];
+  /** The passes after esbuild, from the plain bundle's text: mangled, log calls dropped (or not), constants inlined, unused declarations dropped. */
+  const passes = (withLogs) => {
+    const { reserved, ...mangle } = mangleOptions([...keptTokens, ...stringTokens(withLogs ? plain.outputFiles[0].text : logsOut(plain.outputFiles[0].text).code)]);
+    const r = esbuild(mangle);
+    const logs = withLogs ? { code: r.outputFiles[0].text, dropped: [], folded: 0, kept: [] } : logsOut(r.outputFiles[0].text);
+    // constant objects inlined (tools/fw/inline-consts.mjs): `X.Name` by its literal, X's declaration dropped
+    const consts = inlineConsts(logs.code, { scalars: true });
+    // then what esbuild keeps of what nothing uses (tools/fw/drop-unused.mjs): subclasses, frozen objects
+    // (and the methods nobody calls, by their mangled names: no name of them crosses the bundle's edge)
+    const unused = dropUnused(consts.code, { internal: new Set(Object.values(r.mangleCache).filter((v) => v !== false)) });
+    return { r, reserved, logs, consts, unused };
+  };
+  const { r, reserved, logs, consts, unused } = passes(false);
+  const header = "// Generated by tools/fw/bundle.mjs (esbuild: the image's app modules, tree-shaken, identifiers minified; log calls below the image's level dropped; constant objects inlined; unused declarations dropped). Do not edit.\n";
   const out = join(appDir, ".bundle", APP_MODULE + ".js");
-  writeIfChanged(out, "// Generated by tools/fw/bundle.mjs (esbuild: the image's app modules, tree-shaken, identifiers minified; constant objects inlined; unused declarations dropped). Do not edit.\n" + unused.code);
+  writeIfChanged(out, header + unused.code);
+  // what dropping the log calls saved: the same passes without it (JavaScript and bytecode bytes)
+  let logsReport = { level, dropped: logs.dropped.length, folded: logs.folded, kept: logs.kept.map((k) => `line ${k.line}: ${k.why}`) };
+  if (level && logs.dropped.length + logs.folded) {
+    const without = passes(true);
+    const outWith = join(appDir, ".bundle", "app", "bundle-with-logs.js");
+    writeIfChanged(outWith, header + without.unused.code);
+    const [a, b] = [bytecodeBytes(outWith, APP_MODULE), bytecodeBytes(out, APP_MODULE)];
+    logsReport = {
+      ...logsReport, javascriptBytes: without.unused.code.length - unused.code.length,
+      bytecodeBytes: a === null || b === null ? null : a - b, declarationsDropped: unused.dropped.length - without.unused.dropped.length,
+      methodsDropped: unused.methods.length - without.unused.methods.length,
+    };
+  }
   // the property names' map (original -> mangled; false: reserved), for reading the device's messages
   writeIfChanged(join(appDir, ".bundle", "mangle.json"), JSON.stringify(r.mangleCache, null, 1) + "\n");
   const outputs = Object.values(r.metafile.outputs)[0];
@@ -184,6 +227,7 @@ export function bundleApp({ graph, preload, resolve, appDir }) {
         scalars: consts.scalars.length,
       },
       dropped: unused.dropped.length, methodsDropped: unused.methods.length,
+      logs: logsReport,
       properties: { mangled: Object.values(r.mangleCache ?? {}).filter((v) => v !== false).length, reserved },
     },
   };

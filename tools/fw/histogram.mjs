@@ -58,6 +58,12 @@ export function histogram(size, { top = 25 } = {}) {
     out.push(`${size.xs.bundle.name}: ${inputs.length} sources, ${total} B of minified JavaScript; top ${Math.min(top, inputs.length)} by bytes kept:`);
     for (const [path, n] of inputs.slice(0, top)) out.push(`  ${pad(path.replace(/^build\/xs-js\//, "").replace(/\.js$/, ""), 40)}${num(n, 8)} B  ${(100 * n / total).toFixed(1).padStart(5)} %`);
   }
+  // the log calls below the image's level, dropped from the bundle (tools/fw/drop-logs.mjs)
+  const logs = size.xs.bundle?.logs;
+  if (logs?.level) {
+    out.push(`${size.xs.bundle.name}: log calls below "${logs.level}" dropped: ${logs.dropped} (${logs.folded} enabled() folded, ${logs.kept.length} kept), ` +
+      `${logs.javascriptBytes ?? 0} B of JavaScript, ${logs.bytecodeBytes ?? "?"} B of bytecode`);
+  }
   return out;
 }
 
