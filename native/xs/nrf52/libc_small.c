@@ -1,0 +1,104 @@
+/*
+ * Small replacements for the C library code the device engine links (docs/xs.md "libc and libm"): newlib's qsort
+ * (1,548 B: the engine sorts a module namespace's keys with it) and its unrolled ARMv7 strcmp (732 B) for a few dozen
+ * bytes each. The firmware's objects come before the C library on the link line, so these definitions are the ones
+ * linked and newlib's are not pulled in. Besides, xsrRadixExponent: what Number.prototype.toString(radix) sizes its
+ * buffer with in place of libm's log1p and log (tools/fw/lean.mjs ENGINE_EDITS).
+ *
+ * host-tests/firmware/libc_small.test.c includes this file with LIBC_SMALL(name) renaming the functions, and checks
+ * them against the host's C library and libm under AddressSanitizer and UndefinedBehaviorSanitizer.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef LIBC_SMALL
+#define LIBC_SMALL(name) name
+#endif
+
+void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
+int LIBC_SMALL(strcmp)(const char* a, const char* b);
+int xsrRadixExponent(double integer, int radix);
+
+static void swapBytes(unsigned char* a, unsigned char* b, size_t size)
+{
+	while (size--) {
+		unsigned char t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* Heapsort: O(n log n) comparisons whatever the order, no recursion, no allocation. Like any qsort it is not stable
+ * (the engine's callers sort distinct keys). */
+void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*))
+{
+	unsigned char* a = base;
+	size_t start = count / 2, end = count;
+	if (count < 2 || size == 0)
+		return;
+	for (;;) {
+		size_t root, child;
+		if (start > 0)
+			start--; /* building the max-heap, from the last parent to the root */
+		else if (--end > 0)
+			swapBytes(a, a + end * size, size); /* the largest goes to the end; the heap shrinks */
+		else
+			return;
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && compare(a + child * size, a + (child + 1) * size) < 0)
+				child++;
+			if (compare(a + root * size, a + child * size) >= 0)
+				break;
+			swapBytes(a + root * size, a + child * size, size);
+		}
+	}
+}
+
+/* The bytes compare as unsigned char (C99 7.21.4). */
+int LIBC_SMALL(strcmp)(const char* a, const char* b)
+{
+	const unsigned char* p = (const unsigned char*)a;
+	const unsigned char* q = (const unsigned char*)b;
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	return (int)*p - (int)*q;
+}
+
+/*
+ * For Number.prototype.toString(radix) (xsNumber.c, through tools/fw/lean.mjs ENGINE_EDITS): `integer` is the
+ * value's integer part (a non-negative integral double), `radix` 2..36. Returns E such that E + 1 characters hold the
+ * integer part's digits, also once the fraction's rounding has carried one into it (integer + 1): exactly
+ * floor(log_radix(integer + 1)) while integer + 1 < 2^53 (the engine's estimate, round(log1p(integer) / log(radix)),
+ * is never less), 0 for 0; above, a bound from the binary exponent (the engine writes zeros for the digits beyond
+ * 2^53 * radix, dividing in floating point, so the bound keeps two characters to spare).
+ */
+int xsrRadixExponent(double integer, int radix)
+{
+	/* ceil(2^15 * ln 2 / ln r), r = 2..36: log_r(2) in fixed point, rounded up */
+	static const uint16_t log2Radix[35] = {
+		32768, 20675, 16384, 14113, 12677, 11673, 10923, 10338, 9865, 9473, 9141, 8856, 8607, 8388, 8192, 8017, 7859,
+		7714, 7582, 7461, 7349, 7244, 7147, 7057, 6972, 6892, 6817, 6746, 6678, 6615, 6554, 6496, 6441, 6389, 6339,
+	};
+	double next = integer + 1;
+	int e = 0;
+	if (radix < 2 || radix > 36)
+		radix = 2; /* (the engine checks: the widest bound) */
+	if (next < 9007199254740992.0) { /* 2^53: every power below is exact, the first one above exceeds next */
+		double p = radix;
+		while (p <= next) {
+			p *= radix;
+			e++;
+		}
+		return e;
+	}
+	else {
+		uint64_t bits;
+		memcpy(&bits, &next, sizeof(bits));
+		/* next < 2^e2 (finite: the engine handles Infinity and NaN before) */
+		e = (int)((bits >> 52) & 0x7FF) - 1022;
+		return (int)(((uint32_t)e * log2Radix[radix - 2]) >> 15) + 2;
+	}
+}
