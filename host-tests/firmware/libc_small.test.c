@@ -1,7 +1,8 @@
 // sources:
 /*
- * Host tests of native/xs/nrf52/libc_small.c (the device's qsort and strcmp, and xsrRadixExponent, which sizes
- * Number.prototype.toString(radix)'s buffer without libm): against the host's C library and libm, on random inputs.
+ * Host tests of native/xs/nrf52/libc_small.c (the device's qsort, strcmp and __udivmoddi4, and what two engine
+ * functions call in place of libm: xsrRadixExponent, which sizes Number.prototype.toString(radix)'s buffer, and
+ * xsrRoundHalfEven, Uint8ClampedArray's rounding): against the host's C library and libm, on random inputs.
  */
 #include <math.h>
 #include <stdint.h>
@@ -172,10 +173,52 @@ static void test_radix_exponent(void) {
     CHECK(xsrRadixExponent(255, 99) >= 7);
 }
 
+static void test_udivmoddi4(void) {
+    static const uint64_t edge[] = {0, 1, 2, 3, 7, 10, 1000, 32768, 0xFFFFFFFFu, 0x100000000u, 0x100000001u,
+                                    0x7FFFFFFFFFFFFFFFu, 0x8000000000000000u, 0xFFFFFFFFFFFFFFFFu, 0xFFFFFFFF00000000u};
+    const size_t count = sizeof edge / sizeof edge[0];
+    for (size_t i = 0; i < count; i++)
+        for (size_t j = 0; j < count; j++) {
+            if (!edge[j]) continue;
+            uint64_t r = 12345, q = small___udivmoddi4(edge[i], edge[j], &r);
+            CHECK(q == edge[i] / edge[j]);
+            CHECK(r == edge[i] % edge[j]);
+        }
+    for (int run = 0; run < 200000; run++) {
+        uint64_t n = next_random() >> (next_random() % 64), d = next_random() >> (next_random() % 64);
+        if (!d) d = 1;
+        uint64_t r = 0, q = small___udivmoddi4(n, d, &r);
+        CHECK(q == n / d);
+        CHECK(r == n % d);
+        CHECK(small___udivmoddi4(n, d, NULL) == n / d);
+    }
+}
+
+static void test_round_half_even(void) {
+    /* every half and its neighbours, and random values: as nearbyint (the default rounding mode: ties to even) */
+    for (int i = 0; i < 255 * 4; i++) {
+        double v = i / 4.0;
+        if (v <= 0) continue;
+        CHECK(xsrRoundHalfEven(v) == nearbyint(v));
+        CHECK(xsrRoundHalfEven(nextafter(v, 0)) == nearbyint(nextafter(v, 0)));
+        CHECK(xsrRoundHalfEven(nextafter(v, 255)) == nearbyint(nextafter(v, 255)));
+    }
+    for (int run = 0; run < 100000; run++) {
+        double v = (double)(next_random() >> 11) / 9007199254740992.0 * 255;
+        if (v <= 0 || v >= 255) continue;
+        CHECK(xsrRoundHalfEven(v) == nearbyint(v));
+    }
+    CHECK(xsrRoundHalfEven(4.9e-324) == 0);
+    CHECK(xsrRoundHalfEven(254.5) == 254);
+    CHECK(xsrRoundHalfEven(253.5) == 254);
+}
+
 int main(void) {
     RUN(test_qsort_ints);
     RUN(test_qsort_records_and_keys);
     RUN(test_strcmp);
     RUN(test_radix_exponent);
+    RUN(test_udivmoddi4);
+    RUN(test_round_half_even);
     return test_summary();
 }

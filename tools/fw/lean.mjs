@@ -247,6 +247,16 @@ export const ENGINE_EDITS = [
     declare: "extern int xsrRadixExponent(double integer, int radix);",
     why: "toString(radix) without libm's log",
   },
+  {
+    // a Uint8ClampedArray element rounds ties to even with nearbyint: libm's rint (304 B) for values in (0, 255);
+    // xsrRoundHalfEven (native/xs/nrf52/libc_small.c) does the same (host-tests/firmware/libc_small.test.c)
+    file: "xsDataView.c",
+    fn: "fxUint8ClampedSetter",
+    from: "c_nearbyint(value)",
+    to: "xsrRoundHalfEven(value)",
+    declare: "extern double xsrRoundHalfEven(double value);",
+    why: "Uint8ClampedArray without libm's rint",
+  },
 ];
 
 /**

@@ -1,9 +1,10 @@
 /*
  * Small replacements for the C library code the device engine links (docs/xs.md "libc and libm"): newlib's qsort
- * (1,548 B: the engine sorts a module namespace's keys with it) and its unrolled ARMv7 strcmp (732 B) for a few dozen
- * bytes each. The firmware's objects come before the C library on the link line, so these definitions are the ones
- * linked and newlib's are not pulled in. Besides, xsrRadixExponent: what Number.prototype.toString(radix) sizes its
- * buffer with in place of libm's log1p and log (tools/fw/lean.mjs ENGINE_EDITS).
+ * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B) and libgcc's
+ * __udivmoddi4 (700 B) for a few dozen bytes each. The firmware's objects come before the C library on the link
+ * line, so these definitions are the ones linked and the libraries' are not pulled in. Besides, what two engine
+ * functions call in place of libm (tools/fw/lean.mjs ENGINE_EDITS): xsrRadixExponent, which sizes
+ * Number.prototype.toString(radix)'s buffer (for log1p and log), and xsrRoundHalfEven (Uint8ClampedArray, for rint).
  *
  * host-tests/firmware/libc_small.test.c includes this file with LIBC_SMALL(name) renaming the functions, and checks
  * them against the host's C library and libm under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -18,7 +19,9 @@
 
 void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
 int LIBC_SMALL(strcmp)(const char* a, const char* b);
+uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, uint64_t* remainder);
 int xsrRadixExponent(double integer, int radix);
+double xsrRoundHalfEven(double value);
 
 static void swapBytes(unsigned char* a, unsigned char* b, size_t size)
 {
@@ -65,6 +68,50 @@ int LIBC_SMALL(strcmp)(const char* a, const char* b)
 		q++;
 	}
 	return (int)*p - (int)*q;
+}
+
+/*
+ * 64-bit unsigned division: libgcc's __aeabi_uldivmod (the `/` and `%` of uint64_t: the HAL's RTC arithmetic and its
+ * log formatter) calls __udivmoddi4, whose libgcc version is 700 bytes of unrolled normalisation. This one divides in
+ * 32 bits when both fit (one udiv), else bit by bit from the divisor's top bit aligned on the dividend's. `d` is not 0
+ * (__aeabi_uldivmod handles that before calling). `used`: with LTO nothing but libgcc's object refers to it.
+ */
+__attribute__((used)) uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, uint64_t* remainder)
+{
+	uint64_t q = 0;
+	if (d == 0) {
+		/* (undefined; never called so) */
+	}
+	else if ((n >> 32) == 0 && (d >> 32) == 0) {
+		q = (uint32_t)n / (uint32_t)d;
+		n -= q * d;
+	}
+	else if (d <= n) {
+		int shift = __builtin_clzll(d) - __builtin_clzll(n);
+		d <<= shift;
+		for (; shift >= 0; shift--) {
+			q <<= 1;
+			if (n >= d) {
+				n -= d;
+				q |= 1;
+			}
+			d >>= 1;
+		}
+	}
+	if (remainder)
+		*remainder = n;
+	return q;
+}
+
+/* For Uint8ClampedArray's setter (xsDataView.c, through tools/fw/lean.mjs ENGINE_EDITS): `value` in (0, 255), rounded
+ * to the nearest integer, ties to even, as nearbyint in the default rounding mode, without libm's rint (304 B). */
+double xsrRoundHalfEven(double value)
+{
+	double whole = (double)(int32_t)value; /* truncated: value > 0 */
+	double fraction = value - whole; /* exact */
+	if (fraction > 0.5 || (fraction == 0.5 && ((int32_t)whole & 1)))
+		whole += 1;
+	return whole;
 }
 
 /*
