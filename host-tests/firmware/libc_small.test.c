@@ -4,7 +4,10 @@
  * functions call in place of libm: xsrRadixExponent, which sizes Number.prototype.toString(radix)'s buffer, and
  * xsrRoundHalfEven, Uint8ClampedArray's rounding): against the host's C library and libm, on random inputs.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +216,18 @@ static void test_round_half_even(void) {
     CHECK(xsrRoundHalfEven(253.5) == 254);
 }
 
+static void test_abort(void) {
+    /* as newlib's with no SIGABRT handler and no kill: _exit(1) */
+    fflush(stdout);
+    pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) small_abort();
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK_EQ(WEXITSTATUS(status), 1);
+}
+
 int main(void) {
     RUN(test_qsort_ints);
     RUN(test_qsort_records_and_keys);
@@ -220,5 +235,6 @@ int main(void) {
     RUN(test_radix_exponent);
     RUN(test_udivmoddi4);
     RUN(test_round_half_even);
+    RUN(test_abort);
     return test_summary();
 }

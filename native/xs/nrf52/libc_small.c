@@ -1,7 +1,7 @@
 /*
  * Small replacements for the C library code the device engine links (docs/xs.md "libc and libm"): newlib's qsort
- * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B) and libgcc's
- * __udivmoddi4 (700 B) for a few dozen bytes each. The firmware's objects come before the C library on the link
+ * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B), libgcc's
+ * __udivmoddi4 (700 B) and newlib's abort (its signal emulation, some 650 B) for a few dozen bytes each. The firmware's objects come before the C library on the link
  * line, so these definitions are the ones linked and the libraries' are not pulled in. Besides, what two engine
  * functions call in place of libm (tools/fw/lean.mjs ENGINE_EDITS): xsrRadixExponent, which sizes
  * Number.prototype.toString(radix)'s buffer (for log1p and log), and xsrRoundHalfEven (Uint8ClampedArray, for rint).
@@ -20,6 +20,8 @@
 void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
 int LIBC_SMALL(strcmp)(const char* a, const char* b);
 uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, uint64_t* remainder);
+void LIBC_SMALL(abort)(void) __attribute__((noreturn));
+void _exit(int status) __attribute__((noreturn));
 int xsrRadixExponent(double integer, int radix);
 double xsrRoundHalfEven(double value);
 
@@ -101,6 +103,16 @@ __attribute__((used)) uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, 
 	if (remainder)
 		*remainder = n;
 	return q;
+}
+
+/*
+ * newlib's abort (reached through __assert_func: newlib's rand asserts its state's allocation) raises SIGABRT, which
+ * links newlib's signal emulation (some 650 B; its table of handlers is malloc'ed on the first raise); no handler is
+ * ever installed and libnosys's kill fails, so it then calls _exit(1). The same, directly.
+ */
+__attribute__((used)) void LIBC_SMALL(abort)(void)
+{
+	_exit(1);
 }
 
 /* For Uint8ClampedArray's setter (xsDataView.c, through tools/fw/lean.mjs ENGINE_EDITS): `value` in (0, 255), rounded
