@@ -1,6 +1,6 @@
 // sources:
 /*
- * Host tests of native/xs/nrf52/libc_small.c (the device's qsort, strcmp and __udivmoddi4, and what two engine
+ * Host tests of native/xs/nrf52/libc_small.c (the device's qsort, strcmp, __udivmoddi4, floor, ceil, trunc and abort, and what two engine
  * functions call in place of libm: xsrRadixExponent, which sizes Number.prototype.toString(radix)'s buffer, and
  * xsrRoundHalfEven, Uint8ClampedArray's rounding): against the host's C library and libm, on random inputs.
  */
@@ -216,6 +216,36 @@ static void test_round_half_even(void) {
     CHECK(xsrRoundHalfEven(253.5) == 254);
 }
 
+static int same_double(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
+
+static void check_floor_ceil(double x) {
+    CHECK(same_double(small_floor(x), floor(x)));
+    CHECK(same_double(small_ceil(x), ceil(x)));
+    CHECK(same_double(small_trunc(x), trunc(x)));
+}
+
+static void test_floor_ceil_trunc(void) {
+    static const double edge[] = {0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.5, -2.5, 0.9999999999999999,
+                                  -0.9999999999999999, 4.9e-324, -4.9e-324, 2.2250738585072014e-308, 4503599627370495.5,
+                                  -4503599627370495.5, 4503599627370496.0, 9007199254740993.0, 1e300, -1e300,
+                                  1.7976931348623157e308, -1.7976931348623157e308, 255.99999999999997, -255.99999999999997};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) check_floor_ceil(edge[i]);
+    check_floor_ceil(INFINITY);
+    check_floor_ceil(-INFINITY);
+    check_floor_ceil(NAN);
+    for (int run = 0; run < 1000000; run++) {
+        uint64_t bits = next_random();
+        double x;
+        if (run % 2) { /* exponents around the integer boundary */
+            bits = (bits & 0x800FFFFFFFFFFFFFu) | ((uint64_t)(1023 - 4 + next_random() % 60) << 52);
+        }
+        memcpy(&x, &bits, sizeof x);
+        check_floor_ceil(x);
+        check_floor_ceil(nextafter(floor(x), INFINITY));
+        check_floor_ceil(nextafter(ceil(x), -INFINITY));
+    }
+}
+
 static void test_abort(void) {
     /* as newlib's with no SIGABRT handler and no kill: _exit(1) */
     fflush(stdout);
@@ -235,6 +265,7 @@ int main(void) {
     RUN(test_radix_exponent);
     RUN(test_udivmoddi4);
     RUN(test_round_half_even);
+    RUN(test_floor_ceil_trunc);
     RUN(test_abort);
     return test_summary();
 }

@@ -1,7 +1,7 @@
 /*
  * Small replacements for the C library code the device engine links (docs/xs.md "libc and libm"): newlib's qsort
  * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B), libgcc's
- * __udivmoddi4 (700 B) and newlib's abort (its signal emulation, some 650 B) for a few dozen bytes each. The firmware's objects come before the C library on the link
+ * __udivmoddi4 (700 B), newlib's abort (its signal emulation, some 650 B), floor, ceil and trunc (632 B) for less each. The firmware's objects come before the C library on the link
  * line, so these definitions are the ones linked and the libraries' are not pulled in. Besides, what two engine
  * functions call in place of libm (tools/fw/lean.mjs ENGINE_EDITS): xsrRadixExponent, which sizes
  * Number.prototype.toString(radix)'s buffer (for log1p and log), and xsrRoundHalfEven (Uint8ClampedArray, for rint).
@@ -20,6 +20,9 @@
 void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
 int LIBC_SMALL(strcmp)(const char* a, const char* b);
 uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, uint64_t* remainder);
+double LIBC_SMALL(floor)(double x);
+double LIBC_SMALL(ceil)(double x);
+double LIBC_SMALL(trunc)(double x);
 void LIBC_SMALL(abort)(void) __attribute__((noreturn));
 void _exit(int status) __attribute__((noreturn));
 int xsrRadixExponent(double integer, int radix);
@@ -103,6 +106,55 @@ __attribute__((used)) uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, 
 	if (remainder)
 		*remainder = n;
 	return q;
+}
+
+/*
+ * floor, ceil and trunc (newlib's: 264, 256 and 112 B; the engine's number conversions, Math.floor/ceil, the HAL)
+ * on the bits of the double: an integral value (|x| >= 2^52, an infinity, a NaN, a zero) is returned as it is;
+ * otherwise the fraction's bits are cleared, after adding one unit at the integer position when rounding away from
+ * zero (a negative x for floor, a positive one for ceil, never for trunc; the carry may raise the exponent). |x| < 1
+ * gives 0 or 1 with x's sign (floor(-0.5) is -1, ceil(-0.5) is -0). `up`: 1 toward +infinity, 0 toward -infinity,
+ * -1 toward zero.
+ */
+static double roundToIntegral(double x, int up)
+{
+	uint64_t bits;
+	int exponent;
+	int away;
+	memcpy(&bits, &x, sizeof(bits));
+	exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+	away = up < 0 ? 0 : (bits >> 63) ? !up : up; /* toward -infinity from a negative x is away from zero */
+	if (exponent >= 52 || (bits << 1) == 0)
+		return x;
+	if (exponent < 0) {
+		/* 0 < |x| < 1: the signed zero, or the signed one away from zero */
+		bits = (bits & 0x8000000000000000u) | (away ? 0x3FF0000000000000u : 0);
+	}
+	else {
+		uint64_t fraction = 0x000FFFFFFFFFFFFFu >> exponent;
+		if ((bits & fraction) == 0)
+			return x;
+		if (away)
+			bits += fraction + 1;
+		bits &= ~fraction;
+	}
+	memcpy(&x, &bits, sizeof(bits));
+	return x;
+}
+
+double LIBC_SMALL(floor)(double x)
+{
+	return roundToIntegral(x, 0);
+}
+
+double LIBC_SMALL(ceil)(double x)
+{
+	return roundToIntegral(x, 1);
+}
+
+double LIBC_SMALL(trunc)(double x)
+{
+	return roundToIntegral(x, -1);
 }
 
 /*
