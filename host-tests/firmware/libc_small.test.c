@@ -1,8 +1,9 @@
 // sources:
 /*
- * Host tests of native/xs/nrf52/libc_small.c (the device's qsort, strcmp, __udivmoddi4, floor, ceil, trunc and abort, and what two engine
- * functions call in place of libm: xsrRadixExponent, which sizes Number.prototype.toString(radix)'s buffer, and
- * xsrRoundHalfEven, Uint8ClampedArray's rounding): against the host's C library and libm, on random inputs.
+ * Host tests of native/xs/nrf52/libc_small.c (the device's qsort, strcmp, strlen, strchr, strcpy, __udivmoddi4,
+ * floor, ceil, trunc and abort, and what two engine functions call in place of libm: xsrRadixExponent, which sizes
+ * Number.prototype.toString(radix)'s buffer, and xsrRoundHalfEven, Uint8ClampedArray's rounding): against the host's
+ * C library and libm, on random inputs.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -109,6 +110,27 @@ static void test_strcmp(void) {
         CHECK_EQ(sign(small_strcmp(a, b)), sign(strcmp(a, b)));
         CHECK_EQ(sign(small_strcmp(b, a)), sign(strcmp(b, a)));
     }
+}
+
+static void test_strlen_strchr_strcpy(void) {
+    for (int run = 0; run < 100000; run++) {
+        char s[40], mine[40], ref[40];
+        size_t n = (size_t)(next_random() % 40);
+        for (size_t i = 0; i < n; i++) s[i] = (char)(1 + next_random() % (run % 2 ? 4 : 255));
+        s[n ? n - 1 : 0] = 0;
+        CHECK_EQ(small_strlen(s), strlen(s));
+        int c = run % 5 == 0 ? 0 : run % 5 == 1 ? (int)(next_random() % 256) - 128 : 1 + (int)(next_random() % 255);
+        CHECK(small_strchr(s, c) == strchr(s, c));
+        memset(mine, 'x', sizeof mine);
+        memset(ref, 'x', sizeof ref);
+        CHECK(small_strcpy(mine, s) == mine);
+        strcpy(ref, s);
+        CHECK(memcmp(mine, ref, sizeof mine) == 0);
+    }
+    CHECK_EQ(small_strlen(""), 0);
+    const char *abc = "abc";
+    CHECK(small_strchr(abc, 0) == abc + 3);
+    CHECK(small_strchr(abc, 'c' + 256) == abc + 2); /* c converted to char */
 }
 
 /* the characters the engine's toString(radix) writes for an integer part (its loop: zeros while the value exceeds
@@ -262,6 +284,7 @@ int main(void) {
     RUN(test_qsort_ints);
     RUN(test_qsort_records_and_keys);
     RUN(test_strcmp);
+    RUN(test_strlen_strchr_strcpy);
     RUN(test_radix_exponent);
     RUN(test_udivmoddi4);
     RUN(test_round_half_even);

@@ -1,6 +1,7 @@
 /*
  * Small replacements for the C library code the device engine links (docs/xs.md "libc and libm"): newlib's qsort
- * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B), libgcc's
+ * (1,548 B: the engine sorts a module namespace's keys with it), its unrolled ARMv7 strcmp (732 B), strlen, strchr and
+ * strcpy (612 B), libgcc's
  * __udivmoddi4 (700 B), newlib's abort (its signal emulation, some 650 B), floor, ceil and trunc (632 B) for less each. The firmware's objects come before the C library on the link
  * line, so these definitions are the ones linked and the libraries' are not pulled in. Besides, what two engine
  * functions call in place of libm (tools/fw/lean.mjs ENGINE_EDITS): xsrRadixExponent, which sizes
@@ -19,6 +20,9 @@
 
 void LIBC_SMALL(qsort)(void* base, size_t count, size_t size, int (*compare)(const void*, const void*));
 int LIBC_SMALL(strcmp)(const char* a, const char* b);
+size_t LIBC_SMALL(strlen)(const char* s);
+char* LIBC_SMALL(strchr)(const char* s, int c);
+char* LIBC_SMALL(strcpy)(char* to, const char* from);
 uint64_t LIBC_SMALL(__udivmoddi4)(uint64_t n, uint64_t d, uint64_t* remainder);
 double LIBC_SMALL(floor)(double x);
 double LIBC_SMALL(ceil)(double x);
@@ -73,6 +77,34 @@ int LIBC_SMALL(strcmp)(const char* a, const char* b)
 		q++;
 	}
 	return (int)*p - (int)*q;
+}
+
+/* strlen, strchr and strcpy a byte at a time (newlib's word-at-a-time ones: 220, 206 and 186 B; the engine's strings
+ * are mostly short keys). */
+size_t LIBC_SMALL(strlen)(const char* s)
+{
+	const char* p = s;
+	while (*p)
+		p++;
+	return (size_t)(p - s);
+}
+
+char* LIBC_SMALL(strchr)(const char* s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char*)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char* LIBC_SMALL(strcpy)(char* to, const char* from)
+{
+	char* p = to;
+	while ((*p++ = *from++) != 0)
+		;
+	return to;
 }
 
 /*
