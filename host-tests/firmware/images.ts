@@ -178,7 +178,9 @@ test("firmware images: the node light's app is one bundle (the device's halves o
     "fx_AsyncFromSyncIterator_prototype_next", "fxRunImport", "fxLoadModules", "fxExecuteModules", "fxRunEval",
     "fxRunProgramEnvironment", "fxDefinePrivateProperty", "fxNewArgumentsSloppyInstance", "fx_Compartment",
     "fx_ModuleSource", "xsrUnused_fxMapModuleDescriptor", "fx_eval", "fxBigInt_add", "fxBigInt_div", "fxBigintToString",
-    "fxBigInt64Getter"]) {
+    "fxBigInt64Getter",
+    // libc and libm (docs/xs.md): pow (no `**` in the app: lean.mjs UNUSED_PARTS), log1p (toString(radix): ENGINE_EDITS)
+    "pow", "__ieee754_pow", "scalbn", "log1p"]) {
     assert.ok(!linked.has(f), `${f} is linked into the node image`);
   }
   assert.ok((linked.get("fxMapModuleDescriptor") ?? 0) < 64, "fxMapModuleDescriptor is its stub");
@@ -191,5 +193,6 @@ test("firmware images: the node light's app is one bundle (the device's halves o
     assert.ok(!linked.has(f), `${f} is linked into the node image`);
   }
   for (const f of ["fx_JSON_stringify", "fx_Math_floor", "fx_TypedArray_of"]) assert.ok(linked.has(f), `${f} is not linked`);
+  assert.ok((linked.get("strcmp") ?? 0) < 64, "strcmp is native/xs/nrf52/libc_small.c's, not newlib's unrolled one");
   process.stdout.write(`firmware-node-image ${JSON.stringify({ flashBytes: size.flashBytes, budget: size.budgets.flash.limitBytes, bundled: bundle.modules.length, archive: archive.length, heapSlots: p.heapSlots })}\n`);
 });

@@ -24,7 +24,7 @@ const SRC_DIR = new URL("../../build/xs/src", import.meta.url).pathname;
 const MODULES: { name: string; source: string; keeps: string[] }[] = [
   {
     name: "plain",
-    source: `export class A { constructor(x) { this.x = x; } get y() { return this.x ** 2; } }
+    source: `export class A { constructor(x) { this.x = x; } get y() { return this.x * 2; } }
 export function f(list, ...rest) { let t = 0; for (const v of list) t += v; return [t, rest.length, () => this]; }`,
     keeps: [],
   },
@@ -35,6 +35,8 @@ export function f(list, ...rest) { let t = 0; for (const v of list) t += v; retu
   { name: "import", source: 'export function load() { return import("./other.js"); }', keeps: ["asynchronous module loading"] },
   { name: "private", source: "export class A { #x = 1; get() { return this.#x; } }", keeps: ["private class members"] },
   { name: "arguments", source: "export function f() { return arguments.length; }", keeps: ["arguments objects"] },
+  { name: "exponent", source: "export function f(x, y) { return x ** y; }", keeps: ["exponentiation operators (** and **=)"] },
+  { name: "exponent-assign", source: "export function f(x) { x **= 3; return x; }", keeps: ["exponentiation operators (** and **=)"] },
   // (a direct eval may read `arguments`: the function makes its arguments object)
   { name: "eval", source: "export function f(s) { return eval(s); }", keeps: ["eval and scripts", "arguments objects"] },
 ];
@@ -92,6 +94,23 @@ test("lean: the flags of the parts left out, the engine source stubbed, the glob
   assert.match(patched, /^static void xsrUnused_fxMapModuleDescriptor\(/m);
   assert.equal(patched.split("\n").length, text.split("\n").length + 7);
   assert.throws(() => engineSourcePatched(text, [{ fn: "fxNoSuchFunction", part: "x" }], "xsModule.c"), /0 definitions/);
+  // the interpreter's exponentiation case throws (the rest of fxRunID untouched); toString(radix) counts its digits
+  // without libm (ENGINE_EDITS: in every image, whatever it leaves out)
+  const run = readFileSync(join(SRC_DIR, "sources", "xsRun.c"), "utf8");
+  const runPatched = engineSourcePatched(run, patchedSources(all).get("xsRun.c")!, "xsRun.c");
+  assert.match(runPatched, /\tmxCase\(XS_CODE_EXPONENTIATION\)\n\t+mxRunDebug\(XS_TYPE_ERROR, "exponentiation operators \(\*\* and \*\*=\) are not in this image[^\n]*\n\t+mxBreak;\n\t+mxCase\(XS_CODE_MULTIPLY\)/);
+  assert.ok(!/\bfx_pow\(/.test(runPatched) && /\bfx_pow\(/.test(run));
+  assert.ok(!runPatched.includes("XS_CODE_EXPONENTIATION_GENERAL"));
+  const withoutCase = (t: string): string => t.replace(/mxCase\(XS_CODE_EXPONENTIATION\)[^]*?(?=\t\tmxCase\(XS_CODE_MULTIPLY\))/, "");
+  assert.equal(withoutCase(runPatched).split("\n").slice(2).join("\n"), withoutCase(run), "only the case changes (after the two lines of header)");
+  assert.deepEqual(patchedSources([]).get("xsRun.c"), undefined, "an image that uses ** keeps the interpreter whole");
+  const num = readFileSync(join(SRC_DIR, "sources", "xsNumber.c"), "utf8");
+  const numPatched = engineSourcePatched(num, patchedSources([]).get("xsNumber.c")!, "xsNumber.c");
+  assert.ok(!/c_log1p|c_log\(/.test(numPatched) && /c_log1p/.test(num));
+  assert.match(numPatched, /^extern int xsrRadixExponent\(double integer, int radix\);\nvoid fx_Number_prototype_toString\(/m);
+  assert.match(numPatched, /length = minus \+ \(txSize\)xsrRadixExponent\(integer, radix\) \+ 1;/);
+  assert.throws(() => engineSourcePatched(num, [{ fn: "fx_Number_prototype_toString", part: "x", edit: { file: "xsNumber.c", fn: "fx_Number_prototype_toString", from: "no such text", to: "", declare: "" } }], "xsNumber.c"), /0 times, not once/);
+  assert.throws(() => engineSourcePatched(run, [{ fn: "fxRunID", part: "x", case: "XS_CODE_NO_SUCH" }], "xsRun.c"), /0 cases XS_CODE_NO_SUCH/);
   // refused by name, as the builders' globals
   assert.deepEqual(leftOutBuiltins(["Compartment", "x"]), ["Compartment"]);
   assert.deepEqual(leftOutBuiltins(["ModuleSource"]), ["ModuleSource"]);

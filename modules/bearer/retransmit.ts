@@ -117,7 +117,12 @@ export class AdaptivePolicy implements RetransmitPolicy {
     const floor = o.minRtoMs + o.advIntervalsOfSlack * Math.max(0, advIntervalMs);
     const base = Math.max(floor, this.rto) * this.carry;
     const n = Math.max(1, Math.floor(attempt));
-    return Math.min(o.maxRtoMs, base * Math.pow(o.backoff, n - 1));
+    // backoff^(n-1) by multiplications, not Math.pow (the device leaves libm's pow out: docs/xs.md "libc and libm"),
+    // stopping once the ceiling is reached (a factor >= 1 only grows): equal to base * Math.pow(backoff, n - 1)
+    // whenever the powers are exact, as the default 1.5's are (3^k < 2^53) up to the ceiling
+    let f = 1;
+    for (let i = 1; i < n && !(o.backoff >= 1 && base * f >= o.maxRtoMs); i++) f *= o.backoff;
+    return Math.min(o.maxRtoMs, base * f);
   }
 
   onAck(rttMs: number, retransmissions: number): void {

@@ -144,7 +144,7 @@ export class HealthServer implements Model {
       this.fastTimer = undefined;
       this.publishCurrent();
       this.fastPeriod();
-    }, Math.max(1, Math.floor(period / 2 ** this.fastPeriodDivisor)));
+    }, Math.max(1, Math.floor(period / (1 << this.fastPeriodDivisor)))); // 0..15 (no `**` on the device: docs/xs.md)
   }
 
   /** The application reports a fault (4.2.15.1): it is current and registered; the Current Status is published. */

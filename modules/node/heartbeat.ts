@@ -9,11 +9,16 @@ import type { Clock, TimerHandle } from "../platform.js";
 import type { HeartbeatPublication, HeartbeatSubscription } from "../access/model.js";
 import type { Heartbeat } from "../transport/pdu.js";
 
-/** 2^(log-1) for log 1..0x11, 0 for 0, 0xFFFF for 0xFF (4.2.17.2). */
+// Powers of two by doubling, not `**`: the device image leaves the exponentiation operator (and libm's pow behind it)
+// out when no module uses it (tools/fw/lean.mjs UNUSED_PARTS, docs/xs.md "libc and libm").
+
+/** 2^(log-1) for log 1..0x11, 0 for 0, 0xFFFF for 0xFF (4.2.17.2); exact for every byte value (2^253 at most). */
 export function fromLog(log: number): number {
   if (log === 0) return 0;
   if (log === 0xff) return 0xffff;
-  return 2 ** (log - 1);
+  let p = 1;
+  for (let i = 1; i < log; i++) p *= 2;
+  return p;
 }
 
 /** The smallest Log whose 2^(Log-1) >= n (0 for 0; 0xFF beyond 0xFFFE for counts). */
@@ -21,7 +26,7 @@ export function toLog(n: number): number {
   if (n <= 0) return 0;
   if (n > 0xfffe) return 0xff;
   let log = 1;
-  while (2 ** (log - 1) < n) log++;
+  for (let p = 1; p < n; p *= 2) log++;
   return log;
 }
 

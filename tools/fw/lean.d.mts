@@ -13,7 +13,7 @@ export interface UnusedPart {
   names?: string[];
   defaults: string[];
   callbacks: string[];
-  stubs?: [string, string][];
+  stubs?: ([string, string] | [string, string, string])[];
   define?: string;
 }
 export declare const UNUSED_PARTS: UnusedPart[];
@@ -22,6 +22,10 @@ export declare const OPCODES_REFUSED: Record<string, string>;
 export declare function refusedOpcodes(used: Set<string>): string[];
 export declare function partsLeftOut(used: Set<string>): UnusedPart[];
 export declare function leftOutFlags(parts: UnusedPart[]): { defaults: string[]; preparation: string[]; ours: string[] };
-export declare function patchedSources(parts: UnusedPart[]): Map<string, { fn: string; part: string }[]>;
-export declare function engineSourcePatched(text: string, stubs: { fn: string; part: string }[], file: string, origin?: string): string;
+export interface EngineEdit { file: string; fn: string; from: string; to: string; declare: string; why?: string }
+export declare const ENGINE_EDITS: EngineEdit[];
+/** A patch of an engine source: a function stubbed, one case of its opcode switch stubbed, or an ENGINE_EDITS edit. */
+export interface EnginePatch { fn: string; part: string; case?: string; edit?: EngineEdit }
+export declare function patchedSources(parts: UnusedPart[]): Map<string, EnginePatch[]>;
+export declare function engineSourcePatched(text: string, stubs: EnginePatch[], file: string, origin?: string): string;
 export declare function instructionAt(code: Uint8Array, p: number, info: unknown): { length: number; nested: number };

@@ -58,11 +58,13 @@ const PLATFORM_SOURCES = {
     ...XSR_COMMON_SOURCES,
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
     "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/nrf52/port/xsr_nrf52_port.c",
+    "native/xs/nrf52/libc_small.c", // qsort, strcmp and toString(radix)'s digit count: docs/xs.md "libc and libm"
   ],
   mps2: [
     ...XSR_COMMON_SOURCES,
     "native/xs/nrf52/xsr_device.c", "native/xs/nrf52/syscalls.c", "native/xs/nrf52/board_device.c",
     "native/xs/nrf52/storage_device.c", "native/xs/nrf52/xsr_lean.c", "native/xs/mps2/xsr_mps2_port.c",
+    "native/xs/nrf52/libc_small.c", // qsort, strcmp and toString(radix)'s digit count: docs/xs.md "libc and libm"
   ],
 };
 // Natives every device links (besides the manifest's), and the ones it never links (host-only).

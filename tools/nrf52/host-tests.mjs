@@ -26,7 +26,7 @@ for (const file of files) {
   const sources = m ? m[1].trim().split(/\s+/).filter(Boolean).map((s) => join(root, s)) : [];
   const exe = join(out, basename(file, ".test.c"));
   process.stdout.write(`# ${basename(file)}\n`);
-  const build = spawnSync(cc, [...flags, "-I", join(root, "native"), file, ...sources, "-o", exe], { encoding: "utf8" });
+  const build = spawnSync(cc, [...flags, "-I", join(root, "native"), file, ...sources, "-o", exe, "-lm"], { encoding: "utf8" });
   if (build.status !== 0) {
     process.stdout.write(build.stdout + build.stderr + `build failed: ${basename(file)}\n0 passed, 1 failed\n`);
     failed = true;
