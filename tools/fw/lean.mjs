@@ -210,6 +210,20 @@ export const UNUSED_PARTS = [
     defaults: [],
     callbacks: ["fx_eval", "fx_Function"],
   },
+  // ---- entry-preload: the run-time module loader (docs/firmware.md "Boot") ----
+  {
+    // A preloaded image holds every module of its archive in its preparation, their bodies run at build time (the
+    // entry's registers its start function, which the device calls: native/xs/common/xsr_run.c xsrStartEntry): nothing
+    // loads, links or runs a module body at run time, so the loader (the engine's import, module records, linking) is
+    // not linked. Left out of every preloaded image (`preloaded`), whatever its opcodes; import() is refused by the build
+    // (tools/fw/xs-image.mjs), which also refuses a module the generator cannot preload. The bodies' own instruction
+    // (XS_CODE_MODULE: fxRunID, a body's first) reaches fxPrepareModule: a TypeError naming this part.
+    name: "modules loaded at run time",
+    preloaded: true,
+    defaults: [],
+    callbacks: [],
+    stubs: [["xsModule.c", "fxPrepareModule"]],
+  },
   {
     name: "arguments objects",
     opcodes: ["arguments_sloppy", "arguments_strict"],
@@ -297,9 +311,10 @@ export function refusedOpcodes(used) {
   return [...new Set([...used].filter((o) => OPCODES_REFUSED[o]).map((o) => OPCODES_REFUSED[o]))];
 }
 
-/** The UNUSED_PARTS an image leaves out: those none of whose opcodes `used` holds, and those given by names. */
-export function partsLeftOut(used) {
-  return UNUSED_PARTS.filter((p) => (p.opcodes ? !p.opcodes.some((o) => used.has(o)) : true));
+/** The UNUSED_PARTS an image leaves out: those none of whose opcodes `used` holds, and those given by names; those
+ * marked `preloaded` only from a preloaded image (`o.preloaded`). */
+export function partsLeftOut(used, o = {}) {
+  return UNUSED_PARTS.filter((p) => (p.preloaded && !o.preloaded ? false : p.opcodes ? !p.opcodes.some((x) => used.has(x)) : true));
 }
 
 /** The engine's sources `parts` patch (tools/fw/xs-image.mjs compiles these from engineSourcePatched's copies), and

@@ -263,7 +263,13 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     }
     ({ graph, preload: preloadList, bundle: bundled } = bundleApp({ graph, preload: preloadList, resolve: resolveName, appDir }));
   }
-  const imports = [...preloadList, entry];
+  // a preloaded image preloads every module of its graph, its entry last (docs/firmware.md "Boot"): the entry's body
+  // registers its start function, which the device calls straight from the preparation (native/xs/common/xsr_run.c
+  // xsrStartEntry): nothing is imported at run time
+  if (preload && preloadList.length) {
+    preloadList = [...preloadList, ...graph.map((m) => m.name).filter((n) => n !== entry && !preloadList.includes(n)), entry];
+  }
+  const imports = preloadList.includes(entry) ? preloadList : [...preloadList, entry];
   for (const m of graph) {
     if (!existsSync(m.js)) throw new Error(`module "${m.name}": ${m.js} was not produced`);
     compileModule(host.xsbc, m.js, join(appDir, m.name + ".xsb"), m.name);
@@ -293,7 +299,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
     const refused = refusedOpcodes(m.used);
     if (refused.length) throw new Error(`module "${m.name}" uses ${refused.join(", ")}, which the device engine leaves out (tools/fw/lean.mjs)`);
   }
-  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])));
+  // (a preloaded image: every module of its archive preloaded, none loaded at run time: see above)
+  const missing = preloadList.length ? graph.filter((m) => !preloadList.includes(m.name)) : [];
+  if (missing.length) throw new Error(`the preloaded image would load ${missing.map((m) => m.name).join(", ")} at run time: the device has no module loader (tools/fw/lean.mjs UNUSED_PARTS)`);
+  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])), { preloaded: preloadList.length > 0 });
   const leftOutBy = leftOutFlags(leftOut);
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());

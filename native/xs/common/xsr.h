@@ -141,6 +141,10 @@ extern xsrRuntime* gxsrRuntime;
  * *failed (1) with the reason printed to stderr. Call xsrRunLoop to let it settle. */
 void xsrImportModule(xsMachine* the, const char* name, int* failed);
 
+/* Calls the entry's start function (globalThis.xsrStart, registered by the entry's body); `required`: its absence is
+ * an error. Returns 1 after an exit request (a failure printed to stderr). */
+int xsrStartEntry(xsMachine* the, int required);
+
 /* Runs the promise jobs queued so far (and those they queue), not timers; returns 1 after an exit request. */
 int xsrDrainJobs(xsMachine* the);
 

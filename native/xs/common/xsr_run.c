@@ -308,6 +308,44 @@ void xsrImportModule(txMachine* the, const char* name, int* failed)
 		*failed = runtime->exitRequested;
 }
 
+/* ---- the entry's start function ------------------------------------------------------------------ */
+
+/*
+ * A firmware entry's body only declares (native/xs/js/device-main.js, modem-main.js, provisioner-main.js): in a
+ * preloaded image it ran at build time, in the preload generator, and registered the entry's start function as
+ * globalThis.xsrStart. The device calls it straight from the preparation, with no module imported at run time (the
+ * loader is not in those images: tools/fw/lean.mjs UNUSED_PARTS); the other runtimes call it after the entry's
+ * import. `required`: an entry that registered none is an error (else: nothing to call, the entry started in its
+ * body, as the host entries do). Returns 1 after an exit request (a failure printed).
+ */
+int xsrStartEntry(txMachine* the, int required)
+{
+	xsrRuntime* runtime = xsrRuntimeOf(the);
+	fxBeginHost(the);
+	mxTry(the) {
+		mxPushUndefined();
+		mxPush(mxGlobal);
+		fxGetID(the, fxID(the, "xsrStart"));
+		if (!mxIsReference(the->stack) || !mxIsFunction(the->stack->value.reference)) {
+			if (required)
+				mxTypeError("the entry registered no start function (globalThis.xsrStart)");
+			mxPop();
+			mxPop();
+		}
+		else {
+			mxCall();
+			mxRunCount(0);
+			mxPop();
+		}
+	}
+	mxCatch(the) {
+		xsrReportException(the, "the entry's start failed");
+		xsrExit(the, 1);
+	}
+	fxEndHost(the);
+	return runtime->exitRequested;
+}
+
 /* ---- fatal errors --------------------------------------------------------------------------------- */
 
 /* The engine calls fxAbort when it cannot go on (memory, stack, keys) and for an exception or a rejection

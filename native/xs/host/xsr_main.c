@@ -245,6 +245,11 @@ int main(int argc, char** argv)
 		/* the entry and its imports load and evaluate in promise jobs: measure on the wall clock */
 		if (!failed)
 			failed = xsrDrainJobs(the);
+		/* a firmware entry (native/xs/js/device-main.js, ...) registered its start function (xsr_run.c xsrStartEntry) */
+		if (!failed)
+			failed = xsrStartEntry(the, 0);
+		if (!failed)
+			failed = xsrDrainJobs(the);
 		if (runtime.importsSettled > preloadCount)
 			imported = xsrHostWallNow();
 	}

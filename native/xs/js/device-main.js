@@ -17,34 +17,40 @@ import { makeLogger } from "./trace.js";
 // Declared here, not in a module of its own: each module costs the twin's heap.
 function readFactoryArea() @ "xs_factory_read";
 
-const logger = makeLogger(String(defines.LOG_LEVEL ?? "warn"));
-const config = {
-  kind: String(defines.DEVICE_KIND ?? "light"),
-  uuid: identity.uuid(),
-  beaconIntervalMs: Number(defines.BEACON_INTERVAL_MS ?? 1000),
-};
-if (defines.STATIC_OOB) config.staticOob = hexToBytes(String(defines.STATIC_OOB));
+// Its body only declares: in a preloaded image (every device image but --prelinked) it runs at build time, in the
+// preload generator, where no native answers. The device starts in start(), which the body registers as the entry's
+// start function (globalThis.xsrStart): the runtime calls it once every module is there (native/xs/common/xsr_run.c
+// xsrStartEntry; docs/firmware.md "Boot").
+function start() {
+  const logger = makeLogger(String(defines.LOG_LEVEL ?? "warn"));
+  const config = {
+    kind: String(defines.DEVICE_KIND ?? "light"),
+    uuid: identity.uuid(),
+    beaconIntervalMs: Number(defines.BEACON_INTERVAL_MS ?? 1000),
+  };
+  if (defines.STATIC_OOB) config.staticOob = hexToBytes(String(defines.STATIC_OOB));
 
-// (in a block: nothing of the record stays in the module's bindings, which live as long as the device)
-{
-  const found = decodeFactoryRecord(readFactoryArea());
-  if (found.ok) {
-    const r = found.record;
-    if (r.staticOob) config.staticOob = r.staticOob;
-    if (r.uuid) config.uuid = r.uuid;
-    if (r.output || r.input) config.capabilities = {};
-    if (r.output) {
-      config.capabilities.outputOobSize = r.output.size;
-      config.capabilities.outputOobAction = r.output.action;
+  // (in a block: nothing of the record stays alive while the device starts)
+  {
+    const found = decodeFactoryRecord(readFactoryArea());
+    if (found.ok) {
+      const r = found.record;
+      if (r.staticOob) config.staticOob = r.staticOob;
+      if (r.uuid) config.uuid = r.uuid;
+      if (r.output || r.input) config.capabilities = {};
+      if (r.output) {
+        config.capabilities.outputOobSize = r.output.size;
+        config.capabilities.outputOobAction = r.output.action;
+      }
+      if (r.input) {
+        config.capabilities.inputOobSize = r.input.size;
+        config.capabilities.inputOobAction = r.input.action;
+      }
+    } else {
+      // one line, at warn: a unit without its factory data is a production fault, not a reason to stop
+      logger.log("warn", "factory", `${found.reason}: the build's defaults`);
     }
-    if (r.input) {
-      config.capabilities.inputOobSize = r.input.size;
-      config.capabilities.inputOobAction = r.input.action;
-    }
-  } else {
-    // one line, at warn: a unit without its factory data is a production fault, not a reason to stop
-    logger.log("warn", "factory", `${found.reason}: the build's defaults`);
   }
+  startDevice(config, { logger });
 }
-
-startDevice(config, { logger });
+globalThis.xsrStart = start;

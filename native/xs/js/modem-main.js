@@ -5,4 +5,6 @@
 import defines from "./config.js";
 import { runModem } from "./modem-start.js";
 
-runModem(Number(defines.MODEM_LINKS ?? 4), String(defines.LOG_LEVEL ?? "warn"));
+// Its body only declares (preloaded, it runs at build time): the runtime calls the start function it registers
+// (globalThis.xsrStart; native/xs/common/xsr_run.c xsrStartEntry, docs/firmware.md "Boot").
+globalThis.xsrStart = () => runModem(Number(defines.MODEM_LINKS ?? 4), String(defines.LOG_LEVEL ?? "warn"));

@@ -4,7 +4,7 @@ import type { Clock, CryptoPrimitives, Logger, Storage } from "../../../modules/
 /** CryptoPrimitives on the natives (errors are CryptoError); AES-CMAC/CCM from modules/crypto if not native. */
 export declare const xsCrypto: CryptoPrimitives;
 /** The primitives implemented in C in this build, e.g. ["p256", "randomBytes", "aes128", ...]. */
-export declare const nativeCryptoFeatures: readonly string[];
+export declare function nativeCryptoFeatures(): string[];
 export declare const xsClock: Clock;
 export declare const xsLogger: Logger;
 export declare const xsStorage: Storage;

@@ -7,10 +7,18 @@ import * as timer from "./timer.js";
 import * as console from "./trace.js";
 import * as store from "./storage.js";
 
-// Native errors (TypeError, RangeError, Error) become CryptoError, as CryptoPrimitives specifies.
-function guard(name, f) {
+// The primitives this build implements in C, asked of the natives at the first use: a preloaded image runs this
+// module's body at build time, where no native answers (docs/firmware.md "Boot").
+let features;
+const featureList = () => (features ??= native.features().split(" "));
+const has = (name) => featureList().indexOf(name) >= 0;
+
+// Native errors (TypeError, RangeError, Error) become CryptoError, as CryptoPrimitives specifies; a primitive this
+// build does not implement (`feature` not among the natives' features) throws one too.
+function guard(name, f, feature) {
   return function (...args) {
     try {
+      if (feature && !has(feature)) throw new CryptoError(name + ": not available in this build");
       return f(...args);
     } catch (e) {
       if (e instanceof CryptoError) throw e;
@@ -19,22 +27,13 @@ function guard(name, f) {
   };
 }
 
-const features = native.features().split(" ");
-const has = (name) => features.indexOf(name) >= 0;
-
-function missing(name) {
-  return () => {
-    throw new CryptoError(name + ": not available in this build");
-  };
-}
-
 /** CryptoPrimitives on the natives. Every XS build links all of native/crypto (manifest.json "natives"), the AES
  * modes included; the portable fallback (modules/crypto/soft.ts) is for platforms with only AES-128 and is not
  * carried in the images (about 4 KB of the device's flash). */
 export const xsCrypto = Object.freeze({
-  aes128: guard("aes128", has("aes128") ? native.aes128 : missing("aes128")),
-  sha256: guard("sha256", has("sha256") ? native.sha256 : missing("sha256")),
-  hmacSha256: guard("hmacSha256", has("hmacSha256") ? native.hmacSha256 : missing("hmacSha256")),
+  aes128: guard("aes128", native.aes128, "aes128"),
+  sha256: guard("sha256", native.sha256, "sha256"),
+  hmacSha256: guard("hmacSha256", native.hmacSha256, "hmacSha256"),
   p256GenerateKeyPair: guard("p256GenerateKeyPair", () => {
     const pair = native.p256GenerateKeyPair();
     return { privateKey: pair.slice(0, 32), publicKey: pair.slice(32, 96) };
@@ -46,13 +45,15 @@ export const xsCrypto = Object.freeze({
   },
   p256Ecdh: guard("p256Ecdh", native.p256Ecdh),
   randomBytes: guard("randomBytes", native.randomBytes),
-  aesCmac: guard("aesCmac", has("aesCmac") ? native.aesCmac : missing("aesCmac")),
-  aesCcmEncrypt: guard("aesCcmEncrypt", has("aesCcm") ? native.aesCcmEncrypt : missing("aesCcmEncrypt")),
-  aesCcmDecrypt: guard("aesCcmDecrypt", has("aesCcm") ? native.aesCcmDecrypt : missing("aesCcmDecrypt")),
+  aesCmac: guard("aesCmac", native.aesCmac, "aesCmac"),
+  aesCcmEncrypt: guard("aesCcmEncrypt", native.aesCcmEncrypt, "aesCcm"),
+  aesCcmDecrypt: guard("aesCcmDecrypt", native.aesCcmDecrypt, "aesCcm"),
 });
 
-/** The primitives this build implements in C. */
-export const nativeCryptoFeatures = Object.freeze(features.slice());
+/** The primitives this build implements in C (a copy). */
+export function nativeCryptoFeatures() {
+  return featureList().slice();
+}
 
 /** Clock on the runtime's monotonic clock and run-loop timers. */
 export const xsClock = Object.freeze({

@@ -5,4 +5,6 @@
 import defines from "./config.js";
 import { runProvisioner } from "./provisioner-start.js";
 
-runProvisioner(String(defines.STATIC_OOB ?? ""), String(defines.PROVISIONER_OOB ?? "auto"), String(defines.LOG_LEVEL ?? "warn"), false, Number(defines.PROVISIONER_GROUP ?? 0xc000));
+// Its body only declares (preloaded, it runs at build time): the runtime calls the start function it registers
+// (globalThis.xsrStart; native/xs/common/xsr_run.c xsrStartEntry, docs/firmware.md "Boot").
+globalThis.xsrStart = () => runProvisioner(String(defines.STATIC_OOB ?? ""), String(defines.PROVISIONER_OOB ?? "auto"), String(defines.LOG_LEVEL ?? "warn"), false, Number(defines.PROVISIONER_GROUP ?? 0xc000));

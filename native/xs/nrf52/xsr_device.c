@@ -5,7 +5,8 @@
  * the engine leave to a platform:
  *
  *   - app_main(): creates the machine (creation from the manifest's platform section), registers the
- *     prelinked archive's keys, imports the preloads and the entry module, runs the loop;
+ *     prelinked archive's keys (or takes the preparation's machine), imports the entry module (a preloaded image:
+ *     nothing to import), calls the entry's start function, runs the loop;
  *   - memory: the XS heap is one static array sized by the creation's staticSize; chunk blocks grow from
  *     its bottom, slot blocks (and the XS stack) from its top, and the engine collects garbage before it
  *     asks for more; the C heap (keys, name tables, timers) is another static array (syscalls.c);
@@ -494,7 +495,9 @@ void app_main(void)
 	txCreation creation = XSR_CREATION_INITIALIZER;
 	txMachine* the;
 	int failed = 0;
+#ifndef XSR_PRELOADED
 	uint16_t i;
+#endif
 	uint8_t address[6];
 	int rc;
 	xsr_port_init();
@@ -545,15 +548,20 @@ void app_main(void)
 	xsr_port_mark("created");
 	xsrWatchFd(the, 0, xsrHalReady, C_NULL);
 #ifdef XSR_PRELOADED
-	/* the preloaded modules are in the preparation already: the entry (last) imports what it needs */
-	for (i = gxsrArchiveImportCount ? gxsrArchiveImportCount - 1 : 0; (i < gxsrArchiveImportCount) && !failed; i++) {
+	/* every module is in the preparation, its body run at build time (the entry's too): the entry's start function,
+	 * straight from the preparation, with nothing imported (docs/firmware.md "Boot") */
+	failed = xsrStartEntry(the, 1);
 #else
 	for (i = 0; (i < gxsrArchiveImportCount) && !failed; i++) {
-#endif
 		xsrImportModule(the, gxsrArchiveImports[i], &failed);
 		if (!failed)
 			failed = xsrDrainJobs(the);
 	}
+	if (!failed)
+		failed = xsrStartEntry(the, 1);
+#endif
+	if (!failed)
+		failed = xsrDrainJobs(the);
 	xsr_port_mark("entry");
 	xsrDeviceCounts(&gBootImported);
 	gBootReport = 1;
