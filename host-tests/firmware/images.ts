@@ -184,6 +184,15 @@ test("firmware images: the node light's app is one bundle (the device's halves o
     assert.ok(!linked.has(f), `${f} is linked into the node image`);
   }
   assert.ok((linked.get("fxMapModuleDescriptor") ?? 0) < 64, "fxMapModuleDescriptor is its stub");
+  // entry-preload (docs/firmware.md "Boot"): every module preloaded, none loaded at run time; the loader and the promise
+  // machinery (its app makes no promise) are not linked, the module body's preamble is its stub
+  assert.equal(p.flashParts.otherModulesCode, 0, "every module of the node image is preloaded");
+  for (const f of ["fxRunImportNow", "fxFindModule", "fxNewModule", "fxOrderModule", "fxRunScript", "xsrImportModule",
+    "gxsrArchiveModules", "fx_Promise", "fx_Promise_prototype_then", "fxResolvePromise", "fxRunPromiseJobs", "fxOnThenable"]) {
+    assert.ok(!linked.has(f), `${f} is linked into the node image`);
+  }
+  assert.ok((linked.get("fxPrepareModule") ?? 0) < 64, "fxPrepareModule is its stub");
+  assert.ok(linked.has("xsrStartEntry"));
   assert.ok(linked.has("xsrLeftOut_fxNewGeneratorInstance"));
   // the static built-ins its code never reads (tools/fw/static-uses.mjs; its app names methods parse, create, log,
   // of...): not in the preparation, so not linked; those it reads are

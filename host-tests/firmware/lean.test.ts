@@ -28,11 +28,11 @@ const MODULES: { name: string; source: string; keeps: string[] }[] = [
 export function f(list, ...rest) { let t = 0; for (const v of list) t += v; return [t, rest.length, () => this]; }`,
     keeps: [],
   },
-  { name: "async", source: "export async function f(p) { return (await p) + 1; }", keeps: ["async functions and generators", "asynchronous module loading"] },
+  { name: "async", source: "export async function f(p) { return (await p) + 1; }", keeps: ["async functions and generators", "asynchronous module loading", "promises"] },
   { name: "generator", source: "export function* g() { yield 1; }", keeps: ["async functions and generators"] },
-  { name: "for-await", source: "export async function f(it) { for await (const v of it) return v; }", keeps: ["async functions and generators", "asynchronous module loading"] },
-  { name: "tla", source: "export const v = await Promise.resolve(1);", keeps: ["async functions and generators", "asynchronous module loading"] },
-  { name: "import", source: 'export function load() { return import("./other.js"); }', keeps: ["asynchronous module loading"] },
+  { name: "for-await", source: "export async function f(it) { for await (const v of it) return v; }", keeps: ["async functions and generators", "asynchronous module loading", "promises"] },
+  { name: "tla", source: "export const v = await Promise.resolve(1);", keeps: ["async functions and generators", "asynchronous module loading", "promises"] },
+  { name: "import", source: 'export function load() { return import("./other.js"); }', keeps: ["asynchronous module loading", "promises"] },
   { name: "private", source: "export class A { #x = 1; get() { return this.#x; } }", keeps: ["private class members"] },
   { name: "arguments", source: "export function f() { return arguments.length; }", keeps: ["arguments objects"] },
   { name: "exponent", source: "export function f(x, y) { return x ** y; }", keeps: ["exponentiation operators (** and **=)"] },
@@ -54,7 +54,8 @@ test("lean: a part is left out exactly when no module's bytecode uses it", { ski
       compileModule(xs.xsbc, join(dir, `${m.name}.js`), join(dir, `${m.name}.xsb`), `test/${m.name}`);
       const { code } = parseXsb(readFileSync(join(dir, `${m.name}.xsb`)), m.name);
       codes.push(code);
-      const out = partsLeftOut(opcodesUsed([code], info)).map((p) => p.name);
+      // (as a preloaded image's: the parts only those leave out count too)
+      const out = partsLeftOut(opcodesUsed([code], info), { preloaded: true }).map((p) => p.name);
       assert.deepEqual(out.sort(), [...opcodeParts.filter((n) => !m.keeps.includes(n)), ...named].sort(), m.name);
     }
     // every module above may be on a device; a BigInt literal may not (BigInt's operations are left out of every image)
@@ -63,7 +64,7 @@ test("lean: a part is left out exactly when no module's bytecode uses it", { ski
     compileModule(xs.xsbc, join(dir, "bigint.js"), join(dir, "bigint.xsb"), "test/bigint");
     assert.deepEqual(refusedOpcodes(opcodesUsed([parseXsb(readFileSync(join(dir, "bigint.xsb")), "bigint").code], info)), ["BigInt literals"]);
     // an image is the union of its modules: the plain one with the async one keeps async
-    const both = partsLeftOut(opcodesUsed([codes[0]!, codes[1]!], info)).map((p) => p.name);
+    const both = partsLeftOut(opcodesUsed([codes[0]!, codes[1]!], info), { preloaded: true }).map((p) => p.name);
     assert.ok(!both.includes("async functions and generators") && both.includes("private class members"));
     // an instruction cut short is an error, not a shorter scan
     const cut = new Uint8Array([...codes[0]!, (info as { codeNames: string[] }).codeNames.indexOf("integer_4"), 1]);
@@ -74,20 +75,22 @@ test("lean: a part is left out exactly when no module's bytecode uses it", { ski
 });
 
 test("lean: the flags of the parts left out, the engine source stubbed, the globals refused by name", { skip }, () => {
-  const all = partsLeftOut(new Set());
+  const all = partsLeftOut(new Set(), { preloaded: true });
   assert.equal(all.length, UNUSED_PARTS.length);
   const flags = leftOutFlags(all);
   assert.ok(flags.defaults.includes("-DfxNewGeneratorInstance=xsrLeftOut_fxNewGeneratorInstance"));
   assert.ok(flags.defaults.includes("-DfxRunImport=xsrLeftOut_fxRunImport"));
   assert.ok(flags.preparation.includes("-Dfx_Generator_prototype_next=xsrStrippedBuiltin"));
   assert.ok(flags.preparation.includes("-Dfx_Compartment=xsrStrippedBuiltin"));
-  assert.deepEqual(flags.ours, ["-DXSR_IMPORT_NOW=1"]);
+  assert.deepEqual(flags.ours, ["-DXSR_IMPORT_NOW=1", "-DXSR_NO_PROMISES=1"]);
+  assert.ok(flags.preparation.includes("-Dfx_Promise_prototype_then=xsrStrippedBuiltin"));
   // every hook the defaults rename has its stub in native/xs/nrf52/xsr_lean.c (else the image would not link)
   const lean = readFileSync(new URL("../../native/xs/nrf52/xsr_lean.c", import.meta.url), "utf8");
   for (const f of UNUSED_PARTS.flatMap((p) => p.defaults)) assert.match(lean, new RegExp(`^\\S.* xsrLeftOut_${f}\\(txMachine\\* the[,)].*\\n\\{\\n`, "m"), f);
   // the generated copy of xsModule.c: the descriptor mapper throws, its body is kept under another name, unused
-  const stubs = patchedSources(all).get("xsModule.c")!;
-  assert.deepEqual(stubs, [{ fn: "fxMapModuleDescriptor", part: "Compartment and ModuleSource" }]);
+  assert.deepEqual(patchedSources(all).get("xsModule.c"), [{ fn: "fxMapModuleDescriptor", part: "Compartment and ModuleSource" },
+    { fn: "fxPrepareModule", part: "modules loaded at run time" }]);
+  const stubs = patchedSources(all).get("xsModule.c")!.slice(0, 1);
   const text = readFileSync(join(SRC_DIR, "sources", "xsModule.c"), "utf8");
   const patched = engineSourcePatched(text, stubs, "xsModule.c");
   assert.match(patched, /^void fxMapModuleDescriptor\(txMachine\* the, [^)]*\)\n\{\n\tmxTypeError\("Compartment and ModuleSource are not in this image/m);
@@ -114,4 +117,18 @@ test("lean: the flags of the parts left out, the engine source stubbed, the glob
   // refused by name, as the builders' globals
   assert.deepEqual(leftOutBuiltins(["Compartment", "x"]), ["Compartment"]);
   assert.deepEqual(leftOutBuiltins(["ModuleSource"]), ["ModuleSource"]);
+});
+
+test("lean: the loader and Promise leave preloaded images only; Promise stays where a module names it", () => {
+  const names = (o: { preloaded?: boolean; symbols?: Set<string> }) => partsLeftOut(new Set(), o).map((p) => p.name);
+  // an image that loads modules at run time (not preloaded) keeps its loader and its promises (its import may make some)
+  assert.ok(!names({}).includes("modules loaded at run time") && !names({}).includes("promises"));
+  assert.ok(names({ preloaded: true }).includes("modules loaded at run time") && names({ preloaded: true }).includes("promises"));
+  // a module naming Promise keeps it (the engine's promise machinery), not the loader
+  const named = names({ preloaded: true, symbols: new Set(["Promise", "x"]) });
+  assert.ok(!named.includes("promises") && named.includes("modules loaded at run time"));
+  // (a name is no refusal: Promise is the app's to use)
+  assert.deepEqual(leftOutBuiltins(["Promise", "then"]), []);
+  assert.ok(leftOutFlags(partsLeftOut(new Set(), { preloaded: true })).ours.includes("-DXSR_NO_PROMISES=1"));
+  assert.ok(!leftOutFlags(partsLeftOut(new Set(), {})).ours.includes("-DXSR_NO_PROMISES=1"));
 });

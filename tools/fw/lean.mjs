@@ -225,6 +225,23 @@ export const UNUSED_PARTS = [
     stubs: [["xsModule.c", "fxPrepareModule"]],
   },
   {
+    // Promise: with no module loaded at run time, only the app makes promises, by naming Promise or by an async
+    // instruction (async functions, await, import()). A preloaded image none of whose modules does (every module's
+    // symbols as written, `symbols`) has its Promise built-ins compiled as xsrStrippedBuiltin in its preparation (a
+    // TypeError naming the key; also the realm's shared functions promises call back), and our C runs no job queue (XSR_NO_PROMISES: native/xs/common/xsr_run.c): the
+    // engine's promise machinery (capabilities, resolve functions, then, the jobs) is not linked.
+    name: "promises",
+    preloaded: true,
+    opcodes: ["async_function", "async_generator_function", "start_async", "start_async_generator", "await",
+      "for_await_of", "import"],
+    symbols: ["Promise"],
+    defaults: [],
+    callbacks: ["fx_Promise", "fx_Promise_all", "fx_Promise_allSettled", "fx_Promise_any", "fx_Promise_race",
+      "fx_Promise_reject", "fx_Promise_resolve", "fx_Promise_prototype_catch", "fx_Promise_prototype_finally",
+      "fx_Promise_prototype_then", "fxOnRejectedPromise", "fxOnResolvedPromise", "fxOnThenable"],
+    define: "XSR_NO_PROMISES",
+  },
+  {
     name: "arguments objects",
     opcodes: ["arguments_sloppy", "arguments_strict"],
     defaults: ["fxNewArgumentsSloppyInstance", "fxNewArgumentsStrictInstance"],
@@ -312,9 +329,14 @@ export function refusedOpcodes(used) {
 }
 
 /** The UNUSED_PARTS an image leaves out: those none of whose opcodes `used` holds, and those given by names; those
- * marked `preloaded` only from a preloaded image (`o.preloaded`). */
+ * marked `preloaded` only from a preloaded image (`o.preloaded`); those with `symbols` only when no module names one
+ * (`o.symbols`: the names the image's modules use, as written). */
 export function partsLeftOut(used, o = {}) {
-  return UNUSED_PARTS.filter((p) => (p.preloaded && !o.preloaded ? false : p.opcodes ? !p.opcodes.some((x) => used.has(x)) : true));
+  return UNUSED_PARTS.filter((p) => {
+    if (p.preloaded && !o.preloaded) return false;
+    if (p.symbols && p.symbols.some((n) => o.symbols?.has(n))) return false;
+    return p.opcodes ? !p.opcodes.some((x) => used.has(x)) : true;
+  });
 }
 
 /** The engine's sources `parts` patch (tools/fw/xs-image.mjs compiles these from engineSourcePatched's copies), and

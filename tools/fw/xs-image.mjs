@@ -302,7 +302,10 @@ export async function prepareXsImage({ target, variant, quiet = false, runInPlac
   // (a preloaded image: every module of its archive preloaded, none loaded at run time: see above)
   const missing = preloadList.length ? graph.filter((m) => !preloadList.includes(m.name)) : [];
   if (missing.length) throw new Error(`the preloaded image would load ${missing.map((m) => m.name).join(", ")} at run time: the device has no module loader (tools/fw/lean.mjs UNUSED_PARTS)`);
-  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])), { preloaded: preloadList.length > 0 });
+  // (the names the archive's modules use: a global such as Promise keeps its name in the bundle, which holds only the
+  // code its sources' kept exports reach)
+  const leftOut = partsLeftOut(new Set(opcodesBy.flatMap((m) => [...m.used])),
+    { preloaded: preloadList.length > 0, symbols: new Set(report.modules.flatMap((m) => m.symbols)) });
   const leftOutBy = leftOutFlags(leftOut);
   checkStrip(readdirSync(join(SRC_DIR, "sources")).filter((f) => f.endsWith(".c")).map((f) => [f, readFileSync(join(SRC_DIR, "sources", f), "utf8")]));
   writeIfChanged(join(genDir, "xsr_strip.c"), lto ? stripTableSource() + "\n" : stripSource());

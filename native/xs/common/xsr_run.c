@@ -137,6 +137,11 @@ void xsrReportException(txMachine* the, const char* what)
 	fprintf(stderr, "xsrun: %s: %s\n", what, buffer);
 }
 
+#ifdef XSR_NO_PROMISES
+/* An image whose app makes no promise (tools/fw/lean.mjs UNUSED_PARTS "promises": its Promise built-ins throw a
+ * TypeError): no job is ever queued, and the engine's job queue is not linked. */
+#define xsrRunPromiseJobs(the) ((void)(the))
+#else
 static void xsrRunPromiseJobs(txMachine* the)
 {
 	while (the->promiseJobs) {
@@ -144,6 +149,7 @@ static void xsrRunPromiseJobs(txMachine* the)
 		fxRunPromiseJobs(the);
 	}
 }
+#endif
 
 int xsrDrainJobs(txMachine* the)
 {
