@@ -18,7 +18,6 @@ import * as identity from "./identity.js";
 import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
 import { memory } from "./sys.js";
-import { jsonText } from "./json-text.js";
 import { trace } from "./trace.js";
 import { runMeshNode } from "./mesh.js";
 
@@ -65,7 +64,7 @@ export function startDevice(config, o) {
       const m = memory();
       object.heap = { chunks: m.chunks.current, slots: m.slots.current };
     }
-    trace(jsonText(object) + "\n");
+    trace(JSON.stringify(object) + "\n");
   };
 
   let led = false;

@@ -14,7 +14,6 @@ import * as board from "./board.js";
 import { xsClock, xsCrypto, xsStorage } from "./platform.js";
 import { radio } from "./radio.js";
 import { memory } from "./sys.js";
-import { jsonText } from "./json-text.js";
 import { makeLogger, trace } from "./trace.js";
 
 // What each event may print: never a key, never an OOB value (the display shows the one a person must read).
@@ -53,7 +52,7 @@ function onEvent(e, heap) {
     const m = memory();
     line.heap = { chunks: m.chunks.current, slots: m.slots.current };
   }
-  trace(jsonText(line) + "\n");
+  trace(JSON.stringify(line) + "\n");
   // the board looks for the person's presses or entries while a value is awaited
   board.awaitInput(e.type === "auth" && e.enter !== "device" && e.enter !== "none");
 }
