@@ -15,12 +15,16 @@ export interface UnusedPart {
   callbacks: string[];
   stubs?: ([string, string] | [string, string, string])[];
   define?: string;
+  /** left out of preloaded images only */
+  preloaded?: boolean;
+  /** kept when a module names one of these */
+  symbols?: string[];
 }
 export declare const UNUSED_PARTS: UnusedPart[];
 export declare function opcodesUsed(codes: Iterable<Uint8Array>, info: unknown): Set<string>;
 export declare const OPCODES_REFUSED: Record<string, string>;
 export declare function refusedOpcodes(used: Set<string>): string[];
-export declare function partsLeftOut(used: Set<string>): UnusedPart[];
+export declare function partsLeftOut(used: Set<string>, o?: { preloaded?: boolean; symbols?: Set<string> }): UnusedPart[];
 export declare function leftOutFlags(parts: UnusedPart[]): { defaults: string[]; preparation: string[]; ours: string[] };
 export interface EngineEdit { file: string; fn: string; from: string; to: string; declare: string; why?: string }
 export declare const ENGINE_EDITS: EngineEdit[];
