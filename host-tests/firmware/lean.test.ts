@@ -131,4 +131,10 @@ test("lean: the loader and Promise leave preloaded images only; Promise stays wh
   assert.deepEqual(leftOutBuiltins(["Promise", "then"]), []);
   assert.ok(leftOutFlags(partsLeftOut(new Set(), { preloaded: true })).ours.includes("-DXSR_NO_PROMISES=1"));
   assert.ok(!leftOutFlags(partsLeftOut(new Set(), {})).ours.includes("-DXSR_NO_PROMISES=1"));
+  // a preloaded image with async functions keeps them and Promise, not the engine's import (only import() reaches it,
+  // and the build refuses import())
+  const async = partsLeftOut(new Set(["async_function", "await"]), { preloaded: true });
+  assert.ok(!async.some((p) => p.name === "asynchronous module loading" || p.name === "promises"));
+  assert.ok(leftOutFlags(async).defaults.includes("-DfxRunImport=xsrLeftOut_fxRunImport"));
+  assert.ok(!leftOutFlags(partsLeftOut(new Set(["async_function"]), {})).defaults.includes("-DfxRunImport=xsrLeftOut_fxRunImport"));
 });

@@ -220,7 +220,9 @@ export const UNUSED_PARTS = [
     // (XS_CODE_MODULE: fxRunID, a body's first) reaches fxPrepareModule: a TypeError naming this part.
     name: "modules loaded at run time",
     preloaded: true,
-    defaults: [],
+    // (the engine's asynchronous import too, which an image with async functions keeps otherwise: "asynchronous
+    // module loading" above; only import() could reach it, and the build refuses import())
+    defaults: ["fxRunImport"],
     callbacks: [],
     stubs: [["xsModule.c", "fxPrepareModule"]],
   },
