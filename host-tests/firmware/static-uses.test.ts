@@ -96,3 +96,13 @@ test("static uses: the engine's own lookups keep an owner's property of that nam
   assert.match(text, /^E then$/m);
   assert.doesNotMatch(text, /^K Math/m);
 });
+
+test("static uses: a body that ran at build time and registered a function on globalThis (an entry's xsrStart) keeps nothing", { skip }, async () => {
+  const js = `function start() { return 1; }\nglobalThis.xsrStart = start;\n`;
+  assert.deepEqual(await uses([{ js, bodyRan: true }]), []);
+  // on the device (the body not run at build time), or setting an owner's name, or in a function: everything
+  for (const c of [{ js }, { js: `globalThis.JSON = 1;`, bodyRan: true }, { js: `export function f(s) { globalThis.x = s; }`, bodyRan: true }]) {
+    const found = await uses([c]);
+    assert.ok(found.includes("JSON.*") && found.includes("Math.*"), `${c.js}: ${found.join(" ")}`);
+  }
+});

@@ -46,6 +46,7 @@ export function staticUses(modules, info) {
     return i;
   };
   const GET_VARIABLE = op("get_variable"), GET_THIS_VARIABLE = op("get_this_variable"), GET_PROPERTY = op("get_property");
+  const SET_PROPERTY = op("set_property");
   const SET_VARIABLE = op("set_variable"), DUB = op("dub"), BRANCH_CHAIN = op("branch_chain"), CALL = op("call");
   const HARMLESS = new Set(["new", "instanceof", "typeof"].map(op));
   const EVERYTHING = new Set(["global", "eval", "eval_tail", "eval_environment", "eval_reference", "with", "program_environment"].map(op));
@@ -88,6 +89,10 @@ export function staticUses(modules, info) {
       if (ops[k]?.op === DUB) k++;
       const next = ops[k];
       const key = next?.op === GET_PROPERTY ? name(next.id) : undefined;
+      // (entry-preload: a body that ran at build time and set a property of another name on globalThis, e.g. an entry
+      // registering its start function, globalThis.xsrStart = start: no owner's value leaves with it)
+      const setsOther = ops[i + 2]?.op === SET_PROPERTY && !owners.has(name(ops[i + 2].id));
+      if (global === "globalThis" && bodyRan && o.depth <= 1 && key === undefined && setsOther) return;
       if (global === "globalThis") {
         if (key === undefined) for (const owner of owners) keep(owner, ALL);
         else if (owners.has(key)) keep(key, ALL);
