@@ -137,7 +137,7 @@ const VARIANT_PARTS = {
   // the standalone provisioner as a mesh node (issue 12, docs/standalone.md "RAM"): preloaded on its own platforms
   // (manifest.json "<target>-provisioner": its modules, the node's, the Configuration and Generic OnOff Clients;
   // C heap 12 KB as the node images). Over the 420 KB flash target as the node images: its own stated budgets, the
-  // measured flash plus about 2 % (540,420 B on the PCA10056: 540 KB; the twin: plus its layer); RAM plan 136 KB on
+  // measured flash plus about 2 % (517,344 B on the PCA10056: 516 KB; the twin: plus its layer); RAM plan 136 KB on
   // the nRF52840 (the twin: plus its 8 KB layer)
   provisioner: {
     entry: "native/xs/js/provisioner-main",
@@ -147,34 +147,34 @@ const VARIANT_PARTS = {
     platform: "provisioner",
     // not bundled (tools/fw/bundle.mjs): host-tests/firmware/roles.ts finds its roles by module and class names
     bundle: false,
-    flashBytes: { nrf52: 540 * 1024, mps2: 540 * 1024 + TWIN_FLASH_LAYER_BYTES },
+    flashBytes: { nrf52: 516 * 1024, mps2: 516 * 1024 + TWIN_FLASH_LAYER_BYTES },
     ramPlanBytes: { nrf52: 136 * 1024, mps2: 136 * 1024 + TWIN_BOARD_LAYER_BYTES },
   },
 };
 // The light and switch with the mesh node (issue 10 on the device; opt-in, not in the default build): the manifest's
 // "<target>-node" platforms (native/xs/js/mesh -> mesh-node.js, the node's modules preloaded as one bundle:
-// tools/fw/bundle.mjs; XS heap 74 KB, C heap 12 KB). Over issue 10's 420 KB flash target: measured 453,212 B on the
-// PCA10056 light-node and 456,108 B on the switch-node (npm run build:nrf52 -- --board pca10056 --variant
-// light-node,switch-node; docs/firmware.md "Flash"), so their own stated budget is that plus about 2 %: 454 KB (the
-// twin: plus its 16 KB layer). RAM plan issue 10's 96 KB on the nRF52840 (the twin: plus its 8 KB layer).
+// tools/fw/bundle.mjs; XS heap 74 KB, C heap 12 KB). Budgets: issue 10's targets, flash 420 KB (measured 403,668 B on
+// the PCA10056 light-node and 411,492 B on the switch-node: npm run build:nrf52 -- --board pca10056 --variant
+// light-node,switch-node; docs/firmware.md "Flash"; the twin: plus its 16 KB layer) and RAM plan 96 KB on the
+// nRF52840 (the twin: plus its 8 KB layer).
 export const NODE_PARTS = {
   node: true,
-  flashBytes: { nrf52: 454 * 1024, mps2: 454 * 1024 + TWIN_FLASH_LAYER_BYTES },
+  flashBytes: { nrf52: 420 * 1024, mps2: 420 * 1024 + TWIN_FLASH_LAYER_BYTES },
   ramPlanBytes: { nrf52: 96 * 1024, mps2: 96 * 1024 + TWIN_BOARD_LAYER_BYTES },
 };
 VARIANT_PARTS["light-node"] = NODE_PARTS;
 VARIANT_PARTS["switch-node"] = NODE_PARTS;
 // The mesh modem with its mesh node (issue 12, docs/firmware-modem.md "Sizes and the RAM budget"): preloaded as the
 // node images (the "<target>-modem" platforms, the node's C heap), XS heap 96 KB, at least 4 links at once. Over the
-// 420 KB flash target (the node's modules and the provisioner's, preloaded: 489,132 B on the PCA10056, 490,844 B on
-// the Dongle): its own stated budgets, that plus about 2 %, 490 KB flash (the twin: plus its layer); RAM plan 128 KB on the nRF52840 (the twin: plus its 8 KB layer), half the RAM
+// 420 KB flash target (the node's modules and the provisioner's, preloaded: 466,312 B on the PCA10056, 467,944 B on
+// the Dongle): its own stated budgets, that plus about 2 %, 467 KB flash (the twin: plus its layer); RAM plan 128 KB on the nRF52840 (the twin: plus its 8 KB layer), half the RAM
 // (the prelinked provisioning-only modem needed 232 KB).
 const MODEM_PARTS = {
   node: true,
   platform: "modem",
   // not bundled (tools/fw/bundle.mjs): host-tests/firmware/twin-modem.ts checks what the image holds by module
   bundle: false,
-  flashBytes: { nrf52: 490 * 1024, mps2: 490 * 1024 + TWIN_FLASH_LAYER_BYTES },
+  flashBytes: { nrf52: 467 * 1024, mps2: 467 * 1024 + TWIN_FLASH_LAYER_BYTES },
   ramPlanBytes: { nrf52: 128 * 1024, mps2: 128 * 1024 + TWIN_BOARD_LAYER_BYTES },
 };
 Object.assign(VARIANT_PARTS.modem, MODEM_PARTS);
