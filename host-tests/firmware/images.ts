@@ -135,6 +135,9 @@ test("firmware images: the node light's app is one bundle (the device's halves o
   const dir = join(root, "build/nrf52840/pca10056/light-node");
   const size = JSON.parse(readFileSync(join(dir, "size.json"), "utf8"));
   assert.equal(size.budgets.flash.limitBytes, NODE_PARTS.flashBytes.nrf52);
+  // issue 10's targets are the node images' budgets: flash within 420 KB, RAM plan within 96 KB
+  assert.equal(NODE_PARTS.flashBytes.nrf52, 420 * 1024);
+  assert.equal(NODE_PARTS.ramPlanBytes.nrf52, 96 * 1024);
   assert.ok(size.budgets.flash.ok && size.budgets.ram.ok, JSON.stringify(size.budgets));
   // the archive: the bundle, the natives' faces, the entry; no app module of its own
   const archive: string[] = size.xs.archiveModules;
