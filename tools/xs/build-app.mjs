@@ -11,7 +11,7 @@
 // Usage: node tools/xs/build-app.mjs [--variant NAME] [--define NAME=VALUE]... [--out DIR] [--force]
 //   --variant NAME  the manifest's "variants" NAME defines (e.g. light, switch) over "defines"; --define after
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildHost } from "./build-host.mjs";
@@ -50,8 +50,15 @@ export function javascriptOf(mod) {
 export function compileModule(xsbc, js, xsb, name) {
   if (mtime(xsb) >= mtime(js) && mtime(xsb) >= mtime(xsbc)) return false;
   mkdirSync(dirname(xsb), { recursive: true });
-  const r = spawnSync(xsbc, ["-o", xsb, "--path", name, js], { stdio: ["ignore", "inherit", "inherit"] });
-  if (r.status !== 0) throw new Error(`xsbc failed on ${js} (module "${name}")`);
+  // written beside and renamed over the old one: a test process running xsrun on this app while another rebuilds
+  // it (npm test runs the test files in parallel) reads the whole old module or the whole new one, never a part
+  const tmp = `${xsb}.${process.pid}.tmp`;
+  const r = spawnSync(xsbc, ["-o", tmp, "--path", name, js], { stdio: ["ignore", "inherit", "inherit"] });
+  if (r.status !== 0) {
+    rmSync(tmp, { force: true });
+    throw new Error(`xsbc failed on ${js} (module "${name}")`);
+  }
+  renameSync(tmp, xsb);
   return true;
 }
 
