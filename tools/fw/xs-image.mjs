@@ -521,7 +521,6 @@ export function censusTables(census, archiveModules) {
   return { byModule, byKind };
 }
 
-/** What an object counts as in the size breakdown. */
 /**
  * The engine's sources as the device compiles them (tools/fw/engine-texts.mjs): text(f) a source's text, its error
  * formats as codes (unless XSFW_ENGINE_TEXTS=full); coded: the sources that have any; copy(f) a generated copy of
@@ -541,6 +540,7 @@ function engineTexts() {
   return { coded, text, copy, tag: full ? [] : ["texts:coded"] };
 }
 
+/** What an object counts as in the size breakdown. */
 function classify(u) {
   if (u.group.startsWith("engine")) return "engine";
   if (u.group.startsWith("preparation-")) return "preloaded";
